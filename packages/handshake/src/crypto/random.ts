@@ -1,0 +1,63 @@
+/**
+ * Injected randomness. Nothing in tls13sim calls a global random source: endpoints and
+ * providers receive a `RandomSource`. `seededRandom` is a deterministic DRBG (SHA-256 in
+ * counter mode over the seed) so that a seed replays a run byte for byte.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+
+export interface RandomSource {
+  /** `n` fresh bytes. */
+  bytes(n: number): Uint8Array;
+}
+
+export function seededRandom(seed: number | string | Uint8Array): RandomSource {
+  const seedBytes =
+    typeof seed === 'number'
+      ? new TextEncoder().encode(`tls13sim-seed:${seed}`)
+      : typeof seed === 'string'
+        ? new TextEncoder().encode(seed)
+        : seed.slice();
+  let counter = 0;
+  let pool = new Uint8Array(0);
+  let poolPos = 0;
+  return {
+    bytes(n: number): Uint8Array {
+      const out = new Uint8Array(n);
+      let filled = 0;
+      while (filled < n) {
+        if (poolPos === pool.length) {
+          const block = new Uint8Array(seedBytes.length + 4);
+          block.set(seedBytes);
+          new DataView(block.buffer).setUint32(seedBytes.length, counter++);
+          pool = sha256(block);
+          poolPos = 0;
+        }
+        const take = Math.min(n - filled, pool.length - poolPos);
+        out.set(pool.subarray(poolPos, poolPos + take), filled);
+        filled += take;
+        poolPos += take;
+      }
+      return out;
+    },
+  };
+}
+
+/** The system CSPRNG (crypto.getRandomValues), for real connections. */
+export const systemRandom: RandomSource = { bytes: (n) => randomBytes(n) };
+
+/** Replays fixed byte strings in order (to inject RFC 8448's randoms and keys), then fails loudly. */
+export function scriptedRandom(chunks: readonly Uint8Array[], fallback?: RandomSource): RandomSource {
+  const queue = [...chunks];
+  return {
+    bytes(n: number): Uint8Array {
+      const next = queue.shift();
+      if (next === undefined) {
+        if (fallback) return fallback.bytes(n);
+        throw new Error(`scriptedRandom: asked for ${n} bytes after the script ran out`);
+      }
+      if (next.length !== n) throw new Error(`scriptedRandom: asked for ${n} bytes, script has ${next.length}`);
+      return next.slice();
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * The one byte codec for every TLS structure (RFC 8446 §3 presentation language).
+ *
+ * `Reader` reads big-endian integers, fixed-length opaque values and variable-length
+ * vectors `<min..max>` whose length prefix is 1, 2 or 3 bytes (§3.4). A vector's body is
+ * read through a bounded sub-reader that must be consumed exactly; `end()` rejects
+ * trailing bytes. Every failure is a `DecodeError` (→ decode_error).
+ */
+import { DecodeError } from './errors.js';
+
+/** The RFC's `<min..max>` bounds of a vector, in bytes. */
+export interface VecBounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+export const bounds = (min: number, max: number): VecBounds => ({ min, max });
+
+export class Reader {
+  private pos = 0;
+  private readonly buf: Uint8Array;
+  /** Absolute offset of this reader's first byte in the outermost buffer (for annotations). */
+  readonly base: number;
+
+  constructor(buf: Uint8Array, base = 0) {
+    this.buf = buf;
+    this.base = base;
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  get remaining(): number {
+    return this.buf.length - this.pos;
+  }
+
+  get atEnd(): boolean {
+    return this.pos === this.buf.length;
+  }
+
+  private need(n: number, what: string): void {
+    if (this.buf.length - this.pos < n) {
+      throw new DecodeError(`truncated ${what}: need ${n} bytes, have ${this.buf.length - this.pos}`);
+    }
+  }
+
+  u8(): number {
+    this.need(1, 'uint8');
+    return this.buf[this.pos++]!;
+  }
+
+  u16(): number {
+    this.need(2, 'uint16');
+    const v = (this.buf[this.pos]! << 8) | this.buf[this.pos + 1]!;
+    this.pos += 2;
+    return v;
+  }
+
+  u24(): number {
+    this.need(3, 'uint24');
+    const v = (this.buf[this.pos]! << 16) | (this.buf[this.pos + 1]! << 8) | this.buf[this.pos + 2]!;
+    this.pos += 3;
+    return v;
+  }
+
+  u32(): number {
+    this.need(4, 'uint32');
+    const v =
+      this.buf[this.pos]! * 0x1000000 +
+      ((this.buf[this.pos + 1]! << 16) | (this.buf[this.pos + 2]! << 8) | this.buf[this.pos + 3]!);
+    this.pos += 4;
+    return v;
+  }
+
+  /** `opaque x[n]`: a fixed-length value, copied out (decoded values own their bytes). */
+  bytes(n: number): Uint8Array {
+    this.need(n, `opaque[${n}]`);
+    const out = this.buf.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** All remaining bytes, copied. */
+  rest(): Uint8Array {
+    return this.bytes(this.remaining);
+  }
+
+  private vec(prefix: 1 | 2 | 3, b: VecBounds): Reader {
+    const len = prefix === 1 ? this.u8() : prefix === 2 ? this.u16() : this.u24();
+    if (len < b.min || len > b.max) {
+      throw new DecodeError(`vector length ${len} outside <${b.min}..${b.max}>`);
+    }
+    this.need(len, `vector body of ${len} bytes`);
+    const sub = new Reader(this.buf.subarray(this.pos, this.pos + len), this.base + this.pos);
+    this.pos += len;
+    return sub;
+  }
+
+  /** A vector with a 1-byte length prefix; returns a sub-reader over its body. */
+  vec8(b: VecBounds = bounds(0, 0xff)): Reader {
+    return this.vec(1, b);
+  }
+
+  vec16(b: VecBounds = bounds(0, 0xffff)): Reader {
+    return this.vec(2, b);
+  }
+
+  vec24(b: VecBounds = bounds(0, 0xffffff)): Reader {
+    return this.vec(3, b);
+  }
+
+  /** `opaque x<min..max>` with a 1/2/3-byte prefix, returned as bytes (copied). */
+  opaque8(b: VecBounds = bounds(0, 0xff)): Uint8Array {
+    return this.vec8(b).rest();
+  }
+
+  opaque16(b: VecBounds = bounds(0, 0xffff)): Uint8Array {
+    return this.vec16(b).rest();
+  }
+
+  opaque24(b: VecBounds = bounds(0, 0xffffff)): Uint8Array {
+    return this.vec24(b).rest();
+  }
+
+  /** Reads items until this reader is exhausted (the body of a vector of structures). */
+  list<T>(item: (r: Reader) => T): T[] {
+    const out: T[] = [];
+    while (!this.atEnd) out.push(item(this));
+    return out;
+  }
+
+  /** Rejects trailing bytes: every structure must be consumed exactly. */
+  end(what = 'structure'): void {
+    if (!this.atEnd) throw new DecodeError(`${this.remaining} trailing bytes after ${what}`);
+  }
+}
+
+/** Growable big-endian writer. Length prefixes are back-patched and checked against bounds. */
+export class Writer {
+  private buf = new Uint8Array(256);
+  private len = 0;
+
+  private grow(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  u8(v: number): this {
+    checkInt(v, 0xff, 'uint8');
+    this.grow(1);
+    this.buf[this.len++] = v;
+    return this;
+  }
+
+  u16(v: number): this {
+    checkInt(v, 0xffff, 'uint16');
+    this.grow(2);
+    this.buf[this.len++] = v >>> 8;
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  u24(v: number): this {
+    checkInt(v, 0xffffff, 'uint24');
+    this.grow(3);
+    this.buf[this.len++] = v >>> 16;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  u32(v: number): this {
+    checkInt(v, 0xffffffff, 'uint32');
+    this.grow(4);
+    this.buf[this.len++] = (v / 0x1000000) & 0xff;
+    this.buf[this.len++] = (v >>> 16) & 0xff;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    this.grow(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+    return this;
+  }
+
+  private vec(prefix: 1 | 2 | 3, b: VecBounds, body: (w: Writer) => void): this {
+    const start = this.len;
+    this.grow(prefix);
+    this.len += prefix;
+    body(this);
+    const n = this.len - start - prefix;
+    if (n < b.min || n > b.max) {
+      throw new RangeError(`Writer: vector length ${n} outside <${b.min}..${b.max}>`);
+    }
+    for (let i = 0; i < prefix; i++) this.buf[start + i] = (n >>> (8 * (prefix - 1 - i))) & 0xff;
+    return this;
+  }
+
+  vec8(body: (w: Writer) => void, b: VecBounds = bounds(0, 0xff)): this {
+    return this.vec(1, b, body);
+  }
+
+  vec16(body: (w: Writer) => void, b: VecBounds = bounds(0, 0xffff)): this {
+    return this.vec(2, b, body);
+  }
+
+  vec24(body: (w: Writer) => void, b: VecBounds = bounds(0, 0xffffff)): this {
+    return this.vec(3, b, body);
+  }
+
+  opaque8(v: Uint8Array, b: VecBounds = bounds(0, 0xff)): this {
+    return this.vec8((w) => w.bytes(v), b);
+  }
+
+  opaque16(v: Uint8Array, b: VecBounds = bounds(0, 0xffff)): this {
+    return this.vec16((w) => w.bytes(v), b);
+  }
+
+  opaque24(v: Uint8Array, b: VecBounds = bounds(0, 0xffffff)): this {
+    return this.vec24((w) => w.bytes(v), b);
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+function checkInt(v: number, max: number, what: string): void {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`Writer: ${v} is not a ${what}`);
+}

@@ -1,0 +1,4 @@
+export * from './bytes.js';
+export * from './codec.js';
+export * from './errors.js';
+export * from './alert.js';

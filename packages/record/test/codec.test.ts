@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { bounds, DecodeError, fromHex, Reader, toHex, Writer } from '@tls13sim/record';
+
+describe('Reader and Writer', () => {
+  it('round-trips integers of every width big-endian', () => {
+    const b = new Writer().u8(0xab).u16(0x1234).u24(0x56789a).u32(0xdeadbeef).finish();
+    expect(toHex(b)).toBe('ab123456789adeadbeef');
+    const r = new Reader(b);
+    expect([r.u8(), r.u16(), r.u24(), r.u32()]).toEqual([0xab, 0x1234, 0x56789a, 0xdeadbeef]);
+    r.end();
+  });
+
+  it('writes vectors with back-patched length prefixes', () => {
+    const b = new Writer().opaque8(fromHex('0102')).opaque16(fromHex('03')).opaque24(fromHex('')).finish();
+    expect(toHex(b)).toBe('020102' + '000103' + '000000');
+  });
+
+  it('rejects a vector shorter than its <min..max> lower bound', () => {
+    const r = new Reader(fromHex('0001ff'));
+    expect(() => r.vec16(bounds(2, 10))).toThrow(DecodeError);
+  });
+
+  it('rejects a vector longer than its upper bound', () => {
+    expect(() => new Reader(fromHex('03010203')).vec8(bounds(0, 2))).toThrow(DecodeError);
+  });
+
+  it('rejects a vector whose body runs past the input', () => {
+    expect(() => new Reader(fromHex('0005010203')).opaque16()).toThrow(/truncated/);
+  });
+
+  it('rejects trailing bytes at end()', () => {
+    const r = new Reader(fromHex('0102'));
+    r.u8();
+    expect(() => r.end()).toThrow(/1 trailing bytes/);
+  });
+
+  it('refuses to write a vector outside its bounds', () => {
+    expect(() => new Writer().opaque8(new Uint8Array(3), bounds(1, 2))).toThrow(RangeError);
+  });
+
+  it('copies decoded bytes out of the input buffer', () => {
+    const input = fromHex('020102');
+    const v = new Reader(input).opaque8();
+    input[1] = 0xff;
+    expect(toHex(v)).toBe('0102');
+  });
+});
