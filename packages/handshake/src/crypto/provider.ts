@@ -7,20 +7,10 @@
 import type { NamedGroupName, SignatureSchemeName } from '../constants.js';
 import type { PrivateKey, PublicKey } from './keys.js';
 import type { RandomSource } from './random.js';
+import type { Aead, AeadName } from '@tls13sim/record';
 
 export type HashName = 'sha256' | 'sha384' | 'sha512';
-export type AeadName = 'aes128gcm' | 'aes256gcm' | 'chacha20poly1305';
-
-export interface Aead {
-  readonly keyLength: number;
-  /** 12 for every TLS 1.3 AEAD. */
-  readonly nonceLength: number;
-  /** 16 for every TLS 1.3 AEAD. */
-  readonly tagLength: number;
-  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
-  /** Returns null on any authentication failure (never throws for bad input). */
-  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
-}
+export type { Aead, AeadName } from '@tls13sim/record';
 
 /** A key share we generated: the private part stays with us, `share` goes on the wire. */
 export interface KeyShareSecret {

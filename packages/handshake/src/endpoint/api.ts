@@ -1,0 +1,114 @@
+/**
+ * The public face of the sans-I/O endpoint (DESIGN.md "The core"). Bytes, time and
+ * randomness come in; wire records, typed events and application data come out.
+ * Nothing here does I/O, reads a clock or calls a global random source.
+ */
+import type { AlertName, TlsError } from '@tls13sim/record';
+
+export type Role = 'client' | 'server';
+
+/** RFC 8446 Appendix A.1 client states, plus CLOSED. */
+export type ClientStateName =
+  | 'START'
+  | 'WAIT_SH'
+  | 'WAIT_EE'
+  | 'WAIT_CERT_CR'
+  | 'WAIT_CERT'
+  | 'WAIT_CV'
+  | 'WAIT_FINISHED'
+  | 'CONNECTED'
+  | 'CLOSED';
+
+/** RFC 8446 Appendix A.2 server states, plus CLOSED. */
+export type ServerStateName =
+  | 'START'
+  | 'RECVD_CH'
+  | 'NEGOTIATED'
+  | 'WAIT_EOED'
+  | 'WAIT_FLIGHT2'
+  | 'WAIT_CERT'
+  | 'WAIT_CV'
+  | 'WAIT_FINISHED'
+  | 'CONNECTED'
+  | 'CLOSED';
+
+export type StateName = ClientStateName | ServerStateName;
+
+/** Key epochs as the trace names them: `application+N` after N key updates. */
+export type EpochName = 'plaintext' | 'early' | 'handshake' | 'application' | `application+${number}`;
+
+export type Direction = 'read' | 'write';
+
+/** One record as it crossed the wire, decoded for the trace. */
+export interface RecordInfo {
+  /** TLSPlaintext/TLSCiphertext.opaque_type name: handshake, alert, application_data, change_cipher_spec. */
+  readonly outerType: string;
+  /** The real content type (TLSInnerPlaintext.type for protected records). */
+  readonly innerType: string;
+  readonly epoch: EpochName;
+  /** Length of the record body on the wire (the header's length field). */
+  readonly length: number;
+  /** Handshake message names it carried (or completed), in order, snake_case. */
+  readonly messages: readonly string[];
+  readonly alert?: { readonly level: string; readonly description: string };
+  /** The whole record as on the wire, header included. */
+  readonly wire: Uint8Array;
+}
+
+export type EndpointEvent =
+  | { readonly type: 'state'; readonly from: StateName; readonly to: StateName }
+  | { readonly type: 'record_sent'; readonly record: RecordInfo }
+  | { readonly type: 'record_received'; readonly record: RecordInfo }
+  | {
+      readonly type: 'keys_installed';
+      readonly direction: Direction;
+      readonly epoch: EpochName;
+      /** NSS keylog label (CLIENT_HANDSHAKE_TRAFFIC_SECRET, …) and secret, for keylog files. */
+      readonly keylog?: { readonly label: string; readonly secret: Uint8Array };
+    }
+  /** A Finished message was built and queued for sending. */
+  | { readonly type: 'finished_built' }
+  /** The peer's Finished was received and verified. */
+  | { readonly type: 'finished_verified' }
+  /** RFC meaning: Finished both sent and received (§4.4.4). */
+  | { readonly type: 'handshake_complete' }
+  | { readonly type: 'alert_sent'; readonly level: string; readonly description: AlertName | string; readonly epoch: EpochName }
+  | { readonly type: 'alert_received'; readonly level: string; readonly description: AlertName | string; readonly epoch: EpochName }
+  | { readonly type: 'application_data'; readonly length: number }
+  | { readonly type: 'new_session_ticket'; readonly lifetime: number }
+  | { readonly type: 'early_data'; readonly accepted: boolean }
+  | { readonly type: 'key_update'; readonly direction: Direction; readonly requested: boolean }
+  | { readonly type: 'peer_closed' }
+  | { readonly type: 'note'; readonly text: string };
+
+/** What an endpoint exposes; the client and server classes implement it. */
+export interface EndpointApi {
+  readonly role: Role;
+  readonly state: StateName;
+  /** The fatal error that closed this endpoint (sent or received), if any. */
+  readonly error: TlsError | undefined;
+  readonly handshakeComplete: boolean;
+
+  /** Client: emits the ClientHello. Server: no-op. Call once, first. */
+  start(now?: number): void;
+  handleBytes(bytes: Uint8Array, now?: number): void;
+  handleTimeout(now: number): void;
+
+  write(data: Uint8Array): void;
+  keyUpdate(requestPeer: boolean): void;
+  requestClientAuth(): void;
+  close(): void;
+
+  /** The next wire record to send (exactly one record), or null. */
+  pollTransmit(): Uint8Array | null;
+  pollEvent(): EndpointEvent | null;
+  /** Up to `max` bytes of received application data (consumed), or null when none. */
+  readApplicationData(max?: number): Uint8Array | null;
+  /** Like readApplicationData without consuming. */
+  peekApplicationData(max?: number): Uint8Array | null;
+  /** True once the peer's close_notify was received. */
+  readonly peerClosed: boolean;
+
+  /** An independent copy (for snapshot/fork), sharing no mutable state. */
+  clone(): EndpointApi;
+}
