@@ -1,0 +1,52 @@
+/**
+ * What a CertificateVerify signs (RFC 8446 §4.4.3), and which schemes a key can use.
+ *
+ *   "The digital signature is then computed over the concatenation of:
+ *    -  A string that consists of octet 32 (0x20) repeated 64 times
+ *    -  The context string
+ *    -  A single 0 byte which serves as the separator
+ *    -  The content to be signed"
+ * where the content is Transcript-Hash(Handshake Context, Certificate).
+ */
+import type { SignatureSchemeName } from '../constants.js';
+import type { PrivateKey, PublicKey } from './keys.js';
+
+export type CertificateVerifySide = 'server' | 'client';
+
+const CONTEXT: Record<CertificateVerifySide, string> = {
+  server: 'TLS 1.3, server CertificateVerify',
+  client: 'TLS 1.3, client CertificateVerify',
+};
+
+/** The §4.4.3 signed content for `side`'s CertificateVerify over `transcriptHash`. */
+export function certificateVerifyContent(side: CertificateVerifySide, transcriptHash: Uint8Array): Uint8Array {
+  const context = new TextEncoder().encode(CONTEXT[side]);
+  const out = new Uint8Array(64 + context.length + 1 + transcriptHash.length);
+  out.fill(0x20, 0, 64);
+  out.set(context, 64);
+  // out[64 + context.length] is already the 0x00 separator.
+  out.set(transcriptHash, 64 + context.length + 1);
+  return out;
+}
+
+/**
+ * The CertificateVerify schemes (§4.2.3) a key can sign or verify with, preferred first.
+ * An rsaEncryption key gets rsa_pss_rsae_*, an id-RSASSA-PSS key rsa_pss_pss_*; an ECDSA
+ * key only the scheme of its own curve (TLS 1.3 binds curve and hash). rsa_pkcs1_* never.
+ */
+export function schemesForKey(key: PublicKey | PrivateKey): SignatureSchemeName[] {
+  switch (key.type) {
+    case 'ed25519':
+      return ['ed25519'];
+    case 'ed448':
+      return ['ed448'];
+    case 'ecdsa':
+      return [
+        key.curve === 'p256' ? 'ecdsa_secp256r1_sha256' : key.curve === 'p384' ? 'ecdsa_secp384r1_sha384' : 'ecdsa_secp521r1_sha512',
+      ];
+    case 'rsa':
+      return key.pss
+        ? ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512']
+        : ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512'];
+  }
+}
