@@ -1,1 +1,4 @@
-export {};
+/** Crypto providers (keys.ts, random.ts, provider.ts and signature.ts are re-exported by ../index.ts). */
+export { createNobleProvider, nobleProvider } from './noble.js';
+export { HASH_LENGTHS } from './hash.js';
+export { MLKEM768_SIZES } from './kex-mlkem.js';

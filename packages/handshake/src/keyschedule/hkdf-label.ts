@@ -1,0 +1,63 @@
+/** The two §7.1 primitives every other key-schedule value is built from. */
+import { Writer, bounds, utf8 } from '@tls13sim/record';
+import type { CryptoProvider, HashName } from '../crypto/provider.js';
+
+/**
+ * HKDF-Expand-Label (RFC 8446 §7.1):
+ *
+ *   HKDF-Expand-Label(Secret, Label, Context, Length) =
+ *        HKDF-Expand(Secret, HkdfLabel, Length)
+ *
+ *   struct {
+ *       uint16 length = Length;
+ *       opaque label<7..255> = "tls13 " + Label;
+ *       opaque context<0..255> = Context;
+ *   } HkdfLabel;
+ *
+ * `label` is the §7.1 label without the "tls13 " prefix; bytes are accepted for the
+ * exporter (§7.5), whose labels are arbitrary.
+ */
+export function hkdfExpandLabel(
+  provider: CryptoProvider,
+  hash: HashName,
+  secret: Uint8Array,
+  label: string | Uint8Array,
+  context: Uint8Array,
+  length: number,
+): Uint8Array {
+  const labelBytes = typeof label === 'string' ? utf8(label) : label;
+  const info = new Writer()
+    .u16(length)
+    .vec8((w) => w.bytes(utf8('tls13 ')).bytes(labelBytes), bounds(7, 255))
+    .opaque8(context, bounds(0, 255))
+    .finish();
+  return provider.hkdfExpand(hash, secret, info, length);
+}
+
+/**
+ * Derive-Secret (RFC 8446 §7.1):
+ *
+ *   Derive-Secret(Secret, Label, Messages) =
+ *        HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Hash.length)
+ *
+ * Takes the transcript hash already computed (see `Transcript.hash`), so the caller decides
+ * which messages it covers.
+ */
+export function deriveSecret(
+  provider: CryptoProvider,
+  hash: HashName,
+  secret: Uint8Array,
+  label: string,
+  transcriptHash: Uint8Array,
+): Uint8Array {
+  const hashLength = provider.hashLength(hash);
+  if (transcriptHash.length !== hashLength) {
+    throw new RangeError(`Derive-Secret "${label}": transcript hash is ${transcriptHash.length} bytes, ${hash} needs ${hashLength}`);
+  }
+  return hkdfExpandLabel(provider, hash, secret, label, transcriptHash, hashLength);
+}
+
+/** Transcript-Hash of no messages, Hash(""): the context of "derived", the binder keys and exporters. */
+export function emptyHash(provider: CryptoProvider, hash: HashName): Uint8Array {
+  return provider.hash(hash, new Uint8Array(0));
+}
