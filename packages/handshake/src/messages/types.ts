@@ -488,7 +488,8 @@ export interface HandshakeFrame {
 //   HRR_RANDOM: Uint8Array
 //   findExtension<E extends { readonly type: string }, K extends E['type']>(exts: readonly E[], type: K): Extract<E, { type: K }> | undefined
 //   extensionCode(ext: Extension): number
-//   encodeExtensions(ctx: ExtensionContext, exts: readonly Extension[]): Uint8Array   // the extensions<..> vector with its prefix
+//   encodeExtension(ext: Extension): Uint8Array          // one Extension struct; the body form follows the object's shape
+//   decodeExtensions(ctx: ExtensionContext, data: Uint8Array): Extension[]  // an extension block's body (without its length prefix), with the §4.2 checks
 //   truncatedClientHello(ch: ClientHello): Uint8Array    // §4.2.11.2 header + body up to, not incl., the binders list
 //   withBinders(ch: ClientHello, binders: readonly Uint8Array[]): ClientHello   // same CH, new binder values, raw dropped
 //
