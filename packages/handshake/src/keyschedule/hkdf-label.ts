@@ -2,6 +2,8 @@
 import { Writer, bounds, utf8 } from '@tls13sim/record';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 
+const TLS13_PREFIX = utf8('tls13 ');
+
 /**
  * HKDF-Expand-Label (RFC 8446 §7.1):
  *
@@ -25,13 +27,17 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
+  return provider.hkdfExpand(hash, secret, hkdfLabel(label, context, length), length);
+}
+
+/** The encoded HkdfLabel structure (the HKDF `info`) of §7.1; exported for traces and tests. */
+export function hkdfLabel(label: string | Uint8Array, context: Uint8Array, length: number): Uint8Array {
   const labelBytes = typeof label === 'string' ? utf8(label) : label;
-  const info = new Writer()
+  return new Writer()
     .u16(length)
-    .vec8((w) => w.bytes(utf8('tls13 ')).bytes(labelBytes), bounds(7, 255))
+    .vec8((w) => w.bytes(TLS13_PREFIX).bytes(labelBytes), bounds(7, 255))
     .opaque8(context, bounds(0, 255))
     .finish();
-  return provider.hkdfExpand(hash, secret, info, length);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The TLS 1.3 key schedule (RFC 8446 §7) and transcript hash (§4.4.1). */
 export { CIPHER_SUITE_PARAMS, cipherSuiteParams } from './suites.js';
 export type { CipherSuiteParams } from './suites.js';
-export { deriveSecret, emptyHash, hkdfExpandLabel } from './hkdf-label.js';
+export { deriveSecret, emptyHash, hkdfExpandLabel, hkdfLabel } from './hkdf-label.js';
 export { EarlySecret, HandshakeSecret, MasterSecret } from './stages.js';
 export type { BinderKind } from './stages.js';
 export {
