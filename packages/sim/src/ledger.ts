@@ -1,0 +1,136 @@
+/**
+ * Who knows what, and when: a ledger per endpoint derived from the trace alone.
+ *
+ * For each side: keys installed per direction; its Finished built, flushed (the record
+ * carrying it was polled for transmit) and received by the peer; when it considered the
+ * handshake complete (RFC 8446 §4.4.4: Finished sent and received); and what it knows of
+ * the peer's verdict on its handshake:
+ * - `accepted` on evidence the peer went on: application data, or a NewSessionTicket
+ *   (§4.6.1: sent only after the server received the client's Finished), received after
+ *   our Finished was flushed. Application data is weaker evidence for a client: a server
+ *   may send 0.5-RTT data before it has seen the client's Finished;
+ * - `rejected` on a fatal alert from the peer (anything but close_notify / user_canceled).
+ */
+import type { EpochName } from '@tls13sim/handshake';
+import type { AlertInfo, Side, TraceEvent, TraceEventBody, Verdict } from './trace.js';
+
+export interface Mark {
+  readonly seq: number;
+  readonly time: number;
+}
+
+export interface KeyMark extends Mark {
+  readonly epoch: EpochName;
+}
+
+export type PeerVerdict =
+  | { readonly verdict: 'unknown' }
+  | { readonly verdict: 'accepted'; readonly evidence: 'application_data' | 'new_session_ticket'; readonly at: Mark }
+  | { readonly verdict: 'rejected'; readonly alert: AlertInfo; readonly at: Mark };
+
+export interface LedgerView {
+  readonly side: Side;
+  readonly keys: { readonly read: readonly KeyMark[]; readonly write: readonly KeyMark[] };
+  readonly finishedBuilt?: Mark;
+  readonly finishedFlushed?: Mark;
+  readonly finishedReceivedByPeer?: Mark;
+  readonly handshakeComplete?: Mark;
+  readonly peerVerdict: PeerVerdict;
+}
+
+interface MutableLedger {
+  side: Side;
+  keys: { read: KeyMark[]; write: KeyMark[] };
+  finishedBuilt?: Mark;
+  finishedFlushed?: Mark;
+  finishedReceivedByPeer?: Mark;
+  handshakeComplete?: Mark;
+  peerVerdict: PeerVerdict;
+}
+
+const NOT_A_REJECTION = new Set(['close_notify', 'user_canceled']);
+
+function fresh(side: Side): MutableLedger {
+  return { side, keys: { read: [], write: [] }, peerVerdict: { verdict: 'unknown' } };
+}
+
+function copy(l: MutableLedger): MutableLedger {
+  return { ...l, keys: { read: [...l.keys.read], write: [...l.keys.write] } };
+}
+
+export class Ledgers {
+  private readonly l: Record<Side, MutableLedger>;
+
+  constructor(from?: Ledgers) {
+    this.l = from ? { client: copy(from.l.client), server: copy(from.l.server) } : { client: fresh('client'), server: fresh('server') };
+  }
+
+  of(side: Side): LedgerView {
+    return this.l[side];
+  }
+
+  /**
+   * Folds one trace event in. Returns the `peer_verdict` events it causes, each with the
+   * side whose ledger changed; the caller records them.
+   */
+  observe(ev: TraceEvent): Array<{ side: Side; body: TraceEventBody }> {
+    if (ev.side === 'network') return [];
+    const me = this.l[ev.side];
+    const peer = this.l[ev.side === 'client' ? 'server' : 'client'];
+    const at: Mark = { seq: ev.seq, time: ev.time };
+    switch (ev.type) {
+      case 'keys_installed':
+        me.keys[ev.direction].push({ ...at, epoch: ev.epoch });
+        return [];
+      case 'note':
+        if (ev.fact === 'finished_built' && me.finishedBuilt === undefined) me.finishedBuilt = at;
+        return [];
+      case 'record_sent':
+        if (ev.messages.includes('finished') && me.finishedFlushed === undefined) {
+          me.finishedFlushed = at;
+          me.finishedBuilt ??= at;
+        }
+        return [];
+      case 'handshake_complete':
+        me.handshakeComplete ??= at;
+        return [];
+      case 'record_received': {
+        if (ev.messages.includes('finished') && peer.finishedFlushed !== undefined) {
+          peer.finishedReceivedByPeer ??= at;
+        }
+        if (me.finishedFlushed === undefined || me.peerVerdict.verdict !== 'unknown') return [];
+        const evidence = ev.messages.includes('new_session_ticket')
+          ? ('new_session_ticket' as const)
+          : ev.innerType === 'application_data'
+            ? ('application_data' as const)
+            : undefined;
+        if (evidence === undefined) return [];
+        me.peerVerdict = { verdict: 'accepted', evidence, at };
+        return [{ side: ev.side, body: verdictEvent('accepted', `${evidence} received after our Finished`) }];
+      }
+      case 'alert_received': {
+        if (NOT_A_REJECTION.has(ev.description) || me.peerVerdict.verdict === 'rejected') return [];
+        const alert = { level: ev.level, description: ev.description };
+        me.peerVerdict = { verdict: 'rejected', alert, at };
+        return [{ side: ev.side, body: verdictEvent('rejected', `alert ${ev.description} received`, alert) }];
+      }
+      default:
+        return [];
+    }
+  }
+
+  clone(): Ledgers {
+    return new Ledgers(this);
+  }
+}
+
+function verdictEvent(verdict: Verdict, evidence: string, alert?: AlertInfo): TraceEventBody {
+  return alert === undefined ? { type: 'peer_verdict', verdict, evidence } : { type: 'peer_verdict', verdict, evidence, alert };
+}
+
+/** Rebuilds both ledgers from a finished trace (e.g. one read back from JSON). */
+export function ledgersFromTrace(events: readonly TraceEvent[]): Ledgers {
+  const l = new Ledgers();
+  for (const ev of events) l.observe(ev);
+  return l;
+}

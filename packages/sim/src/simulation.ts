@@ -1,0 +1,455 @@
+/**
+ * `Simulation` = client endpoint + server endpoint + in-memory duplex + scheduler + virtual
+ * clock + trace (DESIGN.md "The simulation"). Delivering a unit means calling
+ * `handleBytes(bytes, now)` on the receiver, then draining its `pollTransmit()` (one new
+ * flight toward the peer) and `pollEvent()` (into the trace).
+ */
+import type { EndpointApi, EndpointEvent, RecordInfo } from '@tls13sim/handshake';
+import { fromHex, isTlsError, toHex } from '@tls13sim/record';
+import { Duplex, DIRECTIONS, directionFrom, receiverOf } from './duplex.js';
+import { Ledgers, type LedgerView } from './ledger.js';
+import {
+  ReplayScheduler,
+  SeededScheduler,
+  delayOf,
+  type Choice,
+  type DeliveryPolicy,
+  type Schedule,
+  type Scheduler,
+  type SchedulerContext,
+} from './scheduler.js';
+import {
+  TraceRecorder,
+  type AppCall,
+  type AppResult,
+  type NetDirection,
+  type RecordFields,
+  type Side,
+  type Trace,
+  type TraceEvent,
+  type TraceEventBody,
+  type TraceSide,
+} from './trace.js';
+
+export interface SimulationOptions {
+  readonly client: EndpointApi;
+  readonly server: EndpointApi;
+  /** Scenario name recorded in the trace (default `adhoc`). */
+  readonly scenario?: string;
+  /** Seeds the scheduler (default 1). */
+  readonly seed?: number;
+  readonly policy?: DeliveryPolicy;
+  /** Replay these choices instead of deciding (the policy's delays still apply). */
+  readonly replay?: Schedule;
+}
+
+/** What one `step()` did. */
+export interface StepResult {
+  readonly choice: Choice;
+  readonly to: Side;
+  /** Bytes handed to the receiving endpoint (0 for a drop). */
+  readonly delivered: number;
+  /** The trace events this step produced, the `delivered` event first. */
+  readonly events: readonly TraceEvent[];
+}
+
+export interface RunResult {
+  readonly steps: number;
+  /** Nothing left in flight and nothing scheduled. */
+  readonly quiescent: boolean;
+  /** `runBounded` hit its bound with work still pending. */
+  readonly livelock: boolean;
+}
+
+export class SimulationLivelockError extends Error {
+  constructor(readonly steps: number) {
+    super(`simulation not quiescent after ${steps} steps (livelock?)`);
+    this.name = 'SimulationLivelockError';
+  }
+}
+
+interface SimState {
+  endpoints: Record<Side, EndpointApi>;
+  duplex: Duplex;
+  scheduler: Scheduler;
+  trace: TraceRecorder;
+  ledgers: Ledgers;
+  schedule: Choice[];
+  now: number;
+  started: boolean;
+  flights: number;
+  order: number;
+  deliveries: Record<NetDirection, number>;
+  total: number;
+}
+
+function cloneState(s: SimState): SimState {
+  return {
+    endpoints: { client: s.endpoints.client.clone(), server: s.endpoints.server.clone() },
+    duplex: s.duplex.clone(),
+    scheduler: s.scheduler.clone(),
+    trace: s.trace.clone(),
+    ledgers: s.ledgers.clone(),
+    schedule: [...s.schedule],
+    now: s.now,
+    started: s.started,
+    flights: s.flights,
+    order: s.order,
+    deliveries: { ...s.deliveries },
+    total: s.total,
+  };
+}
+
+/** A frozen copy of a whole simulation; `Simulation.restore` may be called on it many times. */
+export class SimulationSnapshot {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly state: SimState,
+    readonly scenario: string,
+    readonly seed: number,
+    readonly policy: DeliveryPolicy,
+  ) {}
+}
+
+export class Simulation {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly policy: DeliveryPolicy;
+  private s: SimState;
+
+  constructor(opts: SimulationOptions) {
+    this.scenario = opts.scenario ?? 'adhoc';
+    this.seed = opts.seed ?? 1;
+    this.policy = opts.policy ?? {};
+    this.s = {
+      endpoints: { client: opts.client, server: opts.server },
+      duplex: new Duplex(),
+      scheduler: opts.replay ? new ReplayScheduler(opts.replay) : new SeededScheduler(this.seed, this.policy),
+      trace: new TraceRecorder(),
+      ledgers: new Ledgers(),
+      schedule: [],
+      now: 0,
+      started: false,
+      flights: 0,
+      order: 0,
+      deliveries: { client_to_server: 0, server_to_client: 0 },
+      total: 0,
+    };
+  }
+
+  static restore(snap: SimulationSnapshot): Simulation {
+    const sim = Object.create(Simulation.prototype) as Simulation;
+    (sim as { scenario: string }).scenario = snap.scenario;
+    (sim as { seed: number }).seed = snap.seed;
+    (sim as { policy: DeliveryPolicy }).policy = snap.policy;
+    sim.s = cloneState(snap.state);
+    return sim;
+  }
+
+  // ── views ────────────────────────────────────────────────────────────────────────────
+
+  get client(): EndpointApi {
+    return this.s.endpoints.client;
+  }
+
+  get server(): EndpointApi {
+    return this.s.endpoints.server;
+  }
+
+  endpoint(side: Side): EndpointApi {
+    return this.s.endpoints[side];
+  }
+
+  /** The virtual clock, in ms. */
+  get now(): number {
+    return this.s.now;
+  }
+
+  get events(): readonly TraceEvent[] {
+    return this.s.trace.events;
+  }
+
+  /** Every choice made so far; `new Simulation({ ..., replay: sim.schedule })` replays it. */
+  get schedule(): Schedule {
+    return this.s.schedule;
+  }
+
+  ledger(side: Side): LedgerView {
+    return this.s.ledgers.of(side);
+  }
+
+  /** Bytes queued (in flight) in one direction, or in both. */
+  inFlight(direction?: NetDirection): number {
+    if (direction) return this.s.duplex.queues[direction].totalBytes;
+    return this.s.duplex.queues.client_to_server.totalBytes + this.s.duplex.queues.server_to_client.totalBytes;
+  }
+
+  /** Bytes queued toward `side`. */
+  inFlightTo(side: Side): number {
+    return this.inFlight(side === 'client' ? 'server_to_client' : 'client_to_server');
+  }
+
+  get isQuiescent(): boolean {
+    const sch = this.s.scheduler;
+    if (!this.s.duplex.isEmpty) return false;
+    if (sch instanceof SeededScheduler) return !sch.hasPendingInjection();
+    if (sch instanceof ReplayScheduler) return sch.remaining === 0;
+    return true;
+  }
+
+  toTrace(): Trace {
+    return { version: 1, scenario: this.scenario, seed: this.seed, events: [...this.s.trace.events] };
+  }
+
+  // ── inputs ───────────────────────────────────────────────────────────────────────────
+
+  /** Starts both endpoints (the client emits its ClientHello). Idempotent. */
+  start(): void {
+    if (this.s.started) return;
+    this.s.started = true;
+    this.s.endpoints.client.start(this.s.now);
+    this.drain('client');
+    this.s.endpoints.server.start(this.s.now);
+    this.drain('server');
+  }
+
+  /** Runs an application command on one endpoint, then drains what it produced. */
+  act(side: Side, command: (ep: EndpointApi) => void): void {
+    this.start();
+    command(this.s.endpoints[side]);
+    this.drain(side);
+  }
+
+  write(side: Side, data: Uint8Array): void {
+    this.act(side, (ep) => ep.write(data));
+  }
+
+  close(side: Side): void {
+    this.act(side, (ep) => ep.close());
+  }
+
+  keyUpdate(side: Side, requestPeer: boolean): void {
+    this.act(side, (ep) => ep.keyUpdate(requestPeer));
+  }
+
+  requestClientAuth(): void {
+    this.act('server', (ep) => ep.requestClientAuth());
+  }
+
+  /** A teaching annotation in the trace. */
+  note(text: string, side: TraceSide = 'network'): void {
+    this.emit(side, { type: 'note', text });
+  }
+
+  /** Records an application call (the API lenses use this). */
+  recordAppCall(side: Side, call: AppCall, result: AppResult, extra: { bytes?: number; alert?: string } = {}): void {
+    const body: TraceEventBody = { type: 'app_call', call, result, ...extra };
+    this.emit(side, body);
+  }
+
+  advanceClock(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`advanceClock: ms must be ≥ 0, got ${ms}`);
+    this.s.now += ms;
+  }
+
+  // ── stepping ─────────────────────────────────────────────────────────────────────────
+
+  /** Delivers one unit; null when quiescent (nothing in flight, nothing scheduled). */
+  step(): StepResult | null {
+    this.start();
+    const choice = this.s.scheduler.choose(this.context());
+    if (choice === null) return null;
+    return this.apply(choice);
+  }
+
+  /** Steps to quiescence; throws `SimulationLivelockError` after `maxSteps`. */
+  run(maxSteps = 100_000): RunResult {
+    const r = this.runBounded(maxSteps);
+    if (r.livelock) throw new SimulationLivelockError(r.steps);
+    return r;
+  }
+
+  /** Steps at most `n` times; reports whether it reached quiescence or looks livelocked. */
+  runBounded(n: number): RunResult {
+    let steps = 0;
+    while (steps < n) {
+      if (this.step() === null) return { steps, quiescent: true, livelock: false };
+      steps++;
+    }
+    const quiescent = this.peekQuiescent();
+    return { steps, quiescent, livelock: !quiescent };
+  }
+
+  snapshot(): SimulationSnapshot {
+    return new SimulationSnapshot(cloneState(this.s), this.scenario, this.seed, this.policy);
+  }
+
+  /** An independent continuation: endpoints, queues, clock, scheduler and trace all copied. */
+  fork(): Simulation {
+    return Simulation.restore(this.snapshot());
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────────────────
+
+  /** Would `step()` return null now? Decided on a copy of the scheduler. */
+  private peekQuiescent(): boolean {
+    return this.s.scheduler.clone().choose(this.context()) === null;
+  }
+
+  private context(): SchedulerContext {
+    const { queues } = this.s.duplex;
+    let now = this.s.now;
+    const anyReady = DIRECTIONS.some((d) => queues[d].view(now).readyBytes > 0);
+    if (!anyReady) {
+      const next = DIRECTIONS.map((d) => queues[d].view(now).nextReadyAt).filter((t): t is number => t !== undefined);
+      if (next.length > 0) now = Math.max(now, Math.min(...next));
+    }
+    return {
+      now,
+      queues: { client_to_server: queues.client_to_server.view(now), server_to_client: queues.server_to_client.view(now) },
+      deliveries: { ...this.s.deliveries },
+      total: this.s.total,
+    };
+  }
+
+  private apply(choice: Choice): StepResult {
+    const s = this.s;
+    s.now = Math.max(s.now, choice.at);
+    s.schedule.push(choice);
+    const to = receiverOf(choice.direction);
+    const queue = s.duplex.queues[choice.direction];
+    const taken = queue.take(choice.take);
+    let bytes = taken.bytes;
+    const fault = choice.fault;
+    if (fault !== undefined) {
+      switch (fault.kind) {
+        case 'drop':
+          bytes = new Uint8Array(0);
+          break;
+        case 'duplicate':
+          // The network delivers the unit now and again as the next unit in this direction.
+          for (const seg of [...taken.segments].reverse()) queue.unshift({ ...seg, readyAt: s.now });
+          break;
+        case 'truncate':
+          bytes = bytes.slice(0, fault.keep);
+          break;
+        case 'corrupt': {
+          bytes = bytes.slice();
+          bytes[fault.offset] = bytes[fault.offset]! ^ fault.xor;
+          break;
+        }
+        case 'inject':
+          bytes = fromHex(fault.hex);
+          break;
+      }
+    }
+    s.deliveries[choice.direction]++;
+    s.total++;
+    const first = s.trace.length;
+    this.emit('network', {
+      type: 'delivered',
+      direction: choice.direction,
+      bytes: bytes.length,
+      taken: choice.take,
+      hex: toHex(bytes),
+      ...(taken.flight !== undefined ? { flight: taken.flight } : {}),
+      ...(fault !== undefined ? { fault } : {}),
+    });
+    if (bytes.length > 0) this.deliver(to, bytes);
+    return { choice, to, delivered: bytes.length, events: s.trace.events.slice(first) };
+  }
+
+  private deliver(to: Side, bytes: Uint8Array): void {
+    const ep = this.s.endpoints[to];
+    if (ep.state === 'CLOSED') {
+      this.emit(to, { type: 'note', text: `${to} is closed: ${bytes.length} bytes discarded`, fact: 'discarded' });
+      return;
+    }
+    try {
+      ep.handleBytes(bytes, this.s.now);
+    } catch (e) {
+      // A fatal error already turned into an alert inside the endpoint; anything else is a bug.
+      if (!isTlsError(e)) throw e;
+      this.emit(to, { type: 'note', text: `${to}: ${e.message}`, fact: 'handle_error' });
+    }
+    this.drain(to);
+  }
+
+  /** All records polled after one input form one flight toward the peer. */
+  private drain(side: Side): void {
+    const s = this.s;
+    const ep = s.endpoints[side];
+    const direction = directionFrom(side);
+    const readyAt = s.now + delayOf(this.policy, direction);
+    let flight: number | undefined;
+    for (let rec = ep.pollTransmit(); rec !== null; rec = ep.pollTransmit()) {
+      flight ??= s.flights++;
+      s.duplex.queues[direction].push({ bytes: rec.slice(), flight, order: s.order++, readyAt });
+    }
+    for (let ev = ep.pollEvent(); ev !== null; ev = ep.pollEvent()) {
+      const body = toTraceBody(side, ev);
+      if (body !== null) this.emit(side, body);
+    }
+  }
+
+  private emit(side: TraceSide, body: TraceEventBody): void {
+    const ev = this.s.trace.emit(side, this.s.now, body);
+    for (const v of this.s.ledgers.observe(ev)) this.s.trace.emit(v.side, this.s.now, v.body);
+  }
+}
+
+function recordFields(r: RecordInfo): RecordFields {
+  const f: RecordFields = {
+    outerType: r.outerType,
+    innerType: r.innerType,
+    epoch: r.epoch,
+    length: r.length,
+    messages: [...r.messages],
+    hex: toHex(r.wire),
+  };
+  return r.alert ? { ...f, alert: { level: r.alert.level, description: r.alert.description } } : f;
+}
+
+/** EndpointEvent → trace event. Events the records already show are not repeated. */
+function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | null {
+  switch (ev.type) {
+    case 'state':
+      return { type: 'state', from: ev.from, to: ev.to };
+    case 'record_sent':
+      return { type: 'record_sent', ...recordFields(ev.record) };
+    case 'record_received':
+      return { type: 'record_received', ...recordFields(ev.record) };
+    case 'keys_installed':
+      return ev.keylog
+        ? {
+            type: 'keys_installed',
+            direction: ev.direction,
+            epoch: ev.epoch,
+            keylog: { label: ev.keylog.label, secret: toHex(ev.keylog.secret) },
+          }
+        : { type: 'keys_installed', direction: ev.direction, epoch: ev.epoch };
+    case 'finished_built':
+      return { type: 'note', text: `${side} built its Finished (RFC 8446 §4.4.4)`, fact: 'finished_built' };
+    case 'finished_verified':
+      return { type: 'note', text: `${side} verified the peer's Finished (RFC 8446 §4.4.4)`, fact: 'finished_verified' };
+    case 'handshake_complete':
+      return { type: 'handshake_complete' };
+    case 'alert_sent':
+      return { type: 'alert_sent', level: ev.level, description: ev.description, epoch: ev.epoch };
+    case 'alert_received':
+      return { type: 'alert_received', level: ev.level, description: ev.description, epoch: ev.epoch };
+    case 'early_data':
+      return {
+        type: 'note',
+        text: `early data ${ev.accepted ? 'accepted' : 'rejected'} (RFC 8446 §4.2.10)`,
+        fact: ev.accepted ? 'early_data_accepted' : 'early_data_rejected',
+      };
+    case 'note':
+      return { type: 'note', text: ev.text };
+    case 'application_data':
+    case 'new_session_ticket':
+    case 'key_update':
+    case 'peer_closed':
+      return null;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The trace, format version 1 — a public contract (DESIGN.md "Trace format (version 1)").
+ * Every event has `seq`, `time` (virtual ms), `side` and `type`. Fields may be added to an
+ * event; none of the names below may change without a new `version`.
+ *
+ * Fields added beyond the table in DESIGN.md (all optional for readers):
+ * - `delivered`: `hex` (the bytes handed to the endpoint), `taken` (bytes removed from the
+ *   queue), `fault` (what the network did to this unit), `flight`;
+ * - `keys_installed`: `keylog` (`{label, secret}` in hex, for NSS keylog files);
+ * - `note`: `fact` (a machine-readable tag, e.g. `finished_built`);
+ * - `peer_verdict`: `alert` when rejected.
+ */
+import type { EpochName, StateName } from '@tls13sim/handshake';
+
+export type Side = 'client' | 'server';
+export type TraceSide = Side | 'network';
+export type NetDirection = 'client_to_server' | 'server_to_client';
+
+export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown';
+export type AppResult = 'ok' | 'want_read' | 'want_write' | 'error' | 'blocked';
+export type Verdict = 'unknown' | 'accepted' | 'rejected';
+
+export interface AlertInfo {
+  readonly level: string;
+  readonly description: string;
+}
+
+/** What the network did to one delivery unit (recorded so the run replays). */
+export type AppliedFault =
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'truncate'; readonly keep: number }
+  | { readonly kind: 'corrupt'; readonly offset: number; readonly xor: number }
+  | { readonly kind: 'inject'; readonly hex: string };
+
+export interface RecordFields {
+  readonly outerType: string;
+  readonly innerType: string;
+  readonly epoch: EpochName;
+  readonly length: number;
+  readonly messages: readonly string[];
+  readonly alert?: AlertInfo;
+  readonly hex: string;
+}
+
+export type TraceEventBody =
+  | { readonly type: 'state'; readonly from: StateName; readonly to: StateName }
+  | ({ readonly type: 'record_sent' } & RecordFields)
+  | ({ readonly type: 'record_received' } & RecordFields)
+  | {
+      readonly type: 'delivered';
+      readonly direction: NetDirection;
+      /** Bytes handed to the receiving endpoint in this unit. */
+      readonly bytes: number;
+      /** Bytes removed from the queue (differs from `bytes` under drop/truncate/inject). */
+      readonly taken: number;
+      readonly hex: string;
+      readonly flight?: number;
+      readonly fault?: AppliedFault;
+    }
+  | {
+      readonly type: 'keys_installed';
+      readonly direction: 'read' | 'write';
+      readonly epoch: EpochName;
+      readonly keylog?: { readonly label: string; readonly secret: string };
+    }
+  | { readonly type: 'handshake_complete' }
+  | {
+      readonly type: 'peer_verdict';
+      readonly verdict: Verdict;
+      readonly evidence: string;
+      readonly alert?: AlertInfo;
+    }
+  | { readonly type: 'alert_sent'; readonly level: string; readonly description: string; readonly epoch: EpochName }
+  | { readonly type: 'alert_received'; readonly level: string; readonly description: string; readonly epoch: EpochName }
+  | {
+      readonly type: 'app_call';
+      readonly call: AppCall;
+      readonly result: AppResult;
+      readonly bytes?: number;
+      readonly alert?: string;
+    }
+  | { readonly type: 'note'; readonly text: string; readonly fact?: string };
+
+export type TraceEventType = TraceEventBody['type'];
+
+interface EventHeader {
+  readonly seq: number;
+  readonly time: number;
+  readonly side: TraceSide;
+}
+
+/** Distributes the header over the union so `switch (ev.type)` narrows. */
+type WithHeader<B> = B extends unknown ? EventHeader & B : never;
+export type TraceEvent = WithHeader<TraceEventBody>;
+export type TraceEventOf<T extends TraceEventType> = Extract<TraceEvent, { type: T }>;
+
+export interface Trace {
+  readonly version: 1;
+  readonly scenario: string;
+  readonly seed: number;
+  readonly events: readonly TraceEvent[];
+}
+
+/** Appends events with consecutive `seq`. Events are immutable once recorded. */
+export class TraceRecorder {
+  private readonly list: TraceEvent[];
+
+  constructor(events: readonly TraceEvent[] = []) {
+    this.list = [...events];
+  }
+
+  get events(): readonly TraceEvent[] {
+    return this.list;
+  }
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  emit(side: TraceSide, time: number, body: TraceEventBody): TraceEvent {
+    const ev = { seq: this.list.length, time, side, ...body } as TraceEvent;
+    this.list.push(ev);
+    return ev;
+  }
+
+  clone(): TraceRecorder {
+    return new TraceRecorder(this.list);
+  }
+}
+
+/** Keys in this order first (the order of DESIGN.md's table), then any others alphabetically. */
+const KEY_ORDER = [
+  'version', 'scenario', 'seed', 'events',
+  'seq', 'time', 'side', 'type',
+  'from', 'to',
+  'call', 'result',
+  'level', 'description',
+  'direction', 'outerType', 'innerType', 'epoch', 'length', 'messages',
+  'verdict', 'evidence', 'alert',
+  'bytes', 'taken', 'flight', 'fault', 'kind', 'keep', 'offset', 'xor',
+  'text', 'fact', 'keylog', 'label', 'secret', 'hex',
+];
+const keyRank = new Map(KEY_ORDER.map((k, i) => [k, i]));
+
+function compareKeys(a: string, b: string): number {
+  const ra = keyRank.get(a) ?? Infinity;
+  const rb = keyRank.get(b) ?? Infinity;
+  if (ra !== rb) return ra - rb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** JSON with a stable key order, independent of how the objects were built. */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    const s = JSON.stringify(value);
+    return s === undefined ? 'null' : s;
+  }
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => compareKeys(a, b));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+}
+
+/** The trace as one JSON object, one event per line (diff-friendly, byte-stable). */
+export function traceToJson(trace: Trace): string {
+  const head = stableStringify({ version: trace.version, scenario: trace.scenario, seed: trace.seed });
+  const events = trace.events.map((e) => `  ${stableStringify(e)}`).join(',\n');
+  return `${head.slice(0, -1)},"events":[${events.length > 0 ? `\n${events}\n` : ''}]}\n`;
+}
+
+export function parseTrace(json: string): Trace {
+  const t = JSON.parse(json) as Partial<Trace>;
+  if (t.version !== 1) throw new Error(`unsupported trace version: ${String(t.version)}`);
+  if (typeof t.scenario !== 'string' || typeof t.seed !== 'number' || !Array.isArray(t.events)) {
+    throw new Error('not a tls13sim trace: needs scenario, seed and events');
+  }
+  return t as Trace;
+}
