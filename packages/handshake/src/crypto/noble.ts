@@ -2,11 +2,11 @@
  * The default `CryptoProvider`: pure JavaScript on noble, so it runs in browsers too.
  * Randomness only ever comes from the `RandomSource` a caller passes in.
  */
+import { nobleAead } from '@tls13sim/record';
 import type { NamedGroupName, SignatureSchemeName } from '../constants.js';
 import type { PrivateKey, PublicKey } from './keys.js';
 import type { Aead, AeadName, CryptoProvider, HashName, KeyExchange } from './provider.js';
 import type { RandomSource } from './random.js';
-import { fallbackAead } from './aead-fallback.js';
 import { HASH_LENGTHS, nobleHash, nobleHkdfExpand, nobleHkdfExtract, nobleHmac } from './hash.js';
 import { secp256r1Exchange, secp384r1Exchange, secp521r1Exchange, x25519Exchange, x448Exchange } from './kex-ecdhe.js';
 import { x25519MlKem768Exchange } from './kex-mlkem.js';
@@ -24,7 +24,6 @@ const EXCHANGES: readonly KeyExchange[] = [
 
 export function createNobleProvider(): CryptoProvider {
   const byGroup = new Map<NamedGroupName, KeyExchange>(EXCHANGES.map((k) => [k.group, k]));
-  const aeads = new Map<AeadName, Aead>();
   return {
     name: 'noble',
     hash: (alg: HashName, data: Uint8Array) => nobleHash(alg, data),
@@ -33,14 +32,7 @@ export function createNobleProvider(): CryptoProvider {
     hkdfExtract: (alg: HashName, salt: Uint8Array, ikm: Uint8Array) => nobleHkdfExtract(alg, salt, ikm),
     hkdfExpand: (alg: HashName, prk: Uint8Array, info: Uint8Array, length: number) =>
       nobleHkdfExpand(alg, prk, info, length),
-    aead(name: AeadName): Aead {
-      let a = aeads.get(name);
-      if (a === undefined) {
-        a = fallbackAead(name);
-        aeads.set(name, a);
-      }
-      return a;
-    },
+    aead: (name: AeadName): Aead => nobleAead(name),
     keyExchange: (group: NamedGroupName) => byGroup.get(group),
     sign: (scheme: SignatureSchemeName, key: PrivateKey, message: Uint8Array, rand: RandomSource) =>
       signNoble(scheme, key, message, rand),
