@@ -138,12 +138,23 @@ function writeBody(w: Writer, ext: Extension): void {
     case 'record_size_limit':
       w.u16(ext.limit);
       return;
+    case 'certificate_authorities':
+      w.vec16((l) => {
+        for (const dn of ext.authorities) l.opaque16(dn, bounds(1, 0xffff));
+      }, bounds(3, 0xffff));
+      return;
     case 'padding':
     case 'status_request':
     case 'unknown':
       w.bytes(ext.data);
       return;
+    default:
+      assertNever(ext);
   }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
 }
 
 /** `PskBinderEntry binders<33..2^16-1>;` with `opaque PskBinderEntry<32..255>;` (§4.2.11). */
