@@ -74,6 +74,7 @@ export class HandshakeReassembler {
   /** The next complete message, or null if none is buffered in full. */
   next(): HandshakeMessage | null {
     if (this.length < HANDSHAKE_HEADER_LENGTH) return null;
+    this.checkHeader();
     const header = this.peek(HANDSHAKE_HEADER_LENGTH);
     const bodyLength = (header[1]! << 16) | (header[2]! << 8) | header[3]!;
     const total = HANDSHAKE_HEADER_LENGTH + bodyLength;
@@ -81,7 +82,6 @@ export class HandshakeReassembler {
     const raw = this.take(total);
     const epoch = this.epoch!;
     if (this.length === 0) this.epoch = null;
-    else this.checkHeader();
     return { type: raw[0]!, body: raw.slice(HANDSHAKE_HEADER_LENGTH), raw, epoch };
   }
 
