@@ -1,0 +1,53 @@
+/** A Mermaid `sequenceDiagram` of the trace: records as arrows, states and calls as notes. */
+import type { Trace, TraceEvent } from '../trace.js';
+import { bracket, camel } from './names.js';
+
+function esc(s: string): string {
+  // `#` and `;` are Mermaid syntax; keep labels to plain text.
+  return s.replace(/[#;]/g, ' ');
+}
+
+function label(ev: Extract<TraceEvent, { type: 'record_sent' }>): string {
+  if (ev.alert) return bracket(ev.epoch, `Alert(${ev.alert.level}, ${ev.alert.description})`);
+  if (ev.messages.length > 0) return ev.messages.map((m) => bracket(ev.epoch, camel(m))).join(' ');
+  if (ev.innerType === 'application_data') return bracket(ev.epoch, `Application Data ${ev.length} B`);
+  return bracket(ev.epoch, ev.innerType);
+}
+
+export function renderMermaid(trace: Trace): string {
+  const out = ['sequenceDiagram', '  participant C as client', '  participant S as server'];
+  const who = (side: TraceEvent['side']): string => (side === 'client' ? 'C' : 'S');
+  for (const ev of trace.events) {
+    switch (ev.type) {
+      case 'state':
+        out.push(`  Note over ${who(ev.side)}: ${ev.from} → ${ev.to}`);
+        break;
+      case 'record_sent':
+        out.push(ev.side === 'client' ? `  C->>S: ${esc(label(ev))}` : `  S->>C: ${esc(label(ev))}`);
+        break;
+      case 'handshake_complete':
+        out.push(`  Note over ${who(ev.side)}: ★ handshake complete`);
+        break;
+      case 'peer_verdict':
+        out.push(`  Note over ${who(ev.side)}: peer verdict ${ev.verdict}: ${esc(ev.evidence)}`);
+        break;
+      case 'app_call': {
+        const r = ev.result === 'error' ? `error(${ev.alert ?? '?'})` : ev.result;
+        out.push(`  Note ${ev.side === 'client' ? 'left of C' : 'right of S'}: ${ev.call}() → ${r}`);
+        break;
+      }
+      case 'delivered':
+        if (ev.fault) out.push(`  Note over C,S: network ${ev.fault.kind} (${ev.taken} B ${ev.direction})`);
+        break;
+      case 'note':
+        if (ev.fact === undefined) out.push(`  Note over C,S: ${esc(ev.text)}`);
+        break;
+      case 'record_received':
+      case 'keys_installed':
+      case 'alert_sent':
+      case 'alert_received':
+        break;
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
