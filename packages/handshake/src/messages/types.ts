@@ -492,11 +492,17 @@ export interface HandshakeFrame {
 //   decodeExtensions(ctx: ExtensionContext, data: Uint8Array): Extension[]  // an extension block's body (without its length prefix), with the §4.2 checks
 //   truncatedClientHello(ch: ClientHello): Uint8Array    // §4.2.11.2 header + body up to, not incl., the binders list
 //   withBinders(ch: ClientHello, binders: readonly Uint8Array[]): ClientHello   // same CH, new binder values, raw dropped
+//   bindersListLength(binders: readonly Uint8Array[]): number   // bytes of the encoded binders<33..2^16-1> list
+//   EXTENSION_ALLOWED_IN: ReadonlyMap<number, readonly ExtensionContext[]>   // the §4.2 table (+ record_size_limit)
 //
 // Every decode failure is a TlsError: DecodeError (decode_error) for malformed bytes;
 // illegal_parameter for a duplicated extension, a recognised extension in a message the §4.2
 // table does not allow, pre_shared_key not last in CH, KeyUpdate request_update ∉ {0,1},
 // record_size_limit < 64; unsupported_extension for an unrecognised extension in a message
-// answering a ClientHello (SH, HRR, EE, Certificate); missing_extension for a
-// CertificateRequest without signature_algorithms.
+// answering a ClientHello (SH, HRR, EE, Certificate), or a recognised one this
+// implementation never offers (max_fragment_length, use_srtp, …); missing_extension for a
+// CertificateRequest without signature_algorithms; unexpected_message for an unknown
+// msg_type. Unknown extensions in CH, CR and NST are kept as `unknown`. A ServerHello
+// without supported_versions (pre-1.3) keeps all its extensions as `unknown`, unchecked,
+// so the handshake can answer protocol_version.
 // ---------------------------------------------------------------------------------------
