@@ -1,0 +1,121 @@
+/** The handshake transcript (RFC 8446 §4.4.1): raw messages kept, hashed on demand. */
+import * as nodeCrypto from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { concatBytes, toHex } from '@tls13sim/record';
+import { nobleProvider } from '../src/crypto/noble.js';
+import { seededRandom } from '../src/crypto/random.js';
+import { Transcript, messageHash } from '../src/keyschedule/index.js';
+
+const P = nobleProvider;
+const hex = toHex;
+
+/** A fake handshake message: type, uint24 length, body. */
+function msg(type: number, body: Uint8Array): Uint8Array {
+  return concatBytes(new Uint8Array([type, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]), body);
+}
+
+const r = seededRandom('transcript');
+const ch1 = msg(1, r.bytes(200));
+const hrr = msg(2, r.bytes(80));
+const ch2 = msg(1, r.bytes(220));
+const sh = msg(2, r.bytes(90));
+const ee = msg(8, r.bytes(10));
+
+const nodeHash = (alg: string, ...parts: Uint8Array[]) => nodeCrypto.createHash(alg).update(concatBytes(...parts)).digest('hex');
+
+describe('Transcript', () => {
+  test('can be filled before the hash is known and then hashed with SHA-256 or SHA-384', () => {
+    const t = new Transcript();
+    t.add(ch1);
+    t.add(sh);
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh));
+    expect(hex(t.hash(P, 'sha384'))).toBe(nodeHash('sha384', ch1, sh));
+    expect(t.length).toBe(2);
+    expect(hex(t.bytes())).toBe(hex(concatBytes(ch1, sh)));
+  });
+
+  test('the empty transcript hashes to Hash("")', () => {
+    expect(hex(new Transcript().hash(P, 'sha256'))).toBe(nodeHash('sha256'));
+  });
+
+  test('a hash taken earlier is not changed by later messages, and a later hash covers them', () => {
+    const t = new Transcript([ch1]);
+    const h1 = t.hash(P, 'sha256');
+    t.add(sh);
+    expect(hex(h1)).toBe(nodeHash('sha256', ch1));
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh));
+  });
+
+  test('keeps its own copy of each message (changing the caller buffer changes nothing)', () => {
+    const buf = ch1.slice();
+    const t = new Transcript();
+    t.add(buf);
+    buf[10]! ^= 0xff;
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1));
+    const h = t.hash(P, 'sha256');
+    h[0]! ^= 0xff; // nor does changing a returned hash
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1));
+  });
+
+  test('a clone evolves independently of the original', () => {
+    const t = new Transcript([ch1, sh]);
+    t.hash(P, 'sha256');
+    const c = t.clone();
+    c.add(ee);
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh));
+    expect(hex(c.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh, ee));
+    t.add(hrr);
+    expect(c.length).toBe(3);
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh, hrr));
+  });
+
+  test('hashWith covers pending bytes (a truncated ClientHello) without recording them', () => {
+    const t = new Transcript([ch1, hrr]);
+    const partial = ch2.subarray(0, 100);
+    expect(hex(t.hashWith(P, 'sha256', partial))).toBe(nodeHash('sha256', ch1, hrr, partial));
+    expect(t.length).toBe(2);
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, hrr));
+  });
+
+  test('refuses something shorter than a handshake message header', () => {
+    expect(() => new Transcript().add(new Uint8Array(3))).toThrow(RangeError);
+  });
+});
+
+describe('the HelloRetryRequest rewrite (§4.4.1)', () => {
+  test.each([
+    ['sha256', 32],
+    ['sha384', 48],
+  ] as const)('with %s, ClientHello1 becomes message_hash: fe 00 00 Hash.length || Hash(ClientHello1)', (alg, n) => {
+    const t = new Transcript([ch1]);
+    t.replaceWithMessageHash(P, alg);
+    const synthetic = t.messages[0]!;
+    expect(synthetic.length).toBe(4 + n);
+    expect(hex(synthetic.subarray(0, 4))).toBe(`fe0000${n.toString(16)}`);
+    expect(hex(synthetic.subarray(4))).toBe(nodeHash(alg, ch1));
+    expect(hex(messageHash(P, alg, ch1))).toBe(hex(synthetic));
+    t.add(hrr);
+    t.add(ch2);
+    t.add(sh);
+    expect(hex(t.hash(P, alg))).toBe(nodeHash(alg, synthetic, hrr, ch2, sh));
+  });
+
+  test('drops any hash cached before the rewrite', () => {
+    const t = new Transcript([ch1]);
+    const before = t.hash(P, 'sha256');
+    t.replaceWithMessageHash(P, 'sha256');
+    expect(hex(t.hash(P, 'sha256'))).not.toBe(hex(before));
+  });
+
+  test('is only valid when the transcript holds exactly ClientHello1', () => {
+    expect(() => new Transcript().replaceWithMessageHash(P, 'sha256')).toThrow(/exactly ClientHello1/);
+    expect(() => new Transcript([ch1, hrr]).replaceWithMessageHash(P, 'sha256')).toThrow(/exactly ClientHello1/);
+  });
+
+  test('a clone taken before the rewrite keeps the original ClientHello1', () => {
+    const t = new Transcript([ch1]);
+    const c = t.clone();
+    t.replaceWithMessageHash(P, 'sha256');
+    expect(hex(c.messages[0]!)).toBe(hex(ch1));
+  });
+});
