@@ -95,10 +95,17 @@ export function encodeInnerPlaintext(contentType: number, content: Uint8Array, p
  * unexpected_message alert").
  */
 export function decodeInnerPlaintext(inner: Uint8Array): { contentType: number; content: Uint8Array; padding: number } {
+  const r = scanInnerPlaintext(inner);
+  // Decoded values own their bytes (STYLE 11): the caller may reuse `inner`.
+  return { ...r, content: r.content.slice() };
+}
+
+/** The scan of §5.4 returning a view into `inner`. */
+function scanInnerPlaintext(inner: Uint8Array): { contentType: number; content: Uint8Array; padding: number } {
   let i = inner.length - 1;
   while (i >= 0 && inner[i] === 0) i--;
   if (i < 0) throw new TlsError('unexpected_message', 'TLSInnerPlaintext has no non-zero content type');
-  return { contentType: inner[i]!, content: inner.slice(0, i), padding: inner.length - 1 - i };
+  return { contentType: inner[i]!, content: inner.subarray(0, i), padding: inner.length - 1 - i };
 }
 
 /**
@@ -170,7 +177,8 @@ export function unprotectRecord(keys: TrafficKeys, seq: bigint, wire: Uint8Array
   if (inner.length > MAX_INNER_PLAINTEXT_LENGTH) {
     throw new TlsError('record_overflow', `TLSInnerPlaintext of ${inner.length} bytes exceeds 2^14 + 1`);
   }
-  const { contentType, content, padding } = decodeInnerPlaintext(inner);
+  // A view is enough here: `inner` is a fresh buffer from the AEAD, owned by the result.
+  const { contentType, content, padding } = scanInnerPlaintext(inner);
   if (!isRecordContentType(contentType)) {
     throw new TlsError('unexpected_message', `unknown inner content type ${contentType}`);
   }

@@ -1,0 +1,70 @@
+/**
+ * Record protection throughput: a 16 KiB application-data record protected by one
+ * RecordLayer and opened by another (seal → pushBytes → nextRecord), next to the raw noble
+ * AEAD sealing and opening the same 16 KiB under the same key. The difference is the cost
+ * of the record layer itself: TLSInnerPlaintext, nonce, header, framing, copies.
+ */
+import { CipherSuiteAead, ContentType, nobleAead, RecordLayer, type CipherSuiteName } from '@tls13sim/record';
+import { opsPerSecond, sampling, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
+
+const RECORD_BYTES = 16 * 1024;
+const MB = 1e6;
+
+function recordRate(suite: CipherSuiteName, opts: BenchOptions): number {
+  const aead = nobleAead(CipherSuiteAead[suite]);
+  const key = new Uint8Array(aead.keyLength).fill(0x42);
+  const iv = new Uint8Array(aead.nonceLength).fill(0x24);
+  const writer = new RecordLayer();
+  const reader = new RecordLayer();
+  writer.installWriteKeys('application', aead, key, iv);
+  reader.installReadKeys('application', aead, key, iv);
+  const data = new Uint8Array(RECORD_BYTES).fill(0x61);
+  const ops = opsPerSecond(() => {
+    for (const wire of writer.seal(ContentType.application_data, data)) reader.pushBytes(wire);
+    const r = reader.nextRecord();
+    if (r === null || r.data.length !== RECORD_BYTES) throw new Error('bench: record did not round-trip');
+  }, sampling(opts));
+  return (ops * RECORD_BYTES) / MB;
+}
+
+function aeadRate(suite: CipherSuiteName, opts: BenchOptions): number {
+  const aead = nobleAead(CipherSuiteAead[suite]);
+  const key = new Uint8Array(aead.keyLength).fill(0x42);
+  const nonce = new Uint8Array(aead.nonceLength).fill(0x24);
+  const aad = Uint8Array.of(23, 3, 3, 0x40, 0x11);
+  const data = new Uint8Array(RECORD_BYTES + 1).fill(0x61);
+  const ops = opsPerSecond(() => {
+    const sealed = aead.seal(key, nonce, aad, data);
+    if (aead.open(key, nonce, aad, sealed) === null) throw new Error('bench: AEAD did not round-trip');
+  }, sampling(opts));
+  return (ops * RECORD_BYTES) / MB;
+}
+
+const suites = Object.keys(CipherSuiteAead) as CipherSuiteName[];
+
+export const recordBench: Bench = {
+  id: 'record',
+  title: 'Record protect+unprotect throughput, 16 KiB records (MB/s = 10^6 payload bytes/s)',
+  run(opts) {
+    const rows: BenchRow[] = [];
+    for (const suite of suites) {
+      rows.push({ name: `record/noble/${suite}`, value: round(recordRate(suite, opts)), unit: 'MB/s' });
+      rows.push({ name: `aead/noble/${suite}`, value: round(aeadRate(suite, opts)), unit: 'MB/s' });
+    }
+    return rows;
+  },
+  format(rows) {
+    const get = (prefix: string, suite: string) => rows.find((r) => r.name === `${prefix}/noble/${suite}`)?.value;
+    return table(
+      ['suite', 'record MB/s', 'raw AEAD MB/s', 'record/AEAD'],
+      suites.map((s) => {
+        const rec = get('record', s);
+        const raw = get('aead', s);
+        return [s, fmt(rec), fmt(raw), rec !== undefined && raw ? `${Math.round((rec / raw) * 100)}%` : '-'];
+      }),
+    );
+  },
+};
+
+const round = (x: number) => Math.round(x * 100) / 100;
+const fmt = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
