@@ -286,6 +286,40 @@ describe.each(RFC8448_TRACES.map((t) => [`RFC 8448 §${t.section} (${t.title})`,
     expect(checked).toBeGreaterThanOrEqual(8);
   });
 
+  test('every HKDF-Extract takes the salt and IKM the RFC prints', () => {
+    const early = step(trace, trace.section === 4 ? 'client' : 'server', 'extract secret "early":');
+    expect(early.fields.salt).toBe(''); // "0 (all zero octets)"
+    const expectedIkm = trace.section === 4 ? early.fields.IKM : '00'.repeat(32);
+    expect(early.fields.IKM).toBe(expectedIkm);
+    const hs = step(trace, 'server', 'extract secret "handshake":');
+    expect(hs.fields.salt).toBe(hex(r.early.derivedSecret()));
+    const ms = step(trace, 'server', 'extract secret "master":');
+    expect(ms.fields.salt).toBe(hex(r.handshake.derivedSecret()));
+    expect(ms.fields.IKM).toBe('00'.repeat(32));
+  });
+
+  test('the finished keys use the HkdfLabel "tls13 finished" with an empty context', () => {
+    for (const s of trace.steps.filter((x) => x.action === 'calculate finished "tls13 finished":' || x.action === 'calculate PSK binder:')) {
+      expect(s.fields.hash).toBe('');
+      expect(s.fields.info).toBe(hex(hkdfLabel('finished', new Uint8Array(0), suite.hashLength)));
+    }
+  });
+
+  test('every step the trace prints is one of the kinds these tests check', () => {
+    const checked = [
+      /^create an ephemeral (x25519|P-256) key pair:$/,
+      /^construct an? \w+ handshake message:$/,
+      /^send handshake record:$/, // §4 only: the ClientHello with its binder
+      /^extract secret "(early|handshake|master)":$/,
+      /^derive secret(?: for (?:handshake|master))? "tls13 (derived|c e traffic|e exp master|c hs traffic|s hs traffic|c ap traffic|s ap traffic|exp master|res master)":$/,
+      /^derive (write|read) traffic keys for (handshake data|application data|early application data):$/,
+      /^calculate finished "tls13 finished":$/,
+      /^calculate PSK binder:$/,
+      /^generate resumption secret "tls13 resumption":$/,
+    ];
+    for (const s of trace.steps) expect(checked.some((re) => re.test(s.action)), s.action).toBe(true);
+  });
+
   test('every traffic key and IV printed comes from the secret of its epoch and direction', () => {
     const bySecret: Record<string, Record<Rfc8448Side, Uint8Array | undefined>> = {
       'handshake data': { client: r.secrets.cHs, server: r.secrets.sHs },
