@@ -9,6 +9,8 @@ import { randomBytes } from '@noble/hashes/utils.js';
 export interface RandomSource {
   /** `n` fresh bytes. */
   bytes(n: number): Uint8Array;
+  /** An independent copy at the same position (endpoints are forked by the simulator). */
+  clone?(): RandomSource;
 }
 
 export function seededRandom(seed: number | string | Uint8Array): RandomSource {
@@ -18,10 +20,12 @@ export function seededRandom(seed: number | string | Uint8Array): RandomSource {
       : typeof seed === 'string'
         ? new TextEncoder().encode(seed)
         : seed.slice();
-  let counter = 0;
-  let pool = new Uint8Array(0);
-  let poolPos = 0;
+  return drbg(seedBytes, 0, new Uint8Array(0), 0);
+}
+
+function drbg(seedBytes: Uint8Array, counter: number, pool: Uint8Array, poolPos: number): RandomSource {
   return {
+    clone: () => drbg(seedBytes, counter, pool, poolPos),
     bytes(n: number): Uint8Array {
       const out = new Uint8Array(n);
       let filled = 0;
@@ -50,6 +54,7 @@ export const systemRandom: RandomSource = { bytes: (n) => randomBytes(n) };
 export function scriptedRandom(chunks: readonly Uint8Array[], fallback?: RandomSource): RandomSource {
   const queue = [...chunks];
   return {
+    clone: () => scriptedRandom(queue, fallback?.clone?.() ?? fallback),
     bytes(n: number): Uint8Array {
       const next = queue.shift();
       if (next === undefined) {

@@ -1,0 +1,118 @@
+/** Endpoint configuration: everything a handshake may depend on, passed in (no globals). */
+import type { AlertName } from '@tls13sim/record';
+import type { CipherSuiteName, NamedGroupName, SignatureSchemeName } from '../constants.js';
+import type { PrivateKey } from '../crypto/keys.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { RandomSource } from '../crypto/random.js';
+import type { Role } from './api.js';
+import type {
+  CertificateRequest,
+  ClientHello,
+  EncryptedExtensions,
+  HelloRetryRequest,
+  ServerHello,
+} from '../messages/types.js';
+
+/** A certificate chain (DER, leaf first) and the leaf's private key. */
+export interface CertifiedKey {
+  readonly chain: readonly Uint8Array[];
+  readonly privateKey: PrivateKey;
+}
+
+/** What the server's verifier hook decides about a client certificate (issue 4 item 3). */
+export type ClientCertVerdict =
+  | { readonly action: 'accept' }
+  | { readonly action: 'reject'; readonly alert: AlertName }
+  /** Carry on as if the client had sent no certificate (unauthenticated). */
+  | { readonly action: 'ignore' };
+
+export type ClientAuthPolicy = 'none' | 'request' | 'require';
+
+export type PaddingPolicy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'block'; readonly size: number }
+  | { readonly kind: 'random'; readonly max: number };
+
+export interface EndpointConfig {
+  readonly role: Role;
+  readonly crypto: CryptoProvider;
+  readonly random: RandomSource;
+  /** Preference order. Default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305. */
+  readonly cipherSuites?: readonly CipherSuiteName[];
+  /** Supported groups, preference order. Default: x25519, secp256r1, x448, secp384r1, secp521r1. */
+  readonly groups?: readonly NamedGroupName[];
+  /** Client: groups to send key shares for in the first ClientHello. Default: the first group. */
+  readonly keyShareGroups?: readonly NamedGroupName[];
+  readonly signatureSchemes?: readonly SignatureSchemeName[];
+  /** Our certificate: required for a server (certificate authentication), optional for a client. */
+  readonly certificate?: CertifiedKey;
+  /** Trust anchors (DER) for verifying the peer's chain. Without them the peer's chain is not path-validated. */
+  readonly trustAnchors?: readonly Uint8Array[];
+  /** Time used for certificate validity (ms since epoch); passed in, never read from a clock. */
+  readonly validationTime?: number;
+  /** Client: server_name to send and to match against the certificate. Server: names it answers to. */
+  readonly serverName?: string;
+  /** ALPN protocols, preference order. */
+  readonly alpn?: readonly string[];
+  /** Server: client authentication policy. Default `none`. */
+  readonly clientAuth?: ClientAuthPolicy;
+  /** Server: decides about a client certificate chain after path validation (or instead of it). */
+  readonly clientCertVerifier?: (chain: readonly Uint8Array[]) => ClientCertVerdict;
+  /** Client: send a 32-byte legacy_session_id and a ChangeCipherSpec (§D.4). Server: mirror it. */
+  readonly middleboxCompat?: boolean;
+  /** Server: include a cookie in HelloRetryRequest. Default true. */
+  readonly hrrCookie?: boolean;
+  /** Server: keep nothing between the two ClientHellos; the cookie carries the transcript. */
+  readonly statelessHrr?: boolean;
+  /** RFC 8449 record_size_limit to advertise. */
+  readonly recordSizeLimit?: number;
+  readonly padding?: PaddingPolicy;
+  /** Largest handshake message accepted (bytes). Default 65536. */
+  readonly maxHandshakeMessageSize?: number;
+  /** Server, stateless HRR: the key that authenticates cookies (default: drawn from `random`). */
+  readonly cookieKey?: Uint8Array;
+  /** Client: offer post-handshake authentication (§4.2.6). */
+  readonly postHandshakeAuth?: boolean;
+  /** Rewrites of outgoing messages, to reproduce another implementation's byte choices (RFC 8448). */
+  readonly hooks?: MessageHooks;
+}
+
+/**
+ * Each hook receives the message this endpoint built and returns the one to send. They
+ * exist to reproduce other implementations' traces byte for byte (extension order,
+ * advertised-but-unused values); the state machine still checks everything it receives.
+ */
+export interface MessageHooks {
+  readonly clientHello?: (ch: ClientHello) => ClientHello;
+  readonly serverHello?: (sh: ServerHello) => ServerHello;
+  readonly helloRetryRequest?: (hrr: HelloRetryRequest) => HelloRetryRequest;
+  readonly encryptedExtensions?: (ee: EncryptedExtensions) => EncryptedExtensions;
+  readonly certificateRequest?: (cr: CertificateRequest) => CertificateRequest;
+}
+
+export const DEFAULT_SUITES: readonly CipherSuiteName[] = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+];
+
+export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['x25519', 'secp256r1', 'x448', 'secp384r1', 'secp521r1'];
+
+export const DEFAULT_SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'ecdsa_secp521r1_sha512',
+  'ed25519',
+  'ed448',
+  'rsa_pss_pss_sha256',
+  'rsa_pss_pss_sha384',
+  'rsa_pss_pss_sha512',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+  'rsa_pkcs1_sha256',
+  'rsa_pkcs1_sha384',
+  'rsa_pkcs1_sha512',
+];
+
+export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 65536;

@@ -1,0 +1,132 @@
+/**
+ * The states of RFC 8446 Appendix A as a discriminated union: each member holds only what
+ * is valid while waiting for its next message (STYLE.md rule 1). States are immutable
+ * values; a transition builds the next one (so a fork shares them safely).
+ */
+import type { PublicKey } from '../crypto/keys.js';
+import type { KeyShareSecret } from '../crypto/provider.js';
+import type { HandshakeSecret, MasterSecret } from '../keyschedule/stages.js';
+import type { CipherSuiteParams } from '../keyschedule/suites.js';
+import type { Transcript } from '../keyschedule/transcript.js';
+import type { ClientHello } from '../messages/types.js';
+
+/** What was agreed, for the application and the trace. */
+export interface Negotiated {
+  readonly suite: CipherSuiteParams;
+  readonly group: string | null;
+  readonly alpn: string | null;
+  readonly serverName: string | null;
+  /** The signature scheme of the server's CertificateVerify, once known. */
+  readonly serverSignatureScheme: string | null;
+  readonly helloRetry: boolean;
+  readonly resumed: boolean;
+  /** The peer's record_size_limit (RFC 8449), if it sent one. */
+  readonly peerRecordSizeLimit: number | null;
+}
+
+/** Proof values (STYLE.md rule 9): a state that needs a check done holds its result. */
+export interface SignatureVerified {
+  readonly verifiedWith: PublicKey;
+  readonly scheme: string;
+}
+
+/** The CertificateRequest a client must answer (§4.3.2). */
+export interface PendingCertRequest {
+  readonly context: Uint8Array;
+  readonly schemes: readonly number[];
+}
+
+/** Keys and transcript shared by the client states after ServerHello. */
+export interface ClientKeys {
+  readonly negotiated: Negotiated;
+  readonly transcript: Transcript;
+  readonly handshakeSecret: HandshakeSecret;
+  readonly clientHandshakeSecret: Uint8Array;
+  readonly serverHandshakeSecret: Uint8Array;
+}
+
+/** Secrets of an established connection (§7.1, §7.2). */
+export interface AppSecrets {
+  readonly negotiated: Negotiated;
+  readonly master: MasterSecret;
+  readonly readSecret: Uint8Array;
+  readonly writeSecret: Uint8Array;
+  /** Number of KeyUpdates applied to each direction (epoch `application+N`). */
+  readonly readGeneration: number;
+  readonly writeGeneration: number;
+  readonly exporterSecret: Uint8Array;
+  readonly resumptionSecret: Uint8Array;
+  /** The peer's certificate chain (DER, leaf first) if it authenticated, else empty. */
+  readonly peerCertificates: readonly Uint8Array[];
+  /** We owe the peer a KeyUpdate answer (§4.6.3). */
+  readonly keyUpdateOwed: boolean;
+}
+
+export type ClientState =
+  | { readonly kind: 'START' }
+  | {
+      readonly kind: 'WAIT_SH';
+      readonly clientHello: ClientHello;
+      readonly transcript: Transcript;
+      readonly shares: readonly KeyShareSecret[];
+      /** The HelloRetryRequest's cipher suite once one was received (§4.1.4: at most one). */
+      readonly retry: { readonly cipherSuite: number } | null;
+    }
+  | { readonly kind: 'WAIT_EE'; readonly keys: ClientKeys }
+  | { readonly kind: 'WAIT_CERT_CR'; readonly keys: ClientKeys }
+  | { readonly kind: 'WAIT_CERT'; readonly keys: ClientKeys; readonly certRequest: PendingCertRequest }
+  | {
+      readonly kind: 'WAIT_CV';
+      readonly keys: ClientKeys;
+      readonly certRequest: PendingCertRequest | null;
+      readonly serverChain: readonly Uint8Array[];
+      readonly serverKey: PublicKey;
+    }
+  | {
+      readonly kind: 'WAIT_FINISHED';
+      readonly keys: ClientKeys;
+      readonly certRequest: PendingCertRequest | null;
+      readonly serverAuth: SignatureVerified;
+      readonly serverChain: readonly Uint8Array[];
+    }
+  | { readonly kind: 'CONNECTED'; readonly app: AppSecrets }
+  | { readonly kind: 'CLOSED' };
+
+/** Secrets the server holds from its flight until the client's Finished. */
+export interface ServerKeys {
+  readonly negotiated: Negotiated;
+  readonly transcript: Transcript;
+  readonly clientHandshakeSecret: Uint8Array;
+  readonly master: MasterSecret;
+  readonly serverApplicationSecret: Uint8Array;
+  readonly exporterSecret: Uint8Array;
+  readonly certificateRequestContext: Uint8Array | null;
+}
+
+/** What a stateful server keeps across a HelloRetryRequest (§4.1.4). */
+export interface RetryMemory {
+  readonly clientHello1: ClientHello;
+  readonly transcript: Transcript;
+  readonly cipherSuite: number;
+  readonly group: number;
+  readonly cookie: Uint8Array | null;
+}
+
+export type ServerState =
+  | { readonly kind: 'START'; readonly retry: RetryMemory | null }
+  | { readonly kind: 'WAIT_CERT'; readonly keys: ServerKeys }
+  | { readonly kind: 'WAIT_CV'; readonly keys: ServerKeys; readonly clientChain: readonly Uint8Array[]; readonly clientKey: PublicKey; readonly ignore: boolean }
+  | {
+      readonly kind: 'WAIT_FINISHED';
+      readonly keys: ServerKeys;
+      readonly clientChain: readonly Uint8Array[];
+      readonly clientAuth: SignatureVerified | null;
+    }
+  | { readonly kind: 'CONNECTED'; readonly app: AppSecrets }
+  | { readonly kind: 'CLOSED' };
+
+export type AnyState = ClientState | ServerState;
+
+export function assertNever(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}
