@@ -83,11 +83,24 @@ export function encodeName(input: NameInput): Uint8Array {
 
 function parseNameString(s: string): [string, string][] {
   if (!s.includes('=')) return [['CN', s]];
-  const parts = s.startsWith('/') ? s.slice(1).split('/') : s.split(/\s*,\s*/);
+  // Split on unescaped separators ("," or, OpenSSL-style, a leading "/"), then undo RFC 4514 §2.4 escapes.
+  const sep = s.startsWith('/') ? '/' : ',';
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = sep === '/' ? 1 : 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length) cur += c + s[++i]!;
+    else if (c === sep) {
+      parts.push(cur);
+      cur = '';
+    }
+    else cur += c;
+  }
+  parts.push(cur);
   return parts.map((p) => {
     const i = p.indexOf('=');
-    if (i <= 0) throw new Error(`bad name component "${p}"`);
-    return [p.slice(0, i).trim(), p.slice(i + 1).trim()];
+    if (i <= 0) throw new Error(`bad name component "${p.trim()}"`);
+    return [p.slice(0, i).trim(), p.slice(i + 1).trim().replace(/\\(.)/g, '$1')];
   });
 }
 
