@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { openSslLens } from '../src/index.js';
+import { CLIENT_AUTH, fakeSim, ofType } from './helpers.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const dec = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
+
+describe('OpenSSL lens, non-blocking', () => {
+  it('connect returns want_read until the client has sent its Finished, then ok', () => {
+    const sim = fakeSim(CLIENT_AUTH);
+    const c = openSslLens(sim, 'client');
+    expect(c.connect().result).toBe('want_read');
+    sim.step(); // ClientHello → server
+    expect(c.connect().result).toBe('want_read');
+    sim.step(); // server flight → client; client sends Certificate, CertificateVerify, Finished
+    expect(c.connect()).toEqual({ result: 'ok' });
+    // …while the server has not even received the client's CertificateVerify.
+    expect(sim.server.state).toBe('WAIT_CERT');
+  });
+
+  it('accept returns ok only once the server is CONNECTED', () => {
+    const sim = fakeSim(CLIENT_AUTH);
+    const s = openSslLens(sim, 'server');
+    sim.step();
+    sim.step();
+    expect(s.accept().result).toBe('want_read');
+    sim.step();
+    expect(s.accept().result).toBe('ok');
+  });
+
+  it('read returns want_read before data arrives and ok with the data after', () => {
+    const sim = fakeSim({ ...CLIENT_AUTH, greeting: 'welcome' });
+    const c = openSslLens(sim, 'client');
+    sim.step();
+    sim.step();
+    expect(c.read(100).result).toBe('want_read');
+    sim.run();
+    const r = c.read(100);
+    expect(r.result).toBe('ok');
+    expect(dec(r.bytes)).toBe('welcome');
+    expect(c.read(100).result).toBe('want_read');
+  });
+
+  it('peek returns the data without consuming it', () => {
+    const sim = fakeSim({ greeting: 'abcdef' });
+    sim.run();
+    const c = openSslLens(sim, 'client');
+    expect(dec(c.peek(3).bytes)).toBe('abc');
+    expect(dec(c.peek(3).bytes)).toBe('abc');
+    expect(dec(c.read(4).bytes)).toBe('abcd');
+    expect(dec(c.read(4).bytes)).toBe('ef');
+  });
+
+  it('read returns error(alert) after a received alert, and write after connect succeeds even though the server is about to reject', () => {
+    const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
+    const c = openSslLens(sim, 'client');
+    sim.step();
+    sim.step();
+    expect(c.connect().result).toBe('ok');
+    expect(c.write(enc('GET /')).result).toBe('ok');
+    expect(c.read(10).result).toBe('want_read');
+    sim.run();
+    expect(c.read(10)).toEqual({ result: 'error', alert: 'decrypt_error' });
+    expect(c.write(enc('more'))).toEqual({ result: 'error', alert: 'decrypt_error' });
+  });
+
+  it('read of zero bytes is ok before the alert arrives and error(alert) after, consuming nothing', () => {
+    const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true, greeting: 'never' });
+    const c = openSslLens(sim, 'client');
+    sim.step();
+    sim.step();
+    const before = c.read(0);
+    expect(before.result).toBe('ok');
+    expect(before.bytes?.length).toBe(0);
+    sim.run();
+    expect(c.read(0)).toEqual({ result: 'error', alert: 'decrypt_error' });
+  });
+
+  it('read of zero bytes leaves buffered data for the next read', () => {
+    const sim = fakeSim({ greeting: 'xyz' });
+    sim.run();
+    const c = openSslLens(sim, 'client');
+    expect(c.read(0).bytes?.length).toBe(0);
+    expect(dec(c.read(10).bytes)).toBe('xyz');
+  });
+
+  it('write before the handshake completes returns want_read', () => {
+    const sim = fakeSim();
+    const c = openSslLens(sim, 'client');
+    expect(c.write(enc('early?')).result).toBe('want_read');
+  });
+
+  it('shutdown sends close_notify once, want_read until the peer answers, then ok', () => {
+    const sim = fakeSim();
+    sim.run();
+    const c = openSslLens(sim, 'client');
+    const s = openSslLens(sim, 'server');
+    expect(c.shutdown().result).toBe('want_read');
+    expect(c.shutdown().result).toBe('want_read');
+    sim.run();
+    expect(s.read(10)).toEqual({ result: 'error', alert: 'close_notify' });
+    expect(s.shutdown().result).toBe('ok');
+    sim.run();
+    expect(c.shutdown().result).toBe('ok');
+    const sent = ofType(sim.events, 'alert_sent').filter((a) => a.description === 'close_notify');
+    expect(sent.map((a) => a.side)).toEqual(['client', 'server']);
+  });
+
+  it('refuses connect on the server side and accept on the client side', () => {
+    const sim = fakeSim();
+    expect(() => openSslLens(sim, 'server').connect()).toThrow(/client side/);
+    expect(() => openSslLens(sim, 'client').accept()).toThrow(/server side/);
+  });
+
+  it('records every call as an app_call event', () => {
+    const sim = fakeSim({ greeting: 'hey' });
+    const c = openSslLens(sim, 'client');
+    c.connect();
+    sim.run();
+    c.connect();
+    c.read(2);
+    c.write(enc('abc'));
+    expect(ofType(sim.events, 'app_call').map(({ call, result, bytes }) => ({ call, result, bytes }))).toEqual([
+      { call: 'connect', result: 'want_read', bytes: undefined },
+      { call: 'connect', result: 'ok', bytes: undefined },
+      { call: 'read', result: 'ok', bytes: 2 },
+      { call: 'write', result: 'ok', bytes: 3 },
+    ]);
+    expect(ofType(sim.events, 'app_call').every((e) => e.side === 'client')).toBe(true);
+  });
+});
+
+describe('OpenSSL lens, blocking', () => {
+  it('connect drives the scheduler until the client has sent its Finished, and no further', () => {
+    const sim = fakeSim(CLIENT_AUTH);
+    const c = openSslLens(sim, 'client', { blocking: true });
+    expect(c.connect().result).toBe('ok');
+    expect(ofType(sim.events, 'delivered')).toHaveLength(2);
+    expect(sim.server.state).toBe('WAIT_CERT');
+  });
+
+  it('read drives until the alert arrives and returns error(alert)', () => {
+    const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
+    const c = openSslLens(sim, 'client', { blocking: true });
+    expect(c.connect().result).toBe('ok');
+    expect(c.read(10)).toEqual({ result: 'error', alert: 'decrypt_error' });
+  });
+
+  it('read reports blocked when the server accepted and has nothing to say', () => {
+    const sim = fakeSim(CLIENT_AUTH);
+    const c = openSslLens(sim, 'client', { blocking: true });
+    expect(c.connect().result).toBe('ok');
+    expect(c.read(10).result).toBe('blocked');
+    expect(sim.isQuiescent).toBe(true);
+    expect(sim.server.state).toBe('CONNECTED');
+    expect(ofType(sim.events, 'app_call').at(-1)).toMatchObject({ call: 'read', result: 'blocked' });
+  });
+
+  it("read drives until the server's application data arrives", () => {
+    const sim = fakeSim({ ...CLIENT_AUTH, greeting: 'ok!' });
+    const c = openSslLens(sim, 'client', { blocking: true });
+    const r = c.read(10);
+    expect(r.result).toBe('ok');
+    expect(dec(r.bytes)).toBe('ok!');
+  });
+
+  it('read of zero bytes never waits, even in blocking mode', () => {
+    const sim = fakeSim(CLIENT_AUTH);
+    const c = openSslLens(sim, 'client', { blocking: true });
+    expect(c.read(0).result).toBe('ok');
+    expect(ofType(sim.events, 'delivered')).toHaveLength(0);
+  });
+
+  it('connect reports blocked when the ClientHello was dropped', () => {
+    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'drop', at: { index: 0 } }] });
+    expect(openSslLens(sim, 'client', { blocking: true }).connect().result).toBe('blocked');
+  });
+});
