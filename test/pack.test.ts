@@ -17,8 +17,15 @@ import { RFC8448_KEYS, RFC8448_RECORDS } from './vectors/rfc8448-records.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const packages = ['record', 'handshake', 'sim'] as const;
 const work = mkdtempSync(join(tmpdir(), 'tls13sim-pack-'));
-const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_yes: 'true' } });
+/** Runs a command; on failure the error carries its output (tsc reports on stdout). */
+function run(cmd: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_yes: 'true' } });
+  } catch (e) {
+    const x = e as { stdout?: string; stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${(x.stdout ?? '').slice(0, 4000)}\n${(x.stderr ?? '').slice(0, 4000)}`);
+  }
+}
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -102,6 +102,8 @@ export class RecordLayer {
   private plaintextAlertsAfterKeys: boolean;
   /** RFC 8449 record_size_limit of the peer: the largest TLSInnerPlaintext we may send. */
   private recordSizeLimit = MAX_INNER_PLAINTEXT_LENGTH;
+  /** RFC 8449 record_size_limit we advertised: the largest TLSInnerPlaintext we accept. */
+  private readRecordSizeLimit = MAX_INNER_PLAINTEXT_LENGTH;
   private skip: SkipState | null = null;
   private failed: TlsError | null = null;
 
@@ -189,6 +191,19 @@ export class RecordLayer {
       throw new RangeError(`setMaxFragment: ${n} outside 2..${MAX_INNER_PLAINTEXT_LENGTH}`);
     }
     this.recordSizeLimit = n;
+  }
+
+  /**
+   * RFC 8449 record_size_limit we advertised. "An endpoint that receives a record larger
+   * than its advertised limit MUST generate a fatal record_overflow alert"; for TLS 1.3 the
+   * limit counts the whole TLSInnerPlaintext (content, type and padding) of protected
+   * records. Unprotected records keep the §5.1 limit of 2^14.
+   */
+  setReadRecordSizeLimit(n: number): void {
+    if (!Number.isInteger(n) || n < 2 || n > MAX_INNER_PLAINTEXT_LENGTH) {
+      throw new RangeError(`setReadRecordSizeLimit: ${n} outside 2..${MAX_INNER_PLAINTEXT_LENGTH}`);
+    }
+    this.readRecordSizeLimit = n;
   }
 
   /** The current record size limit (TLSInnerPlaintext bytes per protected record). */
@@ -349,6 +364,9 @@ export class RecordLayer {
         throw e;
       }
       this.skip = null;
+      if (opened.content.length + 1 + opened.padding > this.readRecordSizeLimit) {
+        throw new TlsError('record_overflow', `protected record over our record_size_limit of ${this.readRecordSizeLimit} (RFC 8449)`);
+      }
       const seq = this.read.seq;
       this.read.seq += 1n;
       if (opened.contentType === ContentType.change_cipher_spec) {
@@ -395,6 +413,7 @@ export class RecordLayer {
     c.read = { ...this.read };
     c.write = { ...this.write };
     c.recordSizeLimit = this.recordSizeLimit;
+    c.readRecordSizeLimit = this.readRecordSizeLimit;
     c.skip = this.skip ? { ...this.skip } : null;
     c.failed = this.failed;
     return c;

@@ -5,6 +5,8 @@ import {
   ContentType,
   contentTypeName,
   Deframer,
+  DecodeError,
+  decodeAlert,
   encodePlaintextRecord,
   encodeRecordHeader,
   fromHex,
@@ -180,6 +182,18 @@ describe('Deframer', () => {
     expect(b.next()).toBeNull();
     b.push(fromHex('ff'));
     expect(toHex(b.next()!.fragment)).toBe('01ff');
+  });
+});
+
+describe('strict prefixes of the RFC 8448 alert payloads', () => {
+  it('are rejected by the alert codec with decode_error, never accepted', () => {
+    for (const v of RFC8448_RECORDS.filter((x) => x.contentType === ContentType.alert)) {
+      const body = fromHex(v.payload);
+      expect(decodeAlert(body)).toEqual({ level: 1, description: 0 });
+      for (let n = 0; n < body.length; n++) {
+        expect(() => decodeAlert(body.subarray(0, n))).toThrow(DecodeError);
+      }
+    }
   });
 });
 

@@ -99,6 +99,17 @@ describe('RecordLayer.seal', () => {
     expect(got.every((x) => x.data.length + 1 + x.padding <= 64)).toBe(true);
   });
 
+  it('rejects a protected record over the record_size_limit we advertised with record_overflow (RFC 8449)', () => {
+    const { w, r } = pair();
+    r.setReadRecordSizeLimit(100);
+    w.setMaxFragment(100);
+    r.pushBytes(concatBytes(...w.seal(AD, new Uint8Array(99))));
+    expect(r.nextRecord()!.data.length).toBe(99);
+    w.setMaxFragment(101);
+    r.pushBytes(concatBytes(...w.seal(AD, new Uint8Array(100))));
+    expect(alertOf(() => r.nextRecord())).toBe('record_overflow');
+  });
+
   it('sends zero-length application data as one empty protected record', () => {
     const { w, r } = pair();
     const recs = w.seal(AD, new Uint8Array(0));
