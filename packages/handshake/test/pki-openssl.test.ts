@@ -7,6 +7,7 @@ import {
   parseCertificatePem,
   parseCertificatesPem,
   parsePrivateKeyPem,
+  parsePublicKey,
   publicKeysEqual,
   verifyChain,
   verifySignedData,
@@ -113,6 +114,20 @@ describe('certificates made by openssl req -x509', () => {
     expect(wrong).toMatchObject({ ok: false, alert: 'bad_certificate' });
     const clientUse = verifyChain([leaf!], { trustAnchors: [root!], now: NOW, purpose: 'client' });
     expect(clientUse).toMatchObject({ ok: false, alert: 'unsupported_certificate' });
+  });
+
+  it('verifies ECDSA certificate signatures whose hash is not the curve\'s own (X.509 does not bind them)', () => {
+    for (const namedCurve of ['P-256', 'P-384', 'P-521']) {
+      for (const hash of ['sha256', 'sha384', 'sha512'] as const) {
+        const { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('ec', { namedCurve });
+        const tbs = new TextEncoder().encode(`${namedCurve} ${hash}`);
+        const sig = nodeCrypto.sign(hash, tbs, privateKey);
+        const pub = parsePublicKey(new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })));
+        const alg = { oid: '', name: '', kind: 'ecdsa', hash } as const;
+        expect(verifySignedData(alg, pub, tbs, sig), `${namedCurve} ${hash}`).toBe(true);
+        expect(verifySignedData(alg, pub, tbs.subarray(1), sig), `${namedCurve} ${hash}`).toBe(false);
+      }
+    }
   });
 
   it('matches the wildcard and IP subjectAltNames OpenSSL wrote', () => {

@@ -143,7 +143,8 @@ export function verifyNoble(scheme: SignatureSchemeName, key: PublicKey, message
   try {
     switch (info.kind) {
       case 'ed25519':
-        return ed25519.verify(signature, message, (key as Extract<PublicKey, { type: 'ed25519' }>).raw);
+        // RFC 8032 §5.1.7 strict decoding (noble defaults to the laxer ZIP-215 rules).
+        return ed25519.verify(signature, message, (key as Extract<PublicKey, { type: 'ed25519' }>).raw, { zip215: false });
       case 'ed448':
         return ed448.verify(signature, message, (key as Extract<PublicKey, { type: 'ed448' }>).raw);
       case 'ecdsa': {
@@ -247,7 +248,7 @@ function rsasp1(key: RsaPrivateKey, m: bigint): bigint {
   return s;
 }
 
-export function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   if (mod === 1n) return 0n;
   let result = 1n;
   let b = ((base % mod) + mod) % mod;
@@ -272,7 +273,7 @@ export function modInverse(a: bigint, m: bigint): bigint {
   return ((oldS % m) + m) % m;
 }
 
-export function bitLength(x: bigint): number {
+function bitLength(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;
 }
 
