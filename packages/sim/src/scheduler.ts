@@ -6,7 +6,7 @@
 import { toHex } from '@tls13sim/record';
 import type { QueueView } from './duplex.js';
 import { Rng } from './rng.js';
-import type { AppliedFault, NetDirection } from './trace.js';
+import type { AppliedFault, NetDirection, TraceEvent } from './trace.js';
 
 /** How much one delivery hands to the receiving endpoint. */
 export type DeliveryUnit =
@@ -243,4 +243,18 @@ export class ReplayScheduler implements Scheduler {
   clone(): ReplayScheduler {
     return new ReplayScheduler(this.schedule, this.next);
   }
+}
+
+/**
+ * The schedule a trace was produced by, rebuilt from its `delivered` events (one per
+ * choice), so a run saved as JSON replays exactly.
+ */
+export function scheduleFromTrace(events: readonly TraceEvent[]): Schedule {
+  const out: Choice[] = [];
+  for (const e of events) {
+    if (e.type !== 'delivered') continue;
+    const c: Choice = { at: e.time, direction: e.direction, take: e.taken };
+    out.push(e.fault === undefined ? c : { ...c, fault: e.fault });
+  }
+  return out;
 }

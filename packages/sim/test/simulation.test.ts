@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   Simulation,
+  parseTrace,
+  scheduleFromTrace,
   traceToJson,
   type DeliveryPolicy,
   type DeliveryUnit,
@@ -164,6 +166,22 @@ describe('Simulation', () => {
     replay.run();
     expect(traceToJson(replay.toTrace())).toBe(traceToJson(original.toTrace()));
     expect(replay.schedule).toEqual(original.schedule);
+  });
+
+  it('replays a trace read back from JSON, through the schedule rebuilt from its delivered events', () => {
+    const policy: DeliveryPolicy = {
+      unit: { kind: 'random' },
+      interleave: 'random',
+      faults: [{ kind: 'duplicate', at: { index: 1 } }, { kind: 'inject', at: { direction: 'client_to_server', index: 3 }, bytes: new Uint8Array([21, 3, 3, 0, 2, 1, 0]) }],
+    };
+    const original = fakeSim({ ...CLIENT_AUTH, tickets: 1 }, policy, 31);
+    original.run();
+    const saved = parseTrace(traceToJson(original.toTrace()));
+    const schedule = scheduleFromTrace(saved.events);
+    expect(schedule).toEqual(original.schedule);
+    const replay = new Simulation({ ...fakePair({ ...CLIENT_AUTH, tickets: 1 }), scenario: 'fake', seed: 31, replay: schedule });
+    replay.run();
+    expect(traceToJson(replay.toTrace())).toBe(traceToJson(original.toTrace()));
   });
 
   it('refuses to replay a schedule that does not fit the queues', () => {

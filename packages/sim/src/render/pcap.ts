@@ -38,9 +38,7 @@ interface Packet {
   readonly frame: Uint8Array;
 }
 
-let ipId = 0;
-
-function segment(from: Endpoint, to: Endpoint, seq: number, ack: number, flags: number, payload: Uint8Array): Uint8Array {
+function segment(ipId: number, from: Endpoint, to: Endpoint, seq: number, ack: number, flags: number, payload: Uint8Array): Uint8Array {
   const tcp = new Uint8Array(20 + payload.length);
   const tv = new DataView(tcp.buffer);
   tv.setUint16(0, from.port);
@@ -62,7 +60,7 @@ function segment(from: Endpoint, to: Endpoint, seq: number, ack: number, flags: 
   const iv = new DataView(ip.buffer);
   ip[0] = 0x45;
   iv.setUint16(2, 20 + tcp.length);
-  iv.setUint16(4, ipId++ & 0xffff);
+  iv.setUint16(4, ipId & 0xffff);
   iv.setUint16(6, 0x4000);
   ip[8] = 64;
   ip[9] = 6;
@@ -81,12 +79,15 @@ function segment(from: Endpoint, to: Endpoint, seq: number, ack: number, flags: 
 }
 
 export function renderPcap(trace: Trace): Uint8Array {
-  ipId = 0;
   const packets: Packet[] = [];
+  let ipId = 0;
+  const push = (timeMs: number, from: Endpoint, to: Endpoint, seq: number, ack: number, flags: number, payload: Uint8Array): void => {
+    packets.push({ timeMs, frame: segment(ipId++, from, to, seq, ack, flags, payload) });
+  };
   const next = { client: CLIENT_ISN + 1, server: SERVER_ISN + 1 };
-  packets.push({ timeMs: 0, frame: segment(CLIENT_ADDR, SERVER_ADDR, CLIENT_ISN, 0, TCP_SYN, new Uint8Array(0)) });
-  packets.push({ timeMs: 0, frame: segment(SERVER_ADDR, CLIENT_ADDR, SERVER_ISN, next.client, TCP_SYN | TCP_ACK, new Uint8Array(0)) });
-  packets.push({ timeMs: 0, frame: segment(CLIENT_ADDR, SERVER_ADDR, next.client, next.server, TCP_ACK, new Uint8Array(0)) });
+  push(0, CLIENT_ADDR, SERVER_ADDR, CLIENT_ISN, 0, TCP_SYN, new Uint8Array(0));
+  push(0, SERVER_ADDR, CLIENT_ADDR, SERVER_ISN, next.client, TCP_SYN | TCP_ACK, new Uint8Array(0));
+  push(0, CLIENT_ADDR, SERVER_ADDR, next.client, next.server, TCP_ACK, new Uint8Array(0));
   let end = 0;
   for (const ev of trace.events) {
     end = Math.max(end, ev.time);
@@ -98,11 +99,11 @@ export function renderPcap(trace: Trace): Uint8Array {
     const data = fromHex(ev.hex);
     for (let o = 0; o < data.length; o += MAX_SEGMENT) {
       const chunk = data.subarray(o, Math.min(data.length, o + MAX_SEGMENT));
-      packets.push({ timeMs: ev.time, frame: segment(src, dst, next[sender], next[receiver], TCP_PSH | TCP_ACK, chunk) });
+      push(ev.time, src, dst, next[sender], next[receiver], TCP_PSH | TCP_ACK, chunk);
       next[sender] += chunk.length;
     }
   }
-  packets.push({ timeMs: end, frame: segment(CLIENT_ADDR, SERVER_ADDR, next.client, next.server, TCP_FIN | TCP_ACK, new Uint8Array(0)) });
+  push(end, CLIENT_ADDR, SERVER_ADDR, next.client, next.server, TCP_FIN | TCP_ACK, new Uint8Array(0));
   return writePcap(packets);
 }
 

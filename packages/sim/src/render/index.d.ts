@@ -1,0 +1,10 @@
+import type { Trace } from '../trace.js';
+export { renderHexDump } from './hexdump.js';
+export { renderJson } from './json.js';
+export { renderMermaid } from './mermaid.js';
+export { renderTimeline } from './timeline.js';
+export { renderKeylog, clientRandomOf } from './keylog.js';
+export { renderPcap, PCAP_MAGIC, LINKTYPE_ETHERNET, CLIENT_ADDR, SERVER_ADDR, CLIENT_ISN, SERVER_ISN } from './pcap.js';
+export declare const TEXT_FORMATS: readonly ['text', 'mermaid', 'json', 'hex'];
+export type TextFormat = (typeof TEXT_FORMATS)[number];
+export declare function renderTrace(trace: Trace, format: TextFormat): string;
