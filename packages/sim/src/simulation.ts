@@ -189,12 +189,9 @@ export class Simulation {
     return this.inFlight(side === 'client' ? 'server_to_client' : 'client_to_server');
   }
 
+  /** Nothing in flight and nothing scheduled: `step()` would return null. */
   get isQuiescent(): boolean {
-    const sch = this.s.scheduler;
-    if (!this.s.duplex.isEmpty) return false;
-    if (sch instanceof SeededScheduler) return !sch.hasPendingInjection();
-    if (sch instanceof ReplayScheduler) return sch.remaining === 0;
-    return true;
+    return this.peekQuiescent();
   }
 
   toTrace(): Trace {

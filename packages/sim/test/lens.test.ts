@@ -176,3 +176,13 @@ describe('OpenSSL lens, blocking', () => {
     expect(openSslLens(sim, 'client', { blocking: true }).connect().result).toBe('blocked');
   });
 });
+
+describe('OpenSSL lens, blocking, bounded', () => {
+  it('throws a livelock error instead of answering when a blocking call exceeds its step bound', () => {
+    const sim = fakeSim({ echo: true });
+    sim.run();
+    sim.write('server', new Uint8Array([1]));
+    const s = openSslLens(sim, 'server', { blocking: true, maxSteps: 20 });
+    expect(() => s.shutdown()).toThrow(/not quiescent after 20 steps/);
+  });
+});

@@ -24,7 +24,7 @@
  * Every call is recorded in the trace as an `app_call` event.
  */
 import type { EndpointApi } from '@tls13sim/handshake';
-import type { Simulation } from '../simulation.js';
+import { SimulationLivelockError, type Simulation } from '../simulation.js';
 import type { AppCall, AppResult, Side } from '../trace.js';
 
 export interface LensResult {
@@ -38,7 +38,7 @@ export interface LensResult {
 export interface OpenSslLensOptions {
   /** Blocking calls drive the scheduler (default false: non-blocking). */
   readonly blocking?: boolean;
-  /** Upper bound on deliveries one blocking call may drive (default 10 000). */
+  /** Deliveries one blocking call may drive before it throws SimulationLivelockError (default 10 000). */
   readonly maxSteps?: number;
 }
 
@@ -121,7 +121,8 @@ export class OpenSslLens {
     let r = attempt();
     if (r === null && this.blocking && !neverWait) {
       for (let steps = 0; r === null; steps++) {
-        if (steps >= this.maxSteps || this.sim.step() === null) {
+        if (steps >= this.maxSteps) throw new SimulationLivelockError(steps);
+        if (this.sim.step() === null) {
           r = { result: 'blocked' };
           break;
         }
