@@ -1,1 +1,5 @@
 export * from './api.js';
+export * from './config.js';
+export * from './errors.js';
+export type { Negotiated, ClientState, ServerState, AppSecrets } from './state.js';
+export { Endpoint, createEndpoint } from './endpoint.js';

@@ -60,6 +60,8 @@ export interface AppSecrets {
   readonly peerCertificates: readonly Uint8Array[];
   /** We owe the peer a KeyUpdate answer (§4.6.3). */
   readonly keyUpdateOwed: boolean;
+  /** Client: post_handshake_auth was offered (§4.2.6). */
+  readonly postHandshakeAuth: boolean;
 }
 
 export type ClientState =
@@ -99,6 +101,8 @@ export interface ServerKeys {
   readonly clientHandshakeSecret: Uint8Array;
   readonly master: MasterSecret;
   readonly serverApplicationSecret: Uint8Array;
+  /** Derived with the server's (ClientHello...server Finished); installed only after the client's Finished. */
+  readonly clientApplicationSecret: Uint8Array;
   readonly exporterSecret: Uint8Array;
   readonly certificateRequestContext: Uint8Array | null;
 }

@@ -1,0 +1,457 @@
+/**
+ * Server transitions, RFC 8446 Appendix A.2:
+ *
+ *   START → RECVD_CH → [START after HelloRetryRequest] → NEGOTIATED → WAIT_FLIGHT2
+ *         → [WAIT_CERT → WAIT_CV] → WAIT_FINISHED → CONNECTED
+ *
+ * The server sends its whole flight, ending with Finished, on the ClientHello, installs
+ * its application write keys (it "can send app data after here"), and completes only when
+ * it has verified the client's Finished — after judging the client's certificate.
+ */
+import { bytesEqual, constantTimeEqual, Writer, Reader, DecodeError } from '@tls13sim/record';
+import { NamedGroup, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
+import { EarlySecret } from '../keyschedule/stages.js';
+import { finishedVerifyData, verifyFinished } from '../keyschedule/derive.js';
+import { messageHash, Transcript } from '../keyschedule/transcript.js';
+import { encodeExtension, findExtension, HRR_RANDOM } from '../messages/index.js';
+import type {
+  Certificate,
+  CertificateRequest,
+  CertificateVerify,
+  ClientHello,
+  Decoded,
+  EncryptedExtensions,
+  EncryptedExtensionsExtension,
+  Finished,
+  HelloRetryRequest,
+  HelloRetryRequestExtension,
+  ServerHello,
+} from '../messages/types.js';
+import {
+  appKeylogLabel,
+  chooseSignatureScheme,
+  peerLeafKey,
+  signCertificateVerify,
+  suiteName,
+  suiteParams,
+  verifyCertificateVerify,
+} from './common.js';
+import { unexpected } from './client.js';
+import { connectedHandle } from './connected.js';
+import { fail } from './errors.js';
+import type { Negotiated, RetryMemory, ServerKeys, ServerState } from './state.js';
+import { assertNever } from './state.js';
+import { Out, type Env, type Step } from './step.js';
+
+type S<K extends ServerState['kind']> = Extract<ServerState, { kind: K }>;
+
+export function serverHandle(state: ServerState, msg: Decoded, env: Env): Step<ServerState> {
+  switch (state.kind) {
+    case 'START':
+      if (msg.type === 'client_hello') return onClientHello(state, msg, env);
+      return unexpected(state.kind, msg);
+    case 'WAIT_CERT':
+      if (msg.type === 'certificate') return onCertificate(state, msg, env);
+      return unexpected(state.kind, msg);
+    case 'WAIT_CV':
+      if (msg.type === 'certificate_verify') return onCertificateVerify(state, msg, env);
+      return unexpected(state.kind, msg);
+    case 'WAIT_FINISHED':
+      if (msg.type === 'finished') return onFinished(state, msg, env);
+      return unexpected(state.kind, msg);
+    case 'CONNECTED':
+      return connectedHandle('server', state, msg, env);
+    case 'CLOSED':
+      return unexpected(state.kind, msg);
+    default:
+      return assertNever(state);
+  }
+}
+
+/** §4.1.1 choices, made once per ClientHello. */
+interface Selection {
+  readonly suite: CipherSuiteName;
+  readonly group: NamedGroupName;
+  /** The client's share for `group`, or null when a HelloRetryRequest must ask for one. */
+  readonly share: Uint8Array | null;
+}
+
+/** START + ClientHello → RECVD_CH → (HelloRetryRequest → START) or NEGOTIATED → WAIT_FLIGHT2 → … */
+function onClientHello(st: S<'START'>, ch: Decoded<ClientHello>, env: Env): Step<ServerState> {
+  const out = new Out();
+  out.via('RECVD_CH');
+  checkClientHello(ch);
+  let retry = st.retry;
+  if (retry === null && env.config.statelessHrr) retry = retryFromCookie(ch, env);
+  if (retry !== null) checkSecondClientHello(retry, ch, env);
+  const sel = select(ch, retry, env);
+  if (sel.share === null) {
+    if (retry !== null) fail('illegal_parameter', `the second ClientHello has no ${sel.group} share (§4.2.8)`);
+    return sendHelloRetryRequest(ch, sel, env, out);
+  }
+  out.via('NEGOTIATED');
+  return sendServerFlight(ch, sel, retry, env, out);
+}
+
+/** §4.1.2 and §4.2.1 checks of any ClientHello. */
+function checkClientHello(ch: ClientHello): void {
+  const sv = findExtension(ch.extensions, 'supported_versions');
+  // §4.2.1: "If this extension is not present, servers which are compliant with this specification and which also support TLS 1.2 MUST negotiate TLS 1.2"; we have no TLS 1.2.
+  if (sv === undefined) fail('protocol_version', 'ClientHello without supported_versions: a TLS 1.2 (or older) client');
+  if (!sv.versions.includes(TLS13)) fail('protocol_version', 'the client does not offer TLS 1.3');
+  // §4.1.2: "legacy_version ... MUST be set to 0x0303"; a TLS 1.3 client never sends less.
+  if (ch.legacyVersion !== TLS12) fail('protocol_version', `legacy_version 0x${ch.legacyVersion.toString(16)}`);
+  // §4.1.2: "If a TLS 1.3 ClientHello is received with any other value in this field, the server MUST abort the handshake with an "illegal_parameter" alert."
+  if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
+    fail('illegal_parameter', 'legacy_compression_methods is not exactly [null]');
+  }
+  // §9.2: a ClientHello for certificate authentication without PSK must carry these.
+  for (const name of ['signature_algorithms', 'supported_groups', 'key_share'] as const) {
+    if (findExtension(ch.extensions, name) === undefined) fail('missing_extension', `ClientHello without ${name} (§9.2)`);
+  }
+}
+
+function select(ch: ClientHello, retry: RetryMemory | null, env: Env): Selection {
+  const suite = retry !== null ? suiteName(retry.cipherSuite)! : env.config.suites.find((s) => ch.cipherSuites.includes(suiteCode(s)));
+  if (suite === undefined) fail('no_common_parameters', 'no cipher suite in common');
+  // §4.2.8 via checkClientHello: both are present.
+  const offeredGroups = findExtension(ch.extensions, 'supported_groups')!.groups;
+  const shares = findExtension(ch.extensions, 'key_share')!.clientShares;
+  checkKeyShares(shares, offeredGroups);
+  if (retry !== null) {
+    const group = groupNameOf(retry.group);
+    const share = shares.find((s) => s.group === retry.group);
+    return { suite, group, share: share?.keyExchange ?? null };
+  }
+  // Prefer a group the client already sent a share for (no extra round trip), in our order.
+  for (const g of env.config.groups) {
+    const share = shares.find((s) => s.group === NamedGroup[g]);
+    if (share !== undefined) return { suite, group: g, share: share.keyExchange };
+  }
+  const group = env.config.groups.find((g) => offeredGroups.includes(NamedGroup[g]));
+  if (group === undefined) fail('no_common_parameters', 'no key exchange group in common');
+  return { suite, group, share: null };
+}
+
+/**
+ * §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group ...
+ * MUST NOT offer any KeyShareEntry values for groups not listed in the client's
+ * "supported_groups" extension. Servers MAY check for violations of these rules and abort
+ * the handshake with an "illegal_parameter" alert if one is violated."
+ */
+function checkKeyShares(shares: readonly { group: number }[], offered: readonly number[]): void {
+  const seen = new Set<number>();
+  for (const s of shares) {
+    if (seen.has(s.group)) fail('illegal_parameter', `two key shares for group 0x${s.group.toString(16)}`);
+    seen.add(s.group);
+    if (!offered.includes(s.group)) fail('illegal_parameter', `key share for group 0x${s.group.toString(16)} not in supported_groups`);
+  }
+}
+
+const suiteCode = (s: CipherSuiteName): number => suiteParamsCode[s];
+const suiteParamsCode: Record<CipherSuiteName, number> = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
+function groupNameOf(code: number): NamedGroupName {
+  const e = Object.entries(NamedGroup).find(([, v]) => v === code);
+  return e![0] as NamedGroupName;
+}
+
+// --- HelloRetryRequest (§4.1.4) ------------------------------------------------------------
+
+function buildHelloRetryRequest(sessionId: Uint8Array, cipherSuite: number, group: number, cookie: Uint8Array | null, env: Env): HelloRetryRequest {
+  const extensions: HelloRetryRequestExtension[] = [
+    { type: 'supported_versions', selectedVersion: TLS13 },
+    { type: 'key_share', selectedGroup: group },
+  ];
+  if (cookie !== null) extensions.push({ type: 'cookie', cookie });
+  const hrr: HelloRetryRequest = {
+    type: 'hello_retry_request',
+    legacyVersion: TLS12,
+    legacySessionIdEcho: sessionId,
+    cipherSuite,
+    legacyCompressionMethod: 0,
+    extensions,
+  };
+  return env.config.hooks.helloRetryRequest ? env.config.hooks.helloRetryRequest(hrr) : hrr;
+}
+
+function sendHelloRetryRequest(ch: Decoded<ClientHello>, sel: Selection, env: Env, out: Out): Step<ServerState> {
+  const suite = suiteParams(suiteCode(sel.suite));
+  const group = NamedGroup[sel.group];
+  const ch1Hash = messageHash(env.crypto, suite.hash, ch.raw);
+  let cookie: Uint8Array | null = null;
+  if (env.config.statelessHrr) cookie = sealCookie(suiteCode(sel.suite), group, ch1Hash, env);
+  else if (env.config.hrrCookie) cookie = env.random.bytes(16);
+  const hrr = buildHelloRetryRequest(ch.legacySessionId, suiteCode(sel.suite), group, cookie, env);
+  const transcript = new Transcript([ch1Hash]);
+  out.send(hrr, transcript);
+  // §D.4: "The server sends a dummy change_cipher_spec record immediately after its first handshake message. This may either be after a ServerHello or a HelloRetryRequest."
+  if (ch.legacySessionId.length > 0) out.ccs();
+  // The stateless server forgets everything: the cookie carries it (§4.2.2).
+  const retry: RetryMemory | null = env.config.statelessHrr
+    ? null
+    : { clientHello1: ch, transcript, cipherSuite: suiteCode(sel.suite), group, cookie };
+  return out.done({ kind: 'START', retry });
+}
+
+/**
+ * Stateless HRR cookie (§4.2.2: "allowing the server to ... offload state to the client"):
+ * version || cipher_suite || group || message_hash(ClientHello1), then an HMAC-SHA256 tag
+ * under the server's cookie key.
+ */
+function sealCookie(cipherSuite: number, group: number, ch1Hash: Uint8Array, env: Env): Uint8Array {
+  const body = new Writer().u8(1).u16(cipherSuite).u16(group).opaque8(ch1Hash).finish();
+  const tag = env.crypto.hmac('sha256', env.config.cookieKey!, body);
+  return new Writer().bytes(body).bytes(tag).finish();
+}
+
+function retryFromCookie(ch: Decoded<ClientHello>, env: Env): RetryMemory | null {
+  const ext = findExtension(ch.extensions, 'cookie');
+  if (ext === undefined) return null;
+  const c = ext.cookie;
+  if (c.length < 32) fail('illegal_parameter', 'cookie too short');
+  const body = c.subarray(0, c.length - 32);
+  const tag = c.subarray(c.length - 32);
+  // §4.2.2: a cookie the server did not issue is an illegal_parameter.
+  if (!constantTimeEqual(env.crypto.hmac('sha256', env.config.cookieKey!, body), tag)) fail('illegal_parameter', 'cookie does not authenticate');
+  let cipherSuite: number, group: number, ch1Hash: Uint8Array;
+  try {
+    const r = new Reader(body);
+    if (r.u8() !== 1) throw new DecodeError('cookie version');
+    cipherSuite = r.u16();
+    group = r.u16();
+    ch1Hash = r.opaque8();
+    r.end('cookie');
+  } catch {
+    return fail('illegal_parameter', 'malformed cookie');
+  }
+  const hrr = buildHelloRetryRequest(ch.legacySessionId, cipherSuite, group, c, env);
+  const transcript = new Transcript([ch1Hash]);
+  transcript.add(encodeHrr(hrr));
+  return { clientHello1: ch, transcript, cipherSuite, group, cookie: c };
+}
+
+function encodeHrr(hrr: HelloRetryRequest): Uint8Array {
+  const out = new Out();
+  return out.send(hrr, null);
+}
+
+/**
+ * §4.1.2: after a HelloRetryRequest "the client MUST send the same ClientHello without
+ * modification, except" key_share, early_data, cookie, pre_shared_key and padding.
+ * Stateful: compared with the first; stateless: the cookie must be echoed.
+ */
+function checkSecondClientHello(retry: RetryMemory, ch2: ClientHello, env: Env): void {
+  const cookie = findExtension(ch2.extensions, 'cookie');
+  if (retry.cookie !== null && (cookie === undefined || !bytesEqual(cookie.cookie, retry.cookie))) {
+    fail('illegal_parameter', 'the second ClientHello does not echo the cookie (§4.2.2)');
+  }
+  if (findExtension(ch2.extensions, 'early_data') !== undefined) fail('illegal_parameter', 'early_data in the second ClientHello (§4.2.10)');
+  if (!ch2.cipherSuites.includes(retry.cipherSuite)) fail('illegal_parameter', 'the second ClientHello drops the selected cipher suite');
+  const shares = findExtension(ch2.extensions, 'key_share')!.clientShares;
+  // §4.2.8: the new key_share has "a single KeyShareEntry from the indicated group".
+  if (shares.length !== 1 || shares[0]!.group !== retry.group) fail('illegal_parameter', 'the second ClientHello must carry exactly one share, for the group the HelloRetryRequest selected');
+  if (env.config.statelessHrr) return;
+  const ch1 = retry.clientHello1;
+  const same =
+    ch1.legacyVersion === ch2.legacyVersion &&
+    bytesEqual(ch1.random, ch2.random) &&
+    bytesEqual(ch1.legacySessionId, ch2.legacySessionId) &&
+    sameList(ch1.cipherSuites, ch2.cipherSuites) &&
+    bytesEqual(ch1.legacyCompressionMethods, ch2.legacyCompressionMethods) &&
+    sameStableExtensions(ch1, ch2);
+  if (!same) fail('illegal_parameter', 'the second ClientHello changes more than §4.1.2 allows');
+}
+
+const MAY_CHANGE = new Set(['key_share', 'early_data', 'cookie', 'pre_shared_key', 'padding']);
+
+function sameStableExtensions(a: ClientHello, b: ClientHello): boolean {
+  const stable = (ch: ClientHello): Uint8Array[] => ch.extensions.filter((e) => !MAY_CHANGE.has(e.type)).map((e) => encodeExtension(e));
+  const x = stable(a);
+  const y = stable(b);
+  return x.length === y.length && x.every((e, i) => bytesEqual(e, y[i]!));
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+// --- The server's flight (§4.1.3, §4.3, §4.4) ---------------------------------------------
+
+function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: RetryMemory | null, env: Env, out: Out): Step<ServerState> {
+  const c = env.config;
+  const suite = suiteParams(suiteCode(sel.suite));
+  const certificate = c.certificate!;
+  const clientSchemes = findExtension(ch.extensions, 'signature_algorithms')!.schemes;
+  const scheme = chooseSignatureScheme(certificate.privateKey, clientSchemes, env);
+  if (scheme === null) fail('no_common_parameters', 'no signature scheme the client accepts fits our certificate');
+  const alpn = selectAlpn(ch, env);
+  const sni = findExtension(ch.extensions, 'server_name');
+  const peerLimit = findExtension(ch.extensions, 'record_size_limit');
+
+  const response = env.crypto.keyExchange(sel.group)!.respond(sel.share!, env.random);
+  if (response === null) fail('illegal_parameter', `invalid ${sel.group} key share from the client (§4.2.8.1)`);
+
+  let sh: ServerHello = {
+    type: 'server_hello',
+    legacyVersion: TLS12,
+    random: env.random.bytes(32),
+    legacySessionIdEcho: ch.legacySessionId,
+    cipherSuite: suiteCode(sel.suite),
+    legacyCompressionMethod: 0,
+    extensions: [
+      { type: 'key_share', serverShare: { group: NamedGroup[sel.group], keyExchange: response.share } },
+      { type: 'supported_versions', selectedVersion: TLS13 },
+    ],
+  };
+  if (c.hooks.serverHello) sh = c.hooks.serverHello(sh);
+
+  const transcript = retry !== null ? retry.transcript.clone() : new Transcript();
+  transcript.add(ch.raw);
+  out.send(sh, transcript);
+  // §D.4: the compatibility-mode CCS, once, right after the first server handshake message.
+  if (retry === null && ch.legacySessionId.length > 0) out.ccs();
+
+  const helloHash = transcript.hash(env.crypto, suite.hash);
+  const handshakeSecret = EarlySecret.withoutPsk(env.crypto, suite.hash).handshakeSecret(response.sharedSecret);
+  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
+  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
+  out.keys('write', 'handshake', suite, serverHs, 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+  out.keys('read', 'handshake', suite, clientHs, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+  if (peerLimit !== undefined) out.push({ kind: 'record_size_limit', limit: peerLimit.limit });
+
+  const eeExt: EncryptedExtensionsExtension[] = [];
+  if (alpn !== null) eeExt.push({ type: 'application_layer_protocol_negotiation', protocols: [alpn] });
+  // RFC 6066 §3: the server "SHALL include an extension of type "server_name" ... The "extension_data" field of this extension SHALL be empty."
+  if (sni !== undefined) eeExt.push({ type: 'server_name' });
+  if (c.recordSizeLimit !== null && peerLimit !== undefined) eeExt.push({ type: 'record_size_limit', limit: c.recordSizeLimit });
+  let ee: EncryptedExtensions = { type: 'encrypted_extensions', extensions: eeExt };
+  if (c.hooks.encryptedExtensions) ee = c.hooks.encryptedExtensions(ee);
+  out.send(ee, transcript);
+
+  const wantClientCert = c.clientAuth !== 'none';
+  if (wantClientCert) {
+    let cr: CertificateRequest = {
+      type: 'certificate_request',
+      certificateRequestContext: new Uint8Array(0),
+      extensions: [{ type: 'signature_algorithms', schemes: c.schemeCodes }],
+    };
+    if (c.hooks.certificateRequest) cr = c.hooks.certificateRequest(cr);
+    out.send(cr, transcript);
+  }
+  const cert: Certificate = {
+    type: 'certificate',
+    certificateRequestContext: new Uint8Array(0),
+    certificateList: certificate.chain.map((certData) => ({ certData, extensions: [] })),
+  };
+  out.send(cert, transcript);
+  out.send(signCertificateVerify(scheme, certificate.privateKey, transcript, suite.hash, 'server', env), transcript);
+  const verifyData = finishedVerifyData(env.crypto, suite.hash, serverHs, transcript.hash(env.crypto, suite.hash));
+  out.send({ type: 'finished', verifyData }, transcript);
+  out.event({ type: 'finished_built' });
+
+  const serverFinishedHash = transcript.hash(env.crypto, suite.hash);
+  const master = handshakeSecret.masterSecret();
+  const serverApp = master.serverApplicationTrafficSecret(serverFinishedHash);
+  out.keys('write', 'application', suite, serverApp, appKeylogLabel('server', 0));
+  out.via('WAIT_FLIGHT2');
+
+  const negotiated: Negotiated = {
+    suite,
+    group: sel.group,
+    alpn,
+    serverName: sni?.serverNames[0]?.hostName ?? null,
+    serverSignatureScheme: scheme,
+    helloRetry: retry !== null,
+    resumed: false,
+    peerRecordSizeLimit: peerLimit?.limit ?? null,
+  };
+  const keys: ServerKeys = {
+    negotiated,
+    transcript,
+    clientHandshakeSecret: clientHs,
+    master,
+    serverApplicationSecret: serverApp,
+    clientApplicationSecret: master.clientApplicationTrafficSecret(serverFinishedHash),
+    exporterSecret: master.exporterMasterSecret(serverFinishedHash),
+    certificateRequestContext: wantClientCert ? new Uint8Array(0) : null,
+  };
+  if (wantClientCert) return out.done({ kind: 'WAIT_CERT', keys });
+  return out.done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
+}
+
+/** RFC 7301 §3.2: our most preferred protocol the client offers; none in common → no_application_protocol. */
+function selectAlpn(ch: ClientHello, env: Env): string | null {
+  const ext = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
+  if (ext === undefined || env.config.alpn.length === 0) return null;
+  const p = env.config.alpn.find((a) => ext.protocols.includes(a));
+  if (p === undefined) fail('no_application_protocol', `no ALPN protocol in common (client offers ${ext.protocols.join(', ')})`);
+  return p;
+}
+
+// --- Client authentication (§4.4.2, §4.4.3) -------------------------------------------------
+
+/** WAIT_CERT + Certificate → WAIT_CV, or WAIT_FINISHED for an empty one. */
+function onCertificate(st: S<'WAIT_CERT'>, cert: Decoded<Certificate>, env: Env): Step<ServerState> {
+  // §4.4.2: in response to a CertificateRequest, the context is the one from the request.
+  if (!bytesEqual(cert.certificateRequestContext, st.keys.certificateRequestContext ?? new Uint8Array(0))) {
+    fail('illegal_parameter', 'client Certificate context does not match the CertificateRequest');
+  }
+  const transcript = st.keys.transcript.clone();
+  transcript.add(cert.raw);
+  const keys = { ...st.keys, transcript };
+  if (cert.certificateList.length === 0) {
+    // §4.4.2.4: "If the client does not send any certificates ... the server MAY at its discretion either continue the handshake without client authentication, or abort the handshake with a "certificate_required" alert."
+    if (env.config.clientAuth === 'require') fail('certificate_required', 'the client sent no certificate');
+    return new Out().done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
+  }
+  const chain = cert.certificateList.map((e) => e.certData);
+  const clientKey = peerLeafKey(chain, env, 'client', null);
+  const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
+  if (verdict.action === 'reject') fail('bad_certificate', 'the verifier rejected the client certificate', verdict.alert);
+  return new Out().done({ kind: 'WAIT_CV', keys, clientChain: chain, clientKey, ignore: verdict.action === 'ignore' });
+}
+
+/** WAIT_CV + CertificateVerify → WAIT_FINISHED; a bad signature is decrypt_error (§4.4.3). */
+function onCertificateVerify(st: S<'WAIT_CV'>, cv: Decoded<CertificateVerify>, env: Env): Step<ServerState> {
+  const scheme = verifyCertificateVerify(cv, st.clientKey, st.keys.transcript, st.keys.negotiated.suite.hash, 'client', env);
+  const transcript = st.keys.transcript.clone();
+  transcript.add(cv.raw);
+  return new Out().done({
+    kind: 'WAIT_FINISHED',
+    keys: { ...st.keys, transcript },
+    clientChain: st.ignore ? [] : st.clientChain,
+    clientAuth: st.ignore ? null : { verifiedWith: st.clientKey, scheme },
+  });
+}
+
+/** WAIT_FINISHED + Finished → CONNECTED: K_recv = application; the server's handshake is complete. */
+function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): Step<ServerState> {
+  const { suite } = st.keys.negotiated;
+  const transcript = st.keys.transcript.clone();
+  if (!verifyFinished(env.crypto, suite.hash, st.keys.clientHandshakeSecret, transcript.hash(env.crypto, suite.hash), fin.verifyData)) {
+    fail('bad_finished', 'the client Finished does not verify');
+  }
+  transcript.add(fin.raw);
+  const resumptionSecret = st.keys.master.resumptionMasterSecret(transcript.hash(env.crypto, suite.hash));
+  const clientApp = st.keys.clientApplicationSecret;
+  const out = new Out();
+  out.keys('read', 'application', suite, clientApp, appKeylogLabel('client', 0));
+  out.event({ type: 'finished_verified' });
+  out.event({ type: 'handshake_complete' });
+  return out.done({
+    kind: 'CONNECTED',
+    app: {
+      negotiated: st.keys.negotiated,
+      master: st.keys.master,
+      readSecret: clientApp,
+      writeSecret: st.keys.serverApplicationSecret,
+      readGeneration: 0,
+      writeGeneration: 0,
+      exporterSecret: st.keys.exporterSecret,
+      resumptionSecret,
+      peerCertificates: st.clientChain,
+      keyUpdateOwed: false,
+      postHandshakeAuth: false,
+    },
+  });
+}
