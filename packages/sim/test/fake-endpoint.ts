@@ -203,14 +203,15 @@ export class FakeEndpoint implements EndpointApi {
   }
 
   readApplicationData(max = Infinity): Uint8Array | null {
-    if (this.st.app.length === 0) return null;
+    // Like the real endpoint: once failed and drained, reading fails loudly with the error.
+    if (this.st.app.length === 0) return this.nothingOrError();
     const n = Math.min(max, this.st.app.length);
     const d = this.st.app.slice(0, n);
     this.st.app = this.st.app.slice(n);
     return d;
   }
   peekApplicationData(max = Infinity): Uint8Array | null {
-    if (this.st.app.length === 0) return null;
+    if (this.st.app.length === 0) return this.nothingOrError();
     return this.st.app.slice(0, Math.min(max, this.st.app.length));
   }
 
@@ -219,6 +220,11 @@ export class FakeEndpoint implements EndpointApi {
   }
 
   // ── internals ──
+
+  private nothingOrError(): null {
+    if (this.err) throw this.err;
+    return null;
+  }
 
   private checkOpen(): void {
     if (this.err) throw this.err;

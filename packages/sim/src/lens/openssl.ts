@@ -160,7 +160,13 @@ export class OpenSslLens {
   private readOrPeek(n: number, consume: boolean): Attempt {
     if (!(n >= 0)) throw new RangeError(`read/peek: n must be ≥ 0, got ${n}`);
     if (n === 0) return this.failure() ?? { result: 'ok', bytes: EMPTY };
-    const data = consume ? this.ep.readApplicationData(n) : this.ep.peekApplicationData(n);
+    let data: Uint8Array | null;
+    try {
+      // An endpoint that failed may throw its error here instead of returning null.
+      data = consume ? this.ep.readApplicationData(n) : this.ep.peekApplicationData(n);
+    } catch (e) {
+      return this.thrown(e);
+    }
     if (data !== null && data.length > 0) return { result: 'ok', bytes: data };
     const failed = this.failure();
     if (failed) return failed;
