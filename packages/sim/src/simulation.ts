@@ -407,8 +407,11 @@ function recordFields(r: RecordInfo): RecordFields {
   return r.alert ? { ...f, alert: { level: r.alert.level, description: r.alert.description } } : f;
 }
 
-/** EndpointEvent → trace event. Events the records already show are not repeated. */
-function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | null {
+/**
+ * EndpointEvent → trace event. Events the records already show are not repeated.
+ * Exported for the TCP adapter (net/), which records real connections in the same trace.
+ */
+export function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | null {
   switch (ev.type) {
     case 'state':
       return { type: 'state', from: ev.from, to: ev.to };
