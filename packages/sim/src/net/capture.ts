@@ -1,0 +1,56 @@
+/**
+ * Keylog and pcap for a real connection's trace. The in-memory renderers work on it with
+ * two differences handled here:
+ * - the NSS keylog needs the ClientHello.random, which a server only ever received: we
+ *   take it from the client-to-server byte stream (bytes 11..43 of the first record: 5
+ *   record header + 4 handshake header + 2 legacy_version, RFC 8446 §4.1.2), which both
+ *   roles record as `delivered` events;
+ * - the pcap gets wall-clock timestamps (`startedAt` + trace time).
+ */
+import { fromHex } from '@tls13sim/record';
+import { renderPcap } from '../render/pcap.js';
+import type { Trace, TraceEvent } from '../trace.js';
+
+/** The client random (hex) from a trace's client-to-server stream, once 43 bytes were seen. */
+export function clientRandomFromStream(events: readonly TraceEvent[]): string | undefined {
+  let hex = '';
+  for (const ev of events) {
+    if (ev.type !== 'delivered' || ev.direction !== 'client_to_server') continue;
+    hex += ev.hex;
+    if (hex.length >= 43 * 2) break;
+  }
+  // A TLS record carrying a handshake message that is a ClientHello.
+  if (hex.length < 43 * 2 || !hex.startsWith('16') || hex.slice(10, 12) !== '01') return undefined;
+  return hex.slice(11 * 2, 43 * 2);
+}
+
+/** NSS SSLKEYLOGFILE lines for one connection (either role). */
+export function keylogLines(events: readonly TraceEvent[]): string[] {
+  const random = clientRandomFromStream(events);
+  if (random === undefined) return [];
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const ev of events) {
+    if (ev.type !== 'keys_installed' || ev.keylog === undefined) continue;
+    const line = `${ev.keylog.label} ${random} ${ev.keylog.secret}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+  }
+  return lines;
+}
+
+export function renderConnectionKeylog(trace: Trace): string {
+  const lines = keylogLines(trace.events);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** A pcap of the connection with wall-clock timestamps. */
+export function renderConnectionPcap(trace: Trace, startedAt: number): Uint8Array {
+  return renderPcap({ ...trace, events: trace.events.map((e) => ({ ...e, time: e.time + startedAt })) });
+}
+
+/** Bytes of one direction of the stream, as recorded. */
+export function streamBytes(events: readonly TraceEvent[], direction: 'client_to_server' | 'server_to_client'): Uint8Array {
+  return fromHex(events.flatMap((e) => (e.type === 'delivered' && e.direction === direction ? [e.hex] : [])).join(''));
+}
