@@ -2,3 +2,4 @@
 export { createNobleProvider, nobleProvider } from './noble.js';
 export { HASH_LENGTHS } from './hash.js';
 export { MLKEM768_SIZES } from './kex-mlkem.js';
+export * from './by-name.js';
