@@ -151,6 +151,14 @@ export class RecordLayer {
     this.write = this.direction(epoch, aead, key, iv);
   }
 
+  /**
+   * Back to unprotected writing. Only for a client that sent 0-RTT data and then got a
+   * HelloRetryRequest: its second ClientHello goes out in the clear (§4.1.4, §4.2.10).
+   */
+  clearWriteKeys(): void {
+    this.write = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT };
+  }
+
   installReadKeys(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
     this.read = this.direction(epoch, aead, key, iv);
   }

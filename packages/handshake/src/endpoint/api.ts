@@ -4,6 +4,7 @@
  * Nothing here does I/O, reads a clock or calls a global random source.
  */
 import type { AlertName, TlsError } from '@tls13sim/record';
+import type { ResumptionSession } from './psk.js';
 
 export type Role = 'client' | 'server';
 
@@ -75,7 +76,10 @@ export type EndpointEvent =
   | { readonly type: 'alert_sent'; readonly level: string; readonly description: AlertName | string; readonly epoch: EpochName }
   | { readonly type: 'alert_received'; readonly level: string; readonly description: AlertName | string; readonly epoch: EpochName }
   | { readonly type: 'application_data'; readonly length: number }
-  | { readonly type: 'new_session_ticket'; readonly lifetime: number }
+  /** Client: a ticket arrived; `session` resumes a later connection (config.session). */
+  | { readonly type: 'new_session_ticket'; readonly lifetime: number; readonly session?: ResumptionSession }
+  /** Server: the outcome of a post-handshake authentication (§4.6.2). */
+  | { readonly type: 'post_handshake_auth'; readonly stage: 'requested' | 'authenticated' | 'unauthenticated' }
   | { readonly type: 'early_data'; readonly accepted: boolean }
   | { readonly type: 'key_update'; readonly direction: Direction; readonly requested: boolean }
   | { readonly type: 'peer_closed' }
@@ -102,7 +106,7 @@ export interface EndpointApi {
   /** The next wire record to send (exactly one record), or null. */
   pollTransmit(): Uint8Array | null;
   pollEvent(): EndpointEvent | null;
-  /** Up to `max` bytes of received application data (consumed), or null when none. */
+  /** Up to `max` bytes of received application data (consumed); null when none; throws the fatal error once failed and drained. */
   readApplicationData(max?: number): Uint8Array | null;
   /** Like readApplicationData without consuming. */
   peekApplicationData(max?: number): Uint8Array | null;

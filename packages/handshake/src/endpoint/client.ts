@@ -8,12 +8,13 @@
  * (§4.4.4: Finished both sent and received) — as soon as it sends its Finished, before the
  * server has seen its Certificate, CertificateVerify or Finished.
  */
-import { ExtensionType, NamedGroup, PskKeyExchangeMode, TLS12, TLS13 } from '../constants.js';
+import { CipherSuite, ExtensionType, NamedGroup, PskKeyExchangeMode, TLS12, TLS13 } from '../constants.js';
 import type { KeyShareSecret } from '../crypto/provider.js';
 import { EarlySecret } from '../keyschedule/stages.js';
-import { finishedVerifyData, verifyFinished } from '../keyschedule/derive.js';
+import { finishedVerifyData, pskBinder, verifyFinished } from '../keyschedule/derive.js';
+import { cipherSuiteParams } from '../keyschedule/suites.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import { findExtension } from '../messages/index.js';
+import { findExtension, truncatedClientHello, withBinders } from '../messages/index.js';
 import type {
   Certificate,
   CertificateRequest,
@@ -39,7 +40,7 @@ import {
   verifyCertificateVerify,
 } from './common.js';
 import { fail } from './errors.js';
-import type { ClientKeys, ClientState, Negotiated, PendingCertRequest } from './state.js';
+import type { ClientKeys, ClientState, Negotiated, OfferedPsk, PendingCertRequest } from './state.js';
 import { assertNever } from './state.js';
 import { Out, type Env, type Step } from './step.js';
 import { connectedHandle } from './connected.js';
@@ -50,17 +51,68 @@ type S<K extends ClientState['kind']> = Extract<ClientState, { kind: K }>;
 const DOWNGRADE_TLS12 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
 const DOWNGRADE_TLS11 = new Uint8Array([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
 
-/** START: send ClientHello (§4.1.2) and wait for the ServerHello. */
+/** START: send ClientHello (§4.1.2) — with a PSK and 0-RTT data if configured — and wait for the ServerHello. */
 export function clientStart(env: Env): Step<ClientState> {
   const out = new Out();
   const shares = env.config.keyShareGroups.map((g) => env.crypto.keyExchange(g)!.generate(env.random));
-  const ch = buildClientHello(env, shares);
+  const psk = offeredPsk(env);
+  const sendEarly = psk !== null && env.config.earlyData !== null && (psk.session?.maxEarlyData ?? 0) > 0;
+  let ch = buildClientHello(env, shares, psk, sendEarly);
   const transcript = new Transcript();
+  if (psk !== null) ch = attachBinder(ch, psk, transcript, env);
   out.send(ch, transcript);
-  return out.done({ kind: 'WAIT_SH', clientHello: ch, transcript, shares, retry: null });
+  if (sendEarly) {
+    // §4.2.10: early data is protected with client_early_traffic_secret, derived over the ClientHello.
+    const suite = suiteParams(CipherSuite[psk.suite!]);
+    const earlySecret = psk.early.clientEarlyTrafficSecret(transcript.hash(env.crypto, suite.hash));
+    out.keys('write', 'early', suite, earlySecret, 'CLIENT_EARLY_TRAFFIC_SECRET');
+    out.push({ kind: 'app_data', data: env.config.earlyData! });
+  }
+  return out.done({ kind: 'WAIT_SH', clientHello: ch, transcript, shares, retry: null, psk, earlyData: sendEarly ? 'sent' : 'none' });
 }
 
-function buildClientHello(env: Env, shares: readonly KeyShareSecret[]): ClientHello {
+/** The PSK to offer: a resumption session, else an external PSK (§4.2.11). */
+function offeredPsk(env: Env): OfferedPsk | null {
+  const { session, externalPsk } = env.config;
+  if (session !== null) {
+    const suite = cipherSuiteParams(session.suite);
+    return { kind: 'resumption', early: EarlySecret.fromPsk(env.crypto, suite.hash, session.psk), hash: suite.hash, suite: session.suite, session };
+  }
+  if (externalPsk !== null) {
+    return { kind: 'external', early: EarlySecret.fromPsk(env.crypto, externalPsk.hash, externalPsk.key), hash: externalPsk.hash, suite: null, session: null };
+  }
+  return null;
+}
+
+/** §4.2.11: "obfuscated_ticket_age ... is the ticket age ... added to ticket_age_add modulo 2^32"; 0 for external PSKs. */
+function obfuscatedAge(psk: OfferedPsk, env: Env): number {
+  if (psk.session === null) return 0;
+  const age = Math.max(0, Math.floor(env.now - psk.session.receivedAt));
+  return (age + psk.session.ticketAgeAdd) % 0x100000000;
+}
+
+/**
+ * §4.2.11.2: the binder is an HMAC over Transcript-Hash(prefix, Truncated(ClientHello)),
+ * the ClientHello "up to and including the PreSharedKeyExtension.identities field". The
+ * ClientHello carries a placeholder binder of the right length until it is computed.
+ */
+function attachBinder(ch: ClientHello, psk: OfferedPsk, prefix: Transcript, env: Env): ClientHello {
+  const truncated = truncatedClientHello(ch);
+  const binderKey = psk.early.binderKey(psk.kind);
+  const binder = pskBinder(env.crypto, psk.hash, binderKey, prefix.hashWith(env.crypto, psk.hash, truncated));
+  return withBinders(ch, [binder]);
+}
+
+function pskExtension(psk: OfferedPsk, env: Env): ClientHelloExtension {
+  const identity = psk.session?.ticket ?? env.config.externalPsk!.identity;
+  return {
+    type: 'pre_shared_key',
+    identities: [{ identity, obfuscatedTicketAge: obfuscatedAge(psk, env) }],
+    binders: [new Uint8Array(env.crypto.hashLength(psk.hash))],
+  };
+}
+
+function buildClientHello(env: Env, shares: readonly KeyShareSecret[], psk: OfferedPsk | null, earlyData: boolean): ClientHello {
   const c = env.config;
   const random = env.random.bytes(32);
   // §D.4: "the client MUST send a non-empty legacy_session_id" in compatibility mode.
@@ -74,10 +126,13 @@ function buildClientHello(env: Env, shares: readonly KeyShareSecret[]): ClientHe
   ext.push({ type: 'signature_algorithms', schemes: c.schemeCodes });
   ext.push({ type: 'supported_versions', versions: [TLS13] });
   ext.push({ type: 'key_share', clientShares: shares.map((s) => ({ group: NamedGroup[s.group], keyExchange: s.share })) });
-  ext.push({ type: 'psk_key_exchange_modes', modes: [PskKeyExchangeMode.psk_dhe_ke] });
+  ext.push({ type: 'psk_key_exchange_modes', modes: c.pskModes.map((m) => PskKeyExchangeMode[m]) });
   if (c.alpn.length > 0) ext.push({ type: 'application_layer_protocol_negotiation', protocols: c.alpn });
   if (c.recordSizeLimit !== null) ext.push({ type: 'record_size_limit', limit: c.recordSizeLimit });
   if (c.postHandshakeAuth) ext.push({ type: 'post_handshake_auth' });
+  if (earlyData) ext.push({ type: 'early_data' });
+  // §4.2.11: "The "pre_shared_key" extension MUST be the last extension in the ClientHello".
+  if (psk !== null) ext.push(pskExtension(psk, env));
   const ch: ClientHello = {
     type: 'client_hello',
     legacyVersion: TLS12,
@@ -163,34 +218,42 @@ function onServerHello(st: S<'WAIT_SH'>, sh: Decoded<ServerHello>, env: Env): St
   checkServerHelloCommon(st, sh);
   // §4.1.4: "the client MUST check that the cipher suite supplied in the ServerHello is the same as that in the HelloRetryRequest".
   if (st.retry !== null && sh.cipherSuite !== st.retry.cipherSuite) fail('illegal_parameter', 'ServerHello cipher suite differs from the HelloRetryRequest');
-  if (findExtension(sh.extensions, 'pre_shared_key') !== undefined) {
-    // §4.2.11: a server may only select a PSK the client offered; we offered none here.
-    fail('illegal_parameter', 'server selected a PSK that was not offered');
-  }
-  const ks = findExtension(sh.extensions, 'key_share');
-  if (ks === undefined) fail('missing_extension', 'ServerHello without key_share (PSK-only modes were not offered)');
-  // §4.2.8: "the client MUST verify that the selected NamedGroup in the ServerHello is the same as that in the HelloRetryRequest" and one it sent a share for.
-  const own = st.shares.find((s) => NamedGroup[s.group] === ks.serverShare.group);
-  if (own === undefined) fail('illegal_parameter', `ServerHello key_share group 0x${ks.serverShare.group.toString(16)} has no share of ours`);
-  const shared = env.crypto.keyExchange(own.group)!.finish(own, ks.serverShare.keyExchange);
-  if (shared === null) fail('illegal_parameter', `invalid ${own.group} key share from the server (§4.2.8.1, §7.4)`);
-
   const suite = suiteParams(sh.cipherSuite);
+  const usePsk = selectedPsk(st, sh, suite.hash);
+  const ks = findExtension(sh.extensions, 'key_share');
+  let shared: Uint8Array | null = null;
+  let group: string | null = null;
+  if (ks === undefined) {
+    // §4.2.9: without a key share the server chose psk_ke, which must have been offered.
+    if (usePsk === null) fail('missing_extension', 'ServerHello without key_share or pre_shared_key');
+    if (!env.config.pskModes.includes('psk_ke')) fail('missing_extension', 'ServerHello without key_share, but psk_ke was not offered (§4.2.9)');
+  } else {
+    if (usePsk !== null && !env.config.pskModes.includes('psk_dhe_ke')) fail('illegal_parameter', 'key_share with a PSK, but psk_dhe_ke was not offered');
+    // §4.2.8: the server's share must be for a group the client sent a share for.
+    const own = st.shares.find((s) => NamedGroup[s.group] === ks.serverShare.group);
+    if (own === undefined) fail('illegal_parameter', `ServerHello key_share group 0x${ks.serverShare.group.toString(16)} has no share of ours`);
+    shared = env.crypto.keyExchange(own.group)!.finish(own, ks.serverShare.keyExchange);
+    if (shared === null) fail('illegal_parameter', `invalid ${own.group} key share from the server (§4.2.8.1, §7.4)`);
+    group = own.group;
+  }
+
   const transcript = st.transcript.clone();
   transcript.add(sh.raw);
   const helloHash = transcript.hash(env.crypto, suite.hash);
-  const handshakeSecret = EarlySecret.withoutPsk(env.crypto, suite.hash).handshakeSecret(shared);
+  const early = usePsk?.early ?? EarlySecret.withoutPsk(env.crypto, suite.hash);
+  const handshakeSecret = early.handshakeSecret(shared);
   const keys: ClientKeys = {
     negotiated: {
       suite,
-      group: own.group,
+      group,
       alpn: null,
       serverName: null,
       serverSignatureScheme: null,
       helloRetry: st.retry !== null,
-      resumed: false,
+      resumed: usePsk !== null,
       peerRecordSizeLimit: null,
     },
+    earlyData: st.earlyData,
     transcript,
     handshakeSecret,
     clientHandshakeSecret: handshakeSecret.clientHandshakeTrafficSecret(helloHash),
@@ -199,6 +262,22 @@ function onServerHello(st: S<'WAIT_SH'>, sh: Decoded<ServerHello>, env: Env): St
   const out = new Out();
   out.keys('read', 'handshake', suite, keys.serverHandshakeSecret, 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
   return out.done({ kind: 'WAIT_EE', keys });
+}
+
+/**
+ * §4.2.11: "Clients MUST verify that the server's selected_identity is within the range
+ * supplied by the client, that the server selected a cipher suite indicating a Hash
+ * associated with the PSK ... If these values are not consistent, the client MUST abort
+ * the handshake with an "illegal_parameter" alert."
+ */
+function selectedPsk(st: S<'WAIT_SH'>, sh: ServerHello, hash: string): OfferedPsk | null {
+  const ext = findExtension(sh.extensions, 'pre_shared_key');
+  if (ext === undefined) return null;
+  const offered = st.psk !== null && findExtension(st.clientHello.extensions, 'pre_shared_key') !== undefined;
+  if (!offered || st.psk === null) fail('illegal_parameter', 'server selected a PSK that was not offered');
+  if (ext.selectedIdentity !== 0) fail('illegal_parameter', `selected_identity ${ext.selectedIdentity} out of range`);
+  if (st.psk.hash !== hash) fail('illegal_parameter', 'the selected cipher suite does not use the PSK\'s hash');
+  return st.psk;
 }
 
 /** WAIT_SH + HelloRetryRequest → START → WAIT_SH with a second ClientHello (§4.1.4). */
@@ -223,11 +302,13 @@ function onHelloRetryRequest(st: S<'WAIT_SH'>, hrr: Decoded<HelloRetryRequest>, 
   const transcript = st.transcript.clone();
   transcript.replaceWithMessageHash(env.crypto, suite.hash);
   transcript.add(hrr.raw);
+  // §4.1.4: a PSK whose hash does not fit the selected suite cannot be used; drop it.
+  const psk = st.psk !== null && st.psk.hash === suite.hash ? st.psk : null;
 
-  // §4.1.2: the second ClientHello is the first with key_share replaced, early_data removed and cookie added.
+  // §4.1.2: the second ClientHello is the first with key_share replaced, early_data removed, cookie added and the PSK binder recomputed.
   const ext: ClientHelloExtension[] = [];
   for (const e of st.clientHello.extensions) {
-    if (e.type === 'early_data' || e.type === 'cookie') continue;
+    if (e.type === 'early_data' || e.type === 'cookie' || e.type === 'pre_shared_key') continue;
     if (e.type === 'key_share') {
       ext.push({ type: 'key_share', clientShares: shares.map((s) => ({ group: NamedGroup[s.group], keyExchange: s.share })) });
       continue;
@@ -235,22 +316,37 @@ function onHelloRetryRequest(st: S<'WAIT_SH'>, hrr: Decoded<HelloRetryRequest>, 
     ext.push(e);
   }
   if (cookie !== undefined) ext.push({ type: 'cookie', cookie: cookie.cookie });
-  const ch2: ClientHello = { ...st.clientHello, extensions: ext };
-  delete (ch2 as { raw?: Uint8Array }).raw;
+  if (psk !== null) ext.push(pskExtension(psk, env));
+  const { raw: _raw, ...ch1 } = st.clientHello;
+  let ch2: ClientHello = { ...ch1, extensions: ext };
+  if (psk !== null) ch2 = attachBinder(ch2, psk, transcript, env);
 
   const out = new Out();
   out.via('START');
+  if (st.earlyData === 'sent') {
+    // §4.2.10: after a HelloRetryRequest the early data is lost; the second ClientHello goes in the clear.
+    out.push({ kind: 'plaintext_write' });
+    out.event({ type: 'early_data', accepted: false });
+  }
   // §D.4: the compatibility-mode CCS goes out "immediately before its second flight": after an HRR, before ClientHello2.
   if (env.config.middleboxCompat) out.ccs();
   out.send(ch2, transcript);
-  return out.done({ kind: 'WAIT_SH', clientHello: ch2, transcript, shares, retry: { cipherSuite: hrr.cipherSuite } });
+  return out.done({
+    kind: 'WAIT_SH',
+    clientHello: ch2,
+    transcript,
+    shares,
+    retry: { cipherSuite: hrr.cipherSuite },
+    psk,
+    earlyData: st.earlyData === 'sent' ? 'rejected' : st.earlyData,
+  });
 }
 
 /** WAIT_EE + EncryptedExtensions → WAIT_CERT_CR (§4.3.1). */
 function onEncryptedExtensions(st: S<'WAIT_EE'>, ee: Decoded<EncryptedExtensions>, env: Env): Step<ClientState> {
-  const offered = st.keys;
   const out = new Out();
-  let negotiated: Negotiated = offered.negotiated;
+  let negotiated: Negotiated = st.keys.negotiated;
+  let earlyData = st.keys.earlyData;
   for (const e of ee.extensions) {
     switch (e.type) {
       case 'application_layer_protocol_negotiation': {
@@ -267,8 +363,9 @@ function onEncryptedExtensions(st: S<'WAIT_EE'>, ee: Decoded<EncryptedExtensions
         negotiated = { ...negotiated, serverName: env.config.serverName };
         break;
       case 'early_data':
-        // §4.2.10: only in answer to an offer of early data; none was offered.
-        fail('unsupported_extension', 'early_data in EncryptedExtensions, but no early data was offered');
+        // §4.2.10: only in answer to an offer of early data.
+        if (st.keys.earlyData !== 'sent') fail('unsupported_extension', 'early_data in EncryptedExtensions, but no early data was offered');
+        earlyData = 'accepted';
         break;
       case 'record_size_limit':
         negotiated = { ...negotiated, peerRecordSizeLimit: e.limit };
@@ -281,9 +378,15 @@ function onEncryptedExtensions(st: S<'WAIT_EE'>, ee: Decoded<EncryptedExtensions
         assertNever(e);
     }
   }
+  // §4.2.10: "If the server does not supply an "early_data" extension, the client MUST ... the early data was rejected."
+  if (earlyData === 'sent') earlyData = 'rejected';
+  if (st.keys.earlyData === 'sent') out.event({ type: 'early_data', accepted: earlyData === 'accepted' });
   const transcript = st.keys.transcript.clone();
   transcript.add(ee.raw);
-  return out.done({ kind: 'WAIT_CERT_CR', keys: { ...st.keys, transcript, negotiated } });
+  const keys = { ...st.keys, transcript, negotiated, earlyData };
+  // Appendix A.1: "Using PSK" skips the certificate states.
+  if (negotiated.resumed) return out.done({ kind: 'WAIT_FINISHED', keys, certRequest: null, serverAuth: null, serverChain: [] });
+  return out.done({ kind: 'WAIT_CERT_CR', keys });
 }
 
 /** WAIT_CERT_CR + CertificateRequest → WAIT_CERT (§4.3.2). */
@@ -352,6 +455,8 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
   const out = new Out();
   out.keys('read', 'application', suite, serverApp, appKeylogLabel('server', 0));
   out.event({ type: 'finished_verified' });
+  // §4.5: "If the server sent an "early_data" extension in EncryptedExtensions, the client MUST send an EndOfEarlyData message after receiving the server Finished", under the early keys.
+  if (st.keys.earlyData === 'accepted') out.send({ type: 'end_of_early_data' }, transcript);
   if (env.config.middleboxCompat) out.ccs();
   out.keys('write', 'handshake', suite, st.keys.clientHandshakeSecret, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
   if (st.certRequest !== null) sendClientCertificate(st.certRequest, transcript, suite.hash, env, out);
@@ -375,6 +480,9 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       peerCertificates: st.serverChain,
       keyUpdateOwed: false,
       postHandshakeAuth: env.config.postHandshakeAuth,
+      transcript,
+      pendingAuth: null,
+      ticketsSent: 0,
     },
   });
 }

@@ -111,7 +111,8 @@ export function signCertificateVerify(
   env: Env,
 ): CertificateVerify {
   const content = certificateVerifyContent(side, transcript.hash(env.crypto, hash));
-  return { type: 'certificate_verify', algorithm: SignatureScheme[scheme], signature: env.crypto.sign(scheme, key, content, env.random) };
+  const cv: CertificateVerify = { type: 'certificate_verify', algorithm: SignatureScheme[scheme], signature: env.crypto.sign(scheme, key, content, env.random) };
+  return env.config.hooks.certificateVerify ? env.config.hooks.certificateVerify(cv) : cv;
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

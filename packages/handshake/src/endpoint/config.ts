@@ -5,8 +5,11 @@ import type { PrivateKey } from '../crypto/keys.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
 import type { Role } from './api.js';
+import type { AeadName, KeyLimit } from '@tls13sim/record';
+import type { ExternalPsk, ResumptionSession, TicketIssuer, TicketPolicy } from './psk.js';
 import type {
   CertificateRequest,
+  CertificateVerify,
   ClientHello,
   EncryptedExtensions,
   HelloRetryRequest,
@@ -75,7 +78,26 @@ export interface EndpointConfig {
   readonly postHandshakeAuth?: boolean;
   /** Rewrites of outgoing messages, to reproduce another implementation's byte choices (RFC 8448). */
   readonly hooks?: MessageHooks;
+  /** Client: a session from an earlier connection's NewSessionTicket, offered for resumption (§4.2.11). */
+  readonly session?: ResumptionSession;
+  /** Client: an external PSK to offer. Server: the external PSKs it knows, by identity. */
+  readonly externalPsk?: ExternalPsk;
+  readonly externalPsks?: readonly ExternalPsk[];
+  /** PSK key exchange modes (§4.2.9), preference order. Default: psk_dhe_ke only (client); both (server). */
+  readonly pskModes?: readonly PskMode[];
+  /** Client: data to send as 0-RTT early data when the session allows it (§4.2.10). */
+  readonly earlyData?: Uint8Array;
+  /** Server: NewSessionTicket policy; no tickets when absent. */
+  readonly tickets?: Partial<Omit<TicketPolicy, 'issuer'>> & { readonly issuer: TicketIssuer };
+  /** Server: accept 0-RTT when the ticket and ClientHello allow it. Default true. */
+  readonly acceptEarlyData?: boolean;
+  /** Server: bytes of rejected early data skipped before giving up (§4.2.10). Default 16384. */
+  readonly earlyDataSkipLimit?: number;
+  /** Record-layer §5.5 key usage limits, per AEAD (to show automatic KeyUpdates without 2^24 records). */
+  readonly keyLimits?: Partial<Record<AeadName, KeyLimit>>;
 }
+
+export type PskMode = 'psk_ke' | 'psk_dhe_ke';
 
 /**
  * Each hook receives the message this endpoint built and returns the one to send. They
@@ -88,6 +110,12 @@ export interface MessageHooks {
   readonly helloRetryRequest?: (hrr: HelloRetryRequest) => HelloRetryRequest;
   readonly encryptedExtensions?: (ee: EncryptedExtensions) => EncryptedExtensions;
   readonly certificateRequest?: (cr: CertificateRequest) => CertificateRequest;
+  /**
+   * Both roles, after signing: lets a known-answer test put in place a signature it cannot
+   * make itself (RFC 8448 §6 publishes neither certificate's private key). The peer still
+   * verifies whatever is sent.
+   */
+  readonly certificateVerify?: (cv: CertificateVerify) => CertificateVerify;
 }
 
 export const DEFAULT_SUITES: readonly CipherSuiteName[] = [

@@ -1,39 +1,68 @@
 /**
  * CONNECTED, both roles: the post-handshake messages of §4.6 — NewSessionTicket,
- * KeyUpdate and (client) post-handshake CertificateRequest. Everything else is
+ * KeyUpdate and post-handshake authentication (CertificateRequest from the server; the
+ * client's Certificate, CertificateVerify and Finished in answer). Everything else is
  * unexpected_message.
  */
+import { bytesEqual } from '@tls13sim/record';
 import { KeyUpdateRequest } from '../constants.js';
-import { nextTrafficSecret } from '../keyschedule/derive.js';
-import type { Decoded, KeyUpdate, NewSessionTicket } from '../messages/types.js';
-import { appKeylogLabel, applicationEpoch } from './common.js';
+import { finishedVerifyData, nextTrafficSecret, resumptionPsk, verifyFinished } from '../keyschedule/derive.js';
+import { findExtension } from '../messages/index.js';
+import type { Certificate, CertificateRequest, CertificateVerify, Decoded, Finished, KeyUpdate, NewSessionTicket } from '../messages/types.js';
+import type { Role } from './api.js';
+import { sendClientCertificate } from './client.js';
+import { appKeylogLabel, applicationEpoch, peerLeafKey, verifyCertificateVerify } from './common.js';
 import { fail } from './errors.js';
+import type { ResumptionSession } from './psk.js';
 import type { AppSecrets } from './state.js';
 import { Out, type Env, type Step } from './step.js';
-import type { Role } from './api.js';
 
 type Connected = { readonly kind: 'CONNECTED'; readonly app: AppSecrets };
 
 export function connectedHandle(role: Role, st: Connected, msg: Decoded, env: Env): Step<Connected> {
+  const pending = st.app.pendingAuth;
   switch (msg.type) {
     case 'key_update':
       return onKeyUpdate(role, st, msg, env);
     case 'new_session_ticket':
       // §4.6.1: "at any time after it receives the client Finished message" — only servers send it.
       if (role === 'server') fail('unexpected_message', 'a client sent a NewSessionTicket');
-      return onNewSessionTicket(st, msg);
+      return onNewSessionTicket(st, msg, env);
     case 'certificate_request':
       // §4.6.2: "A client that receives a CertificateRequest message without having sent the "post_handshake_auth" extension MUST send an "unexpected_message" fatal alert."
       if (role === 'server' || !st.app.postHandshakeAuth) fail('unexpected_message', 'post-handshake CertificateRequest without post_handshake_auth');
-      return fail('unexpected_message', 'post-handshake authentication is not supported yet');
+      return onPostHandshakeCertificateRequest(st, msg, env);
+    case 'certificate':
+      if (role === 'client' || pending?.stage !== 'certificate') fail('unexpected_message', 'Certificate after the handshake without a CertificateRequest');
+      return onPostHandshakeCertificate(st, msg, env);
+    case 'certificate_verify':
+      if (role === 'client' || pending?.stage !== 'certificate_verify') fail('unexpected_message', 'CertificateVerify out of order after the handshake');
+      return onPostHandshakeCertificateVerify(st, msg, env);
+    case 'finished':
+      if (role === 'client' || pending?.stage !== 'finished') fail('unexpected_message', 'Finished out of order after the handshake');
+      return onPostHandshakeFinished(st, msg, env);
     default:
       return fail('unexpected_message', `${msg.type} after the handshake`);
   }
 }
 
-function onNewSessionTicket(st: Connected, nst: Decoded<NewSessionTicket>): Step<Connected> {
+/** §4.6.1: the client turns a ticket into a resumable session (PSK from the ticket nonce). */
+function onNewSessionTicket(st: Connected, nst: Decoded<NewSessionTicket>, env: Env): Step<Connected> {
+  const { suite } = st.app.negotiated;
+  const early = findExtension(nst.extensions, 'early_data');
+  const session: ResumptionSession = {
+    ticket: nst.ticket,
+    suite: suite.name,
+    psk: resumptionPsk(env.crypto, suite.hash, st.app.resumptionSecret, nst.ticketNonce),
+    ticketAgeAdd: nst.ticketAgeAdd,
+    lifetime: nst.ticketLifetime,
+    receivedAt: env.now,
+    maxEarlyData: early?.maxEarlyDataSize ?? 0,
+    alpn: st.app.negotiated.alpn,
+    serverName: env.config.serverName,
+  };
   const out = new Out();
-  out.event({ type: 'new_session_ticket', lifetime: nst.ticketLifetime });
+  out.event({ type: 'new_session_ticket', lifetime: nst.ticketLifetime, session });
   return out.done(st);
 }
 
@@ -65,4 +94,85 @@ export function sendKeyUpdate(role: Role, app: AppSecrets, requestPeer: boolean,
   out.keys('write', applicationEpoch(writeGeneration), suite, writeSecret, appKeylogLabel(role, writeGeneration));
   out.event({ type: 'key_update', direction: 'write', requested: requestPeer });
   return { ...app, writeSecret, writeGeneration, keyUpdateOwed: false };
+}
+
+// --- Post-handshake authentication (§4.6.2) -------------------------------------------------
+
+/** Server: sends a CertificateRequest with a fresh, non-empty context (§4.3.2). */
+export function requestPostHandshakeAuth(app: AppSecrets, env: Env, out: Out): AppSecrets {
+  if (!app.postHandshakeAuth) throw new Error('requestClientAuth: the client did not offer post_handshake_auth (§4.2.6)');
+  if (app.pendingAuth !== null) throw new Error('requestClientAuth: a post-handshake authentication is already in progress');
+  const context = env.random.bytes(8);
+  const transcript = app.transcript.clone();
+  const cr: CertificateRequest = {
+    type: 'certificate_request',
+    certificateRequestContext: context,
+    extensions: [{ type: 'signature_algorithms', schemes: env.config.schemeCodes }],
+  };
+  out.send(cr, transcript);
+  out.event({ type: 'post_handshake_auth', stage: 'requested' });
+  return { ...app, pendingAuth: { stage: 'certificate', context, transcript } };
+}
+
+/**
+ * Client: answers at once with Certificate, CertificateVerify and Finished (§4.4: the
+ * Finished base key is the current client_application_traffic_secret_N). The transcript is
+ * the handshake's plus this exchange only.
+ */
+function onPostHandshakeCertificateRequest(st: Connected, cr: Decoded<CertificateRequest>, env: Env): Step<Connected> {
+  const sa = findExtension(cr.extensions, 'signature_algorithms');
+  if (sa === undefined) fail('missing_extension', 'CertificateRequest without signature_algorithms (§4.3.2)');
+  const { suite } = st.app.negotiated;
+  const transcript = st.app.transcript.clone();
+  transcript.add(cr.raw);
+  const out = new Out();
+  sendClientCertificate({ context: cr.certificateRequestContext, schemes: sa.schemes }, transcript, suite.hash, env, out);
+  const verifyData = finishedVerifyData(env.crypto, suite.hash, st.app.writeSecret, transcript.hash(env.crypto, suite.hash));
+  out.send({ type: 'finished', verifyData }, transcript);
+  out.event({ type: 'note', text: 'answered a post-handshake CertificateRequest; the verdict is the server\'s' });
+  return out.done(st);
+}
+
+function onPostHandshakeCertificate(st: Connected, cert: Decoded<Certificate>, env: Env): Step<Connected> {
+  const pending = st.app.pendingAuth!;
+  // §4.4.2: the context echoes the CertificateRequest's.
+  if (!bytesEqual(cert.certificateRequestContext, pending.context)) fail('illegal_parameter', 'Certificate context does not match the CertificateRequest');
+  const transcript = pending.transcript.clone();
+  transcript.add(cert.raw);
+  const out = new Out();
+  if (cert.certificateList.length === 0) {
+    if (env.config.clientAuth === 'require') fail('certificate_required', 'the client sent no certificate after the handshake');
+    return out.done({ kind: 'CONNECTED', app: { ...st.app, pendingAuth: { stage: 'finished', context: pending.context, transcript, chain: [] } } });
+  }
+  const chain = cert.certificateList.map((e) => e.certData);
+  const key = peerLeafKey(chain, env, 'client', null);
+  const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
+  if (verdict.action === 'reject') fail('bad_certificate', 'the verifier rejected the client certificate', verdict.alert);
+  return out.done({
+    kind: 'CONNECTED',
+    app: { ...st.app, pendingAuth: { stage: 'certificate_verify', context: pending.context, transcript, chain, key, ignore: verdict.action === 'ignore' } },
+  });
+}
+
+function onPostHandshakeCertificateVerify(st: Connected, cv: Decoded<CertificateVerify>, env: Env): Step<Connected> {
+  const pending = st.app.pendingAuth;
+  if (pending?.stage !== 'certificate_verify') return fail('unexpected_message', 'CertificateVerify out of order');
+  verifyCertificateVerify(cv, pending.key, pending.transcript, st.app.negotiated.suite.hash, 'client', env);
+  const transcript = pending.transcript.clone();
+  transcript.add(cv.raw);
+  const chain = pending.ignore ? [] : pending.chain;
+  return new Out().done({ kind: 'CONNECTED', app: { ...st.app, pendingAuth: { stage: 'finished', context: pending.context, transcript, chain } } });
+}
+
+function onPostHandshakeFinished(st: Connected, fin: Decoded<Finished>, env: Env): Step<Connected> {
+  const pending = st.app.pendingAuth;
+  if (pending?.stage !== 'finished') return fail('unexpected_message', 'Finished out of order');
+  const { suite } = st.app.negotiated;
+  if (!verifyFinished(env.crypto, suite.hash, st.app.readSecret, pending.transcript.hash(env.crypto, suite.hash), fin.verifyData)) {
+    fail('bad_finished', 'the client\'s post-handshake Finished does not verify');
+  }
+  const out = new Out();
+  out.event({ type: 'post_handshake_auth', stage: pending.chain.length > 0 ? 'authenticated' : 'unauthenticated' });
+  const peerCertificates = pending.chain.length > 0 ? pending.chain : st.app.peerCertificates;
+  return out.done({ kind: 'CONNECTED', app: { ...st.app, pendingAuth: null, peerCertificates } });
 }

@@ -30,7 +30,7 @@ import type { Decoded } from '../messages/types.js';
 import type { EndpointApi, EndpointEvent, EpochName, RecordInfo, Role, StateName } from './api.js';
 import { clientHandle, clientStart } from './client.js';
 import type { EndpointConfig, PaddingPolicy } from './config.js';
-import { sendKeyUpdate } from './connected.js';
+import { requestPostHandshakeAuth, sendKeyUpdate } from './connected.js';
 import { HandshakeError, PeerAlertError } from './errors.js';
 import { resolveConfig } from './resolve.js';
 import { serverHandle } from './server.js';
@@ -80,7 +80,11 @@ export class Endpoint implements EndpointApi {
     this.role = resolved.role;
     this.env = { config: resolved, crypto: config.crypto, random: config.random };
     this.st = { kind: 'START', ...(this.role === 'server' ? { retry: null } : {}) } as AnyState;
-    this.rl = new RecordLayer({ padding: recordPadding(resolved.padding, config.random), plaintextAlertsAfterKeys: this.role === 'server' });
+    this.rl = new RecordLayer({
+      padding: recordPadding(resolved.padding, config.random),
+      plaintextAlertsAfterKeys: this.role === 'server',
+      keyLimits: resolved.keyLimits,
+    });
     this.hs = new HandshakeReassembler({ maxMessageSize: resolved.maxHandshakeMessageSize });
   }
 
@@ -201,8 +205,18 @@ export class Endpoint implements EndpointApi {
     });
   }
 
+  /** Server: starts post-handshake client authentication (§4.6.2). */
   requestClientAuth(): void {
-    throw new Error('Endpoint.requestClientAuth: post-handshake authentication is not supported yet');
+    this.throwIfFailed();
+    const st = this.st;
+    if (this.role !== 'server') throw new Error('Endpoint.requestClientAuth: only a server asks for a client certificate');
+    if (st.kind !== 'CONNECTED') throw new Error('Endpoint.requestClientAuth: the handshake is not complete');
+    if (!st.app.postHandshakeAuth) throw new Error('Endpoint.requestClientAuth: the client did not offer post_handshake_auth (§4.2.6)');
+    if (st.app.pendingAuth !== null) throw new Error('Endpoint.requestClientAuth: a post-handshake authentication is already in progress');
+    this.guard(() => {
+      const out = new Out();
+      this.apply(out.done({ kind: 'CONNECTED', app: requestPostHandshakeAuth(st.app, this.envAt(), out) }));
+    });
   }
 
   /** Sends close_notify (§6.1); the read side stays open until the peer's close_notify (half-close). */
@@ -323,7 +337,7 @@ export class Endpoint implements EndpointApi {
     }
     if (alert.description === AlertDescription.user_canceled) return;
     // §6: "Unknown Alert types MUST be treated as error alerts" and §6.2 alerts are errors "regardless of the AlertLevel".
-    this.fatal = new PeerAlertError((alertName(alert.description) as AlertName) ?? 'internal_error', alert.description);
+    this.fatal = new PeerAlertError(alertName(alert.description) as AlertName, alert.description);
     this.moveTo({ kind: 'CLOSED' });
   }
 
@@ -350,8 +364,13 @@ export class Endpoint implements EndpointApi {
 
   private onApplicationData(rec: ReadRecord): void {
     this.hs.assertRecordBoundary('application data');
-    // §5.1/§2: application data flows only under application (or accepted early) keys.
-    if (!rec.epoch.startsWith('application')) {
+    const st = this.st;
+    if (rec.epoch === 'early' && st.kind === 'WAIT_EOED') {
+      // §4.6.1: "A server receiving more than max_early_data_size bytes of 0-RTT data SHOULD terminate the connection with an "unexpected_message" alert."
+      if (rec.data.length > st.budget) throw new HandshakeError('unexpected_message', 'more early data than max_early_data_size');
+      this.st = { ...st, budget: st.budget - rec.data.length };
+    } else if (!rec.epoch.startsWith('application')) {
+      // §5.1/§2: application data flows only under application (or accepted early) keys.
       throw new HandshakeError('unexpected_message', `application data under ${rec.epoch} keys`);
     }
     if (rec.data.length > 0) this.appIn.push(rec.data);
@@ -431,6 +450,14 @@ export class Endpoint implements EndpointApi {
       case 'alert':
         this.sendAlert(a.alert, AlertLevel.warning);
         return;
+      case 'app_data':
+        this.flushHandshake();
+        this.sealApplicationData(a.data);
+        return;
+      case 'plaintext_write':
+        this.flushHandshake();
+        this.rl.clearWriteKeys();
+        return;
     }
   }
 
@@ -464,6 +491,14 @@ export class Endpoint implements EndpointApi {
   }
 
   private sealApplicationData(data: Uint8Array): void {
+    const st = this.st;
+    // §5.5: "Implementations SHOULD update their keys before reaching the limits" — a KeyUpdate goes out first.
+    if (st.kind === 'CONNECTED' && this.rl.keyUpdateDue && !this.sentCloseNotify) {
+      const out = new Out();
+      out.event({ type: 'note', text: 'the write key neared its usage limit (§5.5): automatic KeyUpdate' });
+      const app = sendKeyUpdate(this.role, st.app, false, this.envAt(), out);
+      this.apply(out.done({ kind: 'CONNECTED', app }));
+    }
     for (const wire of this.rl.seal(ContentType.application_data, data)) {
       this.transmit(wire, { outerType: 'application_data', innerType: 'application_data', epoch: this.rl.writeEpoch as EpochName, messages: [] });
     }

@@ -12,7 +12,10 @@ import {
   type EndpointConfig,
   type MessageHooks,
   type PaddingPolicy,
+  type PskMode,
 } from './config.js';
+import type { AeadName, KeyLimit } from '@tls13sim/record';
+import type { ExternalPsk, ResumptionSession, TicketPolicy } from './psk.js';
 
 export interface ResolvedConfig {
   readonly role: Role;
@@ -39,6 +42,15 @@ export interface ResolvedConfig {
   readonly maxHandshakeMessageSize: number;
   readonly postHandshakeAuth: boolean;
   readonly hooks: MessageHooks;
+  readonly session: ResumptionSession | null;
+  readonly externalPsk: ExternalPsk | null;
+  readonly externalPsks: readonly ExternalPsk[];
+  readonly pskModes: readonly PskMode[];
+  readonly earlyData: Uint8Array | null;
+  readonly tickets: TicketPolicy | null;
+  readonly acceptEarlyData: boolean;
+  readonly earlyDataSkipLimit: number;
+  readonly keyLimits: Partial<Record<AeadName, KeyLimit>>;
 }
 
 export function resolveConfig(c: EndpointConfig): ResolvedConfig {
@@ -53,7 +65,7 @@ export function resolveConfig(c: EndpointConfig): ResolvedConfig {
     if (!groups.includes(g)) throw new Error(`EndpointConfig: keyShareGroups has ${g}, which is not in groups`);
   }
   const schemes = c.signatureSchemes ?? DEFAULT_SIGNATURE_SCHEMES;
-  if (c.role === 'server' && !c.certificate) {
+  if (c.role === 'server' && !c.certificate && (c.externalPsks ?? []).length === 0) {
     throw new Error('EndpointConfig: a server needs a certificate (PSK-only servers are not configured this way)');
   }
   if (c.recordSizeLimit !== undefined && (c.recordSizeLimit < 64 || c.recordSizeLimit > 16385)) {
@@ -84,5 +96,22 @@ export function resolveConfig(c: EndpointConfig): ResolvedConfig {
     maxHandshakeMessageSize: c.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE_MESSAGE,
     postHandshakeAuth: c.postHandshakeAuth ?? false,
     hooks: c.hooks ?? {},
+    session: c.session ?? null,
+    externalPsk: c.externalPsk ?? null,
+    externalPsks: c.externalPsks ?? [],
+    pskModes: c.pskModes ?? (c.role === 'client' ? ['psk_dhe_ke'] : ['psk_dhe_ke', 'psk_ke']),
+    earlyData: c.earlyData ?? null,
+    tickets: c.tickets
+      ? {
+          count: c.tickets.count ?? 2,
+          timing: c.tickets.timing ?? 'after_client_finished',
+          lifetime: Math.min(c.tickets.lifetime ?? 7200, 604800),
+          maxEarlyData: c.tickets.maxEarlyData ?? 0,
+          issuer: c.tickets.issuer,
+        }
+      : null,
+    acceptEarlyData: c.acceptEarlyData ?? true,
+    earlyDataSkipLimit: c.earlyDataSkipLimit ?? 16384,
+    keyLimits: c.keyLimits ?? {},
   };
 }

@@ -9,7 +9,14 @@
  * it has verified the client's Finished — after judging the client's certificate.
  */
 import { bytesEqual, constantTimeEqual, Writer, Reader, DecodeError } from '@tls13sim/record';
-import { NamedGroup, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
+import { NamedGroup, PskKeyExchangeMode, TLS12, TLS13, type CipherSuiteName, type NamedGroupName, type SignatureSchemeName } from '../constants.js';
+import type { HashName } from '../crypto/provider.js';
+import { cipherSuiteParams } from '../keyschedule/suites.js';
+import { pskBinder, resumptionPsk } from '../keyschedule/derive.js';
+import { encodeHandshake, truncatedClientHello } from '../messages/index.js';
+import type { NewSessionTicket, ServerHelloExtension } from '../messages/types.js';
+import type { PskMode } from './config.js';
+import { TICKET_AGE_WINDOW_MS, type TicketPolicy, type TicketState } from './psk.js';
 import { EarlySecret } from '../keyschedule/stages.js';
 import { finishedVerifyData, verifyFinished } from '../keyschedule/derive.js';
 import { messageHash, Transcript } from '../keyschedule/transcript.js';
@@ -50,6 +57,9 @@ export function serverHandle(state: ServerState, msg: Decoded, env: Env): Step<S
     case 'START':
       if (msg.type === 'client_hello') return onClientHello(state, msg, env);
       return unexpected(state.kind, msg);
+    case 'WAIT_EOED':
+      if (msg.type === 'end_of_early_data') return onEndOfEarlyData(state, msg, env);
+      return unexpected(state.kind, msg);
     case 'WAIT_CERT':
       if (msg.type === 'certificate') return onCertificate(state, msg, env);
       return unexpected(state.kind, msg);
@@ -71,9 +81,23 @@ export function serverHandle(state: ServerState, msg: Decoded, env: Env): Step<S
 /** §4.1.1 choices, made once per ClientHello. */
 interface Selection {
   readonly suite: CipherSuiteName;
-  readonly group: NamedGroupName;
-  /** The client's share for `group`, or null when a HelloRetryRequest must ask for one. */
+  /** null in psk_ke mode: no (EC)DHE (§4.2.9). */
+  readonly group: NamedGroupName | null;
+  /** The client's share for `group`, or null when a HelloRetryRequest must ask for one (or psk_ke). */
   readonly share: Uint8Array | null;
+}
+
+/** The PSK the server goes ahead with (§4.2.11): binder verified. */
+interface ChosenPsk {
+  readonly index: number;
+  readonly kind: 'resumption' | 'external';
+  readonly early: EarlySecret;
+  readonly hash: HashName;
+  readonly mode: PskMode;
+  readonly ticket: TicketState | null;
+  /** §8.3: the client's view of the ticket age agrees with ours (0-RTT may be accepted). */
+  readonly ageOk: boolean;
+  readonly suite: CipherSuiteName;
 }
 
 /** START + ClientHello → RECVD_CH → (HelloRetryRequest → START) or NEGOTIATED → WAIT_FLIGHT2 → … */
@@ -84,13 +108,21 @@ function onClientHello(st: S<'START'>, ch: Decoded<ClientHello>, env: Env): Step
   let retry = st.retry;
   if (retry === null && env.config.statelessHrr) retry = retryFromCookie(ch, env);
   if (retry !== null) checkSecondClientHello(retry, ch, env);
-  const sel = select(ch, retry, env);
-  if (sel.share === null) {
+  let psk = choosePsk(ch, retry, env);
+  const sel = select(ch, retry, psk, env);
+  if (sel.share === null && sel.group !== null) {
     if (retry !== null) fail('illegal_parameter', `the second ClientHello has no ${sel.group} share (§4.2.8)`);
     return sendHelloRetryRequest(ch, sel, env, out);
   }
+  // §8.1: a single-use ticket is redeemed once; a replay falls back to a full handshake.
+  if (psk?.ticket && env.config.tickets?.issuer.singleUse && !env.config.tickets.issuer.redeem(psk.ticket.id)) {
+    out.event({ type: 'note', text: 'single-use ticket already redeemed: full handshake instead (§8.1)' });
+    psk = null;
+    if (sel.group === null) fail('no_common_parameters', 'the only PSK offered was a replayed single-use ticket and psk_ke leaves no key exchange');
+  }
+  if (psk === null && env.config.certificate === null) fail('no_common_parameters', 'no usable PSK and no certificate to authenticate with');
   out.via('NEGOTIATED');
-  return sendServerFlight(ch, sel, retry, env, out);
+  return sendServerFlight(ch, sel, retry, psk, env, out);
 }
 
 /** §4.1.2 and §4.2.1 checks of any ClientHello. */
@@ -105,18 +137,82 @@ function checkClientHello(ch: ClientHello): void {
   if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
     fail('illegal_parameter', 'legacy_compression_methods is not exactly [null]');
   }
-  // §9.2: a ClientHello for certificate authentication without PSK must carry these.
-  for (const name of ['signature_algorithms', 'supported_groups', 'key_share'] as const) {
-    if (findExtension(ch.extensions, name) === undefined) fail('missing_extension', `ClientHello without ${name} (§9.2)`);
-  }
+  // §9.2: "If containing a "supported_groups" extension, it MUST also contain a "key_share" extension, and vice versa."
+  const groups = findExtension(ch.extensions, 'supported_groups') !== undefined;
+  const shares = findExtension(ch.extensions, 'key_share') !== undefined;
+  if (groups !== shares) fail('missing_extension', 'supported_groups and key_share must come together (§9.2)');
+  const psk = findExtension(ch.extensions, 'pre_shared_key') !== undefined;
+  // §9.2: without a PSK, certificate authentication needs signature_algorithms and a key exchange.
+  if (!psk && findExtension(ch.extensions, 'signature_algorithms') === undefined) fail('missing_extension', 'ClientHello without signature_algorithms (§9.2)');
+  if (!psk && !groups) fail('missing_extension', 'ClientHello without supported_groups and key_share (§9.2)');
+  // §4.2.9: "If clients offer "pre_shared_key" without a "psk_key_exchange_modes" extension, servers MUST abort the handshake."
+  if (psk && findExtension(ch.extensions, 'psk_key_exchange_modes') === undefined) fail('missing_extension', 'pre_shared_key without psk_key_exchange_modes');
 }
 
-function select(ch: ClientHello, retry: RetryMemory | null, env: Env): Selection {
-  const suite = retry !== null ? suiteName(retry.cipherSuite)! : env.config.suites.find((s) => ch.cipherSuites.includes(suiteCode(s)));
+/**
+ * §4.2.11: the first offered identity we can use — an external PSK we know, or a ticket we
+ * issued that has not expired — whose binder then must verify ("If the server cannot
+ * validate the binder ... it MUST abort the handshake" with decrypt_error).
+ */
+function choosePsk(ch: Decoded<ClientHello>, retry: RetryMemory | null, env: Env): ChosenPsk | null {
+  const ext = findExtension(ch.extensions, 'pre_shared_key');
+  if (ext === undefined) return null;
+  // §4.2.11: "there MUST be as many binders as identities" — else illegal_parameter.
+  if (ext.binders.length !== ext.identities.length) fail('illegal_parameter', 'pre_shared_key has a different number of binders and identities');
+  const clientModes = findExtension(ch.extensions, 'psk_key_exchange_modes')!.modes;
+  const hasShares = findExtension(ch.extensions, 'key_share') !== undefined;
+  const mode = env.config.pskModes.find((m) => clientModes.includes(PskKeyExchangeMode[m]) && (m === 'psk_ke' || hasShares));
+  if (mode === undefined) return null;
+  const prefix = retry !== null ? retry.transcript : new Transcript();
+  for (let index = 0; index < ext.identities.length; index++) {
+    const id = ext.identities[index]!;
+    const found = lookupPsk(id.identity, id.obfuscatedTicketAge, env);
+    if (found === null) continue;
+    const suite = pskSuite(ch, found, retry, env);
+    if (suite === undefined) continue;
+    const early = EarlySecret.fromPsk(env.crypto, found.hash, found.key);
+    const expected = pskBinder(env.crypto, found.hash, early.binderKey(found.kind), prefix.hashWith(env.crypto, found.hash, truncatedClientHello(ch)));
+    if (!constantTimeEqual(expected, ext.binders[index]!)) fail('bad_binder', `the binder of PSK identity ${index} does not verify`);
+    return { index, kind: found.kind, early, hash: found.hash, mode, ticket: found.ticket, ageOk: found.ageOk, suite };
+  }
+  return null;
+}
+
+function lookupPsk(
+  identity: Uint8Array,
+  obfuscatedAge: number,
+  env: Env,
+): { kind: 'resumption' | 'external'; key: Uint8Array; hash: HashName; ticket: TicketState | null; ageOk: boolean } | null {
+  const external = env.config.externalPsks.find((p) => bytesEqual(p.identity, identity));
+  if (external !== undefined) return { kind: 'external', key: external.key, hash: external.hash, ticket: null, ageOk: false };
+  const ticket = env.config.tickets?.issuer.open(identity) ?? null;
+  if (ticket === null) return null;
+  const age = env.now - ticket.issuedAt;
+  // §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds"; an expired ticket is not used.
+  if (age < 0 || age > ticket.lifetime * 1000) return null;
+  // §4.2.11.1: the client's ticket age is obfuscated_ticket_age - ticket_age_add (mod 2^32); §8.3 bounds the difference.
+  const clientAge = (obfuscatedAge - ticket.ticketAgeAdd + 0x100000000) % 0x100000000;
+  const ageOk = Math.abs(clientAge - age) <= TICKET_AGE_WINDOW_MS;
+  return { kind: 'resumption', key: ticket.psk, hash: cipherSuiteParams(ticket.suite).hash, ticket, ageOk };
+}
+
+/** §4.2.11: the suite must use the PSK's hash; a ticket resumes with its own suite when offered. */
+function pskSuite(ch: ClientHello, psk: { hash: HashName; ticket: TicketState | null }, retry: RetryMemory | null, env: Env): CipherSuiteName | undefined {
+  if (retry !== null) {
+    const s = suiteName(retry.cipherSuite)!;
+    return cipherSuiteParams(s).hash === psk.hash ? s : undefined;
+  }
+  const offered = (s: CipherSuiteName): boolean => ch.cipherSuites.includes(suiteCode(s)) && env.config.suites.includes(s);
+  if (psk.ticket !== null && offered(psk.ticket.suite)) return psk.ticket.suite;
+  return env.config.suites.find((s) => offered(s) && cipherSuiteParams(s).hash === psk.hash);
+}
+
+function select(ch: ClientHello, retry: RetryMemory | null, psk: ChosenPsk | null, env: Env): Selection {
+  const suite = psk?.suite ?? (retry !== null ? suiteName(retry.cipherSuite)! : env.config.suites.find((s) => ch.cipherSuites.includes(suiteCode(s))));
   if (suite === undefined) fail('no_common_parameters', 'no cipher suite in common');
-  // §4.2.8 via checkClientHello: both are present.
-  const offeredGroups = findExtension(ch.extensions, 'supported_groups')!.groups;
-  const shares = findExtension(ch.extensions, 'key_share')!.clientShares;
+  if (psk?.mode === 'psk_ke') return { suite, group: null, share: null };
+  const offeredGroups = findExtension(ch.extensions, 'supported_groups')?.groups ?? [];
+  const shares = findExtension(ch.extensions, 'key_share')?.clientShares ?? [];
   checkKeyShares(shares, offeredGroups);
   if (retry !== null) {
     const group = groupNameOf(retry.group);
@@ -176,7 +272,7 @@ function buildHelloRetryRequest(sessionId: Uint8Array, cipherSuite: number, grou
 
 function sendHelloRetryRequest(ch: Decoded<ClientHello>, sel: Selection, env: Env, out: Out): Step<ServerState> {
   const suite = suiteParams(suiteCode(sel.suite));
-  const group = NamedGroup[sel.group];
+  const group = NamedGroup[sel.group!];
   const ch1Hash = messageHash(env.crypto, suite.hash, ch.raw);
   let cookie: Uint8Array | null = null;
   if (env.config.statelessHrr) cookie = sealCookie(suiteCode(sel.suite), group, ch1Hash, env);
@@ -184,6 +280,8 @@ function sendHelloRetryRequest(ch: Decoded<ClientHello>, sel: Selection, env: En
   const hrr = buildHelloRetryRequest(ch.legacySessionId, suiteCode(sel.suite), group, cookie, env);
   const transcript = new Transcript([ch1Hash]);
   out.send(hrr, transcript);
+  // §4.2.10: after a HelloRetryRequest the server skips the client's 0-RTT records ("all records with an external content type of application_data").
+  if (findExtension(ch.extensions, 'early_data') !== undefined) out.push({ kind: 'skip_early_data', maxBytes: env.config.earlyDataSkipLimit });
   // §D.4: "The server sends a dummy change_cipher_spec record immediately after its first handshake message. This may either be after a ServerHello or a HelloRetryRequest."
   if (ch.legacySessionId.length > 0) out.ccs();
   // The stateless server forgets everything: the cookie carries it (§4.2.2).
@@ -277,20 +375,36 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
 
 // --- The server's flight (§4.1.3, §4.3, §4.4) ---------------------------------------------
 
-function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: RetryMemory | null, env: Env, out: Out): Step<ServerState> {
+function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: RetryMemory | null, psk: ChosenPsk | null, env: Env, out: Out): Step<ServerState> {
   const c = env.config;
   const suite = suiteParams(suiteCode(sel.suite));
-  const certificate = c.certificate!;
-  const clientSchemes = findExtension(ch.extensions, 'signature_algorithms')!.schemes;
-  const scheme = chooseSignatureScheme(certificate.privateKey, clientSchemes, env);
-  if (scheme === null) fail('no_common_parameters', 'no signature scheme the client accepts fits our certificate');
+  // Certificate authentication only without a PSK (§2.2); the scheme is chosen before anything is sent.
+  let scheme: SignatureSchemeName | null = null;
+  if (psk === null) {
+    const clientSchemes = findExtension(ch.extensions, 'signature_algorithms')!.schemes;
+    scheme = chooseSignatureScheme(c.certificate!.privateKey, clientSchemes, env);
+    if (scheme === null) fail('no_common_parameters', 'no signature scheme the client accepts fits our certificate');
+  }
   const alpn = selectAlpn(ch, env);
   const sni = findExtension(ch.extensions, 'server_name');
   const peerLimit = findExtension(ch.extensions, 'record_size_limit');
+  const clientWantsEarly = findExtension(ch.extensions, 'early_data') !== undefined;
+  // §4.2.10: accept 0-RTT only for the first identity, without HRR, with the ticket's suite and ALPN, a plausible age, and if we allow it.
+  const t = psk?.ticket ?? null;
+  const acceptEarly =
+    clientWantsEarly && psk !== null && t !== null && psk.index === 0 && retry === null && c.acceptEarlyData &&
+    t.maxEarlyData > 0 && t.suite === sel.suite && t.alpn === alpn && psk.ageOk;
 
-  const response = env.crypto.keyExchange(sel.group)!.respond(sel.share!, env.random);
-  if (response === null) fail('illegal_parameter', `invalid ${sel.group} key share from the client (§4.2.8.1)`);
+  let response: { share: Uint8Array; sharedSecret: Uint8Array } | null = null;
+  if (sel.group !== null) {
+    response = env.crypto.keyExchange(sel.group)!.respond(sel.share!, env.random);
+    if (response === null) fail('illegal_parameter', `invalid ${sel.group} key share from the client (§4.2.8.1)`);
+  }
 
+  const shExt: ServerHelloExtension[] = [];
+  if (response !== null) shExt.push({ type: 'key_share', serverShare: { group: NamedGroup[sel.group!], keyExchange: response.share } });
+  if (psk !== null) shExt.push({ type: 'pre_shared_key', selectedIdentity: psk.index });
+  shExt.push({ type: 'supported_versions', selectedVersion: TLS13 });
   let sh: ServerHello = {
     type: 'server_hello',
     legacyVersion: TLS12,
@@ -298,25 +412,30 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
     legacySessionIdEcho: ch.legacySessionId,
     cipherSuite: suiteCode(sel.suite),
     legacyCompressionMethod: 0,
-    extensions: [
-      { type: 'key_share', serverShare: { group: NamedGroup[sel.group], keyExchange: response.share } },
-      { type: 'supported_versions', selectedVersion: TLS13 },
-    ],
+    extensions: shExt,
   };
   if (c.hooks.serverHello) sh = c.hooks.serverHello(sh);
 
   const transcript = retry !== null ? retry.transcript.clone() : new Transcript();
   transcript.add(ch.raw);
+  const clientHelloHash = transcript.hash(env.crypto, suite.hash);
   out.send(sh, transcript);
   // §D.4: the compatibility-mode CCS, once, right after the first server handshake message.
   if (retry === null && ch.legacySessionId.length > 0) out.ccs();
 
   const helloHash = transcript.hash(env.crypto, suite.hash);
-  const handshakeSecret = EarlySecret.withoutPsk(env.crypto, suite.hash).handshakeSecret(response.sharedSecret);
+  const early = psk?.early ?? EarlySecret.withoutPsk(env.crypto, suite.hash);
+  const handshakeSecret = early.handshakeSecret(response?.sharedSecret ?? null);
   const clientHs = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
   const serverHs = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
   out.keys('write', 'handshake', suite, serverHs, 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
-  out.keys('read', 'handshake', suite, clientHs, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+  if (acceptEarly) {
+    out.keys('read', 'early', suite, early.clientEarlyTrafficSecret(clientHelloHash), 'CLIENT_EARLY_TRAFFIC_SECRET');
+  } else {
+    out.keys('read', 'handshake', suite, clientHs, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+    // §4.2.10: rejected 0-RTT: "skip past early data by attempting to deprotect received records using the handshake traffic key".
+    if (clientWantsEarly) out.push({ kind: 'skip_early_data', maxBytes: c.earlyDataSkipLimit });
+  }
   if (peerLimit !== undefined) out.push({ kind: 'record_size_limit', limit: peerLimit.limit });
 
   const eeExt: EncryptedExtensionsExtension[] = [];
@@ -324,11 +443,14 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
   // RFC 6066 §3: the server "SHALL include an extension of type "server_name" ... The "extension_data" field of this extension SHALL be empty."
   if (sni !== undefined) eeExt.push({ type: 'server_name' });
   if (c.recordSizeLimit !== null && peerLimit !== undefined) eeExt.push({ type: 'record_size_limit', limit: c.recordSizeLimit });
+  if (acceptEarly) eeExt.push({ type: 'early_data' });
   let ee: EncryptedExtensions = { type: 'encrypted_extensions', extensions: eeExt };
   if (c.hooks.encryptedExtensions) ee = c.hooks.encryptedExtensions(ee);
   out.send(ee, transcript);
+  if (clientWantsEarly) out.event({ type: 'early_data', accepted: acceptEarly });
 
-  const wantClientCert = c.clientAuth !== 'none';
+  // §4.3.2: "Servers which are authenticating with a PSK MUST NOT send the CertificateRequest message in the main handshake".
+  const wantClientCert = c.clientAuth !== 'none' && psk === null;
   if (wantClientCert) {
     let cr: CertificateRequest = {
       type: 'certificate_request',
@@ -338,13 +460,16 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
     if (c.hooks.certificateRequest) cr = c.hooks.certificateRequest(cr);
     out.send(cr, transcript);
   }
-  const cert: Certificate = {
-    type: 'certificate',
-    certificateRequestContext: new Uint8Array(0),
-    certificateList: certificate.chain.map((certData) => ({ certData, extensions: [] })),
-  };
-  out.send(cert, transcript);
-  out.send(signCertificateVerify(scheme, certificate.privateKey, transcript, suite.hash, 'server', env), transcript);
+  if (scheme !== null) {
+    const certificate = c.certificate!;
+    const cert: Certificate = {
+      type: 'certificate',
+      certificateRequestContext: new Uint8Array(0),
+      certificateList: certificate.chain.map((certData) => ({ certData, extensions: [] })),
+    };
+    out.send(cert, transcript);
+    out.send(signCertificateVerify(scheme, certificate.privateKey, transcript, suite.hash, 'server', env), transcript);
+  }
   const verifyData = finishedVerifyData(env.crypto, suite.hash, serverHs, transcript.hash(env.crypto, suite.hash));
   out.send({ type: 'finished', verifyData }, transcript);
   out.event({ type: 'finished_built' });
@@ -353,7 +478,6 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
   const master = handshakeSecret.masterSecret();
   const serverApp = master.serverApplicationTrafficSecret(serverFinishedHash);
   out.keys('write', 'application', suite, serverApp, appKeylogLabel('server', 0));
-  out.via('WAIT_FLIGHT2');
 
   const negotiated: Negotiated = {
     suite,
@@ -362,10 +486,10 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
     serverName: sni?.serverNames[0]?.hostName ?? null,
     serverSignatureScheme: scheme,
     helloRetry: retry !== null,
-    resumed: false,
+    resumed: psk !== null,
     peerRecordSizeLimit: peerLimit?.limit ?? null,
   };
-  const keys: ServerKeys = {
+  let keys: ServerKeys = {
     negotiated,
     transcript,
     clientHandshakeSecret: clientHs,
@@ -374,9 +498,68 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
     clientApplicationSecret: master.clientApplicationTrafficSecret(serverFinishedHash),
     exporterSecret: master.exporterMasterSecret(serverFinishedHash),
     certificateRequestContext: wantClientCert ? new Uint8Array(0) : null,
+    clientOfferedPostHandshakeAuth: findExtension(ch.extensions, 'post_handshake_auth') !== undefined,
+    ticketsSent: 0,
   };
+  // §4.6.1: tickets may go right after the server Finished when the client's Finished is predictable (no client certificate, no EndOfEarlyData).
+  const policy = c.tickets;
+  if (policy !== null && policy.timing === 'after_server_finished' && !wantClientCert && !acceptEarly) {
+    const predicted = transcript.clone();
+    predicted.add(encodeHandshake({ type: 'finished', verifyData: finishedVerifyData(env.crypto, suite.hash, clientHs, serverFinishedHash) }));
+    const resumption = master.resumptionMasterSecret(predicted.hash(env.crypto, suite.hash));
+    keys = { ...keys, ticketsSent: sendTickets(policy, negotiated, resumption, 0, env, out) };
+  }
+  if (acceptEarly) {
+    out.via('WAIT_EOED');
+    return out.done({ kind: 'WAIT_EOED', keys, budget: t!.maxEarlyData });
+  }
+  out.via('WAIT_FLIGHT2');
   if (wantClientCert) return out.done({ kind: 'WAIT_CERT', keys });
   return out.done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
+}
+
+/** WAIT_EOED + EndOfEarlyData → WAIT_FLIGHT2 → WAIT_FINISHED; K_recv = handshake (§4.5, Appendix A.2). */
+function onEndOfEarlyData(st: S<'WAIT_EOED'>, eoed: Decoded, env: Env): Step<ServerState> {
+  const transcript = st.keys.transcript.clone();
+  transcript.add(eoed.raw);
+  const out = new Out();
+  out.keys('read', 'handshake', st.keys.negotiated.suite, st.keys.clientHandshakeSecret, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+  out.via('WAIT_FLIGHT2');
+  return out.done({ kind: 'WAIT_FINISHED', keys: { ...st.keys, transcript }, clientChain: [], clientAuth: null });
+}
+
+/**
+ * §4.6.1 NewSessionTicket: each with its own nonce, age_add and ticket; the PSK is
+ * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length).
+ * Returns the new count of tickets sent.
+ */
+export function sendTickets(policy: TicketPolicy, negotiated: Negotiated, resumptionSecret: Uint8Array, sent: number, env: Env, out: Out): number {
+  const { suite } = negotiated;
+  for (let i = 0; i < policy.count; i++) {
+    const nonce = new Writer().u32(0).u32(sent + i).finish();
+    const ticketAgeAdd = new Reader(env.random.bytes(4)).u32();
+    const state: TicketState = {
+      suite: suite.name,
+      psk: resumptionPsk(env.crypto, suite.hash, resumptionSecret, nonce),
+      issuedAt: env.now,
+      ticketAgeAdd,
+      lifetime: policy.lifetime,
+      maxEarlyData: policy.maxEarlyData,
+      alpn: negotiated.alpn,
+      id: env.random.bytes(16),
+    };
+    const nst: NewSessionTicket = {
+      type: 'new_session_ticket',
+      ticketLifetime: policy.lifetime,
+      ticketAgeAdd,
+      ticketNonce: nonce,
+      ticket: policy.issuer.issue(state, env.random),
+      extensions: policy.maxEarlyData > 0 ? [{ type: 'early_data', maxEarlyDataSize: policy.maxEarlyData }] : [],
+    };
+    out.send(nst, null);
+  }
+  if (policy.count > 0) out.event({ type: 'note', text: `sent ${policy.count} NewSessionTicket(s)` });
+  return sent + policy.count;
 }
 
 /** RFC 7301 §3.2: our most preferred protocol the client offers; none in common → no_application_protocol. */
@@ -438,6 +621,9 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
   out.keys('read', 'application', suite, clientApp, appKeylogLabel('client', 0));
   out.event({ type: 'finished_verified' });
   out.event({ type: 'handshake_complete' });
+  let ticketsSent = st.keys.ticketsSent;
+  const policy = env.config.tickets;
+  if (policy !== null && ticketsSent === 0) ticketsSent = sendTickets(policy, st.keys.negotiated, resumptionSecret, 0, env, out);
   return out.done({
     kind: 'CONNECTED',
     app: {
@@ -451,7 +637,10 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       resumptionSecret,
       peerCertificates: st.clientChain,
       keyUpdateOwed: false,
-      postHandshakeAuth: false,
+      postHandshakeAuth: st.keys.clientOfferedPostHandshakeAuth,
+      transcript,
+      pendingAuth: null,
+      ticketsSent,
     },
   });
 }

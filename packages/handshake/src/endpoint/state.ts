@@ -5,7 +5,10 @@
  */
 import type { PublicKey } from '../crypto/keys.js';
 import type { KeyShareSecret } from '../crypto/provider.js';
-import type { HandshakeSecret, MasterSecret } from '../keyschedule/stages.js';
+import type { CipherSuiteName } from '../constants.js';
+import type { HashName } from '../crypto/provider.js';
+import type { EarlySecret, HandshakeSecret, MasterSecret } from '../keyschedule/stages.js';
+import type { ResumptionSession } from './psk.js';
 import type { CipherSuiteParams } from '../keyschedule/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { ClientHello } from '../messages/types.js';
@@ -36,9 +39,23 @@ export interface PendingCertRequest {
   readonly schemes: readonly number[];
 }
 
+/** A PSK the client offered in its ClientHello (§4.2.11). */
+export interface OfferedPsk {
+  readonly kind: 'resumption' | 'external';
+  readonly early: EarlySecret;
+  readonly hash: HashName;
+  /** The ticket's cipher suite (resumption), or null for an external PSK (any suite with its hash). */
+  readonly suite: CipherSuiteName | null;
+  readonly session: ResumptionSession | null;
+}
+
+/** 0-RTT from the client's side (§4.2.10). */
+export type EarlyDataStatus = 'none' | 'sent' | 'accepted' | 'rejected';
+
 /** Keys and transcript shared by the client states after ServerHello. */
 export interface ClientKeys {
   readonly negotiated: Negotiated;
+  readonly earlyData: EarlyDataStatus;
   readonly transcript: Transcript;
   readonly handshakeSecret: HandshakeSecret;
   readonly clientHandshakeSecret: Uint8Array;
@@ -60,9 +77,21 @@ export interface AppSecrets {
   readonly peerCertificates: readonly Uint8Array[];
   /** We owe the peer a KeyUpdate answer (§4.6.3). */
   readonly keyUpdateOwed: boolean;
-  /** Client: post_handshake_auth was offered (§4.2.6). */
+  /** Client: post_handshake_auth was offered (§4.2.6) — by us (client) or by the peer (server). */
   readonly postHandshakeAuth: boolean;
+  /** The handshake transcript through the client's Finished: the base of post-handshake authentication (§4.4.1). */
+  readonly transcript: Transcript;
+  /** Server: a post-handshake CertificateRequest awaiting its answer (§4.6.2). */
+  readonly pendingAuth: PendingPostHandshakeAuth | null;
+  /** Server: NewSessionTickets sent so far (the nonce counter). */
+  readonly ticketsSent: number;
 }
+
+/** Server side of one post-handshake authentication (§4.6.2): CertificateRequest sent, answer pending. */
+export type PendingPostHandshakeAuth =
+  | { readonly stage: 'certificate'; readonly context: Uint8Array; readonly transcript: Transcript }
+  | { readonly stage: 'certificate_verify'; readonly context: Uint8Array; readonly transcript: Transcript; readonly chain: readonly Uint8Array[]; readonly key: PublicKey; readonly ignore: boolean }
+  | { readonly stage: 'finished'; readonly context: Uint8Array; readonly transcript: Transcript; readonly chain: readonly Uint8Array[] };
 
 export type ClientState =
   | { readonly kind: 'START' }
@@ -73,6 +102,8 @@ export type ClientState =
       readonly shares: readonly KeyShareSecret[];
       /** The HelloRetryRequest's cipher suite once one was received (§4.1.4: at most one). */
       readonly retry: { readonly cipherSuite: number } | null;
+      readonly psk: OfferedPsk | null;
+      readonly earlyData: EarlyDataStatus;
     }
   | { readonly kind: 'WAIT_EE'; readonly keys: ClientKeys }
   | { readonly kind: 'WAIT_CERT_CR'; readonly keys: ClientKeys }
@@ -88,7 +119,8 @@ export type ClientState =
       readonly kind: 'WAIT_FINISHED';
       readonly keys: ClientKeys;
       readonly certRequest: PendingCertRequest | null;
-      readonly serverAuth: SignatureVerified;
+      /** null only when the server authenticated with a PSK (§2.2). */
+      readonly serverAuth: SignatureVerified | null;
       readonly serverChain: readonly Uint8Array[];
     }
   | { readonly kind: 'CONNECTED'; readonly app: AppSecrets }
@@ -105,6 +137,10 @@ export interface ServerKeys {
   readonly clientApplicationSecret: Uint8Array;
   readonly exporterSecret: Uint8Array;
   readonly certificateRequestContext: Uint8Array | null;
+  /** The client offered post_handshake_auth (§4.2.6). */
+  readonly clientOfferedPostHandshakeAuth: boolean;
+  /** NewSessionTickets already sent with the flight (timing `after_server_finished`). */
+  readonly ticketsSent: number;
 }
 
 /** What a stateful server keeps across a HelloRetryRequest (§4.1.4). */
@@ -118,6 +154,8 @@ export interface RetryMemory {
 
 export type ServerState =
   | { readonly kind: 'START'; readonly retry: RetryMemory | null }
+  /** 0-RTT accepted: early data until EndOfEarlyData (§4.5); `budget` bytes remain of max_early_data_size. */
+  | { readonly kind: 'WAIT_EOED'; readonly keys: ServerKeys; readonly budget: number }
   | { readonly kind: 'WAIT_CERT'; readonly keys: ServerKeys }
   | { readonly kind: 'WAIT_CV'; readonly keys: ServerKeys; readonly clientChain: readonly Uint8Array[]; readonly clientKey: PublicKey; readonly ignore: boolean }
   | {

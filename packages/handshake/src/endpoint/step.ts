@@ -34,7 +34,11 @@ export type Action =
   /** RFC 8449: the peer's record_size_limit bounds what we send from now on. */
   | { readonly kind: 'record_size_limit'; readonly limit: number }
   /** Send a warning/closure alert that is not an error (e.g. none yet; reserved). */
-  | { readonly kind: 'alert'; readonly alert: AlertName };
+  | { readonly kind: 'alert'; readonly alert: AlertName }
+  /** Application data under the write keys in force (0-RTT early data). */
+  | { readonly kind: 'app_data'; readonly data: Uint8Array }
+  /** Back to unprotected writes (a 0-RTT client answering a HelloRetryRequest). */
+  | { readonly kind: 'plaintext_write' };
 
 export interface Step<S extends AnyState = AnyState> {
   readonly state: S;

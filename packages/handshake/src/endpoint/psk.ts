@@ -1,0 +1,184 @@
+/**
+ * Pre-shared keys (RFC 8446 §2.2, §4.2.11, §4.6.1): the client's view of a resumable
+ * session, external PSKs, and the server's ticket protection — AEAD-sealed tickets under a
+ * rotating key (stateless server), or a stateful store — with optional single use (§8.1).
+ */
+import { Reader, Writer, nobleAead, type AlertName } from '@tls13sim/record';
+import type { CipherSuiteName } from '../constants.js';
+import type { HashName } from '../crypto/provider.js';
+import type { RandomSource } from '../crypto/random.js';
+
+/** A PSK agreed out of band (§4.2.11: "external PSK"), with the hash it is bound to. */
+export interface ExternalPsk {
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+  readonly hash: HashName;
+}
+
+/** What a client keeps from a NewSessionTicket to resume later (§4.6.1). */
+export interface ResumptionSession {
+  readonly ticket: Uint8Array;
+  readonly suite: CipherSuiteName;
+  /** PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
+  readonly psk: Uint8Array;
+  readonly ticketAgeAdd: number;
+  /** Seconds (§4.6.1 ticket_lifetime). */
+  readonly lifetime: number;
+  /** When the ticket was received, on the client's clock (ms). */
+  readonly receivedAt: number;
+  readonly maxEarlyData: number;
+  readonly alpn: string | null;
+  readonly serverName: string | null;
+}
+
+/** What the server needs back from a ticket to resume. */
+export interface TicketState {
+  readonly suite: CipherSuiteName;
+  readonly psk: Uint8Array;
+  /** Server clock when issued (ms). */
+  readonly issuedAt: number;
+  readonly ticketAgeAdd: number;
+  readonly lifetime: number;
+  readonly maxEarlyData: number;
+  readonly alpn: string | null;
+  /** Unique per ticket: the key of the single-use record. */
+  readonly id: Uint8Array;
+}
+
+/** Where a server keeps or seals its tickets. Shared between connections (and endpoint forks). */
+export interface TicketIssuer {
+  issue(state: TicketState, rand: RandomSource): Uint8Array;
+  /** The state of a ticket we issued, or null for one we cannot read. */
+  open(ticket: Uint8Array): TicketState | null;
+  /** §8.1 single use: true the first time an id is redeemed, false after. */
+  redeem(id: Uint8Array): boolean;
+  readonly singleUse: boolean;
+}
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+function encodeState(s: TicketState): Uint8Array {
+  return new Writer()
+    .u8(1)
+    .opaque8(new TextEncoder().encode(s.suite))
+    .opaque8(s.psk)
+    .u32(Math.floor(s.issuedAt / 0x100000000))
+    .u32(s.issuedAt % 0x100000000)
+    .u32(s.ticketAgeAdd)
+    .u32(s.lifetime)
+    .u32(s.maxEarlyData)
+    .opaque8(new TextEncoder().encode(s.alpn ?? ''))
+    .opaque8(s.id)
+    .finish();
+}
+
+function decodeState(b: Uint8Array): TicketState | null {
+  try {
+    const r = new Reader(b);
+    if (r.u8() !== 1) return null;
+    const suite = new TextDecoder().decode(r.opaque8()) as CipherSuiteName;
+    const psk = r.opaque8();
+    const issuedAt = r.u32() * 0x100000000 + r.u32();
+    const ticketAgeAdd = r.u32();
+    const lifetime = r.u32();
+    const maxEarlyData = r.u32();
+    const alpn = new TextDecoder().decode(r.opaque8());
+    const id = r.opaque8();
+    r.end('ticket');
+    return { suite, psk, issuedAt, ticketAgeAdd, lifetime, maxEarlyData, alpn: alpn === '' ? null : alpn, id };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stateless tickets: AES-256-GCM under a rotating key. ticket = key_id(4) || nonce(12) ||
+ * AEAD(state). `rotate` makes a new current key and keeps `keep` old ones for opening.
+ */
+export class SealedTicketIssuer implements TicketIssuer {
+  private keys: { id: number; key: Uint8Array }[] = [];
+  private nextId = 1;
+  private readonly used = new Set<string>();
+  readonly singleUse: boolean;
+  private readonly keep: number;
+
+  constructor(rand: RandomSource, opts: { singleUse?: boolean; keep?: number } = {}) {
+    this.singleUse = opts.singleUse ?? false;
+    this.keep = opts.keep ?? 2;
+    this.rotate(rand);
+  }
+
+  rotate(rand: RandomSource): void {
+    this.keys.unshift({ id: this.nextId++, key: rand.bytes(32) });
+    this.keys = this.keys.slice(0, this.keep);
+  }
+
+  issue(state: TicketState, rand: RandomSource): Uint8Array {
+    const k = this.keys[0]!;
+    const nonce = rand.bytes(12);
+    const header = new Writer().u32(k.id).bytes(nonce).finish();
+    const sealed = nobleAead('aes256gcm').seal(k.key, nonce, header, encodeState(state));
+    return new Writer().bytes(header).bytes(sealed).finish();
+  }
+
+  open(ticket: Uint8Array): TicketState | null {
+    if (ticket.length < 16 + 16) return null;
+    const id = new Reader(ticket.subarray(0, 4)).u32();
+    const k = this.keys.find((x) => x.id === id);
+    if (k === undefined) return null;
+    const plain = nobleAead('aes256gcm').open(k.key, ticket.subarray(4, 16), ticket.subarray(0, 16), ticket.subarray(16));
+    return plain === null ? null : decodeState(plain);
+  }
+
+  redeem(id: Uint8Array): boolean {
+    const k = hex(id);
+    if (this.used.has(k)) return false;
+    this.used.add(k);
+    return true;
+  }
+}
+
+/** Stateful tickets: the ticket is an opaque id into a server-side table. */
+export class TicketStore implements TicketIssuer {
+  private readonly table = new Map<string, TicketState>();
+  readonly singleUse: boolean;
+
+  constructor(opts: { singleUse?: boolean } = {}) {
+    this.singleUse = opts.singleUse ?? false;
+  }
+
+  issue(state: TicketState): Uint8Array {
+    this.table.set(hex(state.id), state);
+    return state.id.slice();
+  }
+
+  open(ticket: Uint8Array): TicketState | null {
+    return this.table.get(hex(ticket)) ?? null;
+  }
+
+  redeem(id: Uint8Array): boolean {
+    return this.table.delete(hex(id));
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+}
+
+/** Server ticket policy (issue 5 item 1). */
+export interface TicketPolicy {
+  /** NewSessionTickets per connection. */
+  readonly count: number;
+  /** OpenSSL's default is after the client's Finished: the ticket then also tells the client it was accepted. */
+  readonly timing: 'after_client_finished' | 'after_server_finished';
+  /** Seconds; §4.6.1: at most 604800. */
+  readonly lifetime: number;
+  /** max_early_data_size offered in each ticket (0: no 0-RTT). */
+  readonly maxEarlyData: number;
+  readonly issuer: TicketIssuer;
+}
+
+/** §8.3: how far the client's view of the ticket age may stray from ours before 0-RTT is refused (ms). */
+export const TICKET_AGE_WINDOW_MS = 10_000;
+
+export type PskRejection = { readonly reason: string; readonly alert?: AlertName };
