@@ -444,6 +444,12 @@ export function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | nul
         text: `early data ${ev.accepted ? 'accepted' : 'rejected'} (RFC 8446 §4.2.10)`,
         fact: ev.accepted ? 'early_data_accepted' : 'early_data_rejected',
       };
+    case 'post_handshake_auth':
+      return {
+        type: 'note',
+        text: `post-handshake authentication ${ev.stage} (RFC 8446 §4.6.2)`,
+        fact: `post_handshake_auth_${ev.stage}`,
+      };
     case 'note':
       return { type: 'note', text: ev.text };
     case 'application_data':
