@@ -3,3 +3,4 @@ export * from './config.js';
 export * from './errors.js';
 export type { Negotiated, ClientState, ServerState, AppSecrets } from './state.js';
 export { Endpoint, createEndpoint } from './endpoint.js';
+export * from './psk.js';
