@@ -446,6 +446,12 @@ export class Endpoint implements EndpointApi {
       case 'record_size_limit':
         // RFC 8449 §4: the limit counts TLSInnerPlaintext; TLS 1.3 allows at most 2^14 + 1.
         this.rl.setMaxFragment(Math.min(a.limit, MAX_PLAINTEXT_LENGTH + 1));
+        // The extension is now negotiated both ways (client: the server answered in
+        // EncryptedExtensions; server: it answers in the EncryptedExtensions it is about to
+        // send), so our own advertised limit binds the peer. RFC 8449 §4: "An endpoint that
+        // receives a record larger than its advertised limit MUST generate a fatal
+        // "record_overflow" alert".
+        if (this.env.config.recordSizeLimit !== null) this.rl.setReadRecordSizeLimit(this.env.config.recordSizeLimit);
         return;
       case 'alert':
         this.sendAlert(a.alert, AlertLevel.warning);
