@@ -96,6 +96,8 @@ export class Channel {
   private readonly writeSeq = new Map<string, bigint>();
   private readonly partial = new Map<string, Uint8Array>();
   private cursor = 0;
+  /** Largest content per protected record this channel builds (record_size_limit - 1). */
+  maxContent = Infinity;
 
   constructor(
     readonly fromLog: Log,
@@ -112,6 +114,7 @@ export class Channel {
     for (const [k, v] of this.writeSeq) c.writeSeq.set(k, v);
     for (const [k, v] of this.partial) c.partial.set(k, v);
     c.cursor = this.cursor;
+    c.maxContent = this.maxContent;
     return c;
   }
 
@@ -194,7 +197,14 @@ export class Channel {
     if (this.queue.length === 0) this.pull();
     const u = this.queue.shift();
     if (u === undefined) throw new Error('Channel.deliverOne: nothing to deliver');
-    this.to.handleBytes(this.seal(u));
+    if (u.epoch === 'plaintext' || u.content.length <= this.maxContent) {
+      this.to.handleBytes(this.seal(u));
+    } else {
+      // Honour the receiver's record_size_limit (RFC 8449) by fragmenting the unit.
+      for (let off = 0; off < u.content.length; off += this.maxContent) {
+        this.to.handleBytes(this.seal({ ...u, content: u.content.subarray(off, off + this.maxContent) }));
+      }
+    }
     this.toLog.pump();
     return u;
   }
