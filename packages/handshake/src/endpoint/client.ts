@@ -319,6 +319,9 @@ function onHelloRetryRequest(st: S<'WAIT_SH'>, hrr: Decoded<HelloRetryRequest>, 
   if (psk !== null) ext.push(pskExtension(psk, env));
   const { raw: _raw, ...ch1 } = st.clientHello;
   let ch2: ClientHello = { ...ch1, extensions: ext };
+  // The hook rewrites every ClientHello we build, this one too (RFC 8448 §5: NSS puts the
+  // cookie after signature_algorithms and pads ClientHello2 to 512 bytes); before the binder.
+  if (env.config.hooks.clientHello) ch2 = env.config.hooks.clientHello(ch2);
   if (psk !== null) ch2 = attachBinder(ch2, psk, transcript, env);
 
   const out = new Out();

@@ -284,10 +284,13 @@ function sendHelloRetryRequest(ch: Decoded<ClientHello>, sel: Selection, env: En
   if (findExtension(ch.extensions, 'early_data') !== undefined) out.push({ kind: 'skip_early_data', maxBytes: env.config.earlyDataSkipLimit });
   // §D.4: "The server sends a dummy change_cipher_spec record immediately after its first handshake message. This may either be after a ServerHello or a HelloRetryRequest."
   if (ch.legacySessionId.length > 0) out.ccs();
-  // The stateless server forgets everything: the cookie carries it (§4.2.2).
+  // The stateless server forgets everything: the cookie carries it (§4.2.2). The stateful
+  // one remembers the cookie it actually sent — a helloRetryRequest hook may have put one
+  // in place — so that the second ClientHello is held to echoing it.
+  const sentCookie = findExtension(hrr.extensions, 'cookie')?.cookie ?? null;
   const retry: RetryMemory | null = env.config.statelessHrr
     ? null
-    : { clientHello1: ch, transcript, cipherSuite: suiteCode(sel.suite), group, cookie };
+    : { clientHello1: ch, transcript, cipherSuite: suiteCode(sel.suite), group, cookie: sentCookie };
   return out.done({ kind: 'START', retry });
 }
 
