@@ -41,6 +41,12 @@ export interface SimulationOptions {
   readonly policy?: DeliveryPolicy;
   /** Replay these choices instead of deciding (the policy's delays still apply). */
   readonly replay?: Schedule;
+  /**
+   * Decide with this scheduler instead (takes precedence over `replay` and the seeded
+   * policy): the property arbitraries drive a run from an explicit, shrinkable script.
+   * `clone()` must copy its position, since `fork()` and the quiescence check clone it.
+   */
+  readonly scheduler?: Scheduler;
 }
 
 /** What one `step()` did. */
@@ -124,7 +130,7 @@ export class Simulation {
     this.s = {
       endpoints: { client: opts.client, server: opts.server },
       duplex: new Duplex(),
-      scheduler: opts.replay ? new ReplayScheduler(opts.replay) : new SeededScheduler(this.seed, this.policy),
+      scheduler: opts.scheduler ?? (opts.replay ? new ReplayScheduler(opts.replay) : new SeededScheduler(this.seed, this.policy)),
       trace: new TraceRecorder(),
       ledgers: new Ledgers(),
       schedule: [],
