@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import '../scenarios/catalogue.js';
 import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } from '../render/index.js';
 import { getScenario, listScenarios, runScenario } from '../scenarios/registry.js';
+import './serve.js';
+import './connect.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -36,15 +38,25 @@ const USAGE = `usage:
   tls13sim run <scenario> [--format text|mermaid|json|hex] [--seed N] [--keylog FILE] [--pcap FILE]
 `;
 
-const commands = new Map<string, { handler: CommandHandler; usage?: string }>();
+type CommandEntry = { handler: CommandHandler; usage?: string };
+
+/**
+ * The command table, behind a (hoisted) function rather than a `const`: command modules
+ * imported below (serve.ts, connect.ts) call `registerCommand` at their top level, which
+ * ESM runs before this module's body, while a `const` would still be uninitialised.
+ */
+function commandTable(): Map<string, CommandEntry> {
+  const holder = commandTable as typeof commandTable & { table?: Map<string, CommandEntry> };
+  return (holder.table ??= new Map());
+}
 
 export function registerCommand(name: string, handler: CommandHandler, usage?: string): void {
-  if (commands.has(name)) throw new Error(`registerCommand: '${name}' already registered`);
-  commands.set(name, usage === undefined ? { handler } : { handler, usage });
+  if (commandTable().has(name)) throw new Error(`registerCommand: '${name}' already registered`);
+  commandTable().set(name, usage === undefined ? { handler } : { handler, usage });
 }
 
 function usage(): string {
-  const extra = [...commands.values()].map((c) => c.usage).filter((u): u is string => u !== undefined);
+  const extra = [...commandTable().values()].map((c) => c.usage).filter((u): u is string => u !== undefined);
   return USAGE + extra.map((u) => `  ${u}\n`).join('');
 }
 
@@ -123,7 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     (command === undefined ? io.stderr : io.stdout)(usage());
     return command === undefined ? 2 : 0;
   }
-  const c = commands.get(command);
+  const c = commandTable().get(command);
   try {
     if (c === undefined) throw new UsageError(`unknown command '${command}'`);
     return await c.handler(rest, io);

@@ -54,3 +54,28 @@ export function renderConnectionPcap(trace: Trace, startedAt: number): Uint8Arra
 export function streamBytes(events: readonly TraceEvent[], direction: 'client_to_server' | 'server_to_client'): Uint8Array {
   return fromHex(events.flatMap((e) => (e.type === 'delivered' && e.direction === direction ? [e.hex] : [])).join(''));
 }
+
+/**
+ * Writes NSS keylog lines as the keys are installed (like SSLKEYLOGFILE), so a capture
+ * taken live (tcpdump, Wireshark) decrypts while the connection runs.
+ */
+export function attachKeylog(conn: { readonly events: readonly TraceEvent[]; on(event: 'event', f: (ev: TraceEvent) => void): unknown }, write: (line: string) => void): void {
+  const written = new Set<string>();
+  const pending: { label: string; secret: string }[] = [];
+  let random: string | undefined;
+  const onEvent = (ev: TraceEvent): void => {
+    if (ev.type === 'keys_installed' && ev.keylog !== undefined) pending.push(ev.keylog);
+    // A client installs its early keys before its ClientHello reaches the socket: hold them.
+    random ??= clientRandomFromStream(conn.events);
+    if (random === undefined) return;
+    for (const k of pending.splice(0)) {
+      const line = `${k.label} ${random} ${k.secret}`;
+      if (written.has(line)) continue;
+      written.add(line);
+      write(line);
+    }
+  };
+  // Events recorded before we were attached (a client installs early keys in its constructor).
+  for (const ev of [...conn.events]) onEvent(ev);
+  conn.on('event', onEvent);
+}

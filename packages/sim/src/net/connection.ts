@@ -138,6 +138,7 @@ export class TlsConnection extends EventEmitter {
       this.handshakeTimer.unref?.();
     }
     this.guarded(() => endpoint.start(this.opts.clock()));
+    this.pump();
   }
 
   // ── observation ──────────────────────────────────────────────────────────────────────
@@ -204,16 +205,28 @@ export class TlsConnection extends EventEmitter {
     for (;;) {
       const r = this.tryRead(max);
       if (r !== undefined) return r;
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          this.off('readable', done);
-          this.off('close', done);
-          resolve();
-        };
-        this.on('readable', done);
-        this.on('close', done);
-      });
+      await this.waitReadable();
     }
+  }
+
+  /**
+   * Resolves true when there may be something to read (data, EOF, an error, the end of
+   * the connection), false after `timeoutMs` without (never, when omitted).
+   */
+  waitReadable(timeoutMs?: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (woke: boolean): void => {
+        clearTimeout(timer);
+        this.off('readable', onWake);
+        this.off('close', onWake);
+        resolve(woke);
+      };
+      const onWake = (): void => done(true);
+      this.on('readable', onWake);
+      this.on('close', onWake);
+      if (timeoutMs !== undefined) timer = setTimeout(() => done(false), timeoutMs);
+    });
   }
 
   /** Non-blocking read: bytes, null (EOF), undefined (nothing yet, want_read); throws like read(). */
