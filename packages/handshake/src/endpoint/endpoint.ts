@@ -25,7 +25,7 @@ import {
 import type { RandomSource } from '../crypto/random.js';
 import { HandshakeType, nameOf } from '../constants.js';
 import { exportKeyingMaterial, trafficKeys } from '../keyschedule/derive.js';
-import { decodeHandshake } from '../messages/index.js';
+import { HRR_RANDOM, decodeHandshake } from '../messages/index.js';
 import type { Decoded } from '../messages/types.js';
 import type { EndpointApi, EndpointEvent, EpochName, RecordInfo, Role, StateName } from './api.js';
 import { clientHandle, clientStart } from './client.js';
@@ -345,7 +345,7 @@ export class Endpoint implements EndpointApi {
     this.hs.push(rec.data, rec.epoch);
     const frames = [];
     for (let f = this.hs.next(); f !== null; f = this.hs.next()) frames.push(f);
-    const names = frames.map((f) => (KNOWN_HANDSHAKE_TYPES.has(f.type) ? nameOf('handshake', f.type) : `unknown_${f.type}`));
+    const names = frames.map((f) => receivedMessageName(f.type, f.body));
     this.emit({ type: 'record_received', record: { ...base, messages: names } });
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i]!;
@@ -616,3 +616,18 @@ export function createEndpoint(config: EndpointConfig): Endpoint {
 }
 
 export { nobleAead };
+
+/**
+ * The trace name of a received handshake message. A HelloRetryRequest travels as
+ * msg_type server_hello and is recognised by its random (§4.1.3: "HelloRetryRequest ...
+ * uses the same structure as the ServerHello, but with Random set to the special value"),
+ * so the trace names it `hello_retry_request` on receipt as it does on sending.
+ */
+function receivedMessageName(type: number, body: Uint8Array): string {
+  if (!KNOWN_HANDSHAKE_TYPES.has(type)) return `unknown_${type}`;
+  // ServerHello: legacy_version (2 bytes), then random (32 bytes).
+  if (type === HandshakeType.server_hello && body.length >= 34 && HRR_RANDOM.every((b, i) => body[2 + i] === b)) {
+    return 'hello_retry_request';
+  }
+  return nameOf('handshake', type);
+}
