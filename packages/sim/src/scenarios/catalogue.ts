@@ -1,5 +1,7 @@
 /**
- * Imports every scenario module so it registers itself. The catalogue of DESIGN.md lands
- * here with the real endpoint (`createEndpoint` from @tls13sim/handshake).
+ * Imports every scenario module so it registers itself (DESIGN.md "Scenarios"). Each
+ * module holds one group of scenarios over the real endpoints.
  */
-export {};
+import './handshake.js';
+import './client-auth.js';
+import './reading.js';

@@ -1,0 +1,104 @@
+/**
+ * Reading to learn the server's verdict: a non-blocking event loop, the blocking read that
+ * never returns, and the zero-byte read that only sees what has already arrived.
+ */
+import { openSslLens } from '../lens/openssl.js';
+import { scenarioSim, utf8 } from './build.js';
+import { alertReceived, alertSent, appCall, complete, narrate } from './narrate.js';
+import { scenarioPki } from './pki.js';
+import { registerScenario } from './registry.js';
+
+registerScenario({
+  name: 'nonblocking-read',
+  description: 'A non-blocking client: connect() and read() return want_read until the records they wait for arrive',
+  run(seed) {
+    const sim = scenarioSim('nonblocking-read', seed);
+    const c = openSslLens(sim, 'client');
+    const s = openSslLens(sim, 'server');
+    c.connect(); // ClientHello sent; nothing back yet
+    sim.step(); // ClientHello → server; the server's flight goes out
+    s.accept(); // the server waits for the client's Finished
+    c.connect(); // the server's flight is still in flight
+    sim.step(); // server flight → client; the client's Finished goes out
+    c.connect();
+    c.read(1024);
+    sim.step(); // client Finished → server
+    s.accept();
+    s.write(utf8('hello from the server\n'));
+    c.read(1024); // the data is on its way
+    sim.step(); // data → client
+    c.read(1024);
+    sim.run();
+    return narrate(sim, [
+      {
+        after: 'start',
+        text: 'Both sides use non-blocking calls: each call looks only at what has been delivered and returns want_read instead of waiting (SSL_ERROR_WANT_READ).',
+      },
+      { after: appCall('client', 'connect', 0), text: 'connect() → want_read: the ClientHello is out, nothing has come back.' },
+      { after: appCall('client', 'connect', 1), text: 'Still want_read: the server\'s flight is on the wire, not yet delivered.' },
+      { after: appCall('client', 'connect', 2), text: 'The server\'s flight arrived; the client sent its Finished: connect() → ok.' },
+      { after: appCall('client', 'read', 0), text: 'read() → want_read: nothing to read yet. An event loop would now wait for the socket to become readable.' },
+      { after: appCall('server', 'accept', 1), text: 'The client\'s Finished reached the server: accept() → ok.' },
+      { after: appCall('client', 'read', 1), text: 'The server wrote, but the record is still in flight: want_read again.' },
+      { after: appCall('client', 'read', 2), text: 'Delivered: read() → ok with the data.' },
+    ]);
+  },
+});
+
+registerScenario({
+  name: 'blocking-read-deadlock',
+  description: 'A client reads only to learn the verdict; the server accepted and waits for a request: the read never returns',
+  run(seed) {
+    const pki = scenarioPki(seed);
+    const sim = scenarioSim('blocking-read-deadlock', seed, { client: { certificate: pki.client }, server: { clientAuth: 'require' } });
+    const c = openSslLens(sim, 'client', { blocking: true });
+    c.connect();
+    c.read(1024);
+    return narrate(sim, [
+      {
+        after: 'start',
+        text: 'The client authenticates with a certificate and, after connect(), does a blocking read() just to find out whether the server accepted it.',
+      },
+      { after: appCall('client', 'connect'), text: 'connect() → ok: the verdict is still unknown.' },
+      { after: complete('server'), text: '★ The server accepted the certificate and completed. It now waits for the client\'s request, and sends nothing.' },
+      {
+        after: appCall('client', 'read'),
+        text: 'Nothing is in flight and nothing can ever arrive: both sides wait for each other. A real SSL_read would block forever; the simulation reports `blocked`. Acceptance is silent in TLS 1.3 — only a rejection (an alert), data, or a NewSessionTicket (see ticket-as-signal) ever reaches the client.',
+      },
+    ]);
+  },
+});
+
+registerScenario({
+  name: 'zero-length-read',
+  description: 'read(0) surfaces an alert that has arrived, and nothing while it is still in flight',
+  run(seed) {
+    const pki = scenarioPki(seed);
+    const sim = scenarioSim('zero-length-read', seed, {
+      client: { certificate: pki.client },
+      server: { clientAuth: 'require', clientCertVerifier: () => ({ action: 'reject', alert: 'bad_certificate' }) },
+    });
+    const c = openSslLens(sim, 'client', { blocking: true });
+    c.connect();
+    c.blocking = false;
+    c.read(0); // our Certificate has not even reached the server
+    sim.step(); // client flight → server, which rejects it
+    c.read(0); // the alert is in flight
+    sim.step(); // alert → client
+    c.read(0);
+    c.read(0);
+    sim.run();
+    return narrate(sim, [
+      {
+        after: 'start',
+        text: 'The server will reject the client\'s certificate. After connect() the client probes with zero-byte reads, which never wait and consume nothing.',
+      },
+      { after: appCall('client', 'read', 0), text: 'read(0) → ok, 0 bytes: the client\'s Certificate has not reached the server yet.' },
+      { after: alertSent('server'), text: 'The server rejects the certificate: bad_certificate is on its way.' },
+      { after: appCall('client', 'read', 1), text: 'read(0) → ok again: the alert exists but is still in flight. A zero-byte read only sees what has arrived.' },
+      { after: alertReceived('client'), text: 'The alert is delivered and processed.' },
+      { after: appCall('client', 'read', 2), text: 'Now read(0) → error(bad_certificate): the probe reveals the rejection without reading any data.' },
+      { after: appCall('client', 'read', 3), text: 'After a fatal alert every call fails the same way.' },
+    ]);
+  },
+});

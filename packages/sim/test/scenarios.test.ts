@@ -1,0 +1,355 @@
+/**
+ * The scenario catalogue (DESIGN.md "Scenarios"): every scenario's timing facts asserted
+ * on its JSON trace, every scenario rendered in every format, and the same seed giving
+ * byte-identical JSON.
+ */
+import { describe, expect, it } from 'vitest';
+import '../src/scenarios/catalogue.js';
+import {
+  TEXT_FORMATS,
+  listScenarios,
+  parseTrace,
+  renderKeylog,
+  renderPcap,
+  renderTrace,
+  runScenario,
+  traceToJson,
+  type Trace,
+  type TraceEvent,
+} from '../src/index.js';
+import { runCli } from '../src/cli/main.js';
+
+/** Every scenario name DESIGN.md lists (a public contract). */
+const DESIGN_NAMES = [
+  'full-handshake', 'client-auth', 'client-cert-rejected', 'client-cv-rejected', 'client-cert-missing',
+  'client-cert-ignored', 'hello-retry', 'resumption', 'early-data', 'early-data-rejected', 'key-update',
+  'post-handshake-auth', 'post-handshake-auth-rejected', 'ticket-as-signal', 'nonblocking-read',
+  'blocking-read-deadlock', 'zero-length-read', 'rfc8448-simple', 'rfc8448-resumed-0rtt', 'rfc8448-hrr',
+  'rfc8448-client-auth', 'rfc8448-compat',
+];
+
+const cache = new Map<string, Trace>();
+/** The scenario's trace, read back from its JSON (what `run --format json` prints). */
+function trace(name: string): Trace {
+  let t = cache.get(name);
+  if (t === undefined) {
+    t = parseTrace(traceToJson(runScenario(name)));
+    cache.set(name, t);
+  }
+  return t;
+}
+
+type Pred = (e: TraceEvent) => boolean;
+type Of<T extends TraceEvent['type']> = Extract<TraceEvent, { type: T }>;
+
+function all(t: Trace, pred: Pred): TraceEvent[] {
+  return t.events.filter(pred);
+}
+
+function one(t: Trace, what: string, pred: Pred): TraceEvent {
+  const e = t.events.find(pred);
+  if (e === undefined) throw new Error(`${t.scenario}: no ${what} in the trace`);
+  return e;
+}
+
+function seqOf(t: Trace, what: string, pred: Pred): number {
+  return one(t, what, pred).seq;
+}
+
+const complete = (side: string): Pred => (e) => e.type === 'handshake_complete' && e.side === side;
+const recv = (side: string, msg: string): Pred => (e) => e.type === 'record_received' && e.side === side && e.messages.includes(msg);
+const sent = (side: string, msg: string): Pred => (e) => e.type === 'record_sent' && e.side === side && e.messages.includes(msg);
+const alertSent = (side: string): Pred => (e) => e.type === 'alert_sent' && e.side === side;
+const alertRecv = (side: string): Pred => (e) => e.type === 'alert_received' && e.side === side;
+
+function calls(t: Trace, side: string, call: string): Array<Of<'app_call'>> {
+  return t.events.filter((e): e is Of<'app_call'> => e.type === 'app_call' && e.side === side && e.call === call);
+}
+
+function results(t: Trace, side: string, call: string): string[] {
+  return calls(t, side, call).map((c) => (c.result === 'error' ? `error(${c.alert})` : c.result));
+}
+
+function ofType<T extends TraceEvent['type']>(t: Trace, type: T, side?: string): Array<Of<T>> {
+  return t.events.filter((e): e is Of<T> => e.type === type && (side === undefined || e.side === side));
+}
+
+describe('the catalogue', () => {
+  const names = listScenarios().map((s) => s.name);
+
+  it('registers only names DESIGN.md lists', () => {
+    for (const n of names) expect(DESIGN_NAMES).toContain(n);
+  });
+
+  it.each(names)('%s renders as text, mermaid, json and hex, and exports a keylog and a pcap', (name) => {
+    const t = trace(name);
+    for (const f of TEXT_FORMATS) expect(renderTrace(t, f).length, f).toBeGreaterThan(0);
+    expect(renderKeylog(t)).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]+$/m);
+    expect(renderPcap(t).length).toBeGreaterThan(24);
+  });
+
+  it.each(names)('%s gives byte-identical JSON for the same seed, and numbers its events 0, 1, 2…', (name) => {
+    const a = traceToJson(runScenario(name));
+    const b = traceToJson(runScenario(name));
+    expect(a).toBe(b);
+    expect(trace(name).events.map((e) => e.seq)).toEqual(trace(name).events.map((_, i) => i));
+  });
+
+  it.each(names)('%s with another seed draws other randoms', (name) => {
+    expect(traceToJson({ ...runScenario(name, 2), seed: 1 })).not.toBe(traceToJson(runScenario(name, 1)));
+  });
+
+  it.each(names)('%s carries teaching notes', (name) => {
+    const notes = ofType(trace(name), 'note').filter((n) => n.fact === undefined);
+    expect(notes.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('prints a scenario\'s JSON trace through `tls13sim run --format json`', async () => {
+    let out = '';
+    const code = await runCli(['run', 'client-cv-rejected', '--format', 'json'], {
+      stdout: (t) => (out += t),
+      stderr: () => {},
+      writeFile: () => {},
+    });
+    expect(code).toBe(0);
+    expect(out).toBe(traceToJson(runScenario('client-cv-rejected')));
+  });
+});
+
+describe('full-handshake', () => {
+  const t = trace('full-handshake');
+
+  it('completes the client before the server has received the client\'s Finished', () => {
+    expect(seqOf(t, 'client complete', complete('client'))).toBeLessThan(seqOf(t, 'server gets finished', recv('server', 'finished')));
+    expect(seqOf(t, 'server gets finished', recv('server', 'finished'))).toBeLessThan(seqOf(t, 'server complete', complete('server')));
+  });
+
+  it('completes the server one one-way delay (10 ms) after the client, one round trip after the ClientHello', () => {
+    expect(one(t, 'client complete', complete('client')).time).toBe(20);
+    expect(one(t, 'server complete', complete('server')).time).toBe(30);
+  });
+
+  it('returns ok from connect() before the server completes, and exchanges data both ways', () => {
+    expect(results(t, 'client', 'connect')).toEqual(['ok']);
+    expect(calls(t, 'client', 'connect')[0]!.seq).toBeLessThan(seqOf(t, 'server complete', complete('server')));
+    expect(results(t, 'server', 'read')).toEqual(['ok']);
+    expect(results(t, 'client', 'read')).toEqual(['ok']);
+    expect(ofType(t, 'alert_sent')).toEqual([]);
+  });
+
+  it('sends the server\'s flight as ServerHello in the clear and the rest in one record under handshake keys', () => {
+    const server = ofType(t, 'record_sent', 'server').filter((r) => r.innerType === 'handshake');
+    expect(server.map((r) => [r.epoch, r.messages])).toEqual([
+      ['plaintext', ['server_hello']],
+      ['handshake', ['encrypted_extensions', 'certificate', 'certificate_verify', 'finished']],
+    ]);
+  });
+});
+
+describe('hello-retry', () => {
+  const t = trace('hello-retry');
+
+  it('answers the first ClientHello with a HelloRetryRequest and gets a second ClientHello', () => {
+    const hrr = seqOf(t, 'HRR sent', sent('server', 'hello_retry_request'));
+    const hellos = all(t, sent('client', 'client_hello'));
+    expect(hellos).toHaveLength(2);
+    expect(hellos[0]!.seq).toBeLessThan(hrr);
+    expect(seqOf(t, 'HRR received', recv('client', 'hello_retry_request'))).toBeLessThan(hellos[1]!.seq);
+  });
+
+  it('costs one extra round trip: the client completes after 40 ms instead of 20', () => {
+    expect(one(t, 'client complete', complete('client')).time).toBe(40);
+    expect(one(t, 'server complete', complete('server')).time).toBe(50);
+  });
+});
+
+describe('key-update', () => {
+  const t = trace('key-update');
+
+  it('sends the client\'s KeyUpdate under the old keys and its next data under application+1', () => {
+    const ku = one(t, 'client key_update', sent('client', 'key_update')) as Of<'record_sent'>;
+    expect(ku.epoch).toBe('application');
+    const after = ofType(t, 'record_sent', 'client').filter((r) => r.seq > ku.seq && r.innerType === 'application_data');
+    expect(after.map((r) => r.epoch)).toEqual(['application+1']);
+  });
+
+  it('answers update_requested with the server\'s own KeyUpdate, then data under application+1', () => {
+    const got = seqOf(t, 'server receives key_update', recv('server', 'key_update'));
+    const answer = one(t, 'server key_update', sent('server', 'key_update')) as Of<'record_sent'>;
+    expect(answer.seq).toBeGreaterThan(got);
+    const data = ofType(t, 'record_sent', 'server').filter((r) => r.seq > answer.seq && r.innerType === 'application_data');
+    expect(data.map((r) => r.epoch)).toEqual(['application+1']);
+  });
+
+  it('installs application+1 keys in both directions on both sides and leaves both CONNECTED', () => {
+    for (const side of ['client', 'server']) {
+      const k = ofType(t, 'keys_installed', side).filter((e) => e.epoch === 'application+1');
+      expect(k.map((e) => e.direction).sort(), side).toEqual(['read', 'write']);
+    }
+    expect(ofType(t, 'state').filter((s) => s.to === 'CLOSED')).toEqual([]);
+    expect(results(t, 'client', 'read')).toEqual(['ok']);
+    expect(results(t, 'server', 'read')).toEqual(['ok', 'ok']);
+  });
+});
+
+describe('client-auth', () => {
+  const t = trace('client-auth');
+
+  it('completes the client before the server has received its CertificateVerify', () => {
+    expect(seqOf(t, 'client complete', complete('client'))).toBeLessThan(seqOf(t, 'server gets CV', recv('server', 'certificate_verify')));
+  });
+
+  it('accepts the certificate: the server completes and the client learns it from application data', () => {
+    expect(one(t, 'server complete', complete('server'))).toBeDefined();
+    const v = ofType(t, 'peer_verdict', 'client');
+    expect(v.map((e) => e.verdict)).toEqual(['accepted']);
+    expect(v[0]!.seq).toBeGreaterThan(seqOf(t, 'server complete', complete('server')));
+    expect(ofType(t, 'alert_sent')).toEqual([]);
+  });
+});
+
+describe('client-cert-rejected', () => {
+  const t = trace('client-cert-rejected');
+
+  it('returns ok from connect() and write() before the server rejects the certificate', () => {
+    const alert = seqOf(t, 'server alert', alertSent('server'));
+    expect(results(t, 'client', 'connect')).toEqual(['ok']);
+    expect(results(t, 'client', 'write')).toEqual(['ok']);
+    expect(calls(t, 'client', 'write')[0]!.seq).toBeLessThan(alert);
+  });
+
+  it('sends bad_certificate under the server\'s application keys; the server never completes', () => {
+    expect(one(t, 'server alert', alertSent('server'))).toMatchObject({ description: 'bad_certificate', epoch: 'application', level: 'fatal' });
+    expect(all(t, complete('server'))).toEqual([]);
+  });
+
+  it('surfaces the rejection on the client\'s read: error(bad_certificate)', () => {
+    expect(results(t, 'client', 'read')).toEqual(['error(bad_certificate)']);
+    expect(calls(t, 'client', 'read')[0]!.seq).toBeGreaterThan(seqOf(t, 'client gets alert', alertRecv('client')));
+    expect(ofType(t, 'peer_verdict', 'client').map((v) => v.verdict)).toEqual(['rejected']);
+  });
+});
+
+describe('client-cv-rejected', () => {
+  const t = trace('client-cv-rejected');
+
+  it('returns ok from the client\'s connect() and completes its handshake before the server has received its CertificateVerify', () => {
+    const cv = seqOf(t, 'server gets CV', recv('server', 'certificate_verify'));
+    expect(results(t, 'client', 'connect')).toEqual(['ok']);
+    expect(calls(t, 'client', 'connect')[0]!.seq).toBeLessThan(cv);
+    expect(seqOf(t, 'client complete', complete('client'))).toBeLessThan(cv);
+  });
+
+  it('sends decrypt_error from the server under its application keys, and the server never completes', () => {
+    expect(ofType(t, 'alert_sent', 'server')).toMatchObject([{ level: 'fatal', description: 'decrypt_error', epoch: 'application' }]);
+    const record = ofType(t, 'record_sent', 'server').find((r) => r.alert !== undefined)!;
+    expect(record).toMatchObject({ outerType: 'application_data', innerType: 'alert', epoch: 'application' });
+    expect(all(t, complete('server'))).toEqual([]);
+    expect(ofType(t, 'state', 'server').at(-1)).toMatchObject({ from: 'WAIT_CV', to: 'CLOSED' });
+  });
+
+  it('still returns ok from a write by the client', () => {
+    expect(results(t, 'client', 'write')).toEqual(['ok']);
+    expect(calls(t, 'client', 'write')[0]!.seq).toBeLessThan(seqOf(t, 'server alert', alertSent('server')));
+  });
+
+  it('returns error(decrypt_error) from the client\'s next read', () => {
+    const reads = calls(t, 'client', 'read');
+    expect(results(t, 'client', 'read')).toEqual(['error(decrypt_error)']);
+    expect(reads[0]!.seq).toBeGreaterThan(calls(t, 'client', 'write')[0]!.seq);
+    expect(ofType(t, 'alert_received', 'client')).toMatchObject([{ description: 'decrypt_error', epoch: 'application' }]);
+    expect(ofType(t, 'peer_verdict', 'client')).toMatchObject([{ verdict: 'rejected', alert: { description: 'decrypt_error' } }]);
+  });
+});
+
+describe('client-cert-missing', () => {
+  const t = trace('client-cert-missing');
+
+  it('answers the CertificateRequest with an empty Certificate and no CertificateVerify', () => {
+    expect(all(t, sent('client', 'certificate'))).toHaveLength(1);
+    expect(all(t, sent('client', 'certificate_verify'))).toEqual([]);
+  });
+
+  it('gets certificate_required after connect() returned ok, on the next read', () => {
+    expect(results(t, 'client', 'connect')).toEqual(['ok']);
+    expect(ofType(t, 'alert_sent', 'server')).toMatchObject([{ description: 'certificate_required', epoch: 'application' }]);
+    expect(results(t, 'client', 'read')).toEqual(['error(certificate_required)']);
+    expect(all(t, complete('server'))).toEqual([]);
+  });
+});
+
+describe('client-cert-ignored', () => {
+  const t = trace('client-cert-ignored');
+
+  it('sends a certificate and CertificateVerify, and the server completes without an alert', () => {
+    expect(all(t, sent('client', 'certificate_verify'))).toHaveLength(1);
+    expect(all(t, complete('server'))).toHaveLength(1);
+    expect(ofType(t, 'alert_sent')).toEqual([]);
+    expect(results(t, 'server', 'read')).toEqual(['ok']);
+    expect(ofType(t, 'peer_verdict', 'client').map((v) => v.verdict)).toEqual(['accepted']);
+  });
+});
+
+describe('nonblocking-read', () => {
+  const t = trace('nonblocking-read');
+
+  it('returns want_read from connect() until the server\'s flight is delivered', () => {
+    expect(results(t, 'client', 'connect')).toEqual(['want_read', 'want_read', 'ok']);
+    const ok = calls(t, 'client', 'connect')[2]!;
+    const flight = one(t, 'client gets server finished', recv('client', 'finished'));
+    expect(calls(t, 'client', 'connect')[1]!.seq).toBeLessThan(flight.seq);
+    expect(ok.seq).toBeGreaterThan(flight.seq);
+  });
+
+  it('returns want_read from read() while the server\'s data is in flight, then ok', () => {
+    expect(results(t, 'client', 'read')).toEqual(['want_read', 'want_read', 'ok']);
+    const data = one(t, 'server data sent', (e) => e.type === 'record_sent' && e.side === 'server' && e.innerType === 'application_data');
+    const reads = calls(t, 'client', 'read');
+    expect(reads[1]!.seq).toBeGreaterThan(data.seq);
+    expect(reads[2]!.bytes).toBeGreaterThan(0);
+    expect(results(t, 'server', 'accept')).toEqual(['want_read', 'ok']);
+    expect(ofType(t, 'app_call').filter((c) => c.result === 'blocked')).toEqual([]);
+  });
+});
+
+describe('blocking-read-deadlock', () => {
+  const t = trace('blocking-read-deadlock');
+
+  it('reports blocked for the client\'s read after the server accepted and has nothing to say', () => {
+    expect(results(t, 'client', 'connect')).toEqual(['ok']);
+    expect(results(t, 'client', 'read')).toEqual(['blocked']);
+    expect(calls(t, 'client', 'read')[0]!.seq).toBeGreaterThan(seqOf(t, 'server complete', complete('server')));
+    expect(ofType(t, 'alert_sent')).toEqual([]);
+  });
+
+  it('leaves nothing in flight and the client without a verdict', () => {
+    for (const [side, dir] of [['client', 'client_to_server'], ['server', 'server_to_client']] as const) {
+      const sentBytes = ofType(t, 'record_sent', side).reduce((n, r) => n + r.hex.length / 2, 0);
+      const delivered = ofType(t, 'delivered').filter((d) => d.direction === dir).reduce((n, d) => n + d.taken, 0);
+      expect(delivered, dir).toBe(sentBytes);
+    }
+    expect(ofType(t, 'peer_verdict', 'client')).toEqual([]);
+    expect(ofType(t, 'record_sent', 'server').filter((r) => r.seq > seqOf(t, 'server complete', complete('server')))).toEqual([]);
+  });
+});
+
+describe('zero-length-read', () => {
+  const t = trace('zero-length-read');
+
+  it('returns ok with zero bytes before the alert has arrived, even when it is already in flight', () => {
+    const reads = calls(t, 'client', 'read');
+    expect(results(t, 'client', 'read')).toEqual(['ok', 'ok', 'error(bad_certificate)', 'error(bad_certificate)']);
+    const alertSentSeq = seqOf(t, 'server alert', alertSent('server'));
+    const alertRecvSeq = seqOf(t, 'client gets alert', alertRecv('client'));
+    expect(reads[0]!.seq).toBeLessThan(alertSentSeq);
+    expect(reads[1]!.seq).toBeGreaterThan(alertSentSeq);
+    expect(reads[1]!.seq).toBeLessThan(alertRecvSeq);
+    expect(reads.slice(0, 2).map((r) => r.bytes)).toEqual([0, 0]);
+  });
+
+  it('returns error(alert) once the alert has arrived, and again on every later call', () => {
+    const reads = calls(t, 'client', 'read');
+    expect(reads[2]!.seq).toBeGreaterThan(seqOf(t, 'client gets alert', alertRecv('client')));
+    expect(reads.slice(2).map((r) => r.alert)).toEqual(['bad_certificate', 'bad_certificate']);
+  });
+});
