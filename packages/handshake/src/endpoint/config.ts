@@ -116,6 +116,12 @@ export interface MessageHooks {
    * verifies whatever is sent.
    */
   readonly certificateVerify?: (cv: CertificateVerify) => CertificateVerify;
+  /**
+   * Server: the ticket_nonce of this connection's `index`-th NewSessionTicket (default: an
+   * 8-byte counter). §4.6.1 only asks that nonces be unique per connection; RFC 8448 §3's
+   * server uses 2 bytes (00 00), and the ticket's PSK is derived from whatever is sent.
+   */
+  readonly ticketNonce?: (index: number) => Uint8Array;
 }
 
 export const DEFAULT_SUITES: readonly CipherSuiteName[] = [

@@ -539,7 +539,7 @@ function onEndOfEarlyData(st: S<'WAIT_EOED'>, eoed: Decoded, env: Env): Step<Ser
 export function sendTickets(policy: TicketPolicy, negotiated: Negotiated, resumptionSecret: Uint8Array, sent: number, env: Env, out: Out): number {
   const { suite } = negotiated;
   for (let i = 0; i < policy.count; i++) {
-    const nonce = new Writer().u32(0).u32(sent + i).finish();
+    const nonce = env.config.hooks.ticketNonce?.(sent + i) ?? new Writer().u32(0).u32(sent + i).finish();
     const ticketAgeAdd = new Reader(env.random.bytes(4)).u32();
     const state: TicketState = {
       suite: suite.name,
