@@ -46,6 +46,8 @@ import {
   type HelloRetryRequest,
   type MessageHooks,
   type PrivateKey,
+  type TicketIssuer,
+  type TicketState,
 } from '@tls13sim/handshake';
 import { RFC8448_MESSAGES, type Rfc8448Trace } from './vectors/rfc8448-messages.js';
 import { RFC8448_SERVER_RSA_KEY } from './vectors/rfc8448-pki.js';
@@ -298,7 +300,25 @@ function expectTrafficSecrets(run: Run, trace: SecretsTrace): void {
 
 // --- §3 Simple 1-RTT Handshake ------------------------------------------------------------
 
+/**
+ * The RFC server's ticket protection is its own: this issuer hands out the §3 ticket bytes
+ * and remembers, for them, the state the endpoint derived (PSK from the nonce it sent).
+ */
+function rfcTicketIssuer(ticket: Uint8Array): TicketIssuer {
+  const issued = new Map<string, TicketState>();
+  return {
+    singleUse: false,
+    issue: (state) => {
+      issued.set(toHex(ticket), state);
+      return ticket.slice();
+    },
+    open: (t) => issued.get(toHex(t)) ?? null,
+    redeem: () => true,
+  };
+}
+
 function simpleRun(): Run {
+  const nst = rfcMessage('simple_1rtt', 'server', 'new_session_ticket', 'new_session_ticket');
   const hooks: MessageHooks = { clientHello: nssClientHello({ groups: NSS_GROUPS, sessionTicket: true }) };
   return startRun(
     {
@@ -308,9 +328,18 @@ function simpleRun(): Run {
     },
     {
       ...BASE_SERVER,
-      random: scriptedRandom([x25519Key(RFC8448_SIMPLE, 'server'), serverRandom('simple_1rtt'), PSS_SALT.simple_1rtt]),
+      random: scriptedRandom([
+        x25519Key(RFC8448_SIMPLE, 'server'),
+        serverRandom('simple_1rtt'),
+        PSS_SALT.simple_1rtt,
+        // NewSessionTicket: ticket_age_add, then the ticket's id in our issuer's state (never on the wire).
+        new Uint8Array([nst.ticketAgeAdd >>> 24, (nst.ticketAgeAdd >>> 16) & 0xff, (nst.ticketAgeAdd >>> 8) & 0xff, nst.ticketAgeAdd & 0xff]),
+        new Uint8Array(16),
+      ]),
       certificate: { chain: certificateChain('simple_1rtt', 'server'), privateKey: SERVER_RSA_KEY },
-      hooks: { encryptedExtensions: nssEncryptedExtensions(NSS_GROUPS) },
+      // One ticket after the client's Finished: 30 s, 0-RTT up to 1024 bytes, nonce 00 00.
+      tickets: { issuer: rfcTicketIssuer(nst.ticket), count: 1, timing: 'after_client_finished', lifetime: 30, maxEarlyData: 1024 },
+      hooks: { encryptedExtensions: nssEncryptedExtensions(NSS_GROUPS), ticketNonce: (i) => new Uint8Array([0, i]) },
     },
   );
 }
@@ -327,14 +356,29 @@ describe('RFC 8448 §3 (simple 1-RTT handshake) through the endpoints', () => {
     expect(run.server.readApplicationData()).toEqual(APPLICATION_DATA);
   });
 
-  it('the server emits the §3 ServerHello and encrypted flight records byte for byte, the flight signed with the RFC\'s PSS salt', () => {
+  it('the server emits the §3 ServerHello, encrypted flight (signed with the RFC\'s PSS salt), NewSessionTicket, application data and close_notify byte for byte', () => {
     const run = simpleRun();
     expectConnected(run);
-    const handshake = RFC8448_RECORDS.filter((r) => r.name === 'server_hello' || r.name === 'server_encrypted_flight');
-    expect(recordsOf(run, 'server')).toEqual(rfcRecordsOf(handshake, 'server'));
+    run.client.write(APPLICATION_DATA);
+    pump(run);
+    run.server.write(APPLICATION_DATA);
+    pump(run);
+    closeBoth(run);
+    expect(recordsOf(run, 'server')).toEqual(rfcRecordsOf(RFC8448_RECORDS, 'server'));
+    expect(run.client.readApplicationData()).toEqual(APPLICATION_DATA);
   });
 
-  it.todo('the server emits the §3 NewSessionTicket, then application data (sequence 1) and close_notify (sequence 2) byte for byte — needs server-issued tickets with the RFC\'s ticket, nonce and age_add');
+  it('the client takes the §3 ticket with the PSK the RFC derives from resumption_master_secret and nonce 00 00', () => {
+    const run = simpleRun();
+    const tickets = run.events.client.filter((e) => e.type === 'new_session_ticket');
+    expect(tickets).toHaveLength(1);
+    const session = (tickets[0] as Extract<EndpointEvent, { type: 'new_session_ticket' }>).session;
+    if (session === undefined) throw new Error('the client kept no session from the ticket');
+    expect(toHex(session.psk)).toBe(toHex(rfcField(RFC8448_SIMPLE, 'server', 'generate resumption secret "tls13 resumption":', 'expanded')));
+    expect(session.ticket).toEqual(rfcMessage('simple_1rtt', 'server', 'new_session_ticket', 'new_session_ticket').ticket);
+    expect(session.lifetime).toBe(30);
+    expect(session.maxEarlyData).toBe(1024);
+  });
 
   it('both endpoints derive the §3 handshake and application traffic secrets', () => {
     expectTrafficSecrets(simpleRun(), RFC8448_SIMPLE);
