@@ -59,3 +59,30 @@ export function table(header: readonly string[], rows: readonly (readonly string
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** `opsPerSecond` for an operation that completes asynchronously (awaited one at a time). */
+export async function asyncOpsPerSecond(op: () => Promise<void>, opts: { samples: number; sampleMs: number }): Promise<number> {
+  const batch = async (ms: number): Promise<number> => {
+    let n = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    do {
+      await op();
+      n++;
+      elapsed = performance.now() - start;
+    } while (elapsed < ms);
+    return (n * 1000) / elapsed;
+  };
+  await batch(Math.min(200, opts.sampleMs));
+  const rates: number[] = [];
+  for (let i = 0; i < opts.samples; i++) rates.push(await batch(opts.sampleMs));
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)]!;
+}
+
+/** Rounds to 3 significant digits (bench values are noisy beyond that). */
+export function sig3(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const p = Math.pow(10, 2 - Math.floor(Math.log10(Math.abs(x))));
+  return Math.round(x * p) / p;
+}

@@ -3,15 +3,27 @@
  * RecordLayer and opened by another (seal → pushBytes → nextRecord), next to the raw noble
  * AEAD sealing and opening the same 16 KiB under the same key. The difference is the cost
  * of the record layer itself: TLSInnerPlaintext, nonce, header, framing, copies.
+ * Both providers: noble (pure JS) and node:crypto (OpenSSL).
  */
-import { CipherSuiteAead, ContentType, nobleAead, RecordLayer, type CipherSuiteName } from '@tls13sim/record';
+import { createNodeProvider } from '@tls13sim/handshake';
+import { CipherSuiteAead, ContentType, nobleAead, RecordLayer, type Aead, type AeadName, type CipherSuiteName } from '@tls13sim/record';
 import { opsPerSecond, sampling, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
 
 const RECORD_BYTES = 16 * 1024;
 const MB = 1e6;
 
-function recordRate(suite: CipherSuiteName, opts: BenchOptions): number {
-  const aead = nobleAead(CipherSuiteAead[suite]);
+type AeadOf = (name: AeadName) => Aead;
+
+function providers(): [string, AeadOf][] {
+  const node = createNodeProvider();
+  return [
+    ['noble', nobleAead],
+    ['node', (n) => node.aead(n)],
+  ];
+}
+
+function recordRate(aeadOf: AeadOf, suite: CipherSuiteName, opts: BenchOptions): number {
+  const aead = aeadOf(CipherSuiteAead[suite]);
   const key = new Uint8Array(aead.keyLength).fill(0x42);
   const iv = new Uint8Array(aead.nonceLength).fill(0x24);
   const writer = new RecordLayer();
@@ -27,8 +39,8 @@ function recordRate(suite: CipherSuiteName, opts: BenchOptions): number {
   return (ops * RECORD_BYTES) / MB;
 }
 
-function aeadRate(suite: CipherSuiteName, opts: BenchOptions): number {
-  const aead = nobleAead(CipherSuiteAead[suite]);
+function aeadRate(aeadOf: AeadOf, suite: CipherSuiteName, opts: BenchOptions): number {
+  const aead = aeadOf(CipherSuiteAead[suite]);
   const key = new Uint8Array(aead.keyLength).fill(0x42);
   const nonce = new Uint8Array(aead.nonceLength).fill(0x24);
   const aad = Uint8Array.of(23, 3, 3, 0x40, 0x11);
@@ -47,21 +59,25 @@ export const recordBench: Bench = {
   title: 'Record protect+unprotect throughput, 16 KiB records (MB/s = 10^6 payload bytes/s)',
   run(opts) {
     const rows: BenchRow[] = [];
-    for (const suite of suites) {
-      rows.push({ name: `record/noble/${suite}`, value: round(recordRate(suite, opts)), unit: 'MB/s' });
-      rows.push({ name: `aead/noble/${suite}`, value: round(aeadRate(suite, opts)), unit: 'MB/s' });
+    for (const [p, aeadOf] of providers()) {
+      for (const suite of suites) {
+        rows.push({ name: `record/${p}/${suite}`, value: round(recordRate(aeadOf, suite, opts)), unit: 'MB/s' });
+        rows.push({ name: `aead/${p}/${suite}`, value: round(aeadRate(aeadOf, suite, opts)), unit: 'MB/s' });
+      }
     }
     return rows;
   },
   format(rows) {
-    const get = (prefix: string, suite: string) => rows.find((r) => r.name === `${prefix}/noble/${suite}`)?.value;
+    const get = (prefix: string, p: string, suite: string) => rows.find((r) => r.name === `${prefix}/${p}/${suite}`)?.value;
     return table(
-      ['suite', 'record MB/s', 'raw AEAD MB/s', 'record/AEAD'],
-      suites.map((s) => {
-        const rec = get('record', s);
-        const raw = get('aead', s);
-        return [s, fmt(rec), fmt(raw), rec !== undefined && raw ? `${Math.round((rec / raw) * 100)}%` : '-'];
-      }),
+      ['provider / suite', 'record MB/s', 'raw AEAD MB/s', 'record/AEAD'],
+      ['noble', 'node'].flatMap((p) =>
+        suites.map((s) => {
+          const rec = get('record', p, s);
+          const raw = get('aead', p, s);
+          return [`${p} / ${s}`, fmt(rec), fmt(raw), rec !== undefined && raw ? `${Math.round((rec / raw) * 100)}%` : '-'];
+        }),
+      ),
     );
   },
 };

@@ -1,5 +1,8 @@
 /** Every bench `pnpm bench` runs, in order. Add new ones here. */
 import type { Bench } from './harness.js';
+import { exploreBench } from './explore.js';
+import { handshakeBench } from './handshake.js';
+import { memoryBench } from './memory.js';
 import { recordBench } from './record.js';
 
-export const benches: readonly Bench[] = [recordBench];
+export const benches: readonly Bench[] = [handshakeBench, recordBench, exploreBench, memoryBench];

@@ -159,6 +159,29 @@ interface DhGroup {
   sharedSecret(privateKey: Uint8Array, peer: Uint8Array): Uint8Array | null;
 }
 
+/**
+ * Remembers the object built for the last private key: `respond` needs it twice (shared
+ * secret, then public value) and `finish` usually follows `generate` with the same key.
+ */
+function lastOne<T>(build: (sk: Uint8Array) => T): (sk: Uint8Array) => T {
+  let lastKey: Uint8Array | null = null;
+  let last: T | null = null;
+  return (sk) => {
+    if (last === null || lastKey === null || !sameBytes(lastKey, sk)) {
+      last = build(sk);
+      lastKey = sk.slice();
+    }
+    return last;
+  };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let acc = 0;
+  for (let i = 0; i < a.length; i++) acc |= a[i]! ^ b[i]!;
+  return acc === 0;
+}
+
 function dhKeyExchange(g: DhGroup): KeyExchange {
   return {
     group: g.group,
@@ -181,34 +204,30 @@ function dhKeyExchange(g: DhGroup): KeyExchange {
   };
 }
 
-/** PKCS#8 / SPKI prefixes for raw X25519 / X448 keys (RFC 8410 §7, §4; OIDs 1.3.101.110/111). */
-const MONTGOMERY_DER = {
-  x25519: { length: 32, pkcs8: '302e020100300506032b656e04220420', spki: '302a300506032b656e032100' },
-  x448: { length: 56, pkcs8: '3046020100300506032b656f043a0438', spki: '3042300506032b656f033900' },
-} as const;
-
 /**
  * X25519 / X448 (RFC 7748) on OpenSSL. §7.4.2: "implementations MUST check whether the
  * computed Diffie-Hellman shared secret is the all-zero value and abort if so"; OpenSSL
  * refuses it too, and we check regardless.
+ *
+ * Raw keys go in as JWK (RFC 8037): OpenSSL 3's DER decoders cost ~10× more than the
+ * raw-key import behind Node's JWK path. For a private JWK Node reads only `d` and derives
+ * the public key itself, so `x` is left empty rather than computed twice.
  */
 function montgomery(c: Crypto, group: 'x25519' | 'x448'): DhGroup {
-  const { length, pkcs8, spki } = MONTGOMERY_DER[group];
-  const pkcs8Prefix = Buffer.from(pkcs8, 'hex');
-  const spkiPrefix = Buffer.from(spki, 'hex');
-  const privateKeyObject = (sk: Uint8Array) =>
-    c.createPrivateKey({ key: Buffer.concat([pkcs8Prefix, sk]), format: 'der', type: 'pkcs8' });
+  const length = group === 'x25519' ? 32 : 56;
+  const crv = group === 'x25519' ? 'X25519' : 'X448';
+  const privateKeyObject = lastOne((sk: Uint8Array) => c.createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(sk), x: '' }, format: 'jwk' }));
   return {
     group,
     shareLength: length,
     newPrivateKey: (rand) => rand.bytes(length),
     publicValue(sk) {
-      const der = c.createPublicKey(privateKeyObject(sk)).export({ format: 'der', type: 'spki' });
-      return u8(der.subarray(der.length - length));
+      const jwk = c.createPublicKey(privateKeyObject(sk)).export({ format: 'jwk' });
+      return u8(Buffer.from(jwk.x!, 'base64url'));
     },
     sharedSecret(sk, peer) {
       try {
-        const publicKey = c.createPublicKey({ key: Buffer.concat([spkiPrefix, peer]), format: 'der', type: 'spki' });
+        const publicKey = c.createPublicKey({ key: { kty: 'OKP', crv, x: b64u(peer) }, format: 'jwk' });
         const z = u8(c.diffieHellman({ privateKey: privateKeyObject(sk), publicKey }));
         return isAllZero(z) ? null : z;
       } catch {
@@ -230,11 +249,11 @@ function nist(c: Crypto, group: 'secp256r1' | 'secp384r1' | 'secp521r1'): DhGrou
   const skLen = curve.lengths.secretKey!;
   const pointLen = curve.lengths.publicKeyUncompressed!;
   const topMask = group === 'secp521r1' ? 0x01 : 0xff;
-  const ecdh = (sk: Uint8Array) => {
+  const ecdh = lastOne((sk: Uint8Array) => {
     const e = c.createECDH(openSslName);
     e.setPrivateKey(sk);
     return e;
-  };
+  });
   return {
     group,
     shareLength: pointLen,

@@ -1,0 +1,49 @@
+/**
+ * Node's own `tls` (OpenSSL) doing full TLS 1.3 handshakes in this process over an
+ * in-memory `stream.duplexPair`: same certificate (self-signed, trusted directly), same
+ * group (`ecdhCurve: 'X25519'`), both secure contexts made once and reused.
+ */
+import { duplexPair } from 'node:stream';
+import * as tls from 'node:tls';
+import { certificateToPem, privateKeyToPem } from '@tls13sim/handshake';
+import { benchCert, SERVER_NAME, type CertKind } from './fixtures.js';
+
+export interface NodeTlsContexts {
+  readonly server: tls.SecureContext;
+  readonly client: tls.SecureContext;
+}
+
+export function nodeTlsContexts(kind: CertKind): NodeTlsContexts {
+  const cert = benchCert(kind);
+  const certPem = certificateToPem(cert.der);
+  const common = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', ecdhCurve: 'X25519' } as const;
+  return {
+    server: tls.createSecureContext({ ...common, cert: certPem, key: privateKeyToPem(cert.certified.privateKey) }),
+    client: tls.createSecureContext({ ...common, ca: certPem }),
+  };
+}
+
+/** One handshake: resolves once the client has verified the server and the server is done. */
+export function nodeTlsHandshake(ctx: NodeTlsContexts): Promise<void> {
+  const [a, b] = duplexPair();
+  return new Promise<void>((resolve, reject) => {
+    let done = 0;
+    const server = new tls.TLSSocket(b, { isServer: true, secureContext: ctx.server });
+    const client = tls.connect({ socket: a, secureContext: ctx.client, servername: SERVER_NAME });
+    const fail = (e: Error) => {
+      client.destroy();
+      server.destroy();
+      reject(e);
+    };
+    const finished = () => {
+      if (++done < 2) return;
+      client.destroy();
+      server.destroy();
+      resolve();
+    };
+    server.once('secure', finished);
+    client.once('secureConnect', () => (client.authorized ? finished() : fail(new Error(`node tls: ${String(client.authorizationError)}`))));
+    server.once('error', fail);
+    client.once('error', fail);
+  });
+}
