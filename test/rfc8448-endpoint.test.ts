@@ -19,10 +19,12 @@
  *   `hooks`: extension order, renegotiation_info (RFC 5746) and session_ticket (RFC 5077) as
  *   unknown extensions, supported_groups with ffdhe codes, signature_algorithms with SHA-1
  *   and DSA codes, RFC 7685 padding of the second ClientHello to 512 bytes, the
- *   EncryptedExtensions contents and the HelloRetryRequest's opaque cookie.
+ *   EncryptedExtensions contents, the HelloRetryRequest's opaque cookie, and the §3
+ *   NewSessionTicket (a 2-byte nonce, and the RFC's ticket bytes from a test issuer).
  *
- * The RFC's client does not path-validate (no trust anchors here): the certificates are
- * from 2016 and name "rsa"/"ecdsa256", not "server".
+ * The client is given no trust anchors, so it parses the server's certificate without
+ * path validation: the RFC's certificates are self-signed, from 2016, and name
+ * "rsa"/"ecdsa256", not "server".
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '@tls13sim/record';
