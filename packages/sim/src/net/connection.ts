@@ -19,7 +19,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Endpoint } from '@tls13sim/handshake';
+import type { Endpoint, Negotiated } from '@tls13sim/handshake';
 import { TlsError, isTlsError, toHex } from '@tls13sim/record';
 import { Ledgers, type LedgerView } from '../ledger.js';
 import { toTraceBody } from '../simulation.js';
@@ -116,6 +116,8 @@ export class TlsConnection extends EventEmitter {
   private peerFin = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
+  private lastNegotiated: Negotiated | null = null;
+  private lastPeerCertificates: readonly Uint8Array[] = [];
 
   constructor(socket: Socket, endpoint: Endpoint, options: ConnectionOptions = {}) {
     super();
@@ -163,6 +165,17 @@ export class TlsConnection extends EventEmitter {
   /** Trace time at which our endpoint reached CONNECTED (connect/accept returned). */
   get connectedAt(): number | undefined {
     return this.secureAt;
+  }
+
+  /** What was negotiated (kept after the endpoint closes, when it no longer says). */
+  get negotiated(): Negotiated | null {
+    return this.endpoint.negotiated ?? this.lastNegotiated;
+  }
+
+  /** The peer's certificate chain, once authenticated (kept after close). */
+  get peerCertificates(): readonly Uint8Array[] {
+    const now = this.endpoint.peerCertificates;
+    return now.length > 0 ? now : this.lastPeerCertificates;
   }
 
   /** Set once the connection ended. */
@@ -331,7 +344,7 @@ export class TlsConnection extends EventEmitter {
   // ── the socket side ──────────────────────────────────────────────────────────────────
 
   private onData(chunk: Buffer): void {
-    if (this.closeReason !== undefined) return;
+    // Still read after we closed: the peer's answering close_notify belongs in the trace.
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
     this.emitTrace('network', { type: 'delivered', direction: this.inbound, bytes: bytes.length, taken: bytes.length, hex: toHex(bytes) });
     this.guarded(() => this.endpoint.handleBytes(bytes, this.opts.clock()));
@@ -404,6 +417,8 @@ export class TlsConnection extends EventEmitter {
   }
 
   private drainEvents(): void {
+    this.lastNegotiated = this.endpoint.negotiated ?? this.lastNegotiated;
+    if (this.endpoint.peerCertificates.length > 0) this.lastPeerCertificates = this.endpoint.peerCertificates;
     let readable = false;
     for (let ev = this.endpoint.pollEvent(); ev !== null; ev = this.endpoint.pollEvent()) {
       const body = toTraceBody(this.side, ev);

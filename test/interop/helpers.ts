@@ -1,0 +1,267 @@
+/**
+ * Interop test harness: a throwaway PKI written to a temp dir (made with our own builder),
+ * `openssl s_server` / `s_client` as child processes on ephemeral ports, and our endpoint
+ * over real TCP through the sim's net adapter.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildCertificate,
+  certificateToPem,
+  generateKeyPair,
+  nobleProvider,
+  privateKeyToPem,
+  systemRandom,
+  type CertifiedKey,
+  type EndpointConfig,
+  type KeyType,
+  type X509Certificate,
+} from '@tls13sim/handshake';
+import { connectTls, type TlsConnection } from '../../packages/sim/src/net/index.js';
+
+export const HOST = '127.0.0.1';
+
+// ── PKI ─────────────────────────────────────────────────────────────────────────────────
+
+export type LeafKind = 'ed25519' | 'p256' | 'p384' | 'rsa';
+
+export interface Identity {
+  readonly certPath: string;
+  readonly keyPath: string;
+  readonly certified: CertifiedKey;
+  readonly cert: X509Certificate;
+}
+
+export interface Pki {
+  readonly dir: string;
+  readonly caPath: string;
+  readonly caDer: Uint8Array;
+  /** A CA nobody trusts, for rejection tests. */
+  readonly otherCaPath: string;
+  readonly otherCaDer: Uint8Array;
+  readonly server: Record<LeafKind, Identity>;
+  /** Server certificate for `alt.test` only (SNI tests). */
+  readonly alt: Identity;
+  /** Client certificate issued by the trusted CA. */
+  readonly client: Identity;
+  /** Client certificate issued by the other CA. */
+  readonly untrustedClient: Identity;
+  path(name: string): string;
+}
+
+const DAY = 86_400_000;
+
+/** Builds the PKI once per test file (RSA 2048 keygen is the slow part: a second or two). */
+export function makePki(kinds: readonly LeafKind[] = ['ed25519', 'p256', 'p384', 'rsa']): Pki {
+  const dir = mkdtempSync(join(tmpdir(), 'tls13sim-interop-'));
+  const now = Date.now();
+  const ca = makeCa('tls13sim interop CA');
+  const other = makeCa('untrusted CA');
+  const write = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const caPath = write('ca.pem', certificateToPem(ca.cert));
+  const otherCaPath = write('other-ca.pem', certificateToPem(other.cert));
+
+  function leaf(name: string, kind: KeyType, issuer: { cert: X509Certificate; key: ReturnType<typeof generateKeyPair> }, opts: { dns?: string[]; client?: boolean; subject?: string }): Identity {
+    const key = generateKeyPair(kind, systemRandom);
+    const cert = buildCertificate(
+      {
+        subject: opts.subject ?? `CN=${name}`,
+        issuer: issuer.cert,
+        publicKey: key.publicKey,
+        notBefore: now - DAY,
+        notAfter: now + DAY,
+        ...(opts.client ? { extKeyUsage: ['clientAuth'] } : { dnsNames: opts.dns ?? ['localhost'], ipAddresses: ['127.0.0.1'] }),
+      },
+      issuer.key.privateKey,
+      systemRandom,
+    );
+    const certPath = write(`${name}.pem`, certificateToPem(cert) + certificateToPem(issuer.cert));
+    const keyPath = write(`${name}.key`, privateKeyToPem(key.privateKey));
+    return { certPath, keyPath, cert, certified: { chain: [cert.der, issuer.cert.der], privateKey: key.privateKey } };
+  }
+
+  const server = {} as Record<LeafKind, Identity>;
+  for (const k of kinds) server[k] = leaf(`server-${k}`, k, ca, {});
+  return {
+    dir,
+    caPath,
+    caDer: ca.cert.der,
+    otherCaPath,
+    otherCaDer: other.cert.der,
+    server,
+    alt: leaf('alt', 'p256', ca, { dns: ['alt.test'] }),
+    client: leaf('client', 'p256', ca, { client: true, subject: 'CN=interop client,O=tls13sim' }),
+    untrustedClient: leaf('untrusted-client', 'p256', other, { client: true, subject: 'CN=stranger' }),
+    path: (name) => join(dir, name),
+  };
+
+  function makeCa(subject: string): { cert: X509Certificate; key: ReturnType<typeof generateKeyPair> } {
+    const key = generateKeyPair('p256', systemRandom);
+    const cert = buildCertificate({ subject, publicKey: key.publicKey, notBefore: now - DAY, notAfter: now + 30 * DAY, isCA: true }, key.privateKey, systemRandom);
+    return { cert, key };
+  }
+}
+
+// ── openssl processes ───────────────────────────────────────────────────────────────────
+
+export interface Proc {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** stdout + stderr so far. */
+  output(): string;
+  /** Resolves when `re` matches the output (rejects after `ms`, with the output in the message). */
+  waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code. */
+  exited(ms?: number): Promise<number | null>;
+  send(text: string): void;
+  kill(): void;
+}
+
+export function run(cmd: string, args: readonly string[]): Proc {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const waiters = new Set<() => void>();
+  const onData = (d: Buffer): void => {
+    out += d.toString('latin1');
+    for (const w of [...waiters]) w();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  child.stdin.on('error', () => {});
+  let exitCode: number | null | undefined;
+  const exit = new Promise<number | null>((resolve) => {
+    child.on('error', (e) => {
+      out += `\n[spawn error: ${e.message}]`;
+      exitCode = -1;
+      for (const w of [...waiters]) w();
+      resolve(-1);
+    });
+    child.on('close', (code) => {
+      exitCode = code;
+      for (const w of [...waiters]) w();
+      resolve(code);
+    });
+  });
+  return {
+    child,
+    output: () => out,
+    waitFor(re, ms = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const m = out.match(re);
+          if (m) {
+            cleanup();
+            resolve(m);
+          } else if (exitCode !== undefined) {
+            cleanup();
+            reject(new Error(`${cmd} exited (${exitCode}) before printing ${re}:\n${out}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${re} from ${cmd} ${args.join(' ')}:\n${out}`));
+        }, ms);
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    exited(ms = 10_000) {
+      return Promise.race([
+        exit,
+        new Promise<number | null>((_, reject) => setTimeout(() => reject(new Error(`${cmd} did not exit in ${ms} ms:\n${out}`)), ms).unref()),
+      ]);
+    },
+    send(text) {
+      child.stdin.write(text);
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+export interface OpensslServer extends Proc {
+  readonly port: number;
+}
+
+/**
+ * `openssl s_server` on an ephemeral port. Its stdin stays open (a backgrounded s_server
+ * exits when stdin closes: TOOLCHAIN.md).
+ */
+export async function opensslServer(args: readonly string[]): Promise<OpensslServer> {
+  const p = run('openssl', ['s_server', '-accept', `${HOST}:0`, '-tls1_3', ...args]);
+  const m = await p.waitFor(/ACCEPT \S+:(\d+)/);
+  return { ...p, port: Number(m[1]) };
+}
+
+/** `openssl s_client` to our server. */
+export function opensslClient(port: number, args: readonly string[]): Proc {
+  return run('openssl', ['s_client', '-connect', `${HOST}:${port}`, '-tls1_3', ...args]);
+}
+
+// ── our side ────────────────────────────────────────────────────────────────────────────
+
+export function clientConfig(pki: Pki, extra: Partial<Omit<EndpointConfig, 'role'>> = {}): Omit<EndpointConfig, 'role'> {
+  return {
+    crypto: nobleProvider,
+    random: systemRandom,
+    trustAnchors: [pki.caDer],
+    validationTime: Date.now(),
+    serverName: 'localhost',
+    ...extra,
+  };
+}
+
+export async function ourClient(port: number, config: Omit<EndpointConfig, 'role'>): Promise<TlsConnection> {
+  return connectTls({ host: HOST, port, config, handshakeTimeoutMs: 10_000 });
+}
+
+/** Reads until EOF, an error, or `quietMs` without data; returns the text and how it ended. */
+export async function readText(conn: TlsConnection, quietMs = 3_000): Promise<{ text: string; end: 'eof' | 'quiet' | Error }> {
+  let text = '';
+  for (;;) {
+    let d: Uint8Array | null | undefined;
+    try {
+      d = conn.tryRead();
+    } catch (e) {
+      return { text, end: e as Error };
+    }
+    if (d === null) return { text, end: 'eof' };
+    if (d !== undefined) {
+      text += new TextDecoder().decode(d);
+      continue;
+    }
+    if (!(await conn.waitReadable(quietMs))) return { text, end: 'quiet' };
+  }
+}
+
+/** Reads until `re` matches the text received so far. */
+export async function readUntil(conn: TlsConnection, re: RegExp, ms = 10_000): Promise<string> {
+  let text = '';
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const d = conn.tryRead();
+    if (d === null) throw new Error(`EOF before ${re}; got: ${text}`);
+    if (d !== undefined) {
+      text += new TextDecoder().decode(d);
+      if (re.test(text)) return text;
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0 || !(await conn.waitReadable(left))) throw new Error(`timed out waiting for ${re}; got: ${text}`);
+  }
+}
+
+/** The epochs our endpoint installed keys for, per direction, from its trace. */
+export function epochs(conn: TlsConnection, direction: 'read' | 'write'): string[] {
+  return conn.events.flatMap((e) => (e.type === 'keys_installed' && e.direction === direction ? [e.epoch] : []));
+}

@@ -1,0 +1,260 @@
+/**
+ * Our client (the sans-I/O endpoint over real TCP) against `openssl s_server`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import type { CipherSuiteName, NamedGroupName, ResumptionSession } from '@tls13sim/handshake';
+import { clientConfig, epochs, makePki, opensslServer, ourClient, readText, readUntil, type LeafKind, type OpensslServer, type Pki } from './helpers.js';
+
+let pki: Pki;
+const servers: OpensslServer[] = [];
+
+beforeAll(() => {
+  pki = makePki();
+});
+
+afterAll(() => {
+  for (const s of servers) s.kill();
+});
+
+async function server(args: readonly string[]): Promise<OpensslServer> {
+  const s = await opensslServer(args);
+  servers.push(s);
+  return s;
+}
+
+/** s_server -www with the P-256 leaf unless told otherwise. */
+function www(extra: readonly string[] = [], leaf: LeafKind = 'p256'): Promise<OpensslServer> {
+  return server(['-www', '-cert', pki.server[leaf].certPath, '-key', pki.server[leaf].keyPath, ...extra]);
+}
+
+/** GET / against s_server -www: the status page, read to close_notify. */
+async function getPage(port: number, extra: Parameters<typeof clientConfig>[1] = {}) {
+  const conn = await ourClient(port, clientConfig(pki, extra));
+  await conn.handshake();
+  conn.write('GET / HTTP/1.0\r\n\r\n');
+  const page = await readText(conn);
+  await conn.close();
+  return { conn, page };
+}
+
+describe.concurrent('our client against openssl s_server', () => {
+  const suites: CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+  for (const suite of suites) {
+    it(`completes a handshake and exchanges data with ${suite}`, async () => {
+      const s = await www(['-ciphersuites', suite]);
+      const { conn, page } = await getPage(s.port, { cipherSuites: [suite] });
+      expect(conn.negotiated?.suite.name).toBe(suite);
+      expect(page.end).toBe('eof');
+      expect(page.text).toContain(`Cipher is ${suite}`);
+    });
+  }
+
+  const groups: NamedGroupName[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+  for (const group of groups) {
+    it(`agrees on key exchange group ${group}`, async () => {
+      const s = await www(['-groups', group]);
+      const { conn, page } = await getPage(s.port, { groups: [group] });
+      expect(conn.negotiated?.group).toBe(group);
+      expect(conn.negotiated?.helloRetry).toBe(false);
+      expect(page.end).toBe('eof');
+    });
+  }
+
+  const leaves: [LeafKind, string][] = [
+    ['ed25519', 'ed25519'],
+    ['p256', 'ecdsa_secp256r1_sha256'],
+    ['p384', 'ecdsa_secp384r1_sha384'],
+    ['rsa', 'rsa_pss_rsae_sha256'],
+  ];
+  for (const [leaf, scheme] of leaves) {
+    it(`verifies a ${leaf} server certificate chain and its CertificateVerify (${scheme})`, async () => {
+      const s = await www([], leaf);
+      const { conn, page } = await getPage(s.port);
+      expect(conn.negotiated?.serverSignatureScheme).toBe(scheme);
+      expect(page.end).toBe('eof');
+      expect(conn.closed?.kind).toBe('clean');
+    });
+  }
+
+  it('answers a HelloRetryRequest when the server wants a group it got no share for', async () => {
+    const s = await www(['-groups', 'secp384r1']);
+    const { conn, page } = await getPage(s.port, { groups: ['x25519', 'secp384r1'], keyShareGroups: ['x25519'] });
+    expect(conn.negotiated?.helloRetry).toBe(true);
+    expect(conn.negotiated?.group).toBe('secp384r1');
+    expect(page.end).toBe('eof');
+  });
+
+  it('authenticates with a client certificate the server trusts', async () => {
+    const s = await www(['-Verify', '1', '-verify_return_error', '-CAfile', pki.caPath]);
+    const { page } = await getPage(s.port, { certificate: pki.client.certified });
+    expect(page.end).toBe('eof');
+    expect(page.text).toContain('interop client');
+  });
+
+  it('the SSL_connect question: connect succeeds, then the first read returns the alert OpenSSL sent for an untrusted client certificate', async () => {
+    const s = await www(['-Verify', '1', '-verify_return_error', '-CAfile', pki.caPath]);
+    const conn = await ourClient(s.port, clientConfig(pki, { certificate: pki.untrustedClient.certified }));
+    await expect(conn.handshake()).resolves.toBeUndefined();
+    expect(conn.connectedAt).toBeDefined();
+    expect(conn.ledger.peerVerdict.verdict).toBe('unknown');
+    conn.write('GET / HTTP/1.0\r\n\r\n');
+    const err = await conn.read().then(
+      () => undefined,
+      (e: unknown) => e as Error & { alert?: string },
+    );
+    expect(err?.name).toBe('PeerAlertError');
+    expect(err?.alert).toBe('unknown_ca');
+    expect(conn.ledger.peerVerdict).toMatchObject({ verdict: 'rejected', alert: { description: 'unknown_ca' } });
+    await s.waitFor(/verify error|certificate verify failed/);
+  });
+
+  it('resumes a session from an OpenSSL ticket', async () => {
+    const s = await www();
+    const first = await ourClient(s.port, clientConfig(pki));
+    const sessions: ResumptionSession[] = [];
+    first.on('endpoint_event', (ev: { type: string; session?: ResumptionSession }) => {
+      if (ev.type === 'new_session_ticket' && ev.session) sessions.push(ev.session);
+    });
+    await first.handshake();
+    first.write('GET / HTTP/1.0\r\n\r\n');
+    await readText(first);
+    expect(sessions.length).toBeGreaterThan(0);
+    const { conn, page } = await getPage(s.port, { session: sessions[0]! });
+    expect(conn.negotiated?.resumed).toBe(true);
+    expect(page.text).toContain('Reused, TLSv1.3');
+  });
+
+  it('sends 0-RTT data that OpenSSL accepts', async () => {
+    // Not -www: with -early_data s_server prints the early data it read.
+    const s = await server(['-early_data', '-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath]);
+    const session = await ticketFrom(s.port);
+    expect(session.maxEarlyData).toBeGreaterThan(0);
+    const conn = await ourClient(s.port, clientConfig(pki, { session, earlyData: new TextEncoder().encode('early hello\n') }));
+    const accepted = earlyOutcome(conn);
+    await conn.handshake();
+    expect(await accepted).toBe(true);
+    expect(conn.negotiated?.resumed).toBe(true);
+    await s.waitFor(/early hello/);
+    await conn.close();
+  });
+
+  it('falls back to a full handshake when OpenSSL cannot use the ticket, and its 0-RTT data is rejected', async () => {
+    const issuing = await server(['-early_data', '-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath]);
+    const session = await ticketFrom(issuing.port);
+    // A second s_server has other ticket keys: it cannot decrypt the ticket.
+    const other = await server(['-early_data', '-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath]);
+    const conn = await ourClient(other.port, clientConfig(pki, { session, earlyData: new TextEncoder().encode('early hello\n') }));
+    const accepted = earlyOutcome(conn);
+    await conn.handshake();
+    expect(await accepted).toBe(false);
+    expect(conn.negotiated?.resumed).toBe(false);
+    conn.write('after the handshake\n');
+    await other.waitFor(/after the handshake/);
+    expect(other.output()).not.toContain('early hello');
+    await conn.close();
+  });
+
+  it('follows a KeyUpdate(update_requested) from OpenSSL (K on s_server stdin) and answers it', async () => {
+    const s = await server(['-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath]);
+    const conn = await ourClient(s.port, clientConfig(pki));
+    await conn.handshake();
+    conn.write('ping\n');
+    await s.waitFor(/ping/);
+    s.send('K\n');
+    // s_server runs SSL_key_update(REQUESTED) then SSL_do_handshake, and says so.
+    await s.waitFor(/SSL_do_handshake -> 1/);
+    s.send('after update\n');
+    await readUntil(conn, /after update/);
+    expect(epochs(conn, 'read')).toContain('application+1');
+    expect(epochs(conn, 'write')).toContain('application+1');
+    conn.write('pong\n');
+    await s.waitFor(/pong/);
+    await conn.close();
+  });
+
+  it('sends a KeyUpdate(update_requested) that OpenSSL follows and answers', async () => {
+    const s = await server(['-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath]);
+    const conn = await ourClient(s.port, clientConfig(pki));
+    await conn.handshake();
+    conn.keyUpdate(true);
+    conn.write('under new keys\n');
+    await s.waitFor(/under new keys/);
+    s.send('reply\n');
+    await readUntil(conn, /reply/);
+    expect(epochs(conn, 'write')).toContain('application+1');
+    expect(epochs(conn, 'read')).toContain('application+1');
+    await conn.close();
+  });
+
+  it('negotiates ALPN', async () => {
+    const s = await www(['-alpn', 'h2,http/1.1']);
+    const { conn, page } = await getPage(s.port, { alpn: ['http/1.1'] });
+    expect(conn.negotiated?.alpn).toBe('http/1.1');
+    expect(page.end).toBe('eof');
+  });
+
+  it('sends SNI: OpenSSL picks its certificate for the name we asked for', async () => {
+    const s = await www(['-servername', 'alt.test', '-cert2', pki.alt.certPath, '-key2', pki.alt.keyPath]);
+    // Our client checks the certificate against alt.test: only the -cert2 certificate matches.
+    const { conn, page } = await getPage(s.port, { serverName: 'alt.test' });
+    expect(page.end).toBe('eof');
+    expect(conn.negotiated?.serverName).toBe('alt.test');
+  });
+
+  it('answers the close_notify OpenSSL sends after its response', async () => {
+    const s = await www();
+    const { conn, page } = await getPage(s.port);
+    expect(page.end).toBe('eof');
+    expect(conn.closed).toEqual({ kind: 'clean' });
+    const sent = conn.events.filter((e) => e.type === 'alert_sent').map((e) => (e.type === 'alert_sent' ? e.description : ''));
+    expect(sent).toEqual(['close_notify']);
+  });
+
+  it('sends close_notify that OpenSSL answers', async () => {
+    const s = await server(['-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath]);
+    const conn = await ourClient(s.port, clientConfig(pki));
+    await conn.handshake();
+    conn.write('bye\n');
+    await s.waitFor(/bye/);
+    const reason = await conn.close();
+    expect(reason).toEqual({ kind: 'clean' });
+    await s.waitFor(/DONE/);
+    expect(conn.events.some((e) => e.type === 'alert_received' && e.description === 'close_notify')).toBe(true);
+  });
+
+  it('writes a keylog OpenSSL agrees with', async () => {
+    const keylog = pki.path('s_server-keylog.txt');
+    writeFileSync(keylog, '');
+    const s = await www(['-keylogfile', keylog]);
+    const { conn } = await getPage(s.port);
+    const { renderConnectionKeylog } = await import('../../packages/sim/src/net/index.js');
+    const ours = renderConnectionKeylog(conn.toTrace()).trim().split('\n').sort();
+    const { readFileSync } = await import('node:fs');
+    const theirs = readFileSync(keylog, 'utf8').trim().split('\n').filter((l) => !l.startsWith('#')).sort();
+    expect(ours.length).toBe(4);
+    for (const line of ours) expect(theirs).toContain(line);
+  });
+});
+
+/** A session from a connection to `port` (waits for the server's tickets). */
+async function ticketFrom(port: number): Promise<ResumptionSession> {
+  const conn = await ourClient(port, clientConfig(pki));
+  const session = new Promise<ResumptionSession>((resolve) => {
+    conn.on('endpoint_event', (ev: { type: string; session?: ResumptionSession }) => {
+      if (ev.type === 'new_session_ticket' && ev.session) resolve(ev.session);
+    });
+  });
+  await conn.handshake();
+  const s = await session;
+  await conn.close();
+  return s;
+}
+
+function earlyOutcome(conn: { on(e: 'endpoint_event', f: (ev: { type: string; accepted?: boolean }) => void): unknown }): Promise<boolean> {
+  return new Promise((resolve) => {
+    conn.on('endpoint_event', (ev) => {
+      if (ev.type === 'early_data') resolve(ev.accepted === true);
+    });
+  });
+}
