@@ -8,7 +8,8 @@
  * - `accepted` on evidence the peer went on: application data, or a NewSessionTicket
  *   (§4.6.1: sent only after the server received the client's Finished), received after
  *   our Finished was flushed. Application data is weaker evidence for a client: a server
- *   may send 0.5-RTT data before it has seen the client's Finished;
+ *   may send 0.5-RTT data before it has seen the client's Finished. Early (0-RTT) data is
+ *   no evidence at all: the client sent it before it saw anything from the server;
  * - `rejected` on a fatal alert from the peer (anything but close_notify / user_canceled).
  */
 import type { EpochName } from '@tls13sim/handshake';
@@ -99,6 +100,8 @@ export class Ledgers {
           peer.finishedReceivedByPeer ??= at;
         }
         if (me.finishedFlushed === undefined || me.peerVerdict.verdict !== 'unknown') return [];
+        // 0-RTT data was sent before the peer saw anything of ours: no evidence of a verdict.
+        if (ev.epoch === 'early') return [];
         const evidence = ev.messages.includes('new_session_ticket')
           ? ('new_session_ticket' as const)
           : ev.innerType === 'application_data'
