@@ -371,6 +371,8 @@ function onEncryptedExtensions(st: S<'WAIT_EE'>, ee: Decoded<EncryptedExtensions
         earlyData = 'accepted';
         break;
       case 'record_size_limit':
+        // §4.2: an extension response to a request we never sent → "unsupported_extension".
+        if (env.config.recordSizeLimit === null) fail('unsupported_extension', 'record_size_limit in EncryptedExtensions, but none was offered');
         negotiated = { ...negotiated, peerRecordSizeLimit: e.limit };
         out.push({ kind: 'record_size_limit', limit: e.limit });
         break;
