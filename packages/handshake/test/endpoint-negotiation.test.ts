@@ -122,6 +122,22 @@ describe('HelloRetryRequest (§4.1.4)', () => {
     expectFailed(r.client, 'illegal_parameter', 'illegal_parameter');
   });
 
+  it('a HelloRetryRequest choosing a cipher suite that was not offered is illegal_parameter', () => {
+    const r = handshake(
+      { ...HRR_CLIENT, cipherSuites: ['TLS_AES_128_GCM_SHA256'] },
+      { ...HRR_SERVER, hooks: { helloRetryRequest: (h) => ({ ...h, cipherSuite: 0x1303 }) } },
+    );
+    expectFailed(r.client, 'illegal_parameter', 'illegal_parameter');
+  });
+
+  it('a HelloRetryRequest selecting a group the client did not offer is illegal_parameter', () => {
+    const r = handshake(HRR_CLIENT, {
+      ...HRR_SERVER,
+      hooks: { helloRetryRequest: (h) => ({ ...h, extensions: h.extensions.map((e) => (e.type === 'key_share' ? { ...e, selectedGroup: 0x0019 } : e)) }) },
+    });
+    expectFailed(r.client, 'illegal_parameter', 'illegal_parameter');
+  });
+
   it('a ServerHello whose suite differs from the HelloRetryRequest is illegal_parameter', () => {
     const r = handshake(
       { ...HRR_CLIENT, cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'] },
@@ -407,6 +423,14 @@ describe('record_size_limit (RFC 8449)', () => {
     const sizes = r.serverLog.of('record_sent').filter((e) => e.record.innerType === 'application_data').map((e) => e.record.length);
     expect(sizes).toEqual([1000 + 1 + 16]);
   });
+  it('a record_size_limit in EncryptedExtensions that the client never offered is unsupported_extension (§4.2)', () => {
+    const r = handshake(
+      {},
+      { hooks: { encryptedExtensions: (ee) => ({ ...ee, extensions: [...ee.extensions, { type: 'record_size_limit', limit: 1000 }] }) } },
+    );
+    expectFailed(r.client, 'unsupported_extension', 'unsupported_extension');
+  });
+
   it('a record larger than the limit we advertised is record_overflow (RFC 8449 §4)', () => {
     const { client, server } = makePair({ recordSizeLimit: 64 }, { recordSizeLimit: 100 }, 12);
     const l = new Link(client, server);
