@@ -453,7 +453,7 @@ export function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | nul
     case 'post_handshake_auth':
       return {
         type: 'note',
-        text: `post-handshake authentication ${ev.stage} (RFC 8446 §4.6.2)`,
+        text: `post-handshake authentication: ${ev.stage} (RFC 8446 §4.6.2)`,
         fact: `post_handshake_auth_${ev.stage}`,
       };
     case 'note':
