@@ -160,18 +160,19 @@ interface DhGroup {
 }
 
 /**
- * Remembers the object built for the last private key: `respond` needs it twice (shared
- * secret, then public value) and `finish` usually follows `generate` with the same key.
+ * Remembers the objects built for the last few private keys: `respond` needs one twice
+ * (shared secret, then public value) and `finish` follows `generate` with the same key,
+ * often with the peer's calls in between when both endpoints share the provider.
  */
-function lastOne<T>(build: (sk: Uint8Array) => T): (sk: Uint8Array) => T {
-  let lastKey: Uint8Array | null = null;
-  let last: T | null = null;
+function lastOne<T>(build: (sk: Uint8Array) => T, size = 4): (sk: Uint8Array) => T {
+  const recent: { key: Uint8Array; value: T }[] = [];
   return (sk) => {
-    if (last === null || lastKey === null || !sameBytes(lastKey, sk)) {
-      last = build(sk);
-      lastKey = sk.slice();
-    }
-    return last;
+    const hit = recent.find((r) => sameBytes(r.key, sk));
+    if (hit !== undefined) return hit.value;
+    const value = build(sk);
+    recent.unshift({ key: sk.slice(), value });
+    if (recent.length > size) recent.pop();
+    return value;
   };
 }
 
@@ -382,10 +383,20 @@ function signatures(c: Crypto) {
     }
     return k;
   };
+  // A peer's key arrives as a new object in every handshake (its certificate is parsed
+  // afresh), so public KeyObjects are also found by content.
+  const byContent = new Map<string, NodeCrypto.KeyObject>();
   const publicKeyObject = (key: PublicKey): NodeCrypto.KeyObject => {
     let k = publicKeys.get(key);
     if (k === undefined) {
-      k = c.createPublicKey({ key: publicJwk(key), format: 'jwk' });
+      const jwk = publicJwk(key);
+      const id = JSON.stringify(jwk);
+      k = byContent.get(id);
+      if (k === undefined) {
+        k = c.createPublicKey({ key: jwk, format: 'jwk' });
+        if (byContent.size >= 256) byContent.clear();
+        byContent.set(id, k);
+      }
       publicKeys.set(key, k);
     }
     return k;
