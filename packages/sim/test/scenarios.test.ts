@@ -353,3 +353,146 @@ describe('zero-length-read', () => {
     expect(reads.slice(2).map((r) => r.alert)).toEqual(['bad_certificate', 'bad_certificate']);
   });
 });
+
+const fact = (f: string, side?: string): Pred => (e) => e.type === 'note' && e.fact === f && (side === undefined || e.side === side);
+const appData = (side: string, epoch?: string): Pred => (e) =>
+  e.type === 'record_sent' && e.side === side && e.innerType === 'application_data' && (epoch === undefined || e.epoch === epoch);
+
+describe('resumption', () => {
+  const t = trace('resumption');
+
+  it('resumes without Certificate or CertificateVerify: the server\'s flight is EncryptedExtensions and Finished', () => {
+    const server = ofType(t, 'record_sent', 'server').filter((r) => r.innerType === 'handshake' && r.epoch !== 'application');
+    expect(server.map((r) => r.messages)).toEqual([['server_hello'], ['encrypted_extensions', 'finished']]);
+    expect(ofType(t, 'record_sent', 'client').flatMap((r) => r.messages)).not.toContain('certificate');
+  });
+
+  it('completes the client one round trip after its ClientHello, and hands out fresh tickets after the client\'s Finished', () => {
+    const hello = one(t, 'client hello', sent('client', 'client_hello'));
+    expect(hello.time).toBeGreaterThan(0);
+    expect(one(t, 'client complete', complete('client')).time - hello.time).toBe(20);
+    const tickets = ofType(t, 'record_sent', 'server').filter((r) => r.messages.includes('new_session_ticket'));
+    expect(tickets.flatMap((r) => r.messages)).toEqual(['new_session_ticket', 'new_session_ticket']);
+    expect(tickets[0]!.seq).toBeGreaterThan(seqOf(t, 'server gets finished', recv('server', 'finished')));
+    expect(results(t, 'client', 'connect')).toEqual(['ok']);
+    expect(results(t, 'server', 'read')).toEqual(['ok']);
+  });
+});
+
+describe('early-data', () => {
+  const t = trace('early-data');
+
+  it('sends the request under early keys in the client\'s first flight, before it has received anything', () => {
+    const early = one(t, 'early data', appData('client', 'early'));
+    const firstReceived = one(t, 'client receives', (e) => e.type === 'record_received' && e.side === 'client');
+    expect(early.seq).toBeLessThan(firstReceived.seq);
+    expect(early.time).toBe(one(t, 'client hello', sent('client', 'client_hello')).time);
+  });
+
+  it('lets the server read the early data before its handshake completes, before the client has seen the ServerHello', () => {
+    const read = calls(t, 'server', 'read')[0]!;
+    expect(read).toMatchObject({ result: 'ok', bytes: 23 });
+    expect(read.seq).toBeLessThan(seqOf(t, 'server complete', complete('server')));
+    expect(read.seq).toBeLessThan(seqOf(t, 'client gets server hello', recv('client', 'server_hello')));
+  });
+
+  it('accepts the early data, ends it with EndOfEarlyData under early keys, and answers with 0.5-RTT data', () => {
+    expect(all(t, fact('early_data_accepted')).map((e) => e.side).sort()).toEqual(['client', 'server']);
+    const eoed = one(t, 'EndOfEarlyData', sent('client', 'end_of_early_data')) as Of<'record_sent'>;
+    expect(eoed.epoch).toBe('early');
+    expect(eoed.seq).toBeLessThan(seqOf(t, 'client finished', sent('client', 'finished')));
+    expect(ofType(t, 'state', 'server').map((s) => s.to)).toContain('WAIT_EOED');
+    expect(seqOf(t, '0.5-RTT data', appData('server', 'application'))).toBeLessThan(seqOf(t, 'server complete', complete('server')));
+    expect(results(t, 'client', 'read')).toEqual(['ok']);
+  });
+
+  it('takes no verdict evidence from early data', () => {
+    expect(ofType(t, 'peer_verdict', 'server')).toEqual([]);
+  });
+});
+
+describe('early-data-rejected', () => {
+  const t = trace('early-data-rejected');
+
+  it('sends early data that the server skips, and no EndOfEarlyData', () => {
+    expect(all(t, appData('client', 'early'))).toHaveLength(1);
+    expect(all(t, fact('early_data_rejected')).map((e) => e.side).sort()).toEqual(['client', 'server']);
+    expect(all(t, sent('client', 'end_of_early_data'))).toEqual([]);
+  });
+
+  it('delivers the request once, resent as 1-RTT data and read after the server completes', () => {
+    const write = calls(t, 'client', 'write')[0]!;
+    expect(write.seq).toBeGreaterThan(seqOf(t, 'client rejection note', fact('early_data_rejected', 'client')));
+    const reads = calls(t, 'server', 'read');
+    expect(reads.map((r) => [r.result, r.bytes])).toEqual([['ok', write.bytes]]);
+    expect(reads[0]!.seq).toBeGreaterThan(seqOf(t, 'server complete', complete('server')));
+  });
+});
+
+describe('ticket-as-signal', () => {
+  const t = trace('ticket-as-signal');
+
+  it('sends NewSessionTickets only after the server has received the client\'s Finished', () => {
+    const tickets = all(t, sent('server', 'new_session_ticket'));
+    expect(tickets.length).toBeGreaterThan(0);
+    expect(tickets[0]!.seq).toBeGreaterThan(seqOf(t, 'server complete', complete('server')));
+  });
+
+  it('turns the client\'s verdict to accepted when a ticket arrives, between two zero-byte reads', () => {
+    const v = ofType(t, 'peer_verdict', 'client');
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatchObject({ verdict: 'accepted' });
+    expect(v[0]!.evidence).toContain('new_session_ticket');
+    const reads = calls(t, 'client', 'read');
+    expect(reads[0]!.seq).toBeLessThan(v[0]!.seq);
+    expect(reads[1]!.seq).toBeGreaterThan(v[0]!.seq);
+  });
+
+  it('still blocks a read for data: the ticket is not application data', () => {
+    expect(results(t, 'client', 'connect')).toEqual(['ok']);
+    expect(results(t, 'client', 'read')).toEqual(['ok', 'ok', 'blocked']);
+  });
+});
+
+describe('post-handshake-auth', () => {
+  const t = trace('post-handshake-auth');
+
+  it('sends the CertificateRequest under application keys after both sides completed', () => {
+    const cr = one(t, 'certificate request', sent('server', 'certificate_request')) as Of<'record_sent'>;
+    expect(cr.epoch).toBe('application');
+    expect(cr.seq).toBeGreaterThan(seqOf(t, 'server complete', complete('server')));
+    expect(cr.seq).toBeGreaterThan(seqOf(t, 'client complete', complete('client')));
+  });
+
+  it('has the client answer with Certificate, CertificateVerify and Finished under application keys, and the server authenticate it', () => {
+    const cr = seqOf(t, 'certificate request', sent('server', 'certificate_request'));
+    const answer = ofType(t, 'record_sent', 'client').filter((r) => r.seq > cr && r.innerType === 'handshake');
+    expect(answer.flatMap((r) => r.messages)).toEqual(['certificate', 'certificate_verify', 'finished']);
+    expect(new Set(answer.map((r) => r.epoch))).toEqual(new Set(['application']));
+    expect(seqOf(t, 'authenticated', fact('post_handshake_auth_authenticated', 'server'))).toBeGreaterThan(answer.at(-1)!.seq);
+    expect(ofType(t, 'alert_sent')).toEqual([]);
+    expect(results(t, 'client', 'read')).toEqual(['ok']);
+  });
+});
+
+describe('post-handshake-auth-rejected', () => {
+  const t = trace('post-handshake-auth-rejected');
+
+  it('sends access_denied under application keys after the client\'s certificate arrives', () => {
+    const alert = one(t, 'server alert', alertSent('server'));
+    expect(alert).toMatchObject({ description: 'access_denied', epoch: 'application' });
+    expect(alert.seq).toBeGreaterThan(seqOf(t, 'server gets certificate', recv('server', 'certificate')));
+  });
+
+  it('returns ok from a write after the client answered, and error(access_denied) from its next read', () => {
+    const writes = calls(t, 'client', 'write');
+    expect(writes.map((w) => w.result)).toEqual(['ok', 'ok']);
+    expect(writes[1]!.seq).toBeGreaterThan(seqOf(t, 'client answers', sent('client', 'certificate_verify')));
+    expect(writes[1]!.seq).toBeLessThan(seqOf(t, 'server alert', alertSent('server')));
+    expect(results(t, 'client', 'read')).toEqual(['error(access_denied)']);
+  });
+
+  it('gives the client its only verdict with the alert: rejected', () => {
+    expect(ofType(t, 'peer_verdict', 'client')).toMatchObject([{ verdict: 'rejected', alert: { description: 'access_denied' } }]);
+  });
+});

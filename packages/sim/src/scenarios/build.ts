@@ -2,10 +2,16 @@
  * Builds a scenario's Simulation over the real endpoints: both sides' randomness and the
  * certificates come from the scenario seed, so a seed replays the run byte for byte.
  */
-import { createEndpoint, nobleProvider, seededRandom, type EndpointConfig } from '@tls13sim/handshake';
+import {
+  createEndpoint,
+  nobleProvider,
+  seededRandom,
+  type EndpointApi,
+  type EndpointConfig,
+  type ResumptionSession,
+} from '@tls13sim/handshake';
 import { Simulation } from '../simulation.js';
 import type { DeliveryPolicy } from '../scheduler.js';
-import type { TraceEvent } from '../trace.js';
 import { SERVER_NAME, VALIDATION_TIME, scenarioPki } from './pki.js';
 
 type Extra = Partial<Omit<EndpointConfig, 'role'>>;
@@ -14,36 +20,60 @@ export interface ScenarioSimOptions {
   readonly client?: Extra;
   readonly server?: Extra;
   readonly policy?: DeliveryPolicy;
+  /** Distinguishes several connections of one scenario (their randomness differs). */
+  readonly connection?: number;
+  /** Receives every session the client keeps from a NewSessionTicket (§4.6.1). */
+  readonly sessions?: ResumptionSession[];
+  /** Virtual time at which the connection starts (ms). */
+  readonly startAt?: number;
 }
 
 export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions = {}): Simulation {
   const pki = scenarioPki(seed);
-  const client = createEndpoint({
+  const conn = opts.connection === undefined ? '' : `:${opts.connection}`;
+  const endpoint = createEndpoint({
     role: 'client',
     crypto: nobleProvider,
-    random: seededRandom(`${name}:client:${seed}`),
+    random: seededRandom(`${name}:client:${seed}${conn}`),
     serverName: SERVER_NAME,
     trustAnchors: [pki.ca],
     validationTime: VALIDATION_TIME,
     ...opts.client,
   });
+  const client = opts.sessions === undefined ? endpoint : keepingSessions(endpoint, opts.sessions);
   const server = createEndpoint({
     role: 'server',
     crypto: nobleProvider,
-    random: seededRandom(`${name}:server:${seed}`),
+    random: seededRandom(`${name}:server:${seed}${conn}`),
     certificate: pki.server,
     trustAnchors: [pki.ca],
     validationTime: VALIDATION_TIME,
     ...opts.server,
   });
-  return new Simulation({ client, server, scenario: name, seed, policy: opts.policy ?? {} });
+  const sim = new Simulation({ client, server, scenario: name, seed, policy: opts.policy ?? {} });
+  if (opts.startAt !== undefined) sim.advanceClock(opts.startAt);
+  return sim;
 }
 
-/** The first event matching `pred`, or an error naming what the scenario expected. */
-export function expectEvent(sim: Simulation, what: string, pred: (e: TraceEvent) => boolean): TraceEvent {
-  const e = sim.events.find(pred);
-  if (e === undefined) throw new Error(`scenario ${sim.scenario}: expected ${what}, not in the trace`);
-  return e;
+/**
+ * The client endpoint, with the sessions of the NewSessionTickets it receives copied into
+ * `sink` as its events are drained (the trace records the ticket records, not the
+ * sessions, which hold secrets).
+ */
+function keepingSessions(ep: EndpointApi, sink: ResumptionSession[]): EndpointApi {
+  return new Proxy(ep, {
+    get(target, prop) {
+      if (prop === 'pollEvent') {
+        return () => {
+          const ev = target.pollEvent();
+          if (ev?.type === 'new_session_ticket' && ev.session !== undefined) sink.push(ev.session);
+          return ev;
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -5,3 +5,5 @@
 import './handshake.js';
 import './client-auth.js';
 import './reading.js';
+import './resumption.js';
+import './post-handshake.js';

@@ -28,7 +28,7 @@ export function narrate(source: Simulation | Trace, notes: readonly Note[]): Tra
   };
   for (const n of notes) {
     if (n.after === 'start') {
-      add(-1, { seq: 0, time: 0, side: n.side ?? 'network', type: 'note', text: n.text });
+      add(-1, { seq: 0, time: events[0]?.time ?? 0, side: n.side ?? 'network', type: 'note', text: n.text });
       continue;
     }
     const anchor = n.after;
