@@ -10,6 +10,7 @@ import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } 
 import { getScenario, listScenarios, runScenario } from '../scenarios/registry.js';
 import './serve.js';
 import './connect.js';
+import './step.js';
 
 export interface CliIo {
   stdout(text: string): void;

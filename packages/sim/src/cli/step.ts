@@ -1,0 +1,209 @@
+/**
+ * `tls13sim step <scenario> [--seed N]` (DESIGN.md "CLI"): walks through a scenario one
+ * delivery unit at a time. Enter or `n` delivers the next unit, `q` quits. After each unit
+ * it prints what happened (as timeline rows), both endpoints' states, and what is still in
+ * flight in each direction.
+ *
+ * It replays the scenario's recorded trace: a scenario interleaves deliveries with
+ * application calls and notes, and the trace holds all of them in order, so each unit is
+ * one `delivered` event and everything the run did until the next one. States and bytes
+ * in flight are derived from the trace alone (`record_sent` bytes minus bytes taken).
+ */
+import { createInterface } from 'node:readline';
+import { renderTimeline } from '../render/timeline.js';
+import { bracket, camel } from '../render/names.js';
+import { getScenario, runScenario } from '../scenarios/registry.js';
+import type { NetDirection, Side, Trace, TraceEvent } from '../trace.js';
+import { UsageError, parseOptions, registerCommand, type CliIo } from './main.js';
+
+/** One step: the delivery that starts it (none for the first) and the events up to the next. */
+export interface StepUnit {
+  readonly delivery?: Extract<TraceEvent, { type: 'delivered' }>;
+  readonly events: readonly TraceEvent[];
+}
+
+export function stepUnits(trace: Trace): StepUnit[] {
+  const units: StepUnit[] = [];
+  let current: { delivery?: Extract<TraceEvent, { type: 'delivered' }>; events: TraceEvent[] } = { events: [] };
+  for (const e of trace.events) {
+    if (e.type === 'delivered') {
+      units.push(current);
+      current = { delivery: e, events: [e] };
+    } else {
+      current.events.push(e);
+    }
+  }
+  units.push(current);
+  return units;
+}
+
+interface SideView {
+  state: string;
+  complete: boolean;
+  verdict: string;
+}
+
+interface WireRecord {
+  readonly label: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Both endpoints and the network as of the end of some prefix of the trace. */
+export class StepView {
+  private readonly sides: Record<Side, SideView> = {
+    client: { state: 'START', complete: false, verdict: 'unknown' },
+    server: { state: 'START', complete: false, verdict: 'unknown' },
+  };
+  private readonly wire: Record<NetDirection, { records: WireRecord[]; sent: number; taken: number }> = {
+    client_to_server: { records: [], sent: 0, taken: 0 },
+    server_to_client: { records: [], sent: 0, taken: 0 },
+  };
+
+  observe(e: TraceEvent): void {
+    if (e.side === 'network') {
+      // A duplicated unit goes back on the queue: nothing was consumed.
+      if (e.type === 'delivered' && e.fault?.kind !== 'duplicate') this.wire[e.direction].taken += e.taken;
+      return;
+    }
+    const me = this.sides[e.side];
+    switch (e.type) {
+      case 'state':
+        me.state = e.to;
+        return;
+      case 'handshake_complete':
+        me.complete = true;
+        return;
+      case 'peer_verdict':
+        me.verdict = e.alert === undefined ? e.verdict : `${e.verdict}(${e.alert.description})`;
+        return;
+      case 'record_sent': {
+        const w = this.wire[e.side === 'client' ? 'client_to_server' : 'server_to_client'];
+        const size = e.hex.length / 2;
+        w.records.push({ label: recordLabel(e), start: w.sent, end: w.sent + size });
+        w.sent += size;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  describeSide(side: Side): string {
+    const s = this.sides[side];
+    return `${side} ${s.state}${s.complete ? ' ★' : ''} · verdict on its handshake: ${s.verdict}`;
+  }
+
+  describeInFlight(direction: NetDirection): string {
+    const w = this.wire[direction];
+    const pending = w.records.filter((r) => r.end > w.taken);
+    const arrow = direction === 'client_to_server' ? 'client → server' : 'server → client';
+    if (pending.length === 0) return `${arrow}: nothing`;
+    const labels = pending.map((r) => (r.start < w.taken ? `${r.label} (${r.end - w.taken} of ${r.end - r.start} B left)` : r.label));
+    return `${arrow}: ${w.sent - w.taken} B — ${labels.join(' ')}`;
+  }
+
+  inFlightBytes(direction: NetDirection): number {
+    return this.wire[direction].sent - this.wire[direction].taken;
+  }
+}
+
+function recordLabel(e: Extract<TraceEvent, { type: 'record_sent' }>): string {
+  if (e.alert !== undefined) return bracket(e.epoch, `Alert(${e.alert.description})`);
+  if (e.messages.length > 0) return bracket(e.epoch, e.messages.map(camel).join(', '));
+  if (e.innerType === 'application_data') return bracket(e.epoch, `Application Data ${e.length} B`);
+  if (e.innerType === 'change_cipher_spec') return 'ChangeCipherSpec';
+  return bracket(e.epoch, e.innerType);
+}
+
+/** The timeline rows of some events (the timeline's header lines dropped). */
+function rows(trace: Trace, events: readonly TraceEvent[]): string {
+  const lines = renderTimeline({ ...trace, events }).split('\n');
+  return lines.slice(5).join('\n');
+}
+
+function header(trace: Trace): string {
+  return renderTimeline({ ...trace, events: [] }).trimEnd();
+}
+
+function describeDelivery(d: Extract<TraceEvent, { type: 'delivered' }>): string {
+  const dir = d.direction === 'client_to_server' ? 'client → server' : 'server → client';
+  const fault = d.fault === undefined ? '' : ` (${d.fault.kind})`;
+  return `${d.time} ms · ${dir} · ${d.bytes} B delivered${fault}`;
+}
+
+const HELP = 'Enter or n: deliver the next unit · q: quit';
+
+/**
+ * Runs the interactive loop over `input` (one string per line). Returns the exit code:
+ * 0 at the end of the scenario, on `q`, or when the input ends.
+ */
+export async function stepCommand(args: readonly string[], io: CliIo, input: AsyncIterable<string>): Promise<number> {
+  const { positional, options } = parseOptions(args, ['seed']);
+  if (positional.length !== 1) throw new UsageError('step needs exactly one scenario name');
+  const name = positional[0]!;
+  if (getScenario(name) === undefined) throw new UsageError(`unknown scenario '${name}' (\`tls13sim list\` shows the catalogue)`);
+  let seed: number | undefined;
+  const seedText = options.get('seed');
+  if (seedText !== undefined) {
+    if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) {
+      throw new UsageError(`--seed must be a non-negative integer, got '${seedText}'`);
+    }
+    seed = Number(seedText);
+  }
+  const trace = runScenario(name, seed);
+  const units = stepUnits(trace);
+  const view = new StepView();
+  const total = units.length - 1;
+
+  const show = (i: number): void => {
+    const unit = units[i]!;
+    for (const e of unit.events) view.observe(e);
+    const title = unit.delivery === undefined ? `start · ${total} deliveries to come` : `step ${i}/${total} · ${describeDelivery(unit.delivery)}`;
+    io.stdout(`\n── ${title} ──\n`);
+    const body = rows(trace, unit.events);
+    if (body.trim() !== '') io.stdout(`${body.trimEnd()}\n`);
+    io.stdout(`   ${view.describeSide('client')}\n   ${view.describeSide('server')}\n`);
+    io.stdout(`   in flight: ${view.describeInFlight('client_to_server')}\n`);
+    io.stdout(`              ${view.describeInFlight('server_to_client')}\n`);
+  };
+
+  io.stdout(`${header(trace)}\n`);
+  show(0);
+  let next = 1;
+  if (next > total) {
+    io.stdout('\nend of scenario: nothing was delivered.\n');
+    return 0;
+  }
+  io.stdout(`[${HELP}] `);
+  for await (const raw of input) {
+    const cmd = raw.trim().toLowerCase();
+    if (cmd === 'q' || cmd === 'quit') {
+      io.stdout('\nquit.\n');
+      return 0;
+    }
+    if (cmd !== '' && cmd !== 'n' && cmd !== 'next') {
+      io.stdout(`\nunknown command '${raw.trim()}'. ${HELP}\n[${HELP}] `);
+      continue;
+    }
+    show(next++);
+    if (next > total) {
+      io.stdout(`\nend of scenario: nothing left in flight, nothing scheduled (${total} deliveries).\n`);
+      return 0;
+    }
+    io.stdout(`[${HELP}] `);
+  }
+  io.stdout('\n');
+  return 0;
+}
+
+async function* stdinLines(): AsyncIterable<string> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of rl) yield line;
+  } finally {
+    rl.close();
+  }
+}
+
+registerCommand('step', (args, io) => stepCommand(args, io, stdinLines()), 'tls13sim step <scenario> [--seed N]   interactive: Enter or n delivers the next unit, q quits');
