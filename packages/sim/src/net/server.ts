@@ -3,6 +3,7 @@
  * independent: an error in one (a TLS alert, a socket reset, a throwing handler) is
  * reported and ends that connection only.
  */
+import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createEndpoint, type EndpointConfig } from '@tls13sim/handshake';
 import { TlsConnection, type ConnectionOptions } from './connection.js';
@@ -16,12 +17,14 @@ export interface TlsServerOptions extends ConnectionOptions {
   readonly onError?: (error: unknown, conn: TlsConnection | undefined) => void;
 }
 
-export class TlsServer {
+/** Emits `connection` (TlsConnection) for each accepted socket, before its handler runs. */
+export class TlsServer extends EventEmitter {
   private readonly server: Server;
   private readonly live = new Set<TlsConnection>();
   private accepted = 0;
 
   constructor(private readonly opts: TlsServerOptions) {
+    super();
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
   }
 
@@ -69,6 +72,7 @@ export class TlsServer {
     const c = conn;
     this.live.add(c);
     c.once('close', () => this.live.delete(c));
+    this.emit('connection', c);
     Promise.resolve()
       .then(() => this.opts.onConnection(c))
       .catch((e: unknown) => {
