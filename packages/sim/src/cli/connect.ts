@@ -24,7 +24,7 @@ import type { LedgerView } from '../ledger.js';
 import { traceToJson } from '../trace.js';
 import { UsageError, parseOptions, registerCommand, type CliIo } from './main.js';
 import { withBooleanFlags } from './serve.js';
-import { cryptoProvider, describeEndpoint, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, splitList } from './tls-options.js';
+import { cryptoProvider, describeConnection, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, splitList } from './tls-options.js';
 
 const FLAGS = [
   'servername', 'cert', 'key', 'ca', 'insecure', 'groups', 'suites', 'sess-out', 'sess-in', 'early-data', 'keylog',
@@ -158,7 +158,7 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
       say(`  the server rejected our handshake after our connect had already succeeded (at ${conn.connectedAt} ms)`);
     }
   }
-  for (const line of describeEndpoint(conn.endpoint, {
+  for (const line of describeConnection(conn, {
     'early data': earlyData === undefined ? 'not sent' : earlyAccepted === undefined ? 'not offered (session does not allow it)' : earlyAccepted ? 'accepted' : 'rejected',
     'session tickets': lastSession !== undefined ? 'received' : 'none',
     closed: conn.closed !== undefined ? describeReason(conn.closed) : 'open',

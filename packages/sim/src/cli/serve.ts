@@ -22,7 +22,7 @@ import { TlsServer } from '../net/server.js';
 import { UsageError, parseOptions, registerCommand, type CliIo } from './main.js';
 import {
   cryptoProvider,
-  describeEndpoint,
+  describeConnection,
   fromHexArg,
   loadAnchors,
   loadCertifiedKey,
@@ -207,11 +207,11 @@ async function www(conn: TlsConnection, seen: Seen): Promise<void> {
   const body = [
     'tls13sim serve',
     `request: ${line}`,
-    ...describeEndpoint(conn.endpoint, {
+    ...describeConnection(conn, {
       'early data': seen.earlyData === undefined ? 'not offered' : seen.earlyData ? `accepted (${seen.earlyBytes} bytes)` : 'rejected',
       'tickets sent': String(seen.tickets),
       'post-handshake auth': seen.pha ?? 'no',
-      ...(conn.endpoint.peerCertificates.length > 0 ? { 'client certificate chain': conn.endpoint.peerCertificates.map(subjectOf).join(' <- ') } : {}),
+      ...(conn.peerCertificates.length > 0 ? { 'client certificate chain': conn.peerCertificates.map(subjectOf).join(' <- ') } : {}),
     }),
     ...notes,
     '',

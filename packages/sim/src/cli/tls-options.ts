@@ -17,10 +17,10 @@ import {
   type CertifiedKey,
   type CipherSuiteName,
   type CryptoProvider,
-  type Endpoint,
   type KeyType,
   type NamedGroupName,
 } from '@tls13sim/handshake';
+import type { TlsConnection } from '../net/connection.js';
 import { UsageError } from './main.js';
 
 /** OpenSSL's (and common) spellings of the §4.2.7 group names. */
@@ -129,9 +129,10 @@ export function parseCount(text: string | undefined, flag: string, dflt: number)
 }
 
 /** What was negotiated, as `key: value` lines (both commands print these). */
-export function describeEndpoint(ep: Endpoint, extra: Record<string, string> = {}): string[] {
-  const n = ep.negotiated;
-  const peer = ep.peerCertificates;
+export function describeConnection(conn: TlsConnection, extra: Record<string, string> = {}): string[] {
+  const ep = conn.endpoint;
+  const n = conn.negotiated;
+  const peer = conn.peerCertificates;
   const lines: Record<string, string> = {
     protocol: 'TLSv1.3',
     state: ep.state,
