@@ -47,6 +47,7 @@ export function peerLeafKey(
   hostname: string | null,
 ): PublicKey {
   const { trustAnchors, validationTime } = env.config;
+  let key: PublicKey | null;
   if (trustAnchors !== null) {
     const result = verifyChain(chain, {
       trustAnchors,
@@ -55,12 +56,14 @@ export function peerLeafKey(
       purpose,
     });
     if (!result.ok) fail('bad_certificate', result.reason, result.alert);
-  }
-  let key: PublicKey | null;
-  try {
-    key = parseCertificate(chain[0]!).publicKey;
-  } catch (e) {
-    fail('bad_certificate', `cannot parse the peer's certificate: ${(e as Error).message}`);
+    // The chain was parsed once already: reuse its leaf.
+    key = result.leaf.publicKey;
+  } else {
+    try {
+      key = parseCertificate(chain[0]!).publicKey;
+    } catch (e) {
+      fail('bad_certificate', `cannot parse the peer's certificate: ${(e as Error).message}`);
+    }
   }
   if (key === null) fail('bad_certificate', 'the peer certificate key type is not supported', 'unsupported_certificate');
   return key;
