@@ -1,0 +1,378 @@
+/**
+ * Node's `tls` (OpenSSL inside Node) as server against our client, and as client against
+ * `tls13sim serve`, over real TCP.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CipherSuiteName, NamedGroupName, ResumptionSession } from '@tls13sim/handshake';
+import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
+import type { TlsConnection } from '../../packages/sim/src/net/index.js';
+import { HOST, clientConfig, epochs, makePki, ourClient, readText, type LeafKind, type Pki } from './helpers.js';
+
+let pki: Pki;
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(() => {
+  pki = makePki();
+});
+
+afterAll(async () => {
+  await Promise.all(closers.map((c) => c()));
+});
+
+const SUITES: CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+/** Our group names → Node's (OpenSSL's) ecdhCurve names. */
+const NODE_GROUP: Record<string, string> = { x25519: 'X25519', x448: 'X448', secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+const GROUPS: NamedGroupName[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+const LEAVES: [LeafKind, string][] = [
+  ['ed25519', 'ed25519'],
+  ['p256', 'ecdsa_secp256r1_sha256'],
+  ['p384', 'ecdsa_secp384r1_sha384'],
+  ['rsa', 'rsa_pss_rsae_sha256'],
+];
+
+// ── Node as the server ──────────────────────────────────────────────────────────────────
+
+interface NodeServer {
+  readonly port: number;
+  /** Server-side sockets, in order of secureConnection. */
+  readonly sockets: tls.TLSSocket[];
+}
+
+/** A Node TLS 1.3 server that answers each line `X` with `echo: X` and ends on `bye`. */
+async function nodeServer(options: tls.TlsOptions = {}, leaf: LeafKind = 'p256'): Promise<NodeServer> {
+  const sockets: tls.TLSSocket[] = [];
+  const server = tls.createServer(
+    {
+      key: readFileSync(pki.server[leaf].keyPath),
+      cert: readFileSync(pki.server[leaf].certPath),
+      minVersion: 'TLSv1.3',
+      ...options,
+    },
+    (socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      let buf = '';
+      socket.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (line === 'bye') socket.end();
+          else socket.write(`echo: ${line}\n`);
+        }
+      });
+    },
+  );
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return { port: (server.address() as AddressInfo).port, sockets };
+}
+
+/** Our client: handshake, one echoed line, then `bye` (Node ends with close_notify). */
+async function echoOnce(port: number, extra: Parameters<typeof clientConfig>[1] = {}): Promise<{ conn: TlsConnection; text: string; end: string | Error }> {
+  const conn = await ourClient(port, clientConfig(pki, extra));
+  await conn.handshake();
+  conn.write('hello\nbye\n');
+  const { text, end } = await readText(conn);
+  return { conn, text, end };
+}
+
+describe.concurrent('our client against a Node tls server', () => {
+  for (const suite of SUITES) {
+    it(`exchanges data over ${suite}`, async () => {
+      const s = await nodeServer({ ciphers: suite });
+      const { conn, text, end } = await echoOnce(s.port, { cipherSuites: [suite] });
+      expect(conn.negotiated?.suite.name).toBe(suite);
+      expect(s.sockets[0]!.getCipher().name).toBe(suite);
+      expect(text).toBe('echo: hello\n');
+      expect(end).toBe('eof');
+    });
+  }
+
+  for (const group of GROUPS) {
+    it(`agrees on key exchange group ${group}`, async () => {
+      const s = await nodeServer({ ecdhCurve: NODE_GROUP[group]! });
+      const { conn, text } = await echoOnce(s.port, { groups: [group] });
+      expect(conn.negotiated?.group).toBe(group);
+      expect(text).toBe('echo: hello\n');
+    });
+  }
+
+  for (const [leaf, scheme] of LEAVES) {
+    it(`verifies a ${leaf} certificate chain and CertificateVerify (${scheme}) from Node`, async () => {
+      const s = await nodeServer({}, leaf);
+      const { conn, text } = await echoOnce(s.port);
+      expect(conn.negotiated?.serverSignatureScheme).toBe(scheme);
+      expect(text).toBe('echo: hello\n');
+    });
+  }
+
+  it('answers a HelloRetryRequest from Node', async () => {
+    const s = await nodeServer({ ecdhCurve: 'P-384' });
+    const { conn, text } = await echoOnce(s.port, { groups: ['x25519', 'secp384r1'], keyShareGroups: ['x25519'] });
+    expect(conn.negotiated?.helloRetry).toBe(true);
+    expect(conn.negotiated?.group).toBe('secp384r1');
+    expect(text).toBe('echo: hello\n');
+  });
+
+  it('authenticates with a client certificate Node trusts', async () => {
+    const s = await nodeServer({ requestCert: true, rejectUnauthorized: true, ca: readFileSync(pki.caPath) });
+    const { text } = await echoOnce(s.port, { certificate: pki.client.certified });
+    expect(text).toBe('echo: hello\n');
+    expect(s.sockets[0]!.authorized).toBe(true);
+    expect(s.sockets[0]!.getPeerCertificate().subject.CN).toBe('interop client');
+  });
+
+  it('the SSL_connect question with Node: connect succeeds; Node drops the connection without an alert, so the first read reports truncation', async () => {
+    // Node verifies client certificates after the handshake and destroys the socket: no alert.
+    const s = await nodeServer({ requestCert: true, rejectUnauthorized: true, ca: readFileSync(pki.caPath) });
+    const conn = await ourClient(s.port, clientConfig(pki, { certificate: pki.untrustedClient.certified }));
+    await expect(conn.handshake()).resolves.toBeUndefined();
+    conn.write('hello\n');
+    const err = await conn.read().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.name).toMatch(/TruncationError|ConnectionClosedError/);
+    expect(conn.events.some((e) => e.type === 'alert_received')).toBe(false);
+    expect(conn.ledger.peerVerdict.verdict).toBe('unknown');
+  });
+
+  it('resumes with a ticket from Node', async () => {
+    const s = await nodeServer();
+    const conn = await ourClient(s.port, clientConfig(pki));
+    const session = new Promise<ResumptionSession>((resolve) =>
+      conn.on('endpoint_event', (ev: { type: string; session?: ResumptionSession }) => {
+        if (ev.type === 'new_session_ticket' && ev.session) resolve(ev.session);
+      }),
+    );
+    await conn.handshake();
+    conn.write('hello\nbye\n');
+    await readText(conn);
+    const again = await echoOnce(s.port, { session: await session });
+    expect(again.conn.negotiated?.resumed).toBe(true);
+    expect(s.sockets[1]!.isSessionReused()).toBe(true);
+    expect(again.text).toBe('echo: hello\n');
+  });
+
+  it('sends a KeyUpdate(update_requested) that Node follows and answers', async () => {
+    const s = await nodeServer();
+    const conn = await ourClient(s.port, clientConfig(pki));
+    await conn.handshake();
+    conn.keyUpdate(true);
+    conn.write('after update\nbye\n');
+    const { text, end } = await readText(conn);
+    expect(text).toBe('echo: after update\n');
+    expect(end).toBe('eof');
+    expect(epochs(conn, 'read')).toContain('application+1');
+  });
+
+  it('negotiates ALPN with Node', async () => {
+    const s = await nodeServer({ ALPNProtocols: ['h2', 'http/1.1'] });
+    const { conn } = await echoOnce(s.port, { alpn: ['http/1.1'] });
+    expect(conn.negotiated?.alpn).toBe('http/1.1');
+    expect(s.sockets[0]!.alpnProtocol).toBe('http/1.1');
+  });
+
+  it('sends SNI that Node sees', async () => {
+    const names: string[] = [];
+    const s = await nodeServer({
+      SNICallback: (name, cb) => {
+        names.push(name);
+        cb(null, tls.createSecureContext({ key: readFileSync(pki.alt.keyPath), cert: readFileSync(pki.alt.certPath) }));
+      },
+    });
+    // Our client checks the certificate against alt.test: only the SNICallback's certificate matches.
+    const { conn, text } = await echoOnce(s.port, { serverName: 'alt.test' });
+    expect(text).toBe('echo: hello\n');
+    expect(names).toEqual(['alt.test']);
+    // Node's SNICallback path does not acknowledge server_name in EncryptedExtensions
+    // (RFC 6066 §3: the server MAY); our client reports only an acknowledged name.
+    expect(conn.negotiated?.serverName).toBeNull();
+  });
+
+  it('answers the close_notify Node sends on end()', async () => {
+    const s = await nodeServer();
+    const { conn, end } = await echoOnce(s.port);
+    expect(end).toBe('eof');
+    await new Promise((r) => (conn.closed ? r(null) : conn.once('close', r)));
+    expect(conn.closed).toEqual({ kind: 'clean' });
+    expect(conn.events.filter((e) => e.type === 'alert_sent').map((e) => (e.type === 'alert_sent' ? e.description : ''))).toEqual(['close_notify']);
+  });
+
+  it('sends close_notify that Node reads as a clean end', async () => {
+    const s = await nodeServer();
+    const conn = await ourClient(s.port, clientConfig(pki));
+    await conn.handshake();
+    conn.write('hello\n');
+    await conn.read();
+    const ended = new Promise<void>((resolve) => s.sockets[0]!.once('end', () => resolve()));
+    await conn.close();
+    await ended;
+  });
+});
+
+// ── Node as the client ──────────────────────────────────────────────────────────────────
+
+async function serve(args: readonly string[], leaf: LeafKind = 'p256'): Promise<{ port: number; conns: TlsConnection[]; log: () => string }> {
+  let log = '';
+  const io = { stdout: (t: string) => void (log += t), stderr: (t: string) => void (log += t), writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d) };
+  const h: ServeHandle = await startServe(['--port', '0', '--cert', pki.server[leaf].certPath, '--key', pki.server[leaf].keyPath, ...args], io);
+  closers.push(() => h.close());
+  const conns: TlsConnection[] = [];
+  h.server.on('connection', (c: TlsConnection) => conns.push(c));
+  return { port: h.port, conns, log: () => log };
+}
+
+interface NodeResult {
+  readonly text: string;
+  readonly socket: tls.TLSSocket;
+  readonly error?: Error;
+  readonly secure: boolean;
+  readonly session?: Buffer;
+  /** Taken at secureConnect (Node clears them when the socket closes). */
+  readonly cipher?: string;
+  readonly reused?: boolean;
+  readonly authorized?: boolean;
+  readonly alpn?: string | false | null;
+}
+
+/** A Node TLS 1.3 client: sends `request`, reads to the end (or error). */
+function nodeGet(port: number, options: tls.ConnectionOptions = {}, request = 'GET / HTTP/1.0\r\n\r\n'): Promise<NodeResult> {
+  return new Promise((resolve) => {
+    let text = '';
+    let secure = false;
+    let session: Buffer | undefined;
+    let info: Pick<NodeResult, 'cipher' | 'reused' | 'authorized' | 'alpn'> = {};
+    const socket = tls.connect({ host: HOST, port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3', ...options }, () => {
+      secure = true;
+      info = { cipher: socket.getCipher().name, reused: socket.isSessionReused(), authorized: socket.authorized, alpn: socket.alpnProtocol };
+      socket.write(request);
+    });
+    socket.on('session', (s: Buffer) => (session = s));
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    const done = (error?: Error): void => resolve({ text, socket, secure, ...info, ...(error ? { error } : {}), ...(session ? { session } : {}) });
+    socket.on('error', (e) => done(e));
+    socket.on('close', () => done());
+  });
+}
+
+describe.concurrent('a Node tls client against tls13sim serve', () => {
+  for (const suite of SUITES) {
+    it(`serves Node over ${suite}`, async () => {
+      const s = await serve([]);
+      const r = await nodeGet(s.port, { ciphers: suite });
+      expect(r.error).toBeUndefined();
+      expect(r.cipher).toBe(suite);
+      expect(r.text).toContain(`cipher suite: ${suite}`);
+    });
+  }
+
+  for (const group of GROUPS) {
+    it(`agrees with Node on group ${group}`, async () => {
+      const s = await serve([]);
+      const r = await nodeGet(s.port, { ecdhCurve: NODE_GROUP[group]! });
+      expect(r.text).toContain(`group: ${group}`);
+      expect(r.text).toContain('hello retry: no');
+    });
+  }
+
+  for (const [leaf, scheme] of LEAVES) {
+    it(`presents a ${leaf} chain Node verifies (${scheme})`, async () => {
+      const s = await serve([], leaf);
+      const r = await nodeGet(s.port);
+      expect(r.error).toBeUndefined();
+      expect(r.authorized).toBe(true);
+      expect(r.text).toContain('HTTP/1.0 200 ok');
+    });
+  }
+
+  it('sends Node a HelloRetryRequest', async () => {
+    const s = await serve(['--groups', 'secp384r1']);
+    const r = await nodeGet(s.port, { ecdhCurve: 'X25519:P-384' });
+    expect(r.text).toContain('hello retry: yes');
+    expect(r.text).toContain('group: secp384r1');
+  });
+
+  it('accepts a client certificate from Node', async () => {
+    const s = await serve(['--client-auth', 'require', '--ca', pki.caPath]);
+    const r = await nodeGet(s.port, { cert: readFileSync(pki.client.certPath), key: readFileSync(pki.client.keyPath) });
+    expect(r.text).toContain('client certificate: CN=interop client, O=tls13sim');
+  });
+
+  it('the SSL_connect question from Node: secureConnect fires, then the alert arrives as an error', async () => {
+    const s = await serve(['--client-auth', 'require', '--ca', pki.caPath]);
+    const r = await nodeGet(s.port, { cert: readFileSync(pki.untrustedClient.certPath), key: readFileSync(pki.untrustedClient.keyPath) });
+    expect(r.secure).toBe(true);
+    expect(r.error?.message).toMatch(/alert unknown ca/i);
+    expect(r.text).toBe('');
+  });
+
+  it('issues tickets Node resumes with', async () => {
+    const s = await serve([]);
+    const first = await nodeGet(s.port);
+    expect(first.session).toBeDefined();
+    const second = await nodeGet(s.port, { session: first.session! });
+    expect(second.reused).toBe(true);
+    expect(second.text).toContain('resumed: yes');
+  });
+
+  it('GET /keyupdate: Node follows our KeyUpdate and reads the answer', async () => {
+    const s = await serve([]);
+    const r = await nodeGet(s.port, {}, 'GET /keyupdate HTTP/1.0\r\n\r\n');
+    expect(r.text).toContain('sent KeyUpdate(update_requested)');
+    expect(r.text).toContain('write epoch: application+1');
+  });
+
+  it('negotiates ALPN with Node', async () => {
+    const s = await serve(['--alpn', 'http/1.1']);
+    const r = await nodeGet(s.port, { ALPNProtocols: ['h2', 'http/1.1'] });
+    expect(r.alpn).toBe('http/1.1');
+    expect(r.text).toContain('ALPN: http/1.1');
+  });
+
+  it('reads the SNI Node sends', async () => {
+    const s = await serve([]);
+    const r = await nodeGet(s.port, { servername: 'example.test', checkServerIdentity: () => undefined });
+    expect(r.text).toContain('SNI: example.test');
+  });
+
+  it('closes with close_notify after the response: Node sees a clean end', async () => {
+    const s = await serve([]);
+    const r = await nodeGet(s.port);
+    expect(r.error).toBeUndefined();
+    expect(r.text).toContain('HTTP/1.0 200 ok');
+    await waitFor(() => /closed: clean close/.test(s.log()));
+  });
+
+  it('answers the close_notify Node sends on end()', async () => {
+    const s = await serve(['--echo']);
+    const text = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      const socket = tls.connect({ host: HOST, port: s.port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3' }, () => socket.write('ping'));
+      socket.on('data', (d: Buffer) => {
+        got += d.toString();
+        if (got === 'ping') socket.end();
+      });
+      socket.on('error', reject);
+      socket.on('end', () => resolve(got));
+    });
+    expect(text).toBe('ping');
+    await waitFor(() => /closed: clean close/.test(s.log()));
+    const conn = s.conns[0]!;
+    const alerts = conn.events.flatMap((e) => (e.type === 'alert_received' || e.type === 'alert_sent' ? [`${e.type}:${e.description}`] : []));
+    expect(alerts).toEqual(['alert_received:close_notify', 'alert_sent:close_notify']);
+  });
+});
+
+async function waitFor(cond: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
