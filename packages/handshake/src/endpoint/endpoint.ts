@@ -71,6 +71,14 @@ export class Endpoint implements EndpointApi {
   private receivedCloseNotify = false;
   private complete = false;
   private initialHelloSent = false;
+  /**
+   * Our record_size_limit, negotiated but not yet binding: a server learns it is negotiated
+   * while reading the ClientHello, and the client's 0-RTT records that follow were sealed
+   * before the client could know it. RFC 8449 §4: "Records are subject to the limits that
+   * were set in the handshake that produces the keys that are used to protect those
+   * records" — so the limit binds from the first non-early read keys on.
+   */
+  private pendingReadLimit: number | null = null;
 
   constructor(config: EndpointConfig) {
     let resolved = resolveConfig(config);
@@ -430,6 +438,10 @@ export class Endpoint implements EndpointApi {
             throw new HandshakeError('unaligned_key_change', 'handshake data follows a key-changing message in the same record (§5.1)');
           }
           this.rl.installReadKeys(a.epoch, aead, key, iv);
+          if (a.epoch !== 'early' && this.pendingReadLimit !== null) {
+            this.rl.setReadRecordSizeLimit(this.pendingReadLimit);
+            this.pendingReadLimit = null;
+          }
         }
         this.emit({ type: 'keys_installed', direction: a.direction, epoch: a.epoch, ...(a.keylog ? { keylog: { label: a.keylog, secret: a.secret } } : {}) });
         if (a.epoch === 'handshake' && a.direction === 'read' && this.role === 'client') return;
@@ -451,7 +463,12 @@ export class Endpoint implements EndpointApi {
         // send), so our own advertised limit binds the peer. RFC 8449 §4: "An endpoint that
         // receives a record larger than its advertised limit MUST generate a fatal
         // "record_overflow" alert".
-        if (this.env.config.recordSizeLimit !== null) this.rl.setReadRecordSizeLimit(this.env.config.recordSizeLimit);
+        if (this.env.config.recordSizeLimit !== null) {
+          // Not yet while reading plaintext or 0-RTT records (see pendingReadLimit).
+          const readProtected = this.rl.readEpoch !== 'plaintext' && this.rl.readEpoch !== 'early';
+          if (readProtected) this.rl.setReadRecordSizeLimit(this.env.config.recordSizeLimit);
+          else this.pendingReadLimit = this.env.config.recordSizeLimit;
+        }
         return;
       case 'alert':
         this.sendAlert(a.alert, AlertLevel.warning);
