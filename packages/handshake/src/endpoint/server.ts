@@ -513,7 +513,8 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
     keys = { ...keys, ticketsSent: sendTickets(policy, negotiated, resumption, 0, env, out) };
   }
   if (acceptEarly) {
-    out.via('WAIT_EOED');
+    // Appendix A.2: NEGOTIATED → WAIT_EOED ("0-RTT accepted"). `done` reports that move; a
+    // `via('WAIT_EOED')` here also reported a WAIT_EOED → WAIT_EOED self-transition.
     return out.done({ kind: 'WAIT_EOED', keys, budget: t!.maxEarlyData });
   }
   out.via('WAIT_FLIGHT2');
