@@ -18,6 +18,10 @@ import {
   type TraceEvent,
 } from '../src/index.js';
 import { runCli } from '../src/cli/main.js';
+import { RFC8448_RECORDS, type RecordVector } from '../../../test/vectors/rfc8448-records.js';
+import { RFC8448_HRR_RECORDS } from '../../../test/vectors/rfc8448-records-hrr.js';
+import { RFC8448_CLIENT_AUTH_RECORDS } from '../../../test/vectors/rfc8448-records-client-auth.js';
+import { RFC8448_COMPAT_RECORDS } from '../../../test/vectors/rfc8448-records-compat.js';
 
 /** Every scenario name DESIGN.md lists (a public contract). */
 const DESIGN_NAMES = [
@@ -95,7 +99,7 @@ describe('the catalogue', () => {
     expect(trace(name).events.map((e) => e.seq)).toEqual(trace(name).events.map((_, i) => i));
   });
 
-  it.each(names)('%s with another seed draws other randoms', (name) => {
+  it.each(names.filter((n) => !n.startsWith('rfc8448-')))('%s with another seed draws other randoms', (name) => {
     expect(traceToJson({ ...runScenario(name, 2), seed: 1 })).not.toBe(traceToJson(runScenario(name, 1)));
   });
 
@@ -494,5 +498,67 @@ describe('post-handshake-auth-rejected', () => {
 
   it('gives the client its only verdict with the alert: rejected', () => {
     expect(ofType(t, 'peer_verdict', 'client')).toMatchObject([{ verdict: 'rejected', alert: { description: 'access_denied' } }]);
+  });
+});
+
+/** RFC 8448's records of one trace, as printed ("complete record"), per sender, in order. */
+function rfcRecords(records: readonly RecordVector[], sender: 'client' | 'server'): string[] {
+  return records.filter((r) => r.sender === sender).map((r) => r.record.replace(/\s+/g, '').toLowerCase());
+}
+
+function sentRecords(t: Trace, side: 'client' | 'server'): string[] {
+  return ofType(t, 'record_sent', side).map((r) => r.hex);
+}
+
+describe.each([
+  ['rfc8448-simple', '§3', RFC8448_RECORDS],
+  ['rfc8448-hrr', '§5', RFC8448_HRR_RECORDS],
+  ['rfc8448-client-auth', '§6', RFC8448_CLIENT_AUTH_RECORDS],
+  ['rfc8448-compat', '§7', RFC8448_COMPAT_RECORDS],
+] as const)('%s', (name, section, records) => {
+  const t = trace(name);
+
+  it(`emits the records of RFC 8448 ${section}, byte for byte, from both sides`, () => {
+    expect(sentRecords(t, 'client')).toEqual(rfcRecords(records, 'client'));
+    expect(sentRecords(t, 'server')).toEqual(rfcRecords(records, 'server'));
+  });
+
+  it('emits the same records whatever the seed', () => {
+    const other = runScenario(name, 7);
+    expect(sentRecords(other, 'client')).toEqual(sentRecords(t, 'client'));
+    expect(sentRecords(other, 'server')).toEqual(sentRecords(t, 'server'));
+  });
+
+  it('completes the client before the server has received its Finished, and closes with close_notify both ways', () => {
+    expect(seqOf(t, 'client complete', complete('client'))).toBeLessThan(seqOf(t, 'server gets finished', recv('server', 'finished')));
+    expect(ofType(t, 'alert_sent').map((a) => `${a.side}:${a.description}`)).toEqual(['client:close_notify', 'server:close_notify']);
+    expect(results(t, 'client', 'shutdown')).toEqual(['want_read', 'ok']);
+  });
+});
+
+describe('rfc8448 scenario specifics', () => {
+  it('rfc8448-simple sends one NewSessionTicket after the client\'s Finished and 50 bytes each way', () => {
+    const t = trace('rfc8448-simple');
+    expect(all(t, sent('server', 'new_session_ticket'))).toHaveLength(1);
+    expect(seqOf(t, 'ticket', sent('server', 'new_session_ticket'))).toBeGreaterThan(seqOf(t, 'server gets finished', recv('server', 'finished')));
+    expect(calls(t, 'server', 'read').map((c) => c.bytes)).toEqual([50]);
+    expect(calls(t, 'client', 'read').map((c) => c.bytes)).toEqual([50]);
+  });
+
+  it('rfc8448-hrr retries with a second ClientHello after the HelloRetryRequest', () => {
+    const t = trace('rfc8448-hrr');
+    expect(all(t, sent('client', 'client_hello'))).toHaveLength(2);
+    expect(all(t, recv('client', 'hello_retry_request'))).toHaveLength(1);
+  });
+
+  it('rfc8448-client-auth completes the client before the server has received its CertificateVerify', () => {
+    const t = trace('rfc8448-client-auth');
+    expect(seqOf(t, 'client complete', complete('client'))).toBeLessThan(seqOf(t, 'server gets CV', recv('server', 'certificate_verify')));
+  });
+
+  it('rfc8448-compat sends one change_cipher_spec from each side', () => {
+    const t = trace('rfc8448-compat');
+    const ccs = ofType(t, 'record_sent').filter((r) => r.innerType === 'change_cipher_spec');
+    expect(ccs.map((r) => r.side).sort()).toEqual(['client', 'server']);
   });
 });

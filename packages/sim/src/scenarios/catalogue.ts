@@ -7,3 +7,4 @@ import './client-auth.js';
 import './reading.js';
 import './resumption.js';
 import './post-handshake.js';
+import './rfc8448/scenarios.js';
