@@ -104,6 +104,8 @@ describe.concurrent('tls13sim serve and connect as processes', () => {
     expect(silent.socket.destroyed).toBe(false);
     // And the server still serves.
     expect(await get(port)).toContain('HTTP/1.0 200 ok');
+    // Its log reaches us through a pipe: wait for the 51st line rather than race it.
+    await proc.waitFor(/(?:accepted: [\s\S]*){51}/, 5_000);
     expect(proc.output().match(/accepted: /g)?.length).toBe(51);
     silent.socket.destroy();
     proc.child.kill('SIGTERM');
