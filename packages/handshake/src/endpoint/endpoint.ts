@@ -323,7 +323,11 @@ export class Endpoint implements EndpointApi {
    */
   private onChangeCipherSpec(rec: ReadRecord): void {
     if (rec.data.length !== 1 || rec.data[0] !== 0x01) throw new HandshakeError('bad_change_cipher_spec', 'change_cipher_spec is not the single byte 0x01');
-    if (!this.firstHelloSeen || this.peerFinishedVerified) throw new HandshakeError('unexpected_message', 'change_cipher_spec outside the handshake');
+    // A stateless-HRR server keeps nothing across its HelloRetryRequest, so it cannot know
+    // whether a first ClientHello was seen: the client's compatibility CCS sent "immediately
+    // before its second flight" (§D.4) may be the first record this instance receives.
+    const helloSeen = this.firstHelloSeen || (this.role === 'server' && this.env.config.statelessHrr);
+    if (!helloSeen || this.peerFinishedVerified) throw new HandshakeError('unexpected_message', 'change_cipher_spec outside the handshake');
     if (this.ccsReceived) throw new HandshakeError('unexpected_message', 'a second change_cipher_spec');
     this.hs.assertRecordBoundary('change_cipher_spec');
     this.ccsReceived = true;
@@ -363,7 +367,13 @@ export class Endpoint implements EndpointApi {
       }
       const hashLength = this.negotiated?.suite.hashLength;
       const msg = decodeHandshake(f.type, f.body, hashLength !== undefined ? { hashLength } : {});
-      if (msg.type === 'client_hello') this.firstHelloSeen = true;
+      if (msg.type === 'client_hello') {
+        this.firstHelloSeen = true;
+        // §4.2.10: after a HelloRetryRequest the server skips the client's 0-RTT records, which
+        // all come before the second ClientHello. From that ClientHello on, a record that fails
+        // to decrypt is an error again (bad_record_mac), not rejected early data to discard.
+        if (this.role === 'server') this.rl.stopSkipping();
+      }
       this.apply(this.transition(msg));
       if (this.fatal !== undefined) return;
     }
