@@ -199,6 +199,24 @@ describe('stateless HelloRetryRequest (the cookie carries the state, §4.2.2)', 
     expect(fresh.readApplicationData()).toEqual(utf8('hi'));
   });
 
+  it('in compatibility mode too: the fresh server accepts the client CCS that precedes the second ClientHello and sends none of its own', () => {
+    const { client } = makePair({ ...HRR_CLIENT, middleboxCompat: true }, {}, 10);
+    const first = server('stateless-5');
+    const firstLog = new Log(first);
+    client.start();
+    flush(client, first);
+    flush(first, client);
+    expect(firstLog.of('record_sent').map((e) => e.record.outerType)).toEqual(['handshake', 'change_cipher_spec']);
+    const fresh = server('stateless-6');
+    const freshLog = new Log(fresh);
+    flush(client, fresh);
+    expect(fresh.error).toBeUndefined();
+    drive(client, fresh);
+    expect(client.error).toBeUndefined();
+    expect([client.state, fresh.state]).toEqual(['CONNECTED', 'CONNECTED']);
+    expect(freshLog.of('record_sent').filter((e) => e.record.outerType === 'change_cipher_spec')).toEqual([]);
+  });
+
   it('a server with another cookie key rejects the second ClientHello with illegal_parameter', () => {
     const { ch2 } = toSecondClientHello();
     const other = server('stateless-3', new Uint8Array(32).fill(8));
