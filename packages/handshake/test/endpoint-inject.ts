@@ -98,6 +98,8 @@ export class Channel {
   private cursor = 0;
   /** Largest content per protected record this channel builds (record_size_limit - 1). */
   maxContent = Infinity;
+  /** The suite of keys installed before either end knows the negotiated one (0-RTT: the PSK's suite). */
+  suiteHint: CipherSuiteParams | null = null;
 
   constructor(
     readonly fromLog: Log,
@@ -115,6 +117,7 @@ export class Channel {
     for (const [k, v] of this.partial) c.partial.set(k, v);
     c.cursor = this.cursor;
     c.maxContent = this.maxContent;
+    c.suiteHint = this.suiteHint;
     return c;
   }
 
@@ -179,7 +182,7 @@ export class Channel {
   /** Traffic keys of `epoch` in this direction, from the sender's keylog. */
   keys(epoch: string): RecordKeys {
     const secret = this.secrets.get(epoch);
-    const suite = this.fromLog.suite ?? this.toLog.suite;
+    const suite = this.fromLog.suite ?? this.toLog.suite ?? this.suiteHint;
     if (secret === undefined || suite === null) throw new Error(`no ${epoch} write keys seen for the sender yet`);
     return recordKeys(suite, secret);
   }

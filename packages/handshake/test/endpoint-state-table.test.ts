@@ -6,12 +6,13 @@
  * MUST abort the handshake with an "unexpected_message" alert").
  *
  * Not reachable as a resting state, hence not in the table: server RECVD_CH, NEGOTIATED and
- * WAIT_FLIGHT2 (passed through while handling one ClientHello) and WAIT_EOED (0-RTT only).
+ * WAIT_FLIGHT2 (passed through while handling one ClientHello). WAIT_EOED is reached by a
+ * resumption whose 0-RTT data the server accepted; its messages arrive under the early keys.
  */
 import { describe, expect, it } from 'vitest';
-import { AlertDescription, ContentType } from '@tls13sim/record';
-import type { StateName } from '@tls13sim/handshake';
-import { makePair, testPki } from './endpoint-helpers.js';
+import { AlertDescription, ContentType, utf8 } from '@tls13sim/record';
+import { cipherSuiteParams, SealedTicketIssuer, seededRandom, type ResumptionSession, type StateName } from '@tls13sim/handshake';
+import { drive, makePair, testPki } from './endpoint-helpers.js';
 import { Link, sampleWireMessages } from './endpoint-inject.js';
 
 type Role = 'client' | 'server';
@@ -44,6 +45,21 @@ const REACH: Record<Role, Partial<Record<StateName, () => Link>>> = {
   },
   server: {
     START: () => REACH.client.START!(),
+    WAIT_EOED: () => {
+      const issuer = new SealedTicketIssuer(seededRandom('state-table-tickets'));
+      const tickets = { count: 1, maxEarlyData: 1024, issuer };
+      const first = makePair(SUITE, { tickets });
+      const firstLog = new Link(first.client, first.server).clientLog;
+      first.client.start(0);
+      drive(first.client, first.server);
+      const session = firstLog.of('new_session_ticket')[0]!.session as ResumptionSession;
+      const { client, server } = makePair({ ...SUITE, session, earlyData: utf8('early') }, { tickets });
+      const l = new Link(client, server);
+      l.c2s.suiteHint = cipherSuiteParams('TLS_AES_128_GCM_SHA256');
+      client.start(0);
+      l.c2s.deliverAll();
+      return l;
+    },
     WAIT_CERT: () => clientFlightUpTo(null),
     WAIT_CV: () => clientFlightUpTo('certificate'),
     WAIT_FINISHED: () => {
@@ -96,6 +112,7 @@ const VALID: Record<Role, Partial<Record<StateName, readonly string[]>>> = {
   },
   server: {
     START: ['client_hello'],
+    WAIT_EOED: ['end_of_early_data'],
     WAIT_CERT: ['certificate'],
     WAIT_CV: ['certificate_verify'],
     WAIT_FINISHED: ['finished'],
@@ -144,11 +161,19 @@ for (const role of ['client', 'server'] as const) {
 }
 
 describe('the table covers every reachable resting state', () => {
-  it('lists all client states of Appendix A.1 and the server states that can be waited in', () => {
+  it('lists all client states of Appendix A.1 and the server states of A.2 that can be waited in', () => {
     expect(Object.keys(REACH.client).sort()).toEqual(
       ['START', 'WAIT_SH', 'WAIT_EE', 'WAIT_CERT_CR', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED'].sort(),
     );
-    expect(Object.keys(REACH.server).sort()).toEqual(['START', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED'].sort());
+    expect(Object.keys(REACH.server).sort()).toEqual(['START', 'WAIT_EOED', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED'].sort());
+  });
+  it('from WAIT_EOED the relay completes the resumed 0-RTT handshake (the valid path)', () => {
+    const l = REACH.server.WAIT_EOED!();
+    expect(l.server.readEpoch).toBe('early');
+    l.run();
+    expect([l.client.state, l.server.state]).toEqual(['CONNECTED', 'CONNECTED']);
+    expect(l.server.readApplicationData()).toEqual(utf8('early'));
+    expect(l.serverLog.states()).toContain('WAIT_EOED');
   });
   it('injects all eleven RFC 8446 handshake types plus message_hash and an unassigned type', () => {
     expect(Object.keys(MESSAGES).sort()).toEqual(
