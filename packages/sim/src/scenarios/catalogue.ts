@@ -8,3 +8,4 @@ import './reading.js';
 import './resumption.js';
 import './post-handshake.js';
 import './rfc8448/scenarios.js';
+import './rfc8448-resumed.js';
