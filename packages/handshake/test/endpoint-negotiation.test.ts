@@ -92,6 +92,18 @@ describe('HelloRetryRequest (§4.1.4)', () => {
     expect(findExtension(ch2.extensions, 'key_share')!.clientShares.map((s) => s.group)).toEqual([0x0017]);
   });
 
+  it('works without a cookie too (hrrCookie: false): the stateful server remembers the first ClientHello', () => {
+    const r = handshake(HRR_CLIENT, { ...HRR_SERVER, hrrCookie: false });
+    expect([r.client.state, r.server.state]).toEqual(['CONNECTED', 'CONNECTED']);
+    expect(r.client.negotiated!.helloRetry).toBe(true);
+  });
+
+  it('with shares for two groups, the server takes the one it prefers without a retry', () => {
+    const r = handshake({ groups: ['x25519', 'secp256r1'], keyShareGroups: ['x25519', 'secp256r1'] }, { groups: ['secp256r1', 'x25519'] });
+    expect(r.client.negotiated!.group).toBe('secp256r1');
+    expect(r.client.negotiated!.helloRetry).toBe(false);
+  });
+
   it('a second HelloRetryRequest is unexpected_message (§4.1.4; the issue text says illegal_parameter, the RFC wins)', () => {
     const { client, server } = makePair(HRR_CLIENT, HRR_SERVER, 5);
     const l = new Link(client, server);
