@@ -62,7 +62,9 @@ describe('tls13sim CLI', () => {
   it('list prints each scenario with its description', async () => {
     const r = io();
     expect(await runCli(['list'], r)).toBe(0);
-    expect(r.out).toMatch(/^fake-client-cv-rejected {2}scripted fake endpoints/m);
+    // Names are padded to the longest one, then two spaces.
+    const width = Math.max(...listScenarios().map((s) => s.name.length));
+    expect(r.out).toMatch(new RegExp(`^${'fake-client-cv-rejected'.padEnd(width)}  scripted fake endpoints`, 'm'));
   });
 
   it('run --format json prints the version-1 trace, byte-identical for the same seed', async () => {
