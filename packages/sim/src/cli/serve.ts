@@ -120,6 +120,8 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
     handshakeTimeoutMs: 10_000,
     idleTimeoutMs: 60_000,
     label: 'serve',
+    // A server's connections may be long: keep the handshake's trace, not every byte after.
+    trace: 'handshake',
     onConnection: async (conn) => {
       const tag = `[#${++n} ${conn.socket.remoteAddress ?? '?'}:${conn.socket.remotePort ?? '?'}]`;
       if (keylog !== undefined) attachKeylog(conn, (line) => appendFileSync(keylog, `${line}\n`));

@@ -44,6 +44,13 @@ export interface ConnectionOptions {
   readonly readHighWaterMark?: number;
   /** After our close_notify + FIN, how long to wait for the peer's before destroying. Default 2 000. */
   readonly closeGraceMs?: number;
+  /**
+   * What the trace keeps: `full` (default) records every byte, as the simulation does;
+   * `handshake` stops recording application-data records and raw deliveries once we are
+   * CONNECTED (states, keys, alerts, post-handshake messages are still recorded), which
+   * bounds the memory of long or bulk connections (a server).
+   */
+  readonly trace?: 'full' | 'handshake';
   /** Trace `scenario` name. Default `tcp`. */
   readonly label?: string;
   /** The wall clock (ms since the epoch). Default `Date.now`. */
@@ -93,7 +100,7 @@ export function describeReason(r: CloseReason): string {
   }
 }
 
-const DEFAULTS = { handshakeTimeoutMs: 10_000, idleTimeoutMs: 0, readHighWaterMark: 1 << 20, closeGraceMs: 2_000 };
+const DEFAULTS = { handshakeTimeoutMs: 10_000, idleTimeoutMs: 0, readHighWaterMark: 1 << 20, closeGraceMs: 2_000, trace: 'full' as 'full' | 'handshake' };
 
 /**
  * Events: `secure` (our endpoint reached CONNECTED: connect/accept returned), `readable`
@@ -113,6 +120,7 @@ export class TlsConnection extends EventEmitter {
   private secureAt: number | undefined;
   private closeReason: CloseReason | undefined;
   private socketEnded = false;
+  private endWhenFlushed = false;
   private peerFin = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -346,7 +354,7 @@ export class TlsConnection extends EventEmitter {
   private onData(chunk: Buffer): void {
     // Still read after we closed: the peer's answering close_notify belongs in the trace.
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
-    this.emitTrace('network', { type: 'delivered', direction: this.inbound, bytes: bytes.length, taken: bytes.length, hex: toHex(bytes) });
+    if (this.recordsDeliveries) this.emitTrace('network', { type: 'delivered', direction: this.inbound, bytes: bytes.length, taken: bytes.length, hex: toHex(bytes) });
     this.guarded(() => this.endpoint.handleBytes(bytes, this.opts.clock()));
     this.pump();
     if (this.endpoint.bufferedApplicationBytes >= this.opts.readHighWaterMark) this.socket.pause();
@@ -402,7 +410,7 @@ export class TlsConnection extends EventEmitter {
     while (!this.writeBlocked && !this.socket.destroyed && !this.socketEnded) {
       const rec = this.endpoint.pollTransmit();
       if (rec === null) break;
-      this.emitTrace('network', { type: 'delivered', direction: this.outbound, bytes: rec.length, taken: rec.length, hex: toHex(rec) });
+      if (this.recordsDeliveries) this.emitTrace('network', { type: 'delivered', direction: this.outbound, bytes: rec.length, taken: rec.length, hex: toHex(rec) });
       if (!this.socket.write(rec)) {
         this.writeBlocked = true;
         this.socket.once('drain', () => {
@@ -414,6 +422,7 @@ export class TlsConnection extends EventEmitter {
     }
     this.drainEvents();
     this.react();
+    this.endIfFlushed();
   }
 
   private drainEvents(): void {
@@ -421,7 +430,8 @@ export class TlsConnection extends EventEmitter {
     if (this.endpoint.peerCertificates.length > 0) this.lastPeerCertificates = this.endpoint.peerCertificates;
     let readable = false;
     for (let ev = this.endpoint.pollEvent(); ev !== null; ev = this.endpoint.pollEvent()) {
-      const body = toTraceBody(this.side, ev);
+      const bulk = (ev.type === 'record_sent' || ev.type === 'record_received') && ev.record.innerType === 'application_data';
+      const body = bulk && !this.recordsDeliveries ? null : toTraceBody(this.side, ev);
       if (body !== null) this.emitTrace(this.side, body);
       if (ev.type === 'application_data' || ev.type === 'peer_closed' || ev.type === 'alert_received') readable = true;
       this.emit('endpoint_event', ev);
@@ -470,14 +480,22 @@ export class TlsConnection extends EventEmitter {
       this.release();
       return;
     }
-    if (!this.socketEnded) {
-      this.socketEnded = true;
-      // FIN follows whatever is still buffered. A peer that does not read keeps the buffer
-      // (and so the socket) alive: the grace period bounds that.
-      this.socket.end();
-      this.graceTimer = setTimeout(() => this.socket.destroy(), this.opts.closeGraceMs);
-      this.graceTimer.unref?.();
-    }
+    this.endWhenFlushed = true;
+    this.endIfFlushed();
+  }
+
+  /**
+   * FIN once every record the endpoint produced is in the socket: while the socket is
+   * backed up, records (and our close_notify) still wait in the endpoint and `pump()`
+   * calls us again on drain. A peer that never reads is bounded by the idle timeout, and
+   * after FIN by the grace period.
+   */
+  private endIfFlushed(): void {
+    if (!this.endWhenFlushed || this.socketEnded || this.writeBlocked || this.socket.destroyed) return;
+    this.socketEnded = true;
+    this.socket.end();
+    this.graceTimer = setTimeout(() => this.socket.destroy(), this.opts.closeGraceMs);
+    this.graceTimer.unref?.();
   }
 
   private released = false;
@@ -513,11 +531,24 @@ export class TlsConnection extends EventEmitter {
     this.emitTrace(this.side, { type: 'app_call', call, result, ...extra });
   }
 
+  /** In `handshake` trace mode, bulk events after CONNECTED are not kept. */
+  private keeps(body: TraceEventBody): boolean {
+    if (this.opts.trace === 'full' || this.secureAt === undefined) return true;
+    if (body.type === 'delivered') return false;
+    if ((body.type === 'record_sent' || body.type === 'record_received') && body.innerType === 'application_data') return false;
+    return true;
+  }
+
   private emitTrace(side: TraceSide, body: TraceEventBody): void {
+    if (!this.keeps(body)) return;
     const t = this.now;
     const ev = this.rec.emit(side, t, body);
     this.emit('event', ev);
     for (const v of this.ledgers.observe(ev)) this.emit('event', this.rec.emit(v.side, t, v.body));
+  }
+
+  private get recordsDeliveries(): boolean {
+    return this.opts.trace === 'full' || this.secureAt === undefined;
   }
 
   private get inbound(): NetDirection {
