@@ -223,6 +223,16 @@ describe.concurrent('our client against openssl s_server', () => {
     expect(conn.events.some((e) => e.type === 'alert_received' && e.description === 'close_notify')).toBe(true);
   });
 
+  it('handshakes with an external PSK (s_server -psk, no certificate)', async () => {
+    const key = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+    const s = await server(['-www', '-nocert', '-psk', key, '-psk_identity', 'interop']);
+    const psk = { identity: new TextEncoder().encode('interop'), key: Uint8Array.from(Buffer.from(key, 'hex')), hash: 'sha256' as const };
+    const { conn, page } = await getPage(s.port, { externalPsk: psk, trustAnchors: [] });
+    expect(conn.negotiated?.resumed).toBe(true);
+    expect(conn.peerCertificates).toHaveLength(0);
+    expect(page.text).toContain('Reused, TLSv1.3');
+  });
+
   it('writes a keylog OpenSSL agrees with', async () => {
     const keylog = pki.path('s_server-keylog.txt');
     writeFileSync(keylog, '');
