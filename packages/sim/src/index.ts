@@ -8,3 +8,4 @@ export * from './ledger.js';
 export * from './lens/openssl.js';
 export * from './render/index.js';
 export * from './scenarios/registry.js';
+export * from './arbitraries.js';

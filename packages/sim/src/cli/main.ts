@@ -11,6 +11,7 @@ import { getScenario, listScenarios, runScenario } from '../scenarios/registry.j
 import './serve.js';
 import './connect.js';
 import './step.js';
+import './replay.js';
 
 export interface CliIo {
   stdout(text: string): void;
