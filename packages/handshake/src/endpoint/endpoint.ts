@@ -588,11 +588,22 @@ export class Endpoint implements EndpointApi {
    * Appendix A.1 note: "clients may send alerts that derive from post-ServerHello messages
    * in the clear or with the early data keys. If clients need to send such alerts, they
    * SHOULD first rekey to the handshake keys if possible."
+   *
+   * That applies to a client still writing under its 0-RTT keys too. Without handshake keys
+   * (no ServerHello yet) such a client says it in the clear: a server that answered with a
+   * HelloRetryRequest, or rejected the early data, skips every record under the early keys
+   * (§4.2.10), so an alert sealed under them would never be heard and the server would wait
+   * forever (found by the single-fault property: a cut HelloRetryRequest).
    */
   private rekeyForAlert(): void {
-    if (this.role !== 'client' || this.rl.writeEpoch !== 'plaintext') return;
+    if (this.role !== 'client') return;
+    const epoch = this.rl.writeEpoch;
+    if (epoch !== 'plaintext' && epoch !== 'early') return;
     const st = this.st as ClientState;
-    if (!('keys' in st)) return;
+    if (!('keys' in st)) {
+      if (epoch === 'early') this.rl.clearWriteKeys();
+      return;
+    }
     const { suite } = st.keys.negotiated;
     const { key, iv } = trafficKeys(this.env.crypto, suite, st.keys.clientHandshakeSecret);
     this.rl.installWriteKeys('handshake', this.env.crypto.aead(suite.aead), key, iv);
