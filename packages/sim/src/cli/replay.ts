@@ -37,7 +37,8 @@ function replay(args: readonly string[], io: CliIo): number {
   }
   if (outcome.sim !== undefined) io.stdout(renderTrace(outcome.sim.toTrace(), format as TextFormat));
   const log = format === 'json' ? io.stderr : io.stdout;
-  if (outcome.identical !== undefined) log(`replay: trace ${outcome.identical ? 'byte-identical to' : 'DIFFERS from'} the saved run\n`);
+  if (outcome.diverged) log('replay: the saved schedule no longer fits what the endpoints send (code changed); re-ran the case from its script\n');
+  else if (outcome.identical !== undefined) log(`replay: trace ${outcome.identical ? 'byte-identical to' : 'DIFFERS from'} the saved run\n`);
   log(outcome.reproduced ? `replay: property ${outcome.property} fails: ${outcome.message}\n` : `replay: property ${outcome.property} holds\n`);
   return outcome.reproduced ? 1 : 0;
 }

@@ -137,7 +137,8 @@ const lensModel: PropertyDef<LensInput> = {
   }),
   ciRuns: 100,
   check: (x) => runLensModel(x.config, x.script, x.commands),
-  encode: (x) => ({ config: x.config, script: x.script, commands: [...x.commands].map((c) => c.spec) }),
+  // fast-check hands back its own wrappers around our commands (`cmd`).
+  encode: (x) => ({ config: x.config, script: x.script, commands: [...x.commands].map((c) => (c as LensCommand).spec ?? (c as unknown as { cmd: LensCommand }).cmd.spec) }),
   decode: (json) => {
     const j = json as { config: ConfigSpec; script: ScheduleScript; commands: LensOp[] };
     return { config: j.config, script: j.script, commands: j.commands.map((op) => new LensCommand(op)) };
