@@ -39,6 +39,7 @@ import {
   suiteParams,
   verifyCertificateVerify,
 } from './common.js';
+import { chooseCertificate } from './certificates.js';
 import { fail } from './errors.js';
 import type { ClientKeys, ClientState, Negotiated, OfferedPsk, PendingCertRequest } from './state.js';
 import { assertNever } from './state.js';
@@ -402,7 +403,11 @@ function onCertificateRequest(st: S<'WAIT_CERT_CR'>, cr: Decoded<CertificateRequ
   if (sa === undefined) fail('missing_extension', 'CertificateRequest without signature_algorithms (§4.3.2)');
   const transcript = st.keys.transcript.clone();
   transcript.add(cr.raw);
-  const certRequest: PendingCertRequest = { context: cr.certificateRequestContext, schemes: sa.schemes };
+  const certRequest: PendingCertRequest = {
+    context: cr.certificateRequestContext,
+    schemes: sa.schemes,
+    schemesCert: findExtension(cr.extensions, 'signature_algorithms_cert')?.schemes ?? null,
+  };
   return new Out().done({ kind: 'WAIT_CERT', keys: { ...st.keys, transcript }, certRequest });
 }
 
@@ -505,12 +510,12 @@ export function sendClientCertificate(
   env: Env,
   out: Out,
 ): void {
-  const own = env.config.certificate;
-  const scheme = own ? chooseSignatureScheme(own.privateKey, req.schemes, env) : null;
-  if (own === null || scheme === null) {
+  const choice = chooseCertificate(env.config.certificates, req.schemes, req.schemesCert, env);
+  if (choice === null) {
     out.send({ type: 'certificate', certificateRequestContext: req.context, certificateList: [] }, transcript);
     return;
   }
+  const { certificate: own, scheme } = choice;
   out.send(
     {
       type: 'certificate',

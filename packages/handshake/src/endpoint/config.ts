@@ -49,6 +49,8 @@ export interface EndpointConfig {
   readonly signatureSchemes?: readonly SignatureSchemeName[];
   /** Our certificate: required for a server (certificate authentication), optional for a client. */
   readonly certificate?: CertifiedKey;
+  /** More certificates to choose from by the peer's signature_algorithms(_cert) (§4.4.2.2); `certificate` comes first. */
+  readonly certificates?: readonly CertifiedKey[];
   /** Trust anchors (DER) for verifying the peer's chain. Without them the peer's chain is not path-validated. */
   readonly trustAnchors?: readonly Uint8Array[];
   /** Time used for certificate validity (ms since epoch); passed in, never read from a clock. */

@@ -126,7 +126,8 @@ function onPostHandshakeCertificateRequest(st: Connected, cr: Decoded<Certificat
   const transcript = st.app.transcript.clone();
   transcript.add(cr.raw);
   const out = new Out();
-  sendClientCertificate({ context: cr.certificateRequestContext, schemes: sa.schemes }, transcript, suite.hash, env, out);
+  const schemesCert = findExtension(cr.extensions, 'signature_algorithms_cert')?.schemes ?? null;
+  sendClientCertificate({ context: cr.certificateRequestContext, schemes: sa.schemes, schemesCert }, transcript, suite.hash, env, out);
   const verifyData = finishedVerifyData(env.crypto, suite.hash, st.app.writeSecret, transcript.hash(env.crypto, suite.hash));
   out.send({ type: 'finished', verifyData }, transcript);
   out.event({ type: 'note', text: 'answered a post-handshake CertificateRequest; the verdict is the server\'s' });

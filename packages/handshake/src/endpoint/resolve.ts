@@ -27,6 +27,8 @@ export interface ResolvedConfig {
   readonly schemes: readonly SignatureSchemeName[];
   readonly schemeCodes: readonly number[];
   readonly certificate: CertifiedKey | null;
+  /** `certificate` then `certificates`, in preference order. */
+  readonly certificates: readonly CertifiedKey[];
   readonly trustAnchors: readonly Uint8Array[] | null;
   readonly validationTime: number | null;
   readonly serverName: string | null;
@@ -80,7 +82,8 @@ export function resolveConfig(c: EndpointConfig): ResolvedConfig {
     keyShareGroups,
     schemes,
     schemeCodes: schemes.map((s) => SignatureScheme[s]),
-    certificate: c.certificate ?? null,
+    certificate: c.certificate ?? c.certificates?.[0] ?? null,
+    certificates: [...(c.certificate ? [c.certificate] : []), ...(c.certificates ?? [])],
     trustAnchors: c.trustAnchors ?? null,
     validationTime: c.validationTime ?? null,
     serverName: c.serverName ?? null,

@@ -9,7 +9,7 @@
  * it has verified the client's Finished — after judging the client's certificate.
  */
 import { bytesEqual, constantTimeEqual, Writer, Reader, DecodeError } from '@tls13sim/record';
-import { NamedGroup, PskKeyExchangeMode, TLS12, TLS13, type CipherSuiteName, type NamedGroupName, type SignatureSchemeName } from '../constants.js';
+import { NamedGroup, PskKeyExchangeMode, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
 import type { HashName } from '../crypto/provider.js';
 import { cipherSuiteParams } from '../keyschedule/suites.js';
 import { pskBinder, resumptionPsk } from '../keyschedule/derive.js';
@@ -36,7 +36,6 @@ import type {
 } from '../messages/types.js';
 import {
   appKeylogLabel,
-  chooseSignatureScheme,
   peerLeafKey,
   signCertificateVerify,
   suiteName,
@@ -45,6 +44,7 @@ import {
 } from './common.js';
 import { unexpected } from './client.js';
 import { connectedHandle } from './connected.js';
+import { chooseCertificate, type CertificateChoice } from './certificates.js';
 import { fail } from './errors.js';
 import type { Negotiated, RetryMemory, ServerKeys, ServerState } from './state.js';
 import { assertNever } from './state.js';
@@ -131,8 +131,7 @@ function checkClientHello(ch: ClientHello): void {
   // §4.2.1: "If this extension is not present, servers which are compliant with this specification and which also support TLS 1.2 MUST negotiate TLS 1.2"; we have no TLS 1.2.
   if (sv === undefined) fail('protocol_version', 'ClientHello without supported_versions: a TLS 1.2 (or older) client');
   if (!sv.versions.includes(TLS13)) fail('protocol_version', 'the client does not offer TLS 1.3');
-  // §4.1.2: "legacy_version ... MUST be set to 0x0303"; a TLS 1.3 client never sends less.
-  if (ch.legacyVersion !== TLS12) fail('protocol_version', `legacy_version 0x${ch.legacyVersion.toString(16)}`);
+  // §4.2.1: servers "MUST NOT use the ClientHello.legacy_version value for version negotiation and MUST use only the "supported_versions" extension": legacy_version is not checked.
   // §4.1.2: "If a TLS 1.3 ClientHello is received with any other value in this field, the server MUST abort the handshake with an "illegal_parameter" alert."
   if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
     fail('illegal_parameter', 'legacy_compression_methods is not exactly [null]');
@@ -381,13 +380,15 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
 function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: RetryMemory | null, psk: ChosenPsk | null, env: Env, out: Out): Step<ServerState> {
   const c = env.config;
   const suite = suiteParams(suiteCode(sel.suite));
-  // Certificate authentication only without a PSK (§2.2); the scheme is chosen before anything is sent.
-  let scheme: SignatureSchemeName | null = null;
+  // Certificate authentication only without a PSK (§2.2); certificate and scheme are chosen before anything is sent.
+  let chosen: CertificateChoice | null = null;
   if (psk === null) {
     const clientSchemes = findExtension(ch.extensions, 'signature_algorithms')!.schemes;
-    scheme = chooseSignatureScheme(c.certificate!.privateKey, clientSchemes, env);
-    if (scheme === null) fail('no_common_parameters', 'no signature scheme the client accepts fits our certificate');
+    const clientSchemesCert = findExtension(ch.extensions, 'signature_algorithms_cert')?.schemes ?? null;
+    chosen = chooseCertificate(c.certificates, clientSchemes, clientSchemesCert, env);
+    if (chosen === null) fail('no_common_parameters', 'no signature scheme the client accepts fits any of our certificates');
   }
+  const scheme = chosen?.scheme ?? null;
   const alpn = selectAlpn(ch, env);
   const sni = findExtension(ch.extensions, 'server_name');
   const peerLimit = findExtension(ch.extensions, 'record_size_limit');
@@ -463,8 +464,8 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
     if (c.hooks.certificateRequest) cr = c.hooks.certificateRequest(cr);
     out.send(cr, transcript);
   }
-  if (scheme !== null) {
-    const certificate = c.certificate!;
+  if (chosen !== null) {
+    const { certificate, scheme } = chosen;
     const cert: Certificate = {
       type: 'certificate',
       certificateRequestContext: new Uint8Array(0),

@@ -37,6 +37,8 @@ export interface SignatureVerified {
 export interface PendingCertRequest {
   readonly context: Uint8Array;
   readonly schemes: readonly number[];
+  /** signature_algorithms_cert, when the server sent it (§4.2.3). */
+  readonly schemesCert: readonly number[] | null;
 }
 
 /** A PSK the client offered in its ClientHello (§4.2.11). */

@@ -1,0 +1,73 @@
+/**
+ * Which of our certificates to present (§4.4.2.2, §4.4.2.3): one whose key can sign a
+ * scheme the peer lists in "signature_algorithms", preferring a chain signed only with
+ * algorithms from "signature_algorithms_cert" (or, absent that, "signature_algorithms").
+ * "If the server cannot produce a certificate chain that is signed only via the indicated
+ * supported algorithms, then it SHOULD continue the handshake by sending the client a
+ * certificate chain of its choice that may include algorithms that are not known to be
+ * supported by the client."
+ */
+import type { SignatureSchemeName } from '../constants.js';
+import { parseCertificate, type SignatureAlgorithm } from '../pki/x509.js';
+import { chooseSignatureScheme } from './common.js';
+import type { CertifiedKey } from './config.js';
+import type { Env } from './step.js';
+
+export interface CertificateChoice {
+  readonly certificate: CertifiedKey;
+  readonly scheme: SignatureSchemeName;
+}
+
+export function chooseCertificate(
+  candidates: readonly CertifiedKey[],
+  signatureAlgorithms: readonly number[],
+  signatureAlgorithmsCert: readonly number[] | null,
+  env: Env,
+): CertificateChoice | null {
+  const forChains = signatureAlgorithmsCert ?? signatureAlgorithms;
+  let fallback: CertificateChoice | null = null;
+  for (const certificate of candidates) {
+    const scheme = chooseSignatureScheme(certificate.privateKey, signatureAlgorithms, env);
+    if (scheme === null) continue;
+    if (chainSignedWith(certificate.chain, forChains)) return { certificate, scheme };
+    fallback ??= { certificate, scheme };
+  }
+  return fallback;
+}
+
+/** True when every certificate of the chain is signed with a scheme the peer lists. */
+function chainSignedWith(chain: readonly Uint8Array[], accepted: readonly number[]): boolean {
+  return chain.every((der) => {
+    try {
+      return codesFor(parseCertificate(der).signatureAlgorithm).some((c) => accepted.includes(c));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The §4.2.3 code points that name an X.509 signature algorithm. For certificates an
+ * ECDSA code point names its hash (§4.2.3: the ecdsa_* values "also apply" to
+ * certificates); RSASSA-PSS may be signed by an rsaEncryption or an RSASSA-PSS key.
+ */
+function codesFor(alg: SignatureAlgorithm): number[] {
+  const byHash = (h: string, codes: Record<string, number>): number[] => (codes[h] !== undefined ? [codes[h]!] : []);
+  switch (alg.kind) {
+    case 'ed25519':
+      return [0x0807];
+    case 'ed448':
+      return [0x0808];
+    case 'ecdsa':
+      return byHash(alg.hash, { sha256: 0x0403, sha384: 0x0503, sha512: 0x0603 });
+    case 'rsa_pkcs1':
+      return byHash(alg.hash, { sha256: 0x0401, sha384: 0x0501, sha512: 0x0601 });
+    case 'rsa_pss':
+      return [
+        ...byHash(alg.hash, { sha256: 0x0804, sha384: 0x0805, sha512: 0x0806 }),
+        ...byHash(alg.hash, { sha256: 0x0809, sha384: 0x080a, sha512: 0x080b }),
+      ];
+    case 'unsupported':
+      return [];
+  }
+}
