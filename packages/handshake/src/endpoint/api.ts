@@ -95,6 +95,12 @@ export interface EndpointApi {
 
   /** Client: emits the ClientHello. Server: no-op. Call once, first. */
   start(now?: number): void;
+  /**
+   * Bytes from the network. Never throws for anything the peer sends: errors become our
+   * alert and `error`. After a fatal error (sent or received) the connection is dead and
+   * incoming bytes are discarded, as a closed socket would; every application call
+   * (write, read, keyUpdate, close) then throws that same error.
+   */
   handleBytes(bytes: Uint8Array, now?: number): void;
   handleTimeout(now: number): void;
 
