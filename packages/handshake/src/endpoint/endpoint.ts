@@ -79,6 +79,8 @@ export class Endpoint implements EndpointApi {
    * records" — so the limit binds from the first non-early read keys on.
    */
   private pendingReadLimit: number | null = null;
+  /** The peer has sent us a record under its handshake or application keys (not 0-RTT). */
+  private peerHasKeys = false;
 
   constructor(config: EndpointConfig) {
     let resolved = resolveConfig(config);
@@ -290,6 +292,7 @@ export class Endpoint implements EndpointApi {
   // --- record processing -----------------------------------------------------------------
 
   private processRecord(rec: ReadRecord): void {
+    if (rec.epoch !== 'plaintext' && rec.epoch !== 'early') this.peerHasKeys = true;
     const base = {
       outerType: contentTypeName(rec.outerType),
       innerType: contentTypeName(rec.contentType),
@@ -334,6 +337,12 @@ export class Endpoint implements EndpointApi {
   }
 
   private onAlert(rec: ReadRecord, base: Omit<RecordInfo, 'messages' | 'alert'>): void {
+    // A peer without handshake keys may only alert in the clear (the record layer lets a
+    // server read those, Appendix A.1). Once it has protected a handshake or application
+    // record it has those keys and protects every alert (§5): a plaintext alert now is forged
+    // — accepting it would let anyone on the path close the connection (or truncate it with
+    // a fake close_notify). Found by the single-fault property (an injected alert).
+    if (rec.epoch === 'plaintext' && this.peerHasKeys) throw new HandshakeError('unexpected_message', 'unprotected alert from a peer that has keys (§5)');
     // §5.1: "Handshake messages MUST NOT be interleaved with other record types."
     this.hs.assertRecordBoundary('alert');
     const alert = decodeAlert(rec.data);
