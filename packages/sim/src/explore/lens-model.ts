@@ -61,8 +61,12 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
     const s = this.spec;
     switch (s.op) {
       case 'write':
-      case 'shutdown':
         return !m.shut[s.side];
+      case 'shutdown':
+        // SSL_shutdown is for a connection whose handshake finished (OpenSSL refuses it "while
+        // in init"): only after this side's connect/accept said ok. See the note in the issue
+        // 8 report: the endpoint itself keeps handshaking after an early close_notify.
+        return !m.shut[s.side] && m.connected[s.side];
       case 'keyUpdate':
         // A KeyUpdate needs a completed handshake and an open write side (§4.6.3).
         return m.handshaken && !m.shut[s.side];
