@@ -6,8 +6,7 @@
  * endpoint and for Node's `tls` alike). Path validation still runs (names, validity, key
  * usage), but a certificate byte-identical to an anchor needs no signature check, so
  * every signature operation of a handshake is the CertificateVerify's, made through the
- * crypto provider. (pki/verify.ts checks chain signatures with noble directly, outside
- * the provider: with a CA-issued chain the node provider would pay one noble verify.)
+ * crypto provider. (A CA-issued chain's signatures go through the endpoint's provider too.)
  */
 import {
   buildCertificate,

@@ -21,6 +21,11 @@ import {
   type X509Certificate,
 } from '../src/pki/index.js';
 import { seededRandom } from '../src/crypto/random.js';
+import { nobleProvider } from '../src/crypto/noble.js';
+import type { CryptoProvider } from '../src/crypto/provider.js';
+import type { PrivateKey } from '../src/crypto/keys.js';
+import { p256 } from '@noble/curves/nist.js';
+import { sha384 } from '@noble/hashes/sha2.js';
 
 const rand = seededRandom('pki-chain');
 const NOW = Date.UTC(2030, 5, 15);
@@ -187,3 +192,53 @@ function craft(opts: { spki?: Uint8Array; extensions: Uint8Array[] }): Uint8Arra
   );
   return derSequence(tbs, alg, derBitString(signData('ed25519', interKey.privateKey, tbs, rand)));
 }
+
+describe('verifyChain: signatures through the endpoint\'s crypto provider', () => {
+  /** nobleProvider, noting each verify call's scheme; `answer` overrides its result. */
+  const recording = (answer?: boolean): { crypto: CryptoProvider; schemes: string[] } => {
+    const schemes: string[] = [];
+    const crypto: CryptoProvider = {
+      ...nobleProvider,
+      verify(scheme, key, message, signature) {
+        schemes.push(scheme);
+        return answer ?? nobleProvider.verify(scheme, key, message, signature);
+      },
+    };
+    return { crypto, schemes };
+  };
+
+  it('verifies each chain signature that is a TLS signature scheme with the provider', () => {
+    const { crypto, schemes } = recording();
+    expect(verifyChain([leaf.der, inter.der], { ...good, crypto }).ok).toBe(true);
+    expect(schemes).toEqual(['ed25519', 'ecdsa_secp256r1_sha256']);
+  });
+
+  it('rejects a chain whose signatures the provider does not accept with bad_certificate', () => {
+    const { crypto } = recording(false);
+    expect(verifyChain([leaf.der, inter.der], { ...good, crypto })).toMatchObject({ ok: false, alert: 'bad_certificate' });
+  });
+
+  it('verifies with noble what the provider does not support, and an ECDSA hash that is not the curve\'s own', () => {
+    const edOnly = recording();
+    const crypto = { ...edOnly.crypto, supportedSignatureSchemes: ['ed25519'] as const };
+    expect(verifyChain([leaf.der, inter.der], { ...good, crypto }).ok).toBe(true);
+    expect(edOnly.schemes).toEqual(['ed25519']);
+
+    // A P-256 root signing with ecdsa-with-SHA384: no TLS 1.3 scheme means that (§4.2.3).
+    const alg = signatureAlgorithmDer('ecdsa_secp384r1_sha384');
+    const tbs = derSequence(
+      derContext(0, derInteger(2)),
+      derInteger(78),
+      alg,
+      root.subject.der,
+      derSequence(derTime(new Date(valid.notBefore)), derTime(new Date(valid.notAfter))),
+      encodeName('mixed.example.test'),
+      encodeSpki(otherKey.publicKey),
+    );
+    const scalar = (rootKey.privateKey as Extract<PrivateKey, { type: 'ecdsa' }>).scalar;
+    const mixed = derSequence(tbs, alg, derBitString(p256.sign(sha384(tbs), scalar, { prehash: false, format: 'der' })));
+    const all = recording();
+    expect(verifyChain([mixed], { trustAnchors: [root.der], now: NOW, crypto: all.crypto }).ok).toBe(true);
+    expect(all.schemes).toEqual([]);
+  });
+});

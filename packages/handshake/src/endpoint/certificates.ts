@@ -8,7 +8,8 @@
  * supported by the client."
  */
 import type { SignatureSchemeName } from '../constants.js';
-import { parseCertificate, type SignatureAlgorithm } from '../pki/x509.js';
+import { parseCertificateCached } from '../pki/cert-cache.js';
+import type { SignatureAlgorithm } from '../pki/x509.js';
 import { chooseSignatureScheme } from './common.js';
 import type { CertifiedKey } from './config.js';
 import type { Env } from './step.js';
@@ -39,7 +40,7 @@ export function chooseCertificate(
 function chainSignedWith(chain: readonly Uint8Array[], accepted: readonly number[]): boolean {
   return chain.every((der) => {
     try {
-      return codesFor(parseCertificate(der).signatureAlgorithm).some((c) => accepted.includes(c));
+      return codesFor(parseCertificateCached(der).signatureAlgorithm).some((c) => accepted.includes(c));
     } catch {
       return false;
     }

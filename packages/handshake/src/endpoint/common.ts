@@ -6,7 +6,7 @@ import { certificateVerifyContent, schemesForKey } from '../crypto/signature.js'
 import { cipherSuiteParams, type CipherSuiteParams } from '../keyschedule/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { CertificateVerify } from '../messages/types.js';
-import { parseCertificate } from '../pki/x509.js';
+import { parseCertificateCached } from '../pki/cert-cache.js';
 import { verifyChain } from '../pki/verify.js';
 import type { EpochName } from './api.js';
 import { fail } from './errors.js';
@@ -54,13 +54,14 @@ export function peerLeafKey(
       now: validationTime ?? env.now,
       ...(hostname !== null && purpose === 'server' ? { hostname } : {}),
       purpose,
+      crypto: env.crypto,
     });
     if (!result.ok) fail('bad_certificate', result.reason, result.alert);
     // The chain was parsed once already: reuse its leaf.
     key = result.leaf.publicKey;
   } else {
     try {
-      key = parseCertificate(chain[0]!).publicKey;
+      key = parseCertificateCached(chain[0]!).publicKey;
     } catch (e) {
       fail('bad_certificate', `cannot parse the peer's certificate: ${(e as Error).message}`);
     }

@@ -10,6 +10,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { PSS, mgf1 } from 'micro-rsa-dsa-dh/rsa.js';
 import type { SignatureSchemeName } from '../constants.js';
 import type { PrivateKey, PublicKey } from '../crypto/keys.js';
+import type { CryptoProvider } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
 import { signNoble, signRsaPkcs1, verifyNoble, type SignatureHashName } from '../crypto/signature.js';
 import { derInteger, derNull, derOid, derSequence, derContext } from './der.js';
@@ -19,7 +20,27 @@ import type { SignatureAlgorithm } from './x509.js';
 const HASHES = { sha256, sha384, sha512 } as const;
 const CURVES = { p256, p384, p521 } as const;
 
-export function verifySignedData(alg: SignatureAlgorithm, key: PublicKey, data: Uint8Array, signature: Uint8Array): boolean {
+/**
+ * Verifies a certificate signature. With `crypto`, an algorithm that is also a TLS
+ * signature scheme the provider supports (§4.2.3: the same code points name certificate
+ * signatures) is verified by the provider, so an endpoint on the node provider does not
+ * pay a noble verification per chain certificate. The rest — ECDSA with a hash not bound
+ * to its curve, PSS with other parameters than §4.2.3's, schemes the provider lacks — stays
+ * on noble.
+ */
+export function verifySignedData(
+  alg: SignatureAlgorithm,
+  key: PublicKey,
+  data: Uint8Array,
+  signature: Uint8Array,
+  crypto?: CryptoProvider,
+): boolean {
+  if (crypto !== undefined) {
+    const scheme = tlsSchemeOf(alg, key);
+    if (scheme !== undefined && crypto.supportedSignatureSchemes.includes(scheme)) {
+      return crypto.verify(scheme, key, data, signature);
+    }
+  }
   try {
     switch (alg.kind) {
       case 'ed25519':
@@ -44,6 +65,36 @@ export function verifySignedData(alg: SignatureAlgorithm, key: PublicKey, data: 
     }
   } catch {
     return false;
+  }
+}
+
+const ECDSA_SCHEMES = {
+  p256: { sha256: 'ecdsa_secp256r1_sha256' },
+  p384: { sha384: 'ecdsa_secp384r1_sha384' },
+  p521: { sha512: 'ecdsa_secp521r1_sha512' },
+} as const satisfies Record<string, Partial<Record<SignatureHashName, SignatureSchemeName>>>;
+
+/**
+ * The TLS scheme (§4.2.3) that verifies exactly what `alg` with `key` means, if there is
+ * one: ECDSA only where the hash is the curve's own; RSASSA-PSS only with MGF1 over the
+ * same hash and a salt as long as the hash ("The length of the Salt MUST be equal to the
+ * length of the digest algorithm"), the rsae or pss variant by the key's OID.
+ */
+function tlsSchemeOf(alg: SignatureAlgorithm, key: PublicKey): SignatureSchemeName | undefined {
+  switch (alg.kind) {
+    case 'ed25519':
+    case 'ed448':
+      return alg.kind;
+    case 'ecdsa':
+      if (key.type !== 'ecdsa') return undefined;
+      return (ECDSA_SCHEMES[key.curve] as Partial<Record<SignatureHashName, SignatureSchemeName>>)[alg.hash];
+    case 'rsa_pkcs1':
+      return `rsa_pkcs1_${alg.hash}`;
+    case 'rsa_pss':
+      if (key.type !== 'rsa' || alg.mgfHash !== alg.hash || alg.saltLength !== HASH_LEN[alg.hash]) return undefined;
+      return key.pss ? `rsa_pss_pss_${alg.hash}` : `rsa_pss_rsae_${alg.hash}`;
+    case 'unsupported':
+      return undefined;
   }
 }
 

@@ -22,10 +22,12 @@
  * Revocation, name constraints and policies are not checked.
  */
 import type { AlertName } from '@tls13sim/record';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { parseCertificateCached } from './cert-cache.js';
 import { matchesHostname } from './hostname.js';
 import { OID } from './oids.js';
 import { verifySignedData } from './signed-data.js';
-import { KNOWN_EXTENSIONS, parseCertificate, type X509Certificate } from './x509.js';
+import { KNOWN_EXTENSIONS, type X509Certificate } from './x509.js';
 
 export type VerifyResult =
   | { readonly ok: true; readonly leaf: X509Certificate; readonly path: readonly X509Certificate[] }
@@ -41,6 +43,11 @@ export interface VerifyOptions {
   readonly purpose?: 'server' | 'client';
   /** Longest path, anchor excluded; default 8. */
   readonly maxDepth?: number;
+  /**
+   * Verifies chain signatures that are TLS signature schemes it supports (the endpoint's
+   * provider); the others, and every signature when absent, are verified with noble.
+   */
+  readonly crypto?: CryptoProvider;
 }
 
 type Failure = { ok: false; alert: AlertName; reason: string };
@@ -55,7 +62,7 @@ const RANK: Partial<Record<AlertName, number>> = {
 };
 
 function toCertificate(c: Uint8Array | X509Certificate): X509Certificate {
-  return c instanceof Uint8Array ? parseCertificate(c) : c;
+  return c instanceof Uint8Array ? parseCertificateCached(c) : c;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -72,7 +79,7 @@ export function verifyChain(chainDer: readonly Uint8Array[], opts: VerifyOptions
   const maxDepth = opts.maxDepth ?? 8;
   let chain: X509Certificate[];
   try {
-    chain = chainDer.map((d) => parseCertificate(d));
+    chain = chainDer.map((d) => parseCertificateCached(d));
   } catch (e) {
     return fail('bad_certificate', `cannot parse certificate: ${(e as Error).message}`);
   }
@@ -93,7 +100,9 @@ export function verifyChain(chainDer: readonly Uint8Array[], opts: VerifyOptions
     if (best === undefined || (RANK[f.alert] ?? 4) > (RANK[best.alert] ?? 4)) best = f;
   };
 
-  const extend = (path: X509Certificate[]): X509Certificate[] | undefined => {
+  // `used`: the chain positions on `path` (parsed certificates are shared between equal
+  // DER, so a chain that repeats a certificate repeats the object: positions tell them apart).
+  const extend = (path: X509Certificate[], used: readonly number[]): X509Certificate[] | undefined => {
     const cur = path[path.length - 1]!;
     const timeFail = checkValidity(cur, now);
     if (timeFail) {
@@ -105,10 +114,10 @@ export function verifyChain(chainDer: readonly Uint8Array[], opts: VerifyOptions
       note(fail('unsupported_certificate', `${describe(cur)} has an unknown critical extension ${critical.oid}`));
       return undefined;
     }
-    if (anchors.some((a) => bytesEqual(a.der, cur.der))) return path;
+    if (anchors.some((a) => a === cur || bytesEqual(a.der, cur.der))) return path;
 
     for (const anchor of anchors.filter((a) => namesEqual(a.subject, cur.issuer))) {
-      const sig = checkSignature(cur, anchor);
+      const sig = checkSignature(cur, anchor, opts.crypto);
       if (sig) {
         note(sig);
         continue;
@@ -124,24 +133,25 @@ export function verifyChain(chainDer: readonly Uint8Array[], opts: VerifyOptions
       note(fail('bad_certificate', `no trusted path within ${maxDepth} certificates`));
       return undefined;
     }
-    const candidates = chain.filter((c) => !path.includes(c) && namesEqual(c.subject, cur.issuer));
+    const candidates = chain.flatMap((c, i) => (!used.includes(i) && namesEqual(c.subject, cur.issuer) ? [i] : []));
     if (candidates.length === 0) {
       note(fail('unknown_ca', `no trust anchor or chain certificate issued ${describe(cur)} (issuer "${cur.issuer.text}")`));
       return undefined;
     }
-    for (const ca of candidates) {
-      const caFail = checkCa(ca, path.length - 1) ?? checkSignature(cur, ca);
+    for (const i of candidates) {
+      const ca = chain[i]!;
+      const caFail = checkCa(ca, path.length - 1) ?? checkSignature(cur, ca, opts.crypto);
       if (caFail) {
         note(caFail);
         continue;
       }
-      const found = extend([...path, ca]);
+      const found = extend([...path, ca], [...used, i]);
       if (found) return found;
     }
     return undefined;
   };
 
-  const path = extend([leaf]);
+  const path = extend([leaf], [0]);
   if (path) return { ok: true, leaf, path };
   return best ?? fail('unknown_ca', 'no path to a trust anchor');
 }
@@ -185,14 +195,14 @@ function checkCa(ca: X509Certificate, below: number): Failure | undefined {
   return undefined;
 }
 
-function checkSignature(cert: X509Certificate, issuer: X509Certificate): Failure | undefined {
+function checkSignature(cert: X509Certificate, issuer: X509Certificate, crypto: CryptoProvider | undefined): Failure | undefined {
   if (cert.signatureAlgorithm.kind === 'unsupported') {
     return fail('unsupported_certificate', `${describe(cert)}: ${cert.signatureAlgorithm.reason}`);
   }
   if (issuer.publicKey === null) {
     return fail('unsupported_certificate', `issuer ${describe(issuer)} key: ${issuer.publicKeyUnsupportedReason ?? ''}`);
   }
-  if (!verifySignedData(cert.signatureAlgorithm, issuer.publicKey, cert.tbs, cert.signature)) {
+  if (!verifySignedData(cert.signatureAlgorithm, issuer.publicKey, cert.tbs, cert.signature, crypto)) {
     return fail('bad_certificate', `signature on ${describe(cert)} does not verify with the key of ${describe(issuer)}`);
   }
   return undefined;
