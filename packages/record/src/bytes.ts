@@ -43,6 +43,8 @@ export function fromHex(hex: string): Uint8Array {
   return out;
 }
 
+const encoder = new TextEncoder();
+
 export function utf8(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
+  return encoder.encode(s);
 }

@@ -32,12 +32,35 @@ export function hkdfExpandLabel(
 
 /** The encoded HkdfLabel structure (the HKDF `info`) of §7.1; exported for traces and tests. */
 export function hkdfLabel(label: string | Uint8Array, context: Uint8Array, length: number): Uint8Array {
-  const labelBytes = typeof label === 'string' ? utf8(label) : label;
-  return new Writer()
-    .u16(length)
-    .vec8((w) => w.bytes(TLS13_PREFIX).bytes(labelBytes), bounds(7, 255))
-    .opaque8(context, bounds(0, 255))
-    .finish();
+  if (typeof label !== 'string') return encodeHkdfLabel(length, labelVector(label), context);
+  // The §7.1 labels are a handful of constants: encode each one once.
+  let vector = labelVectors.get(label);
+  if (vector === undefined) {
+    vector = labelVector(utf8(label));
+    // Exporter labels come from the application: keep the cache small whatever it asks.
+    if (labelVectors.size < 64) labelVectors.set(label, vector);
+  }
+  return encodeHkdfLabel(length, vector, context);
+}
+
+/** `opaque label<7..255> = "tls13 " + Label`, length prefix included. */
+function labelVector(label: Uint8Array): Uint8Array {
+  return new Writer().vec8((w) => w.bytes(TLS13_PREFIX).bytes(label), bounds(7, 255)).finish();
+}
+
+const labelVectors = new Map<string, Uint8Array>();
+
+/** uint16 length || label vector || `opaque context<0..255>`, written straight into one buffer. */
+function encodeHkdfLabel(length: number, labelVector: Uint8Array, context: Uint8Array): Uint8Array {
+  if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw new RangeError(`Writer: ${length} is not a uint16`);
+  if (context.length > 255) throw new RangeError(`Writer: vector length ${context.length} outside <0..255>`);
+  const out = new Uint8Array(2 + labelVector.length + 1 + context.length);
+  out[0] = length >>> 8;
+  out[1] = length & 0xff;
+  out.set(labelVector, 2);
+  out[2 + labelVector.length] = context.length;
+  out.set(context, 3 + labelVector.length);
+  return out;
 }
 
 /**
