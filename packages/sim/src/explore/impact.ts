@@ -28,7 +28,8 @@
  * handshake length that now waits for more). It is allowed for the other endpoint only if
  * the receiver sent no alert (an alert is always delivered, and ends the peer). A tampered
  * protected record (altered or replayed whole, framing intact) must end the receiver with an
- * alert: it may not stay CONNECTED having silently eaten it.
+ * alert: it may not stay CONNECTED having silently eaten it — except a 0-RTT record the
+ * server rejected, which §4.2.10 has it skip unread.
  */
 import { alertName, fromHex } from '@tls13sim/record';
 import type { Simulation } from '../simulation.js';
@@ -48,6 +49,7 @@ interface StreamRecord {
   readonly start: number;
   readonly end: number;
   readonly plaintext: boolean;
+  readonly epoch: string;
   readonly innerType: string;
 }
 
@@ -74,7 +76,7 @@ function streamRecords(events: readonly TraceEvent[], sender: Side): StreamRecor
   for (const e of events) {
     if (e.type !== 'record_sent' || e.side !== sender) continue;
     const n = e.hex.length / 2;
-    out.push({ start: pos, end: pos + n, plaintext: e.epoch === 'plaintext', innerType: e.innerType });
+    out.push({ start: pos, end: pos + n, plaintext: e.epoch === 'plaintext', epoch: e.epoch, innerType: e.innerType });
     pos += n;
   }
   return out;
@@ -100,6 +102,10 @@ export function faultImpact(sim: Simulation): FaultImpact | null {
   const startOf = (x: number): number => recordAt(x)?.start ?? x;
   const hello = (from: number, to: number): boolean => records.some((r) => r.plaintext && r.innerType === 'handshake' && r.start < to && r.end > from);
   const plaintextIn = (from: number, to: number): boolean => records.some((r) => r.plaintext && r.start < to && r.end > from);
+  // §4.2.10: a server that rejected 0-RTT discards early-key records it cannot open — a
+  // tampered one is skipped like the rest, not accepted, so it need not end the connection.
+  const earlyAccepted = events.some((e) => e.side === 'server' && e.type === 'note' && e.fact === 'early_data_accepted');
+  const rejectedEarlyIn = (from: number, to: number): boolean => !earlyAccepted && records.some((r) => r.epoch === 'early' && r.start < to && r.end > from);
 
   let aligned: boolean;
   let region: [number, number];
@@ -113,7 +119,7 @@ export function faultImpact(sim: Simulation): FaultImpact | null {
       aligned = boundary(a) && boundary(a + t);
       region = aligned ? [a, a + t] : [startOf(a), Infinity];
       mayStick = fault.kind === 'drop' || !aligned;
-      detectable = fault.kind === 'duplicate' && aligned && !plaintextIn(a, a + t);
+      detectable = fault.kind === 'duplicate' && aligned && !plaintextIn(a, a + t) && !(rejectedEarlyIn(a, a + t));
       describe = `${fault.kind} of stream bytes ${a}..${a + t} ${direction}`;
       break;
     case 'truncate':
@@ -130,7 +136,7 @@ export function faultImpact(sim: Simulation): FaultImpact | null {
       // The type byte can turn a protected record into a "plaintext" one read as anything.
       region = field === 0 || !aligned ? [startOf(o), Infinity] : [o, o + 1];
       mayStick = !aligned || (r?.plaintext ?? true);
-      detectable = aligned && r !== undefined && !r.plaintext && field !== 0;
+      detectable = aligned && r !== undefined && !r.plaintext && field !== 0 && !(r.epoch === 'early' && !earlyAccepted);
       describe = `corrupt of stream byte ${o} ${direction} (record field ${field < 0 ? '?' : field < 5 ? ['type', 'version', 'version', 'length', 'length'][field] : 'body'}) ^ 0x${fault.xor.toString(16)}`;
       break;
     }
