@@ -166,7 +166,8 @@ export function replaySeedPath(property: string, seed: number, path: string): Re
     fc.property(def.arbitrary, (input) => {
       def.check(input);
     }),
-    { seed, path, endOnFailure: true },
+    // The path leads straight to the shrunk case: one run replays it.
+    { seed, path, numRuns: 1, endOnFailure: true },
   );
   if (!details.failed || details.counterexample === null) return { property, reproduced: false };
   const input = details.counterexample[0];
