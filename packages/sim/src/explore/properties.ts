@@ -135,7 +135,7 @@ const lensModel: PropertyDef<LensInput> = {
     script: scheduleScriptArb({ maxSteps: 8 }),
     commands: fc.commands(lensCommandArbs(), { maxCommands: 40 }) as fc.Arbitrary<Iterable<LensCommand>>,
   }),
-  ciRuns: 100,
+  ciRuns: 200,
   check: (x) => runLensModel(x.config, x.script, x.commands),
   // fast-check hands back its own wrappers around our commands (`cmd`).
   encode: (x) => ({ config: x.config, script: x.script, commands: [...x.commands].map((c) => (c as LensCommand).spec ?? (c as unknown as { cmd: LensCommand }).cmd.spec) }),
