@@ -326,3 +326,21 @@ function negateS(der: Uint8Array, n: bigint): Uint8Array {
   const body = Buffer.concat([Buffer.of(0x02, rLen), r, Buffer.of(0x02, sb.length), sb]);
   return new Uint8Array(Buffer.concat([Buffer.of(0x30, body.length), body]));
 }
+
+describe('node provider: AEAD sealInto', () => {
+  it('writes what seal returns into a larger buffer at an offset, from several parts', () => {
+    const node = createNodeProvider();
+    for (const name of ['aes128gcm', 'aes256gcm', 'chacha20poly1305'] as const) {
+      const a = node.aead(name);
+      const key = new Uint8Array(a.keyLength).fill(3);
+      const nonce = new Uint8Array(12).fill(9);
+      const aad = Uint8Array.of(23, 3, 3, 0, 21);
+      const pt = Uint8Array.of(1, 2, 3, 4, 23);
+      const out = new Uint8Array(5 + pt.length + 16 + 2).fill(0xee);
+      a.sealInto!(key, nonce, aad, [pt.subarray(0, 4), pt.subarray(4)], out, 5);
+      expect(out.subarray(5, 5 + pt.length + 16)).toEqual(a.seal(key, nonce, aad, pt));
+      expect([...out.subarray(0, 5), ...out.subarray(-2)]).toEqual([0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee]);
+      expect(() => a.sealInto!(key, nonce, aad, [pt], new Uint8Array(20), 0)).toThrow(RangeError);
+    }
+  });
+});

@@ -9,6 +9,13 @@ export interface Aead {
   /** 16 for every TLS 1.3 AEAD. */
   readonly tagLength: number;
   seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Optional: `seal` of the concatenation of `parts`, written into `out` at `offset`
+   * (ciphertext, then tag) instead of a new buffer, so record protection writes header and
+   * ciphertext into one buffer without concatenating plaintext or copying ciphertext.
+   * Same bytes as `seal`. A RangeError if `out` is too short.
+   */
+  sealInto?(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void;
   /** Returns null on any authentication failure (never throws for bad input). */
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }

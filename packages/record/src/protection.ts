@@ -137,16 +137,24 @@ export function protectRecord(
   padding = 0,
 ): Uint8Array {
   if (!isRecordContentType(contentType)) throw new RangeError(`protectRecord: bad content type ${contentType}`);
-  const inner = encodeInnerPlaintext(contentType, content, padding);
-  if (inner.length > MAX_INNER_PLAINTEXT_LENGTH) {
-    throw new RangeError(`protectRecord: TLSInnerPlaintext of ${inner.length} bytes exceeds 2^14 + 1`);
+  const innerLength = content.length + 1 + padding;
+  if (innerLength > MAX_INNER_PLAINTEXT_LENGTH) {
+    throw new RangeError(`protectRecord: TLSInnerPlaintext of ${innerLength} bytes exceeds 2^14 + 1`);
   }
-  const length = inner.length + keys.aead.tagLength;
+  const { aead } = keys;
+  const length = innerLength + aead.tagLength;
   const header = encodeRecordHeader(ContentType.application_data, LEGACY_RECORD_VERSION, length);
-  const sealed = keys.aead.seal(keys.key, recordNonce(keys.iv, seq), header, inner);
-  const out = new Uint8Array(RECORD_HEADER_LENGTH + sealed.length);
+  const nonce = recordNonce(keys.iv, seq);
+  const out = new Uint8Array(RECORD_HEADER_LENGTH + length);
   out.set(header, 0);
-  out.set(sealed, RECORD_HEADER_LENGTH);
+  if (aead.sealInto !== undefined) {
+    // The content is encrypted where it lies; only the type byte and padding are new bytes.
+    const typeAndPadding = new Uint8Array(1 + padding);
+    typeAndPadding[0] = contentType;
+    aead.sealInto(keys.key, nonce, header, [content, typeAndPadding], out, RECORD_HEADER_LENGTH);
+  } else {
+    out.set(aead.seal(keys.key, nonce, header, encodeInnerPlaintext(contentType, content, padding)), RECORD_HEADER_LENGTH);
+  }
   return out;
 }
 

@@ -266,3 +266,19 @@ describe('Deframer properties', () => {
     );
   });
 });
+
+describe('Deframer buffer hand-over', () => {
+  it('returns a record that filled its buffer as its own: later pushes and the caller\'s input do not change it', () => {
+    const d = new Deframer();
+    const body = new Uint8Array(300).fill(0xab);
+    const first = encodePlaintextRecord(ContentType.handshake, body);
+    d.push(first);
+    const r = d.next()!;
+    first.fill(0);
+    d.push(encodePlaintextRecord(ContentType.handshake, new Uint8Array(300).fill(0xcd)));
+    const r2 = d.next()!;
+    expect(r.fragment).toEqual(body);
+    expect(r2.fragment).toEqual(new Uint8Array(300).fill(0xcd));
+    expect(d.buffered).toBe(0);
+  });
+});

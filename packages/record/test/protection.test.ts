@@ -232,3 +232,33 @@ describe('record protection', () => {
     expect(() => protectRecord(keysFor('aes128gcm'), 0n, 23, new Uint8Array(1 << 14), 1)).toThrow(RangeError);
   });
 });
+
+describe('record protection through an AEAD that seals in place', () => {
+  it('writes the same record through sealInto as through seal, and opens it', () => {
+    for (const name of names) {
+      const plain = keysFor(name);
+      const sealed: string[] = [];
+      const inPlace: TrafficKeys = {
+        ...plain,
+        aead: {
+          ...plain.aead,
+          seal: plain.aead.seal.bind(plain.aead),
+          open: plain.aead.open.bind(plain.aead),
+          sealInto(key, nonce, aad, parts, out, offset) {
+            sealed.push(name);
+            const inner = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+            parts.reduce((at, p) => (inner.set(p, at), at + p.length), 0);
+            out.set(plain.aead.seal(key, nonce, aad, inner), offset);
+          },
+        },
+      };
+      const content = fromHex('0102030405');
+      const viaSeal = protectRecord(plain, 3n, ContentType.application_data, content, 7);
+      const viaSealInto = protectRecord(inPlace, 3n, ContentType.application_data, content, 7);
+      expect(toHex(viaSealInto)).toBe(toHex(viaSeal));
+      expect(sealed).toEqual([name]);
+      const opened = unprotectRecord(plain, 3n, viaSealInto);
+      expect([opened.contentType, toHex(opened.content), opened.padding]).toEqual([ContentType.application_data, '0102030405', 7]);
+    }
+  });
+});

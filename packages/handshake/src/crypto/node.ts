@@ -111,24 +111,36 @@ function nodeAead(c: Crypto, name: AeadName): Aead {
   if (spec === undefined) throw new RangeError(`nodeAead: unknown AEAD ${String(name)}`);
   const { cipher, keyLength } = spec;
   const tagLength = 16;
+  /** Writes ciphertext (OpenSSL's update/final outputs, as they come) and tag into `out`. */
+  const sealInto = (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void => {
+    if (key.length !== keyLength) throw new RangeError(`${name}: key must be ${keyLength} bytes, got ${key.length}`);
+    if (nonce.length !== 12) throw new RangeError(`${name}: nonce must be 12 bytes, got ${nonce.length}`);
+    let total = 0;
+    for (const p of parts) total += p.length;
+    if (out.length - offset < total + tagLength) throw new RangeError(`${name}: sealInto needs ${total + tagLength} bytes at ${offset}, out has ${out.length}`);
+    const e = c.createCipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: tagLength });
+    e.setAAD(aad);
+    let pos = offset;
+    for (const p of parts) {
+      const chunk = e.update(p);
+      out.set(chunk, pos);
+      pos += chunk.length;
+    }
+    const rest = e.final();
+    out.set(rest, pos);
+    out.set(e.getAuthTag(), pos + rest.length);
+  };
   return {
     name,
     keyLength,
     nonceLength: 12,
     tagLength,
     seal(key, nonce, aad, plaintext) {
-      if (key.length !== keyLength) throw new RangeError(`${name}: key must be ${keyLength} bytes, got ${key.length}`);
-      if (nonce.length !== 12) throw new RangeError(`${name}: nonce must be 12 bytes, got ${nonce.length}`);
-      const e = c.createCipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: tagLength });
-      e.setAAD(aad);
       const out = new Uint8Array(plaintext.length + tagLength);
-      const body = e.update(plaintext);
-      out.set(body, 0);
-      const rest = e.final();
-      out.set(rest, body.length);
-      out.set(e.getAuthTag(), body.length + rest.length);
+      sealInto(key, nonce, aad, [plaintext], out, 0);
       return out;
     },
+    sealInto,
     /** Any failure is null (→ bad_record_mac, §5.2), never an exception. */
     open(key, nonce, aad, ciphertext) {
       if (key.length !== keyLength || nonce.length !== 12 || ciphertext.length < tagLength) return null;
@@ -136,11 +148,11 @@ function nodeAead(c: Crypto, name: AeadName): Aead {
         const d = c.createDecipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: tagLength });
         d.setAAD(aad);
         d.setAuthTag(ciphertext.subarray(ciphertext.length - tagLength));
-        const out = new Uint8Array(ciphertext.length - tagLength);
         const body = d.update(ciphertext.subarray(0, ciphertext.length - tagLength));
-        out.set(body, 0);
-        out.set(d.final(), body.length);
-        return out;
+        const rest = d.final();
+        // GCM and ChaCha20-Poly1305 give everything from update: keep that buffer (u8 copies
+        // only a pooled one) instead of copying it into another.
+        return rest.length === 0 ? u8(body) : concatBytes(body, rest);
       } catch {
         return null;
       }
