@@ -18,7 +18,8 @@
  *   differs), `no_application_protocol`.
  * - An injected, well-framed plaintext alert may be accepted as the peer's own — but only
  *   while the receiver could still legitimately get a plaintext alert: before it has
- *   processed any protected record from the peer (a peer that has keys protects its alerts).
+ *   processed a record under the peer's handshake or application keys (a peer that has
+ *   those protects its alerts; 0-RTT keys do not count, Appendix A.1).
  * - `internal_error` is never allowed: it is our own bug.
  *
  * End states: CONNECTED, CLOSED with an allowed alert, or stuck (not CONNECTED, no alert,
@@ -160,7 +161,8 @@ export function faultImpact(sim: Simulation): FaultImpact | null {
 }
 
 function receivedProtected(events: readonly TraceEvent[], side: Side, beforeSeq: number): boolean {
-  return events.some((e) => e.seq < beforeSeq && e.side === side && e.type === 'record_received' && e.epoch !== 'plaintext');
+  // Early-data records do not count: a 0-RTT client has no handshake keys yet, and alerts in the clear.
+  return events.some((e) => e.seq < beforeSeq && e.side === side && e.type === 'record_received' && e.epoch !== 'plaintext' && e.epoch !== 'early');
 }
 
 function alertDescription(code: number): string {
