@@ -327,3 +327,19 @@ describe('exporters', () => {
     expect(a).not.toEqual(client.exportKeyingMaterial('EXPORTER-a', utf8('x'), 32));
   });
 });
+
+describe('close_notify during the handshake', () => {
+  it('sends nothing after close_notify, not even the Finished the handshake still builds (§6.1)', () => {
+    const { client, server } = makePair();
+    client.start();
+    for (let r = client.pollTransmit(); r !== null; r = client.pollTransmit()) server.handleBytes(r);
+    client.close();
+    const closeNotify = client.pollTransmit();
+    expect(closeNotify).not.toBeNull();
+    for (let r = server.pollTransmit(); r !== null; r = server.pollTransmit()) client.handleBytes(r);
+    expect(client.pollTransmit()).toBeNull();
+    const notes = events(client).flatMap((e) => (e?.type === 'note' ? [e.text] : []));
+    expect(notes.some((t) => t.includes('finished'))).toBe(true);
+    expect(() => client.write(utf8('x'))).toThrow(/close_notify/);
+  });
+});

@@ -564,6 +564,12 @@ export class Endpoint implements EndpointApi {
   }
 
   private transmit(wire: Uint8Array, info: Omit<RecordInfo, 'wire' | 'length'>): void {
+    // §6.1: close_notify closes our write side: nothing follows it (e.g. a Finished the
+    // state machine still builds after close() during the handshake).
+    if (this.sentCloseNotify) {
+      this.emit({ type: 'note', text: `not sent after close_notify: ${info.innerType} record (${info.messages.join(', ') || info.innerType})` });
+      return;
+    }
     this.outbox.push(wire);
     this.emit({ type: 'record_sent', record: { ...info, length: wire.length - 5, wire } });
   }
