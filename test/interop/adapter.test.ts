@@ -78,7 +78,8 @@ describe.concurrent('the TCP adapter', () => {
         serverSide = conn;
         await conn.handshake();
       },
-      { idleTimeoutMs: 300 },
+      // Long enough that a handshake on a loaded 2-core CI machine never hits it.
+      { idleTimeoutMs: 2000 },
     );
     const conn = await ourClient(srv.port, clientConfig(pki));
     await conn.handshake();
