@@ -26,10 +26,24 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+// The hex digits are ASCII, which windows-1252 ("latin1") decodes to themselves.
+const asciiDecoder = new TextDecoder('latin1');
+
+/** Lower-case hex. Traces hex every record, so long inputs take one native decode of the digits. */
 export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
-  return s;
+  if (b.length < 32) {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += HEX_PAIRS[b[i]!]!;
+    return s;
+  }
+  const digits = new Uint8Array(2 * b.length);
+  for (let i = 0; i < b.length; i++) {
+    digits[2 * i] = HEX_DIGITS[b[i]! >>> 4]!;
+    digits[2 * i + 1] = HEX_DIGITS[b[i]! & 15]!;
+  }
+  return asciiDecoder.decode(digits);
 }
 
 /** Parses hex, ignoring whitespace (so RFC 8448 dumps paste in directly). */

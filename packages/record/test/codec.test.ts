@@ -45,3 +45,14 @@ describe('Reader and Writer', () => {
     expect(toHex(v)).toBe('0102');
   });
 });
+
+describe('toHex', () => {
+  it('writes two lower-case digits per byte, short and long inputs alike', () => {
+    const naive = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    for (const n of [0, 1, 31, 32, 33, 256, 4099]) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 151 + n) & 0xff);
+      expect(toHex(b)).toBe(naive(b));
+    }
+    expect(toHex(Uint8Array.from({ length: 256 }, (_, i) => i))).toBe(naive(Uint8Array.from({ length: 256 }, (_, i) => i)));
+  });
+});
