@@ -69,6 +69,68 @@ function keyOf(parts: readonly Part[]): string {
   return k;
 }
 
+/** A 32-bit FNV-style hash over every byte, four at a time: picks a bucket; the stored arguments decide a hit. */
+function hash32(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  const n = b.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (; i < n; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The bucket of an argument list: strings and numbers as they are, byte strings as length
+ * and hash. Short whatever the inputs weigh (a transcript, a record), where spelling every
+ * byte out made building and hashing the key cost more than the lookup saved.
+ */
+function bucketOf(parts: readonly Part[]): string {
+  let k = '';
+  for (const p of parts) {
+    if (typeof p === 'string') k += `${p.length}:${p}`;
+    else if (typeof p === 'number') k += `#${p};`;
+    else k += `${p.length}@${hash32(p).toString(36)};`;
+  }
+  return k;
+}
+
+function sameParts(a: readonly Part[], b: readonly Part[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) {
+    const x = a[j]!;
+    const y = b[j]!;
+    if (typeof x !== 'object' || typeof y !== 'object') {
+      if (x !== y) return false;
+      continue;
+    }
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
+}
+
+/** Argument lists to values, exactly: a bucket's entries keep copies of their arguments. */
+class ArgTable<T> {
+  private readonly buckets = new Map<string, { readonly parts: readonly Part[]; readonly value: T }[]>();
+
+  find(bucket: string, parts: readonly Part[]): { readonly value: T } | undefined {
+    const entries = this.buckets.get(bucket);
+    if (entries === undefined) return undefined;
+    for (const e of entries) if (sameParts(e.parts, parts)) return e;
+    return undefined;
+  }
+
+  add(bucket: string, parts: readonly Part[], value: T): void {
+    const entry = { parts: parts.map((p) => (typeof p === 'object' ? p.slice() : p)), value };
+    const entries = this.buckets.get(bucket);
+    if (entries === undefined) this.buckets.set(bucket, [entry]);
+    else entries.push(entry);
+  }
+}
+
 function inputBytes(parts: readonly Part[]): number {
   let n = 0;
   for (const p of parts) if (p instanceof Uint8Array) n += p.length;
@@ -88,11 +150,13 @@ export function memoizeProvider(inner: CryptoProvider, opts: MemoOptions = {}): 
     entries: 0,
     byOp: Object.fromEntries(ops.map((o) => [o, { hits: 0, misses: 0 }])) as MemoStats['byOp'],
   };
-  let flat = new Map<string, unknown>();
+  let flat = new ArgTable<unknown>();
+  // Draw trees stay keyed by spelled-out arguments: their inputs are small (a group, a key
+  // share, a CertificateVerify's signed content).
   let trees = new Map<string, DrawNode<unknown>>();
 
   const clear = (): void => {
-    flat = new Map();
+    flat = new ArgTable();
     trees = new Map();
     stats.entries = 0;
   };
@@ -114,14 +178,16 @@ export function memoizeProvider(inner: CryptoProvider, opts: MemoOptions = {}): 
       stats.bypassed++;
       return compute();
     }
-    const key = keyOf([op, ...parts]);
-    if (flat.has(key)) {
+    const args = [op, ...parts];
+    const bucket = bucketOf(args);
+    const found = flat.find(bucket, args);
+    if (found !== undefined) {
       hit(op);
-      return clone(flat.get(key) as T);
+      return clone(found.value as T);
     }
     miss(op);
     const value = compute();
-    flat.set(key, clone(value));
+    flat.add(bucket, args, clone(value));
     added();
     return value;
   }
