@@ -11,7 +11,7 @@
 import type { Aead, AeadName } from './aead-types.js';
 import { ContentType, contentTypeName } from './content.js';
 import { TlsError } from './errors.js';
-import { Deframer, encodePlaintextRecord, LEGACY_RECORD_VERSION, MAX_PLAINTEXT_LENGTH } from './framing.js';
+import { Deframer, encodePlaintextRecord, LEGACY_RECORD_VERSION, MAX_PLAINTEXT_LENGTH, type RawRecord } from './framing.js';
 import {
   MAX_INNER_PLAINTEXT_LENGTH,
   NO_PADDING,
@@ -331,10 +331,6 @@ export class RecordLayer {
       const raw = this.deframer.next();
       if (raw === null) return null;
       const outer = raw.type;
-      const plain = (): ReadRecord => {
-        checkReceivedNotEmpty(outer, raw.fragment);
-        return { contentType: outer, data: raw.fragment, epoch: PLAINTEXT_EPOCH, wire: raw.wire, outerType: outer, seq: null, padding: 0 };
-      };
       // §5: a change_cipher_spec record "may appear at a point at the handshake where the
       // implementation is expecting protected records, and so it is necessary to detect
       // this condition prior to attempting to deprotect the record". Its value and timing
@@ -344,7 +340,7 @@ export class RecordLayer {
       }
       const keys = this.read.keys;
       if (keys === null) {
-        if (outer !== ContentType.application_data) return plain();
+        if (outer !== ContentType.application_data) return plainRecord(raw);
         if (this.skip) {
           this.skipBytes(raw.fragment.length);
           continue;
@@ -352,7 +348,7 @@ export class RecordLayer {
         // §5.1: "Application Data messages are always protected."
         throw new TlsError('unexpected_message', 'application_data record before read keys are installed');
       }
-      if (outer === ContentType.alert && this.plaintextAlertsAfterKeys) return plain();
+      if (outer === ContentType.alert && this.plaintextAlertsAfterKeys) return plainRecord(raw);
       if (outer !== ContentType.application_data) {
         throw new TlsError('unexpected_message', `unprotected ${contentTypeName(outer)} record after read keys were installed`);
       }
@@ -426,6 +422,12 @@ export class RecordLayer {
     c.failed = this.failed;
     return c;
   }
+}
+
+/** An unprotected record as the state machine sees it. (A module function: a closure made per record costs.) */
+function plainRecord(raw: RawRecord): ReadRecord {
+  checkReceivedNotEmpty(raw.type, raw.fragment);
+  return { contentType: raw.type, data: raw.fragment, epoch: PLAINTEXT_EPOCH, wire: raw.wire, outerType: raw.type, seq: null, padding: 0 };
 }
 
 /** §5.5 limits never exceed the sequence space: §5.3 sequence numbers "should not wrap". */
