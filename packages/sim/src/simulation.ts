@@ -6,7 +6,7 @@
  */
 import type { EndpointApi, EndpointEvent, RecordInfo } from '@tls13sim/handshake';
 import { fromHex, isTlsError, toHex } from '@tls13sim/record';
-import { Duplex, DIRECTIONS, directionFrom, receiverOf } from './duplex.js';
+import { Duplex, DIRECTIONS, directionFrom, receiverOf, type Segment } from './duplex.js';
 import { Ledgers, type LedgerView } from './ledger.js';
 import {
   ReplayScheduler,
@@ -190,6 +190,11 @@ export class Simulation {
     return this.s.duplex.queues.client_to_server.totalBytes + this.s.duplex.queues.server_to_client.totalBytes;
   }
 
+  /** What is queued in one direction, front first: one segment per record (or what is left of it). */
+  queued(direction: NetDirection): readonly Segment[] {
+    return this.s.duplex.queues[direction].segments;
+  }
+
   /** Bytes queued toward `side`. */
   inFlightTo(side: Side): number {
     return this.inFlight(side === 'client' ? 'server_to_client' : 'client_to_server');
@@ -262,6 +267,15 @@ export class Simulation {
     this.start();
     const choice = this.s.scheduler.choose(this.context());
     if (choice === null) return null;
+    return this.apply(choice);
+  }
+
+  /**
+   * Delivers exactly `choice`, bypassing the scheduler: the exhaustive explorer decides each
+   * delivery itself. Recorded in `schedule` like any other choice, so it replays.
+   */
+  stepWith(choice: Choice): StepResult {
+    this.start();
     return this.apply(choice);
   }
 

@@ -56,7 +56,7 @@ export function expectedStream(o: Outcome, side: Side): Uint8Array {
   return out;
 }
 
-function checkNoThrow(o: Outcome): void {
+export function checkNoThrow(o: Outcome): void {
   if (o.thrown.length > 0) fail(`an exception escaped an endpoint: ${o.thrown[0]}`);
   if (o.livelock) fail('the simulation did not reach quiescence (livelock)');
   for (const e of o.sim.events) {
@@ -73,7 +73,7 @@ function checkNoThrow(o: Outcome): void {
  * exactly the plaintext handshake bytes its peer sent; the application data each side got is
  * a prefix of what the peer's application sent (no byte that was not sent, none reordered).
  */
-function checkAuthentic(o: Outcome): void {
+export function checkAuthentic(o: Outcome): void {
   const ev = o.sim.events;
   for (const side of SIDES) {
     const peer = peerOf(side);

@@ -6,6 +6,7 @@ import {
   createEndpoint,
   nobleProvider,
   seededRandom,
+  type CryptoProvider,
   type EndpointApi,
   type EndpointConfig,
   type ResumptionSession,
@@ -26,6 +27,8 @@ export interface ScenarioSimOptions {
   readonly sessions?: ResumptionSession[];
   /** Virtual time at which the connection starts (ms). */
   readonly startAt?: number;
+  /** Both endpoints' crypto provider (default noble; the explorer passes a memoising one). */
+  readonly crypto?: CryptoProvider;
 }
 
 export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions = {}): Simulation {
@@ -33,7 +36,7 @@ export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions
   const conn = opts.connection === undefined ? '' : `:${opts.connection}`;
   const endpoint = createEndpoint({
     role: 'client',
-    crypto: nobleProvider,
+    crypto: opts.crypto ?? nobleProvider,
     random: seededRandom(`${name}:client:${seed}${conn}`),
     serverName: SERVER_NAME,
     trustAnchors: [pki.ca],
@@ -43,7 +46,7 @@ export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions
   const client = opts.sessions === undefined ? endpoint : keepingSessions(endpoint, opts.sessions);
   const server = createEndpoint({
     role: 'server',
-    crypto: nobleProvider,
+    crypto: opts.crypto ?? nobleProvider,
     random: seededRandom(`${name}:server:${seed}${conn}`),
     certificate: pki.server,
     trustAnchors: [pki.ca],

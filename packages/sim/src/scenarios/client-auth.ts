@@ -9,16 +9,30 @@ import { scenarioSim, utf8 } from './build.js';
 import { alertReceived, alertSent, appCall, complete, narrate, received, sent, verdict } from './narrate.js';
 import { scenarioPki } from './pki.js';
 import { registerScenario } from './registry.js';
+import type { CryptoProvider } from '@tls13sim/handshake';
+import type { Simulation } from '../simulation.js';
 
 const REQUEST = utf8('GET / HTTP/1.0\r\n\r\n');
 const RESPONSE = utf8('HTTP/1.0 200 ok\r\n\r\nhello, authenticated client\n');
+
+function clientAuthSim(seed: number, crypto?: CryptoProvider): Simulation {
+  const pki = scenarioPki(seed);
+  return scenarioSim('client-auth', seed, { client: { certificate: pki.client }, server: { clientAuth: 'require' }, crypto });
+}
+
+function cvRejectedSim(seed: number, crypto?: CryptoProvider): Simulation {
+  const pki = scenarioPki(seed);
+  // A client certificate presented with a private key that does not match it: the
+  // client's CertificateVerify signature cannot verify under the certificate's key.
+  const mismatched = { chain: pki.client.chain, privateKey: pki.strayKey };
+  return scenarioSim('client-cv-rejected', seed, { client: { certificate: mismatched }, server: { clientAuth: 'require' }, crypto });
+}
 
 registerScenario({
   name: 'client-auth',
   description: 'Mutual authentication (RFC 8446 §4.3.2): the server requires and accepts a client certificate',
   run(seed) {
-    const pki = scenarioPki(seed);
-    const sim = scenarioSim('client-auth', seed, { client: { certificate: pki.client }, server: { clientAuth: 'require' } });
+    const sim = clientAuthSim(seed);
     const c = openSslLens(sim, 'client', { blocking: true });
     const s = openSslLens(sim, 'server', { blocking: true });
     c.connect();
@@ -50,6 +64,13 @@ registerScenario({
       },
     ]);
   },
+  setup: (seed, opts) => ({
+    sim: clientAuthSim(seed, opts?.crypto),
+    app: {
+      client: [{ call: 'connect' }, { call: 'write', data: REQUEST }, { call: 'read', max: 1024 }],
+      server: [{ call: 'accept' }, { call: 'read', max: 1024 }, { call: 'write', data: RESPONSE }],
+    },
+  }),
 });
 
 registerScenario({
@@ -85,11 +106,7 @@ registerScenario({
   name: 'client-cv-rejected',
   description: 'The client\'s CertificateVerify fails: connect() and write() are ok, the next read() is error(decrypt_error)',
   run(seed) {
-    const pki = scenarioPki(seed);
-    // A client certificate presented with a private key that does not match it: the
-    // client's CertificateVerify signature cannot verify under the certificate's key.
-    const mismatched = { chain: pki.client.chain, privateKey: pki.strayKey };
-    const sim = scenarioSim('client-cv-rejected', seed, { client: { certificate: mismatched }, server: { clientAuth: 'require' } });
+    const sim = cvRejectedSim(seed);
     const c = openSslLens(sim, 'client', { blocking: true });
     c.connect();
     c.write(REQUEST);
@@ -122,6 +139,11 @@ registerScenario({
       { after: appCall('client', 'read'), text: 'The client\'s next read() returns error(decrypt_error): the first moment its application learns the handshake failed.' },
     ]);
   },
+  setup: (seed, opts) => ({
+    sim: cvRejectedSim(seed, opts?.crypto),
+    app: { client: [{ call: 'connect' }, { call: 'write', data: REQUEST }, { call: 'read', max: 1024 }], server: [] },
+    rejection: { alert: 'decrypt_error', epoch: 'application' },
+  }),
 });
 
 registerScenario({

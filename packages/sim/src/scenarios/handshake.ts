@@ -6,10 +6,21 @@ import { openSslLens } from '../lens/openssl.js';
 import type { TraceEvent } from '../trace.js';
 import { scenarioSim, utf8 } from './build.js';
 import { appCall, complete, narrate, received, sent, state } from './narrate.js';
-import { registerScenario } from './registry.js';
+import { registerScenario, type AppStep } from './registry.js';
 
 const REQUEST = utf8('GET / HTTP/1.0\r\n\r\n');
 const RESPONSE = utf8('HTTP/1.0 200 ok\r\n\r\nhello from the server\n');
+
+/** The request/response program of full-handshake, per side, for the explorer. */
+export const REQUEST_RESPONSE: Readonly<Record<'client' | 'server', readonly AppStep[]>> = {
+  client: [{ call: 'connect' }, { call: 'write', data: REQUEST }, { call: 'read', max: 1024 }],
+  server: [{ call: 'accept' }, { call: 'read', max: 1024 }, { call: 'write', data: RESPONSE }],
+};
+
+const HELLO_RETRY = {
+  client: { groups: ['x448', 'x25519'], keyShareGroups: ['x448'] },
+  server: { groups: ['x25519'] },
+} as const;
 
 registerScenario({
   name: 'full-handshake',
@@ -60,16 +71,14 @@ registerScenario({
       },
     ]);
   },
+  setup: (seed, opts) => ({ sim: scenarioSim('full-handshake', seed, { crypto: opts?.crypto }), app: REQUEST_RESPONSE }),
 });
 
 registerScenario({
   name: 'hello-retry',
   description: 'HelloRetryRequest (RFC 8446 §4.1.4): the client guessed a key_share group the server does not take',
   run(seed) {
-    const sim = scenarioSim('hello-retry', seed, {
-      client: { groups: ['x448', 'x25519'], keyShareGroups: ['x448'] },
-      server: { groups: ['x25519'] },
-    });
+    const sim = scenarioSim('hello-retry', seed, { client: { ...HELLO_RETRY.client }, server: { ...HELLO_RETRY.server } });
     const c = openSslLens(sim, 'client', { blocking: true });
     const s = openSslLens(sim, 'server', { blocking: true });
     c.connect();
@@ -98,6 +107,10 @@ registerScenario({
       },
     ]);
   },
+  setup: (seed, opts) => ({
+    sim: scenarioSim('hello-retry', seed, { client: { ...HELLO_RETRY.client }, server: { ...HELLO_RETRY.server }, crypto: opts?.crypto }),
+    app: { client: [{ call: 'connect' }], server: [{ call: 'accept' }] },
+  }),
 });
 
 registerScenario({

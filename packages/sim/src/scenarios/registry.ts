@@ -3,8 +3,29 @@
  * A scenario's `run(seed)` builds and drives a Simulation and returns it (or its Trace);
  * the registry turns that into a Trace named after the scenario.
  */
+import type { CryptoProvider } from '@tls13sim/handshake';
 import { Simulation } from '../simulation.js';
-import type { Trace } from '../trace.js';
+import type { Side, Trace } from '../trace.js';
+
+/** One application call of a scenario's program, made as soon as it can answer (as if blocking). */
+export type AppStep =
+  | { readonly call: 'connect' }
+  | { readonly call: 'accept' }
+  | { readonly call: 'write'; readonly data: Uint8Array }
+  | { readonly call: 'read'; readonly max: number };
+
+/**
+ * A scenario set up but not run, for the exhaustive explorer (`pnpm explore --exhaustive`):
+ * the explorer decides every delivery itself and makes each side's calls in order.
+ */
+export interface ScenarioSetup {
+  /** Built, not started. */
+  readonly sim: Simulation;
+  /** Each side's application calls, in order. */
+  readonly app: Readonly<Record<Side, readonly AppStep[]>>;
+  /** The server rejects the client with this alert, sent under these keys; absent: both connect and every call succeeds. */
+  readonly rejection?: { readonly alert: string; readonly epoch: string };
+}
 
 export interface ScenarioDefinition {
   readonly name: string;
@@ -13,6 +34,8 @@ export interface ScenarioDefinition {
   /** Seed used when none is given (default 1). */
   readonly defaultSeed?: number;
   run(seed: number): Simulation | Trace;
+  /** The same scenario before any delivery, with its crypto provider swappable (optional). */
+  setup?(seed: number, opts?: { readonly crypto?: CryptoProvider }): ScenarioSetup;
 }
 
 const registry = new Map<string, ScenarioDefinition>();

@@ -3,7 +3,8 @@
  * Each resumed scenario first runs an earlier full handshake (not in its trace) that ends
  * with NewSessionTickets, then shows the connection that uses one of them.
  */
-import { SealedTicketIssuer, seededRandom, type EndpointConfig, type ResumptionSession } from '@tls13sim/handshake';
+import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession } from '@tls13sim/handshake';
+import type { Simulation } from '../simulation.js';
 import { openSslLens } from '../lens/openssl.js';
 import type { TraceEvent } from '../trace.js';
 import { scenarioPki } from './pki.js';
@@ -22,9 +23,9 @@ function ticketPolicy(name: string, seed: number): Tickets {
 }
 
 /** Runs the earlier full handshake; returns the first session the client kept and when that connection ended. */
-function earlierConnection(name: string, seed: number, tickets: Tickets): { session: ResumptionSession; end: number } {
+function earlierConnection(name: string, seed: number, tickets: Tickets, crypto?: CryptoProvider): { session: ResumptionSession; end: number } {
   const sessions: ResumptionSession[] = [];
-  const sim = scenarioSim(name, seed, { server: { tickets }, sessions, connection: 1 });
+  const sim = scenarioSim(name, seed, { server: { tickets }, sessions, connection: 1, crypto });
   sim.run();
   const session = sessions[0];
   if (session === undefined) throw new Error(`scenario ${name}: the earlier connection gave the client no ticket`);
@@ -36,13 +37,18 @@ const earlyRecord = (side: 'client' | 'server') => (e: TraceEvent): boolean =>
 
 const fact = (f: string) => (e: TraceEvent): boolean => e.type === 'note' && e.fact === f;
 
+/** The resumed connection of `resumption`, after its earlier full handshake. */
+function resumptionSim(seed: number, crypto?: CryptoProvider): Simulation {
+  const tickets = ticketPolicy('resumption', seed);
+  const { session, end } = earlierConnection('resumption', seed, tickets, crypto);
+  return scenarioSim('resumption', seed, { client: { session }, server: { tickets }, connection: 2, startAt: end + LATER, crypto });
+}
+
 registerScenario({
   name: 'resumption',
   description: 'PSK resumption from a NewSessionTicket (RFC 8446 §2.2): no certificates, same 1-RTT shape',
   run(seed) {
-    const tickets = ticketPolicy('resumption', seed);
-    const { session, end } = earlierConnection('resumption', seed, tickets);
-    const sim = scenarioSim('resumption', seed, { client: { session }, server: { tickets }, connection: 2, startAt: end + LATER });
+    const sim = resumptionSim(seed);
     const c = openSslLens(sim, 'client', { blocking: true });
     const s = openSslLens(sim, 'server', { blocking: true });
     c.connect();
@@ -75,6 +81,10 @@ registerScenario({
       },
     ]);
   },
+  setup: (seed, opts) => ({
+    sim: resumptionSim(seed, opts?.crypto),
+    app: { client: [{ call: 'connect' }, { call: 'write', data: utf8('GET / HTTP/1.0\r\n\r\n') }], server: [{ call: 'accept' }, { call: 'read', max: 1024 }] },
+  }),
 });
 
 registerScenario({
