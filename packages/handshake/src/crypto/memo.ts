@@ -69,17 +69,42 @@ function keyOf(parts: readonly Part[]): string {
   return k;
 }
 
-/** A 32-bit FNV-style hash over every byte, four at a time: picks a bucket; the stored arguments decide a hit. */
+/**
+ * A 32-bit FNV-style hash over every byte, a word at a time where the bytes are aligned
+ * (a transcript or a record weighs kilobytes): picks a bucket; the stored arguments decide
+ * a hit. Process-local, so the platform's byte order does not matter.
+ */
 function hash32(b: Uint8Array): number {
   let h = 0x811c9dc5;
-  const n = b.length;
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193);
-    h ^= h >>> 15;
+  const words = wordsOf(b);
+  if (words !== undefined) {
+    for (let k = 0; k < words.length; k++) {
+      h = Math.imul(h ^ words[k]!, 0x01000193);
+      h ^= h >>> 15;
+    }
+    i = words.length * 4;
   }
-  for (; i < n; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h >>> 0;
+}
+
+/** The whole 32-bit words of `b` as a view, when `b` is long and aligned enough to be worth one. */
+function wordsOf(b: Uint8Array): Int32Array | undefined {
+  return b.length >= 64 && (b.byteOffset & 3) === 0 ? new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) : undefined;
+}
+
+function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
+  if (x.length !== y.length) return false;
+  let i = 0;
+  const wx = wordsOf(x);
+  const wy = wx === undefined ? undefined : wordsOf(y);
+  if (wx !== undefined && wy !== undefined) {
+    for (let k = 0; k < wx.length; k++) if (wx[k] !== wy[k]) return false;
+    i = wx.length * 4;
+  }
+  for (; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /**
@@ -102,12 +127,9 @@ function sameParts(a: readonly Part[], b: readonly Part[]): boolean {
   for (let j = 0; j < a.length; j++) {
     const x = a[j]!;
     const y = b[j]!;
-    if (typeof x !== 'object' || typeof y !== 'object') {
-      if (x !== y) return false;
-      continue;
-    }
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    if (typeof x === 'object' && typeof y === 'object') {
+      if (!sameBytes(x, y)) return false;
+    } else if (x !== y) return false;
   }
   return true;
 }
