@@ -31,8 +31,13 @@ const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 // The hex digits are ASCII, which windows-1252 ("latin1") decodes to themselves.
 const asciiDecoder = new TextDecoder('latin1');
 
-/** Lower-case hex. Traces hex every record, so long inputs take one native decode of the digits. */
+// Node's Buffer hex-encodes natively; browsers take the portable path below.
+type HexBuffer = { from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'hex'): string } };
+const nodeBuffer = (globalThis as { Buffer?: HexBuffer }).Buffer;
+
+/** Lower-case hex. Traces hex every record, so long inputs take one native call. */
 export function toHex(b: Uint8Array): string {
+  if (b.length >= 32 && nodeBuffer !== undefined) return nodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
   if (b.length < 32) {
     let s = '';
     for (let i = 0; i < b.length; i++) s += HEX_PAIRS[b[i]!]!;

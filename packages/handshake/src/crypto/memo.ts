@@ -108,18 +108,24 @@ function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
 }
 
 /**
- * The bucket of an argument list: strings and numbers as they are, byte strings as length
- * and hash. Short whatever the inputs weigh (a transcript, a record), where spelling every
- * byte out made building and hashing the key cost more than the lookup saved.
+ * The bucket of an argument list: one number mixed from every part (byte strings through
+ * `hash32`), where spelling every byte out as a string key made building and hashing the
+ * key cost more than the lookup saved. Equal lists share a bucket; the rest rarely do.
  */
-function bucketOf(parts: readonly Part[]): string {
-  let k = '';
+function bucketOf(parts: readonly Part[]): number {
+  let h = 0x811c9dc5;
   for (const p of parts) {
-    if (typeof p === 'string') k += `${p.length}:${p}`;
-    else if (typeof p === 'number') k += `#${p};`;
-    else k += `${p.length}@${hash32(p).toString(36)};`;
+    if (typeof p === 'string') {
+      for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193);
+      h = Math.imul(h ^ p.length ^ 0x5bd1e995, 0x01000193);
+    } else if (typeof p === 'number') {
+      h = Math.imul(h ^ (p | 0) ^ 0x27d4eb2d, 0x01000193);
+    } else {
+      h = Math.imul(h ^ hash32(p) ^ (p.length << 7), 0x01000193);
+    }
+    h ^= h >>> 13;
   }
-  return k;
+  return h >>> 0;
 }
 
 function sameParts(a: readonly Part[], b: readonly Part[]): boolean {
@@ -136,16 +142,16 @@ function sameParts(a: readonly Part[], b: readonly Part[]): boolean {
 
 /** Argument lists to values, exactly: a bucket's entries keep copies of their arguments. */
 class ArgTable<T> {
-  private readonly buckets = new Map<string, { readonly parts: readonly Part[]; readonly value: T }[]>();
+  private readonly buckets = new Map<number, { readonly parts: readonly Part[]; readonly value: T }[]>();
 
-  find(bucket: string, parts: readonly Part[]): { readonly value: T } | undefined {
+  find(bucket: number, parts: readonly Part[]): { readonly value: T } | undefined {
     const entries = this.buckets.get(bucket);
     if (entries === undefined) return undefined;
     for (const e of entries) if (sameParts(e.parts, parts)) return e;
     return undefined;
   }
 
-  add(bucket: string, parts: readonly Part[], value: T): void {
+  add(bucket: number, parts: readonly Part[], value: T): void {
     const entry = { parts: parts.map((p) => (typeof p === 'object' ? p.slice() : p)), value };
     const entries = this.buckets.get(bucket);
     if (entries === undefined) this.buckets.set(bucket, [entry]);
