@@ -33,6 +33,11 @@ export function wireType(msg: HandshakeMessage): number {
 /** The body of a message, without the 4-byte header. */
 export function encodeHandshakeBody(msg: HandshakeMessage): Uint8Array {
   const w = new Writer();
+  writeBody(w, msg);
+  return w.finish();
+}
+
+function writeBody(w: Writer, msg: HandshakeMessage): void {
   switch (msg.type) {
     case 'client_hello':
       writeClientHello(w, msg);
@@ -70,14 +75,12 @@ export function encodeHandshakeBody(msg: HandshakeMessage): Uint8Array {
     default:
       return assertNever(msg);
   }
-  return w.finish();
 }
 
-/** The whole message: msg_type, uint24 length, body. */
+/** The whole message: msg_type, uint24 length, body, written in one pass. */
 export function encodeHandshake(msg: HandshakeMessage): Uint8Array {
-  const body = encodeHandshakeBody(msg);
   const w = new Writer();
-  w.u8(wireType(msg)).u24(body.length).bytes(body);
+  w.u8(wireType(msg)).vec24((body) => writeBody(body, msg));
   return w.finish();
 }
 
