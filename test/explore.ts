@@ -2,13 +2,39 @@
  * `pnpm explore [--runs N] [--seed S] [--property NAME]... [--path P]` — runs issue 8's
  * properties long. Each failure is shrunk to a minimal case, saved, and printed with the one
  * command that replays it exactly (`pnpm tls13sim replay FILE`). Exit code 1 on any failure.
+ *
+ * `pnpm explore --exhaustive SCENARIO [--depth N] [--splits record|flight|bytes:K]
+ * [--seed S] [--no-dedupe] [--no-memo]` — every schedule of a scenario within the bound
+ * (explore/exhaustive.ts), checked against the scenario's properties; prints the bound,
+ * schedules explored, distinct outcomes, pruned states, schedules/s, elapsed time and any
+ * violation with its replay command.
  */
+import { nobleProvider } from '@tls13sim/handshake';
 import { PROPERTIES } from '../packages/sim/src/explore/properties.js';
 import { runProperty } from '../packages/sim/src/explore/runner.js';
 import { exploreCrypto } from '../packages/sim/src/explore/config.js';
+import { DEFAULT_BOUND, exploreExhaustive, formatExhaustive, parseSplits, type Bound } from '../packages/sim/src/explore/exhaustive.js';
 
-function parse(argv: readonly string[]): { runs?: number; seed: number; props: string[]; path?: string } {
-  const out: { runs?: number; seed: number; props: string[]; path?: string } = { seed: Date.now() % 2 ** 31, props: [] };
+interface Options {
+  runs?: number;
+  seed: number;
+  seedGiven: boolean;
+  props: string[];
+  path?: string;
+  exhaustive?: string;
+  bound: Bound;
+  dedupe: boolean;
+  memo: boolean;
+}
+
+const USAGE = [
+  'pnpm explore [--runs N] [--seed S] [--property NAME]... [--path P]',
+  'pnpm explore --exhaustive SCENARIO [--depth N] [--splits record|flight|bytes:K] [--seed S] [--no-dedupe] [--no-memo]',
+  `  default bound: --depth ${DEFAULT_BOUND.depth} --splits ${DEFAULT_BOUND.splits.kind === 'bytes' ? `bytes:${DEFAULT_BOUND.splits.k}` : DEFAULT_BOUND.splits.kind}`,
+];
+
+function parse(argv: readonly string[]): Options {
+  const out: Options = { seed: Date.now() % 2 ** 31, seedGiven: false, props: [], bound: DEFAULT_BOUND, dedupe: true, memo: true };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = (): string => {
@@ -17,39 +43,75 @@ function parse(argv: readonly string[]): { runs?: number; seed: number; props: s
       return v;
     };
     if (flag === '--runs') out.runs = Number(value());
-    else if (flag === '--seed') out.seed = Number(value());
-    else if (flag === '--property') out.props.push(value());
+    else if (flag === '--seed') {
+      out.seed = Number(value());
+      out.seedGiven = true;
+    } else if (flag === '--property') out.props.push(value());
     else if (flag === '--path') out.path = value();
+    else if (flag === '--exhaustive') out.exhaustive = value();
+    else if (flag === '--depth') {
+      const depth = Number(value());
+      if (!(Number.isInteger(depth) && depth >= 0)) throw new Error('--depth must be a non-negative integer');
+      out.bound = { ...out.bound, depth };
+    } else if (flag === '--splits') out.bound = { ...out.bound, splits: parseSplits(value()) };
+    else if (flag === '--no-dedupe') out.dedupe = false;
+    else if (flag === '--no-memo') out.memo = false;
     else if (flag === '--help' || flag === '-h') {
-      console.log('pnpm explore [--runs N] [--seed S] [--property NAME]... [--path P]');
+      for (const l of USAGE) console.log(l);
       console.log(`properties: ${PROPERTIES.map((p) => p.name).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]}`);
   }
   if (out.runs !== undefined && !(Number.isInteger(out.runs) && out.runs > 0)) throw new Error('--runs must be a positive integer');
   if (!Number.isSafeInteger(out.seed)) throw new Error('--seed must be an integer');
+  const exhaustiveOnly = out.bound !== DEFAULT_BOUND || !out.dedupe || !out.memo;
+  if (out.exhaustive === undefined && exhaustiveOnly) throw new Error('--depth, --splits, --no-dedupe and --no-memo go with --exhaustive SCENARIO');
+  if (out.exhaustive !== undefined && (out.runs !== undefined || out.props.length > 0 || out.path !== undefined)) {
+    throw new Error('--exhaustive does not take --runs, --property or --path');
+  }
   return out;
 }
 
-const opts = parse(process.argv.slice(2));
-const chosen = opts.props.length > 0 ? PROPERTIES.filter((p) => opts.props.includes(p.name)) : PROPERTIES;
-for (const n of opts.props) if (!PROPERTIES.some((p) => p.name === n)) throw new Error(`unknown property ${n}`);
-let failed = 0;
-console.log(`tls13sim explore — seed ${opts.seed}${opts.runs ? `, ${opts.runs} runs each` : ', CI run counts'}`);
-for (const def of chosen) {
-  const r = runProperty(def, { seed: opts.seed, ...(opts.runs !== undefined ? { runs: opts.runs } : {}), ...(opts.path !== undefined ? { path: opts.path } : {}) });
-  const rate = r.runs / (r.ms / 1000);
-  if (!r.failed) {
-    console.log(`  ok    ${def.name.padEnd(15)} ${String(r.runs).padStart(6)} runs  ${(r.ms / 1000).toFixed(1).padStart(6)} s  (${rate.toFixed(1)} runs/s)`);
-    continue;
+function exhaustive(opts: Options, scenario: string): void {
+  const memo = opts.memo ? exploreCrypto : nobleProvider;
+  console.log(`tls13sim explore --exhaustive ${scenario}${opts.memo ? '' : ' (no crypto memo)'}${opts.dedupe ? '' : ' (no pruning)'}`);
+  const r = exploreExhaustive(scenario, {
+    bound: opts.bound,
+    dedupe: opts.dedupe,
+    crypto: memo,
+    ...(opts.seedGiven ? { seed: opts.seed } : {}),
+  });
+  console.log(formatExhaustive(r));
+  if (opts.memo) {
+    const s = exploreCrypto.stats;
+    console.log(`crypto memo  ${s.hits} hits, ${s.misses} misses (${((100 * s.hits) / Math.max(1, s.hits + s.misses)).toFixed(1)}% hit)`);
   }
-  failed++;
-  console.log(`  FAIL  ${def.name.padEnd(15)} after ${r.runs} runs  ${(r.ms / 1000).toFixed(1)} s`);
-  console.log(`        ${r.message}`);
-  console.log(`        replay: ${r.command}`);
-  console.log(`        (or:    ${r.seedCommand})`);
+  process.exitCode = r.violating > 0n ? 1 : 0;
 }
-const s = exploreCrypto.stats;
-console.log(`crypto memo: ${s.hits} hits, ${s.misses} misses (${((100 * s.hits) / Math.max(1, s.hits + s.misses)).toFixed(1)}% hit)`);
-console.log(`${chosen.length - failed} passed, ${failed} failed`);
-process.exitCode = failed > 0 ? 1 : 0;
+
+const opts = parse(process.argv.slice(2));
+if (opts.exhaustive !== undefined) {
+  exhaustive(opts, opts.exhaustive);
+} else {
+  const chosen = opts.props.length > 0 ? PROPERTIES.filter((p) => opts.props.includes(p.name)) : PROPERTIES;
+  for (const n of opts.props) if (!PROPERTIES.some((p) => p.name === n)) throw new Error(`unknown property ${n}`);
+  let failed = 0;
+  console.log(`tls13sim explore — seed ${opts.seed}${opts.runs ? `, ${opts.runs} runs each` : ', CI run counts'}`);
+  for (const def of chosen) {
+    const r = runProperty(def, { seed: opts.seed, ...(opts.runs !== undefined ? { runs: opts.runs } : {}), ...(opts.path !== undefined ? { path: opts.path } : {}) });
+    const rate = r.runs / (r.ms / 1000);
+    if (!r.failed) {
+      console.log(`  ok    ${def.name.padEnd(15)} ${String(r.runs).padStart(6)} runs  ${(r.ms / 1000).toFixed(1).padStart(6)} s  (${rate.toFixed(1)} runs/s)`);
+      continue;
+    }
+    failed++;
+    console.log(`  FAIL  ${def.name.padEnd(15)} after ${r.runs} runs  ${(r.ms / 1000).toFixed(1)} s`);
+    console.log(`        ${r.message}`);
+    console.log(`        replay: ${r.command}`);
+    console.log(`        (or:    ${r.seedCommand})`);
+  }
+  const s = exploreCrypto.stats;
+  console.log(`crypto memo: ${s.hits} hits, ${s.misses} misses (${((100 * s.hits) / Math.max(1, s.hits + s.misses)).toFixed(1)}% hit)`);
+  console.log(`${chosen.length - failed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}

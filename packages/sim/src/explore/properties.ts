@@ -14,6 +14,7 @@ import {
 } from '../arbitraries.js';
 import type { Schedule } from '../scheduler.js';
 import type { Simulation } from '../simulation.js';
+import { exhaustiveProperty } from './branch.js';
 import { runCase, type Case } from './case.js';
 import { checkFaultFree, checkSingleFault } from './checks.js';
 import { checkClientAuth, runClientAuthCase, type ClientAuthCase, type LensCall } from './client-auth.js';
@@ -147,6 +148,9 @@ const lensModel: PropertyDef<LensInput> = {
 
 export const PROPERTIES: readonly PropertyDef<any>[] = [faultFree, singleFault, clientAuth, postHandshake, lensModel];
 
+/** Found by name (for `tls13sim replay`) but never run by fast-check: a schedule from `pnpm explore --exhaustive`. */
+const REPLAY_ONLY: readonly PropertyDef<any>[] = [exhaustiveProperty];
+
 export function getProperty(name: string): PropertyDef<unknown> | undefined {
-  return PROPERTIES.find((p) => p.name === name);
+  return PROPERTIES.find((p) => p.name === name) ?? REPLAY_ONLY.find((p) => p.name === name);
 }

@@ -1,0 +1,276 @@
+/**
+ * The exhaustive explorer (issue 8, item 4): every schedule of a scenario within a bound,
+ * enumerated depth-first with `Simulation.fork()`, each checked against the scenario's
+ * properties (branch.ts) at its end.
+ *
+ * The bound, explicit:
+ * - `splits`: at each delivery the network hands the receiver any prefix of what is queued
+ *   in either direction that ends at a boundary: a flight (`flight`: whole flights, several
+ *   coalesced), a record (`record`: k records, across flights too), or a record or any
+ *   multiple of K bytes (`bytes:K`: records cut anywhere on that grid);
+ * - `depth`: the first `depth` deliveries of every schedule branch that way; from there on
+ *   the default schedule (FIFO, one whole flight at a time) finishes the run. A schedule
+ *   that needed the default continuation is counted as `truncated`: with none, the
+ *   enumeration is complete for that split granularity.
+ *
+ * Crypto goes through one memoising provider shared by every branch (memo.ts), so a branch
+ * costs protocol logic, not cryptography. States already explored are pruned: two
+ * branches with equal keys (branch.ts: bytes each endpoint was fed, states, application
+ * progress, queue shape) have equal futures, so the second reuses the first's summary —
+ * its schedule count, outcomes and violation count — and adds it to the totals.
+ */
+import type { CryptoProvider } from '@tls13sim/handshake';
+import type { Choice } from '../scheduler.js';
+import type { NetDirection } from '../trace.js';
+import { Branch, checkLeaf, exhaustiveProperty, setupOf, type ExhaustiveInput, type LeafCheck } from './branch.js';
+import { exploreCrypto } from './config.js';
+import { saveCounterexample } from './runner.js';
+
+export type SplitMode = { readonly kind: 'flight' } | { readonly kind: 'record' } | { readonly kind: 'bytes'; readonly k: number };
+
+export interface Bound {
+  readonly depth: number;
+  readonly splits: SplitMode;
+}
+
+/**
+ * Every split at any byte, every interleaving, flights coalesced: complete for the scenarios
+ * here (their longest schedule, one byte per delivery, is ~1,500 deliveries).
+ */
+export const DEFAULT_BOUND: Bound = { depth: 4096, splits: { kind: 'bytes', k: 1 } };
+
+export interface ExhaustiveOptions {
+  readonly seed?: number;
+  readonly bound?: Bound;
+  /** Crypto provider for the endpoints (default: the explorer's shared memoising one). */
+  readonly crypto?: CryptoProvider;
+  /** Prune states already explored (default true). */
+  readonly dedupe?: boolean;
+  /** Extra checks at the end of every schedule (a test injects a faulty one here). */
+  readonly extraChecks?: readonly LeafCheck[];
+  /** Save violations as counterexample files with a replay command (default true). */
+  readonly save?: boolean;
+  /** Violations kept with their schedule (default 5). */
+  readonly maxExamples?: number;
+  /** Where counterexample files go (runner.ts default when absent). */
+  readonly dir?: string;
+}
+
+export interface Violation {
+  readonly message: string;
+  readonly schedule: readonly Choice[];
+  readonly file?: string;
+  /** Replays the schedule exactly: `pnpm tls13sim replay FILE`. */
+  readonly command?: string;
+}
+
+export interface ExhaustiveResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly bound: Bound;
+  /** Complete schedules covered: run to their end, or reached through a pruned state (exact: may exceed 2^53). */
+  readonly schedules: bigint;
+  /** Schedules actually run to their end (the rest were covered by pruning). */
+  readonly leaves: number;
+  /** Schedules the default continuation finished (0: the enumeration is complete). */
+  readonly truncated: bigint;
+  /** Branch points visited (deliveries chosen). */
+  readonly nodes: number;
+  /** States whose subtree was skipped as equal to one already explored. */
+  readonly pruned: number;
+  /** Canonical end signature → schedules that ended so. */
+  readonly outcomes: ReadonlyMap<string, bigint>;
+  /** Schedules that violated a property (pruned ones included). */
+  readonly violating: bigint;
+  readonly violations: readonly Violation[];
+  readonly ms: number;
+  readonly schedulesPerSecond: number;
+}
+
+export function formatBound(b: Bound): string {
+  const s = b.splits.kind === 'bytes' ? `bytes:${b.splits.k}` : b.splits.kind;
+  return `depth ${b.depth}, splits ${s}`;
+}
+
+export function parseSplits(text: string): SplitMode {
+  if (text === 'flight' || text === 'record') return { kind: text };
+  const m = /^bytes:(\d+)$/.exec(text);
+  if (m !== null && Number(m[1]) >= 1) return { kind: 'bytes', k: Number(m[1]) };
+  throw new Error(`--splits must be record, flight or bytes:K (K ≥ 1), got '${text}'`);
+}
+
+/** Every delivery allowed from here: per direction, each prefix of its queue that ends at a boundary. */
+export function choicesOf(b: Branch, splits: SplitMode): Choice[] {
+  const out: Choice[] = [];
+  for (const d of ['client_to_server', 'server_to_client'] as const satisfies readonly NetDirection[]) {
+    const segs = b.sim.queued(d);
+    let total = 0;
+    let at = b.sim.now;
+    const takes: Array<{ take: number; at: number }> = [];
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      at = Math.max(at, s.readyAt);
+      if (splits.kind === 'bytes') {
+        for (let t = Math.floor(total / splits.k) * splits.k + splits.k; t < total + s.bytes.length; t += splits.k) {
+          if (t > total) takes.push({ take: t, at });
+        }
+      }
+      total += s.bytes.length;
+      const next = segs[i + 1];
+      if (splits.kind !== 'flight' || next === undefined || next.flight !== s.flight) takes.push({ take: total, at });
+    }
+    for (const t of takes) out.push({ at: t.at, direction: d, take: t.take });
+  }
+  return out;
+}
+
+interface Summary {
+  schedules: bigint;
+  truncated: bigint;
+  violating: bigint;
+  outcomes: Map<string, bigint>;
+  /** Branching deliveries below this state, at most. */
+  height: number;
+}
+
+function merge(into: Summary, s: Summary): void {
+  into.schedules += s.schedules;
+  into.truncated += s.truncated;
+  into.violating += s.violating;
+  for (const [k, n] of s.outcomes) into.outcomes.set(k, (into.outcomes.get(k) ?? 0n) + n);
+  into.height = Math.max(into.height, s.height + 1);
+}
+
+export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}): ExhaustiveResult {
+  const bound = opts.bound ?? DEFAULT_BOUND;
+  const dedupe = opts.dedupe ?? true;
+  const maxExamples = opts.maxExamples ?? 5;
+  const extra = opts.extraChecks ?? [];
+  const t0 = performance.now();
+  const setup = setupOf(scenario, opts.seed, opts.crypto ?? exploreCrypto);
+  const seed = setup.sim.seed;
+  const seen = new Map<string, { summary: Summary; remaining: number }>();
+  const violations: Violation[] = [];
+  let leaves = 0;
+  let nodes = 0;
+  let pruned = 0;
+
+  const leaf = (b: Branch): Summary => {
+    leaves++;
+    const truncated = !b.quiescent;
+    const livelock = !b.finishByDefault();
+    b.finish();
+    let violating = 0n;
+    try {
+      checkLeaf(b, livelock, extra);
+    } catch (e) {
+      violating = 1n;
+      if (violations.length < maxExamples) violations.push(violationOf(b, e));
+    }
+    return { schedules: 1n, truncated: truncated ? 1n : 0n, violating, outcomes: new Map([[b.signature(), 1n]]), height: 0 };
+  };
+
+  const violationOf = (b: Branch, e: unknown): Violation => {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const input: ExhaustiveInput = { scenario, seed, schedule: [...b.sim.schedule] };
+    if (opts.save === false) return { message, schedule: input.schedule };
+    const file = saveCounterexample(exhaustiveProperty, input, { seed, path: '', error: message }, opts.dir);
+    return { message, schedule: input.schedule, file, command: `pnpm tls13sim replay ${file}` };
+  };
+
+  /** The summary of an explored state with this key, if it is valid with `remaining` deliveries of budget. */
+  const known = (key: string | undefined, remaining: number): Summary | undefined => {
+    if (key === undefined) return undefined;
+    const hit = seen.get(key);
+    if (hit === undefined) return undefined;
+    // The stored subtree is this one if it had the same budget, or never needed its budget.
+    const same = hit.remaining === remaining || (hit.summary.truncated === 0n && hit.summary.height <= remaining);
+    return same ? hit.summary : undefined;
+  };
+
+  const visit = (b: Branch): Summary => {
+    const remaining = bound.depth - b.deliveries;
+    const choices = remaining > 0 ? choicesOf(b, bound.splits) : [];
+    if (choices.length === 0) return leaf(b);
+    // A branch whose past broke an invariant is explored on its own, never merged away.
+    const key = dedupe && b.violations.length === 0 ? b.key() : undefined;
+    const hit = known(key, remaining);
+    if (hit !== undefined) {
+      pruned++;
+      return hit;
+    }
+    nodes++;
+    const summary: Summary = { schedules: 0n, truncated: 0n, violating: 0n, outcomes: new Map(), height: 0 };
+    for (let i = 0; i < choices.length; i++) {
+      const c = choices[i]!;
+      // Most byte splits end inside a record: the child's key is known without running it.
+      if (key !== undefined) {
+        const hit = known(b.keyAfterPartial(c.direction, c.take), remaining - 1);
+        if (hit !== undefined) {
+          pruned++;
+          merge(summary, hit);
+          continue;
+        }
+      }
+      // The last choice continues on this branch itself: one fork fewer per node.
+      const child = i === choices.length - 1 ? b : b.fork();
+      child.deliver(c);
+      merge(summary, visit(child));
+    }
+    if (key !== undefined) seen.set(key, { summary, remaining });
+    return summary;
+  };
+
+  const root = visit(Branch.start(setup));
+  const ms = performance.now() - t0;
+  return {
+    scenario,
+    seed,
+    bound,
+    schedules: root.schedules,
+    leaves,
+    truncated: root.truncated,
+    nodes,
+    pruned,
+    outcomes: root.outcomes,
+    violating: root.violating,
+    violations,
+    ms,
+    schedulesPerSecond: Number(root.schedules) / (ms / 1000),
+  };
+}
+
+/** An exact count, readable: digits up to 15 of them, else 1.93e431. */
+export function formatCount(n: bigint): string {
+  const s = n.toString();
+  if (s.length <= 15) return Number(n).toLocaleString('en-US');
+  return `${s[0]}.${s.slice(1, 3)}e${s.length - 1}`;
+}
+
+/** Schedules per second, exact enough for any count: count ÷ seconds. */
+export function formatRate(n: bigint, ms: number): string {
+  const perMs = (n * 1000n) / BigInt(Math.max(1, Math.round(ms)));
+  return formatCount(perMs);
+}
+
+/** The report `pnpm explore --exhaustive` prints. */
+export function formatExhaustive(r: ExhaustiveResult): string {
+  const states = r.nodes + r.pruned + r.leaves;
+  const lines = [
+    `scenario     ${r.scenario} (seed ${r.seed})`,
+    `bound        ${formatBound(r.bound)}${r.truncated === 0n ? ' — complete: no schedule reached the depth bound' : ` — ${formatCount(r.truncated)} schedules finished by the default schedule past the depth bound`}`,
+    `schedules    ${formatCount(r.schedules)} explored: ${r.leaves.toLocaleString('en-US')} run to the end, the rest through pruned equal states (${r.nodes.toLocaleString('en-US')} branch points)`,
+    `outcomes     ${r.outcomes.size} distinct`,
+    ...[...r.outcomes].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).map(([sig, n]) => `  ${formatCount(n).padStart(10)} × ${sig}`),
+    `pruned       ${r.pruned.toLocaleString('en-US')} states equal to one already explored`,
+    `rate         ${formatRate(r.schedules, r.ms)} schedules/s (${Math.round(states / (r.ms / 1000)).toLocaleString('en-US')} states/s, ${Math.round(r.leaves / (r.ms / 1000)).toLocaleString('en-US')} schedules run to the end/s)`,
+    `elapsed      ${(r.ms / 1000).toFixed(2)} s`,
+    `violations   ${r.violating === 0n ? 'none' : `${formatCount(r.violating)} schedules`}`,
+  ];
+  for (const v of r.violations) {
+    lines.push(`  ${v.message}`);
+    lines.push(`    schedule: ${v.schedule.map((c) => `${c.direction === 'client_to_server' ? 'C→S' : 'S→C'}:${c.take}`).join(' ')}`);
+    if (v.command !== undefined) lines.push(`    replay:   ${v.command}`);
+  }
+  return lines.join('\n');
+}
