@@ -33,10 +33,23 @@ const peerOf = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 /** Deliveries the default continuation may make before a schedule counts as a livelock. */
 const MAX_STEPS = 10_000;
 
+/**
+ * An invariant checked after every delivery on every branch, from the branch (after the
+ * delivery) and the trace events that delivery produced: a message when it fails. A
+ * function of the state and the delivery only, it stays sound when equal states are pruned.
+ */
+export type StepInvariant = (b: Branch, events: readonly TraceEvent[]) => string | undefined;
+
+/** What every branch of one exploration shares. */
+export interface BranchContext {
+  readonly setup: ScenarioSetup;
+  readonly invariants: readonly StepInvariant[];
+}
+
 /** A branch: everything that is not in the Simulation itself is small and copied on fork. */
 export class Branch {
   constructor(
-    readonly setup: ScenarioSetup,
+    readonly ctx: BranchContext,
     readonly sim: Simulation,
     /** Index of each side's next application call. */
     readonly pos: Record<Side, number> = { client: 0, server: 0 },
@@ -55,17 +68,18 @@ export class Branch {
     public deliveries = 0,
   ) {}
 
-  static start(setup: ScenarioSetup): Branch {
-    const b = new Branch(setup, setup.sim);
+  static start(setup: ScenarioSetup, invariants: readonly StepInvariant[] = []): Branch {
+    const b = new Branch({ setup, invariants }, setup.sim);
     b.guard('start', () => b.sim.start());
     b.react();
+    b.observe(b.sim.events);
     return b;
   }
 
   fork(): Branch {
     const two = <T>(r: Record<Side, T[]>): Record<Side, T[]> => ({ client: [...r.client], server: [...r.server] });
     return new Branch(
-      this.setup,
+      this.ctx,
       this.sim.fork(),
       { ...this.pos },
       two(this.results),
@@ -79,6 +93,10 @@ export class Branch {
     );
   }
 
+  get setup(): ScenarioSetup {
+    return this.ctx.setup;
+  }
+
   get quiescent(): boolean {
     return this.sim.inFlight() === 0;
   }
@@ -88,11 +106,10 @@ export class Branch {
     let r: StepResult | undefined;
     this.guard('deliver', () => (r = this.sim.stepWith(choice)));
     this.deliveries++;
-    if (r !== undefined) {
-      this.fedIn[r.to] += r.delivered;
-      this.observe(r.events);
-    }
+    if (r !== undefined) this.fedIn[r.to] += r.delivered;
     this.react();
+    // From the delivered event on, the applications' calls included: all this delivery caused.
+    this.observe(r === undefined ? [] : this.sim.events.slice(r.events[0]?.seq ?? this.sim.events.length));
   }
 
   /** The default schedule from here: FIFO across directions, one whole flight at a time. */
@@ -182,6 +199,10 @@ export class Branch {
           this.violations.push(`the server received the client's ${e.messages.join('+')} (seq ${e.seq}) before the client considered the handshake complete`);
         }
       }
+    }
+    for (const inv of this.ctx.invariants) {
+      const broken = inv(this, events);
+      if (broken !== undefined) this.violations.push(broken);
     }
   }
 

@@ -22,7 +22,7 @@
 import type { CryptoProvider } from '@tls13sim/handshake';
 import type { Choice } from '../scheduler.js';
 import type { NetDirection } from '../trace.js';
-import { Branch, checkLeaf, exhaustiveProperty, setupOf, type ExhaustiveInput, type LeafCheck } from './branch.js';
+import { Branch, checkLeaf, exhaustiveProperty, setupOf, type ExhaustiveInput, type LeafCheck, type StepInvariant } from './branch.js';
 import { exploreCrypto } from './config.js';
 import { saveCounterexample } from './runner.js';
 
@@ -46,8 +46,14 @@ export interface ExhaustiveOptions {
   readonly crypto?: CryptoProvider;
   /** Prune states already explored (default true). */
   readonly dedupe?: boolean;
-  /** Extra checks at the end of every schedule (a test injects a faulty one here). */
+  /**
+   * Extra checks at the end of every schedule. With pruning on, a check must depend on the
+   * end state only (a pruned schedule shares its end state, not its history, with the one
+   * checked); history belongs in `invariants`.
+   */
   readonly extraChecks?: readonly LeafCheck[];
+  /** Extra invariants checked after every delivery of every branch (a test injects a faulty one). */
+  readonly invariants?: readonly StepInvariant[];
   /** Save violations as counterexample files with a replay command (default true). */
   readonly save?: boolean;
   /** Violations kept with their schedule (default 5). */
@@ -146,6 +152,7 @@ export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}
   const dedupe = opts.dedupe ?? true;
   const maxExamples = opts.maxExamples ?? 5;
   const extra = opts.extraChecks ?? [];
+  const invariants = opts.invariants ?? [];
   const t0 = performance.now();
   const setup = setupOf(scenario, opts.seed, opts.crypto ?? exploreCrypto);
   const seed = setup.sim.seed;
@@ -204,7 +211,8 @@ export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}
     for (let i = 0; i < choices.length; i++) {
       const c = choices[i]!;
       // Most byte splits end inside a record: the child's key is known without running it.
-      if (key !== undefined) {
+      // (Not with extra invariants: they may look at the delivery itself.)
+      if (key !== undefined && invariants.length === 0) {
         const hit = known(b.keyAfterPartial(c.direction, c.take), remaining - 1);
         if (hit !== undefined) {
           pruned++;
@@ -221,7 +229,7 @@ export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}
     return summary;
   };
 
-  const root = visit(Branch.start(setup));
+  const root = visit(Branch.start(setup, invariants));
   const ms = performance.now() - t0;
   return {
     scenario,
