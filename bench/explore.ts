@@ -13,7 +13,7 @@
  */
 import { createEndpoint, memoizeProvider, nobleProvider, seededRandom, type CryptoProvider } from '@tls13sim/handshake';
 import { Simulation, type DeliveryPolicy } from '@tls13sim/sim';
-import { opsPerSecond, sampling, sig3, table, type Bench, type BenchRow } from './harness.js';
+import { interleavedOpsPerSecond, sampling, sig3, table, type Bench, type BenchRow } from './harness.js';
 import { benchCert, SERVER_NAME, VALIDATION_TIME } from './fixtures.js';
 
 const POLICY: DeliveryPolicy = { unit: { kind: 'random' }, interleave: 'random' };
@@ -50,9 +50,8 @@ export const exploreBench: Bench = {
   run(opts) {
     const s = sampling(opts);
     let seed = 1;
-    const plain = opsPerSecond(() => schedule(nobleProvider, seed++), s);
     const memo = memoizeProvider(nobleProvider);
-    const memoRate = opsPerSecond(() => schedule(memo, seed++), s);
+    const [plain, memoRate] = interleavedOpsPerSecond([() => schedule(nobleProvider, seed++), () => schedule(memo, seed++)], s) as [number, number];
     const rows: BenchRow[] = [
       { name: 'explore/plain', value: sig3(plain), unit: '1/s' },
       { name: 'explore/memo', value: sig3(memoRate), unit: '1/s' },

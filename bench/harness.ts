@@ -48,6 +48,31 @@ export function opsPerSecond(op: () => void, opts: { samples: number; sampleMs: 
   return rates[Math.floor(rates.length / 2)]!;
 }
 
+/**
+ * `opsPerSecond` for operations whose rates are compared (handshake vs its crypto floor,
+ * record layer vs raw AEAD, explorer with vs without memoisation): their timed batches
+ * alternate, so a load change on a shared machine reaches all of them alike. Measured one
+ * after the other, their ratio measured a load swing as much as the code. Returns the
+ * median rate of each op, in order.
+ */
+export function interleavedOpsPerSecond(ops: readonly (() => void)[], opts: { samples: number; sampleMs: number }): number[] {
+  const batch = (op: () => void, ms: number): number => {
+    let n = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    do {
+      op();
+      n++;
+      elapsed = performance.now() - start;
+    } while (elapsed < ms);
+    return (n * 1000) / elapsed;
+  };
+  for (const op of ops) batch(op, Math.min(200, opts.sampleMs));
+  const rates: number[][] = ops.map(() => []);
+  for (let i = 0; i < opts.samples; i++) ops.forEach((op, j) => rates[j]!.push(batch(op, opts.sampleMs)));
+  return rates.map((r) => r.sort((a, b) => a - b)[Math.floor(r.length / 2)]!);
+}
+
 export function sampling(opts: BenchOptions): { samples: number; sampleMs: number } {
   return opts.quick ? { samples: 3, sampleMs: 100 } : { samples: 5, sampleMs: 400 };
 }
