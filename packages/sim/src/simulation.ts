@@ -303,7 +303,9 @@ export class Simulation {
 
   /** An independent continuation: endpoints, queues, clock, scheduler and trace all copied. */
   fork(): Simulation {
-    return Simulation.restore(this.snapshot());
+    // One copy, not two (a snapshot copies, and restoring it copies again): the explorer forks
+    // at every delivery choice.
+    return Simulation.restore(new SimulationSnapshot(this.s, this.scenario, this.seed, this.policy));
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────
