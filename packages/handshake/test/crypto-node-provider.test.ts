@@ -344,3 +344,16 @@ describe('node provider: AEAD sealInto', () => {
     }
   });
 });
+
+describe('node provider: AEAD sealInto in place', () => {
+  it('seals plaintext that lies in the output buffer where its ciphertext goes', () => {
+    const a = createNodeProvider().aead('aes128gcm');
+    const key = new Uint8Array(16).fill(5);
+    const nonce = new Uint8Array(12).fill(6);
+    const pt = Uint8Array.from({ length: 100 }, (_, i) => i);
+    const out = new Uint8Array(3 + pt.length + 16);
+    out.set(pt, 3);
+    a.sealInto!(key, nonce, new Uint8Array(0), [out.subarray(3, 3 + pt.length)], out, 3);
+    expect(out.subarray(3)).toEqual(a.seal(key, nonce, new Uint8Array(0), pt));
+  });
+});

@@ -13,7 +13,8 @@ export interface Aead {
    * Optional: `seal` of the concatenation of `parts`, written into `out` at `offset`
    * (ciphertext, then tag) instead of a new buffer, so record protection writes header and
    * ciphertext into one buffer without concatenating plaintext or copying ciphertext.
-   * Same bytes as `seal`. A RangeError if `out` is too short.
+   * Same bytes as `seal`. A part may lie in `out` exactly where its ciphertext goes
+   * (sealing in place). A RangeError if `out` is too short.
    */
   sealInto?(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void;
   /** Returns null on any authentication failure (never throws for bad input). */

@@ -116,10 +116,11 @@ function scanInnerPlaintext(inner: Uint8Array): { contentType: number; content: 
 export function recordNonce(iv: Uint8Array, seq: bigint): Uint8Array {
   if (seq < 0n || seq > SEQUENCE_MAX) throw new RangeError(`sequence number ${seq} outside 64 bits`);
   const nonce = iv.slice();
-  let s = seq;
-  for (let i = nonce.length - 1; i >= nonce.length - 8 && i >= 0; i--) {
-    nonce[i]! ^= Number(s & 0xffn);
-    s >>= 8n;
+  // Two 32-bit halves: one BigInt split instead of sixteen BigInt operations per record.
+  const lo = Number(seq & 0xffffffffn);
+  const hi = Number(seq >> 32n);
+  for (let k = 0; k < 8 && k < nonce.length; k++) {
+    nonce[nonce.length - 1 - k]! ^= (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
   }
   return nonce;
 }
@@ -145,16 +146,15 @@ export function protectRecord(
   const length = innerLength + aead.tagLength;
   const header = encodeRecordHeader(ContentType.application_data, LEGACY_RECORD_VERSION, length);
   const nonce = recordNonce(keys.iv, seq);
+  // One buffer for the whole record: header, then TLSInnerPlaintext (content, type, zero
+  // padding) sealed where it lies when the AEAD can (sealInto), else sealed and copied back.
   const out = new Uint8Array(RECORD_HEADER_LENGTH + length);
   out.set(header, 0);
-  if (aead.sealInto !== undefined) {
-    // The content is encrypted where it lies; only the type byte and padding are new bytes.
-    const typeAndPadding = new Uint8Array(1 + padding);
-    typeAndPadding[0] = contentType;
-    aead.sealInto(keys.key, nonce, header, [content, typeAndPadding], out, RECORD_HEADER_LENGTH);
-  } else {
-    out.set(aead.seal(keys.key, nonce, header, encodeInnerPlaintext(contentType, content, padding)), RECORD_HEADER_LENGTH);
-  }
+  out.set(content, RECORD_HEADER_LENGTH);
+  out[RECORD_HEADER_LENGTH + content.length] = contentType;
+  const inner = out.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + innerLength);
+  if (aead.sealInto !== undefined) aead.sealInto(keys.key, nonce, header, [inner], out, RECORD_HEADER_LENGTH);
+  else out.set(aead.seal(keys.key, nonce, header, inner), RECORD_HEADER_LENGTH);
   return out;
 }
 
