@@ -13,6 +13,8 @@ import { nobleProvider } from '@tls13sim/handshake';
 import { PROPERTIES } from '../packages/sim/src/explore/properties.js';
 import { runProperty } from '../packages/sim/src/explore/runner.js';
 import { exploreCrypto } from '../packages/sim/src/explore/config.js';
+import '../packages/sim/src/scenarios/catalogue.js';
+import { getScenario, listScenarios } from '../packages/sim/src/scenarios/registry.js';
 import { DEFAULT_BOUND, exploreExhaustive, formatExhaustive, parseSplits, type Bound } from '../packages/sim/src/explore/exhaustive.js';
 
 interface Options {
@@ -73,6 +75,13 @@ function parse(argv: readonly string[]): Options {
 }
 
 function exhaustive(opts: Options, scenario: string): void {
+  const def = getScenario(scenario);
+  if (def?.setup === undefined) {
+    const ok = listScenarios().filter((d) => d.setup !== undefined).map((d) => d.name);
+    console.error(`explore: ${def === undefined ? 'unknown scenario' : 'no setup hook for the explorer in scenario'} '${scenario}' (explorable: ${ok.join(', ')})`);
+    process.exitCode = 2;
+    return;
+  }
   const memo = opts.memo ? exploreCrypto : nobleProvider;
   console.log(`tls13sim explore --exhaustive ${scenario}${opts.memo ? '' : ' (no crypto memo)'}${opts.dedupe ? '' : ' (no pruning)'}`);
   const r = exploreExhaustive(scenario, {

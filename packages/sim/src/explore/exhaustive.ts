@@ -267,7 +267,7 @@ export function formatExhaustive(r: ExhaustiveResult): string {
   const lines = [
     `scenario     ${r.scenario} (seed ${r.seed})`,
     `bound        ${formatBound(r.bound)}${r.truncated === 0n ? ' — complete: no schedule reached the depth bound' : ` — ${formatCount(r.truncated)} schedules finished by the default schedule past the depth bound`}`,
-    `schedules    ${formatCount(r.schedules)} explored: ${r.leaves.toLocaleString('en-US')} run to the end, the rest through pruned equal states (${r.nodes.toLocaleString('en-US')} branch points)`,
+    `schedules    ${formatCount(r.schedules)} explored: ${BigInt(r.leaves) === r.schedules ? 'all' : r.leaves.toLocaleString('en-US')} run to the end${BigInt(r.leaves) === r.schedules ? '' : ', the rest through pruned equal states'} (${r.nodes.toLocaleString('en-US')} branch points)`,
     `outcomes     ${r.outcomes.size} distinct`,
     ...[...r.outcomes].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).map(([sig, n]) => `  ${formatCount(n).padStart(10)} × ${sig}`),
     `pruned       ${r.pruned.toLocaleString('en-US')} states equal to one already explored`,
