@@ -1,2 +1,0 @@
-import type { Trace } from '../trace.js';
-export declare function renderHexDump(trace: Trace): string;
