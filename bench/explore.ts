@@ -14,13 +14,14 @@
  * - explore/memo-pruned: schedules covered per second with pruning on as well (the CLI's
  *   default), counted through the pruned states;
  * - explore/memo-vs-handshake: memoised explorer schedules/s ÷ fresh noble Ed25519
- *   handshakes/s (the handshake/noble/ed25519 row's operation), measured in alternating
- *   batches so the shared machine's drifting load hits both alike. Issue 9's goal: ≥ 20.
+ *   handshakes/s (the handshake/noble/ed25519 row's operation). Issue 9's goal: ≥ 20.
+ * All four are timed in alternating batches (harness.ts), so a load swing on the shared
+ * machine reaches both sides of each ratio alike.
  */
 import { memoizeProvider, nobleProvider, type CryptoProvider } from '@tls13sim/handshake';
 import { exploreExhaustive, type Bound } from '../packages/sim/src/explore/exhaustive.js';
 import { freshHandshake } from './fixtures.js';
-import { opsPerSecond, sampling, sig3, table, type Bench, type BenchRow } from './harness.js';
+import { interleavedOpsPerSecond, sampling, sig3, table, type Bench, type BenchRow } from './harness.js';
 
 const SCENARIO = 'full-handshake';
 const BOUND: Bound = { depth: 64, splits: { kind: 'bytes', k: 128 } };
@@ -32,49 +33,28 @@ function explore(crypto: CryptoProvider, dedupe: boolean): number {
   return Number(r.schedules);
 }
 
-/** Operations per second of `op` over at least `ms`. */
-function rate(op: () => void, ms: number): number {
-  const start = performance.now();
-  let n = 0;
-  let elapsed = 0;
-  do {
-    op();
-    n++;
-    elapsed = performance.now() - start;
-  } while (elapsed < ms);
-  return (n * 1000) / elapsed;
-}
-
-/**
- * rate(a) ÷ rate(b), measured in alternating batches and the median ratio taken: on a
- * shared machine the load drifts between two benches run one after the other, less within
- * one pair of batches.
- */
-function pairedRatio(a: () => void, b: () => void, s: { samples: number; sampleMs: number }): number {
-  rate(a, Math.min(200, s.sampleMs));
-  rate(b, Math.min(200, s.sampleMs));
-  const ratios: number[] = [];
-  for (let i = 0; i < s.samples; i++) ratios.push(rate(a, s.sampleMs) / rate(b, s.sampleMs));
-  ratios.sort((x, y) => x - y);
-  return ratios[Math.floor(ratios.length / 2)]!;
-}
-
 export const exploreBench: Bench = {
   id: 'explore',
   title: `Explorer: schedules/s of the exhaustive explorer (${SCENARIO}, splits bytes:${(BOUND.splits as { k: number }).k}, depth ${BOUND.depth}, every schedule run to its end), without and with crypto memoisation`,
   run(opts) {
     const s = sampling(opts);
     const perExploration = explore(nobleProvider, false);
-    const plain = perExploration * opsPerSecond(() => void explore(nobleProvider, false), s);
     const memo = memoizeProvider(nobleProvider);
-    const memoRate = perExploration * opsPerSecond(() => void explore(memo, false), s);
-    const pruned = perExploration * opsPerSecond(() => void explore(memo, true), s);
-    const vsHandshake = pairedRatio(() => void explore(memo, false), () => void freshHandshake(nobleProvider, 'ed25519'), s);
+    // Alternating batches: the ratios below compare rates measured under the same load.
+    const [plain, memoRate, pruned, handshake] = interleavedOpsPerSecond(
+      [
+        () => void explore(nobleProvider, false),
+        () => void explore(memo, false),
+        () => void explore(memo, true),
+        () => void freshHandshake(nobleProvider, 'ed25519'),
+      ],
+      s,
+    ).map((r, i) => (i < 3 ? perExploration * r : r)) as [number, number, number, number];
     const rows: BenchRow[] = [
       { name: 'explore/plain', value: sig3(plain), unit: '1/s' },
       { name: 'explore/memo', value: sig3(memoRate), unit: '1/s' },
       { name: 'explore/memo-pruned', value: sig3(pruned), unit: '1/s' },
-      { name: 'explore/memo-vs-handshake', value: sig3(perExploration * vsHandshake), unit: 'x' },
+      { name: 'explore/memo-vs-handshake', value: sig3(memoRate / handshake), unit: 'x' },
       { name: 'explore/memo-hit-rate', value: sig3(memo.stats.hits / Math.max(1, memo.stats.hits + memo.stats.misses)), unit: 'fraction' },
     ];
     return rows;
