@@ -144,6 +144,18 @@ export class Deframer {
     this.end += bytes.length;
   }
 
+  /**
+   * Like `push`, for a buffer the caller hands over and never touches again (a socket
+   * chunk, a record just sealed): an empty deframer adopts it instead of copying it, so a
+   * whole record arrives with no copy at all (STYLE 11 holds: nobody else owns it).
+   */
+  pushOwned(bytes: Uint8Array): void {
+    if (this.end !== this.start || bytes.length === 0) return this.push(bytes);
+    this.buf = bytes;
+    this.start = 0;
+    this.end = bytes.length;
+  }
+
   /** The next complete record, or null if more bytes are needed. */
   next(): RawRecord | null {
     if (this.failed) throw this.failed;

@@ -291,6 +291,11 @@ export class RecordLayer {
     this.deframer.push(bytes);
   }
 
+  /** `pushBytes` for a buffer the caller gives up (it must not read or write it afterwards): no copy. */
+  pushOwnedBytes(bytes: Uint8Array): void {
+    this.deframer.pushOwned(bytes);
+  }
+
   /**
    * §4.2.10: a server that rejects 0-RTT "skips past early data by attempting to deprotect
    * received records using the handshake traffic key, discarding records which fail

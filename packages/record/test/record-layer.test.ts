@@ -438,3 +438,30 @@ describe('RecordLayer.clone', () => {
     expect([w.writeSeq, wfork.writeSeq]).toEqual([2n, 3n]);
   });
 });
+
+describe('pushOwnedBytes', () => {
+  it('yields the same records as pushBytes, whole or split, and adopts a whole record without copying it', async () => {
+    const { RecordLayer, ContentType, nobleAead } = await import('@tls13sim/record');
+    const aead = nobleAead('aes128gcm');
+    const key = new Uint8Array(16).fill(1);
+    const iv = new Uint8Array(12).fill(2);
+    const w = new RecordLayer();
+    w.installWriteKeys('application', aead, key, iv);
+    const wires = [...w.seal(ContentType.application_data, new Uint8Array(100).fill(7)), ...w.seal(ContentType.application_data, new Uint8Array(50).fill(8))];
+    const copy = wires.map((x) => x.slice());
+    const a = new RecordLayer();
+    const b = new RecordLayer();
+    a.installReadKeys('application', aead, key, iv);
+    b.installReadKeys('application', aead, key, iv);
+    for (const x of copy) a.pushBytes(x);
+    // Owned: the first whole record, then the second split in two owned chunks.
+    b.pushOwnedBytes(wires[0]!);
+    const first = b.nextRecord()!;
+    expect(first.wire.buffer).toBe(wires[0]!.buffer);
+    b.pushOwnedBytes(wires[1]!.subarray(0, 10));
+    b.pushOwnedBytes(wires[1]!.subarray(10));
+    const second = b.nextRecord()!;
+    expect([first.data, second.data]).toEqual([a.nextRecord()!.data, a.nextRecord()!.data]);
+    expect(b.nextRecord()).toBeNull();
+  });
+});
