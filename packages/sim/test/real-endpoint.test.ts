@@ -96,6 +96,17 @@ describe('Simulation over the real endpoints', () => {
     expect(sim.ledger('server').handshakeComplete).toBeUndefined();
   });
 
+  it('refuses shutdown before the handshake is complete, as OpenSSL does, and sends nothing', () => {
+    const sim = realSim();
+    const c = openSslLens(sim, 'client');
+    expect(c.connect().result).toBe('want_read');
+    expect(c.shutdown()).toEqual({ result: 'error' });
+    expect(sim.toTrace().events.some((e) => e.type === 'alert_sent')).toBe(false);
+    sim.run();
+    expect(c.connect().result).toBe('ok');
+    expect(c.shutdown().result).toBe('want_read');
+  });
+
   it('reports blocked for a read when the server accepted and has nothing to say', () => {
     const sim = realSim({ clientAuth: true });
     const c = openSslLens(sim, 'client', { blocking: true });

@@ -15,7 +15,8 @@
  *   arrived, else `ok` with zero bytes;
  * - `write` after a successful `connect` is `ok` even if the server is about to reject;
  * - `shutdown` sends close_notify once; `ok` when the peer's close_notify has arrived too,
- *   else `want_read` (OpenSSL's return value 0).
+ *   else `want_read` (OpenSSL's return value 0); before the handshake is complete it is an
+ *   `error` without an alert and sends nothing (OpenSSL's "shutdown while in init").
  * `want_write` never happens: the in-memory duplex buffers without limit.
  *
  * Blocking mode: a call that would return `want_read` drives the simulation one delivery at
@@ -99,6 +100,9 @@ export class OpenSslLens {
     return this.call('shutdown', () => {
       const failed = this.failure();
       if (failed) return failed;
+      // OpenSSL refuses SSL_shutdown before the handshake is done (SSL_R_SHUTDOWN_WHILE_IN_INIT):
+      // an error, and no close_notify is sent.
+      if (!this.sentCloseNotify() && this.ep.state !== 'CONNECTED') return { result: 'error' };
       if (!this.sentCloseNotify()) {
         try {
           this.sim.close(this.side);
