@@ -4,7 +4,9 @@
  * endpoints emit exactly the wire bytes of RFC 8448 §3, §5, §6 and §7, record for record,
  * in order, and derive the RFC's traffic secrets.
  *
- * What is injected, and why:
+ * The endpoints are configured as the rfc8448-* scenarios configure them
+ * (packages/sim/src/scenarios/rfc8448/endpoints.ts and nss.ts), fed here with the RFC's
+ * values read from the project's vectors. What is injected, and why:
  * - randomness, through `scriptedRandom`, in the order the endpoints draw it — client:
  *   key share private key(s), ClientHello.random, [legacy_session_id in compatibility
  *   mode], [the second key share after a HelloRetryRequest]; server: key share private
@@ -28,31 +30,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '@tls13sim/record';
-import {
-  createEndpoint,
-  decodeHandshake,
-  encodeHandshake,
-  generateKeyPair,
-  nobleProvider,
-  scriptedRandom,
-  seededRandom,
-  type CertificateRequest,
-  type CertificateVerify,
-  type ClientHello,
-  type ClientHelloExtension,
-  type EncryptedExtensions,
-  type Endpoint,
-  type EndpointConfig,
-  type EndpointEvent,
-  type HandshakeMessage,
-  type HelloRetryRequest,
-  type MessageHooks,
-  type PrivateKey,
-  type TicketIssuer,
-  type TicketState,
-} from '@tls13sim/handshake';
-import { RFC8448_MESSAGES, type Rfc8448Trace } from './vectors/rfc8448-messages.js';
-import { RFC8448_SERVER_RSA_KEY } from './vectors/rfc8448-pki.js';
+import { createEndpoint, scriptedRandom, type EndpointEvent, type HelloRetryRequest } from '@tls13sim/handshake';
+import { type Rfc8448Trace } from './vectors/rfc8448-messages.js';
 import { RFC8448_RECORDS, type RecordVector } from './vectors/rfc8448-records.js';
 import { RFC8448_HRR_RECORDS } from './vectors/rfc8448-records-hrr.js';
 import { RFC8448_CLIENT_AUTH_RECORDS } from './vectors/rfc8448-records-client-auth.js';
@@ -64,205 +43,26 @@ import {
   RFC8448_SIMPLE,
   type Rfc8448Trace as SecretsTrace,
 } from '../packages/handshake/test/vectors/rfc8448-secrets.js';
+import {
+  APPLICATION_DATA,
+  BASE_CLIENT,
+  BASE_SERVER,
+  clientAuthConfigs,
+  compatConfigs,
+  helloRetryConfigs,
+  rfcTicketIssuer,
+  simpleConfigs,
+} from '../packages/sim/src/scenarios/rfc8448/endpoints.js';
+import { nssHelloRetryRequest } from '../packages/sim/src/scenarios/rfc8448/nss.js';
+import { SERVER_RSA_KEY, certificateChain, clientRandom, installedSecrets, p256Key, pump, recordsOf, rfcField, rfcMessage, serverRandom, simpleInputs, startRun, x25519Key, type Run } from './rfc8448-harness.js';
 
 // --- RFC values --------------------------------------------------------------------------
 
-/** The `nth` message `name` sent by `sender` in `trace`, decoded (RFC 8448 prints whole messages). */
-function rfcMessage<T extends HandshakeMessage['type']>(trace: Rfc8448Trace, sender: 'client' | 'server', name: string, type: T, nth = 0): Extract<HandshakeMessage, { type: T }> {
-  const found = RFC8448_MESSAGES.filter((m) => m.trace === trace && m.sender === sender && m.name === name)[nth];
-  if (found === undefined) throw new Error(`no ${sender} ${name} #${nth} in ${trace}`);
-  const bytes = fromHex(found.hex);
-  const msg = decodeHandshake(bytes[0]!, bytes.subarray(4), { hashLength: 32 });
-  if (msg.type !== type) throw new Error(`${trace} ${name} decodes as ${msg.type}, not ${type}`);
-  return msg as Extract<HandshakeMessage, { type: T }>;
-}
-
-/** A field of the first step of `trace` whose action is `action` (RFC 8448 step text). */
-function rfcField(trace: SecretsTrace, side: 'client' | 'server', action: string, field: string, nth = 0): Uint8Array {
-  const step = trace.steps.filter((s) => s.side === side && s.action === action)[nth];
-  const value = step?.fields[field];
-  if (value === undefined) throw new Error(`§${trace.section}: no {${side}} "${action}" ${field}`);
-  return fromHex(value);
-}
-
-const clientRandom = (trace: Rfc8448Trace): Uint8Array => rfcMessage(trace, 'client', 'client_hello', 'client_hello').random;
-const serverRandom = (trace: Rfc8448Trace, nth = 0): Uint8Array => rfcMessage(trace, 'server', 'server_hello', 'server_hello', nth).random;
-const certificateChain = (trace: Rfc8448Trace, sender: 'client' | 'server'): Uint8Array[] =>
-  rfcMessage(trace, sender, 'certificate', 'certificate').certificateList.map((e) => e.certData);
 const certificateVerifySignature = (trace: Rfc8448Trace, sender: 'client' | 'server'): Uint8Array =>
   rfcMessage(trace, sender, 'certificate_verify', 'certificate_verify').signature;
 
-const x25519Key = (trace: SecretsTrace, side: 'client' | 'server'): Uint8Array => rfcField(trace, side, 'create an ephemeral x25519 key pair:', 'private key');
-const p256Key = (trace: SecretsTrace, side: 'client' | 'server'): Uint8Array => rfcField(trace, side, 'create an ephemeral P-256 key pair:', 'private key');
-
-/**
- * RSA-PSS salts of the server's CertificateVerify (rsa_pss_rsae_sha256, sLen = 32), recovered
- * from the RFC's signatures with the §2 public key: EM = s^e mod n; DB = maskedDB xor
- * MGF1(H); salt = the last 32 bytes of DB (RFC 8017 §9.1.2 steps 7–11).
- */
-const PSS_SALT = {
-  simple_1rtt: fromHex('9e796c6cae552f4bbda874d33bb9f5a7b98172441b7954b463cee3f3b1818826'),
-  hello_retry_request: fromHex('6c2ae8c02a42524e300e40e3b7cbf88fffa45148bd5cff30dfdd1d43db34074a'),
-  compatibility_mode: fromHex('478423cd451770fb40544fe9ab0fbc263e274c76f1e20815956f046ff131fa80'),
-} as const;
-
-/** RFC 8448 §2: the server's RSA key (§3, §5, §7). */
-const SERVER_RSA_KEY: PrivateKey = (() => {
-  const big = (h: string): bigint => BigInt(`0x${h}`);
-  const n = big(RFC8448_SERVER_RSA_KEY.n);
-  const e = big(RFC8448_SERVER_RSA_KEY.e);
-  return { type: 'rsa', n, e, d: big(RFC8448_SERVER_RSA_KEY.d), p: big(RFC8448_SERVER_RSA_KEY.p), q: big(RFC8448_SERVER_RSA_KEY.q), pss: false, publicKey: { type: 'rsa', n, e, pss: false } };
-})();
-
-// --- What the RFC's implementation (NSS) sends that tls13sim would not choose ----------
-
-/** RFC 5746 renegotiation_info with an empty renegotiated_connection, as an unknown extension. */
-const RENEGOTIATION_INFO: ClientHelloExtension = { type: 'unknown', code: 0xff01, data: new Uint8Array([0]) };
-/** RFC 5077 session_ticket, empty (§3 only), as an unknown extension. */
-const SESSION_TICKET: ClientHelloExtension = { type: 'unknown', code: 0x0023, data: new Uint8Array(0) };
-/** x25519, secp256r1, secp384r1, secp521r1, ffdhe2048 … ffdhe8192 (RFC 8446 §4.2.7). */
-const NSS_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104];
-/** ECDSA, ecdsa_sha1, RSA-PSS, PKCS#1 (SHA-1 included), then the TLS 1.2 DSA codes (hash, dsa). */
-const NSS_SIGNATURE_ALGORITHMS = [0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202];
-
-function ext<T extends ClientHelloExtension['type']>(list: readonly ClientHelloExtension[], type: T): Extract<ClientHelloExtension, { type: T }> {
-  const e = list.find((x) => x.type === type);
-  if (e === undefined) throw new Error(`the endpoint built no ${type} extension`);
-  return e as Extract<ClientHelloExtension, { type: T }>;
-}
-
-/**
- * NSS's ClientHello: its extension order, around the values tls13sim built (server_name,
- * key_share, supported_versions, psk_key_exchange_modes, record_size_limit, cookie), and
- * the RFC 7685 padding NSS adds to a ClientHello of 256–511 bytes to make it 512.
- */
-function nssClientHello(opts: { groups: readonly number[] | null; sessionTicket: boolean }): (ch: ClientHello) => ClientHello {
-  return (ch) => {
-    const own = ch.extensions;
-    const cookie = own.find((e) => e.type === 'cookie');
-    const extensions: ClientHelloExtension[] = [
-      ext(own, 'server_name'),
-      RENEGOTIATION_INFO,
-      opts.groups === null ? ext(own, 'supported_groups') : { type: 'supported_groups', groups: opts.groups },
-      ...(opts.sessionTicket ? [SESSION_TICKET] : []),
-      ext(own, 'key_share'),
-      ext(own, 'supported_versions'),
-      { type: 'signature_algorithms', schemes: NSS_SIGNATURE_ALGORITHMS },
-      ...(cookie !== undefined ? [cookie] : []),
-      ext(own, 'psk_key_exchange_modes'),
-      ext(own, 'record_size_limit'),
-    ];
-    const unpadded: ClientHello = { ...ch, extensions };
-    const length = encodeHandshake(unpadded).length;
-    if (length < 256 || length >= 512) return unpadded;
-    // 4 bytes of extension header, the rest zeros (RFC 7685 §3).
-    return { ...unpadded, extensions: [...extensions, { type: 'padding', data: new Uint8Array(512 - length - 4) }] };
-  };
-}
-
-/** NSS's EncryptedExtensions: supported_groups (its preference), record_size_limit, server_name. */
-function nssEncryptedExtensions(groups: readonly number[]): (ee: EncryptedExtensions) => EncryptedExtensions {
-  return (ee) => {
-    const find = <T extends EncryptedExtensions['extensions'][number]['type']>(t: T) => {
-      const e = ee.extensions.find((x) => x.type === t);
-      if (e === undefined) throw new Error(`the server built no ${t} extension`);
-      return e;
-    };
-    return { ...ee, extensions: [{ type: 'supported_groups', groups }, find('record_size_limit'), find('server_name')] };
-  };
-}
-
-/** NSS's HelloRetryRequest: key_share, its cookie (opaque server state), supported_versions. */
-function nssHelloRetryRequest(cookie: Uint8Array): (hrr: HelloRetryRequest) => HelloRetryRequest {
-  return (hrr) => {
-    const find = <T extends HelloRetryRequest['extensions'][number]['type']>(t: T) => {
-      const e = hrr.extensions.find((x) => x.type === t);
-      if (e === undefined) throw new Error(`the server built no ${t} extension`);
-      return e;
-    };
-    return { ...hrr, extensions: [find('key_share'), { type: 'cookie', cookie }, find('supported_versions')] };
-  };
-}
-
-const nssCertificateRequest = (cr: CertificateRequest): CertificateRequest => ({
-  ...cr,
-  extensions: [{ type: 'signature_algorithms', schemes: NSS_SIGNATURE_ALGORITHMS }],
-});
-
-/** Puts the RFC's signature in place of the stand-in key's (§6: the RFC's keys are not published). */
-const rfcSignature = (signature: Uint8Array) => (cv: CertificateVerify): CertificateVerify => ({ ...cv, signature });
-
-// --- Running a trace ---------------------------------------------------------------------
-
-interface Sent {
-  readonly sender: 'client' | 'server';
-  readonly wire: Uint8Array;
-}
-
-interface Run {
-  readonly client: Endpoint;
-  readonly server: Endpoint;
-  readonly sent: Sent[];
-  readonly events: { client: EndpointEvent[]; server: EndpointEvent[] };
-}
-
-const BASE_CLIENT = {
-  role: 'client',
-  crypto: nobleProvider,
-  serverName: 'server',
-  // NSS's order: 0x1301, 0x1303, 0x1302.
-  cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'],
-  recordSizeLimit: 16385,
-} as const satisfies Partial<EndpointConfig>;
-
-const BASE_SERVER = { role: 'server', crypto: nobleProvider, recordSizeLimit: 16385 } as const satisfies Partial<EndpointConfig>;
-
-function startRun(client: EndpointConfig, server: EndpointConfig): Run {
-  const run: Run = { client: createEndpoint(client), server: createEndpoint(server), sent: [], events: { client: [], server: [] } };
-  run.client.start();
-  run.server.start();
-  pump(run);
-  return run;
-}
-
-/** Delivers every queued record, client first, until neither side has anything to send. */
-function pump(run: Run): void {
-  for (let round = 0; round < 50; round++) {
-    let moved = false;
-    for (const [from, to, sender] of [
-      [run.client, run.server, 'client'],
-      [run.server, run.client, 'server'],
-    ] as const) {
-      for (let wire = from.pollTransmit(); wire !== null; wire = from.pollTransmit()) {
-        run.sent.push({ sender, wire });
-        to.handleBytes(wire);
-        moved = true;
-      }
-    }
-    drainEvents(run);
-    if (!moved) return;
-  }
-  throw new Error('pump: no quiescence');
-}
-
-function drainEvents(run: Run): void {
-  for (let e = run.client.pollEvent(); e !== null; e = run.client.pollEvent()) run.events.client.push(e);
-  for (let e = run.server.pollEvent(); e !== null; e = run.server.pollEvent()) run.events.server.push(e);
-}
-
-/** 00 01 02 … 31: the 50 bytes of application data of §3. */
-const APPLICATION_DATA = Uint8Array.from({ length: 50 }, (_, i) => i);
-
-const recordsOf = (run: Run, sender: 'client' | 'server'): string[] => run.sent.filter((s) => s.sender === sender).map((s) => toHex(s.wire));
 const rfcRecordsOf = (records: readonly RecordVector[], sender: 'client' | 'server'): string[] =>
   records.filter((r) => r.sender === sender).map((r) => toHex(fromHex(r.record)));
-
-/** Keylog label → secret of every traffic key the endpoint installed. */
-function installedSecrets(events: readonly EndpointEvent[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of events) if (e.type === 'keys_installed' && e.keylog) out[e.keylog.label] = toHex(e.keylog.secret);
-  return out;
-}
 
 /** The four traffic secrets RFC 8448 prints for `trace` (the server's derivations; the client's are "the same"). */
 function rfcTrafficSecrets(trace: SecretsTrace): Record<string, string> {
@@ -274,6 +74,8 @@ function rfcTrafficSecrets(trace: SecretsTrace): Record<string, string> {
     SERVER_TRAFFIC_SECRET_0: s('s ap traffic'),
   };
 }
+
+// --- Running a trace ---------------------------------------------------------------------
 
 function expectConnected(run: Run): void {
   expect(run.client.error).toBeUndefined();
@@ -302,48 +104,9 @@ function expectTrafficSecrets(run: Run, trace: SecretsTrace): void {
 
 // --- §3 Simple 1-RTT Handshake ------------------------------------------------------------
 
-/**
- * The RFC server's ticket protection is its own: this issuer hands out the §3 ticket bytes
- * and remembers, for them, the state the endpoint derived (PSK from the nonce it sent).
- */
-function rfcTicketIssuer(ticket: Uint8Array): TicketIssuer {
-  const issued = new Map<string, TicketState>();
-  return {
-    singleUse: false,
-    issue: (state) => {
-      issued.set(toHex(ticket), state);
-      return ticket.slice();
-    },
-    open: (t) => issued.get(toHex(t)) ?? null,
-    redeem: () => true,
-  };
-}
-
 function simpleRun(): Run {
   const nst = rfcMessage('simple_1rtt', 'server', 'new_session_ticket', 'new_session_ticket');
-  const hooks: MessageHooks = { clientHello: nssClientHello({ groups: NSS_GROUPS, sessionTicket: true }) };
-  return startRun(
-    {
-      ...BASE_CLIENT,
-      random: scriptedRandom([x25519Key(RFC8448_SIMPLE, 'client'), clientRandom('simple_1rtt')]),
-      hooks,
-    },
-    {
-      ...BASE_SERVER,
-      random: scriptedRandom([
-        x25519Key(RFC8448_SIMPLE, 'server'),
-        serverRandom('simple_1rtt'),
-        PSS_SALT.simple_1rtt,
-        // NewSessionTicket: ticket_age_add, then the ticket's id in our issuer's state (never on the wire).
-        new Uint8Array([nst.ticketAgeAdd >>> 24, (nst.ticketAgeAdd >>> 16) & 0xff, (nst.ticketAgeAdd >>> 8) & 0xff, nst.ticketAgeAdd & 0xff]),
-        new Uint8Array(16),
-      ]),
-      certificate: { chain: certificateChain('simple_1rtt', 'server'), privateKey: SERVER_RSA_KEY },
-      // One ticket after the client's Finished: 30 s, 0-RTT up to 1024 bytes, nonce 00 00.
-      tickets: { issuer: rfcTicketIssuer(nst.ticket), count: 1, timing: 'after_client_finished', lifetime: 30, maxEarlyData: 1024 },
-      hooks: { encryptedExtensions: nssEncryptedExtensions(NSS_GROUPS), ticketNonce: (i) => new Uint8Array([0, i]) },
-    },
-  );
+  return startRun(simpleConfigs(simpleInputs(), rfcTicketIssuer(nst.ticket)));
 }
 
 describe('RFC 8448 §3 (simple 1-RTT handshake) through the endpoints', () => {
@@ -390,24 +153,16 @@ describe('RFC 8448 §3 (simple 1-RTT handshake) through the endpoints', () => {
 // --- §5 HelloRetryRequest -----------------------------------------------------------------
 
 function helloRetryRun(): Run {
-  const cookie = findCookie(rfcMessage('hello_retry_request', 'server', 'server_hello', 'hello_retry_request'));
   return startRun(
-    {
-      ...BASE_CLIENT,
-      groups: ['x25519', 'secp256r1', 'secp384r1'],
-      random: scriptedRandom([x25519Key(RFC8448_HELLO_RETRY, 'client'), clientRandom('hello_retry_request'), p256Key(RFC8448_HELLO_RETRY, 'client')]),
-      hooks: { clientHello: nssClientHello({ groups: null, sessionTicket: false }) },
-    },
-    {
-      ...BASE_SERVER,
-      // Only P-256: the x25519 share is not acceptable, so the server asks for another.
-      groups: ['secp256r1'],
-      // The cookie is the RFC server's opaque state, put in place by the hook.
-      hrrCookie: false,
-      random: scriptedRandom([p256Key(RFC8448_HELLO_RETRY, 'server'), serverRandom('hello_retry_request', 1), PSS_SALT.hello_retry_request]),
-      certificate: { chain: certificateChain('hello_retry_request', 'server'), privateKey: SERVER_RSA_KEY },
-      hooks: { helloRetryRequest: nssHelloRetryRequest(cookie), encryptedExtensions: nssEncryptedExtensions([0x0017, 0x0018, 0x001d]) },
-    },
+    helloRetryConfigs({
+      clientX25519: x25519Key(RFC8448_HELLO_RETRY, 'client'),
+      clientRandom: clientRandom('hello_retry_request'),
+      clientP256: p256Key(RFC8448_HELLO_RETRY, 'client'),
+      serverP256: p256Key(RFC8448_HELLO_RETRY, 'server'),
+      serverRandom: serverRandom('hello_retry_request', 1),
+      cookie: findCookie(rfcMessage('hello_retry_request', 'server', 'server_hello', 'hello_retry_request')),
+      serverCertificate: { chain: certificateChain('hello_retry_request', 'server'), privateKey: SERVER_RSA_KEY },
+    }),
   );
 }
 
@@ -470,37 +225,19 @@ describe('RFC 8448 §5 (HelloRetryRequest) through the endpoints', () => {
 // --- §6 Client Authentication -------------------------------------------------------------
 
 function clientAuthRun(): Run {
-  // Stand-ins of the right key types; the RFC's signatures replace theirs (see the header).
-  const serverStandIn = generateKeyPair('p256', seededRandom('rfc8448 §6 server stand-in')).privateKey;
-  const clientStandIn = SERVER_RSA_KEY;
-  const serverCertificate = certificateChain('client_authentication', 'server');
-  const clientCertificate = certificateChain('client_authentication', 'client');
   return startRun(
-    {
-      ...BASE_CLIENT,
-      random: scriptedRandom([
-        x25519Key(RFC8448_CLIENT_AUTH, 'client'),
-        clientRandom('client_authentication'),
-        // The stand-in RSA key's PSS salt; its signature is replaced.
-        new Uint8Array(32),
-      ]),
-      certificate: { chain: clientCertificate, privateKey: clientStandIn },
-      hooks: {
-        clientHello: nssClientHello({ groups: NSS_GROUPS, sessionTicket: false }),
-        certificateVerify: rfcSignature(certificateVerifySignature('client_authentication', 'client')),
-      },
-    },
-    {
-      ...BASE_SERVER,
-      clientAuth: 'require',
-      random: scriptedRandom([x25519Key(RFC8448_CLIENT_AUTH, 'server'), serverRandom('client_authentication')]),
-      certificate: { chain: serverCertificate, privateKey: serverStandIn },
-      hooks: {
-        encryptedExtensions: nssEncryptedExtensions(NSS_GROUPS),
-        certificateRequest: nssCertificateRequest,
-        certificateVerify: rfcSignature(certificateVerifySignature('client_authentication', 'server')),
-      },
-    },
+    clientAuthConfigs({
+      clientX25519: x25519Key(RFC8448_CLIENT_AUTH, 'client'),
+      clientRandom: clientRandom('client_authentication'),
+      serverX25519: x25519Key(RFC8448_CLIENT_AUTH, 'server'),
+      serverRandom: serverRandom('client_authentication'),
+      serverCertificate: certificateChain('client_authentication', 'server'),
+      clientCertificate: certificateChain('client_authentication', 'client'),
+      serverSignature: certificateVerifySignature('client_authentication', 'server'),
+      clientSignature: certificateVerifySignature('client_authentication', 'client'),
+      // A stand-in of the right key type (RSA); the RFC's signatures replace the stand-ins' (see the header).
+      clientStandIn: SERVER_RSA_KEY,
+    }),
   );
 }
 
@@ -530,20 +267,15 @@ describe('RFC 8448 §6 (client authentication) through the endpoints', () => {
 // --- §7 Compatibility Mode ----------------------------------------------------------------
 
 function compatRun(): Run {
-  const sessionId = rfcMessage('compatibility_mode', 'client', 'client_hello', 'client_hello').legacySessionId;
   return startRun(
-    {
-      ...BASE_CLIENT,
-      middleboxCompat: true,
-      random: scriptedRandom([x25519Key(RFC8448_COMPAT, 'client'), clientRandom('compatibility_mode'), sessionId]),
-      hooks: { clientHello: nssClientHello({ groups: NSS_GROUPS, sessionTicket: false }) },
-    },
-    {
-      ...BASE_SERVER,
-      random: scriptedRandom([x25519Key(RFC8448_COMPAT, 'server'), serverRandom('compatibility_mode'), PSS_SALT.compatibility_mode]),
-      certificate: { chain: certificateChain('compatibility_mode', 'server'), privateKey: SERVER_RSA_KEY },
-      hooks: { encryptedExtensions: nssEncryptedExtensions(NSS_GROUPS) },
-    },
+    compatConfigs({
+      clientX25519: x25519Key(RFC8448_COMPAT, 'client'),
+      clientRandom: clientRandom('compatibility_mode'),
+      serverX25519: x25519Key(RFC8448_COMPAT, 'server'),
+      serverRandom: serverRandom('compatibility_mode'),
+      sessionId: rfcMessage('compatibility_mode', 'client', 'client_hello', 'client_hello').legacySessionId,
+      serverCertificate: { chain: certificateChain('compatibility_mode', 'server'), privateKey: SERVER_RSA_KEY },
+    }),
   );
 }
 

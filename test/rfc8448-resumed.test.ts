@@ -4,9 +4,11 @@
  * data and EndOfEarlyData under the client's early traffic keys, the server's flight with
  * early_data accepted, every record after them — with every secret §4 prints.
  *
- * The session is not pasted in: the §3 connection runs first (as in rfc8448-endpoint.test.ts,
- * whose injections this file repeats), the client keeps the session its NewSessionTicket
- * gives, and the §4 server opens the ticket with the same issuer that issued it.
+ * The session is not pasted in: the §3 connection runs first (as in rfc8448-endpoint.test.ts),
+ * the client keeps the session its NewSessionTicket gives, and the §4 server opens the
+ * ticket with the same issuer that issued it. Both connections are configured as the
+ * rfc8448-resumed-0rtt scenario configures them (packages/sim/src/scenarios/rfc8448/
+ * endpoints.ts and nss.ts), fed here with the RFC's values read from the project's vectors.
  *
  * What is injected, and why:
  * - randomness, through `scriptedRandom`, in the order the endpoints draw it. §4 client: key
@@ -30,51 +32,24 @@ import { fromHex, nobleAead, toHex, unprotectRecord } from '@tls13sim/record';
 import {
   CIPHER_SUITE_PARAMS,
   EarlySecret,
-  createEndpoint,
   decodeHandshake,
-  encodeHandshake,
   exportKeyingMaterial,
   nobleProvider,
   resumptionPsk,
-  scriptedRandom,
   trafficKeys,
-  type ClientHello,
-  type ClientHelloExtension,
-  type EncryptedExtensions,
-  type Endpoint,
-  type EndpointConfig,
   type EndpointEvent,
-  type HandshakeMessage,
-  type MessageHooks,
-  type PrivateKey,
   type ResumptionSession,
-  type ServerHello,
   type TicketIssuer,
-  type TicketState,
 } from '@tls13sim/handshake';
-import { RFC8448_MESSAGES, RFC8448_RESUMED_CLIENT_HELLO_PREFIX, type Rfc8448Trace } from './vectors/rfc8448-messages.js';
-import { RFC8448_SERVER_RSA_KEY } from './vectors/rfc8448-pki.js';
+import { RFC8448_RESUMED_CLIENT_HELLO_PREFIX } from './vectors/rfc8448-messages.js';
 import { RFC8448_RESUMED_KEYS, RFC8448_RESUMED_RECORDS } from './vectors/rfc8448-records-resumed.js';
-import { RFC8448_RESUMED_0RTT, RFC8448_SIMPLE, type Rfc8448Trace as SecretsTrace } from '../packages/handshake/test/vectors/rfc8448-secrets.js';
+import { RFC8448_RESUMED_0RTT } from '../packages/handshake/test/vectors/rfc8448-secrets.js';
+import { APPLICATION_DATA, EARLY_DATA, resumedConfigs, rfcTicketIssuer, simpleConfigs } from '../packages/sim/src/scenarios/rfc8448/endpoints.js';
+import { own } from '../packages/sim/src/scenarios/rfc8448/nss.js';
+import { installedSecrets, pump, recordsOf, rfcField, rfcMessage, serverRandom, simpleInputs, startRun, x25519Key, type Run } from './rfc8448-harness.js';
 
 // --- RFC values --------------------------------------------------------------------------
 
-function rfcMessage<T extends HandshakeMessage['type']>(trace: Rfc8448Trace, sender: 'client' | 'server', name: string, type: T): Extract<HandshakeMessage, { type: T }> {
-  const found = RFC8448_MESSAGES.find((m) => m.trace === trace && m.sender === sender && m.name === name);
-  if (found === undefined) throw new Error(`no ${sender} ${name} in ${trace}`);
-  const bytes = fromHex(found.hex);
-  const msg = decodeHandshake(bytes[0]!, bytes.subarray(4), { hashLength: 32 });
-  if (msg.type !== type) throw new Error(`${trace} ${name} decodes as ${msg.type}, not ${type}`);
-  return msg as Extract<HandshakeMessage, { type: T }>;
-}
-
-function rfcField(trace: SecretsTrace, side: 'client' | 'server', action: string, field: string): Uint8Array {
-  const value = trace.steps.find((s) => s.side === side && s.action === action)?.fields[field];
-  if (value === undefined) throw new Error(`§${trace.section}: no {${side}} "${action}" ${field}`);
-  return fromHex(value);
-}
-
-const x25519Key = (trace: SecretsTrace, side: 'client' | 'server'): Uint8Array => rfcField(trace, side, 'create an ephemeral x25519 key pair:', 'private key');
 /** A §4 secret as printed by `side` ("expanded" of its derive-secret step). */
 const resumedSecret = (side: 'client' | 'server', label: string): string => toHex(rfcField(RFC8448_RESUMED_0RTT, side, `derive secret "tls13 ${label}":`, 'expanded'));
 
@@ -92,176 +67,11 @@ const TICKET_AGE_MS = (RESUMED_PSK.identities[0]!.obfuscatedTicketAge - SECTION3
 const SECTION3_AT = 1_000_000;
 const RESUMED_AT = SECTION3_AT + TICKET_AGE_MS;
 
-/** "{client}  send application_data record:" before the ServerHello: the 0-RTT data. */
-const EARLY_DATA = new TextEncoder().encode('ABCDEF');
-/** 00 01 02 … 31: the 50 bytes each side sends after the handshake. */
-const APPLICATION_DATA = Uint8Array.from({ length: 50 }, (_, i) => i);
-
-/** RFC 8448 §2: the server's RSA key (it signs in §3 only). */
-const SERVER_RSA_KEY: PrivateKey = (() => {
-  const big = (h: string): bigint => BigInt(`0x${h}`);
-  const n = big(RFC8448_SERVER_RSA_KEY.n);
-  const e = big(RFC8448_SERVER_RSA_KEY.e);
-  return { type: 'rsa', n, e, d: big(RFC8448_SERVER_RSA_KEY.d), p: big(RFC8448_SERVER_RSA_KEY.p), q: big(RFC8448_SERVER_RSA_KEY.q), pss: false, publicKey: { type: 'rsa', n, e, pss: false } };
-})();
-const SERVER_CERTIFICATE = { chain: rfcMessage('simple_1rtt', 'server', 'certificate', 'certificate').certificateList.map((e) => e.certData), privateKey: SERVER_RSA_KEY };
-/** The RSA-PSS salt of the §3 CertificateVerify, recovered from its signature (see rfc8448-endpoint.test.ts). */
-const SECTION3_PSS_SALT = fromHex('9e796c6cae552f4bbda874d33bb9f5a7b98172441b7954b463cee3f3b1818826');
-
-// --- NSS's byte choices ------------------------------------------------------------------
-
-const RENEGOTIATION_INFO: ClientHelloExtension = { type: 'unknown', code: 0xff01, data: new Uint8Array([0]) };
-const SESSION_TICKET: ClientHelloExtension = { type: 'unknown', code: 0x0023, data: new Uint8Array(0) };
-const NSS_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104];
-const NSS_SIGNATURE_ALGORITHMS = [0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202];
-
-function own<T extends { type: string }, K extends T['type']>(list: readonly T[], type: K): Extract<T, { type: K }> {
-  const e = list.find((x) => x.type === type);
-  if (e === undefined) throw new Error(`the endpoint built no ${type} extension`);
-  return e as Extract<T, { type: K }>;
-}
-
-/**
- * NSS's ClientHello around the values tls13sim built. In §4: early_data after key_share,
- * no session_ticket, and RFC 7685 padding (a 256–511-byte ClientHello made 512) placed
- * before pre_shared_key, which RFC 8446 §4.2.11 requires to be last. The hook sees the
- * ClientHello with a zero binder of the right length; the client computes the binder over
- * what the hook returns.
- */
-function nssClientHello(section: 3 | 4): (ch: ClientHello) => ClientHello {
-  return (ch) => {
-    const ext = ch.extensions;
-    const head: ClientHelloExtension[] = [
-      own(ext, 'server_name'),
-      RENEGOTIATION_INFO,
-      { type: 'supported_groups', groups: NSS_GROUPS },
-      ...(section === 3 ? [SESSION_TICKET] : []),
-      own(ext, 'key_share'),
-      ...(section === 4 ? [own(ext, 'early_data')] : []),
-      own(ext, 'supported_versions'),
-      { type: 'signature_algorithms', schemes: NSS_SIGNATURE_ALGORITHMS },
-      own(ext, 'psk_key_exchange_modes'),
-      own(ext, 'record_size_limit'),
-    ];
-    const tail: ClientHelloExtension[] = section === 4 ? [own(ext, 'pre_shared_key')] : [];
-    const unpadded: ClientHello = { ...ch, extensions: [...head, ...tail] };
-    const length = encodeHandshake(unpadded).length;
-    if (length < 256 || length >= 512) return unpadded;
-    const padding: ClientHelloExtension = { type: 'padding', data: new Uint8Array(512 - length - 4) };
-    return { ...unpadded, extensions: [...head, padding, ...tail] };
-  };
-}
-
-/** NSS's ServerHello in §4: pre_shared_key, key_share, supported_versions. */
-const nssServerHello = (sh: ServerHello): ServerHello => ({
-  ...sh,
-  extensions: [own(sh.extensions, 'pre_shared_key'), own(sh.extensions, 'key_share'), own(sh.extensions, 'supported_versions')],
-});
-
-/** NSS's EncryptedExtensions: supported_groups (its preference), record_size_limit, server_name[, early_data]. */
-const nssEncryptedExtensions = (ee: EncryptedExtensions): EncryptedExtensions => ({
-  ...ee,
-  extensions: [
-    { type: 'supported_groups', groups: NSS_GROUPS },
-    own(ee.extensions, 'record_size_limit'),
-    own(ee.extensions, 'server_name'),
-    ...ee.extensions.filter((e) => e.type === 'early_data'),
-  ],
-});
-
-/** Hands out the RFC's §3 ticket bytes and remembers, for them, the state the server derived. */
-function rfcTicketIssuer(ticket: Uint8Array): TicketIssuer {
-  const issued = new Map<string, TicketState>();
-  return {
-    singleUse: false,
-    issue: (state) => {
-      issued.set(toHex(ticket), state);
-      return ticket.slice();
-    },
-    open: (t) => issued.get(toHex(t)) ?? null,
-    redeem: () => true,
-  };
-}
-
 // --- Running a connection ----------------------------------------------------------------
-
-interface Sent {
-  readonly sender: 'client' | 'server';
-  readonly wire: Uint8Array;
-}
-
-interface Run {
-  readonly client: Endpoint;
-  readonly server: Endpoint;
-  readonly now: number;
-  readonly sent: Sent[];
-  readonly events: { client: EndpointEvent[]; server: EndpointEvent[] };
-}
-
-const BASE_CLIENT = {
-  role: 'client',
-  crypto: nobleProvider,
-  serverName: 'server',
-  // NSS's order: 0x1301, 0x1303, 0x1302.
-  cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'],
-  recordSizeLimit: 16385,
-} as const satisfies Partial<EndpointConfig>;
-
-const BASE_SERVER = { role: 'server', crypto: nobleProvider, recordSizeLimit: 16385 } as const satisfies Partial<EndpointConfig>;
-
-function startRun(client: EndpointConfig, server: EndpointConfig, now: number): Run {
-  const run: Run = { client: createEndpoint(client), server: createEndpoint(server), now, sent: [], events: { client: [], server: [] } };
-  run.client.start(now);
-  run.server.start(now);
-  pump(run);
-  return run;
-}
-
-/** Delivers every queued record, client first, until neither side has anything to send. */
-function pump(run: Run): void {
-  for (let round = 0; round < 50; round++) {
-    let moved = false;
-    for (const [from, to, sender] of [
-      [run.client, run.server, 'client'],
-      [run.server, run.client, 'server'],
-    ] as const) {
-      for (let wire = from.pollTransmit(); wire !== null; wire = from.pollTransmit()) {
-        run.sent.push({ sender, wire });
-        to.handleBytes(wire, run.now);
-        moved = true;
-      }
-    }
-    for (let e = run.client.pollEvent(); e !== null; e = run.client.pollEvent()) run.events.client.push(e);
-    for (let e = run.server.pollEvent(); e !== null; e = run.server.pollEvent()) run.events.server.push(e);
-    if (!moved) return;
-  }
-  throw new Error('pump: no quiescence');
-}
 
 /** §3, as in rfc8448-endpoint.test.ts: the connection that hands the client its ticket. */
 function section3(issuer: TicketIssuer): ResumptionSession {
-  const ageAdd = SECTION3_NST.ticketAgeAdd;
-  const run = startRun(
-    {
-      ...BASE_CLIENT,
-      random: scriptedRandom([x25519Key(RFC8448_SIMPLE, 'client'), rfcMessage('simple_1rtt', 'client', 'client_hello', 'client_hello').random]),
-      hooks: { clientHello: nssClientHello(3) },
-    },
-    {
-      ...BASE_SERVER,
-      random: scriptedRandom([
-        x25519Key(RFC8448_SIMPLE, 'server'),
-        rfcMessage('simple_1rtt', 'server', 'server_hello', 'server_hello').random,
-        SECTION3_PSS_SALT,
-        new Uint8Array([ageAdd >>> 24, (ageAdd >>> 16) & 0xff, (ageAdd >>> 8) & 0xff, ageAdd & 0xff]),
-        new Uint8Array(16),
-      ]),
-      certificate: SERVER_CERTIFICATE,
-      tickets: { issuer, count: 1, timing: 'after_client_finished', lifetime: SECTION3_NST.ticketLifetime, maxEarlyData: 1024 },
-      hooks: { encryptedExtensions: nssEncryptedExtensions, ticketNonce: (i) => new Uint8Array([0, i]) },
-    },
-    SECTION3_AT,
-  );
+  const run = startRun(simpleConfigs(simpleInputs(), issuer), SECTION3_AT);
   const nst = run.events.client.find((e): e is Extract<EndpointEvent, { type: 'new_session_ticket' }> => e.type === 'new_session_ticket');
   if (nst?.session === undefined) throw new Error('the §3 client kept no session');
   return nst.session;
@@ -275,28 +85,20 @@ interface Resumed extends Run {
 function resumedRun(ticketsAfter = 0): Resumed {
   const issuer = rfcTicketIssuer(SECTION3_NST.ticket);
   const session = section3(issuer);
-  const hooks: MessageHooks = { serverHello: nssServerHello, encryptedExtensions: nssEncryptedExtensions, ticketNonce: (i) => new Uint8Array([0, i]) };
   const run = startRun(
-    {
-      ...BASE_CLIENT,
+    resumedConfigs(
+      {
+        clientX25519: x25519Key(RFC8448_RESUMED_0RTT, 'client'),
+        clientRandom: RESUMED_CH.random,
+        serverX25519: x25519Key(RFC8448_RESUMED_0RTT, 'server'),
+        serverRandom: serverRandom('resumed_0rtt'),
+        // The §3 server again: it holds its certificate, but a PSK handshake does not use it (§2.2).
+        serverCertificate: simpleInputs().serverCertificate,
+      },
       session,
-      earlyData: EARLY_DATA,
-      random: scriptedRandom([x25519Key(RFC8448_RESUMED_0RTT, 'client'), RESUMED_CH.random]),
-      hooks: { clientHello: nssClientHello(4) },
-    },
-    {
-      ...BASE_SERVER,
-      random: scriptedRandom([
-        x25519Key(RFC8448_RESUMED_0RTT, 'server'),
-        rfcMessage('resumed_0rtt', 'server', 'server_hello', 'server_hello').random,
-        // Only drawn when `ticketsAfter` > 0: ticket_age_add and our issuer's ticket id.
-        ...Array.from({ length: ticketsAfter }, () => [new Uint8Array(4), new Uint8Array(16)]).flat(),
-      ]),
-      // The §3 server again: it holds its certificate, but a PSK handshake does not use it (§2.2).
-      certificate: SERVER_CERTIFICATE,
-      tickets: { issuer, count: ticketsAfter },
-      hooks,
-    },
+      issuer,
+      ticketsAfter,
+    ),
     RESUMED_AT,
   );
   return { ...run, session };
@@ -318,13 +120,6 @@ function resumedConversation(): Resumed {
 
 const rfcRecords = (sender?: 'client' | 'server'): string[] =>
   RFC8448_RESUMED_RECORDS.filter((r) => sender === undefined || r.sender === sender).map((r) => toHex(fromHex(r.record)));
-const recordsOf = (run: Run, sender?: 'client' | 'server'): string[] => run.sent.filter((s) => sender === undefined || s.sender === sender).map((s) => toHex(s.wire));
-
-function installedSecrets(events: readonly EndpointEvent[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of events) if (e.type === 'keys_installed' && e.keylog) out[e.keylog.label] = toHex(e.keylog.secret);
-  return out;
-}
 
 const sha256 = CIPHER_SUITE_PARAMS.TLS_AES_128_GCM_SHA256;
 

@@ -20,6 +20,28 @@ function clientAuthSim(seed: number, crypto?: CryptoProvider): Simulation {
   return scenarioSim('client-auth', seed, { client: { certificate: pki.client }, server: { clientAuth: 'require' }, crypto });
 }
 
+/** Both sides through the lens: the client's request, the server's response, then the clock runs out. */
+function requestResponse(sim: Simulation): void {
+  const c = openSslLens(sim, 'client', { blocking: true });
+  const s = openSslLens(sim, 'server', { blocking: true });
+  c.connect();
+  c.write(REQUEST);
+  s.accept();
+  s.read(1024);
+  s.write(RESPONSE);
+  c.read(1024);
+  sim.run();
+}
+
+/** The client alone through the lens: connect, the request, then a read that meets the server's verdict. */
+function clientRequest(sim: Simulation): void {
+  const c = openSslLens(sim, 'client', { blocking: true });
+  c.connect();
+  c.write(REQUEST);
+  c.read(1024);
+  sim.run();
+}
+
 function cvRejectedSim(seed: number, crypto?: CryptoProvider): Simulation {
   const pki = scenarioPki(seed);
   // A client certificate presented with a private key that does not match it: the
@@ -33,15 +55,7 @@ registerScenario({
   description: 'Mutual authentication (RFC 8446 §4.3.2): the server requires and accepts a client certificate',
   run(seed) {
     const sim = clientAuthSim(seed);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
-    c.connect();
-    c.write(REQUEST);
-    s.accept();
-    s.read(1024);
-    s.write(RESPONSE);
-    c.read(1024);
-    sim.run();
+    requestResponse(sim);
     return narrate(sim, [
       { after: 'start', text: 'The server requires a client certificate; the client has one signed by the CA the server trusts.' },
       {
@@ -82,11 +96,7 @@ registerScenario({
       client: { certificate: pki.client },
       server: { clientAuth: 'require', clientCertVerifier: () => ({ action: 'reject', alert: 'bad_certificate' }) },
     });
-    const c = openSslLens(sim, 'client', { blocking: true });
-    c.connect();
-    c.write(REQUEST);
-    c.read(1024);
-    sim.run();
+    clientRequest(sim);
     return narrate(sim, [
       { after: 'start', text: 'The server requires a client certificate and its verifier rejects the one it gets (e.g. revoked, or not on an allow-list).' },
       { after: complete('client'), text: '★ The client completes on sending its Finished (§4.4.4).' },
@@ -107,11 +117,7 @@ registerScenario({
   description: 'The client\'s CertificateVerify fails: connect() and write() are ok, the next read() is error(decrypt_error)',
   run(seed) {
     const sim = cvRejectedSim(seed);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    c.connect();
-    c.write(REQUEST);
-    c.read(1024);
-    sim.run();
+    clientRequest(sim);
     return narrate(sim, [
       {
         after: 'start',
@@ -180,15 +186,7 @@ registerScenario({
       client: { certificate: pki.client },
       server: { clientAuth: 'request', clientCertVerifier: () => ({ action: 'ignore' }) },
     });
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
-    c.connect();
-    c.write(REQUEST);
-    s.accept();
-    s.read(1024);
-    s.write(RESPONSE);
-    c.read(1024);
-    sim.run();
+    requestResponse(sim);
     return narrate(sim, [
       { after: 'start', text: 'The server requests (does not require) a client certificate, and its verifier decides to ignore the one it gets.' },
       { after: sent('client', 'certificate_verify'), text: 'The client authenticates as asked: Certificate, CertificateVerify, Finished.' },

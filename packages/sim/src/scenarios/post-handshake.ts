@@ -4,7 +4,7 @@
  * resource), and the client answers under its application keys.
  */
 import type { Simulation } from '../simulation.js';
-import { openSslLens } from '../lens/openssl.js';
+import { openSslLens, type OpenSslLens } from '../lens/openssl.js';
 import type { TraceEvent } from '../trace.js';
 import { scenarioSim, utf8 } from './build.js';
 import { alertReceived, alertSent, appCall, narrate, received, sent } from './narrate.js';
@@ -13,26 +13,31 @@ import { registerScenario } from './registry.js';
 
 const fact = (f: string) => (e: TraceEvent): boolean => e.type === 'note' && e.fact === f;
 
-function phaSim(name: string, seed: number, reject: boolean): Simulation {
+/**
+ * Connects, the client asks for a protected resource, and the server, having read the
+ * request, asks for a certificate on the established connection.
+ */
+function phaStart(name: string, seed: number, reject: boolean): { sim: Simulation; c: OpenSslLens; s: OpenSslLens } {
   const pki = scenarioPki(seed);
-  return scenarioSim(name, seed, {
+  const sim = scenarioSim(name, seed, {
     client: { certificate: pki.client, postHandshakeAuth: true },
     server: reject ? { clientCertVerifier: () => ({ action: 'reject', alert: 'access_denied' }) } : {},
   });
+  const c = openSslLens(sim, 'client', { blocking: true });
+  const s = openSslLens(sim, 'server', { blocking: true });
+  c.connect();
+  s.accept();
+  c.write(utf8('GET /secret HTTP/1.0\r\n\r\n'));
+  s.read(1024);
+  sim.requestClientAuth();
+  return { sim, c, s };
 }
 
 registerScenario({
   name: 'post-handshake-auth',
   description: 'Post-handshake authentication (RFC 8446 §4.6.2): the server asks for a certificate after the handshake',
   run(seed) {
-    const sim = phaSim('post-handshake-auth', seed, false);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
-    c.connect();
-    s.accept();
-    c.write(utf8('GET /secret HTTP/1.0\r\n\r\n'));
-    s.read(1024);
-    sim.requestClientAuth();
+    const { sim, c, s } = phaStart('post-handshake-auth', seed, false);
     sim.run();
     s.write(utf8('HTTP/1.0 200 ok\r\n\r\nthe secret\n'));
     c.read(1024);
@@ -60,14 +65,7 @@ registerScenario({
   name: 'post-handshake-auth-rejected',
   description: 'The server rejects a certificate sent after the handshake: access_denied, seen by the client on a later read',
   run(seed) {
-    const sim = phaSim('post-handshake-auth-rejected', seed, true);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
-    c.connect();
-    s.accept();
-    c.write(utf8('GET /secret HTTP/1.0\r\n\r\n'));
-    s.read(1024);
-    sim.requestClientAuth();
+    const { sim, c } = phaStart('post-handshake-auth-rejected', seed, true);
     sim.step(); // CertificateRequest → client, which answers
     c.write(utf8('still talking'));
     c.read(1024);

@@ -5,134 +5,43 @@
  * test/rfc8448-resumed.test.ts checks the same configuration against every §4 record.
  *
  * The §3 connection that hands out the ticket runs first and is not in the trace (the
- * rfc8448-simple scenario shows it). The §4 randoms are injected with scriptedRandom; NSS's
- * choices are the rfc8448/nss.ts hooks, plus what only §4 has: early_data after key_share,
- * padding before pre_shared_key (which RFC 8446 §4.2.11 requires last), pre_shared_key
- * first in the ServerHello, early_data last in EncryptedExtensions.
+ * rfc8448-simple scenario shows it). Both connections are configured by rfc8448/endpoints.ts:
+ * the RFC's randoms injected with scriptedRandom, NSS's choices as the rfc8448/nss.ts hooks
+ * (in §4: early_data after key_share, padding before pre_shared_key, which RFC 8446
+ * §4.2.11 requires last, pre_shared_key first in the ServerHello, early_data last in
+ * EncryptedExtensions).
  */
-import {
-  createEndpoint,
-  encodeHandshake,
-  nobleProvider,
-  scriptedRandom,
-  type ClientHello,
-  type ClientHelloExtension,
-  type EncryptedExtensions,
-  type EndpointApi,
-  type EndpointConfig,
-  type PrivateKey,
-  type ResumptionSession,
-  type ServerHello,
-  type TicketIssuer,
-  type TicketState,
-} from '@tls13sim/handshake';
-import { fromHex, toHex } from '@tls13sim/record';
-import { openSslLens } from '../lens/openssl.js';
-import { Simulation } from '../simulation.js';
+import { createEndpoint, type EndpointApi, type ResumptionSession, type TicketIssuer } from '@tls13sim/handshake';
+import { fromHex } from '@tls13sim/record';
 import type { Trace, TraceEvent } from '../trace.js';
 import { appCall, complete, narrate, received, sent, state } from './narrate.js';
 import { registerScenario } from './registry.js';
-import { NSS_GROUPS, nssClientHello, nssEncryptedExtensions } from './rfc8448/nss.js';
-import { PSS_SALT, SERVER_RSA_CERTIFICATE, SERVER_RSA_KEY, SIMPLE } from './rfc8448/vectors.js';
-
-/** RFC 8448 §4's injected inputs, hex as printed without spaces. */
-const RESUMED = {
-  clientX25519: 'bff91188283846dd6a2134ef7180ca2b0b14fb10dce707b5098c0dddc813b2df',
-  clientRandom: '1bc3ceb6bbe39cff938355b5a50adb6db21b7a6af649d7b4bc419d7876487d95',
-  serverX25519: 'de5b4476e7b490b2652d338acbf2948066f255f9440e23b98fc69835298dc107',
-  serverRandom: '3ccfd2dec890222763472ae8136777c9d7358777bb66e91ea5122495f559ea2d',
-  /** The §4 ClientHello's obfuscated_ticket_age: ticket age + the §3 ticket_age_add (§4.2.11.1). */
-  obfuscatedTicketAge: 0xfad6aacb,
-} as const;
+import { APPLICATION_DATA, EARLY_DATA, resumedConfigs, rfcTicketIssuer, rsaPrivateKey, simpleConfigs } from './rfc8448/endpoints.js';
+import { drive, rfc8448Simulation } from './rfc8448/run.js';
+import { RESUMED, SERVER_RSA_CERTIFICATE, SERVER_RSA_KEY, SIMPLE } from './rfc8448/vectors.js';
 
 /** 6 ms: when the RFC client resumed, after receiving the §3 ticket. */
 const TICKET_AGE_MS = (RESUMED.obfuscatedTicketAge - SIMPLE.ticketAgeAdd + 0x100000000) % 0x100000000;
-const EARLY_DATA = new TextEncoder().encode('ABCDEF');
-/** 00 01 02 … 31: 50 bytes each way after the handshake. */
-const APPLICATION_DATA = Uint8Array.from({ length: 50 }, (_, i) => i);
-
-const BASE_CLIENT = {
-  role: 'client',
-  crypto: nobleProvider,
-  serverName: 'server',
-  // NSS's order: 0x1301, 0x1303, 0x1302.
-  cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_256_GCM_SHA384'],
-  recordSizeLimit: 16385,
-} as const satisfies Partial<EndpointConfig>;
-
-const serverRsaKey: PrivateKey = (() => {
-  const big = (h: string): bigint => BigInt(`0x${h}`);
-  const n = big(SERVER_RSA_KEY.n);
-  const e = big(SERVER_RSA_KEY.e);
-  return { type: 'rsa', n, e, d: big(SERVER_RSA_KEY.d), p: big(SERVER_RSA_KEY.p), q: big(SERVER_RSA_KEY.q), pss: false, publicKey: { type: 'rsa', n, e, pss: false } };
-})();
 
 /** The §3 server, which holds its certificate in §4 too (a PSK handshake does not use it, §2.2). */
-const BASE_SERVER = {
-  role: 'server',
-  crypto: nobleProvider,
-  recordSizeLimit: 16385,
-  certificate: { chain: [fromHex(SERVER_RSA_CERTIFICATE)], privateKey: serverRsaKey },
-} as const satisfies Partial<EndpointConfig>;
-
-const u32 = (n: number): Uint8Array => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
-
-/** Hands out the RFC's §3 ticket bytes and remembers the state the server derived for them. */
-function rfcTicketIssuer(ticket: Uint8Array): TicketIssuer {
-  const issued = new Map<string, TicketState>();
-  return {
-    singleUse: false,
-    issue: (s) => {
-      issued.set(toHex(ticket), s);
-      return ticket.slice();
-    },
-    open: (t) => issued.get(toHex(t)) ?? null,
-    redeem: () => true,
-  };
-}
-
-function own<T extends { type: string }, K extends T['type']>(list: readonly T[], type: K): Extract<T, { type: K }> {
-  const e = list.find((x) => x.type === type);
-  if (e === undefined) throw new Error(`the endpoint built no ${type} extension`);
-  return e as Extract<T, { type: K }>;
-}
-
-/** NSS's §4 ClientHello: its §3-style order with early_data after key_share, padded to 512 bytes, pre_shared_key last. */
-function nssResumedClientHello(ch: ClientHello): ClientHello {
-  const base = nssClientHello({ groups: NSS_GROUPS, sessionTicket: false })(ch).extensions.filter((e) => e.type !== 'padding');
-  const at = base.findIndex((e) => e.type === 'key_share') + 1;
-  const head: ClientHelloExtension[] = [...base.slice(0, at), own(ch.extensions, 'early_data'), ...base.slice(at)];
-  const psk = own(ch.extensions, 'pre_shared_key');
-  const unpadded: ClientHello = { ...ch, extensions: [...head, psk] };
-  const length = encodeHandshake(unpadded).length;
-  if (length < 256 || length >= 512) return unpadded;
-  // RFC 7685 §3: 4 bytes of extension header, the rest zeros.
-  return { ...unpadded, extensions: [...head, { type: 'padding', data: new Uint8Array(512 - length - 4) }, psk] };
-}
-
-const nssServerHello = (sh: ServerHello): ServerHello => ({
-  ...sh,
-  extensions: [own(sh.extensions, 'pre_shared_key'), own(sh.extensions, 'key_share'), own(sh.extensions, 'supported_versions')],
-});
-
-const nssResumedEncryptedExtensions = (ee: EncryptedExtensions): EncryptedExtensions => {
-  const base = nssEncryptedExtensions(NSS_GROUPS)(ee);
-  return { ...base, extensions: [...base.extensions, ...ee.extensions.filter((e) => e.type === 'early_data')] };
-};
+const serverCertificate = { chain: [fromHex(SERVER_RSA_CERTIFICATE)], privateKey: rsaPrivateKey(SERVER_RSA_KEY) };
 
 /** The §3 connection, at virtual time 0, outside the trace: returns the client's session. */
 function section3(issuer: TicketIssuer): ResumptionSession {
-  const client = createEndpoint({
-    ...BASE_CLIENT,
-    random: scriptedRandom([fromHex(SIMPLE.clientX25519), fromHex(SIMPLE.clientRandom)]),
-    hooks: { clientHello: nssClientHello({ groups: NSS_GROUPS, sessionTicket: true }) },
-  });
-  const server = createEndpoint({
-    ...BASE_SERVER,
-    random: scriptedRandom([fromHex(SIMPLE.serverX25519), fromHex(SIMPLE.serverRandom), fromHex(PSS_SALT.simple), u32(SIMPLE.ticketAgeAdd), new Uint8Array(16)]),
-    tickets: { issuer, count: 1, timing: 'after_client_finished', lifetime: SIMPLE.ticketLifetime, maxEarlyData: 1024 },
-    hooks: { encryptedExtensions: nssEncryptedExtensions(NSS_GROUPS), ticketNonce: (i) => new Uint8Array([0, i]) },
-  });
+  const configs = simpleConfigs(
+    {
+      clientX25519: fromHex(SIMPLE.clientX25519),
+      clientRandom: fromHex(SIMPLE.clientRandom),
+      serverX25519: fromHex(SIMPLE.serverX25519),
+      serverRandom: fromHex(SIMPLE.serverRandom),
+      serverCertificate,
+      ticketAgeAdd: SIMPLE.ticketAgeAdd,
+      ticketLifetime: SIMPLE.ticketLifetime,
+    },
+    issuer,
+  );
+  const client = createEndpoint(configs.client);
+  const server = createEndpoint(configs.server);
   client.start(0);
   server.start(0);
   let session: ResumptionSession | undefined;
@@ -160,37 +69,21 @@ registerScenario({
   run(seed): Trace {
     const issuer = rfcTicketIssuer(fromHex(SIMPLE.ticket));
     const session = section3(issuer);
-    const client = createEndpoint({
-      ...BASE_CLIENT,
+    // §4's server sends no NewSessionTicket; it opens the §3 one with the issuer that made it.
+    const configs = resumedConfigs(
+      {
+        clientX25519: fromHex(RESUMED.clientX25519),
+        clientRandom: fromHex(RESUMED.clientRandom),
+        serverX25519: fromHex(RESUMED.serverX25519),
+        serverRandom: fromHex(RESUMED.serverRandom),
+        serverCertificate,
+      },
       session,
-      earlyData: EARLY_DATA,
-      random: scriptedRandom([fromHex(RESUMED.clientX25519), fromHex(RESUMED.clientRandom)]),
-      hooks: { clientHello: nssResumedClientHello },
-    });
-    const server = createEndpoint({
-      ...BASE_SERVER,
-      random: scriptedRandom([fromHex(RESUMED.serverX25519), fromHex(RESUMED.serverRandom)]),
-      // §4's server sends no NewSessionTicket; it opens the §3 one with the issuer that made it.
-      tickets: { issuer, count: 0 },
-      hooks: { serverHello: nssServerHello, encryptedExtensions: nssResumedEncryptedExtensions },
-    });
-    const sim = new Simulation({ client, server, scenario: 'rfc8448-resumed-0rtt', seed, policy: { unit: { kind: 'flight' } } });
+      issuer,
+    );
+    const sim = rfc8448Simulation('rfc8448-resumed-0rtt', seed, configs);
     sim.advanceClock(session.receivedAt + TICKET_AGE_MS);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
-    s.read(EARLY_DATA.length);
-    c.connect();
-    s.accept();
-    c.write(APPLICATION_DATA);
-    s.read(APPLICATION_DATA.length);
-    s.write(APPLICATION_DATA);
-    c.read(APPLICATION_DATA.length);
-    c.blocking = false;
-    c.shutdown();
-    sim.run();
-    s.shutdown();
-    sim.run();
-    c.shutdown();
+    drive(sim, APPLICATION_DATA, EARLY_DATA.length);
     return narrate(sim, [
       {
         after: 'start',

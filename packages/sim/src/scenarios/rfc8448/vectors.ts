@@ -3,7 +3,8 @@
  * (via the project's vectors in test/vectors and packages/handshake/test/vectors; scenario
  * code may not import tests): the ephemeral private keys, the randoms, the certificates,
  * the server's RSA key (§2), the §6 CertificateVerify signatures (the §6 private keys are
- * not published), the §5 cookie, the §7 legacy_session_id and the §3 NewSessionTicket.
+ * not published), the §5 cookie, the §7 legacy_session_id, the §3 NewSessionTicket and the
+ * §4 obfuscated_ticket_age. endpoints.ts turns them into endpoint configurations.
  * Hex as printed, without spaces.
  */
 
@@ -52,6 +53,16 @@ export const SIMPLE = {
   ticketAgeAdd: 4208372421,
   ticketLifetime: 30,
   ticketNonce: '0000',
+} as const;
+
+/** §4 Resumed 0-RTT Handshake (the §3 ticket resumed). */
+export const RESUMED = {
+  clientX25519: 'bff91188283846dd6a2134ef7180ca2b0b14fb10dce707b5098c0dddc813b2df',
+  clientRandom: '1bc3ceb6bbe39cff938355b5a50adb6db21b7a6af649d7b4bc419d7876487d95',
+  serverX25519: 'de5b4476e7b490b2652d338acbf2948066f255f9440e23b98fc69835298dc107',
+  serverRandom: '3ccfd2dec890222763472ae8136777c9d7358777bb66e91ea5122495f559ea2d',
+  /** The §4 ClientHello's obfuscated_ticket_age: ticket age + the §3 ticket_age_add (§4.2.11.1). */
+  obfuscatedTicketAge: 0xfad6aacb,
 } as const;
 
 /** §5 HelloRetryRequest. */
@@ -113,8 +124,9 @@ export const COMPAT = {
 /**
  * RSA-PSS salts of the server's CertificateVerify (rsa_pss_rsae_sha256, sLen = 32) in §3,
  * §5 and §7, recovered from the RFC's signatures with the §2 public key (RFC 8017 §9.1.2:
- * EM = s^e mod n, DB = maskedDB xor MGF1(H), salt = the last 32 bytes of DB), as in
- * test/rfc8448-endpoint.test.ts: injected, the server really signs and gets the RFC's bytes.
+ * EM = s^e mod n, DB = maskedDB xor MGF1(H), salt = the last 32 bytes of DB (steps 7–11)).
+ * Injected (endpoints.ts), the server really signs and gets the RFC's bytes, which
+ * test/rfc8448-endpoint.test.ts checks against the RFC's records.
  */
 export const PSS_SALT = {
   simple: '9e796c6cae552f4bbda874d33bb9f5a7b98172441b7954b463cee3f3b1818826',

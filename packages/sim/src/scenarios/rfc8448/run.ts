@@ -1,0 +1,36 @@
+/**
+ * How the rfc8448-* scenarios run a configured connection (endpoints.ts): a Simulation that
+ * delivers flight by flight, driven through the OpenSSL lens in the order of the RFC's traces.
+ */
+import { createEndpoint } from '@tls13sim/handshake';
+import { openSslLens } from '../../lens/openssl.js';
+import { Simulation } from '../../simulation.js';
+import type { Rfc8448Configs } from './endpoints.js';
+
+export function rfc8448Simulation(name: string, seed: number, { client, server }: Rfc8448Configs): Simulation {
+  return new Simulation({ client: createEndpoint(client), server: createEndpoint(server), scenario: name, seed, policy: { unit: { kind: 'flight' } } });
+}
+
+/**
+ * [The server reads `earlyDataLength` bytes of 0-RTT data,] handshake, optionally `data`
+ * both ways, then close_notify from the client, then the server (as in the RFC).
+ */
+export function drive(sim: Simulation, data: Uint8Array | null, earlyDataLength?: number): void {
+  const c = openSslLens(sim, 'client', { blocking: true });
+  const s = openSslLens(sim, 'server', { blocking: true });
+  if (earlyDataLength !== undefined) s.read(earlyDataLength);
+  c.connect();
+  s.accept();
+  if (data !== null) {
+    c.write(data);
+    s.read(data.length);
+    s.write(data);
+    c.read(data.length);
+  }
+  c.blocking = false;
+  c.shutdown();
+  sim.run();
+  s.shutdown();
+  sim.run();
+  c.shutdown();
+}
