@@ -8,7 +8,7 @@
  * (§4.4.4: Finished both sent and received) — as soon as it sends its Finished, before the
  * server has seen its Certificate, CertificateVerify or Finished.
  */
-import { CipherSuite, ExtensionType, NamedGroup, PskKeyExchangeMode, TLS12, TLS13 } from '../constants.js';
+import { CipherSuite, NamedGroup, PskKeyExchangeMode, TLS12, TLS13 } from '../constants.js';
 import type { KeyShareSecret } from '../crypto/provider.js';
 import { EarlySecret } from '../keyschedule/stages.js';
 import { finishedVerifyData, pskBinder, verifyFinished } from '../keyschedule/derive.js';
@@ -527,4 +527,3 @@ export function sendClientCertificate(
   out.send(signCertificateVerify(scheme, own.privateKey, transcript, hash, 'client', env), transcript);
 }
 
-export const CLIENT_EXTENSION_CODES = ExtensionType;

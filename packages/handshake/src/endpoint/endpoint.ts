@@ -15,7 +15,6 @@ import {
   HandshakeReassembler,
   LEGACY_RECORD_VERSION_HELLO,
   MAX_PLAINTEXT_LENGTH,
-  nobleAead,
   RecordLayer,
   TlsError,
   type AlertName,
@@ -463,7 +462,6 @@ export class Endpoint implements EndpointApi {
           }
         }
         this.emit({ type: 'keys_installed', direction: a.direction, epoch: a.epoch, ...(a.keylog ? { keylog: { label: a.keylog, secret: a.secret } } : {}) });
-        if (a.epoch === 'handshake' && a.direction === 'read' && this.role === 'client') return;
         return;
       }
       case 'event':
@@ -668,7 +666,6 @@ export function createEndpoint(config: EndpointConfig): Endpoint {
   return new Endpoint(config);
 }
 
-export { nobleAead };
 
 /**
  * The trace name of a received handshake message. A HelloRetryRequest travels as
