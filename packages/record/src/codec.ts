@@ -86,15 +86,29 @@ export class Reader {
     return this.bytes(this.remaining);
   }
 
-  private vec(prefix: 1 | 2 | 3, b: VecBounds): Reader {
+  /** Reads a vector's length prefix and checks it against `b` and the bytes left. */
+  private vecLength(prefix: 1 | 2 | 3, b: VecBounds): number {
     const len = prefix === 1 ? this.u8() : prefix === 2 ? this.u16() : this.u24();
     if (len < b.min || len > b.max) {
       throw new DecodeError(`vector length ${len} outside <${b.min}..${b.max}>`);
     }
     this.need(len, `vector body of ${len} bytes`);
+    return len;
+  }
+
+  private vec(prefix: 1 | 2 | 3, b: VecBounds): Reader {
+    const len = this.vecLength(prefix, b);
     const sub = new Reader(this.buf.subarray(this.pos, this.pos + len), this.base + this.pos);
     this.pos += len;
     return sub;
+  }
+
+  /** A vector's body copied out directly: no sub-reader for opaque bytes. */
+  private opaque(prefix: 1 | 2 | 3, b: VecBounds): Uint8Array {
+    const len = this.vecLength(prefix, b);
+    const out = this.buf.slice(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
   }
 
   /** A vector with a 1-byte length prefix; returns a sub-reader over its body. */
@@ -112,15 +126,15 @@ export class Reader {
 
   /** `opaque x<min..max>` with a 1/2/3-byte prefix, returned as bytes (copied). */
   opaque8(b: VecBounds = bounds(0, 0xff)): Uint8Array {
-    return this.vec8(b).rest();
+    return this.opaque(1, b);
   }
 
   opaque16(b: VecBounds = bounds(0, 0xffff)): Uint8Array {
-    return this.vec16(b).rest();
+    return this.opaque(2, b);
   }
 
   opaque24(b: VecBounds = bounds(0, 0xffffff)): Uint8Array {
-    return this.vec24(b).rest();
+    return this.opaque(3, b);
   }
 
   /** Reads items until this reader is exhausted (the body of a vector of structures). */
