@@ -69,6 +69,25 @@ describe('Transcript', () => {
     expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh, hrr));
   });
 
+  test('clones appending in turn, past any buffer size, keep their own messages and hashes', () => {
+    const big = msg(11, r.bytes(3000));
+    const t = new Transcript([ch1]);
+    const c = t.clone();
+    t.add(sh);
+    c.add(hrr);
+    const d = t.clone();
+    t.add(big);
+    d.add(ee);
+    c.add(ch2);
+    expect(hex(t.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh, big));
+    expect(hex(c.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, hrr, ch2));
+    expect(hex(d.hash(P, 'sha256'))).toBe(nodeHash('sha256', ch1, sh, ee));
+    expect(t.messages.map(hex)).toEqual([ch1, sh, big].map(hex));
+    expect(c.messages.map(hex)).toEqual([ch1, hrr, ch2].map(hex));
+    expect(d.messages.map(hex)).toEqual([ch1, sh, ee].map(hex));
+    expect(hex(t.bytes())).toBe(hex(concatBytes(ch1, sh, big)));
+  });
+
   test('hashWith covers pending bytes (a truncated ClientHello) without recording them', () => {
     const t = new Transcript([ch1, hrr]);
     const partial = ch2.subarray(0, 100);

@@ -6,18 +6,44 @@
 import { HandshakeType } from '../constants.js';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 
+/**
+ * The concatenation of the messages, kept as they are added (so a hash does not join them
+ * all again). Clones share it: bytes are only ever written past `used`, so a shorter
+ * clone's prefix never changes; a transcript whose length is not `used` (another clone
+ * appended first) copies its prefix before appending.
+ */
+interface Joined {
+  bytes: Uint8Array;
+  used: number;
+}
+
 export class Transcript {
   private readonly parts: Uint8Array[];
+  private joined: Joined = { bytes: new Uint8Array(0), used: 0 };
+  /** This transcript's length in bytes: its messages are `joined.bytes[0, total)`. */
+  private total = 0;
   private cache: { readonly alg: HashName; readonly count: number; readonly provider: CryptoProvider; readonly value: Uint8Array } | undefined;
 
   constructor(messages: readonly Uint8Array[] = []) {
-    this.parts = messages.map((m) => m.slice());
+    this.parts = [];
+    for (const m of messages) this.add(m);
   }
 
   /** Appends one whole handshake message (msg_type, uint24 length, body). */
   add(message: Uint8Array): void {
     if (message.length < 4) throw new RangeError(`Transcript.add: ${message.length} bytes is not a handshake message`);
-    this.parts.push(message.slice());
+    let j = this.joined;
+    const end = this.total + message.length;
+    if (j.used !== this.total || j.bytes.length < end) {
+      const bytes = new Uint8Array(Math.max(end, 2 * j.bytes.length, 1024));
+      bytes.set(j.bytes.subarray(0, this.total));
+      j = this.joined = { bytes, used: this.total };
+    }
+    j.bytes.set(message, this.total);
+    j.used = end;
+    this.total = end;
+    // Decoded values own their bytes (STYLE 11): the message is the joined copy's slice.
+    this.parts.push(j.bytes.subarray(end - message.length, end));
   }
 
   get messages(): readonly Uint8Array[] {
@@ -28,24 +54,21 @@ export class Transcript {
     return this.parts.length;
   }
 
-  /** All messages, concatenated: what Transcript-Hash hashes. */
+  /** All messages, concatenated: what Transcript-Hash hashes (a copy). */
   bytes(): Uint8Array {
-    let total = 0;
-    for (const p of this.parts) total += p.length;
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const p of this.parts) {
-      out.set(p, off);
-      off += p.length;
-    }
-    return out;
+    return this.joined.bytes.slice(0, this.total);
+  }
+
+  /** The concatenation as a view: only for pure calls that do not keep it (the provider's hash). */
+  private view(): Uint8Array {
+    return this.joined.bytes.subarray(0, this.total);
   }
 
   /** Transcript-Hash(all messages so far) (§4.4.1). */
   hash(provider: CryptoProvider, alg: HashName): Uint8Array {
     const c = this.cache;
     if (c !== undefined && c.alg === alg && c.provider === provider && c.count === this.parts.length) return c.value.slice();
-    const value = provider.hash(alg, this.bytes());
+    const value = provider.hash(alg, this.view());
     this.cache = { alg, provider, count: this.parts.length, value };
     return value.slice();
   }
@@ -55,7 +78,7 @@ export class Transcript {
    * PSK binder over a ClientHello truncated before its binders (§4.2.11.2).
    */
   hashWith(provider: CryptoProvider, alg: HashName, pending: Uint8Array): Uint8Array {
-    const all = this.bytes();
+    const all = this.view();
     const buf = new Uint8Array(all.length + pending.length);
     buf.set(all);
     buf.set(pending, all.length);
@@ -79,13 +102,19 @@ export class Transcript {
     if (this.parts.length !== 1) {
       throw new Error(`Transcript.replaceWithMessageHash: expects exactly ClientHello1, holds ${this.parts.length} messages`);
     }
-    this.parts[0] = messageHash(provider, alg, this.parts[0]!);
+    const synthetic = messageHash(provider, alg, this.parts[0]!);
+    this.parts.length = 0;
+    this.joined = { bytes: new Uint8Array(0), used: 0 };
+    this.total = 0;
+    this.add(synthetic);
     this.cache = undefined;
   }
 
   clone(): Transcript {
     const t = new Transcript();
     t.parts.push(...this.parts);
+    t.joined = this.joined;
+    t.total = this.total;
     t.cache = this.cache;
     return t;
   }
