@@ -82,7 +82,8 @@ export class HandshakeReassembler {
     const raw = this.take(total);
     const epoch = this.epoch!;
     if (this.length === 0) this.epoch = null;
-    return { type: raw[0]!, body: raw.slice(HANDSHAKE_HEADER_LENGTH), raw, epoch };
+    // One copy (STYLE 11): `raw` is ours alone, and `body` is its tail, not a second copy.
+    return { type: raw[0]!, body: raw.subarray(HANDSHAKE_HEADER_LENGTH), raw, epoch };
   }
 
   /** True while any handshake bytes are buffered: a partial message or unread whole ones. */
