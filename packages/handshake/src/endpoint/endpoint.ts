@@ -53,6 +53,8 @@ export class Endpoint implements EndpointApi {
   private hs: HandshakeReassembler;
   private env: Omit<Env, 'now'>;
   private now = 0;
+  /** `env` at `now`, built once per value of `now` (not once per message). */
+  private envNow: Env | undefined;
   private outbox: Uint8Array[] = [];
   private events: EndpointEvent[] = [];
   private appIn: Uint8Array[] = [];
@@ -279,6 +281,7 @@ export class Endpoint implements EndpointApi {
     c.rl = this.rl.clone();
     c.hs = this.hs.clone();
     c.env = { ...this.env, random: this.env.random.clone?.() ?? this.env.random };
+    c.envNow = undefined;
     c.rl.setPadding(recordPadding(c.env.config.padding, c.env.random));
     c.outbox = [...this.outbox];
     c.events = [...this.events];
@@ -637,7 +640,9 @@ export class Endpoint implements EndpointApi {
   }
 
   private envAt(): Env {
-    return { ...this.env, now: this.now };
+    const e = this.envNow;
+    if (e !== undefined && e.now === this.now) return e;
+    return (this.envNow = { ...this.env, now: this.now });
   }
 
   private takeApplicationData(max: number, consume: boolean): Uint8Array | null {
