@@ -24,6 +24,10 @@ export function seededRandom(seed: number | string | Uint8Array): RandomSource {
 }
 
 function drbg(seedBytes: Uint8Array, counter: number, pool: Uint8Array, poolPos: number): RandomSource {
+  // seed || uint32 counter (big-endian): one buffer per source, its counter rewritten per block.
+  const block = new Uint8Array(seedBytes.length + 4);
+  block.set(seedBytes);
+  const at = seedBytes.length;
   return {
     clone: () => drbg(seedBytes, counter, pool, poolPos),
     bytes(n: number): Uint8Array {
@@ -31,9 +35,11 @@ function drbg(seedBytes: Uint8Array, counter: number, pool: Uint8Array, poolPos:
       let filled = 0;
       while (filled < n) {
         if (poolPos === pool.length) {
-          const block = new Uint8Array(seedBytes.length + 4);
-          block.set(seedBytes);
-          new DataView(block.buffer).setUint32(seedBytes.length, counter++);
+          block[at] = counter >>> 24;
+          block[at + 1] = (counter >>> 16) & 0xff;
+          block[at + 2] = (counter >>> 8) & 0xff;
+          block[at + 3] = counter & 0xff;
+          counter++;
           pool = sha256(block);
           poolPos = 0;
         }
