@@ -76,27 +76,33 @@ function montgomery(group: 'x25519' | 'x448', curve: typeof x25519 | typeof x448
 type NistCurve = typeof p256 | typeof p384 | typeof p521;
 
 /**
+ * A NIST-curve private key from `rand`: rejection sampling over the scalar's length. P-521's
+ * order has 521 bits: keep the top byte's low bit only, so nearly every draw is in range (as
+ * Go's crypto/ecdh does). Both providers draw through this, so a seed gives the same share.
+ */
+export function nistPrivateKey(group: 'secp256r1' | 'secp384r1' | 'secp521r1', rand: RandomSource): Uint8Array {
+  const curve = { secp256r1: p256, secp384r1: p384, secp521r1: p521 }[group];
+  const skLen = curve.lengths.secretKey!;
+  const topMask = group === 'secp521r1' ? 0x01 : 0xff;
+  for (;;) {
+    const sk = rand.bytes(skLen);
+    sk[0] = sk[0]! & topMask;
+    if (curve.utils.isValidSecretKey(sk)) return sk;
+  }
+}
+
+/**
  * secp256r1 / secp384r1 / secp521r1. §4.2.8.2: the share is UncompressedPointRepresentation
  * (0x04 || X || Y), and "peers MUST validate each other's public key" (on the curve, not the
  * point at infinity). §7.4.2: "the shared secret is the x-coordinate of the ECDH shared
  * secret elliptic curve point", encoded at the field's byte length.
  */
 function nist(group: 'secp256r1' | 'secp384r1' | 'secp521r1', curve: NistCurve): DhGroup {
-  const skLen = curve.lengths.secretKey!;
   const pointLen = curve.lengths.publicKeyUncompressed!;
-  // Rejection sampling over skLen bytes. P-521's order has 521 bits: keep the top byte's low
-  // bit only, so nearly every draw is in range (as Go's crypto/ecdh does).
-  const topMask = group === 'secp521r1' ? 0x01 : 0xff;
   return {
     group,
     shareLength: pointLen,
-    newPrivateKey(rand) {
-      for (;;) {
-        const sk = rand.bytes(skLen);
-        sk[0] = sk[0]! & topMask;
-        if (curve.utils.isValidSecretKey(sk)) return sk;
-      }
-    },
+    newPrivateKey: (rand) => nistPrivateKey(group, rand),
     publicValue: (sk) => curve.getPublicKey(sk, false),
     sharedSecret(sk, peer) {
       if (peer.length !== pointLen || peer[0] !== 0x04) return null;

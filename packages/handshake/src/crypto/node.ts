@@ -28,7 +28,8 @@ import type { PrivateKey, PublicKey } from './keys.js';
 import { MLKEM768_SIZES } from './kex-mlkem.js';
 import type { Aead, AeadName, CryptoProvider, HashName, KeyExchange, KeyShareSecret } from './provider.js';
 import type { RandomSource } from './random.js';
-import { keyMatchesScheme, NOBLE_SIGNATURE_SCHEMES, SCHEME_INFO } from './signature.js';
+import { keyMatchesScheme, modInverse, NOBLE_SIGNATURE_SCHEMES, SCHEME_INFO } from './signature.js';
+import { nistPrivateKey } from './kex-ecdhe.js';
 
 type Crypto = typeof NodeCrypto;
 
@@ -259,9 +260,7 @@ function montgomery(c: Crypto, group: 'x25519' | 'x448'): DhGroup {
 function nist(c: Crypto, group: 'secp256r1' | 'secp384r1' | 'secp521r1'): DhGroup {
   const curve = { secp256r1: p256, secp384r1: p384, secp521r1: p521 }[group];
   const openSslName = { secp256r1: 'prime256v1', secp384r1: 'secp384r1', secp521r1: 'secp521r1' }[group];
-  const skLen = curve.lengths.secretKey!;
   const pointLen = curve.lengths.publicKeyUncompressed!;
-  const topMask = group === 'secp521r1' ? 0x01 : 0xff;
   const ecdh = lastOne((sk: Uint8Array) => {
     const e = c.createECDH(openSslName);
     e.setPrivateKey(sk);
@@ -270,13 +269,7 @@ function nist(c: Crypto, group: 'secp256r1' | 'secp384r1' | 'secp521r1'): DhGrou
   return {
     group,
     shareLength: pointLen,
-    newPrivateKey(rand) {
-      for (;;) {
-        const sk = rand.bytes(skLen);
-        sk[0] = sk[0]! & topMask;
-        if (curve.utils.isValidSecretKey(sk)) return sk;
-      }
-    },
+    newPrivateKey: (rand) => nistPrivateKey(group, rand),
     publicValue: (sk) => u8(ecdh(sk).getPublicKey()),
     sharedSecret(sk, peer) {
       if (peer.length !== pointLen || peer[0] !== 0x04) return null;
@@ -373,16 +366,6 @@ function privateJwk(key: PrivateKey): NodeCrypto.JsonWebKey {
   }
 }
 
-function modInverse(a: bigint, m: bigint): bigint {
-  let [oldR, r] = [((a % m) + m) % m, m];
-  let [oldS, s] = [1n, 0n];
-  while (r !== 0n) {
-    const qt = oldR / r;
-    [oldR, r] = [r, oldR - qt * r];
-    [oldS, s] = [s, oldS - qt * s];
-  }
-  return ((oldS % m) + m) % m;
-}
 
 function signatures(c: Crypto) {
   const privateKeys = new WeakMap<PrivateKey, NodeCrypto.KeyObject>();

@@ -10,6 +10,7 @@
  *   GeneralizedTime YYYYMMDDHHMMSSZ);
  * - trailing bytes after a value that should end there.
  */
+import { concatBytes } from '@tls13sim/record';
 
 export class DerError extends Error {
   constructor(message: string) {
@@ -337,24 +338,15 @@ export function derTlv(tag: number, value: Uint8Array): Uint8Array {
   return out;
 }
 
-function cat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 export function derSequence(...children: Uint8Array[]): Uint8Array {
-  return derTlv(Tag.SEQUENCE, cat(children));
+  return derTlv(Tag.SEQUENCE, concatBytes(...children));
 }
 
 /** SET OF: DER sorts the encodings (X.690 §11.6). */
 export function derSet(...children: Uint8Array[]): Uint8Array {
   const sorted = [...children].sort(compareBytes);
-  return derTlv(Tag.SET, cat(sorted));
+  return derTlv(Tag.SET, concatBytes(...sorted));
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -385,7 +377,7 @@ export function derUnsignedInteger(bytes: Uint8Array): Uint8Array {
   let i = 0;
   while (i < bytes.length - 1 && bytes[i] === 0) i++;
   const body = bytes.subarray(i);
-  return derTlv(Tag.INTEGER, body[0]! & 0x80 ? cat([Uint8Array.of(0), body]) : body);
+  return derTlv(Tag.INTEGER, body[0]! & 0x80 ? concatBytes(Uint8Array.of(0), body) : body);
 }
 
 export function derBoolean(b: boolean): Uint8Array {
@@ -393,7 +385,7 @@ export function derBoolean(b: boolean): Uint8Array {
 }
 
 export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
-  return derTlv(Tag.BIT_STRING, cat([Uint8Array.of(unusedBits), bytes]));
+  return derTlv(Tag.BIT_STRING, concatBytes(Uint8Array.of(unusedBits), bytes));
 }
 
 /** A named-bit BIT STRING (KeyUsage): bit 0 is the MSB of the first octet; trailing zero bits dropped (X.690 §11.2.2). */
