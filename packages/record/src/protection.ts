@@ -113,12 +113,23 @@ function scanInnerPlaintext(inner: Uint8Array): { contentType: number; content: 
  * the left with zeros to iv_length. The padded sequence number is XORed with ... the
  * static ... write_iv".
  */
+const MAX_SAFE_SEQ = BigInt(Number.MAX_SAFE_INTEGER);
+
 export function recordNonce(iv: Uint8Array, seq: bigint): Uint8Array {
   if (seq < 0n || seq > SEQUENCE_MAX) throw new RangeError(`sequence number ${seq} outside 64 bits`);
   const nonce = iv.slice();
-  // Two 32-bit halves: one BigInt split instead of sixteen BigInt operations per record.
-  const lo = Number(seq & 0xffffffffn);
-  const hi = Number(seq >> 32n);
+  // Two 32-bit halves. Below 2^53 (every sequence number a connection reaches in practice)
+  // one conversion and float arithmetic split it exactly; above, BigInt operations do.
+  let lo: number;
+  let hi: number;
+  if (seq <= MAX_SAFE_SEQ) {
+    const n = Number(seq);
+    lo = n % 0x1_0000_0000;
+    hi = (n - lo) / 0x1_0000_0000;
+  } else {
+    lo = Number(seq & 0xffffffffn);
+    hi = Number(seq >> 32n);
+  }
   for (let k = 0; k < 8 && k < nonce.length; k++) {
     nonce[nonce.length - 1 - k]! ^= (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
   }

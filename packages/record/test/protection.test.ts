@@ -103,6 +103,25 @@ describe('per-record nonce (RFC 8446 §5.3)', () => {
     expect(toHex(recordNonce(iv, SEQUENCE_MAX))).toBe('5d313eb2' + '98ed8911ecfff4cf');
   });
 
+  it('equals the byte-by-byte definition for every 64-bit sequence number, on both sides of 2^53', () => {
+    const iv = fromHex('5d313eb2671276ee13000b30');
+    const reference = (seq: bigint): string => {
+      const padded = new Uint8Array(12);
+      for (let k = 0; k < 8; k++) padded[11 - k] = Number((seq >> BigInt(8 * k)) & 0xffn);
+      return toHex(padded.map((b, i) => b ^ iv[i]!));
+    };
+    const edges = [0n, 1n, 0xffffffffn, 0x100000000n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, SEQUENCE_MAX];
+    for (const seq of edges) expect(toHex(recordNonce(iv, seq)), `seq ${seq}`).toBe(reference(seq));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: SEQUENCE_MAX }), (seq) => toHex(recordNonce(iv, seq)) === reference(seq)),
+      { seed: 20260101, numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 53n }), (seq) => toHex(recordNonce(iv, seq)) === reference(seq)),
+      { seed: 20260102, numRuns: 500 },
+    );
+  });
+
   it('refuses a sequence number outside 64 bits', () => {
     expect(() => recordNonce(new Uint8Array(12), SEQUENCE_MAX + 1n)).toThrow(RangeError);
     expect(() => recordNonce(new Uint8Array(12), -1n)).toThrow(RangeError);
