@@ -24,57 +24,77 @@ export interface Bench {
   format?(rows: readonly BenchRow[]): string;
 }
 
-/**
- * Runs `op` repeatedly and returns its rate in operations per second: the median of
- * `samples` timed batches of at least `sampleMs` each, after one warm-up batch (the JIT
- * and the noble tables settle). The median resists the noise of a shared 2-core machine.
- */
-export function opsPerSecond(op: () => void, opts: { samples: number; sampleMs: number }): number {
-  const batch = (ms: number): number => {
-    let n = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      op();
-      n++;
-      elapsed = performance.now() - start;
-    } while (elapsed < ms);
-    return (n * 1000) / elapsed;
-  };
-  batch(Math.min(200, opts.sampleMs));
-  const rates: number[] = [];
-  for (let i = 0; i < opts.samples; i++) rates.push(batch(opts.sampleMs));
-  rates.sort((a, b) => a - b);
-  return rates[Math.floor(rates.length / 2)]!;
+/** Runs `op` for at least `ms` and returns its rate in operations per second. */
+function timedBatch(op: () => void, ms: number): number {
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    op();
+    n++;
+    elapsed = performance.now() - start;
+  } while (elapsed < ms);
+  return (n * 1000) / elapsed;
+}
+
+/** Rates of operations measured side by side, and how each compares with the first. */
+export interface Interleaved {
+  /** The median rate of each operation (1/s), in order. */
+  readonly rates: number[];
+  /**
+   * For each operation, the median over rounds of (its rate ÷ the first operation's rate)
+   * within the same round; `ratios[0]` is 1.
+   */
+  readonly ratios: number[];
 }
 
 /**
- * `opsPerSecond` for operations whose rates are compared (handshake vs its crypto floor,
- * record layer vs raw AEAD, explorer with vs without memoisation): their timed batches
- * alternate, so a load change on a shared machine reaches all of them alike. Measured one
- * after the other, their ratio measured a load swing as much as the code. Returns the
- * median rate of each op, in order.
+ * Measures operations whose rates are compared (handshake vs its crypto floor, record layer
+ * vs raw AEAD, explorer with vs without memoisation) in rounds: each round times one batch
+ * of every operation, back to back, in an order that reverses every other round. A ratio
+ * is taken within each round and the median of those is reported, so a change in the
+ * machine's speed between rounds (this shared 2-core machine's speed moves by half within
+ * minutes) cancels out instead of landing on one side. Before timing, every operation runs
+ * for `warmupMs` so that what is measured is the code once the JIT has optimised it, not
+ * its first few hundred runs.
  */
-export function interleavedOpsPerSecond(ops: readonly (() => void)[], opts: { samples: number; sampleMs: number }): number[] {
-  const batch = (op: () => void, ms: number): number => {
-    let n = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      op();
-      n++;
-      elapsed = performance.now() - start;
-    } while (elapsed < ms);
-    return (n * 1000) / elapsed;
-  };
-  for (const op of ops) batch(op, Math.min(200, opts.sampleMs));
+export function interleavedOpsPerSecond(ops: readonly (() => void)[], opts: Sampling): Interleaved {
+  for (const op of ops) timedBatch(op, opts.warmupMs);
   const rates: number[][] = ops.map(() => []);
-  for (let i = 0; i < opts.samples; i++) ops.forEach((op, j) => rates[j]!.push(batch(op, opts.sampleMs)));
-  return rates.map((r) => r.sort((a, b) => a - b)[Math.floor(r.length / 2)]!);
+  const ratios: number[][] = ops.map(() => []);
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = ops.map((_, j) => j);
+    if (round % 2 === 1) order.reverse();
+    const r: number[] = [];
+    for (const j of order) r[j] = timedBatch(ops[j]!, opts.sampleMs);
+    r.forEach((x, j) => {
+      rates[j]!.push(x);
+      ratios[j]!.push(x / r[0]!);
+    });
+  }
+  return { rates: rates.map(median), ratios: ratios.map(median) };
 }
 
-export function sampling(opts: BenchOptions): { samples: number; sampleMs: number } {
-  return opts.quick ? { samples: 3, sampleMs: 100 } : { samples: 5, sampleMs: 400 };
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export interface Sampling {
+  /** Timed batches of an operation measured alone (`asyncOpsPerSecond`). */
+  readonly samples: number;
+  /** Rounds of `interleavedOpsPerSecond`. */
+  readonly rounds: number;
+  readonly sampleMs: number;
+  /** Untimed running before the first timed batch. */
+  readonly warmupMs: number;
+}
+
+export function sampling(opts: BenchOptions): Sampling {
+  return opts.quick
+    ? { samples: 3, rounds: 5, sampleMs: 100, warmupMs: 200 }
+    : { samples: 5, rounds: 15, sampleMs: 250, warmupMs: 1500 };
 }
 
 /** A plain text table with right-aligned numeric columns. */
@@ -85,8 +105,12 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** `opsPerSecond` for an operation that completes asynchronously (awaited one at a time). */
-export async function asyncOpsPerSecond(op: () => Promise<void>, opts: { samples: number; sampleMs: number }): Promise<number> {
+/**
+ * The rate of an operation that completes asynchronously (awaited one at a time): the
+ * median of `samples` timed batches of at least `sampleMs` each, after `warmupMs` of
+ * untimed runs.
+ */
+export async function asyncOpsPerSecond(op: () => Promise<void>, opts: Sampling): Promise<number> {
   const batch = async (ms: number): Promise<number> => {
     let n = 0;
     const start = performance.now();
@@ -98,11 +122,10 @@ export async function asyncOpsPerSecond(op: () => Promise<void>, opts: { samples
     } while (elapsed < ms);
     return (n * 1000) / elapsed;
   };
-  await batch(Math.min(200, opts.sampleMs));
+  await batch(opts.warmupMs);
   const rates: number[] = [];
   for (let i = 0; i < opts.samples; i++) rates.push(await batch(opts.sampleMs));
-  rates.sort((a, b) => a - b);
-  return rates[Math.floor(rates.length / 2)]!;
+  return median(rates);
 }
 
 /** Rounds to 3 significant digits (bench values are noisy beyond that). */
