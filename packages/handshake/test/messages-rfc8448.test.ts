@@ -7,6 +7,7 @@ import { bytesEqual, fromHex, toHex } from '@tls13sim/record';
 import { CipherSuite, NamedGroup, PskKeyExchangeMode, TLS13 } from '../src/constants.js';
 import {
   HRR_RANDOM,
+  decodeHandshake,
   decodeHandshakeMessage,
   encodeHandshake,
   findExtension,
@@ -222,5 +223,24 @@ describe('RFC 8448 §7 compatibility mode', () => {
     const sh = as(decode(vector('compatibility_mode', 'server', 'server_hello')), 'server_hello');
     expect(ch.legacySessionId).toHaveLength(32);
     expect(toHex(sh.legacySessionIdEcho)).toBe(toHex(ch.legacySessionId));
+  });
+});
+
+describe('the raw bytes a decoded message keeps for the transcript', () => {
+  test("are the caller's framed message when it is one (taken over), else header and body joined", () => {
+    const whole = fromHex(vector('simple_1rtt', 'server', 'server_hello'));
+    const body = whole.subarray(4);
+    // The reassembler's frame: body is the tail of raw.
+    expect(decodeHandshake(whole[0]!, body, {}, whole).raw).toBe(whole);
+    // A raw equal in content but held elsewhere is taken as well.
+    const copy = whole.slice();
+    expect(decodeHandshake(whole[0]!, body, {}, copy).raw).toBe(copy);
+    // No raw, or one that is not this message (wrong type, wrong length, other bytes): rebuilt.
+    const bad = [undefined, Uint8Array.of(1, ...whole.subarray(1)), whole.subarray(0, whole.length - 1), Uint8Array.from(whole, (b, i) => (i === 10 ? b ^ 1 : b))];
+    for (const raw of bad) {
+      const d = decodeHandshake(whole[0]!, body, {}, raw);
+      expect(d.raw).not.toBe(raw);
+      expect(toHex(d.raw)).toBe(toHex(whole));
+    }
   });
 });

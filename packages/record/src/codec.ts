@@ -150,10 +150,32 @@ export class Reader {
   }
 }
 
+/**
+ * One working buffer lent to the Writer in use. Writers are synchronous and short-lived:
+ * one takes the buffer when it is free and gives it back in `finish`, so encoding a
+ * message allocates only its result. A Writer made while another holds it (a nested
+ * encoding), or one that never finishes (an encoding error), works in its own buffer.
+ */
+const SPARE_BYTES = 4096;
+const SPARE_MAX_BYTES = 1 << 16;
+let spare: Uint8Array | null = null;
+
 /** Growable big-endian writer. Length prefixes are back-patched and checked against bounds. */
 export class Writer {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   private len = 0;
+  private borrowed: boolean;
+
+  constructor() {
+    if (spare !== null) {
+      this.buf = spare;
+      spare = null;
+      this.borrowed = true;
+    } else {
+      this.buf = new Uint8Array(256);
+      this.borrowed = false;
+    }
+  }
 
   private grow(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -246,8 +268,19 @@ export class Writer {
     return this.vec24((w) => w.bytes(v), b);
   }
 
+  /** The bytes written (a copy the caller owns). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    const out = this.buf.slice(0, this.len);
+    if (this.borrowed) {
+      // Hand the working buffer back (grown or not, within reason) and carry on, should
+      // anything be written after finish, from our own copy.
+      spare = this.buf.length <= SPARE_MAX_BYTES ? this.buf : null;
+      this.buf = out;
+      this.borrowed = false;
+    } else if (spare === null) {
+      spare = new Uint8Array(SPARE_BYTES);
+    }
+    return out;
   }
 }
 

@@ -135,7 +135,10 @@ export class HandshakeReassembler {
     }
   }
 
+  /** The first `n` buffered bytes, to read (a view when the first chunk holds them). */
   private peek(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.length >= n) return first.subarray(0, n);
     const out = new Uint8Array(n);
     let off = 0;
     for (const c of this.chunks) {
@@ -148,6 +151,16 @@ export class HandshakeReassembler {
   }
 
   private take(n: number): Uint8Array {
+    // A message within the first chunk is a view of it: the chunks are this reassembler's
+    // own copies (see push), read and never written, so the view owns its bytes as a copy
+    // would (STYLE 11) without a second copy.
+    const first = this.chunks[0]!;
+    if (first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.length -= n;
+      return first.subarray(0, n);
+    }
     const out = new Uint8Array(n);
     let off = 0;
     while (off < n) {

@@ -38,6 +38,35 @@ describe('Reader and Writer', () => {
     expect(() => new Writer().opaque8(new Uint8Array(3), bounds(1, 2))).toThrow(RangeError);
   });
 
+  it('gives every writer its own bytes: nested, abandoned, large, and written to after finish', () => {
+    // Writers borrow one working buffer while it is free (codec.ts); after any finish() it
+    // is free again, so the first Writer made after one borrows it.
+    new Writer().finish();
+    const w = new Writer().u8(0x11);
+    const done = w.finish();
+    const other = new Writer().u8(0x22);
+    w.u8(0x33);
+    expect([toHex(done), toHex(w.finish()), toHex(other.finish())]).toEqual(['11', '1133', '22']);
+
+    const outer = new Writer().u8(1);
+    const inner = new Writer().u16(0x0203).finish();
+    const nested = outer.opaque8(inner).finish();
+    expect(toHex(nested)).toBe('01020203');
+
+    // A writer that throws never gives the buffer back; the next ones still work.
+    expect(() => new Writer().u8(9).vec8((x) => x.bytes(new Uint8Array(300)))).toThrow(RangeError);
+    const afterError = new Writer().u8(0xaa).finish();
+    const afterThat = new Writer().u8(0xbb).finish();
+    expect([toHex(afterError), toHex(afterThat)]).toEqual(['aa', 'bb']);
+
+    new Writer().finish();
+    const big = new Writer().bytes(new Uint8Array(70_000).fill(5)).finish();
+    const small = new Writer().u8(0xcc).finish();
+    expect(big.length).toBe(70_000);
+    expect(big.every((x) => x === 5)).toBe(true);
+    expect([toHex(done), toHex(nested), toHex(afterError), toHex(small)]).toEqual(['11', '01020203', 'aa', 'cc']);
+  });
+
   it('copies decoded bytes out of the input buffer', () => {
     const input = fromHex('020102');
     const v = new Reader(input).opaque8();

@@ -122,6 +122,27 @@ describe('HandshakeReassembler', () => {
     expect(toHex(r.next()!.raw)).toBe('140000020102');
   });
 
+  it('hands out messages that stay intact whatever is pushed, taken or cloned afterwards', () => {
+    const r = new HandshakeReassembler();
+    const a = msg(20, fromHex('0102'));
+    const b = msg(21, fromHex('030405'));
+    const c = msg(22, new Uint8Array(300).fill(7));
+    // a and b in one record (each a view of the reassembler's copy), c split over two.
+    const first = concatBytes(a, b, c.subarray(0, 100));
+    r.push(first, 'handshake');
+    const ma = r.next()!;
+    const clone = r.clone();
+    const mb = r.next()!;
+    expect(r.next()).toBeNull();
+    r.push(c.subarray(100), 'handshake');
+    const mc = r.next()!;
+    first.fill(0xee);
+    expect(clone.next()!.raw).toEqual(b);
+    expect([toHex(ma.raw), toHex(ma.body), toHex(mb.raw), toHex(mb.body)]).toEqual([toHex(a), '0102', toHex(b), '030405']);
+    expect(mc.raw).toEqual(c);
+    expect(mc.body).toEqual(c.subarray(4));
+  });
+
   it('clones into an independent reassembler', () => {
     const r = new HandshakeReassembler();
     const m = msg(20, new Uint8Array(8).fill(1));

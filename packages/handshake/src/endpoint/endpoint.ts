@@ -377,7 +377,7 @@ export class Endpoint implements EndpointApi {
         throw new HandshakeError('unexpected_message', `handshake message of unknown type ${f.type}`);
       }
       const hashLength = this.negotiated?.suite.hashLength;
-      const msg = decodeHandshake(f.type, f.body, hashLength !== undefined ? { hashLength } : {});
+      const msg = decodeHandshake(f.type, f.body, hashLength !== undefined ? { hashLength } : {}, f.raw);
       if (msg.type === 'client_hello') {
         this.firstHelloSeen = true;
         // §4.2.10: after a HelloRetryRequest the server skips the client's 0-RTT records, which
@@ -509,7 +509,8 @@ export class Endpoint implements EndpointApi {
     const { raws, names } = this.pendingHs;
     if (raws.length === 0) return;
     this.pendingHs = { raws: [], names: [] };
-    const data = concatBytes(...raws);
+    // Only read from here on (sealing copies it into records): one message needs no joining.
+    const data = raws.length === 1 ? raws[0]! : concatBytes(...raws);
     const starts: number[] = [];
     let off = 0;
     for (const r of raws) {

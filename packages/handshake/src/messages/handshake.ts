@@ -6,7 +6,7 @@
  *       select (Handshake.msg_type) { ... };
  *   } Handshake;
  */
-import { DecodeError, Reader, TlsError, Writer, concatBytes } from '@tls13sim/record';
+import { DecodeError, Reader, TlsError, Writer, bytesEqual, concatBytes } from '@tls13sim/record';
 import { HandshakeType, nameOf } from '../constants.js';
 import { readCertificate, readCertificateVerify, readFinished, writeCertificate, writeCertificateVerify, writeFinished } from './authentication.js';
 import { readClientHello, readServerHello, writeClientHello, writeServerHello } from './hello.js';
@@ -86,17 +86,30 @@ export function encodeHandshake(msg: HandshakeMessage): Uint8Array {
 
 /**
  * Decodes one body of the given msg_type. The result carries `raw` (header + body) for
- * the transcript. An unknown msg_type is unexpected_message (§6.2: "An inappropriate
- * message (e.g., the wrong handshake message, premature Application Data, etc.) was
- * received").
+ * the transcript: `raw` when the caller passes the whole message it framed (taken over,
+ * not copied), else header and body joined. An unknown msg_type is unexpected_message
+ * (§6.2: "An inappropriate message (e.g., the wrong handshake message, premature
+ * Application Data, etc.) was received").
  */
-export function decodeHandshake(msgType: number, body: Uint8Array, ctx: DecodeContext = {}): Decoded {
+export function decodeHandshake(msgType: number, body: Uint8Array, ctx: DecodeContext = {}, raw?: Uint8Array): Decoded {
   if (body.length > 0xffffff) throw new DecodeError(`handshake body of ${body.length} bytes exceeds uint24`);
   const r = new Reader(body);
   const msg = decodeBody(msgType, r, ctx);
   r.end(nameOf('handshake', msgType));
+  return { ...msg, raw: raw !== undefined && isWholeMessage(raw, msgType, body) ? raw : withHeader(msgType, body) };
+}
+
+/** `raw` is msg_type, the uint24 length and `body` (a caller's whole message, e.g. the reassembler's frame). */
+function isWholeMessage(raw: Uint8Array, msgType: number, body: Uint8Array): boolean {
+  const n = body.length;
+  if (raw.length !== n + 4 || raw[0] !== msgType || raw[1] !== n >>> 16 || raw[2] !== ((n >>> 8) & 0xff) || raw[3] !== (n & 0xff)) return false;
+  // The body is raw's tail (the frame's own view), or equal to it.
+  return (raw.buffer === body.buffer && raw.byteOffset + 4 === body.byteOffset) || bytesEqual(raw.subarray(4), body);
+}
+
+function withHeader(msgType: number, body: Uint8Array): Uint8Array {
   const header = new Uint8Array([msgType, body.length >>> 16, (body.length >>> 8) & 0xff, body.length & 0xff]);
-  return { ...msg, raw: concatBytes(header, body) };
+  return concatBytes(header, body);
 }
 
 function decodeBody(msgType: number, r: Reader, ctx: DecodeContext): HandshakeMessage {
@@ -149,7 +162,7 @@ export function decodeHandshakeMessage(bytes: Uint8Array, ctx: DecodeContext = {
   const frame = readHandshakeFrame(bytes);
   if (frame === undefined) throw new DecodeError(`truncated handshake message (${bytes.length} bytes)`);
   if (frame.end !== bytes.length) throw new DecodeError(`${bytes.length - frame.end} trailing bytes after handshake message`);
-  return decodeHandshake(frame.msgType, frame.body, ctx);
+  return decodeHandshake(frame.msgType, frame.body, ctx, frame.raw);
 }
 
 function assertNever(x: never): never {

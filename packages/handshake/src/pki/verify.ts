@@ -21,7 +21,7 @@
  * we backtrack over candidates). A certificate byte-identical to an anchor is trusted.
  * Revocation, name constraints and policies are not checked.
  */
-import type { AlertName } from '@tls13sim/record';
+import { bytesEqual, type AlertName } from '@tls13sim/record';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { parseCertificateCached } from './cert-cache.js';
 import { matchesHostname } from './hostname.js';
@@ -63,10 +63,6 @@ const RANK: Partial<Record<AlertName, number>> = {
 
 function toCertificate(c: Uint8Array | X509Certificate): X509Certificate {
   return c instanceof Uint8Array ? parseCertificateCached(c) : c;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function describe(c: X509Certificate): string {
