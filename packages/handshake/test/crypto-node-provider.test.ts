@@ -4,7 +4,7 @@
  * handshakes with node on both sides and mixed with noble.
  */
 import { describe, expect, it } from 'vitest';
-import { utf8 } from '@tls13sim/record';
+import { protectRecord, toHex, unprotectRecord, utf8 } from '@tls13sim/record';
 import {
   createNodeProvider,
   generateKeyPair,
@@ -355,5 +355,28 @@ describe('node provider: AEAD sealInto in place', () => {
     out.set(pt, 3);
     a.sealInto!(key, nonce, new Uint8Array(0), [out.subarray(3, 3 + pt.length)], out, 3);
     expect(out.subarray(3)).toEqual(a.seal(key, nonce, new Uint8Array(0), pt));
+  });
+});
+
+describe('record protection through sealInto (node) and through seal (noble)', () => {
+  it('gives the same record for every suite, content type, length and padding, and opens it again', () => {
+    const node = createNodeProvider();
+    for (const name of ['aes128gcm', 'aes256gcm', 'chacha20poly1305'] as const) {
+      const withInto = node.aead(name);
+      const plain = noble.aead(name);
+      expect(withInto.sealInto).toBeDefined();
+      expect(plain.sealInto).toBeUndefined();
+      const key = Uint8Array.from({ length: withInto.keyLength }, (_, i) => i * 7);
+      const iv = Uint8Array.from({ length: 12 }, (_, i) => 200 - i);
+      for (const [type, length, padding] of [[23, 0, 0], [22, 1, 0], [21, 2, 5], [23, 1000, 0], [23, 16384, 0], [22, 300, 700]] as const) {
+        const content = Uint8Array.from({ length }, (_, i) => (i * 31) & 0xff);
+        const seq = BigInt(length + padding);
+        const a = protectRecord({ aead: withInto, key, iv }, seq, type, content, padding);
+        const b = protectRecord({ aead: plain, key, iv }, seq, type, content, padding);
+        expect(toHex(a), `${name} type ${type} length ${length} padding ${padding}`).toBe(toHex(b));
+        const opened = unprotectRecord({ aead: withInto, key, iv }, seq, a);
+        expect([opened.contentType, toHex(opened.content), opened.padding]).toEqual([type, toHex(content), padding]);
+      }
+    }
   });
 });
