@@ -243,4 +243,14 @@ describe('the raw bytes a decoded message keeps for the transcript', () => {
       expect(toHex(d.raw)).toBe(toHex(whole));
     }
   });
+
+  test('belong to each decoded message alone, even for messages without a body', () => {
+    const eoed1 = Uint8Array.of(5, 0, 0, 0);
+    const eoed2 = Uint8Array.of(5, 0, 0, 0);
+    const a = decodeHandshake(5, eoed1.subarray(4), {}, eoed1);
+    const b = decodeHandshake(5, eoed2.subarray(4), {}, eoed2);
+    expect(a).not.toBe(b);
+    expect(a.raw).toBe(eoed1);
+    expect(b.raw).toBe(eoed2);
+  });
 });

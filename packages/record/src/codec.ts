@@ -17,31 +17,48 @@ export interface VecBounds {
 export const bounds = (min: number, max: number): VecBounds => ({ min, max });
 
 export class Reader {
-  private pos = 0;
+  /**
+   * The reader's bytes are `buf[from, to)`, `pos` an index into `buf`. A vector's sub-reader
+   * shares its parent's `buf` with narrower bounds: no view is made per vector (a subarray
+   * costs about as much as reading a whole small extension).
+   */
   private readonly buf: Uint8Array;
+  private readonly from: number;
+  private readonly to: number;
+  private pos: number;
   /** Absolute offset of this reader's first byte in the outermost buffer (for annotations). */
   readonly base: number;
 
-  constructor(buf: Uint8Array, base = 0) {
+  /**
+   * Reads `buf[from, to)` (all of `buf` by default); `base` is the absolute offset of its
+   * first byte in the outermost buffer.
+   */
+  constructor(buf: Uint8Array, base = 0, from = 0, to = buf.length) {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= buf.length)) {
+      throw new RangeError(`Reader: window [${from}, ${to}) outside a buffer of ${buf.length} bytes`);
+    }
     this.buf = buf;
+    this.from = from;
+    this.to = to;
+    this.pos = from;
     this.base = base;
   }
 
   get offset(): number {
-    return this.pos;
+    return this.pos - this.from;
   }
 
   get remaining(): number {
-    return this.buf.length - this.pos;
+    return this.to - this.pos;
   }
 
   get atEnd(): boolean {
-    return this.pos === this.buf.length;
+    return this.pos === this.to;
   }
 
   private need(n: number, what: string): void {
-    if (this.buf.length - this.pos < n) {
-      throw new DecodeError(`truncated ${what}: need ${n} bytes, have ${this.buf.length - this.pos}`);
+    if (this.to - this.pos < n) {
+      throw new DecodeError(`truncated ${what}: need ${n} bytes, have ${this.to - this.pos}`);
     }
   }
 
@@ -98,7 +115,7 @@ export class Reader {
 
   private vec(prefix: 1 | 2 | 3, b: VecBounds): Reader {
     const len = this.vecLength(prefix, b);
-    const sub = new Reader(this.buf.subarray(this.pos, this.pos + len), this.base + this.pos);
+    const sub = new Reader(this.buf, this.base + (this.pos - this.from), this.pos, this.pos + len);
     this.pos += len;
     return sub;
   }

@@ -67,6 +67,23 @@ describe('Reader and Writer', () => {
     expect([toHex(done), toHex(nested), toHex(afterError), toHex(small)]).toEqual(['11', '01020203', 'aa', 'cc']);
   });
 
+  it('reads a window of a buffer, and gives vectors sub-readers bounded to their bodies', () => {
+    const buf = fromHex('ffff' + '0003' + 'aabbcc' + '01' + 'eeee');
+    const r = new Reader(buf, 100, 2, 8);
+    expect(r.remaining).toBe(6);
+    const v = r.vec16();
+    expect([v.base, v.offset, v.remaining]).toEqual([102, 0, 3]);
+    expect(v.u8()).toBe(0xaa);
+    expect(() => v.u32()).toThrow(DecodeError);
+    expect(toHex(v.rest())).toBe('bbcc');
+    v.end();
+    expect([r.offset, r.u8()]).toEqual([5, 1]);
+    expect(r.atEnd).toBe(true);
+    expect(() => r.u8()).toThrow(DecodeError);
+    expect(() => new Reader(buf, 0, 3, 2)).toThrow(RangeError);
+    expect(() => new Reader(buf, 0, 0, buf.length + 1)).toThrow(RangeError);
+  });
+
   it('copies decoded bytes out of the input buffer', () => {
     const input = fromHex('020102');
     const v = new Reader(input).opaque8();

@@ -95,8 +95,11 @@ export function decodeHandshake(msgType: number, body: Uint8Array, ctx: DecodeCo
   if (body.length > 0xffffff) throw new DecodeError(`handshake body of ${body.length} bytes exceeds uint24`);
   const r = new Reader(body);
   const msg = decodeBody(msgType, r, ctx);
-  r.end(nameOf('handshake', msgType));
-  return { ...msg, raw: raw !== undefined && isWholeMessage(raw, msgType, body) ? raw : withHeader(msgType, body) };
+  if (!r.atEnd) r.end(nameOf('handshake', msgType));
+  // The decoder's fresh object gains `raw` (no copy of every field into another object).
+  const decoded = msg as HandshakeMessage & { raw: Uint8Array };
+  decoded.raw = raw !== undefined && isWholeMessage(raw, msgType, body) ? raw : withHeader(msgType, body);
+  return decoded;
 }
 
 /** `raw` is msg_type, the uint24 length and `body` (a caller's whole message, e.g. the reassembler's frame). */
@@ -112,6 +115,7 @@ function withHeader(msgType: number, body: Uint8Array): Uint8Array {
   return concatBytes(header, body);
 }
 
+/** Each reader returns a fresh object: decodeHandshake adds `raw` to it. */
 function decodeBody(msgType: number, r: Reader, ctx: DecodeContext): HandshakeMessage {
   switch (msgType) {
     case HT.client_hello:
