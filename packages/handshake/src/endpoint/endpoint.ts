@@ -304,14 +304,14 @@ export class Endpoint implements EndpointApi {
     };
     switch (rec.contentType) {
       case ContentType.change_cipher_spec:
-        this.emit({ type: 'record_received', record: { ...base, messages: [] } });
+        this.emit({ type: 'record_received', record: receivedRecord(base, []) });
         return this.onChangeCipherSpec(rec);
       case ContentType.alert:
         return this.onAlert(rec, base);
       case ContentType.handshake:
         return this.onHandshakeRecord(rec, base);
       case ContentType.application_data:
-        this.emit({ type: 'record_received', record: { ...base, messages: [] } });
+        this.emit({ type: 'record_received', record: receivedRecord(base, []) });
         return this.onApplicationData(rec);
       default:
         // §5: "If a TLS implementation receives an unexpected record type, it MUST terminate the connection with an "unexpected_message" alert."
@@ -350,7 +350,7 @@ export class Endpoint implements EndpointApi {
     const alert = decodeAlert(rec.data);
     const level = alert.level === AlertLevel.warning ? 'warning' : alert.level === AlertLevel.fatal ? 'fatal' : `unknown_${alert.level}`;
     const description = alertName(alert.description);
-    this.emit({ type: 'record_received', record: { ...base, messages: [], alert: { level, description } } });
+    this.emit({ type: 'record_received', record: receivedRecord(base, [], { level, description }) });
     this.emit({ type: 'alert_received', level, description, epoch: rec.epoch as EpochName });
     if (alert.description === AlertDescription.close_notify) {
       this.receivedCloseNotify = true;
@@ -369,7 +369,7 @@ export class Endpoint implements EndpointApi {
     const frames = [];
     for (let f = this.hs.next(); f !== null; f = this.hs.next()) frames.push(f);
     const names = frames.map((f) => receivedMessageName(f.type, f.body));
-    this.emit({ type: 'record_received', record: { ...base, messages: names } });
+    this.emit({ type: 'record_received', record: receivedRecord(base, names) });
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i]!;
       this.unprocessedInRecord = frames.length - i - 1;
@@ -573,7 +573,15 @@ export class Endpoint implements EndpointApi {
       return;
     }
     this.outbox.push(wire);
-    this.emit({ type: 'record_sent', record: { ...info, length: wire.length - 5, wire } });
+    // Spelled out rather than spread: the info objects come in several shapes, and a spread
+    // of many shapes takes V8's slow path; the keys keep the spread's order.
+    const { outerType, innerType, epoch, messages, alert } = info;
+    const length = wire.length - 5;
+    const record: RecordInfo =
+      alert === undefined
+        ? { outerType, innerType, epoch, messages, length, wire }
+        : { outerType, innerType, epoch, messages, alert, length, wire };
+    this.emit({ type: 'record_sent', record });
   }
 
   // --- errors ----------------------------------------------------------------------------
@@ -643,7 +651,8 @@ export class Endpoint implements EndpointApi {
   private envAt(): Env {
     const e = this.envNow;
     if (e !== undefined && e.now === this.now) return e;
-    return (this.envNow = { ...this.env, now: this.now });
+    const { config, crypto, random } = this.env;
+    return (this.envNow = { config, crypto, random, now: this.now });
   }
 
   private takeApplicationData(max: number, consume: boolean): Uint8Array | null {
@@ -686,4 +695,16 @@ function receivedMessageName(type: number, body: Uint8Array): string {
     return 'hello_retry_request';
   }
   return nameOf('handshake', type);
+}
+
+/** A received record's event payload (keys in the order the earlier spread gave them). */
+function receivedRecord(
+  base: Omit<RecordInfo, 'messages' | 'alert'>,
+  messages: readonly string[],
+  alert?: { readonly level: string; readonly description: string },
+): RecordInfo {
+  const { outerType, innerType, epoch, length, wire } = base;
+  return alert === undefined
+    ? { outerType, innerType, epoch, length, wire, messages }
+    : { outerType, innerType, epoch, length, wire, messages, alert };
 }

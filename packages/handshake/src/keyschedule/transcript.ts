@@ -17,15 +17,17 @@ interface Joined {
   used: number;
 }
 
+const NO_BYTES: Joined = { bytes: new Uint8Array(0), used: 0 };
+
 export class Transcript {
-  private readonly parts: Uint8Array[];
-  private joined: Joined = { bytes: new Uint8Array(0), used: 0 };
+  /** Where each message ends in `joined.bytes` (views are made only when asked for). */
+  private ends: number[] = [];
+  private joined: Joined = NO_BYTES;
   /** This transcript's length in bytes: its messages are `joined.bytes[0, total)`. */
   private total = 0;
   private cache: { readonly alg: HashName; readonly count: number; readonly provider: CryptoProvider; readonly value: Uint8Array } | undefined;
 
   constructor(messages: readonly Uint8Array[] = []) {
-    this.parts = [];
     for (const m of messages) this.add(m);
   }
 
@@ -42,16 +44,17 @@ export class Transcript {
     j.bytes.set(message, this.total);
     j.used = end;
     this.total = end;
-    // Decoded values own their bytes (STYLE 11): the message is the joined copy's slice.
-    this.parts.push(j.bytes.subarray(end - message.length, end));
+    this.ends.push(end);
   }
 
+  /** The messages, each a view of the joined copy (decoded values own their bytes, STYLE 11). */
   get messages(): readonly Uint8Array[] {
-    return this.parts;
+    const bytes = this.joined.bytes;
+    return this.ends.map((end, i) => bytes.subarray(i === 0 ? 0 : this.ends[i - 1]!, end));
   }
 
   get length(): number {
-    return this.parts.length;
+    return this.ends.length;
   }
 
   /** All messages, concatenated: what Transcript-Hash hashes (a copy). */
@@ -67,9 +70,9 @@ export class Transcript {
   /** Transcript-Hash(all messages so far) (§4.4.1). */
   hash(provider: CryptoProvider, alg: HashName): Uint8Array {
     const c = this.cache;
-    if (c !== undefined && c.alg === alg && c.provider === provider && c.count === this.parts.length) return c.value.slice();
+    if (c !== undefined && c.alg === alg && c.provider === provider && c.count === this.ends.length) return c.value.slice();
     const value = provider.hash(alg, this.view());
-    this.cache = { alg, provider, count: this.parts.length, value };
+    this.cache = { alg, provider, count: this.ends.length, value };
     return value.slice();
   }
 
@@ -99,12 +102,12 @@ export class Transcript {
    * Call it when the transcript holds exactly ClientHello1, before adding the HRR.
    */
   replaceWithMessageHash(provider: CryptoProvider, alg: HashName): void {
-    if (this.parts.length !== 1) {
-      throw new Error(`Transcript.replaceWithMessageHash: expects exactly ClientHello1, holds ${this.parts.length} messages`);
+    if (this.ends.length !== 1) {
+      throw new Error(`Transcript.replaceWithMessageHash: expects exactly ClientHello1, holds ${this.ends.length} messages`);
     }
-    const synthetic = messageHash(provider, alg, this.parts[0]!);
-    this.parts.length = 0;
-    this.joined = { bytes: new Uint8Array(0), used: 0 };
+    const synthetic = messageHash(provider, alg, this.joined.bytes.subarray(0, this.total));
+    this.ends = [];
+    this.joined = NO_BYTES;
     this.total = 0;
     this.add(synthetic);
     this.cache = undefined;
@@ -112,7 +115,7 @@ export class Transcript {
 
   clone(): Transcript {
     const t = new Transcript();
-    t.parts.push(...this.parts);
+    t.ends = this.ends.slice();
     t.joined = this.joined;
     t.total = this.total;
     t.cache = this.cache;
