@@ -157,24 +157,17 @@ export function protectRecord(
   const length = innerLength + aead.tagLength;
   const header = encodeRecordHeader(ContentType.application_data, LEGACY_RECORD_VERSION, length);
   const nonce = recordNonce(keys.iv, seq);
-  // One buffer for the whole record: the header, then the sealed TLSInnerPlaintext
-  // (content, type, zero padding).
+  // One buffer for the whole record: header, then TLSInnerPlaintext (content, type, zero
+  // padding) sealed where it lies when the AEAD can (sealInto), else sealed and copied back.
+  // (Handing node's AEAD the content and the type byte as two parts instead measured
+  // 0.3-1 µs slower per 16 KiB record than this copy: one more cipher update call.)
   const out = new Uint8Array(RECORD_HEADER_LENGTH + length);
   out.set(header, 0);
-  if (aead.sealInto !== undefined) {
-    // The AEAD reads the plaintext in parts, the content where the caller holds it: no
-    // copy of it next to its type byte. (On the bench machine a 16 KiB copy took 0.3-0.5 µs,
-    // or 7-10 µs when source and destination started less than 16 bytes apart modulo
-    // 4 KiB: a copy not made cannot land on that case.)
-    const trailer = new Uint8Array(1 + padding);
-    trailer[0] = contentType;
-    aead.sealInto(keys.key, nonce, header, [content, trailer], out, RECORD_HEADER_LENGTH);
-  } else {
-    out.set(content, RECORD_HEADER_LENGTH);
-    out[RECORD_HEADER_LENGTH + content.length] = contentType;
-    const inner = out.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + innerLength);
-    out.set(aead.seal(keys.key, nonce, header, inner), RECORD_HEADER_LENGTH);
-  }
+  out.set(content, RECORD_HEADER_LENGTH);
+  out[RECORD_HEADER_LENGTH + content.length] = contentType;
+  const inner = out.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + innerLength);
+  if (aead.sealInto !== undefined) aead.sealInto(keys.key, nonce, header, [inner], out, RECORD_HEADER_LENGTH);
+  else out.set(aead.seal(keys.key, nonce, header, inner), RECORD_HEADER_LENGTH);
   return out;
 }
 
