@@ -1,6 +1,10 @@
 /** The AEAD boundary of record protection (RFC 8446 §5.2). Implementations live with the crypto providers. */
 export type AeadName = 'aes128gcm' | 'aes256gcm' | 'chacha20poly1305';
 
+/**
+ * Arguments are read during the call only: an implementation keeps no reference to any of
+ * them after it returns (record protection reuses its nonce and additional-data buffers).
+ */
 export interface Aead {
   readonly name: AeadName;
   readonly keyLength: number;
