@@ -318,3 +318,25 @@ describe('the noble provider', () => {
     expect(P.verify('ed25519', publicKey, msg.subarray(1), sig)).toBe(false);
   });
 });
+
+describe('seededRandom', () => {
+  test('serves SHA-256(seed || uint32 counter) blocks in order, and a clone continues from the same place', () => {
+    const expected = (seed: Uint8Array, n: number): string => {
+      const blocks: Buffer[] = [];
+      for (let c = 0; blocks.length * 32 < n; c++) {
+        const ctr = Buffer.alloc(4);
+        ctr.writeUInt32BE(c);
+        blocks.push(nodeCrypto.createHash('sha256').update(seed).update(ctr).digest());
+      }
+      return toHex(Buffer.concat(blocks).subarray(0, n));
+    };
+    const seed = new TextEncoder().encode('kat');
+    const r = seededRandom('kat');
+    const first = r.bytes(5);
+    const fork = r.clone!();
+    const rest = r.bytes(70);
+    expect(toHex(first) + toHex(rest)).toBe(expected(seed, 75));
+    expect(toHex(fork.bytes(70))).toBe(toHex(rest));
+    expect(toHex(seededRandom(7).bytes(33))).toBe(expected(new TextEncoder().encode('tls13sim-seed:7'), 33));
+  });
+});

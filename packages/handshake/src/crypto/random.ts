@@ -20,37 +20,49 @@ export function seededRandom(seed: number | string | Uint8Array): RandomSource {
       : typeof seed === 'string'
         ? new TextEncoder().encode(seed)
         : seed.slice();
-  return drbg(seedBytes, 0, new Uint8Array(0), 0);
+  return new SeededDrbg(seedBytes, 0, new Uint8Array(0), 0);
 }
 
-function drbg(seedBytes: Uint8Array, counter: number, pool: Uint8Array, poolPos: number): RandomSource {
-  // seed || uint32 counter (big-endian): one buffer per source, its counter rewritten per block.
-  const block = new Uint8Array(seedBytes.length + 4);
-  block.set(seedBytes);
-  const at = seedBytes.length;
-  return {
-    clone: () => drbg(seedBytes, counter, pool, poolPos),
-    bytes(n: number): Uint8Array {
-      const out = new Uint8Array(n);
-      let filled = 0;
-      while (filled < n) {
-        if (poolPos === pool.length) {
-          block[at] = counter >>> 24;
-          block[at + 1] = (counter >>> 16) & 0xff;
-          block[at + 2] = (counter >>> 8) & 0xff;
-          block[at + 3] = counter & 0xff;
-          counter++;
-          pool = sha256(block);
-          poolPos = 0;
-        }
-        const take = Math.min(n - filled, pool.length - poolPos);
-        out.set(pool.subarray(poolPos, poolPos + take), filled);
-        filled += take;
-        poolPos += take;
+/** SHA-256(seed || uint32 counter, big-endian) blocks, served in order. */
+class SeededDrbg implements RandomSource {
+  /** seed || counter: one buffer per source, its counter rewritten per block. */
+  private readonly block: Uint8Array;
+
+  constructor(
+    private readonly seed: Uint8Array,
+    private counter: number,
+    private pool: Uint8Array,
+    private poolPos: number,
+  ) {
+    this.block = new Uint8Array(seed.length + 4);
+    this.block.set(seed);
+  }
+
+  clone(): RandomSource {
+    return new SeededDrbg(this.seed, this.counter, this.pool, this.poolPos);
+  }
+
+  bytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    const at = this.seed.length;
+    let filled = 0;
+    while (filled < n) {
+      if (this.poolPos === this.pool.length) {
+        const c = this.counter++;
+        this.block[at] = c >>> 24;
+        this.block[at + 1] = (c >>> 16) & 0xff;
+        this.block[at + 2] = (c >>> 8) & 0xff;
+        this.block[at + 3] = c & 0xff;
+        this.pool = sha256(this.block);
+        this.poolPos = 0;
       }
-      return out;
-    },
-  };
+      const take = Math.min(n - filled, this.pool.length - this.poolPos);
+      out.set(this.pool.subarray(this.poolPos, this.poolPos + take), filled);
+      filled += take;
+      this.poolPos += take;
+    }
+    return out;
+  }
 }
 
 /** The system CSPRNG (crypto.getRandomValues), for real connections. */

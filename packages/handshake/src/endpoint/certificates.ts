@@ -52,8 +52,11 @@ function chainSignedWith(chain: readonly Uint8Array[], accepted: readonly number
  * ECDSA code point names its hash (§4.2.3: the ecdsa_* values "also apply" to
  * certificates); RSASSA-PSS may be signed by an rsaEncryption or an RSASSA-PSS key.
  */
+function byHash(h: string, codes: Readonly<Record<string, number>>): number[] {
+  return codes[h] !== undefined ? [codes[h]!] : [];
+}
+
 function codesFor(alg: SignatureAlgorithm): number[] {
-  const byHash = (h: string, codes: Record<string, number>): number[] => (codes[h] !== undefined ? [codes[h]!] : []);
   switch (alg.kind) {
     case 'ed25519':
       return [0x0807];

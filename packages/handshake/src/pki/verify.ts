@@ -91,65 +91,83 @@ export function verifyChain(chainDer: readonly Uint8Array[], opts: VerifyOptions
   const leafCheck = checkLeaf(leaf, opts);
   if (leafCheck) return leafCheck;
 
-  let best: Failure | undefined;
-  const note = (f: Failure): void => {
-    if (best === undefined || (RANK[f.alert] ?? 4) > (RANK[best.alert] ?? 4)) best = f;
-  };
+  const search = new PathSearch(chain, anchors, now, maxDepth, opts.crypto);
+  const path = search.extend([leaf], [0]);
+  if (path) return { ok: true, leaf, path };
+  return search.best ?? fail('unknown_ca', 'no path to a trust anchor');
+}
 
-  // `used`: the chain positions on `path` (parsed certificates are shared between equal
-  // DER, so a chain that repeats a certificate repeats the object: positions tell them apart).
-  const extend = (path: X509Certificate[], used: readonly number[]): X509Certificate[] | undefined => {
+/** Depth-first path building from the leaf (see the module comment), keeping the most specific failure. */
+class PathSearch {
+  /** The most specific failure met so far (RANK). */
+  best: Failure | undefined;
+
+  constructor(
+    private readonly chain: readonly X509Certificate[],
+    private readonly anchors: readonly X509Certificate[],
+    private readonly now: number,
+    private readonly maxDepth: number,
+    private readonly crypto: CryptoProvider | undefined,
+  ) {}
+
+  private note(f: Failure): void {
+    if (this.best === undefined || (RANK[f.alert] ?? 4) > (RANK[this.best.alert] ?? 4)) this.best = f;
+  }
+
+  /**
+   * A trusted path extending `path`, or undefined. `used`: the chain positions on `path`
+   * (parsed certificates are shared between equal DER, so a chain that repeats a
+   * certificate repeats the object: positions tell them apart).
+   */
+  extend(path: X509Certificate[], used: readonly number[]): X509Certificate[] | undefined {
+    const { chain, anchors, now, maxDepth, crypto } = this;
     const cur = path[path.length - 1]!;
     const timeFail = checkValidity(cur, now);
     if (timeFail) {
-      note(timeFail);
+      this.note(timeFail);
       return undefined;
     }
     const critical = cur.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.oid));
     if (critical) {
-      note(fail('unsupported_certificate', `${describe(cur)} has an unknown critical extension ${critical.oid}`));
+      this.note(fail('unsupported_certificate', `${describe(cur)} has an unknown critical extension ${critical.oid}`));
       return undefined;
     }
     if (anchors.some((a) => a === cur || bytesEqual(a.der, cur.der))) return path;
 
     for (const anchor of anchors.filter((a) => namesEqual(a.subject, cur.issuer))) {
-      const sig = checkSignature(cur, anchor, opts.crypto);
+      const sig = checkSignature(cur, anchor, crypto);
       if (sig) {
-        note(sig);
+        this.note(sig);
         continue;
       }
       const t = checkValidity(anchor, now);
       if (t) {
-        note(t);
+        this.note(t);
         continue;
       }
       return [...path, anchor];
     }
     if (path.length > maxDepth) {
-      note(fail('bad_certificate', `no trusted path within ${maxDepth} certificates`));
+      this.note(fail('bad_certificate', `no trusted path within ${maxDepth} certificates`));
       return undefined;
     }
     const candidates = chain.flatMap((c, i) => (!used.includes(i) && namesEqual(c.subject, cur.issuer) ? [i] : []));
     if (candidates.length === 0) {
-      note(fail('unknown_ca', `no trust anchor or chain certificate issued ${describe(cur)} (issuer "${cur.issuer.text}")`));
+      this.note(fail('unknown_ca', `no trust anchor or chain certificate issued ${describe(cur)} (issuer "${cur.issuer.text}")`));
       return undefined;
     }
     for (const i of candidates) {
       const ca = chain[i]!;
-      const caFail = checkCa(ca, path.length - 1) ?? checkSignature(cur, ca, opts.crypto);
+      const caFail = checkCa(ca, path.length - 1) ?? checkSignature(cur, ca, crypto);
       if (caFail) {
-        note(caFail);
+        this.note(caFail);
         continue;
       }
-      const found = extend([...path, ca], [...used, i]);
+      const found = this.extend([...path, ca], [...used, i]);
       if (found) return found;
     }
     return undefined;
-  };
-
-  const path = extend([leaf], [0]);
-  if (path) return { ok: true, leaf, path };
-  return best ?? fail('unknown_ca', 'no path to a trust anchor');
+  }
 }
 
 function checkLeaf(leaf: X509Certificate, opts: VerifyOptions): Failure | undefined {
