@@ -1,0 +1,53 @@
+/**
+ * `pnpm bench --quick --json` runs every bench end to end and prints the rows issue 9 names,
+ * with their units. This checks the shape of the output only: speed goals are judged by
+ * running the bench, never by a timed test.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const REQUIRED: Record<string, string> = {
+  'handshake/noble/ed25519': '1/s',
+  'handshake/noble/ecdsa-p256': '1/s',
+  'handshake/node/ed25519': '1/s',
+  'handshake/node/ecdsa-p256': '1/s',
+  'handshake/node-tls/ed25519': '1/s',
+  'handshake/node-tls/ecdsa-p256': '1/s',
+  'floor-ratio/noble/ed25519': 'x',
+  'floor-ratio/noble/ecdsa-p256': 'x',
+  'explore/plain': '1/s',
+  'explore/memo': '1/s',
+  'memory/idle-pair': 'bytes',
+};
+const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+for (const provider of ['noble', 'node']) {
+  for (const suite of SUITES) {
+    REQUIRED[`record/${provider}/${suite}`] = 'MB/s';
+    REQUIRED[`aead/${provider}/${suite}`] = 'MB/s';
+    REQUIRED[`record-ratio/${provider}/${suite}`] = 'x';
+  }
+}
+
+describe('pnpm bench --quick --json', () => {
+  it('prints one JSON array holding every row the issue names, in its unit, each a positive number', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/index.ts', '--quick', '--json'], {
+      cwd: root,
+      maxBuffer: 1 << 20,
+      timeout: 240_000,
+    });
+    const rows = JSON.parse(stdout) as { name: string; value: number; unit: string }[];
+    expect(Array.isArray(rows)).toBe(true);
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    expect(byName.size).toBe(rows.length);
+    for (const [name, unit] of Object.entries(REQUIRED)) {
+      const row = byName.get(name);
+      expect(row, name).toBeDefined();
+      expect(row!.unit, name).toBe(unit);
+      expect(Number.isFinite(row!.value) && row!.value > 0, `${name} = ${row!.value}`).toBe(true);
+    }
+  }, 300_000);
+});
