@@ -8,7 +8,7 @@
  * replays per second) and floor-ratio/<provider>/<cert> (handshake time ÷ floor time).
  */
 import { createNodeProvider, nobleProvider, seededRandom, type CryptoProvider } from '@tls13sim/handshake';
-import { asyncOpsPerSecond, interleavedOpsPerSecond, sampling, sig3, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
+import { asyncOpsPerSecond, interleavedOpsPerSecond, RATIO_NOTE, sampling, sig3, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
 import { CERT_KINDS, freshHandshake, handshake, type CertKind } from './fixtures.js';
 import { recordingProvider } from './floor.js';
 import { nodeTlsContexts, nodeTlsHandshake } from './node-tls.js';
@@ -61,6 +61,6 @@ export const handshakeBench: Bench = {
         out.push([`${impl} / ${kind}`, f(v(`handshake/${impl}/${kind}`)), f(v(`floor/${impl}/${kind}`)), ratio === undefined ? '-' : `${ratio.toFixed(2)}×`]);
       }
     }
-    return table(['implementation / certificate', 'handshakes/s', 'crypto floor/s', 'time ÷ floor'], out);
+    return `${table(['implementation / certificate', 'handshakes/s', 'crypto floor/s', 'time ÷ floor'], out)}\n\n${RATIO_NOTE}`;
   },
 };

@@ -97,6 +97,10 @@ export function sampling(opts: BenchOptions): Sampling {
     : { samples: 5, rounds: 15, sampleMs: 250, warmupMs: 1500 };
 }
 
+/** What a table of interleaved measurements says under it. */
+export const RATIO_NOTE =
+  'Rates are medians over rounds; a ratio is the median of the ratios within each round, so it need not equal the ratio of the two medians.';
+
 /** A plain text table with right-aligned numeric columns. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

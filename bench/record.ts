@@ -7,7 +7,7 @@
  */
 import { createNodeProvider } from '@tls13sim/handshake';
 import { CipherSuiteAead, ContentType, nobleAead, RecordLayer, type Aead, type AeadName, type CipherSuiteName } from '@tls13sim/record';
-import { interleavedOpsPerSecond, sampling, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
+import { interleavedOpsPerSecond, RATIO_NOTE, sampling, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
 
 const RECORD_BYTES = 16 * 1024;
 const MB = 1e6;
@@ -80,7 +80,7 @@ export const recordBench: Bench = {
   },
   format(rows) {
     const get = (prefix: string, p: string, suite: string) => rows.find((r) => r.name === `${prefix}/${p}/${suite}`)?.value;
-    return table(
+    const body = table(
       ['provider / suite', 'record MB/s', 'raw AEAD MB/s', 'record/AEAD'],
       ['noble', 'node'].flatMap((p) =>
         suites.map((s) => {
@@ -89,6 +89,7 @@ export const recordBench: Bench = {
         }),
       ),
     );
+    return `${body}\n\n${RATIO_NOTE}`;
   },
 };
 
