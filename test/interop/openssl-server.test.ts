@@ -109,6 +109,56 @@ describe.concurrent('our client against openssl s_server', () => {
     await s.waitFor(/verify error|certificate verify failed/);
   });
 
+  it('answers a post-handshake CertificateRequest (c on s_server stdin) with a client certificate OpenSSL verifies', async () => {
+    // No -verify: the handshake has no CertificateRequest, so the only client certificate
+    // s_server ever sees is the one we send after `c`; -verify_return_error ends the
+    // connection if it does not verify.
+    const s = await server(['-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath, '-CAfile', pki.caPath, '-verify_return_error']);
+    const conn = await ourClient(s.port, clientConfig(pki, { postHandshakeAuth: true, certificate: pki.client.certified }));
+    await conn.handshake();
+    conn.write('ping\n');
+    await s.waitFor(/ping/);
+    expect(s.output()).not.toContain('interop client');
+    expect(sentMessages(conn)).not.toContain('certificate');
+    s.send('c\n');
+    // s_server runs SSL_verify_client_post_handshake then SSL_do_handshake (sends the request).
+    await s.waitFor(/SSL_do_handshake -> 1/);
+    s.send('after request\n');
+    // Reading processes the CertificateRequest; our Certificate, CertificateVerify and Finished go out.
+    await readUntil(conn, /after request/);
+    await s.waitFor(/depth=0 CN = interop client, O = tls13sim\s+verify return:1/);
+    expect(sentMessages(conn)).toEqual(expect.arrayContaining(['certificate', 'certificate_verify']));
+    conn.write('pong\n');
+    await s.waitFor(/pong/);
+    s.send('still here\n');
+    await readUntil(conn, /still here/);
+    expect(s.output()).not.toMatch(/verify error|ERROR/);
+    expect(conn.ledger.peerVerdict.verdict).toBe('accepted');
+    await conn.close();
+  });
+
+  it('post-handshake SSL_connect question: a client certificate OpenSSL rejects after c comes back as unknown_ca on our next read', async () => {
+    // The trusted CA did not issue untrustedClient's certificate.
+    const s = await server(['-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath, '-CAfile', pki.caPath, '-verify_return_error']);
+    const conn = await ourClient(s.port, clientConfig(pki, { postHandshakeAuth: true, certificate: pki.untrustedClient.certified }));
+    await conn.handshake();
+    conn.write('ping\n');
+    await s.waitFor(/ping/);
+    s.send('c\n');
+    await s.waitFor(/SSL_do_handshake -> 1/);
+    const err = await conn.read().then(
+      () => undefined,
+      (e: unknown) => e as Error & { alert?: string },
+    );
+    expect(err?.name).toBe('PeerAlertError');
+    expect(err?.alert).toBe('unknown_ca');
+    expect(sentMessages(conn)).toEqual(expect.arrayContaining(['certificate', 'certificate_verify']));
+    expect(conn.ledger.peerVerdict).toMatchObject({ verdict: 'rejected', alert: { description: 'unknown_ca' } });
+    // Our chain carries the untrusted CA too: OpenSSL stops at it (19, self-signed certificate in certificate chain).
+    await s.waitFor(/depth=1 CN = untrusted CA\s+verify error:num=19/);
+    await s.waitFor(/certificate verify failed/);
+  });
+
   it('resumes a session from an OpenSSL ticket', async () => {
     const s = await www();
     const first = await ourClient(s.port, clientConfig(pki));
@@ -246,6 +296,11 @@ describe.concurrent('our client against openssl s_server', () => {
     for (const line of ours) expect(theirs).toContain(line);
   });
 });
+
+/** Handshake messages our endpoint sent, in order, from its trace. */
+function sentMessages(conn: Awaited<ReturnType<typeof ourClient>>): string[] {
+  return conn.events.flatMap((e) => (e.type === 'record_sent' ? [...e.messages] : []));
+}
 
 /** A session from a connection to `port` (waits for the server's tickets). */
 async function ticketFrom(port: number): Promise<ResumptionSession> {
