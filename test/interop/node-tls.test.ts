@@ -39,11 +39,14 @@ interface NodeServer {
   readonly port: number;
   /** Server-side sockets, in order of secureConnection. */
   readonly sockets: tls.TLSSocket[];
+  /** Errors from `tlsClientError` (handshakes Node's server failed). */
+  readonly clientErrors: (Error & { code?: string })[];
 }
 
 /** A Node TLS 1.3 server that answers each line `X` with `echo: X` and ends on `bye`. */
 async function nodeServer(options: tls.TlsOptions = {}, leaf: LeafKind = 'p256'): Promise<NodeServer> {
   const sockets: tls.TLSSocket[] = [];
+  const clientErrors: (Error & { code?: string })[] = [];
   const server = tls.createServer(
     {
       key: readFileSync(pki.server[leaf].keyPath),
@@ -66,10 +69,10 @@ async function nodeServer(options: tls.TlsOptions = {}, leaf: LeafKind = 'p256')
       });
     },
   );
-  server.on('tlsClientError', () => {});
+  server.on('tlsClientError', (e) => clientErrors.push(e));
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as AddressInfo).port, sockets };
+  return { port: (server.address() as AddressInfo).port, sockets, clientErrors };
 }
 
 /** Our client: handshake, one echoed line, then `bye` (Node ends with close_notify). */
@@ -140,6 +143,30 @@ describe.concurrent('our client against a Node tls server', () => {
     expect(err?.name).toMatch(/TruncationError|ConnectionClosedError/);
     expect(conn.events.some((e) => e.type === 'alert_received')).toBe(false);
     expect(conn.ledger.peerVerdict.verdict).toBe('unknown');
+  });
+
+  it('client certificate missing, required: connect succeeds with an empty Certificate; Node sends certificate_required, which our first read returns', async () => {
+    // Unlike an untrusted certificate (checked by Node after the handshake, no alert), a
+    // missing one is refused by OpenSSL inside the handshake (SSL_VERIFY_FAIL_IF_NO_PEER_CERT), with an alert.
+    const s = await nodeServer({ requestCert: true, rejectUnauthorized: true, ca: readFileSync(pki.caPath) });
+    const conn = await ourClient(s.port, clientConfig(pki));
+    await expect(conn.handshake()).resolves.toBeUndefined();
+    expect(conn.ledger.peerVerdict.verdict).toBe('unknown');
+    const sent = conn.events.flatMap((e) => (e.type === 'record_sent' ? [...e.messages] : []));
+    expect(sent).toContain('certificate');
+    expect(sent).not.toContain('certificate_verify');
+    conn.write('hello\n');
+    const err = await conn.read().then(
+      () => undefined,
+      (e: unknown) => e as Error & { alert?: string },
+    );
+    expect(err?.name).toBe('PeerAlertError');
+    expect(err?.alert).toBe('certificate_required');
+    expect(conn.ledger.peerVerdict).toMatchObject({ verdict: 'rejected', alert: { level: 'fatal', description: 'certificate_required' } });
+    // Node's server never emitted secureConnection; tlsClientError says why.
+    expect(s.sockets).toHaveLength(0);
+    expect(s.clientErrors.map((e) => e.code)).toEqual(['ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE']);
+    expect(s.clientErrors[0]!.message).toMatch(/peer did not return a certificate/);
   });
 
   it('resumes with a ticket from Node', async () => {
@@ -310,6 +337,34 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     expect(r.secure).toBe(true);
     expect(r.error?.message).toMatch(/alert unknown ca/i);
     expect(r.text).toBe('');
+  });
+
+  it('client certificate missing, required: secureConnect fires, then certificate_required arrives as an error', async () => {
+    const s = await serve(['--client-auth', 'require', '--ca', pki.caPath]);
+    const seen: string[] = [];
+    let error: (Error & { code?: string }) | undefined;
+    let text = '';
+    await new Promise<void>((resolve) => {
+      const socket = tls.connect({ host: HOST, port: s.port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3' }, () => {
+        seen.push(`secureConnect authorized=${socket.authorized}`);
+        socket.write('GET / HTTP/1.0\r\n\r\n');
+      });
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('error', (e) => {
+        seen.push('error');
+        error = e;
+      });
+      socket.on('close', () => {
+        seen.push('close');
+        resolve();
+      });
+    });
+    // (Node also emits 'end' between error and close when it reads the FIN: not listened for, timing.)
+    expect(seen).toEqual(['secureConnect authorized=true', 'error', 'close']);
+    expect(error?.code).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+    expect(error?.message).toMatch(/tlsv13 alert certificate required.*SSL alert number 116/s);
+    expect(text).toBe('');
+    await waitFor(() => /handshake failed: sent alert certificate_required/.test(s.log()));
   });
 
   it('issues tickets Node resumes with', async () => {

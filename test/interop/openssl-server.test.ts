@@ -109,6 +109,29 @@ describe.concurrent('our client against openssl s_server', () => {
     await s.waitFor(/verify error|certificate verify failed/);
   });
 
+  it('client certificate missing, required: connect succeeds with an empty Certificate, then the first read returns certificate_required from OpenSSL', async () => {
+    // -Verify 1 (capital V): a client certificate is mandatory; -verify_return_error aborts without one.
+    const s = await www(['-Verify', '1', '-verify_return_error', '-CAfile', pki.caPath]);
+    const conn = await ourClient(s.port, clientConfig(pki));
+    await expect(conn.handshake()).resolves.toBeUndefined();
+    expect(conn.connectedAt).toBeDefined();
+    expect(conn.ledger.peerVerdict.verdict).toBe('unknown');
+    // We answered the CertificateRequest with a Certificate and no CertificateVerify.
+    expect(sentMessages(conn)).toContain('certificate');
+    expect(sentMessages(conn)).not.toContain('certificate_verify');
+    conn.write('GET / HTTP/1.0\r\n\r\n');
+    const err = await conn.read().then(
+      () => undefined,
+      (e: unknown) => e as Error & { alert?: string },
+    );
+    expect(err?.name).toBe('PeerAlertError');
+    expect(err?.alert).toBe('certificate_required');
+    expect(conn.ledger.peerVerdict).toMatchObject({ verdict: 'rejected', alert: { description: 'certificate_required' } });
+    // OpenSSL sends it after its own Finished, so under its application traffic keys.
+    expect(conn.events.filter((e) => e.type === 'alert_received').map((e) => (e.type === 'alert_received' ? `${e.level} ${e.description} ${e.epoch}` : ''))).toEqual(['fatal certificate_required application']);
+    await s.waitFor(/peer did not return a certificate/);
+  });
+
   it('answers a post-handshake CertificateRequest (c on s_server stdin) with a client certificate OpenSSL verifies', async () => {
     // No -verify: the handshake has no CertificateRequest, so the only client certificate
     // s_server ever sees is the one we send after `c`; -verify_return_error ends the
