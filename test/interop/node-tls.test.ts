@@ -26,6 +26,8 @@ const SUITES: CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SH
 /** Our group names → Node's (OpenSSL's) ecdhCurve names. */
 const NODE_GROUP: Record<string, string> = { x25519: 'X25519', x448: 'X448', secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const GROUPS: NamedGroupName[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
+/** External PSK shared with Node (OpenSSL inside Node uses it with SHA-256 in TLS 1.3). */
+const PSK_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const LEAVES: [LeafKind, string][] = [
   ['ed25519', 'ed25519'],
   ['p256', 'ecdsa_secp256r1_sha256'],
@@ -167,6 +169,48 @@ describe.concurrent('our client against a Node tls server', () => {
     expect(s.sockets).toHaveLength(0);
     expect(s.clientErrors.map((e) => e.code)).toEqual(['ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE']);
     expect(s.clientErrors[0]!.message).toMatch(/peer did not return a certificate/);
+  });
+
+  const pskServer = (identities: string[], options: tls.TlsOptions = {}): Promise<NodeServer> =>
+    nodeServer({
+      pskCallback: (_socket, identity) => {
+        identities.push(identity);
+        return Buffer.from(PSK_HEX, 'hex');
+      },
+      ...options,
+    });
+  const PSK = { identity: new TextEncoder().encode('interop'), key: Uint8Array.from(Buffer.from(PSK_HEX, 'hex')), hash: 'sha256' as const };
+
+  it('handshakes with an external PSK (Node pskCallback, no server certificate)', async () => {
+    const identities: string[] = [];
+    const s = await pskServer(identities, { key: undefined, cert: undefined });
+    // No trust anchors: nothing but the PSK can authenticate Node.
+    const { conn, text, end } = await echoOnce(s.port, { externalPsk: PSK, trustAnchors: [] });
+    expect(identities).toEqual(['interop']);
+    expect(conn.negotiated?.resumed).toBe(true);
+    expect(conn.negotiated?.suite.hash).toBe('sha256');
+    expect(conn.peerCertificates).toHaveLength(0);
+    expect(s.sockets[0]!.isSessionReused()).toBe(true);
+    expect(text).toBe('echo: hello\n');
+    expect(end).toBe('eof');
+  });
+
+  it('external PSK with a certificate too: Node picks TLS_AES_256_GCM_SHA384 first, then ignores our SHA-256 PSK and authenticates with its certificate', async () => {
+    const identities: string[] = [];
+    const s = await pskServer(identities);
+    const { conn, text } = await echoOnce(s.port, { externalPsk: PSK });
+    // The callback ran (the identity was looked up), but the PSK's hash does not fit the suite.
+    expect(identities).toEqual(['interop']);
+    expect(conn.negotiated?.suite.name).toBe('TLS_AES_256_GCM_SHA384');
+    expect(conn.negotiated?.resumed).toBe(false);
+    expect(conn.negotiated?.serverSignatureScheme).toBe('ecdsa_secp256r1_sha256');
+    expect(s.sockets[0]!.isSessionReused()).toBe(false);
+    expect(text).toBe('echo: hello\n');
+    // Limiting Node to a SHA-256 suite makes it use the PSK.
+    const limited = await pskServer([], { ciphers: 'TLS_AES_128_GCM_SHA256' });
+    const again = await echoOnce(limited.port, { externalPsk: PSK, trustAnchors: [] });
+    expect(again.conn.negotiated?.resumed).toBe(true);
+    expect(again.conn.peerCertificates).toHaveLength(0);
   });
 
   it('resumes with a ticket from Node', async () => {
@@ -365,6 +409,31 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     expect(error?.message).toMatch(/tlsv13 alert certificate required.*SSL alert number 116/s);
     expect(text).toBe('');
     await waitFor(() => /handshake failed: sent alert certificate_required/.test(s.log()));
+  });
+
+  it('handshakes with an external PSK from Node (pskCallback / --psk)', async () => {
+    const s = await serve(['--psk', PSK_HEX, '--psk-identity', 'interop']);
+    const hints: (string | null)[] = [];
+    // No CA and no name to check: only the PSK can authenticate our server to Node.
+    const r = await nodeGet(s.port, {
+      servername: undefined,
+      ca: undefined,
+      pskCallback: (hint) => {
+        hints.push(hint);
+        return { psk: Buffer.from(PSK_HEX, 'hex'), identity: 'interop' };
+      },
+    });
+    expect(r.error).toBeUndefined();
+    // TLS 1.3 has no identity hint.
+    expect(hints).toEqual([null]);
+    expect(r.reused).toBe(true);
+    expect(r.cipher).toMatch(/_SHA256$/);
+    // Node counts a PSK handshake as authorized, with no certificate.
+    expect(r.authorized).toBe(true);
+    expect(r.text).toContain('HTTP/1.0 200 ok');
+    expect(r.text).toContain('resumed: yes');
+    expect(r.text).toContain('signature scheme: (none)');
+    await waitFor(() => /accepted: TLS_\w+_SHA256 \w+ resumed/.test(s.log()));
   });
 
   it('issues tickets Node resumes with', async () => {
