@@ -265,3 +265,33 @@ export async function readUntil(conn: TlsConnection, re: RegExp, ms = 10_000): P
 export function epochs(conn: TlsConnection, direction: 'read' | 'write'): string[] {
   return conn.events.flatMap((e) => (e.type === 'keys_installed' && e.direction === direction ? [e.epoch] : []));
 }
+
+// ── keylogs ─────────────────────────────────────────────────────────────────────────────
+
+/** The four TLS 1.3 traffic secrets every full handshake logs (NSS key log labels). */
+export const TRAFFIC_LABELS = ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0'] as const;
+
+/**
+ * NSS key log text (a file, or lines from Node's `keylog` events) grouped by client random:
+ * random (hex) → its lines, sorted. Comments (`#`, OpenSSL's file header) and blank lines
+ * are skipped; a malformed line throws.
+ */
+export function keylogByRandom(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = line.match(/^([A-Z_0-9]+) ([0-9a-f]{64}) ([0-9a-f]+)$/);
+    if (!m) throw new Error(`not an NSS key log line: ${JSON.stringify(line)}`);
+    const lines = out.get(m[2]!) ?? [];
+    lines.push(line);
+    out.set(m[2]!, lines);
+  }
+  for (const lines of out.values()) lines.sort();
+  return out;
+}
+
+/** The labels of key log lines, in the lines' order. */
+export function keylogLabels(lines: readonly string[]): string[] {
+  return lines.map((l) => l.split(' ')[0]!);
+}

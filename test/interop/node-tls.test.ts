@@ -8,8 +8,8 @@ import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CipherSuiteName, NamedGroupName, ResumptionSession } from '@tls13sim/handshake';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
-import type { TlsConnection } from '../../packages/sim/src/net/index.js';
-import { HOST, clientConfig, epochs, makePki, ourClient, readText, type LeafKind, type Pki } from './helpers.js';
+import { renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
+import { HOST, TRAFFIC_LABELS, clientConfig, epochs, keylogByRandom, keylogLabels, makePki, ourClient, readText, type LeafKind, type Pki } from './helpers.js';
 
 let pki: Pki;
 const closers: (() => Promise<void>)[] = [];
@@ -43,6 +43,8 @@ interface NodeServer {
   readonly sockets: tls.TLSSocket[];
   /** Errors from `tlsClientError` (handshakes Node's server failed). */
   readonly clientErrors: (Error & { code?: string })[];
+  /** NSS key log lines from the server's `keylog` events, all connections, in order. */
+  readonly keylog: string[];
 }
 
 /** A Node TLS 1.3 server that answers each line `X` with `echo: X` and ends on `bye`. */
@@ -72,9 +74,11 @@ async function nodeServer(options: tls.TlsOptions = {}, leaf: LeafKind = 'p256')
     },
   );
   server.on('tlsClientError', (e) => clientErrors.push(e));
+  const keylog: string[] = [];
+  server.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1')));
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as AddressInfo).port, sockets, clientErrors };
+  return { port: (server.address() as AddressInfo).port, sockets, clientErrors, keylog };
 }
 
 /** Our client: handshake, one echoed line, then `bye` (Node ends with close_notify). */
@@ -285,7 +289,33 @@ describe.concurrent('our client against a Node tls server', () => {
     await conn.close();
     await ended;
   });
+
+  it("writes the same keylog as Node's server (keylog events), for the same client random", async () => {
+    const s = await nodeServer();
+    const { conn, end } = await echoOnce(s.port);
+    expect(end).toBe('eof');
+    expectSameKeylog(renderConnectionKeylog(conn.toTrace()), s.keylog.join(''));
+  });
 });
+
+/**
+ * Our NSS keylog against the peer's, for one connection: the same single client random, the
+ * four traffic secrets on both sides with the same values. Node (OpenSSL) also logs
+ * EXPORTER_SECRET (exporter_master_secret); our keylog has a line per key the record layer
+ * installs (keys_installed events), and the exporter secret, kept for exportKeyingMaterial,
+ * is never installed, so never logged.
+ */
+function expectSameKeylog(oursText: string, theirsText: string): void {
+  const ours = keylogByRandom(oursText);
+  const theirs = keylogByRandom(theirsText);
+  expect([...theirs.keys()]).toHaveLength(1);
+  expect([...ours.keys()]).toEqual([...theirs.keys()]);
+  const random = [...theirs.keys()][0]!;
+  const theirLines = theirs.get(random)!;
+  expect(keylogLabels(theirLines).filter((l) => l === 'EXPORTER_SECRET')).toHaveLength(1);
+  expect(ours.get(random)).toEqual(theirLines.filter((l) => !l.startsWith('EXPORTER_SECRET ')));
+  expect(keylogLabels(ours.get(random)!)).toEqual([...TRAFFIC_LABELS]);
+}
 
 // ── Node as the client ──────────────────────────────────────────────────────────────────
 
@@ -313,17 +343,19 @@ interface NodeResult {
 }
 
 /** A Node TLS 1.3 client: sends `request`, reads to the end (or error). */
-function nodeGet(port: number, options: tls.ConnectionOptions = {}, request = 'GET / HTTP/1.0\r\n\r\n'): Promise<NodeResult> {
+function nodeGet(port: number, options: tls.ConnectionOptions & { onKeylog?: (line: string) => void } = {}, request = 'GET / HTTP/1.0\r\n\r\n'): Promise<NodeResult> {
+  const { onKeylog, ...connectOptions } = options;
   return new Promise((resolve) => {
     let text = '';
     let secure = false;
     let session: Buffer | undefined;
     let info: Pick<NodeResult, 'cipher' | 'reused' | 'authorized' | 'alpn'> = {};
-    const socket = tls.connect({ host: HOST, port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3', ...options }, () => {
+    const socket = tls.connect({ host: HOST, port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3', ...connectOptions }, () => {
       secure = true;
       info = { cipher: socket.getCipher().name, reused: socket.isSessionReused(), authorized: socket.authorized, alpn: socket.alpnProtocol };
       socket.write(request);
     });
+    if (onKeylog) socket.on('keylog', (line: Buffer) => onKeylog(line.toString('latin1')));
     socket.on('session', (s: Buffer) => (session = s));
     socket.on('data', (d: Buffer) => (text += d.toString()));
     const done = (error?: Error): void => resolve({ text, socket, secure, ...info, ...(error ? { error } : {}), ...(session ? { session } : {}) });
@@ -490,6 +522,18 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     const conn = s.conns[0]!;
     const alerts = conn.events.flatMap((e) => (e.type === 'alert_received' || e.type === 'alert_sent' ? [`${e.type}:${e.description}`] : []));
     expect(alerts).toEqual(['alert_received:close_notify', 'alert_sent:close_notify']);
+  });
+
+  it("writes the same keylog (serve --keylog) as Node's client (keylog events), for the same client random", async () => {
+    const ours = pki.path(`serve-keylog-${Math.random()}.txt`);
+    const s = await serve(['--keylog', ours]);
+    const theirs: string[] = [];
+    const r = await nodeGet(s.port, { onKeylog: (line) => theirs.push(line) });
+    expect(r.error).toBeUndefined();
+    expect(r.text).toContain('HTTP/1.0 200 ok');
+    // serve appends as keys are installed: the client's application secret comes with its Finished.
+    await waitFor(() => readFileSync(ours, 'utf8').includes('CLIENT_TRAFFIC_SECRET_0 '));
+    expectSameKeylog(readFileSync(ours, 'utf8'), theirs.join(''));
   });
 });
 

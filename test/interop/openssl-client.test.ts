@@ -2,12 +2,12 @@
  * `openssl s_client` against our server: `tls13sim serve` (started in-process with the
  * CLI's own argument handling), over real TCP.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NamedGroupName } from '@tls13sim/handshake';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import type { TlsConnection } from '../../packages/sim/src/net/index.js';
-import { epochs, makePki, opensslClient, type LeafKind, type Pki } from './helpers.js';
+import { TRAFFIC_LABELS, epochs, keylogByRandom, keylogLabels, makePki, opensslClient, type LeafKind, type Pki } from './helpers.js';
 
 let pki: Pki;
 const handles: ServeHandle[] = [];
@@ -224,6 +224,31 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
     const conn = s.conns[0]!;
     const alerts = conn.events.flatMap((e) => (e.type === 'alert_received' || e.type === 'alert_sent' ? [`${e.type}:${e.description}`] : []));
     expect(alerts).toEqual(['alert_received:close_notify', 'alert_sent:close_notify']);
+  });
+
+  it('writes the same keylog (serve --keylog) as s_client -keylogfile, for the same client random', async () => {
+    const tag = Math.random();
+    const ours = pki.path(`serve-keylog-${tag}.txt`);
+    const theirs = pki.path(`s_client-keylog-${tag}.txt`);
+    const s = await serve(['--keylog', ours]);
+    const out = await sClient(s.port, ['-ign_eof', '-keylogfile', theirs], GET);
+    expect(out).toContain('HTTP/1.0 200 ok');
+    // serve appends as keys are installed: the client's application secret comes with its Finished.
+    await waitFor(() => keylogLabels([...keylogByRandom(readFileSync(ours, 'utf8')).values()].flat()).includes('CLIENT_TRAFFIC_SECRET_0'));
+    const o = keylogByRandom(readFileSync(ours, 'utf8'));
+    const t = keylogByRandom(readFileSync(theirs, 'utf8'));
+    // One connection, one client random, in both files.
+    expect([...t.keys()]).toHaveLength(1);
+    expect([...o.keys()]).toEqual([...t.keys()]);
+    const random = [...t.keys()][0]!;
+    // OpenSSL also logs EXPORTER_SECRET (exporter_master_secret). Our keylog has a line per
+    // key the record layer installs (keys_installed events); the exporter secret is kept for
+    // exportKeyingMaterial, never installed, so never logged. Every other line is the same
+    // label with the same secret.
+    const theirLines = t.get(random)!;
+    expect(keylogLabels(theirLines).filter((l) => l === 'EXPORTER_SECRET')).toHaveLength(1);
+    expect(o.get(random)).toEqual(theirLines.filter((l) => !l.startsWith('EXPORTER_SECRET ')));
+    expect(keylogLabels(o.get(random)!)).toEqual([...TRAFFIC_LABELS]);
   });
 });
 
