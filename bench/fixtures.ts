@@ -11,6 +11,7 @@
 import {
   buildCertificate,
   createEndpoint,
+  SealedTicketIssuer,
   generateKeyPair,
   seededRandom,
   type CertifiedKey,
@@ -63,7 +64,15 @@ export interface PairOptions {
   readonly kind: CertKind;
   readonly clientRandom: RandomSource;
   readonly serverRandom: RandomSource;
+  /**
+   * The server sends two NewSessionTickets after the client's Finished, as OpenSSL (and so
+   * Node's `tls`) does by default; the client takes them in. Default: none.
+   */
+  readonly tickets?: boolean;
 }
+
+/** One ticket issuer for every bench server, as a server process keeps its ticket keys. */
+let ticketIssuer: SealedTicketIssuer | undefined;
 
 /** A client and a server that will agree on x25519 and TLS_AES_128_GCM_SHA256. */
 export function makeBenchPair(o: PairOptions): { client: Endpoint; server: Endpoint } {
@@ -84,6 +93,7 @@ export function makeBenchPair(o: PairOptions): { client: Endpoint; server: Endpo
     certificate: cert.certified,
     validationTime: VALIDATION_TIME,
     groups: ['x25519'],
+    ...(o.tickets ? { tickets: { count: 2, issuer: (ticketIssuer ??= new SealedTicketIssuer(seededRandom('bench-ticket-keys'))) } } : {}),
   });
   return { client, server };
 }
@@ -105,28 +115,31 @@ export function drive(a: Endpoint, b: Endpoint): void {
   throw new Error('bench: no quiescence');
 }
 
-/** Drops queued events (a real application drains them). */
-function drainEvents(e: Endpoint): void {
-  while (e.pollEvent() !== null);
+/** Drops queued events (a real application drains them); returns how many were tickets. */
+function drainEvents(e: Endpoint): number {
+  let tickets = 0;
+  for (let ev = e.pollEvent(); ev !== null; ev = e.pollEvent()) if (ev.type === 'new_session_ticket') tickets++;
+  return tickets;
 }
 
-/** One full handshake; throws unless both sides are CONNECTED. */
+/** One full handshake; throws unless both sides are CONNECTED (and the client got its tickets). */
 export function handshake(o: PairOptions): { client: Endpoint; server: Endpoint } {
   const pair = makeBenchPair(o);
   pair.client.start();
   drive(pair.client, pair.server);
-  drainEvents(pair.client);
+  const tickets = drainEvents(pair.client);
   drainEvents(pair.server);
   if (pair.client.state !== 'CONNECTED' || pair.server.state !== 'CONNECTED') {
     throw new Error(`bench: handshake ended ${pair.client.state}/${pair.server.state}: ${String(pair.client.error ?? pair.server.error)}`);
   }
+  if (tickets !== (o.tickets ? 2 : 0)) throw new Error(`bench: the client took in ${tickets} tickets`);
   return pair;
 }
 
 let counter = 0;
 
 /** A handshake with fresh seeds each time (so nothing is accidentally the same twice). */
-export function freshHandshake(provider: CryptoProvider, kind: CertKind): { client: Endpoint; server: Endpoint } {
+export function freshHandshake(provider: CryptoProvider, kind: CertKind, tickets = false): { client: Endpoint; server: Endpoint } {
   const n = counter++;
   return handshake({
     client: provider,
@@ -134,5 +147,6 @@ export function freshHandshake(provider: CryptoProvider, kind: CertKind): { clie
     kind,
     clientRandom: seededRandom(`bench-client:${n}`),
     serverRandom: seededRandom(`bench-server:${n}`),
+    tickets,
   });
 }

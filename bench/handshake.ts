@@ -5,7 +5,9 @@
  * floor: the provider calls one handshake makes, replayed directly (floor.ts).
  *
  * Rows: handshake/<noble|node|node-tls>/<cert> (1/s), floor/<provider>/<cert> (1/s: floor
- * replays per second) and floor-ratio/<provider>/<cert> (handshake time ÷ floor time).
+ * replays per second) and floor-ratio/<provider>/<cert> (handshake time ÷ floor time);
+ * handshake/node+tickets/<cert>: the node provider with the server sending two
+ * NewSessionTickets, as Node's `tls` server (OpenSSL's default) does in its row.
  */
 import { createNodeProvider, nobleProvider, seededRandom, type CryptoProvider } from '@tls13sim/handshake';
 import { asyncOpsPerSecond, interleavedOpsPerSecond, RATIO_NOTE, sampling, sig3, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
@@ -40,6 +42,11 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
       // Handshake time ÷ floor time = floor rate ÷ handshake rate, taken within each round.
       rows.push({ name: `floor-ratio/${name}/${kind}`, value: sig3(m.ratios[1]!), unit: 'x' });
     }
+    // Node's server sends OpenSSL's default two tickets per connection (Node has no switch
+    // for that); this row does the same with our node provider, for a like-for-like look.
+    const node = createNodeProvider();
+    const withTickets = interleavedOpsPerSecond([() => void freshHandshake(node, kind, true)], s).rates[0]!;
+    rows.push({ name: `handshake/node+tickets/${kind}`, value: sig3(withTickets), unit: '1/s' });
     const ctx = nodeTlsContexts(kind);
     const tlsRate = await asyncOpsPerSecond(() => nodeTlsHandshake(ctx), s);
     rows.push({ name: `handshake/node-tls/${kind}`, value: sig3(tlsRate), unit: '1/s' });
@@ -56,7 +63,7 @@ export const handshakeBench: Bench = {
     const f = (x: number | undefined, d = 0) => (x === undefined ? '-' : x.toFixed(d));
     const out: string[][] = [];
     for (const kind of CERT_KINDS) {
-      for (const impl of ['noble', 'node', 'node-tls']) {
+      for (const impl of ['noble', 'node', 'node+tickets', 'node-tls']) {
         const ratio = v(`floor-ratio/${impl}/${kind}`);
         out.push([`${impl} / ${kind}`, f(v(`handshake/${impl}/${kind}`)), f(v(`floor/${impl}/${kind}`)), ratio === undefined ? '-' : `${ratio.toFixed(2)}×`]);
       }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { protectRecord, toHex, unprotectRecord, utf8 } from '@tls13sim/record';
 import {
+  SealedTicketIssuer,
   createNodeProvider,
   generateKeyPair,
   nobleProvider,
@@ -18,6 +19,7 @@ import {
   type KeyType,
   type NamedGroupName,
   type PrivateKey,
+  type ResumptionSession,
   type SignatureSchemeName,
 } from '@tls13sim/handshake';
 import { drive, makePair, testPki } from './endpoint-helpers.js';
@@ -377,6 +379,43 @@ describe('record protection through sealInto (node) and through seal (noble)', (
         const opened = unprotectRecord({ aead: withInto, key, iv }, seq, a);
         expect([opened.contentType, toHex(opened.content), opened.padding]).toEqual([type, toHex(content), padding]);
       }
+    }
+  });
+});
+
+describe('session tickets through the endpoint provider', () => {
+  it('seals tickets with the server endpoint provider, and a server on the other provider resumes from them', () => {
+    const node = createNodeProvider();
+    const issuer = new SealedTicketIssuer(seededRandom('cross-provider-tickets'));
+    for (const [first, second] of [
+      [node, noble],
+      [noble, node],
+    ] as const) {
+      // Count the AES-256-GCM seals the first server's provider makes: the tickets' own.
+      let ticketSeals = 0;
+      const counting: CryptoProvider = {
+        ...first,
+        aead(name) {
+          const a = first.aead(name);
+          if (name !== 'aes256gcm') return a;
+          return { ...a, seal: (k, n, d, p) => (ticketSeals++, a.seal(k, n, d, p)), sealInto: undefined };
+        },
+      };
+      const one = makePair({ crypto: first }, { crypto: counting, tickets: { count: 2, issuer } }, 11);
+      one.client.start(0);
+      drive(one.client, one.server);
+      const sessions: ResumptionSession[] = [];
+      for (let e = one.client.pollEvent(); e !== null; e = one.client.pollEvent()) if (e.type === 'new_session_ticket' && e.session) sessions.push(e.session);
+      expect(sessions).toHaveLength(2);
+      expect(ticketSeals).toBe(2);
+
+      const two = makePair({ crypto: second, session: sessions[0]! }, { crypto: second, tickets: { count: 0, issuer } }, 12);
+      two.client.start(1000);
+      drive(two.client, two.server, 100);
+      expect(two.client.state).toBe('CONNECTED');
+      expect(two.server.state).toBe('CONNECTED');
+      expect(two.server.negotiated!.resumed).toBe(true);
+      expect(two.client.negotiated!.resumed).toBe(true);
     }
   });
 });

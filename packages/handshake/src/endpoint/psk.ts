@@ -3,9 +3,9 @@
  * session, external PSKs, and the server's ticket protection — AEAD-sealed tickets under a
  * rotating key (stateless server), or a stateful store — with optional single use (§8.1).
  */
-import { Reader, Writer, nobleAead, type AlertName } from '@tls13sim/record';
+import { Reader, Writer, nobleAead, type Aead, type AlertName } from '@tls13sim/record';
 import type { CipherSuiteName } from '../constants.js';
-import type { HashName } from '../crypto/provider.js';
+import type { CryptoProvider, HashName } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
 
 /** A PSK agreed out of band (§4.2.11: "external PSK"), with the hash it is bound to. */
@@ -47,9 +47,10 @@ export interface TicketState {
 
 /** Where a server keeps or seals its tickets. Shared between connections (and endpoint forks). */
 export interface TicketIssuer {
-  issue(state: TicketState, rand: RandomSource): Uint8Array;
+  /** `crypto`: the issuing endpoint's provider, for issuers that encrypt their tickets. */
+  issue(state: TicketState, rand: RandomSource, crypto?: CryptoProvider): Uint8Array;
   /** The state of a ticket we issued, or null for one we cannot read. */
-  open(ticket: Uint8Array): TicketState | null;
+  open(ticket: Uint8Array, crypto?: CryptoProvider): TicketState | null;
   /** §8.1 single use: true the first time an id is redeemed, false after. */
   redeem(id: Uint8Array): boolean;
   readonly singleUse: boolean;
@@ -94,7 +95,13 @@ function decodeState(b: Uint8Array): TicketState | null {
 /**
  * Stateless tickets: AES-256-GCM under a rotating key. ticket = key_id(4) || nonce(12) ||
  * AEAD(state). `rotate` makes a new current key and keeps `keep` old ones for opening.
+ * Sealed and opened with the endpoint's crypto provider (noble when none is passed): any
+ * two providers read each other's tickets, the algorithm being the same.
  */
+function ticketAead(crypto: CryptoProvider | undefined): Aead {
+  return crypto !== undefined ? crypto.aead('aes256gcm') : nobleAead('aes256gcm');
+}
+
 export class SealedTicketIssuer implements TicketIssuer {
   private keys: { id: number; key: Uint8Array }[] = [];
   private nextId = 1;
@@ -113,20 +120,20 @@ export class SealedTicketIssuer implements TicketIssuer {
     this.keys = this.keys.slice(0, this.keep);
   }
 
-  issue(state: TicketState, rand: RandomSource): Uint8Array {
+  issue(state: TicketState, rand: RandomSource, crypto?: CryptoProvider): Uint8Array {
     const k = this.keys[0]!;
     const nonce = rand.bytes(12);
     const header = new Writer().u32(k.id).bytes(nonce).finish();
-    const sealed = nobleAead('aes256gcm').seal(k.key, nonce, header, encodeState(state));
+    const sealed = ticketAead(crypto).seal(k.key, nonce, header, encodeState(state));
     return new Writer().bytes(header).bytes(sealed).finish();
   }
 
-  open(ticket: Uint8Array): TicketState | null {
+  open(ticket: Uint8Array, crypto?: CryptoProvider): TicketState | null {
     if (ticket.length < 16 + 16) return null;
     const id = new Reader(ticket.subarray(0, 4)).u32();
     const k = this.keys.find((x) => x.id === id);
     if (k === undefined) return null;
-    const plain = nobleAead('aes256gcm').open(k.key, ticket.subarray(4, 16), ticket.subarray(0, 16), ticket.subarray(16));
+    const plain = ticketAead(crypto).open(k.key, ticket.subarray(4, 16), ticket.subarray(0, 16), ticket.subarray(16));
     return plain === null ? null : decodeState(plain);
   }
 

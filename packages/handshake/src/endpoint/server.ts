@@ -184,7 +184,7 @@ function lookupPsk(
 ): { kind: 'resumption' | 'external'; key: Uint8Array; hash: HashName; ticket: TicketState | null; ageOk: boolean } | null {
   const external = env.config.externalPsks.find((p) => bytesEqual(p.identity, identity));
   if (external !== undefined) return { kind: 'external', key: external.key, hash: external.hash, ticket: null, ageOk: false };
-  const ticket = env.config.tickets?.issuer.open(identity) ?? null;
+  const ticket = env.config.tickets?.issuer.open(identity, env.crypto) ?? null;
   if (ticket === null) return null;
   const age = env.now - ticket.issuedAt;
   // §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds"; an expired ticket is not used.
@@ -558,7 +558,7 @@ export function sendTickets(policy: TicketPolicy, negotiated: Negotiated, resump
       ticketLifetime: policy.lifetime,
       ticketAgeAdd,
       ticketNonce: nonce,
-      ticket: policy.issuer.issue(state, env.random),
+      ticket: policy.issuer.issue(state, env.random, env.crypto),
       extensions: policy.maxEarlyData > 0 ? [{ type: 'early_data', maxEarlyDataSize: policy.maxEarlyData }] : [],
     };
     out.send(nst, null);
