@@ -94,7 +94,7 @@ export interface Sampling {
 export function sampling(opts: BenchOptions): Sampling {
   return opts.quick
     ? { samples: 3, rounds: 5, sampleMs: 100, warmupMs: 200 }
-    : { samples: 5, rounds: 15, sampleMs: 250, warmupMs: 1500 };
+    : { samples: 5, rounds: 25, sampleMs: 200, warmupMs: 1500 };
 }
 
 /** What a table of interleaved measurements says under it. */
