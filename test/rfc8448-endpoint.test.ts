@@ -54,7 +54,9 @@ import {
   simpleConfigs,
 } from '../packages/sim/src/scenarios/rfc8448/endpoints.js';
 import { nssHelloRetryRequest } from '../packages/sim/src/scenarios/rfc8448/nss.js';
-import { SERVER_RSA_KEY, certificateChain, clientRandom, installedSecrets, p256Key, pump, recordsOf, rfcField, rfcMessage, serverRandom, simpleInputs, startRun, x25519Key, type Run } from './rfc8448-harness.js';
+import '../packages/sim/src/scenarios/catalogue.js';
+import { renderKeylog, runScenario } from '../packages/sim/src/index.js';
+import { SERVER_RSA_KEY, certificateChain, clientRandom, installedSecrets, loggedSecrets, p256Key, pump, recordsOf, rfcField, rfcMessage, serverRandom, simpleInputs, startRun, x25519Key, type Run } from './rfc8448-harness.js';
 
 // --- RFC values --------------------------------------------------------------------------
 
@@ -74,6 +76,9 @@ function rfcTrafficSecrets(trace: SecretsTrace): Record<string, string> {
     SERVER_TRAFFIC_SECRET_0: s('s ap traffic'),
   };
 }
+
+/** exporter_master_secret as RFC 8448 prints it for `trace` (§7.5, `derive secret "tls13 exp master"`). */
+const rfcExporterSecret = (trace: SecretsTrace): string => toHex(rfcField(trace, 'server', 'derive secret "tls13 exp master":', 'expanded'));
 
 // --- Running a trace ---------------------------------------------------------------------
 
@@ -100,6 +105,10 @@ function expectTrafficSecrets(run: Run, trace: SecretsTrace): void {
   expect(installedSecrets(run.events.server)).toEqual(rfc);
   expect(run.client.trafficSecrets).toEqual({ write: fromHex(rfc.CLIENT_TRAFFIC_SECRET_0!), read: fromHex(rfc.SERVER_TRAFFIC_SECRET_0!) });
   expect(run.server.trafficSecrets).toEqual({ write: fromHex(rfc.SERVER_TRAFFIC_SECRET_0!), read: fromHex(rfc.CLIENT_TRAFFIC_SECRET_0!) });
+  // Each side logs exporter_master_secret once (EXPORTER_SECRET), after its handshake keys.
+  const exporter = [['EXPORTER_SECRET', rfcExporterSecret(trace)]];
+  expect(loggedSecrets(run.events.client)).toEqual(exporter);
+  expect(loggedSecrets(run.events.server)).toEqual(exporter);
 }
 
 // --- §3 Simple 1-RTT Handshake ------------------------------------------------------------
@@ -145,8 +154,19 @@ describe('RFC 8448 §3 (simple 1-RTT handshake) through the endpoints', () => {
     expect(session.maxEarlyData).toBe(1024);
   });
 
-  it('both endpoints derive the §3 handshake and application traffic secrets', () => {
+  it('both endpoints derive the §3 handshake and application traffic secrets, and log the exporter master secret', () => {
     expectTrafficSecrets(simpleRun(), RFC8448_SIMPLE);
+  });
+
+  it('the rfc8448-simple scenario\'s NSS key log holds the §3 traffic secrets and EXPORTER_SECRET (exp_master), once each, for the §3 client random', () => {
+    const random = toHex(clientRandom('simple_1rtt'));
+    const lines = renderKeylog(runScenario('rfc8448-simple')).trim().split('\n');
+    const rfc = { ...rfcTrafficSecrets(RFC8448_SIMPLE), EXPORTER_SECRET: rfcExporterSecret(RFC8448_SIMPLE) };
+    expect(rfc.EXPORTER_SECRET).toBe('fe22f881176eda18eb8f44529e6792c50c9a3f89452f68d8ae311b4309d3cf50');
+    expect([...lines].sort()).toEqual(Object.entries(rfc).map(([label, secret]) => `${label} ${random} ${secret}`).sort());
+    // After the handshake keys: logged when the handshake completes.
+    expect(lines.indexOf(`EXPORTER_SECRET ${random} ${rfc.EXPORTER_SECRET}`)).toBeGreaterThan(lines.findIndex((l) => l.startsWith('CLIENT_HANDSHAKE_TRAFFIC_SECRET ')));
+    expect(lines.indexOf(`EXPORTER_SECRET ${random} ${rfc.EXPORTER_SECRET}`)).toBeGreaterThan(lines.findIndex((l) => l.startsWith('SERVER_HANDSHAKE_TRAFFIC_SECRET ')));
   });
 });
 
@@ -187,7 +207,7 @@ describe('RFC 8448 §5 (HelloRetryRequest) through the endpoints', () => {
     expect(recordsOf(run, 'server')).toEqual(rfcRecordsOf(RFC8448_HRR_RECORDS, 'server'));
   });
 
-  it('both endpoints derive the §5 traffic secrets over the message_hash transcript', () => {
+  it('both endpoints derive the §5 traffic secrets over the message_hash transcript, and log the exporter master secret', () => {
     const run = helloRetryRun();
     expect(run.client.negotiated?.helloRetry).toBe(true);
     expect(run.client.negotiated?.group).toBe('secp256r1');
@@ -256,7 +276,7 @@ describe('RFC 8448 §6 (client authentication) through the endpoints', () => {
     expect(recordsOf(run, 'server')).toEqual(rfcRecordsOf(RFC8448_CLIENT_AUTH_RECORDS, 'server'));
   });
 
-  it('each side verifies the other\'s RFC signature against the RFC certificate and derives the §6 traffic secrets', () => {
+  it('each side verifies the other\'s RFC signature against the RFC certificate and derives the §6 traffic secrets and exporter master secret', () => {
     const run = clientAuthRun();
     expect(run.client.negotiated?.serverSignatureScheme).toBe('ecdsa_secp256r1_sha256');
     expect(run.server.peerCertificates).toEqual(certificateChain('client_authentication', 'client'));
@@ -294,7 +314,7 @@ describe('RFC 8448 §7 (compatibility mode) through the endpoints', () => {
     expect(recordsOf(run, 'server')).toEqual(rfcRecordsOf(RFC8448_COMPAT_RECORDS, 'server'));
   });
 
-  it('both endpoints derive the §7 traffic secrets', () => {
+  it('both endpoints derive the §7 traffic secrets, and log the exporter master secret', () => {
     expectTrafficSecrets(compatRun(), RFC8448_COMPAT);
   });
 });

@@ -105,6 +105,11 @@ export function pump(run: Run): void {
 export const recordsOf = (run: Run, sender?: 'client' | 'server'): string[] =>
   run.sent.filter((s) => sender === undefined || s.sender === sender).map((s) => toHex(s.wire));
 
+/** Keylog label and secret of every `secret` event (EXPORTER_SECRET), in order. */
+export function loggedSecrets(events: readonly EndpointEvent[]): Array<[string, string]> {
+  return events.flatMap((e) => (e.type === 'secret' ? [[e.label, toHex(e.secret)] as [string, string]] : []));
+}
+
 /** Keylog label → secret of every traffic key the endpoint installed. */
 export function installedSecrets(events: readonly EndpointEvent[]): Record<string, string> {
   const out: Record<string, string> = {};

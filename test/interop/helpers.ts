@@ -3,6 +3,7 @@
  * `openssl s_server` / `s_client` as child processes on ephemeral ports, and our endpoint
  * over real TCP through the sim's net adapter.
  */
+import { expect } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -268,8 +269,17 @@ export function epochs(conn: TlsConnection, direction: 'read' | 'write'): string
 
 // ── keylogs ─────────────────────────────────────────────────────────────────────────────
 
-/** The four TLS 1.3 traffic secrets every full handshake logs (NSS key log labels). */
-export const TRAFFIC_LABELS = ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0'] as const;
+/**
+ * What every full handshake logs (NSS key log labels), sorted: the four TLS 1.3 traffic
+ * secrets and EXPORTER_SECRET (exporter_master_secret, RFC 8446 §7.5).
+ */
+export const KEYLOG_LABELS = [
+  'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+  'CLIENT_TRAFFIC_SECRET_0',
+  'EXPORTER_SECRET',
+  'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+  'SERVER_TRAFFIC_SECRET_0',
+] as const;
 
 /**
  * NSS key log text (a file, or lines from Node's `keylog` events) grouped by client random:
@@ -294,4 +304,19 @@ export function keylogByRandom(text: string): Map<string, string[]> {
 /** The labels of key log lines, in the lines' order. */
 export function keylogLabels(lines: readonly string[]): string[] {
   return lines.map((l) => l.split(' ')[0]!);
+}
+
+/**
+ * Our NSS key log against the peer's, for one connection: the same single client random,
+ * and for it the same lines (sorted), line for line: the four traffic secrets and
+ * EXPORTER_SECRET, same values.
+ */
+export function expectSameKeylog(oursText: string, theirsText: string): void {
+  const ours = keylogByRandom(oursText);
+  const theirs = keylogByRandom(theirsText);
+  expect([...theirs.keys()]).toHaveLength(1);
+  expect([...ours.keys()]).toEqual([...theirs.keys()]);
+  const random = [...theirs.keys()][0]!;
+  expect(ours.get(random)).toEqual(theirs.get(random));
+  expect(keylogLabels(ours.get(random)!)).toEqual([...KEYLOG_LABELS]);
 }

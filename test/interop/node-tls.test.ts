@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CipherSuiteName, NamedGroupName, ResumptionSession } from '@tls13sim/handshake';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import { renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
-import { HOST, TRAFFIC_LABELS, clientConfig, epochs, keylogByRandom, keylogLabels, makePki, ourClient, readText, type LeafKind, type Pki } from './helpers.js';
+import { HOST, clientConfig, epochs, expectSameKeylog, makePki, ourClient, readText, type LeafKind, type Pki } from './helpers.js';
 
 let pki: Pki;
 const closers: (() => Promise<void>)[] = [];
@@ -298,25 +298,6 @@ describe.concurrent('our client against a Node tls server', () => {
   });
 });
 
-/**
- * Our NSS keylog against the peer's, for one connection: the same single client random, the
- * four traffic secrets on both sides with the same values. Node (OpenSSL) also logs
- * EXPORTER_SECRET (exporter_master_secret); our keylog has a line per key the record layer
- * installs (keys_installed events), and the exporter secret, kept for exportKeyingMaterial,
- * is never installed, so never logged.
- */
-function expectSameKeylog(oursText: string, theirsText: string): void {
-  const ours = keylogByRandom(oursText);
-  const theirs = keylogByRandom(theirsText);
-  expect([...theirs.keys()]).toHaveLength(1);
-  expect([...ours.keys()]).toEqual([...theirs.keys()]);
-  const random = [...theirs.keys()][0]!;
-  const theirLines = theirs.get(random)!;
-  expect(keylogLabels(theirLines).filter((l) => l === 'EXPORTER_SECRET')).toHaveLength(1);
-  expect(ours.get(random)).toEqual(theirLines.filter((l) => !l.startsWith('EXPORTER_SECRET ')));
-  expect(keylogLabels(ours.get(random)!)).toEqual([...TRAFFIC_LABELS]);
-}
-
 // ── Node as the client ──────────────────────────────────────────────────────────────────
 
 async function serve(args: readonly string[], leaf: LeafKind = 'p256'): Promise<{ port: number; conns: TlsConnection[]; log: () => string }> {
@@ -531,8 +512,9 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     const r = await nodeGet(s.port, { onKeylog: (line) => theirs.push(line) });
     expect(r.error).toBeUndefined();
     expect(r.text).toContain('HTTP/1.0 200 ok');
-    // serve appends as keys are installed: the client's application secret comes with its Finished.
-    await waitFor(() => readFileSync(ours, 'utf8').includes('CLIENT_TRAFFIC_SECRET_0 '));
+    // serve appends as keys are installed: the client's application secret comes with its
+    // Finished, EXPORTER_SECRET when the server's handshake completes on it.
+    await waitFor(() => readFileSync(ours, 'utf8').includes('EXPORTER_SECRET '));
     expectSameKeylog(readFileSync(ours, 'utf8'), theirs.join(''));
   });
 });

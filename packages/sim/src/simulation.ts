@@ -450,6 +450,8 @@ export function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | nul
             keylog: { label: ev.keylog.label, secret: toHex(ev.keylog.secret) },
           }
         : { type: 'keys_installed', direction: ev.direction, epoch: ev.epoch };
+    case 'secret':
+      return { type: 'secret', label: ev.label, secret: toHex(ev.secret) };
     case 'finished_built':
       return { type: 'note', text: `${side} built its Finished (RFC 8446 §4.4.4)`, fact: 'finished_built' };
     case 'finished_verified':

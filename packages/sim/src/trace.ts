@@ -7,6 +7,9 @@
  * - `delivered`: `hex` (the bytes handed to the endpoint), `taken` (bytes removed from the
  *   queue), `fault` (what the network did to this unit), `flight`;
  * - `keys_installed`: `keylog` (`{label, secret}` in hex, for NSS keylog files);
+ * - `secret` (an event type added to version 1): `label`, `secret` (hex), a secret no key
+ *   is installed from, for NSS keylog files: EXPORTER_SECRET (exporter_master_secret,
+ *   RFC 8446 §7.5), once per side, when that side's handshake completes;
  * - `note`: `fact` (a machine-readable tag, e.g. `finished_built`);
  * - `peer_verdict`: `alert` when rejected.
  */
@@ -64,6 +67,8 @@ export type TraceEventBody =
       readonly epoch: EpochName;
       readonly keylog?: { readonly label: string; readonly secret: string };
     }
+  /** A secret for NSS keylog files that installs no key (EXPORTER_SECRET); `secret` in hex. */
+  | { readonly type: 'secret'; readonly label: string; readonly secret: string }
   | { readonly type: 'handshake_complete' }
   | {
       readonly type: 'peer_verdict';

@@ -67,6 +67,12 @@ export type EndpointEvent =
       /** NSS keylog label (CLIENT_HANDSHAKE_TRAFFIC_SECRET, …) and secret, for keylog files. */
       readonly keylog?: { readonly label: string; readonly secret: Uint8Array };
     }
+  /**
+   * A secret derived for something other than record protection, with its NSS keylog label,
+   * for keylog files: EXPORTER_SECRET (exporter_master_secret, §7.5), once per connection,
+   * when the handshake completes (exportKeyingMaterial becomes available).
+   */
+  | { readonly type: 'secret'; readonly label: 'EXPORTER_SECRET'; readonly secret: Uint8Array }
   /** A Finished message was built and queued for sending. */
   | { readonly type: 'finished_built' }
   /** The peer's Finished was received and verified. */

@@ -475,6 +475,8 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
   out.event({ type: 'finished_built' });
   const resumptionSecret = master.resumptionMasterSecret(transcript.hash(env.crypto, suite.hash));
   out.keys('write', 'application', suite, clientApp, appKeylogLabel('client', 0));
+  const exporterSecret = master.exporterMasterSecret(serverFinishedHash);
+  out.event({ type: 'secret', label: 'EXPORTER_SECRET', secret: exporterSecret });
   out.event({ type: 'handshake_complete' });
   return out.done({
     kind: 'CONNECTED',
@@ -485,7 +487,7 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       writeSecret: clientApp,
       readGeneration: 0,
       writeGeneration: 0,
-      exporterSecret: master.exporterMasterSecret(serverFinishedHash),
+      exporterSecret,
       resumptionSecret,
       peerCertificates: st.serverChain,
       keyUpdateOwed: false,

@@ -625,6 +625,7 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
   const out = new Out();
   out.keys('read', 'application', suite, clientApp, appKeylogLabel('client', 0));
   out.event({ type: 'finished_verified' });
+  out.event({ type: 'secret', label: 'EXPORTER_SECRET', secret: st.keys.exporterSecret });
   out.event({ type: 'handshake_complete' });
   let ticketsSent = st.keys.ticketsSent;
   const policy = env.config.tickets;

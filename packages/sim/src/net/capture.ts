@@ -8,6 +8,7 @@
  * - the pcap gets wall-clock timestamps (`startedAt` + trace time).
  */
 import { fromHex } from '@tls13sim/record';
+import { keylogEntryOf } from '../render/keylog.js';
 import { renderPcap } from '../render/pcap.js';
 import type { Trace, TraceEvent } from '../trace.js';
 
@@ -31,8 +32,9 @@ export function keylogLines(events: readonly TraceEvent[]): string[] {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const ev of events) {
-    if (ev.type !== 'keys_installed' || ev.keylog === undefined) continue;
-    const line = `${ev.keylog.label} ${random} ${ev.keylog.secret}`;
+    const k = keylogEntryOf(ev);
+    if (k === undefined) continue;
+    const line = `${k.label} ${random} ${k.secret}`;
     if (seen.has(line)) continue;
     seen.add(line);
     lines.push(line);
@@ -57,14 +59,16 @@ export function streamBytes(events: readonly TraceEvent[], direction: 'client_to
 
 /**
  * Writes NSS keylog lines as the keys are installed (like SSLKEYLOGFILE), so a capture
- * taken live (tcpdump, Wireshark) decrypts while the connection runs.
+ * taken live (tcpdump, Wireshark) decrypts while the connection runs; EXPORTER_SECRET
+ * when the handshake completes.
  */
 export function attachKeylog(conn: { readonly events: readonly TraceEvent[]; on(event: 'event', f: (ev: TraceEvent) => void): unknown }, write: (line: string) => void): void {
   const written = new Set<string>();
   const pending: { label: string; secret: string }[] = [];
   let random: string | undefined;
   const onEvent = (ev: TraceEvent): void => {
-    if (ev.type === 'keys_installed' && ev.keylog !== undefined) pending.push(ev.keylog);
+    const k = keylogEntryOf(ev);
+    if (k !== undefined) pending.push(k);
     // A client installs its early keys before its ClientHello reaches the socket: hold them.
     random ??= clientRandomFromStream(conn.events);
     if (random === undefined) return;

@@ -3,7 +3,17 @@
  * client random is bytes 11..43 of the first record the client sent: 5 (record header)
  * + 4 (handshake header) + 2 (legacy_version) (RFC 8446 §4.1.2).
  */
-import type { Trace } from '../trace.js';
+import type { Trace, TraceEvent } from '../trace.js';
+
+/**
+ * The NSS keylog label and secret (hex) an event carries: a `keys_installed` with its
+ * `keylog`, or a `secret` (EXPORTER_SECRET, which installs no key); else undefined.
+ */
+export function keylogEntryOf(ev: TraceEvent): { readonly label: string; readonly secret: string } | undefined {
+  if (ev.type === 'keys_installed') return ev.keylog;
+  if (ev.type === 'secret') return { label: ev.label, secret: ev.secret };
+  return undefined;
+}
 
 export function clientRandomOf(trace: Trace): string | undefined {
   const first = trace.events.find((e) => e.type === 'record_sent' && e.side === 'client');
@@ -20,8 +30,9 @@ export function renderKeylog(trace: Trace): string {
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const ev of trace.events) {
-    if (ev.type !== 'keys_installed' || ev.keylog === undefined) continue;
-    const line = `${ev.keylog.label} ${random} ${ev.keylog.secret}`;
+    const k = keylogEntryOf(ev);
+    if (k === undefined) continue;
+    const line = `${k.label} ${random} ${k.secret}`;
     if (seen.has(line)) continue;
     seen.add(line);
     lines.push(line);

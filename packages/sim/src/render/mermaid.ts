@@ -44,6 +44,7 @@ export function renderMermaid(trace: Trace): string {
         break;
       case 'record_received':
       case 'keys_installed':
+      case 'secret':
       case 'alert_sent':
       case 'alert_received':
         break;

@@ -100,6 +100,8 @@ function renderEvent(ev: TraceEvent): Line[] {
       return [['', ` ${deliveredText(ev)}`, '']];
     case 'keys_installed':
       return inColumn(ev.side, `keys: ${ev.direction} ${ev.epoch}`);
+    case 'secret':
+      return [];
     case 'handshake_complete':
       return inColumn(ev.side, `★ ${ev.side} handshake complete`);
     case 'peer_verdict':
