@@ -3,6 +3,7 @@
  * where the primitive is deterministic, cross-verified where it is not, and whole
  * handshakes with node on both sides and mixed with noble.
  */
+import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { protectRecord, toHex, unprotectRecord, utf8 } from '@tls13sim/record';
 import {
@@ -18,6 +19,7 @@ import {
   type HashName,
   type KeyType,
   type NamedGroupName,
+  privateKeyToPem,
   type PrivateKey,
   type ResumptionSession,
   type SignatureSchemeName,
@@ -208,6 +210,40 @@ describe('node provider: signatures', () => {
       });
     }
   }
+
+  it('refuses an RSA signature that is not exactly as long as the modulus (RFC 8017 §8.1.2 and §8.2.2, step 1), as noble does', () => {
+    const key = keys.get('rsa')!;
+    const withLeadingZero = (sig: Uint8Array): [Uint8Array, Uint8Array] => {
+      const padded = new Uint8Array(sig.length + 1);
+      padded.set(sig, 1);
+      return [sig.subarray(1), padded];
+    };
+    // Signatures whose first octet is zero (about 1 in 256; the test key is made afresh each
+    // run): RSASSA-PSS salts are random, so sign until one comes; RSASSA-PKCS1-v1_5 is
+    // deterministic, so try messages until one does (5000 tries: a miss is ~1e-8 likely).
+    const pem = nodeCrypto.createPrivateKey(privateKeyToPem(key));
+    const msg = utf8('leading zero');
+    let pss: Uint8Array = new Uint8Array(0);
+    for (let i = 0; i < 5000 && pss[0] !== 0; i++) {
+      pss = new Uint8Array(
+        nodeCrypto.sign('sha256', msg, { key: pem, padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+      );
+    }
+    expect(pss[0]).toBe(0);
+    let pkcs1: Uint8Array = new Uint8Array(0);
+    let pkcs1Msg: Uint8Array = new Uint8Array(0);
+    for (let i = 0; i < 5000 && pkcs1[0] !== 0; i++) {
+      pkcs1Msg = utf8(`message ${i}`);
+      pkcs1 = new Uint8Array(nodeCrypto.sign('sha256', pkcs1Msg, { key: pem, padding: nodeCrypto.constants.RSA_PKCS1_PADDING }));
+    }
+    expect(pkcs1[0]).toBe(0);
+    for (const p of [node, noble]) {
+      expect(p.verify('rsa_pss_rsae_sha256', key.publicKey, msg, pss)).toBe(true);
+      for (const bad of withLeadingZero(pss)) expect(p.verify('rsa_pss_rsae_sha256', key.publicKey, msg, bad), p.name).toBe(false);
+      expect(p.verify('rsa_pkcs1_sha256', key.publicKey, pkcs1Msg, pkcs1)).toBe(true);
+      for (const bad of withLeadingZero(pkcs1)) expect(p.verify('rsa_pkcs1_sha256', key.publicKey, pkcs1Msg, bad), p.name).toBe(false);
+    }
+  });
 
   it('draws the RSA-PSS salt length from the random source, as noble does', () => {
     const a = seededRandom('r');

@@ -431,9 +431,13 @@ function signatures(c: Crypto) {
             return c.verify(null, message, k, signature);
           case 'ecdsa':
             return c.verify(info.hash, message, { key: k, dsaEncoding: 'der' }, signature);
+          // RFC 8017 §8.1.2 / §8.2.2 step 1: a signature that is not exactly k octets (the
+          // modulus length) is invalid. OpenSSL accepts one with a leading zero octet dropped.
           case 'rsa_pss':
+            if (key.type !== 'rsa' || signature.length !== modulusOctets(key.n)) return false;
             return c.verify(info.hash, message, { key: k, ...PSS, saltLength: HASH_LENGTHS[info.hash] }, signature);
           case 'rsa_pkcs1':
+            if (key.type !== 'rsa' || signature.length !== modulusOctets(key.n)) return false;
             return c.verify(info.hash, message, { key: k, ...PKCS1 }, signature);
         }
       } catch {
@@ -444,6 +448,11 @@ function signatures(c: Crypto) {
 }
 
 // ---------------------------------------------------------------------------------------
+
+/** k, the length in octets of an RSA modulus (RFC 8017 §2). */
+function modulusOctets(n: bigint): number {
+  return Math.ceil(n.toString(16).length / 2);
+}
 
 export function createNodeProvider(): CryptoProvider {
   const c = loadNodeCrypto();
