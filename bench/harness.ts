@@ -60,19 +60,54 @@ export interface Interleaved {
  */
 export function interleavedOpsPerSecond(ops: readonly (() => void)[], opts: Sampling): Interleaved {
   for (const op of ops) timedBatch(op, opts.warmupMs);
-  const rates: number[][] = ops.map(() => []);
-  const ratios: number[][] = ops.map(() => []);
+  const perRound: number[][] = [];
   for (let round = 0; round < opts.rounds; round++) {
-    const order = ops.map((_, j) => j);
-    if (round % 2 === 1) order.reverse();
     const r: number[] = [];
-    for (const j of order) r[j] = timedBatch(ops[j]!, opts.sampleMs);
-    r.forEach((x, j) => {
-      rates[j]!.push(x);
-      ratios[j]!.push(x / r[0]!);
-    });
+    for (const j of roundOrder(ops.length, round)) r[j] = timedBatch(ops[j]!, opts.sampleMs);
+    perRound.push(r);
   }
-  return { rates: rates.map(median), ratios: ratios.map(median) };
+  return summarize(perRound);
+}
+
+/**
+ * `interleavedOpsPerSecond` for operations of which some complete asynchronously (Node's
+ * `tls` over a stream pair), each awaited before the next starts.
+ */
+export async function interleavedAsyncOpsPerSecond(ops: readonly (() => void | Promise<void>)[], opts: Sampling): Promise<Interleaved> {
+  for (const op of ops) await timedAsyncBatch(op, opts.warmupMs);
+  const perRound: number[][] = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    const r: number[] = [];
+    for (const j of roundOrder(ops.length, round)) r[j] = await timedAsyncBatch(ops[j]!, opts.sampleMs);
+    perRound.push(r);
+  }
+  return summarize(perRound);
+}
+
+/** The order of a round's batches: forwards, then backwards in the next round. */
+function roundOrder(n: number, round: number): number[] {
+  const order = Array.from({ length: n }, (_, j) => j);
+  return round % 2 === 0 ? order : order.reverse();
+}
+
+/** Median rates and median per-round ratios to the first operation, from `perRound[round][op]`. */
+function summarize(perRound: readonly (readonly number[])[]): Interleaved {
+  const n = perRound[0]?.length ?? 0;
+  const column = (f: (r: readonly number[], j: number) => number) => Array.from({ length: n }, (_, j) => median(perRound.map((r) => f(r, j))));
+  return { rates: column((r, j) => r[j]!), ratios: column((r, j) => r[j]! / r[0]!) };
+}
+
+async function timedAsyncBatch(op: () => void | Promise<void>, ms: number): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    const pending = op();
+    if (pending !== undefined) await pending;
+    n++;
+    elapsed = performance.now() - start;
+  } while (elapsed < ms);
+  return (n * 1000) / elapsed;
 }
 
 export function median(xs: readonly number[]): number {
@@ -82,9 +117,7 @@ export function median(xs: readonly number[]): number {
 }
 
 export interface Sampling {
-  /** Timed batches of an operation measured alone (`asyncOpsPerSecond`). */
-  readonly samples: number;
-  /** Rounds of `interleavedOpsPerSecond`. */
+  /** Rounds of `interleavedOpsPerSecond` and `interleavedAsyncOpsPerSecond`. */
   readonly rounds: number;
   readonly sampleMs: number;
   /** Untimed running before the first timed batch. */
@@ -93,8 +126,8 @@ export interface Sampling {
 
 export function sampling(opts: BenchOptions): Sampling {
   return opts.quick
-    ? { samples: 3, rounds: 5, sampleMs: 100, warmupMs: 200 }
-    : { samples: 5, rounds: 25, sampleMs: 200, warmupMs: 1500 };
+    ? { rounds: 5, sampleMs: 100, warmupMs: 200 }
+    : { rounds: 25, sampleMs: 200, warmupMs: 1500 };
 }
 
 /** What a table of interleaved measurements says under it. */
@@ -107,29 +140,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-/**
- * The rate of an operation that completes asynchronously (awaited one at a time): the
- * median of `samples` timed batches of at least `sampleMs` each, after `warmupMs` of
- * untimed runs.
- */
-export async function asyncOpsPerSecond(op: () => Promise<void>, opts: Sampling): Promise<number> {
-  const batch = async (ms: number): Promise<number> => {
-    let n = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      await op();
-      n++;
-      elapsed = performance.now() - start;
-    } while (elapsed < ms);
-    return (n * 1000) / elapsed;
-  };
-  await batch(opts.warmupMs);
-  const rates: number[] = [];
-  for (let i = 0; i < opts.samples; i++) rates.push(await batch(opts.sampleMs));
-  return median(rates);
 }
 
 /** Rounds to 3 significant digits (bench values are noisy beyond that). */

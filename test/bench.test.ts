@@ -19,6 +19,8 @@ const REQUIRED: Record<string, string> = {
   'handshake/node-tls/ecdsa-p256': '1/s',
   'floor-ratio/noble/ed25519': 'x',
   'floor-ratio/noble/ecdsa-p256': 'x',
+  'node-vs-node-tls/ed25519': 'x',
+  'node-vs-node-tls/ecdsa-p256': 'x',
   'explore/plain': '1/s',
   'explore/memo': '1/s',
   'memory/idle-pair': 'bytes',
