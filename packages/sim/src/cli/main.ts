@@ -88,6 +88,29 @@ export function parseOptions(
   return { positional, options };
 }
 
+/** `--seed N`: a non-negative safe integer; undefined when the option is absent. */
+export function seedOption(options: ReadonlyMap<string, string>): number | undefined {
+  const text = options.get('seed');
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--seed must be a non-negative integer, got '${text}'`);
+  }
+  return Number(text);
+}
+
+/** `--format`: one of the text renderers, `text` when absent. */
+export function formatOption(options: ReadonlyMap<string, string>): TextFormat {
+  const format = options.get('format') ?? 'text';
+  if (!(TEXT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}' (one of ${TEXT_FORMATS.join(', ')})`);
+  return format as TextFormat;
+}
+
+/** A scenario name from the command line, checked against the catalogue. */
+export function scenarioArg(name: string): string {
+  if (getScenario(name) === undefined) throw new UsageError(`unknown scenario '${name}' (\`tls13sim list\` shows the catalogue)`);
+  return name;
+}
+
 function list(args: readonly string[], io: CliIo): number {
   if (args.length > 0) throw new UsageError(`list takes no arguments (got ${args.join(' ')})`);
   const all = listScenarios();
@@ -103,24 +126,11 @@ function list(args: readonly string[], io: CliIo): number {
 function run(args: readonly string[], io: CliIo): number {
   const { positional, options } = parseOptions(args, ['format', 'seed', 'keylog', 'pcap']);
   if (positional.length !== 1) throw new UsageError('run needs exactly one scenario name');
-  const name = positional[0]!;
-  if (getScenario(name) === undefined) {
-    throw new UsageError(`unknown scenario '${name}' (\`tls13sim list\` shows the catalogue)`);
-  }
-  const format = options.get('format') ?? 'text';
-  if (!(TEXT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`unknown format '${format}' (one of ${TEXT_FORMATS.join(', ')})`);
-  }
-  let seed: number | undefined;
-  const seedText = options.get('seed');
-  if (seedText !== undefined) {
-    if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) {
-      throw new UsageError(`--seed must be a non-negative integer, got '${seedText}'`);
-    }
-    seed = Number(seedText);
-  }
+  const name = scenarioArg(positional[0]!);
+  const format = formatOption(options);
+  const seed = seedOption(options);
   const trace = runScenario(name, seed);
-  io.stdout(renderTrace(trace, format as TextFormat));
+  io.stdout(renderTrace(trace, format));
   const keylog = options.get('keylog');
   if (keylog !== undefined) io.writeFile(keylog, renderKeylog(trace));
   const pcap = options.get('pcap');

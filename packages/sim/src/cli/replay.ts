@@ -8,17 +8,16 @@
  * and whether the replay was identical. Exit code 1 when the counterexample still fails the
  * property (it reproduced), 0 when the property now holds, 2 for usage errors.
  */
-import { TEXT_FORMATS, renderTrace, type TextFormat } from '../render/index.js';
+import { renderTrace } from '../render/index.js';
 import { PROPERTIES } from '../explore/properties.js';
 import { replayFile, replaySeedPath, type ReplayOutcome } from '../explore/runner.js';
-import { UsageError, parseOptions, registerCommand, type CliIo } from './main.js';
+import { UsageError, formatOption, parseOptions, registerCommand, type CliIo } from './main.js';
 
 const USAGE = 'replay FILE | --property NAME --seed S --path P   [--format text|mermaid|json|hex]';
 
 function replay(args: readonly string[], io: CliIo): number {
   const { positional, options } = parseOptions(args, ['property', 'seed', 'path', 'format']);
-  const format = options.get('format') ?? 'text';
-  if (!(TEXT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}' (one of ${TEXT_FORMATS.join(', ')})`);
+  const format = formatOption(options);
   let outcome: ReplayOutcome;
   if (positional.length === 1 && !options.has('property') && !options.has('seed') && !options.has('path')) {
     outcome = replayFile(positional[0]!);
@@ -35,7 +34,7 @@ function replay(args: readonly string[], io: CliIo): number {
   } else {
     throw new UsageError(`replay needs a counterexample FILE, or --property, --seed and --path`);
   }
-  if (outcome.sim !== undefined) io.stdout(renderTrace(outcome.sim.toTrace(), format as TextFormat));
+  if (outcome.sim !== undefined) io.stdout(renderTrace(outcome.sim.toTrace(), format));
   const log = format === 'json' ? io.stderr : io.stdout;
   if (outcome.diverged) log('replay: the saved schedule no longer fits what the endpoints send (code changed); re-ran the case from its script\n');
   else if (outcome.identical !== undefined) log(`replay: trace ${outcome.identical ? 'byte-identical to' : 'DIFFERS from'} the saved run\n`);

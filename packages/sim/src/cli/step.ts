@@ -12,9 +12,9 @@
 import { createInterface } from 'node:readline';
 import { renderTimeline } from '../render/timeline.js';
 import { bracket, camel } from '../render/names.js';
-import { getScenario, runScenario } from '../scenarios/registry.js';
+import { runScenario } from '../scenarios/registry.js';
 import type { NetDirection, Side, Trace, TraceEvent } from '../trace.js';
-import { UsageError, parseOptions, registerCommand, type CliIo } from './main.js';
+import { UsageError, parseOptions, registerCommand, scenarioArg, seedOption, type CliIo } from './main.js';
 
 /** One step: the delivery that starts it (none for the first) and the events up to the next. */
 export interface StepUnit {
@@ -141,16 +141,8 @@ const HELP = 'Enter or n: deliver the next unit · q: quit';
 export async function stepCommand(args: readonly string[], io: CliIo, input: AsyncIterable<string>): Promise<number> {
   const { positional, options } = parseOptions(args, ['seed']);
   if (positional.length !== 1) throw new UsageError('step needs exactly one scenario name');
-  const name = positional[0]!;
-  if (getScenario(name) === undefined) throw new UsageError(`unknown scenario '${name}' (\`tls13sim list\` shows the catalogue)`);
-  let seed: number | undefined;
-  const seedText = options.get('seed');
-  if (seedText !== undefined) {
-    if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) {
-      throw new UsageError(`--seed must be a non-negative integer, got '${seedText}'`);
-    }
-    seed = Number(seedText);
-  }
+  const name = scenarioArg(positional[0]!);
+  const seed = seedOption(options);
   const trace = runScenario(name, seed);
   const units = stepUnits(trace);
   const view = new StepView();
