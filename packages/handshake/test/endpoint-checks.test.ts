@@ -7,29 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { AlertDescription, ContentType } from '@tls13sim/record';
 import {
   encodeHandshake,
-  HandshakeError,
   NamedGroup,
   SignatureScheme,
   type ClientHello,
-  type Endpoint,
   type EndpointConfig,
   type HandshakeMessage,
 } from '@tls13sim/handshake';
-import { makePair, testPki } from './endpoint-helpers.js';
-import { Link } from './endpoint-inject.js';
-
-function expectFailed(ep: Endpoint, alert: string, kind?: string): void {
-  expect(ep.error?.alert).toBe(alert);
-  if (kind !== undefined) {
-    expect(ep.error).toBeInstanceOf(HandshakeError);
-    expect((ep.error as HandshakeError).kind).toBe(kind);
-  }
-  expect(ep.state).toBe('CLOSED');
-}
+import { expectFailed, testPki } from './endpoint-helpers.js';
+import { Link, linkPair } from './endpoint-inject.js';
 
 function link(clientCfg: Partial<EndpointConfig> = {}, serverCfg: Partial<EndpointConfig> = {}, seed = 41): Link {
-  const { client, server } = makePair(clientCfg, serverCfg, seed);
-  return new Link(client, server);
+  return linkPair(clientCfg, serverCfg, seed);
 }
 
 /** Client started, ClientHello delivered, the server's flight delivered through `last`, the rest dropped. */

@@ -1,5 +1,7 @@
 /** Test helpers: certificates made in-process and a loop that drives two endpoints to quiescence. */
+import { expect } from 'vitest';
 import {
+  HandshakeError,
   buildCertificate,
   createEndpoint,
   generateKeyPair,
@@ -88,4 +90,14 @@ export function events(e: Endpoint): ReturnType<Endpoint['pollEvent']>[] {
   const out = [];
   for (let ev = e.pollEvent(); ev !== null; ev = e.pollEvent()) out.push(ev);
   return out;
+}
+
+/** `ep` failed with `alert` (and, when given, a HandshakeError of `kind`) and is CLOSED. */
+export function expectFailed(ep: Endpoint, alert: string, kind?: string): void {
+  expect(ep.error?.alert).toBe(alert);
+  if (kind !== undefined) {
+    expect(ep.error).toBeInstanceOf(HandshakeError);
+    expect((ep.error as HandshakeError).kind).toBe(kind);
+  }
+  expect(ep.state).toBe('CLOSED');
 }

@@ -30,10 +30,11 @@ import {
   trafficKeys,
   type CipherSuiteParams,
   type Endpoint,
+  type EndpointConfig,
   type EndpointEvent,
   type HandshakeMessage,
 } from '@tls13sim/handshake';
-import { testPki } from './endpoint-helpers.js';
+import { makePair, testPki } from './endpoint-helpers.js';
 
 /** Every event an endpoint emitted, kept (pollEvent drains), plus the suite once known. */
 export class Log {
@@ -248,6 +249,12 @@ export class Channel {
 }
 
 /** Both directions of a client/server pair. */
+/** `makePair`'s endpoints, joined by a Link. */
+export function linkPair(clientCfg: Partial<EndpointConfig>, serverCfg: Partial<EndpointConfig>, seed: number): Link {
+  const { client, server } = makePair(clientCfg, serverCfg, seed);
+  return new Link(client, server);
+}
+
 export class Link {
   readonly clientLog: Log;
   readonly serverLog: Log;

@@ -10,7 +10,6 @@ import {
   decodeHandshakeMessage,
   encodeHandshake,
   findExtension,
-  HandshakeError,
   nobleProvider,
   seededRandom,
   type ClientHello,
@@ -19,7 +18,7 @@ import {
   type EndpointConfig,
   type ServerHello,
 } from '@tls13sim/handshake';
-import { drive, makePair, testPki, VALIDATION_TIME } from './endpoint-helpers.js';
+import { drive, expectFailed, makePair, testPki, VALIDATION_TIME } from './endpoint-helpers.js';
 import { Link, Log } from './endpoint-inject.js';
 
 function flush(from: Endpoint, to: Endpoint): number {
@@ -41,15 +40,6 @@ function handshake(clientCfg: Partial<EndpointConfig>, serverCfg: Partial<Endpoi
 }
 
 const sentMessages = (log: Log): string[] => log.of('record_sent').flatMap((e) => e.record.messages);
-
-function expectFailed(ep: Endpoint, alert: string, kind?: string): void {
-  expect(ep.error?.alert).toBe(alert);
-  if (kind !== undefined) {
-    expect(ep.error).toBeInstanceOf(HandshakeError);
-    expect((ep.error as HandshakeError).kind).toBe(kind);
-  }
-  expect(ep.state).toBe('CLOSED');
-}
 
 // --- HelloRetryRequest -------------------------------------------------------------------
 

@@ -9,28 +9,16 @@ import { AlertDescription, ContentType, utf8 } from '@tls13sim/record';
 import {
   encodeHandshake,
   findExtension,
-  HandshakeError,
   KeyUpdateRequest,
   decodeHandshakeMessage,
   type ClientHello,
-  type Endpoint,
   type EndpointConfig,
 } from '@tls13sim/handshake';
-import { drive, makePair } from './endpoint-helpers.js';
-import { Link, Log } from './endpoint-inject.js';
-
-function expectFailed(ep: Endpoint, alert: string, kind?: string): void {
-  expect(ep.error?.alert).toBe(alert);
-  if (kind !== undefined) {
-    expect(ep.error).toBeInstanceOf(HandshakeError);
-    expect((ep.error as HandshakeError).kind).toBe(kind);
-  }
-  expect(ep.state).toBe('CLOSED');
-}
+import { drive, expectFailed, makePair } from './endpoint-helpers.js';
+import { Link, Log, linkPair } from './endpoint-inject.js';
 
 function link(clientCfg: Partial<EndpointConfig> = {}, serverCfg: Partial<EndpointConfig> = {}, seed = 21): Link {
-  const { client, server } = makePair(clientCfg, serverCfg, seed);
-  return new Link(client, server);
+  return linkPair(clientCfg, serverCfg, seed);
 }
 
 /** Client started, ClientHello delivered, the server flight delivered through the message named `last`. */
