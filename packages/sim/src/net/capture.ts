@@ -8,7 +8,7 @@
  * - the pcap gets wall-clock timestamps (`startedAt` + trace time).
  */
 import { fromHex } from '@tls13sim/record';
-import { keylogEntryOf } from '../render/keylog.js';
+import { keylogEntryOf, keylogLinesOf } from '../render/keylog.js';
 import { renderPcap } from '../render/pcap.js';
 import type { Trace, TraceEvent } from '../trace.js';
 
@@ -29,17 +29,7 @@ export function clientRandomFromStream(events: readonly TraceEvent[]): string | 
 export function keylogLines(events: readonly TraceEvent[]): string[] {
   const random = clientRandomFromStream(events);
   if (random === undefined) return [];
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const ev of events) {
-    const k = keylogEntryOf(ev);
-    if (k === undefined) continue;
-    const line = `${k.label} ${random} ${k.secret}`;
-    if (seen.has(line)) continue;
-    seen.add(line);
-    lines.push(line);
-  }
-  return lines;
+  return keylogLinesOf(random, events);
 }
 
 export function renderConnectionKeylog(trace: Trace): string {

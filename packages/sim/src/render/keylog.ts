@@ -15,6 +15,21 @@ export function keylogEntryOf(ev: TraceEvent): { readonly label: string; readonl
   return undefined;
 }
 
+/** The NSS keylog lines the events carry for the connection of `random` (hex), each once, in order. */
+export function keylogLinesOf(random: string, events: readonly TraceEvent[]): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const ev of events) {
+    const k = keylogEntryOf(ev);
+    if (k === undefined) continue;
+    const line = `${k.label} ${random} ${k.secret}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+  }
+  return lines;
+}
+
 export function clientRandomOf(trace: Trace): string | undefined {
   const first = trace.events.find((e) => e.type === 'record_sent' && e.side === 'client');
   if (first === undefined || first.type !== 'record_sent') return undefined;
@@ -27,15 +42,6 @@ export function clientRandomOf(trace: Trace): string | undefined {
 export function renderKeylog(trace: Trace): string {
   const random = clientRandomOf(trace);
   if (random === undefined) return '';
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const ev of trace.events) {
-    const k = keylogEntryOf(ev);
-    if (k === undefined) continue;
-    const line = `${k.label} ${random} ${k.secret}`;
-    if (seen.has(line)) continue;
-    seen.add(line);
-    lines.push(line);
-  }
+  const lines = keylogLinesOf(random, trace.events);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
