@@ -1,0 +1,159 @@
+/**
+ * The differential cases: one situation each, written as data so that the same case runs
+ * twice — simulated, through a lens, and for real, by a small harness in the library the
+ * lens describes, talking over loopback TCP to our server endpoint. The two sequences of
+ * call → outcome must be equal (test/differential/).
+ *
+ * A case fixes what the server does (its configuration and a tiny program: echo, 0.5-RTT
+ * data, post-handshake authentication, close_notify) and the client application's script.
+ * Every script step is a call the real library makes, except `wait`: the real harness
+ * sleeps long enough for everything the server will send to arrive (but reads nothing);
+ * the simulation delivers everything in flight. Arrived is not processed: after a `wait`,
+ * bytes sit in the client's socket buffer until a call of the library pulls them.
+ */
+import type { AlertName } from '@tls13sim/record';
+
+export type ScriptStep =
+  | { readonly op: 'connect' }
+  | { readonly op: 'write'; readonly data: string }
+  | { readonly op: 'read'; readonly n: number }
+  | { readonly op: 'peek'; readonly n: number }
+  /** Everything the server will send arrives; nothing is read. */
+  | { readonly op: 'wait' }
+  /** The socket (and the library) become non-blocking from here on. */
+  | { readonly op: 'nonblocking' }
+  | { readonly op: 'shutdown' };
+
+/** What the server does, on TCP and in the simulation alike. */
+export interface ServerProgram {
+  readonly clientAuth: 'none' | 'request' | 'require';
+  /** The verifier's decision on a client certificate that passed path validation (default accept). */
+  readonly reject?: AlertName;
+  /** Written as 0.5-RTT data right after the server's first flight, before the client's Finished. */
+  readonly halfRtt?: string;
+  /** Echo every byte read. */
+  readonly echo?: boolean;
+  /** After the first echo, close (close_notify). */
+  readonly closeAfterEcho?: boolean;
+  /** Once complete, request post-handshake client authentication (§4.6.2); `reject` applies to its certificate. */
+  readonly postHandshakeAuth?: boolean;
+}
+
+export interface DiffCase {
+  readonly name: string;
+  readonly title: string;
+  readonly server: ServerProgram;
+  /** The client's certificate: from the CA the server trusts, from another CA, or none. */
+  readonly clientCert: 'trusted' | 'untrusted' | 'none';
+  /** The client offers post-handshake authentication (§4.2.6). */
+  readonly clientPha?: boolean;
+  readonly script: readonly ScriptStep[];
+  /** Libraries that cannot run this case at all, and why (shown in docs/lenses.md). */
+  readonly unsupported?: Readonly<Record<string, string>>;
+}
+
+const PING = 'ping';
+const NO_PHA_GO = 'Go 1.19 crypto/tls offers no post-handshake authentication';
+const NO_PHA_NODE = "Node's tls has no API to enable post-handshake authentication on a client";
+
+export const DIFF_CASES: readonly DiffCase[] = [
+  {
+    name: 'accepted',
+    title: 'client certificate accepted',
+    server: { clientAuth: 'require', echo: true },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'cert-unknown-ca',
+    title: 'client certificate from an unknown CA (unknown_ca)',
+    server: { clientAuth: 'require', echo: true },
+    clientCert: 'untrusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'cert-rejected',
+    title: "client certificate rejected by the server's verifier (bad_certificate)",
+    server: { clientAuth: 'require', echo: true, reject: 'bad_certificate' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'cv-rejected',
+    title: 'CertificateVerify rejected (decrypt_error)',
+    server: { clientAuth: 'require', echo: true, reject: 'decrypt_error' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'cert-missing',
+    title: 'no client certificate where one is required (certificate_required)',
+    server: { clientAuth: 'require', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'write-after-alert',
+    title: "write after the server's alert has arrived, before any read",
+    server: { clientAuth: 'require', echo: true, reject: 'decrypt_error' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'wait' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'write', data: PING }],
+  },
+  {
+    name: 'half-rtt-data',
+    title: 'the server writes 0.5-RTT data, then accepts',
+    server: { clientAuth: 'require', echo: true, halfRtt: 'early' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'half-rtt-then-rejected',
+    title: 'the server writes 0.5-RTT data, then rejects the client certificate',
+    server: { clientAuth: 'require', halfRtt: 'early', reject: 'bad_certificate' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'zero-read-nonblocking',
+    title: 'zero-length reads, non-blocking: before and after the rejection arrives',
+    server: { clientAuth: 'require', reject: 'decrypt_error' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'nonblocking' }, { op: 'read', n: 0 }, { op: 'wait' }, { op: 'read', n: 0 }, { op: 'read', n: 0 }],
+  },
+  {
+    name: 'zero-read-blocking-rejected',
+    title: 'a blocking zero-length read while the rejection is on its way',
+    server: { clientAuth: 'require', reject: 'decrypt_error' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'read', n: 0 }],
+  },
+  {
+    name: 'zero-read-blocking-silent',
+    title: 'a blocking zero-length read when the server accepts and sends nothing',
+    server: { clientAuth: 'require' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'read', n: 0 }],
+  },
+  {
+    name: 'pha-rejected',
+    title: 'post-handshake authentication, certificate rejected',
+    server: { clientAuth: 'none', postHandshakeAuth: true, reject: 'bad_certificate' },
+    clientCert: 'trusted',
+    clientPha: true,
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+    unsupported: { go: NO_PHA_GO, node: NO_PHA_NODE },
+  },
+  {
+    name: 'close-notify',
+    title: "the server's close_notify after its answer",
+    server: { clientAuth: 'none', echo: true, closeAfterEcho: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+  },
+];
+
+export function diffCase(name: string): DiffCase {
+  const c = DIFF_CASES.find((x) => x.name === name);
+  if (c === undefined) throw new Error(`unknown differential case '${name}' (known: ${DIFF_CASES.map((x) => x.name).join(', ')})`);
+  return c;
+}

@@ -1,0 +1,74 @@
+/**
+ * What every real-library harness takes and prints.
+ *
+ * Input (one JSON object on stdin): `HarnessInput`. Output: one JSON line per outcome on
+ * stdout (`Outcome`), in the order they happened; exit 0. A harness that cannot run its
+ * script (cannot connect, bad input) prints one line to stderr and exits non-zero.
+ */
+import { spawn } from 'node:child_process';
+import type { ScriptStep } from '../../packages/sim/src/lens/cases.js';
+
+export interface HarnessInput {
+  readonly host: string;
+  readonly port: number;
+  /** PEM files of the client certificate chain and key; absent: no client certificate. */
+  readonly cert?: string;
+  readonly key?: string;
+  /** Offer post-handshake authentication (§4.2.6). */
+  readonly pha: boolean;
+  /** How long a `wait` step sleeps (nothing is read meanwhile). */
+  readonly waitMs: number;
+  /** A blocking call that has not returned after this long is reported as `blocked`. */
+  readonly blockMs: number;
+  readonly script: readonly ScriptStep[];
+}
+
+export interface Outcome {
+  /** The script step (`connect`, `write`, `read`, `peek`, `shutdown`), or `event` for a callback the library fired by itself. */
+  readonly call: string;
+  /** The library's own name for the call or event: `SSL_read`, `Conn.Read`, `'error'`, … */
+  readonly api: string;
+  /** Its return value, error name or exception, in the library's words. */
+  readonly outcome: string;
+}
+
+export const WAIT_MS = 300;
+export const BLOCK_MS = 1000;
+
+/** Runs a harness process with `input` on stdin; resolves with its outcome lines. */
+export function runHarnessProcess(cmd: string, args: readonly string[], input: HarnessInput, opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Outcome[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} did not finish in ${opts.timeoutMs ?? 15_000} ms\nstdout: ${out}\nstderr: ${err}`));
+    }, opts.timeoutMs ?? 15_000);
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        reject(new Error(`${cmd} exited ${code}\nstdout: ${out}\nstderr: ${err}`));
+        return;
+      }
+      try {
+        resolve(
+          out
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .map((l) => JSON.parse(l) as Outcome),
+        );
+      } catch (e) {
+        reject(new Error(`${cmd}: output is not JSON lines: ${(e as Error).message}\n${out}`));
+      }
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(JSON.stringify(input));
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The real side of a differential case: our server endpoint over loopback TCP running the
+ * case's server program (packages/sim/src/lens/cases.ts). The client is the real library's
+ * harness. One listener serves one case; every connection runs the same program.
+ */
+import type { EndpointEvent } from '@tls13sim/handshake';
+import { createNodeProvider, systemRandom } from '@tls13sim/handshake';
+import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
+import { HOST, makePki, type Pki } from '../interop/helpers.js';
+
+export interface DiffPki extends Pki {}
+
+/** A PKI with a P-256 server certificate, a trusted and an untrusted client certificate (PEM files). */
+export function makeDiffPki(): DiffPki {
+  return makePki(['p256']);
+}
+
+export interface DiffServer {
+  readonly port: number;
+  /** Messages of connections that failed on our side (for test diagnostics). */
+  readonly log: string[];
+  close(): Promise<void>;
+}
+
+export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffServer> {
+  const log: string[] = [];
+  const p = c.server;
+  const crypto = createNodeProvider();
+  const server = new TlsServer({
+    config: () => ({
+      crypto,
+      random: systemRandom,
+      certificate: pki.server.p256.certified,
+      clientAuth: p.clientAuth,
+      trustAnchors: [pki.caDer],
+      validationTime: Date.now(),
+      ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
+    }),
+    handshakeTimeoutMs: 10_000,
+    idleTimeoutMs: 20_000,
+    label: `diff:${c.name}`,
+    onConnection: (conn) => runProgram(conn, c, log),
+    onError: (e) => log.push(e instanceof Error ? e.message : String(e)),
+  });
+  const addr = await server.listen(0, HOST);
+  return { port: addr.port, log, close: () => server.close() };
+}
+
+async function runProgram(conn: TlsConnection, c: DiffCase, log: string[]): Promise<void> {
+  const p = c.server;
+  let halfRttSent = false;
+  conn.on('endpoint_event', (ev: EndpointEvent) => {
+    // 0.5-RTT (§2.3): right after the server's first flight, before the client's Finished.
+    if (p.halfRtt !== undefined && !halfRttSent && ev.type === 'state' && ev.to === 'WAIT_FLIGHT2') {
+      halfRttSent = true;
+      queueMicrotask(() => conn.write(p.halfRtt!));
+    }
+  });
+  try {
+    await conn.handshake();
+  } catch (e) {
+    log.push(`handshake: ${(e as Error).message}`);
+    return;
+  }
+  try {
+    if (p.postHandshakeAuth) conn.requestClientAuth();
+    if (p.echo) {
+      for (let d = await conn.read(); d !== null; d = await conn.read()) {
+        conn.write(d);
+        if (p.closeAfterEcho) break;
+      }
+    } else {
+      // Wait for the client to end the connection (or for an error).
+      while ((await conn.read()) !== null);
+    }
+  } catch (e) {
+    log.push(`after handshake: ${(e as Error).message}`);
+  }
+  await conn.close();
+}
