@@ -11,6 +11,18 @@
  *   may send 0.5-RTT data before it has seen the client's Finished. Early (0-RTT) data is
  *   no evidence at all: the client sent it before it saw anything from the server;
  * - `rejected` on a fatal alert from the peer (anything but close_notify / user_canceled).
+ *
+ * Knowledge is told from presumption (DESIGN.md "Fidelity"). For each side:
+ * - `truth`: the peer's own events — it completed its handshake (accepted), or it sent a
+ *   fatal alert (rejected). A side never sees this; the trace does.
+ * - `knows`: only what the side's received bytes imply. A fatal alert; a NewSessionTicket
+ *   (§4.6.1: "after the server has received the client Finished"); for a server, the
+ *   client's application data (a client sends it only once its handshake is complete).
+ * - `presumes`: evidence a peer may send before it has judged. For a client, application
+ *   data from the server: a server may write 0.5-RTT data (§2.3) before it reads the
+ *   client's Certificate, CertificateVerify and Finished, and may still reject them.
+ * `peerVerdict` is the latest of the two, with its `basis`. `knows` never runs ahead of
+ * `truth` (checked over explored schedules: explore/properties.ts).
  */
 import type { EpochName } from '@tls13sim/handshake';
 import type { AlertInfo, Side, TraceEvent, TraceEventBody, Verdict } from './trace.js';
@@ -24,9 +36,17 @@ export interface KeyMark extends Mark {
   readonly epoch: EpochName;
 }
 
+export type Basis = 'knows' | 'presumes';
+
 export type PeerVerdict =
   | { readonly verdict: 'unknown' }
-  | { readonly verdict: 'accepted'; readonly evidence: 'application_data' | 'new_session_ticket'; readonly at: Mark }
+  | { readonly verdict: 'accepted'; readonly evidence: 'application_data' | 'new_session_ticket'; readonly at: Mark; readonly basis: Basis }
+  | { readonly verdict: 'rejected'; readonly alert: AlertInfo; readonly at: Mark; readonly basis: Basis };
+
+/** What the peer really decided, from its own events (never visible to this side). */
+export type TrueVerdict =
+  | { readonly verdict: 'unknown' }
+  | { readonly verdict: 'accepted'; readonly at: Mark }
   | { readonly verdict: 'rejected'; readonly alert: AlertInfo; readonly at: Mark };
 
 export interface LedgerView {
@@ -36,7 +56,14 @@ export interface LedgerView {
   readonly finishedFlushed?: Mark;
   readonly finishedReceivedByPeer?: Mark;
   readonly handshakeComplete?: Mark;
+  /** The latest verdict this side holds, known or presumed. */
   readonly peerVerdict: PeerVerdict;
+  /** Only what this side's received bytes imply. */
+  readonly knows: PeerVerdict;
+  /** The latest presumption (a client's 0.5-RTT evidence), if any. */
+  readonly presumes: PeerVerdict;
+  /** What the peer really decided (its own events). */
+  readonly truth: TrueVerdict;
 }
 
 interface MutableLedger {
@@ -47,12 +74,16 @@ interface MutableLedger {
   finishedReceivedByPeer?: Mark;
   handshakeComplete?: Mark;
   peerVerdict: PeerVerdict;
+  knows: PeerVerdict;
+  presumes: PeerVerdict;
+  truth: TrueVerdict;
 }
 
 const NOT_A_REJECTION = new Set(['close_notify', 'user_canceled']);
 
 function fresh(side: Side): MutableLedger {
-  return { side, keys: { read: [], write: [] }, peerVerdict: { verdict: 'unknown' } };
+  const unknown = { verdict: 'unknown' } as const;
+  return { side, keys: { read: [], write: [] }, peerVerdict: unknown, knows: unknown, presumes: unknown, truth: unknown };
 }
 
 function copy(l: MutableLedger): MutableLedger {
@@ -94,12 +125,18 @@ export class Ledgers {
         return [];
       case 'handshake_complete':
         me.handshakeComplete ??= at;
+        if (peer.truth.verdict === 'unknown') peer.truth = { verdict: 'accepted', at };
+        return [];
+      case 'alert_sent':
+        if (!NOT_A_REJECTION.has(ev.description) && peer.truth.verdict !== 'rejected') {
+          peer.truth = { verdict: 'rejected', alert: { level: ev.level, description: ev.description }, at };
+        }
         return [];
       case 'record_received': {
         if (ev.messages.includes('finished') && peer.finishedFlushed !== undefined) {
           peer.finishedReceivedByPeer ??= at;
         }
-        if (me.finishedFlushed === undefined || me.peerVerdict.verdict !== 'unknown') return [];
+        if (me.finishedFlushed === undefined || me.knows.verdict !== 'unknown') return [];
         // 0-RTT data was sent before the peer saw anything of ours: no evidence of a verdict.
         if (ev.epoch === 'early') return [];
         const evidence = ev.messages.includes('new_session_ticket')
@@ -108,14 +145,24 @@ export class Ledgers {
             ? ('application_data' as const)
             : undefined;
         if (evidence === undefined) return [];
-        me.peerVerdict = { verdict: 'accepted', evidence, at };
-        return [{ side: ev.side, body: verdictEvent('accepted', `${evidence} received after our Finished`) }];
+        // A client cannot tell 0.5-RTT data (§2.3) from data sent after the server read its Finished.
+        const basis: Basis = evidence === 'application_data' && ev.side === 'client' ? 'presumes' : 'knows';
+        const v: PeerVerdict = { verdict: 'accepted', evidence, at, basis };
+        if (basis === 'presumes') {
+          if (me.presumes.verdict !== 'unknown') return [];
+          me.presumes = v;
+        } else {
+          me.knows = v;
+        }
+        me.peerVerdict = v;
+        const why = basis === 'presumes' ? `${evidence} received after our Finished; the server may have sent it before reading our Finished (0.5-RTT)` : `${evidence} received after our Finished`;
+        return [{ side: ev.side, body: verdictEvent('accepted', why, basis) }];
       }
       case 'alert_received': {
-        if (NOT_A_REJECTION.has(ev.description) || me.peerVerdict.verdict === 'rejected') return [];
+        if (NOT_A_REJECTION.has(ev.description) || me.knows.verdict === 'rejected') return [];
         const alert = { level: ev.level, description: ev.description };
-        me.peerVerdict = { verdict: 'rejected', alert, at };
-        return [{ side: ev.side, body: verdictEvent('rejected', `alert ${ev.description} received`, alert) }];
+        me.knows = me.peerVerdict = { verdict: 'rejected', alert, at, basis: 'knows' };
+        return [{ side: ev.side, body: verdictEvent('rejected', `alert ${ev.description} received`, 'knows', alert) }];
       }
       default:
         return [];
@@ -127,8 +174,8 @@ export class Ledgers {
   }
 }
 
-function verdictEvent(verdict: Verdict, evidence: string, alert?: AlertInfo): TraceEventBody {
-  return alert === undefined ? { type: 'peer_verdict', verdict, evidence } : { type: 'peer_verdict', verdict, evidence, alert };
+function verdictEvent(verdict: Verdict, evidence: string, basis: Basis, alert?: AlertInfo): TraceEventBody {
+  return alert === undefined ? { type: 'peer_verdict', verdict, evidence, basis } : { type: 'peer_verdict', verdict, evidence, basis, alert };
 }
 
 /** Rebuilds both ledgers from a finished trace (e.g. one read back from JSON). */

@@ -3,6 +3,16 @@
  * clock + trace (DESIGN.md "The simulation"). Delivering a unit means calling
  * `handleBytes(bytes, now)` on the receiver, then draining its `pollTransmit()` (one new
  * flight toward the peer) and `pollEvent()` (into the trace).
+ *
+ * Arrived is not processed (DESIGN.md "Fidelity"). A delivery puts bytes in the receiving
+ * side's transport buffer — the kernel's socket buffer. A side whose pull mode is
+ * `on_arrival` (the default; Node's `tls`, whose socket flows) hands them to its endpoint at
+ * once. A side whose pull mode is `on_call` (OpenSSL, Go, Python, GnuTLS, rustls: the library
+ * reads the socket only inside its own calls) keeps them buffered until `pull(side)`, which a
+ * lens calls from inside connect/accept/read/peek — never from write. While one side's
+ * blocking call drives the simulation, the other side is taken to be blocked in its own next
+ * call (a concurrently running peer): deliveries to it are processed as they arrive. The
+ * trace records a `processed` event each time an `on_call` side's library pulls bytes.
  */
 import type { EndpointApi, EndpointEvent, RecordInfo } from '@tls13sim/handshake';
 import { fromHex, isTlsError, toHex } from '@tls13sim/record';
@@ -47,6 +57,30 @@ export interface SimulationOptions {
    * `clone()` must copy its position, since `fork()` and the quiescence check clone it.
    */
   readonly scheduler?: Scheduler;
+  /** When each side's library reads its transport buffer (default `on_arrival` for both). */
+  readonly pull?: Partial<Record<Side, PullMode>>;
+}
+
+/**
+ * `on_arrival`: the endpoint processes bytes as soon as they are delivered. `on_call`: they
+ * wait in the side's transport buffer until `Simulation.pull(side)`.
+ */
+export type PullMode = 'on_arrival' | 'on_call';
+
+/**
+ * A side's application program, run after every input that side's endpoint processed (and
+ * after its own commands): it sees the trace events that input produced and may act
+ * (`sim.write`, `sim.close`, …). Not copied by `fork()`/`snapshot()`.
+ */
+export type SideProgram = (sim: Simulation, side: Side, events: readonly TraceEvent[]) => void;
+
+/** Optional fields of an `app_call` event. */
+export interface AppCallExtra {
+  readonly bytes?: number;
+  readonly alert?: string;
+  readonly lens?: string;
+  readonly api?: string;
+  readonly outcome?: string;
 }
 
 /** What one `step()` did. */
@@ -87,6 +121,11 @@ interface SimState {
   order: number;
   deliveries: Record<NetDirection, number>;
   total: number;
+  /** Bytes delivered to each side and not yet processed by its endpoint. */
+  inbox: Record<Side, Uint8Array[]>;
+  pull: Record<Side, PullMode>;
+  /** The side whose blocking call is driving the simulation, if any. */
+  driver: Side | undefined;
 }
 
 function cloneState(s: SimState): SimState {
@@ -103,6 +142,9 @@ function cloneState(s: SimState): SimState {
     order: s.order,
     deliveries: { ...s.deliveries },
     total: s.total,
+    inbox: { client: [...s.inbox.client], server: [...s.inbox.server] },
+    pull: { ...s.pull },
+    driver: s.driver,
   };
 }
 
@@ -122,6 +164,7 @@ export class Simulation {
   readonly seed: number;
   readonly policy: DeliveryPolicy;
   private s: SimState;
+  private programs: Partial<Record<Side, { run: SideProgram; seen: number; busy: boolean }>> = {};
 
   constructor(opts: SimulationOptions) {
     this.scenario = opts.scenario ?? 'adhoc';
@@ -140,6 +183,9 @@ export class Simulation {
       order: 0,
       deliveries: { client_to_server: 0, server_to_client: 0 },
       total: 0,
+      inbox: { client: [], server: [] },
+      pull: { client: opts.pull?.client ?? 'on_arrival', server: opts.pull?.server ?? 'on_arrival' },
+      driver: undefined,
     };
   }
 
@@ -149,6 +195,7 @@ export class Simulation {
     (sim as { seed: number }).seed = snap.seed;
     (sim as { policy: DeliveryPolicy }).policy = snap.policy;
     sim.s = cloneState(snap.state);
+    sim.programs = {};
     return sim;
   }
 
@@ -195,6 +242,55 @@ export class Simulation {
     return this.s.duplex.queues[direction].segments;
   }
 
+  /** Bytes delivered to `side` that its endpoint has not processed yet (its library has not pulled them). */
+  buffered(side: Side): number {
+    let n = 0;
+    for (const b of this.s.inbox[side]) n += b.length;
+    return n;
+  }
+
+  pullMode(side: Side): PullMode {
+    return this.s.pull[side];
+  }
+
+  /**
+   * Changes when `side` processes what arrives. Switching to `on_arrival` processes what is
+   * already buffered.
+   */
+  setPullMode(side: Side, mode: PullMode): void {
+    this.s.pull[side] = mode;
+    if (mode === 'on_arrival') this.pull(side);
+  }
+
+  /**
+   * The library reads its transport buffer: everything delivered to `side` and not yet
+   * processed reaches the endpoint (one `processed` event). Returns the bytes processed.
+   */
+  pull(side: Side): number {
+    const inbox = this.s.inbox[side];
+    if (inbox.length === 0) return 0;
+    const bytes = inbox.length === 1 ? inbox[0]! : concatBytes(inbox);
+    this.s.inbox[side] = [];
+    this.emit(side, { type: 'processed', bytes: bytes.length });
+    this.deliver(side, bytes);
+    return bytes.length;
+  }
+
+  /**
+   * Runs `f` as a blocking call of `side`'s application: meanwhile the other side counts as
+   * blocked in its own next call, and processes what it receives as it arrives.
+   */
+  driving<T>(side: Side, f: () => T): T {
+    const before = this.s.driver;
+    this.s.driver = side;
+    try {
+      this.pull(side === 'client' ? 'server' : 'client');
+      return f();
+    } finally {
+      this.s.driver = before;
+    }
+  }
+
   /** Bytes queued toward `side`. */
   inFlightTo(side: Side): number {
     return this.inFlight(side === 'client' ? 'server_to_client' : 'client_to_server');
@@ -219,6 +315,12 @@ export class Simulation {
     this.drain('client');
     this.s.endpoints.server.start(this.s.now);
     this.drain('server');
+  }
+
+  /** Installs `side`'s application program (see `SideProgram`); it first runs on the events so far. */
+  setProgram(side: Side, run: SideProgram): void {
+    this.programs[side] = { run, seen: 0, busy: false };
+    this.runProgram(side);
   }
 
   /** Runs an application command on one endpoint, then drains what it produced. */
@@ -250,7 +352,7 @@ export class Simulation {
   }
 
   /** Records an application call (the API lenses use this). */
-  recordAppCall(side: Side, call: AppCall, result: AppResult, extra: { bytes?: number; alert?: string } = {}): void {
+  recordAppCall(side: Side, call: AppCall, result: AppResult, extra: AppCallExtra = {}): void {
     const body: TraceEventBody = { type: 'app_call', call, result, ...extra };
     this.emit(side, body);
   }
@@ -373,9 +475,21 @@ export class Simulation {
       hex: toHex(bytes),
       ...(taken.flight !== undefined ? { flight: taken.flight } : {}),
       ...(fault !== undefined ? { fault } : {}),
+      ...(bytes.length > 0 && s.pull[to] === 'on_call' ? { buffered: true } : {}),
     });
-    if (bytes.length > 0) this.deliver(to, bytes);
+    if (bytes.length > 0) this.arrive(to, bytes);
     return { choice, to, delivered: bytes.length, events: s.trace.events.slice(first) };
+  }
+
+  /** Bytes reach `to`'s transport buffer; processed now unless its library waits for a call. */
+  private arrive(to: Side, bytes: Uint8Array): void {
+    const s = this.s;
+    if (s.pull[to] === 'on_arrival') {
+      this.deliver(to, bytes);
+      return;
+    }
+    s.inbox[to].push(bytes);
+    if (s.driver !== undefined && s.driver !== to) this.pull(to);
   }
 
   private deliver(to: Side, bytes: Uint8Array): void {
@@ -409,12 +523,40 @@ export class Simulation {
       const body = toTraceBody(side, ev);
       if (body !== null) this.emit(side, body);
     }
+    this.runProgram(side);
+  }
+
+  private runProgram(side: Side): void {
+    const p = this.programs[side];
+    if (p === undefined || p.busy) return;
+    p.busy = true;
+    try {
+      while (p.seen < this.s.trace.length) {
+        const events = this.s.trace.events.slice(p.seen).filter((e) => e.side === side);
+        p.seen = this.s.trace.length;
+        if (events.length > 0) p.run(this, side, events);
+      }
+    } finally {
+      p.busy = false;
+    }
   }
 
   private emit(side: TraceSide, body: TraceEventBody): void {
     const ev = this.s.trace.emit(side, this.s.now, body);
     for (const v of this.s.ledgers.observe(ev)) this.s.trace.emit(v.side, this.s.now, v.body);
   }
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 function recordFields(r: RecordInfo): RecordFields {

@@ -11,7 +11,11 @@
  *   is installed from, for NSS keylog files: EXPORTER_SECRET (exporter_master_secret,
  *   RFC 8446 §7.5), once per side, when that side's handshake completes;
  * - `note`: `fact` (a machine-readable tag, e.g. `finished_built`);
- * - `peer_verdict`: `alert` when rejected.
+ * - `peer_verdict`: `alert` when rejected; `basis` (`knows` | `presumes`);
+ * - `processed` (an event type added to version 1): `bytes`, when buffered bytes reach the
+ *   endpoint because its library pulled them;
+ * - `app_call`: `lens` (the library), `api` (the call in its own words, e.g. `SSL_read`),
+ *   `outcome` (its return value, error name or exception, e.g. `-1 SSL_ERROR_WANT_READ`).
  */
 import type { EpochName, StateName } from '@tls13sim/handshake';
 
@@ -19,7 +23,8 @@ export type Side = 'client' | 'server';
 export type TraceSide = Side | 'network';
 export type NetDirection = 'client_to_server' | 'server_to_client';
 
-export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown';
+/** `event`: a callback the library fired by itself (Node's `'error'`, `'data'`, …), not a call. */
+export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown' | 'event';
 export type AppResult = 'ok' | 'want_read' | 'want_write' | 'error' | 'blocked';
 export type Verdict = 'unknown' | 'accepted' | 'rejected';
 
@@ -60,7 +65,15 @@ export type TraceEventBody =
       readonly hex: string;
       readonly flight?: number;
       readonly fault?: AppliedFault;
+      /** The bytes wait in the receiver's transport buffer until its library pulls them (a `processed` event). */
+      readonly buffered?: boolean;
     }
+  /**
+   * Bytes that had arrived in this side's transport buffer reach its endpoint: the library
+   * pulled them inside one of the application's calls (sides whose library reads only
+   * inside its calls; see `PullMode`).
+   */
+  | { readonly type: 'processed'; readonly bytes: number }
   | {
       readonly type: 'keys_installed';
       readonly direction: 'read' | 'write';
@@ -75,6 +88,12 @@ export type TraceEventBody =
       readonly verdict: Verdict;
       readonly evidence: string;
       readonly alert?: AlertInfo;
+      /**
+       * `knows`: the side's received bytes imply the verdict (an alert; a NewSessionTicket,
+       * which §4.6.1 lets a server send only after the client's Finished). `presumes`: the
+       * evidence is consistent with a server that has not yet judged (0.5-RTT data).
+       */
+      readonly basis?: 'knows' | 'presumes';
     }
   | { readonly type: 'alert_sent'; readonly level: string; readonly description: string; readonly epoch: EpochName }
   | { readonly type: 'alert_received'; readonly level: string; readonly description: string; readonly epoch: EpochName }
@@ -84,6 +103,12 @@ export type TraceEventBody =
       readonly result: AppResult;
       readonly bytes?: number;
       readonly alert?: string;
+      /** The library the call is seen through (`openssl`, `node`, `go`, `python`, `gnutls`, `rustls`). */
+      readonly lens?: string;
+      /** The call (or event) in the library's own words: `SSL_read`, `Conn.Read`, `'error'`, … */
+      readonly api?: string;
+      /** What the library returned, in its own words: `-1 SSL_ERROR_WANT_READ`, `0, EOF`, … */
+      readonly outcome?: string;
     }
   | { readonly type: 'note'; readonly text: string; readonly fact?: string };
 
@@ -139,11 +164,11 @@ const KEY_ORDER = [
   'version', 'scenario', 'seed', 'events',
   'seq', 'time', 'side', 'type',
   'from', 'to',
-  'call', 'result',
+  'call', 'result', 'lens', 'api', 'outcome',
   'level', 'description',
   'direction', 'outerType', 'innerType', 'epoch', 'length', 'messages',
-  'verdict', 'evidence', 'alert',
-  'bytes', 'taken', 'flight', 'fault', 'kind', 'keep', 'offset', 'xor',
+  'verdict', 'evidence', 'basis', 'alert',
+  'bytes', 'taken', 'buffered', 'flight', 'fault', 'kind', 'keep', 'offset', 'xor',
   'text', 'fact', 'keylog', 'label', 'secret', 'hex',
 ];
 const keyRank = new Map(KEY_ORDER.map((k, i) => [k, i]));

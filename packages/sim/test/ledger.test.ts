@@ -69,8 +69,11 @@ describe('ledger', () => {
     c.connect();
     expect(sim.ledger('client').peerVerdict.verdict).toBe('unknown');
     sim.run();
+    // Arrived is not processed: the alert waits in the client's socket buffer until a read.
+    expect(sim.ledger('client').peerVerdict.verdict).toBe('unknown');
+    expect(c.read(10).result).toBe('error');
     const v = sim.ledger('client').peerVerdict;
-    expect(v).toMatchObject({ verdict: 'rejected', alert: { level: 'fatal', description: 'decrypt_error' } });
+    expect(v).toMatchObject({ verdict: 'rejected', alert: { level: 'fatal', description: 'decrypt_error' }, basis: 'knows' });
     const [ev] = ofType(sim.events, 'peer_verdict');
     expect(ev).toMatchObject({ side: 'client', verdict: 'rejected', alert: { description: 'decrypt_error' } });
     const connectOk = ofType(sim.events, 'app_call').find((e) => e.call === 'connect' && e.result === 'ok')!;

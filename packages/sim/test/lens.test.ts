@@ -13,7 +13,7 @@ describe('OpenSSL lens, non-blocking', () => {
     sim.step(); // ClientHello → server
     expect(c.connect().result).toBe('want_read');
     sim.step(); // server flight → client; client sends Certificate, CertificateVerify, Finished
-    expect(c.connect()).toEqual({ result: 'ok' });
+    expect(c.connect()).toMatchObject({ result: 'ok', api: 'SSL_connect', outcome: '1' });
     // …while the server has not even received the client's CertificateVerify.
     expect(sim.server.state).toBe('WAIT_CERT');
   });
@@ -21,9 +21,10 @@ describe('OpenSSL lens, non-blocking', () => {
   it('accept returns ok only once the server is CONNECTED', () => {
     const sim = fakeSim(CLIENT_AUTH);
     const s = openSslLens(sim, 'server');
+    sim.step(); // ClientHello → the server's socket buffer: OpenSSL has not read it yet
+    expect(sim.buffered('server')).toBeGreaterThan(0);
+    expect(s.accept()).toMatchObject({ result: 'want_read', outcome: '-1 SSL_ERROR_WANT_READ' });
     sim.step();
-    sim.step();
-    expect(s.accept().result).toBe('want_read');
     sim.step();
     expect(s.accept().result).toBe('ok');
   });
@@ -51,7 +52,7 @@ describe('OpenSSL lens, non-blocking', () => {
     expect(dec(c.read(4).bytes)).toBe('ef');
   });
 
-  it('read returns error(alert) after a received alert, and write after connect succeeds even though the server is about to reject', () => {
+  it('write after the alert has arrived succeeds: SSL_write never reads the socket; the next read fails, and so does every write after it', () => {
     const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
     const c = openSslLens(sim, 'client');
     sim.step();
@@ -60,20 +61,25 @@ describe('OpenSSL lens, non-blocking', () => {
     expect(c.write(enc('GET /')).result).toBe('ok');
     expect(c.read(10).result).toBe('want_read');
     sim.run();
-    expect(c.read(10)).toEqual({ result: 'error', alert: 'decrypt_error' });
-    expect(c.write(enc('more'))).toEqual({ result: 'error', alert: 'decrypt_error' });
+    // The alert is in the client's socket buffer, unread.
+    expect(sim.buffered('client')).toBeGreaterThan(0);
+    expect(sim.client.error).toBeUndefined();
+    expect(c.write(enc('more'))).toMatchObject({ result: 'ok', outcome: '4' });
+    expect(c.read(10)).toMatchObject({ result: 'error', alert: 'decrypt_error', outcome: '0 SSL_ERROR_SSL: tlsv1 alert decrypt error' });
+    expect(ofType(sim.events, 'processed').filter((e) => e.side === 'client').length).toBeGreaterThan(0);
+    // libssl reports the alert once; then it answers as after a clean close.
+    expect(c.write(enc('more'))).toMatchObject({ result: 'error', alert: 'decrypt_error', outcome: '-1 SSL_ERROR_ZERO_RETURN' });
+    expect(c.read(10)).toMatchObject({ result: 'error', outcome: '0 SSL_ERROR_ZERO_RETURN' });
   });
 
-  it('read of zero bytes is ok before the alert arrives and error(alert) after, consuming nothing', () => {
+  it('read of zero bytes, non-blocking: want_read while nothing has been processed, error(alert) once the alert has arrived', () => {
     const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true, greeting: 'never' });
     const c = openSslLens(sim, 'client');
     sim.step();
     sim.step();
-    const before = c.read(0);
-    expect(before.result).toBe('ok');
-    expect(before.bytes?.length).toBe(0);
+    expect(c.read(0)).toMatchObject({ result: 'want_read', outcome: '-1 SSL_ERROR_WANT_READ' });
     sim.run();
-    expect(c.read(0)).toEqual({ result: 'error', alert: 'decrypt_error' });
+    expect(c.read(0)).toMatchObject({ result: 'error', alert: 'decrypt_error' });
   });
 
   it('read of zero bytes leaves buffered data for the next read', () => {
@@ -95,10 +101,10 @@ describe('OpenSSL lens, non-blocking', () => {
     sim.run();
     const c = openSslLens(sim, 'client');
     const s = openSslLens(sim, 'server');
-    expect(c.shutdown().result).toBe('want_read');
+    expect(c.shutdown()).toMatchObject({ result: 'want_read', outcome: '0' });
     expect(c.shutdown().result).toBe('want_read');
     sim.run();
-    expect(s.read(10)).toEqual({ result: 'error', alert: 'close_notify' });
+    expect(s.read(10)).toMatchObject({ result: 'error', alert: 'close_notify', outcome: '0 SSL_ERROR_ZERO_RETURN' });
     expect(s.shutdown().result).toBe('ok');
     sim.run();
     expect(c.shutdown().result).toBe('ok');
@@ -117,14 +123,15 @@ describe('OpenSSL lens, non-blocking', () => {
     const c = openSslLens(sim, 'client');
     c.connect();
     sim.run();
-    c.connect();
+    c.connect(); // the library reads the server's flight now, inside SSL_connect, and sends the client's Finished
+    sim.run();
     c.read(2);
     c.write(enc('abc'));
-    expect(ofType(sim.events, 'app_call').map(({ call, result, bytes }) => ({ call, result, bytes }))).toEqual([
-      { call: 'connect', result: 'want_read', bytes: undefined },
-      { call: 'connect', result: 'ok', bytes: undefined },
-      { call: 'read', result: 'ok', bytes: 2 },
-      { call: 'write', result: 'ok', bytes: 3 },
+    expect(ofType(sim.events, 'app_call').map(({ call, result, bytes, lens, api, outcome }) => ({ call, result, bytes, lens, api, outcome }))).toEqual([
+      { call: 'connect', result: 'want_read', bytes: undefined, lens: 'openssl', api: 'SSL_connect', outcome: '-1 SSL_ERROR_WANT_READ' },
+      { call: 'connect', result: 'ok', bytes: undefined, lens: 'openssl', api: 'SSL_connect', outcome: '1' },
+      { call: 'read', result: 'ok', bytes: 2, lens: 'openssl', api: 'SSL_read', outcome: '2' },
+      { call: 'write', result: 'ok', bytes: 3, lens: 'openssl', api: 'SSL_write', outcome: '3' },
     ]);
     expect(ofType(sim.events, 'app_call').every((e) => e.side === 'client')).toBe(true);
   });
@@ -143,7 +150,7 @@ describe('OpenSSL lens, blocking', () => {
     const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
     const c = openSslLens(sim, 'client', { blocking: true });
     expect(c.connect().result).toBe('ok');
-    expect(c.read(10)).toEqual({ result: 'error', alert: 'decrypt_error' });
+    expect(c.read(10)).toMatchObject({ result: 'error', alert: 'decrypt_error' });
   });
 
   it('read reports blocked when the server accepted and has nothing to say', () => {
@@ -164,11 +171,15 @@ describe('OpenSSL lens, blocking', () => {
     expect(dec(r.bytes)).toBe('ok!');
   });
 
-  it('read of zero bytes never waits, even in blocking mode', () => {
-    const sim = fakeSim(CLIENT_AUTH);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    expect(c.read(0).result).toBe('ok');
-    expect(ofType(sim.events, 'delivered')).toHaveLength(0);
+  it('read of zero bytes waits like any read in blocking mode (libssl 3.0): until the alert, or blocked when nothing can come', () => {
+    const rejected = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
+    const c = openSslLens(rejected, 'client', { blocking: true });
+    expect(c.connect().result).toBe('ok');
+    expect(c.read(0)).toMatchObject({ result: 'error', alert: 'decrypt_error' });
+    const silent = fakeSim(CLIENT_AUTH);
+    const d = openSslLens(silent, 'client', { blocking: true });
+    expect(d.connect().result).toBe('ok');
+    expect(d.read(0)).toMatchObject({ result: 'blocked', outcome: 'blocked' });
   });
 
   it('connect reports blocked when the ClientHello was dropped', () => {
@@ -183,6 +194,9 @@ describe('OpenSSL lens, blocking, bounded', () => {
     sim.run();
     sim.write('server', new Uint8Array([1]));
     const s = openSslLens(sim, 'server', { blocking: true, maxSteps: 20 });
+    // The first SSL_shutdown sends close_notify and returns 0 at once, even when blocking;
+    // the second waits for the peer's.
+    expect(s.shutdown()).toMatchObject({ outcome: '0' });
     expect(() => s.shutdown()).toThrow(/not quiescent after 20 steps/);
   });
 });

@@ -91,7 +91,7 @@ describe('Simulation over the real endpoints', () => {
     expect(c.connect().result).toBe('ok');
     expect(sim.ledger('client').handshakeComplete).toBeDefined();
     expect(c.write(new TextEncoder().encode('GET /')).result).toBe('ok');
-    expect(c.read(100)).toEqual({ result: 'error', alert: 'bad_certificate' });
+    expect(c.read(100)).toMatchObject({ result: 'error', alert: 'bad_certificate' });
     expect(sim.ledger('client').peerVerdict).toMatchObject({ verdict: 'rejected', alert: { description: 'bad_certificate' } });
     expect(sim.ledger('server').handshakeComplete).toBeUndefined();
   });
@@ -100,7 +100,7 @@ describe('Simulation over the real endpoints', () => {
     const sim = realSim();
     const c = openSslLens(sim, 'client');
     expect(c.connect().result).toBe('want_read');
-    expect(c.shutdown()).toEqual({ result: 'error' });
+    expect(c.shutdown()).toMatchObject({ result: 'error', outcome: '-1 SSL_ERROR_SSL: shutdown while in init' });
     expect(sim.toTrace().events.some((e) => e.type === 'alert_sent')).toBe(false);
     sim.run();
     expect(c.connect().result).toBe('ok');

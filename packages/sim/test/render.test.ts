@@ -84,10 +84,11 @@ describe('renderers', () => {
     expect(text).toContain('[Alert(fatal, decrypt_error)]');
     expect(text).toContain('★ client handshake complete');
     expect(text).not.toContain('★ server handshake complete');
-    expect(text).toContain('» connect() → ok');
-    expect(text).toContain('» read(…) → error(decrypt_error)');
+    expect(text).toContain('» SSL_connect → 1');
+    expect(text).toContain('» SSL_read → 0 SSL_ERROR_SSL: tlsv1 alert decrypt error');
+    expect(text).toContain('⤓ library reads');
     expect(text).toContain('WAIT_CV → CLOSED');
-    expect(text.indexOf('» connect() → ok')).toBeLessThan(text.indexOf('[Alert(fatal, decrypt_error)]'));
+    expect(text.indexOf('» SSL_connect → 1')).toBeLessThan(text.indexOf('[Alert(fatal, decrypt_error)]'));
   });
 
   it('mermaid diagram is a sequenceDiagram with one arrow per record sent', () => {

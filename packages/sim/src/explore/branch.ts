@@ -11,6 +11,10 @@
  * handshake complete before the server receives its CertificateVerify or Finished
  * (RFC 8446 §4.4.4); a server rejection never surfaces through `connect`, only through a
  * later `read`; and without a rejection both sides connect and every byte arrives.
+ *
+ * The applications here are always blocked in their next call, so their libraries process
+ * bytes as they arrive (lens option `pulls: 'on_arrival'`): the explorer varies the network's
+ * orderings, not when a library reads its socket.
  */
 import type { CryptoProvider, Endpoint } from '@tls13sim/handshake';
 import { concatBytes } from '@tls13sim/record';
@@ -158,8 +162,8 @@ export class Branch {
   }
 
   private call(side: Side, step: AppStep, blocking: boolean): void {
-    const lens = new OpenSslLens(this.sim, side, { blocking });
-    let r: LensResult = { result: 'error', alert: 'thrown' };
+    const lens = new OpenSslLens(this.sim, side, { blocking, pulls: 'on_arrival' });
+    let r: Pick<LensResult, 'result' | 'alert' | 'bytes'> = { result: 'error', alert: 'thrown' };
     this.guard(`${side}.${step.call}`, () => {
       switch (step.call) {
         case 'connect':

@@ -44,7 +44,7 @@ export function runClientAuthCase(c: ClientAuthCase, opts: { replay?: Schedule }
 
 export function checkClientAuth(c: ClientAuthCase, sim: Simulation = runClientAuthCase(c)): void {
   const rejection = expectedRejection(c.config);
-  const lens = new OpenSslLens(sim, 'client', { blocking: c.blocking });
+  const lens = new OpenSslLens(sim, 'client', { blocking: c.blocking, pulls: 'on_arrival' });
   const results: Array<{ call: string; r: LensResult }> = [];
   const call = (name: string, f: () => LensResult): LensResult => {
     let r: LensResult;

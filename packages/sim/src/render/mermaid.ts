@@ -33,7 +33,8 @@ export function renderMermaid(trace: Trace): string {
         break;
       case 'app_call': {
         const r = ev.result === 'error' ? `error(${ev.alert ?? '?'})` : ev.result;
-        out.push(`  Note ${ev.side === 'client' ? 'left of C' : 'right of S'}: ${ev.call}() → ${r}`);
+        const text = ev.api !== undefined && ev.outcome !== undefined ? `${ev.api} → ${ev.outcome}` : `${ev.call}() → ${r}`;
+        out.push(`  Note ${ev.side === 'client' ? 'left of C' : 'right of S'}: ${esc(text)}`);
         break;
       }
       case 'delivered':
@@ -41,6 +42,9 @@ export function renderMermaid(trace: Trace): string {
         break;
       case 'note':
         if (ev.fact === undefined) out.push(`  Note over C,S: ${esc(ev.text)}`);
+        break;
+      case 'processed':
+        out.push(`  Note ${ev.side === 'client' ? 'left of C' : 'right of S'}: library reads ${ev.bytes} B`);
         break;
       case 'record_received':
       case 'keys_installed':

@@ -29,6 +29,7 @@ function recordLabels(ev: Extract<TraceEvent, { type: 'record_sent' }>): string[
 }
 
 function callText(ev: Extract<TraceEvent, { type: 'app_call' }>): string {
+  if (ev.api !== undefined && ev.outcome !== undefined) return `${ev.api} → ${ev.outcome}`;
   const arg = ev.call === 'read' || ev.call === 'peek' || ev.call === 'write' ? '…' : '';
   let r: string = ev.result;
   if (ev.result === 'error') r = `error(${ev.alert ?? '?'})`;
@@ -39,7 +40,7 @@ function callText(ev: Extract<TraceEvent, { type: 'app_call' }>): string {
 function deliveredText(ev: Extract<TraceEvent, { type: 'delivered' }>): string {
   const f = ev.fault;
   const arrow = ev.direction === 'client_to_server' ? '⇢' : '⇠';
-  if (f === undefined) return `${arrow} ${ev.bytes} B`;
+  if (f === undefined) return `${arrow} ${ev.bytes} B${ev.buffered === true ? ' (buffered, unread)' : ''}`;
   switch (f.kind) {
     case 'drop':
       return `✗ drop ${ev.taken} B`;
@@ -98,6 +99,8 @@ function renderEvent(ev: TraceEvent): Line[] {
       return [];
     case 'delivered':
       return [['', ` ${deliveredText(ev)}`, '']];
+    case 'processed':
+      return inColumn(ev.side, `⤓ library reads ${ev.bytes} B from the socket`);
     case 'keys_installed':
       return inColumn(ev.side, `keys: ${ev.direction} ${ev.epoch}`);
     case 'secret':

@@ -30,6 +30,9 @@ function phaStart(name: string, seed: number, reject: boolean): { sim: Simulatio
   c.write(utf8('GET /secret HTTP/1.0\r\n\r\n'));
   s.read(1024);
   sim.requestClientAuth();
+  // The server's application now waits in a blocking SSL_read for the client's answer: its
+  // library processes what arrives.
+  sim.setPullMode('server', 'on_arrival');
   return { sim, c, s };
 }
 
@@ -38,8 +41,12 @@ registerScenario({
   description: 'Post-handshake authentication (RFC 8446 §4.6.2): the server asks for a certificate after the handshake',
   run(seed) {
     const { sim, c, s } = phaStart('post-handshake-auth', seed, false);
+    sim.run(); // the CertificateRequest arrives in the client's socket buffer, unread
+    c.blocking = false;
+    c.read(1024); // the library reads it now, answers, and finds no application data
     sim.run();
     s.write(utf8('HTTP/1.0 200 ok\r\n\r\nthe secret\n'));
+    c.blocking = true;
     c.read(1024);
     return narrate(sim, [
       {
@@ -53,10 +60,10 @@ registerScenario({
       },
       {
         after: sent('client', 'certificate_verify'),
-        text: 'The client answers at once, inside the TLS library: Certificate, CertificateVerify and a Finished over the handshake transcript plus this exchange (§4.4), all under application keys. No connect() or read() is involved.',
+        text: 'The client\'s library answers inside its next SSL_read — the only call that reads the socket: Certificate, CertificateVerify and a Finished over the handshake transcript plus this exchange (§4.4), all under application keys. The read itself finds no application data and returns SSL_ERROR_WANT_READ; a client that never reads never answers.',
       },
       { after: fact('post_handshake_auth_authenticated'), text: 'The server verified the chain, the signature and the Finished: the client is authenticated.' },
-      { after: appCall('client', 'read'), text: 'The response arrives as ordinary application data. Nothing told the client\'s application that it was authenticated in between.' },
+      { after: appCall('client', 'read', 1), text: 'The response arrives as ordinary application data. Nothing told the client\'s application that it was authenticated in between.' },
     ]);
   },
 });
@@ -66,8 +73,9 @@ registerScenario({
   description: 'The server rejects a certificate sent after the handshake: access_denied, seen by the client on a later read',
   run(seed) {
     const { sim, c } = phaStart('post-handshake-auth-rejected', seed, true);
-    sim.step(); // CertificateRequest → client, which answers
-    c.write(utf8('still talking'));
+    sim.step(); // CertificateRequest → the client's socket buffer, unread
+    c.write(utf8('still talking')); // SSL_write does not read the socket: the request waits
+    // The read processes the CertificateRequest and answers it, then waits for the verdict.
     c.read(1024);
     sim.run();
     return narrate(sim, [
@@ -78,9 +86,9 @@ registerScenario({
       { after: sent('server', 'certificate_request'), text: 'The server asks for a certificate on the established connection.' },
       {
         after: sent('client', 'certificate_verify'),
-        text: 'The client answers with Certificate, CertificateVerify and Finished. Its application never saw the request.',
+        text: 'Inside that read() the client\'s library answers with Certificate, CertificateVerify and Finished. Its application never saw the request.',
       },
-      { after: appCall('client', 'write', 1), text: 'write() → ok: the client cannot know what the server will decide.' },
+      { after: appCall('client', 'write', 1), text: 'write() → ok. SSL_write never reads the socket, so the CertificateRequest is still unread in the client\'s buffer.' },
       { after: received('server', 'certificate'), text: 'The server checks the certificate…' },
       { after: alertSent('server'), text: '…and refuses it with a fatal access_denied under its application keys: the connection is over.' },
       { after: alertReceived('client'), text: 'The alert reaches the client one trip later.' },

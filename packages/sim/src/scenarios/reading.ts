@@ -71,7 +71,7 @@ registerScenario({
 
 registerScenario({
   name: 'zero-length-read',
-  description: 'read(0) surfaces an alert that has arrived, and nothing while it is still in flight',
+  description: 'read(0) is no probe: want_read until the library has processed something, then error(alert) once the alert has arrived',
   run(seed) {
     const pki = scenarioPki(seed);
     const sim = scenarioSim('zero-length-read', seed, {
@@ -84,21 +84,27 @@ registerScenario({
     c.read(0); // our Certificate has not even reached the server
     sim.step(); // client flight → server, which rejects it
     c.read(0); // the alert is in flight
-    sim.step(); // alert → client
-    c.read(0);
+    sim.step(); // alert → the client's socket buffer
+    c.read(0); // SSL_read reads the socket: the alert
     c.read(0);
     sim.run();
     return narrate(sim, [
       {
         after: 'start',
-        text: 'The server will reject the client\'s certificate. After connect() the client probes with zero-byte reads, which never wait and consume nothing.',
+        text: 'The server will reject the client\'s certificate. After connect() the client, now non-blocking, tries zero-byte reads, hoping for a probe that never waits and consumes nothing.',
       },
-      { after: appCall('client', 'read', 0), text: 'read(0) → ok, 0 bytes: the client\'s Certificate has not reached the server yet.' },
+      {
+        after: appCall('client', 'read', 0),
+        text: 'SSL_read(ssl, buf, 0) → -1, SSL_ERROR_WANT_READ: libssl 3.0 treats a zero-byte read like any read. With nothing processed it would block, so non-blocking it wants to read; a blocking read(0) would wait.',
+      },
       { after: alertSent('server'), text: 'The server rejects the certificate: bad_certificate is on its way.' },
-      { after: appCall('client', 'read', 1), text: 'read(0) → ok again: the alert exists but is still in flight. A zero-byte read only sees what has arrived.' },
-      { after: alertReceived('client'), text: 'The alert is delivered and processed.' },
-      { after: appCall('client', 'read', 2), text: 'Now read(0) → error(bad_certificate): the probe reveals the rejection without reading any data.' },
-      { after: appCall('client', 'read', 3), text: 'After a fatal alert every call fails the same way.' },
+      { after: appCall('client', 'read', 1), text: 'want_read again: the alert exists but is still in flight.' },
+      { after: alertReceived('client'), text: 'The alert has reached the client\'s socket buffer, and this read(0) is what makes libssl read and process it.' },
+      { after: appCall('client', 'read', 2), text: 'read(0) → error(bad_certificate): a zero-byte read does surface a rejection that has arrived — and only one that has arrived.' },
+      {
+        after: appCall('client', 'read', 3),
+        text: 'The next read(0) does not repeat the alert: libssl reports it once, then answers as after a clean close (0, SSL_ERROR_ZERO_RETURN). An application that drops the first error loses the reason.',
+      },
     ]);
   },
 });

@@ -187,9 +187,9 @@ registerScenario({
     const c = openSslLens(sim, 'client', { blocking: true });
     c.connect();
     c.blocking = false;
-    c.read(0);
+    c.read(1024);
     sim.run();
-    c.read(0);
+    c.read(1024);
     c.blocking = true;
     c.read(1024);
     return narrate(sim, [
@@ -198,14 +198,14 @@ registerScenario({
         text: 'The server requires a client certificate and, like OpenSSL by default, sends NewSessionTickets after it has received the client\'s Finished.',
       },
       { after: appCall('client', 'connect'), text: 'connect() → ok, verdict unknown (compare client-cv-rejected).' },
-      { after: appCall('client', 'read', 0), text: 'read(0) → ok: nothing has come back yet.' },
+      { after: appCall('client', 'read', 0), text: 'A non-blocking read → want_read: nothing has come back yet.' },
       {
         after: sent('server', 'new_session_ticket'),
         text: 'The server verified the certificate, CertificateVerify and Finished, then issued tickets. A server that rejected the client would have sent an alert instead.',
       },
       {
         after: verdict('client', 'accepted'),
-        text: 'A NewSessionTicket can only follow the client\'s Finished here, so its arrival is evidence the server went on: the client\'s verdict becomes accepted.',
+        text: 'The next read makes the library process the tickets. A NewSessionTicket is sent only after the server received the client\'s Finished (§4.6.1), so the client now knows the server went on: its verdict becomes accepted. The read itself still returns want_read: tickets are not application data.',
       },
       {
         after: appCall('client', 'read', 2),

@@ -1,0 +1,88 @@
+/**
+ * The GnuTLS lens (GnuTLS 3.7): `gnutls_handshake` / `gnutls_record_recv` /
+ * `gnutls_record_send` / `gnutls_bye(GNUTLS_SHUT_WR)`. Verified against the real library by
+ * test/differential (gnutls harness).
+ *
+ * What it mirrors (each seen in a differential run):
+ * - GnuTLS reads the socket only inside gnutls_handshake and gnutls_record_recv;
+ *   gnutls_record_send never reads, so it succeeds after an unread alert has arrived;
+ * - gnutls_handshake returns 0 once the client has sent its Finished;
+ * - a received alert is `GNUTLS_E_FATAL_ALERT_RECEIVED: <GnuTLS's alert name>`, once; the
+ *   session is then invalid and every later recv or send is `GNUTLS_E_INVALID_SESSION`;
+ * - the peer's close_notify is a recv of `0`, on every later call too;
+ * - `gnutls_record_recv(s, buf, 0)` is refused (`GNUTLS_E_INVALID_REQUEST`) before the
+ *   session or the socket is looked at: it can never reveal a rejection;
+ * - a post-handshake CertificateRequest makes recv return `GNUTLS_E_REAUTH_REQUEST`; the
+ *   application answers with `gnutls_reauth` (0) and reads again: shown as two `event` lines
+ *   before the read's own outcome;
+ * - non-blocking, a call with nothing to do is `GNUTLS_E_AGAIN`; there is no peek.
+ */
+import type { PullMode, Simulation } from '../simulation.js';
+import type { AppCall, Side } from '../trace.js';
+import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
+import { GNUTLS_API, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
+
+const API: Record<AppCall, string> = {
+  connect: GNUTLS_API.connect,
+  accept: GNUTLS_API.connect,
+  read: GNUTLS_API.read,
+  peek: GNUTLS_API.read,
+  write: GNUTLS_API.write,
+  shutdown: GNUTLS_API.shutdown,
+  event: '(event)',
+};
+
+export class GnutlsLens extends Lens {
+  readonly name = 'gnutls' as const;
+  readonly pulls: PullMode = 'on_call';
+  /** CertificateRequests already answered with gnutls_reauth. */
+  private reauths = 0;
+
+  constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
+    super(sim, side, opts);
+    this.attach();
+  }
+
+  protected override zeroLengthRead(): Fact | undefined {
+    return { kind: 'refused', why: GNUTLS_OUTCOME.zeroLengthRead };
+  }
+
+  protected override readAttempt(n: number, consume: boolean): Attempt {
+    this.pullIfLibraryReads();
+    this.reportReauth();
+    return super.readAttempt(n, consume);
+  }
+
+  /** Each post-handshake CertificateRequest the library has read: recv's REAUTH_REQUEST, then the application's gnutls_reauth. */
+  private reportReauth(): void {
+    const requests = this.sim.events.filter((e) => e.side === this.side && e.type === 'record_received' && e.epoch !== 'handshake' && e.messages.includes('certificate_request')).length;
+    for (; this.reauths < requests; this.reauths++) {
+      this.sim.recordAppCall(this.side, 'event', 'ok', { lens: this.name, api: GNUTLS_API.read, outcome: GNUTLS_OUTCOME.reauthRequest });
+      this.sim.recordAppCall(this.side, 'event', 'ok', { lens: this.name, api: GNUTLS_API.reauth, outcome: GNUTLS_OUTCOME.ok });
+    }
+  }
+
+  protected word(call: AppCall, fact: Fact): Worded {
+    const api = API[call];
+    switch (fact.kind) {
+      case 'done':
+      case 'shutdown':
+        return { api, outcome: GNUTLS_OUTCOME.ok };
+      case 'data':
+      case 'written':
+        return { api, outcome: String(fact.bytes.length) };
+      case 'eof':
+        return { api, outcome: GNUTLS_OUTCOME.eof };
+      case 'want_read':
+        return { api, outcome: GNUTLS_OUTCOME.again };
+      case 'blocked':
+        return { api, outcome: GNUTLS_OUTCOME.blocked };
+      case 'alert':
+        if (call === 'shutdown') return { api, outcome: GNUTLS_OUTCOME.ok };
+        if (fact.first && fact.received) return { api, outcome: gnutlsAlertOutcome(fact.alert) };
+        return { api, outcome: GNUTLS_OUTCOME.invalidSession };
+      case 'refused':
+        return { api, outcome: fact.why };
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The Go lens (crypto/tls, Go 1.19): `tls.Conn` `Handshake` / `Read` / `Write` / `Close`.
+ * Verified against the real library by test/differential (go harness).
+ *
+ * What it mirrors (each seen in a differential run, or read in conn.go):
+ * - Go reads the socket only inside Handshake and Read; Write never reads;
+ * - Handshake returns nil once the client has sent its Finished;
+ * - a received fatal alert is `0, remote error: tls: <text>` on Read, sticky: every later
+ *   Read returns it again; a received close_notify is `0, EOF`, sticky too;
+ * - Write keeps working after a received alert (`4, nil`): Go keeps the read error for Read
+ *   only. The record goes to a peer that has stopped reading; the simulation sends nothing;
+ * - Read with an empty buffer returns `0, nil` at once, whatever has arrived;
+ * - there is no non-blocking mode and no peek (a deadline is the only bound).
+ */
+import type { PullMode, Simulation } from '../simulation.js';
+import type { AppCall, Side } from '../trace.js';
+import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
+import { GO_ALERT_TEXT, GO_API } from './vocab/go.js';
+
+const EMPTY = new Uint8Array(0);
+
+function remote(alert: string): string {
+  return `remote error: tls: ${GO_ALERT_TEXT[alert] ?? `alert(${alert})`}`;
+}
+
+function local(alert: string): string {
+  return `tls: ${GO_ALERT_TEXT[alert] ?? `alert(${alert})`}`;
+}
+
+export class GoLens extends Lens {
+  readonly name = 'go' as const;
+  readonly pulls: PullMode = 'on_call';
+  override readonly hasNonBlocking = false;
+
+  constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
+    super(sim, side, { ...opts, blocking: true });
+    this.attach();
+  }
+
+  protected override zeroLengthRead(): Fact | undefined {
+    return this.ep.handshakeComplete ? { kind: 'data', bytes: EMPTY } : undefined;
+  }
+
+  protected override writeAttempt(data: Uint8Array): Attempt {
+    const failed = this.failure();
+    // A received alert is kept for Read; Write still encrypts and sends.
+    if (failed?.kind === 'alert' && failed.received) return { kind: 'written', bytes: data };
+    return super.writeAttempt(data);
+  }
+
+  protected word(call: AppCall, fact: Fact): Worded {
+    const api = call === 'connect' || call === 'accept' ? GO_API.connect : call === 'read' || call === 'peek' ? GO_API.read : call === 'write' ? GO_API.write : call === 'shutdown' ? GO_API.shutdown : '(event)';
+    const counted = call === 'read' || call === 'peek' || call === 'write';
+    const err = (e: string): string => (counted ? `0, ${e}` : e);
+    switch (fact.kind) {
+      case 'done':
+      case 'shutdown':
+        return { api, outcome: 'nil' };
+      case 'data':
+      case 'written':
+        return { api, outcome: `${fact.bytes.length}, nil` };
+      case 'eof':
+        return { api, outcome: err('EOF') };
+      case 'alert':
+        return { api, outcome: err(fact.received ? remote(fact.alert) : local(fact.alert)) };
+      case 'blocked':
+        return { api, outcome: 'blocked' };
+      case 'want_read':
+        // Go has no non-blocking mode: a lens call that would wait is a blocking one.
+        return { api, outcome: 'blocked' };
+      case 'refused':
+        return { api, outcome: err(fact.why) };
+    }
+  }
+}

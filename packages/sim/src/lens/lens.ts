@@ -1,0 +1,335 @@
+/**
+ * Lenses: one simulated run seen through the calls an application makes with a given TLS
+ * library, answered in that library's own words (DESIGN.md "Fidelity").
+ *
+ * Every lens offers the same generic calls — `connect`, `accept`, `read(n)`, `peek(n)`,
+ * `write(data)`, `shutdown()` — and differs in two ways:
+ * - when its library reads the socket (`pulls`): OpenSSL, Go, Python, GnuTLS and rustls only
+ *   inside their handshake/read calls, never inside write; Node's `tls` as bytes arrive;
+ * - how it words each answer (`render`): `SSL_read → -1 SSL_ERROR_SSL: …`,
+ *   `Conn.Read → 0, remote error: tls: bad certificate`, …
+ *
+ * Underneath, a call finds one library-neutral `Fact` (the handshake is done; data; would
+ * block; a fatal alert, received or sent; the peer's close_notify; …). In blocking mode a
+ * call that would block drives the simulation one delivery at a time — as a blocking call of
+ * this side, so the peer meanwhile processes what it receives — until it has an answer, or
+ * returns `blocked` when nothing is in flight and nothing can ever arrive.
+ *
+ * Each call is recorded as an `app_call` event with the generic `call`/`result` and the
+ * library's `lens`/`api`/`outcome`.
+ */
+import type { EndpointApi } from '@tls13sim/handshake';
+import { SimulationLivelockError, type PullMode, type Simulation } from '../simulation.js';
+import type { AppCall, AppResult, Side } from '../trace.js';
+
+export const LENS_NAMES = ['openssl', 'node', 'go', 'python', 'gnutls', 'rustls'] as const;
+export type LensName = (typeof LENS_NAMES)[number];
+
+/** What one call found, before a library words it. */
+export type Fact =
+  /** connect/accept: the handshake is complete for this side. */
+  | { readonly kind: 'done' }
+  | { readonly kind: 'data'; readonly bytes: Uint8Array }
+  | { readonly kind: 'written'; readonly bytes: Uint8Array }
+  /** Nothing to answer with yet (non-blocking: the library's want-read). */
+  | { readonly kind: 'want_read' }
+  /**
+   * The connection failed with a fatal alert. `received`: the peer sent it (else we did).
+   * `first`: this call is the one that found it (later calls on a failed connection may be
+   * worded differently by the library).
+   */
+  | { readonly kind: 'alert'; readonly alert: string; readonly received: boolean; readonly first: boolean }
+  /** The peer's close_notify: the end of its data. */
+  | { readonly kind: 'eof' }
+  /** A blocking call that can never be answered: nothing is in flight. */
+  | { readonly kind: 'blocked' }
+  /** shutdown: our close_notify is sent; `complete` when the peer's has arrived too. */
+  | { readonly kind: 'shutdown'; readonly complete: boolean }
+  /** A call the library refuses in this state (e.g. shutdown while the handshake runs). */
+  | { readonly kind: 'refused'; readonly why: string };
+
+export interface Worded {
+  readonly api: string;
+  readonly outcome: string;
+}
+
+export interface LensResult {
+  readonly result: AppResult;
+  /** Data read or peeked; for `write`, what was written. */
+  readonly bytes?: Uint8Array;
+  /** The alert behind an `error`. */
+  readonly alert?: string;
+  /** The call in the library's words, e.g. `SSL_read`. */
+  readonly api: string;
+  /** What the library returned, e.g. `-1 SSL_ERROR_WANT_READ`. */
+  readonly outcome: string;
+  readonly fact: Fact;
+}
+
+export interface LensOptions {
+  /** Blocking calls drive the scheduler (default false: non-blocking). */
+  readonly blocking?: boolean;
+  /** Deliveries one blocking call may drive before it throws SimulationLivelockError (default 10 000). */
+  readonly maxSteps?: number;
+  /**
+   * Overrides when the library reads the socket. `on_arrival` models an application that is
+   * always blocked in its next call (the explorer's applications), so its library processes
+   * bytes as they arrive. Default: the library's own (`pulls`).
+   */
+  readonly pulls?: PullMode;
+}
+
+export type Attempt = Fact | null;
+
+const EMPTY = new Uint8Array(0);
+
+export abstract class Lens {
+  abstract readonly name: LensName;
+  /** When this library reads its socket. */
+  abstract readonly pulls: PullMode;
+  /** Whether the library has a non-blocking mode at all. */
+  readonly hasNonBlocking: boolean = true;
+  blocking: boolean;
+  readonly maxSteps: number;
+  /** The first fatal alert this lens has reported (later calls report it again, possibly worded differently). */
+  protected surfaced = false;
+  private readonly pullOverride: PullMode | undefined;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly side: Side,
+    opts: LensOptions = {},
+  ) {
+    this.blocking = opts.blocking ?? false;
+    this.maxSteps = opts.maxSteps ?? 10_000;
+    this.pullOverride = opts.pulls;
+  }
+
+  /** Called once by the constructor of each concrete lens (after its fields exist). */
+  protected attach(): void {
+    this.sim.setPullMode(this.side, this.pullOverride ?? this.pulls);
+  }
+
+  /** How the library words one answer. */
+  protected abstract word(call: AppCall, fact: Fact, arg: { n?: number; data?: Uint8Array }): Worded;
+
+  protected get ep(): EndpointApi {
+    return this.sim.endpoint(this.side);
+  }
+
+  // ── the generic calls ─────────────────────────────────────────────────────────────────
+
+  connect(): LensResult {
+    this.requireRole('client', 'connect');
+    return this.call('connect', {}, () => this.handshakeAttempt());
+  }
+
+  accept(): LensResult {
+    this.requireRole('server', 'accept');
+    return this.call('accept', {}, () => this.handshakeAttempt());
+  }
+
+  read(n: number): LensResult {
+    checkCount(n);
+    const zero = n === 0 ? this.zeroLengthRead() : undefined;
+    if (zero !== undefined) {
+      this.sim.start();
+      return this.record('read', { n }, zero);
+    }
+    return this.call('read', { n }, () => this.readAttempt(n, true));
+  }
+
+  /**
+   * A library that answers a zero-length read without reading the socket returns its answer
+   * here (Python's `recv(0)`, Go's `Read` with an empty buffer, GnuTLS's refusal); undefined:
+   * a zero-length read is a read like any other (libssl).
+   */
+  protected zeroLengthRead(): Fact | undefined {
+    return undefined;
+  }
+
+  peek(n: number): LensResult {
+    checkCount(n);
+    return this.call('peek', { n }, () => this.readAttempt(n, false));
+  }
+
+  write(data: Uint8Array): LensResult {
+    return this.call('write', { data }, () => this.writeAttempt(data), false);
+  }
+
+  shutdown(): LensResult {
+    return this.call('shutdown', {}, () => this.shutdownAttempt());
+  }
+
+  /**
+   * The application does nothing for a while: everything in flight arrives (the peer
+   * processes and answers as it likes); this side's library reads only if it reads on
+   * arrival. The `wait` step of a differential case.
+   */
+  wait(): void {
+    this.sim.start();
+    this.sim.run();
+  }
+
+  /** The end of a script (a library that reports events by itself reports the last ones). */
+  finish(): void {}
+
+  // ── what each call finds; a library lens overrides where its library differs ──────────
+
+  protected handshakeAttempt(): Attempt {
+    this.pullIfLibraryReads();
+    const failed = this.failure();
+    if (failed) return failed;
+    if (this.ep.handshakeComplete || this.ep.state === 'CONNECTED') return { kind: 'done' };
+    if (this.ep.state === 'CLOSED') return { kind: 'eof' };
+    return null;
+  }
+
+  protected readAttempt(n: number, consume: boolean): Attempt {
+    this.pullIfLibraryReads();
+    let data: Uint8Array | null;
+    try {
+      // An endpoint that failed may throw its error here instead of returning null.
+      data = n === 0 ? this.peekSome() : consume ? this.ep.readApplicationData(n) : this.ep.peekApplicationData(n);
+    } catch (e) {
+      return this.thrown(e);
+    }
+    if (data !== null && data.length > 0) return { kind: 'data', bytes: n === 0 ? EMPTY : data };
+    const failed = this.failure();
+    if (failed) return failed;
+    if (this.ep.peerClosed) return { kind: 'eof' };
+    return null;
+  }
+
+  protected writeAttempt(data: Uint8Array): Attempt {
+    // No pull: a write call of these libraries never reads the socket.
+    const failed = this.failure();
+    if (failed) return failed;
+    if (!this.ep.handshakeComplete) {
+      // The write call drives the handshake first (SSL_write before SSL_connect completes).
+      this.pullIfLibraryReads();
+      const again = this.failure();
+      if (again) return again;
+      if (!this.ep.handshakeComplete) return null;
+    }
+    try {
+      this.sim.write(this.side, data);
+    } catch (e) {
+      return this.thrown(e);
+    }
+    return { kind: 'written', bytes: data };
+  }
+
+  protected shutdownAttempt(): Attempt {
+    const failed = this.failure();
+    if (failed) return failed;
+    if (!this.sentCloseNotify() && this.ep.state !== 'CONNECTED') return { kind: 'refused', why: 'shutdown while in init' };
+    if (!this.sentCloseNotify()) {
+      try {
+        this.sim.close(this.side);
+      } catch (e) {
+        return this.thrown(e);
+      }
+      return { kind: 'shutdown', complete: this.ep.peerClosed };
+    }
+    this.pullIfLibraryReads();
+    return this.ep.peerClosed ? { kind: 'shutdown', complete: true } : null;
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────
+
+  /** The library reads what has arrived (a no-op for libraries that process on arrival). */
+  protected pullIfLibraryReads(): void {
+    this.sim.pull(this.side);
+  }
+
+  protected failure(): Fact | null {
+    const err = this.ep.error;
+    if (!err) return null;
+    return { kind: 'alert', alert: err.alert, received: this.receivedAlert(err.alert), first: !this.surfaced };
+  }
+
+  protected thrown(e: unknown): Fact {
+    const alert = (e as { alert?: unknown }).alert;
+    if (typeof alert === 'string') return { kind: 'alert', alert, received: this.receivedAlert(alert), first: !this.surfaced };
+    throw e;
+  }
+
+  /** Did the peer send this alert (else we did)? */
+  private receivedAlert(alert: string): boolean {
+    return this.sim.events.some((e) => e.side === this.side && e.type === 'alert_received' && e.description === alert);
+  }
+
+  protected sentCloseNotify(): boolean {
+    return this.sim.events.some((e) => e.side === this.side && e.type === 'alert_sent' && e.description === 'close_notify');
+  }
+
+  private peekSome(): Uint8Array | null {
+    return this.ep.peekApplicationData(1);
+  }
+
+  private requireRole(role: Side, call: string): void {
+    if (this.side !== role) throw new Error(`${this.name} lens: ${call}() is for the ${role} side, this lens is on the ${this.side}`);
+  }
+
+  /**
+   * One call: attempt; in blocking mode drive deliveries (as this side's blocking call) until
+   * the attempt answers or nothing can arrive. `mayBlock` false: a call that never waits for
+   * the network (a write, once the handshake is done).
+   */
+  protected call(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt, mayBlock = true): LensResult {
+    this.sim.start();
+    let fact = attempt();
+    if (fact === null && this.blocking && (mayBlock || !this.ep.handshakeComplete)) {
+      fact = this.sim.driving(this.side, () => {
+        let f: Attempt = null;
+        for (let steps = 0; f === null; steps++) {
+          if (steps >= this.maxSteps) throw new SimulationLivelockError(steps);
+          if (this.sim.step() === null) return { kind: 'blocked' } as const;
+          f = attempt();
+        }
+        return f;
+      });
+    }
+    fact ??= { kind: 'want_read' };
+    return this.record(call, arg, fact);
+  }
+
+  protected record(call: AppCall, arg: { n?: number; data?: Uint8Array }, fact: Fact): LensResult {
+    const worded = this.word(call, fact, arg);
+    if (fact.kind === 'alert') this.surfaced = true;
+    const r = genericResult(fact);
+    const extra: { bytes?: number; alert?: string; lens: string; api: string; outcome: string } = { lens: this.name, api: worded.api, outcome: worded.outcome };
+    if (r.bytes !== undefined) extra.bytes = r.bytes.length;
+    if (r.alert !== undefined) extra.alert = r.alert;
+    this.sim.recordAppCall(this.side, call, r.result, extra);
+    return { ...r, ...worded, fact };
+  }
+}
+
+function checkCount(n: number): void {
+  if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`read/peek: n must be an integer ≥ 0, got ${n}`);
+}
+
+/** The library-neutral result kept in `app_call.result` (trace version 1). */
+export function genericResult(fact: Fact): { result: AppResult; bytes?: Uint8Array; alert?: string } {
+  switch (fact.kind) {
+    case 'done':
+      return { result: 'ok' };
+    case 'data':
+    case 'written':
+      return { result: 'ok', bytes: fact.bytes };
+    case 'want_read':
+      return { result: 'want_read' };
+    case 'alert':
+      return { result: 'error', alert: fact.alert };
+    case 'eof':
+      return { result: 'error', alert: 'close_notify' };
+    case 'blocked':
+      return { result: 'blocked' };
+    case 'shutdown':
+      return fact.complete ? { result: 'ok' } : { result: 'want_read' };
+    case 'refused':
+      return { result: 'error' };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The Python lens (`ssl.SSLSocket`, CPython 3.11 on OpenSSL 3.0): `do_handshake` / `recv` /
+ * `send` / `unwrap`. Verified against the real module by test/differential (python harness).
+ *
+ * Python's `ssl` is libssl underneath, so it pulls as libssl does (only inside
+ * do_handshake/recv/unwrap, never inside send), but words and bends the answers:
+ * - a received fatal alert raises `SSLError` with OpenSSL's reason name
+ *   (`SSLError: TLSV1_ALERT_DECRYPT_ERROR`) — once; every later recv returns b'' (`0 bytes`),
+ *   and a later send raises `SSLZeroReturnError`;
+ * - the peer's close_notify is an empty read (`0 bytes`), not an exception;
+ * - `recv(0)` returns b'' without calling SSL_read at all: it never waits and never reads
+ *   the socket, so it can never reveal a rejection;
+ * - non-blocking, a call that needs more bytes raises `SSLWantReadError`;
+ * - there is no peek: `recv(n, MSG_PEEK)` raises ValueError.
+ */
+import type { PullMode, Simulation } from '../simulation.js';
+import type { AppCall, Side } from '../trace.js';
+import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
+import { PYTHON_OUTCOME, pythonAlertOutcome } from './vocab/python.js';
+
+const EMPTY = new Uint8Array(0);
+
+const API: Record<AppCall, string> = {
+  connect: 'SSLSocket.do_handshake',
+  accept: 'SSLSocket.do_handshake',
+  read: 'SSLSocket.recv',
+  peek: 'SSLSocket.recv',
+  write: 'SSLSocket.send',
+  shutdown: 'SSLSocket.unwrap',
+  event: '(event)',
+};
+
+export class PythonLens extends Lens {
+  readonly name = 'python' as const;
+  readonly pulls: PullMode = 'on_call';
+
+  constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
+    super(sim, side, opts);
+    this.attach();
+  }
+
+  protected override zeroLengthRead(): Fact | undefined {
+    return { kind: 'data', bytes: EMPTY };
+  }
+
+  override peek(n: number): LensResult {
+    this.sim.start();
+    return this.record('peek', { n }, { kind: 'refused', why: PYTHON_OUTCOME.peekRefused });
+  }
+
+  protected word(call: AppCall, fact: Fact): Worded {
+    const api = API[call];
+    switch (fact.kind) {
+      case 'done':
+        return { api, outcome: PYTHON_OUTCOME.handshakeOk };
+      case 'data':
+      case 'written':
+        return { api, outcome: `${fact.bytes.length} bytes` };
+      case 'eof':
+        return { api, outcome: PYTHON_OUTCOME.emptyRead };
+      case 'want_read':
+        return { api, outcome: PYTHON_OUTCOME.wantRead };
+      case 'blocked':
+        return { api, outcome: PYTHON_OUTCOME.blocked };
+      case 'alert':
+        if (fact.first) return { api, outcome: fact.received ? pythonAlertOutcome(fact.alert) : `SSLError (sent ${fact.alert})` };
+        if (call === 'write') return { api, outcome: PYTHON_OUTCOME.writeAfterError };
+        if (call === 'shutdown') return { api, outcome: PYTHON_OUTCOME.shutdownAfterError };
+        return { api, outcome: PYTHON_OUTCOME.emptyRead };
+      case 'shutdown':
+        return { api, outcome: fact.complete ? PYTHON_OUTCOME.shutdownDone : PYTHON_OUTCOME.wantRead };
+      case 'refused':
+        return { api, outcome: fact.why };
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The simulated side of a differential case (cases.ts): the same server program and the same
+ * client script as the real run over TCP, with the client's application seen through a lens.
+ * Its `outcomes` are what the real library's harness must print, line for line.
+ */
+import { buildCertificate, createEndpoint, generateKeyPair, nobleProvider, seededRandom, type CertifiedKey, type CryptoProvider } from '@tls13sim/handshake';
+import { Simulation } from '../simulation.js';
+import type { Side, TraceEvent } from '../trace.js';
+import type { DiffCase, ScriptStep, ServerProgram } from './cases.js';
+import { createLens } from './registry.js';
+import type { Lens, LensName } from './lens.js';
+
+/** One line of a library's call → outcome sequence (the harness's output format). */
+export interface CaseOutcome {
+  readonly call: string;
+  readonly api: string;
+  readonly outcome: string;
+}
+
+export interface CaseRun {
+  readonly sim: Simulation;
+  readonly lens: Lens;
+  readonly outcomes: CaseOutcome[];
+}
+
+const NOT_BEFORE = Date.UTC(2020, 0, 1);
+const NOT_AFTER = Date.UTC(2099, 0, 1);
+const VALIDATION_TIME = Date.UTC(2026, 0, 1);
+
+interface CasePki {
+  readonly ca: Uint8Array;
+  readonly server: CertifiedKey;
+  readonly client: CertifiedKey;
+  readonly untrusted: CertifiedKey;
+}
+
+const pkiCache = new Map<number, CasePki>();
+
+/** A CA the server trusts, one it does not, and a client certificate from each (seeded). */
+function casePki(seed: number): CasePki {
+  const hit = pkiCache.get(seed);
+  if (hit !== undefined) return hit;
+  const rand = seededRandom(`tls13sim-diff-pki:${seed}`);
+  const makeCa = (subject: string) => {
+    const key = generateKeyPair('ed25519', rand);
+    const cert = buildCertificate({ subject, publicKey: key.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] }, key.privateKey, rand);
+    return { key, cert };
+  };
+  const leaf = (issuer: ReturnType<typeof makeCa>, subject: string, client: boolean): CertifiedKey => {
+    const key = generateKeyPair('ed25519', rand);
+    const cert = buildCertificate(
+      {
+        subject,
+        issuer: issuer.cert,
+        publicKey: key.publicKey,
+        notBefore: NOT_BEFORE,
+        notAfter: NOT_AFTER,
+        ...(client ? { extKeyUsage: ['clientAuth' as const] } : { dnsNames: ['localhost'], extKeyUsage: ['serverAuth' as const] }),
+      },
+      issuer.key.privateKey,
+      rand,
+    );
+    return { chain: [cert.der, issuer.cert.der], privateKey: key.privateKey };
+  };
+  const ca = makeCa('CN=tls13sim differential CA');
+  const other = makeCa('CN=untrusted CA');
+  const pki = { ca: ca.cert.der, server: leaf(ca, 'CN=localhost', false), client: leaf(ca, 'CN=client', true), untrusted: leaf(other, 'CN=stranger', true) };
+  pkiCache.set(seed, pki);
+  return pki;
+}
+
+/** The case's two endpoints in a Simulation, the server running the case's program. */
+export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = nobleProvider): Simulation {
+  const pki = casePki(seed);
+  const p = c.server;
+  const certificate = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrusted : undefined;
+  const client = createEndpoint({
+    role: 'client',
+    crypto,
+    random: seededRandom(`diff:${c.name}:client:${seed}`),
+    ...(certificate !== undefined ? { certificate } : {}),
+    ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
+  });
+  const server = createEndpoint({
+    role: 'server',
+    crypto,
+    random: seededRandom(`diff:${c.name}:server:${seed}`),
+    certificate: pki.server,
+    clientAuth: p.clientAuth,
+    trustAnchors: [pki.ca],
+    validationTime: VALIDATION_TIME,
+    ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
+  });
+  const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
+  sim.setProgram('server', serverProgram(p));
+  return sim;
+}
+
+/** What test/differential/server.ts does over TCP, as a program over trace events. */
+function serverProgram(p: ServerProgram) {
+  let halfRttSent = false;
+  let authRequested = false;
+  let closed = false;
+  return (sim: Simulation, side: Side, events: readonly TraceEvent[]): void => {
+    const ep = sim.endpoint(side);
+    for (const e of events) {
+      if (p.halfRtt !== undefined && !halfRttSent && e.type === 'state' && e.to === 'WAIT_FLIGHT2') {
+        halfRttSent = true;
+        sim.write(side, new TextEncoder().encode(p.halfRtt));
+      }
+      if (p.postHandshakeAuth === true && !authRequested && e.type === 'state' && e.to === 'CONNECTED') {
+        authRequested = true;
+        sim.requestClientAuth();
+      }
+    }
+    if (ep.error !== undefined || closed) return;
+    for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
+      if (p.echo !== true) continue;
+      sim.write(side, d);
+      if (p.closeAfterEcho === true) {
+        closed = true;
+        sim.close(side);
+        return;
+      }
+    }
+  };
+}
+
+/** Runs the case's client script through `lens` (blocking until a `nonblocking` step). */
+export function runCaseThroughLens(c: DiffCase, lens: LensName, seed = 1): CaseRun {
+  const sim = caseSimulation(c, seed);
+  const l = createLens(lens, sim, 'client', { blocking: true });
+  const outcomes: CaseOutcome[] = [];
+  const seen = { n: 0 };
+  const collect = (): void => {
+    const evs = sim.events;
+    for (; seen.n < evs.length; seen.n++) {
+      const e = evs[seen.n]!;
+      if (e.type === 'app_call' && e.side === 'client' && e.api !== undefined && e.outcome !== undefined) {
+        outcomes.push({ call: e.call, api: e.api, outcome: e.outcome });
+      }
+    }
+  };
+  for (const step of c.script) {
+    runStep(sim, l, step);
+    collect();
+  }
+  l.finish();
+  collect();
+  return { sim, lens: l, outcomes };
+}
+
+function runStep(sim: Simulation, lens: Lens, step: ScriptStep): void {
+  const enc = new TextEncoder();
+  switch (step.op) {
+    case 'connect':
+      lens.connect();
+      return;
+    case 'write':
+      lens.write(enc.encode(step.data));
+      return;
+    case 'read':
+      lens.read(step.n);
+      return;
+    case 'peek':
+      lens.peek(step.n);
+      return;
+    case 'wait':
+      lens.wait();
+      return;
+    case 'nonblocking':
+      lens.blocking = false;
+      return;
+    case 'shutdown':
+      lens.shutdown();
+      return;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Go's crypto/tls vocabulary (Go 1.19), as the Go differential harness prints it
+ * (test/differential/go/main.go): what `Conn.Handshake`, `Conn.Read`, `Conn.Write` and
+ * `Conn.Close` return, rendered as `err.Error()` strings.
+ *
+ * Facts taken from Go 1.19's source (/usr/lib/go-1.19/src/crypto/tls): alert.go gives each
+ * alert's text, `alert.Error()` is `"tls: " + text`; conn.go turns a received alert into
+ * `&net.OpError{Op: "remote error", Err: alert}`, whose Error() is `"remote error: tls: <text>"`
+ * (no address: the OpError carries none). In TLS 1.3 every received alert other than
+ * close_notify is fatal whatever its level (even user_canceled); a received close_notify is
+ * `io.EOF`, Error() `"EOF"`. Both are sticky: every later Read returns the same error.
+ */
+
+/** Go's text for each alert description (alert.go `alertText`), keyed by RFC 8446 §6 name. */
+export const GO_ALERT_TEXT: Readonly<Record<string, string>> = {
+  close_notify: 'close notify',
+  unexpected_message: 'unexpected message',
+  bad_record_mac: 'bad record MAC',
+  record_overflow: 'record overflow',
+  handshake_failure: 'handshake failure',
+  bad_certificate: 'bad certificate',
+  unsupported_certificate: 'unsupported certificate',
+  certificate_revoked: 'revoked certificate',
+  certificate_expired: 'expired certificate',
+  certificate_unknown: 'unknown certificate',
+  illegal_parameter: 'illegal parameter',
+  unknown_ca: 'unknown certificate authority',
+  access_denied: 'access denied',
+  decode_error: 'error decoding message',
+  decrypt_error: 'error decrypting message',
+  protocol_version: 'protocol version not supported',
+  insufficient_security: 'insufficient security level',
+  internal_error: 'internal error',
+  inappropriate_fallback: 'inappropriate fallback',
+  user_canceled: 'user canceled',
+  missing_extension: 'missing extension',
+  unsupported_extension: 'unsupported extension',
+  unrecognized_name: 'unrecognized name',
+  bad_certificate_status_response: 'bad certificate status response',
+  unknown_psk_identity: 'unknown PSK identity',
+  certificate_required: 'certificate required',
+  no_application_protocol: 'no application protocol',
+};
+
+/** The error a Go call returns once the peer's close_notify has been read (`io.EOF`). */
+export const GO_EOF = 'EOF';
+/** A nil error. */
+export const GO_NIL = 'nil';
+/** The harness's outcome for a call still blocked after blockMs (a deadline timeout). */
+export const GO_BLOCKED = 'blocked';
+/** Write after the application's own Close/CloseWrite sent close_notify (conn.go errShutdown). */
+export const GO_ERR_SHUTDOWN = 'tls: protocol is shutdown';
+/** Read/Write on a tls.Conn whose Close has run (net.ErrClosed), when tls itself answers. */
+export const GO_ERR_CLOSED = 'use of closed network connection';
+
+/** Go's API names as the harness reports them in `api`. */
+export const GO_API = {
+  connect: 'Conn.Handshake',
+  write: 'Conn.Write',
+  read: 'Conn.Read',
+  shutdown: 'Conn.Close',
+} as const;
+
+/** `alert.Error()`: "tls: <text>" (unknown codes: "tls: alert(<code>)"). */
+export function goAlertError(name: string): string {
+  const t = GO_ALERT_TEXT[name];
+  return t === undefined ? `tls: alert(${name})` : `tls: ${t}`;
+}
+
+/** The error Go returns when `name` has been received: "remote error: tls: <text>", or "EOF" for close_notify. */
+export function goReceivedAlertError(name: string): string {
+  return name === 'close_notify' ? GO_EOF : `remote error: ${goAlertError(name)}`;
+}
+
+/** Every alert as a received error: RFC name → Go's error string. */
+export const GO_RECEIVED_ALERT: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.keys(GO_ALERT_TEXT).map((name) => [name, goReceivedAlertError(name)]),
+);
+
+/** The harness's outcome of Handshake/Close: "nil" or the error string. */
+export function goErrOutcome(err: string | null): string {
+  return err ?? GO_NIL;
+}
+
+/** The harness's outcome of Read/Write: "<n>, nil" or "<n>, <error>". */
+export function goCountOutcome(n: number, err: string | null): string {
+  return `${n}, ${err ?? GO_NIL}`;
+}

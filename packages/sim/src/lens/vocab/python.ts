@@ -1,0 +1,104 @@
+/**
+ * Python 3's `ssl` module (CPython 3.11, OpenSSL 3.0 underneath): how a received alert and
+ * the other end-of-connection situations show up, in the outcome format of the differential
+ * harness (test/differential/python/harness.py): `<ExceptionClass>: <exc.reason>`, a bare
+ * class name when Python gives no reason, `<n> bytes` for recv()/send(), `None` for
+ * do_handshake().
+ *
+ * Where the table comes from: a received fatal alert makes OpenSSL put reason code
+ * 1000 + <alert code> (SSL_AD_REASON_OFFSET) of library ERR_LIB_SSL on its error queue;
+ * Python's `_ssl` looks (lib, reason) up in its own table `_ssl.err_codes_to_names`
+ * (generated into the interpreter at build time) and sets `SSLError.reason` to the name it
+ * finds. The names below are that table's entries for (20, 1000 + code) in Python 3.11.7,
+ * each checked against a real run (test/differential/python.test.ts). Python 3.11's table
+ * has no entry for 1115 (SSL_R_TLSV1_ALERT_UNKNOWN_PSK_IDENTITY) and 1120
+ * (SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL): for those `exc.reason` is None and the
+ * message is `[SSL] <OpenSSL's reason string> (_ssl.c:N)`, which the harness renders as
+ * `[SSL] <string>` (the strings are libssl's ERR_reason_error_string).
+ *
+ * Every fatal alert is raised as the base class `ssl.SSLError` (args[0] == SSL_ERROR_SSL == 1),
+ * by the call that reads the alert's record (recv(n > 0), do_handshake, unwrap …).
+ * Not errors:
+ * - close_notify: recv() returns b'' (`0 bytes`): Python maps SSL_ERROR_ZERO_RETURN with
+ *   SSL_get_shutdown() == SSL_RECEIVED_SHUTDOWN to an empty read, not SSLZeroReturnError;
+ * - user_canceled: OpenSSL 3.0 ignores it under TLS 1.3 whatever its level (it is treated as
+ *   a warning), so it is never reported; the read goes on to what follows it — with our
+ *   server, the TCP close: a ragged EOF, which SSLSocket's suppress_ragged_eofs (default
+ *   True) turns into b'' as well. Python's table does have a name for it
+ *   (TLSV1_ALERT_USER_CANCELLED, listed in PYTHON_UNREACHED_REASON) but it is never raised.
+ */
+
+/** Alert (RFC 8446 §6 name) -> what follows `SSLError: ` when that alert is received as fatal. */
+export const PYTHON_ALERT_REASON: Readonly<Record<string, string>> = {
+  unexpected_message: 'SSLV3_ALERT_UNEXPECTED_MESSAGE',
+  bad_record_mac: 'SSLV3_ALERT_BAD_RECORD_MAC',
+  record_overflow: 'TLSV1_ALERT_RECORD_OVERFLOW',
+  handshake_failure: 'SSLV3_ALERT_HANDSHAKE_FAILURE',
+  bad_certificate: 'SSLV3_ALERT_BAD_CERTIFICATE',
+  unsupported_certificate: 'SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
+  certificate_revoked: 'SSLV3_ALERT_CERTIFICATE_REVOKED',
+  certificate_expired: 'SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  certificate_unknown: 'SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  illegal_parameter: 'SSLV3_ALERT_ILLEGAL_PARAMETER',
+  unknown_ca: 'TLSV1_ALERT_UNKNOWN_CA',
+  access_denied: 'TLSV1_ALERT_ACCESS_DENIED',
+  decode_error: 'TLSV1_ALERT_DECODE_ERROR',
+  decrypt_error: 'TLSV1_ALERT_DECRYPT_ERROR',
+  protocol_version: 'TLSV1_ALERT_PROTOCOL_VERSION',
+  insufficient_security: 'TLSV1_ALERT_INSUFFICIENT_SECURITY',
+  internal_error: 'TLSV1_ALERT_INTERNAL_ERROR',
+  inappropriate_fallback: 'TLSV1_ALERT_INAPPROPRIATE_FALLBACK',
+  missing_extension: 'TLSV13_ALERT_MISSING_EXTENSION',
+  unsupported_extension: 'TLSV1_UNSUPPORTED_EXTENSION',
+  unrecognized_name: 'TLSV1_UNRECOGNIZED_NAME',
+  bad_certificate_status_response: 'TLSV1_BAD_CERTIFICATE_STATUS_RESPONSE',
+  // No name in Python 3.11's table: exc.reason is None, the message carries libssl's string.
+  unknown_psk_identity: '[SSL] tlsv1 alert unknown psk identity',
+  certificate_required: 'TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  no_application_protocol: '[SSL] tlsv1 alert no application protocol',
+};
+
+/** Names in Python's table for alerts that never surface as an exception (see the header). */
+export const PYTHON_UNREACHED_REASON: Readonly<Record<string, string>> = {
+  user_canceled: 'TLSV1_ALERT_USER_CANCELLED',
+};
+
+/** The exception class of every received fatal alert. */
+export const PYTHON_ALERT_CLASS = 'SSLError';
+
+/** Outcome strings of the harness (the format is documented in harness.py). */
+export const PYTHON_OUTCOME = {
+  /** do_handshake() returned. */
+  handshakeOk: 'None',
+  /**
+   * recv() returned b'': recv(0) (always, without calling SSL_read), close_notify received,
+   * TCP EOF without close_notify (ragged EOF, suppressed), and every recv() after the one
+   * that raised a fatal alert (SSL_read then fails with SSL_ERROR_ZERO_RETURN).
+   */
+  emptyRead: '0 bytes',
+  /** Non-blocking call that needs more bytes from the socket. */
+  wantRead: 'SSLWantReadError',
+  /** send() after a recv() has raised a fatal alert (SSL_write fails with SSL_ERROR_ZERO_RETURN). */
+  writeAfterError: 'SSLZeroReturnError',
+  /** unwrap() after a fatal alert was raised (the handshake state machine is in its error state). */
+  shutdownAfterError: 'SSLError: SHUTDOWN_WHILE_IN_INIT',
+  /** unwrap() returned the plain socket: both close_notify sent and received. */
+  shutdownDone: 'socket',
+  /** unwrap() while unread application data precedes the peer's close_notify. */
+  shutdownDataPending: 'SSLError: APPLICATION_DATA_AFTER_CLOSE_NOTIFY',
+  /** A blocking call still waiting after blockMs (socket timeout). */
+  blocked: 'blocked',
+  /** recv(n, MSG_PEEK): SSLSocket refuses any flags; Python has no peek. */
+  peekRefused: "ValueError: non-zero flags not allowed in calls to recv() on <class 'ssl.SSLSocket'>",
+} as const;
+
+/**
+ * The outcome of the recv(n > 0) that meets a received alert `alert` (RFC 8446 §6 name).
+ * For user_canceled this assumes, as with our server, that the TCP close follows the alert.
+ */
+export function pythonAlertOutcome(alert: string): string {
+  if (alert === 'close_notify' || alert === 'user_canceled') return PYTHON_OUTCOME.emptyRead;
+  const reason = PYTHON_ALERT_REASON[alert];
+  if (reason === undefined) throw new Error(`no Python rendering for alert '${alert}'`);
+  return `${PYTHON_ALERT_CLASS}: ${reason}`;
+}

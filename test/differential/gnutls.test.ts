@@ -1,0 +1,118 @@
+/**
+ * GnuTLS 3.7 against our server, case by case (packages/sim/src/lens/cases.ts): the outcome
+ * lines of the real library must equal the snapshot in observed/gnutls.json.
+ *
+ * `UPDATE_OBSERVED=1 vitest run test/differential/gnutls.test.ts` runs every case three
+ * times, fails if the runs differ (a timing-dependent outcome), and rewrites the snapshot.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { AlertName } from '@tls13sim/record';
+import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { GNUTLS_ALERT_NAME, GNUTLS_ALERT_RECEIVED_ERROR, gnutlsAlertOutcome } from '../../packages/sim/src/lens/vocab/gnutls.js';
+import { gnutlsAvailable, runGnutls } from './gnutls.js';
+import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
+
+const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnutls.json');
+const UPDATE = process.env.UPDATE_OBSERVED === '1';
+const unavailable = gnutlsAvailable();
+
+/** Why this harness cannot run a case (beyond the case's own `unsupported` list). */
+function skipReason(c: DiffCase): string | undefined {
+  if (c.unsupported?.gnutls !== undefined) return c.unsupported.gnutls;
+  if (c.script.some((s) => s.op === 'peek')) return 'GnuTLS has no peek call';
+  return undefined;
+}
+
+async function runCase(c: DiffCase, pki: DiffPki): Promise<Outcome[]> {
+  const server = await startDiffServer(c, pki);
+  try {
+    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
+    const input: HarnessInput = {
+      host: '127.0.0.1',
+      port: server.port,
+      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
+      pha: c.clientPha ?? false,
+      waitMs: WAIT_MS,
+      blockMs: BLOCK_MS,
+      script: c.script,
+    };
+    return await runGnutls(input);
+  } finally {
+    await server.close();
+  }
+}
+
+if (unavailable !== null && process.env.CI) {
+  test('GnuTLS harness is available in CI', () => {
+    throw new Error(`GnuTLS harness unavailable: ${unavailable}`);
+  });
+}
+
+describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
+  let pki: DiffPki;
+  const observed: Record<string, Outcome[]> = UPDATE ? {} : (JSON.parse(readFileSync(OBSERVED, 'utf8')) as Record<string, Outcome[]>);
+  const runs = new Map<string, Outcome[]>();
+
+  beforeAll(() => {
+    pki = makeDiffPki();
+  });
+
+  afterAll(() => {
+    if (UPDATE) writeFileSync(OBSERVED, JSON.stringify(Object.fromEntries(runs), null, 2) + '\n');
+  });
+
+  for (const c of DIFF_CASES) {
+    const reason = skipReason(c);
+    test.skipIf(reason !== undefined)(`${c.name}: ${c.title}`, async () => {
+      const got = await runCase(c, pki);
+      runs.set(c.name, got);
+      if (UPDATE) {
+        for (let i = 0; i < 2; i++) expect(await runCase(c, pki), `${c.name}: run ${i + 2} differs from run 1`).toEqual(got);
+      } else {
+        expect(got).toEqual(observed[c.name]);
+      }
+    });
+  }
+
+  // The vocabulary module against real runs: the alert each case's server sends, as GnuTLS reports it.
+  test.skipIf(UPDATE).each([
+    ['cert-unknown-ca', 'unknown_ca'],
+    ['cert-rejected', 'bad_certificate'],
+    ['cv-rejected', 'decrypt_error'],
+    ['cert-missing', 'certificate_required'],
+  ] as const)('vocabulary: %s reports %s as GnuTLS names it', async (name, alert) => {
+    const got = runs.get(name) ?? (await runCase(diffCase(name), pki));
+    expect(GNUTLS_ALERT_RECEIVED_ERROR[alert]).toBe('GNUTLS_E_FATAL_ALERT_RECEIVED');
+    expect(got.map((o) => o.outcome)).toContain(gnutlsAlertOutcome(alert));
+    expect(gnutlsAlertOutcome(alert)).toBe(`GNUTLS_E_FATAL_ALERT_RECEIVED: ${GNUTLS_ALERT_NAME[alert]}`);
+  });
+
+  // The whole table: the server rejects the client certificate with each alert in turn (a
+  // case made up here, not one of DIFF_CASES), and gnutls_record_recv reports it.
+  test.skipIf(UPDATE)('vocabulary: every RFC 8446 alert as gnutls_record_recv reports it', async () => {
+    const alerts = Object.keys(GNUTLS_ALERT_NAME) as AlertName[];
+    const got: Record<string, string> = {};
+    const want: Record<string, string> = {};
+    const queue = [...alerts];
+    const worker = async (): Promise<void> => {
+      for (let a = queue.shift(); a !== undefined; a = queue.shift()) {
+        const c: DiffCase = {
+          name: `alert-${a}`,
+          title: `client certificate rejected with ${a}`,
+          server: { clientAuth: 'require', reject: a },
+          clientCert: 'trusted',
+          script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+        };
+        const out = await runCase(c, pki);
+        got[a] = out.map((o) => `${o.call} ${o.api} ${o.outcome}`).join(' | ');
+        want[a] = `connect gnutls_handshake 0 | read gnutls_record_recv ${gnutlsAlertOutcome(a)}`;
+      }
+    };
+    await Promise.all([worker(), worker(), worker()]);
+    expect(got).toEqual(want);
+  });
+});

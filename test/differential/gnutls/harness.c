@@ -1,0 +1,532 @@
+/*
+ * GnuTLS differential harness (test/differential/harness.ts describes the contract).
+ *
+ * Input: one HarnessInput JSON object on stdin, parsed by the tiny reader below (it knows
+ * JSON objects, arrays, strings, numbers, booleans and null; nothing else is needed).
+ * Output: one JSON line per library call, in order:
+ *   {"call":"<script op>|event","api":"<GnuTLS function>","outcome":"<see below>"}
+ *
+ * Outcome format (applied to every call):
+ *   - a return value >= 0 is printed in decimal: `0` for gnutls_handshake / gnutls_bye /
+ *     gnutls_reauth success (GNUTLS_E_SUCCESS), the byte count for gnutls_record_send and
+ *     gnutls_record_recv, and `0` for gnutls_record_recv at end of stream (close_notify);
+ *   - a negative return value is printed as its macro name, from gnutls_strerror_name()
+ *     (e.g. `GNUTLS_E_AGAIN`, `GNUTLS_E_INVALID_REQUEST`);
+ *   - for GNUTLS_E_FATAL_ALERT_RECEIVED and GNUTLS_E_WARNING_ALERT_RECEIVED the received
+ *     alert follows as `: ` + gnutls_alert_get_name(gnutls_alert_get(session)), e.g.
+ *     `GNUTLS_E_FATAL_ALERT_RECEIVED: Decrypt error` (an alert GnuTLS has no name for is
+ *     printed as `alert <code>`);
+ *   - `blocked`: a blocking call that had not returned after blockMs;
+ *   - `unsupported`: a `peek` step (GnuTLS has no peek call; nothing is called).
+ *
+ * The calls:
+ *   connect  -> gnutls_handshake. Priority "NORMAL:-VERS-ALL:+VERS-TLS1.3" (TLS 1.3 only);
+ *               the server certificate is not verified (no verify function is installed);
+ *               the client certificate comes from gnutls_certificate_set_x509_key_file;
+ *               `pha: true` passes GNUTLS_POST_HANDSHAKE_AUTH to gnutls_init.
+ *   write    -> gnutls_record_send (the UTF-8 data, once).
+ *   read n   -> gnutls_record_recv(session, buf, n), n as given (0 included).
+ *   peek n   -> nothing (see above).
+ *   shutdown -> gnutls_bye(session, GNUTLS_SHUT_WR): sends close_notify, does not wait for
+ *               the peer's.
+ *   wait     -> sleeps waitMs, calls nothing.
+ *   nonblocking -> O_NONBLOCK on the socket (GnuTLS's default push/pull are send/recv on it),
+ *               no output line.
+ *
+ * Retries, as an application does: in blocking mode a call returning GNUTLS_E_INTERRUPTED
+ * or GNUTLS_E_AGAIN is called again (GnuTLS 3.7 also returns GNUTLS_E_AGAIN in blocking
+ * mode after it has processed a post-handshake message such as NewSessionTicket), and the
+ * step still prints one line, the final result. In non-blocking mode nothing is retried.
+ *
+ * Timeouts: the socket has SO_RCVTIMEO and SO_SNDTIMEO of blockMs and the handshake timeout
+ * is GNUTLS_INDEFINITE_TIMEOUT (so GnuTLS never poll()s with its own timer), so a blocking
+ * recv()/send() that waits blockMs fails with EAGAIN, which GnuTLS returns as
+ * GNUTLS_E_AGAIN. A GNUTLS_E_AGAIN in blocking mode is told apart from the immediate ones
+ * above by the clock: if at least blockMs (minus 20 ms of slack) have passed since the step
+ * began, the step is `blocked`; else the call is retried.
+ *
+ * Post-handshake authentication: GnuTLS surfaces the server's CertificateRequest as
+ * GNUTLS_E_REAUTH_REQUEST from gnutls_record_recv; the application must then call
+ * gnutls_reauth(session, 0), which sends Certificate, CertificateVerify and Finished, and
+ * read again. The harness does that inside the `read` step: it prints the
+ * GNUTLS_E_REAUTH_REQUEST return and the gnutls_reauth result as `event` lines
+ * (api `gnutls_record_recv` and `gnutls_reauth`), then calls gnutls_record_recv again; the
+ * `read` line is that final call. If gnutls_reauth fails (not AGAIN/INTERRUPTED), the
+ * application gives up: the `read` line is then api `gnutls_reauth` with its error.
+ *
+ * After the last step the process exits without sending anything (gnutls_deinit only).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+
+/* ---------------------------------------------------------------- tiny JSON reader */
+
+enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jval {
+  enum jtype type;
+  double num;           /* J_NUM, J_BOOL */
+  char *str;            /* J_STR (NUL-terminated, UTF-8) */
+  size_t len;           /* J_STR byte length; J_ARR/J_OBJ item count */
+  struct jval **items;  /* J_ARR items; J_OBJ values */
+  char **keys;          /* J_OBJ keys */
+};
+
+static const char *jp;
+
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("gnutls harness: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}
+
+static void *xalloc(size_t n) {
+  void *p = calloc(1, n ? n : 1);
+  if (p == NULL) die("out of memory");
+  return p;
+}
+
+static void jskip(void) {
+  while (*jp == ' ' || *jp == '\t' || *jp == '\n' || *jp == '\r') jp++;
+}
+
+static void put_utf8(char *out, size_t *o, unsigned cp) {
+  if (cp < 0x80) {
+    out[(*o)++] = (char)cp;
+  } else if (cp < 0x800) {
+    out[(*o)++] = (char)(0xC0 | (cp >> 6));
+    out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out[(*o)++] = (char)(0xE0 | (cp >> 12));
+    out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+  } else {
+    out[(*o)++] = (char)(0xF0 | (cp >> 18));
+    out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[(*o)++] = (char)(0x80 | (cp & 0x3F));
+  }
+}
+
+static unsigned hex4(void) {
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = *jp++;
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+    else die("bad \\u escape");
+  }
+  return v;
+}
+
+static char *jstring(size_t *len) {
+  if (*jp != '"') die("expected a string");
+  jp++;
+  /* Output is never longer than the input (escapes shrink or stay equal). */
+  char *out = xalloc(strlen(jp) + 1);
+  size_t o = 0;
+  for (;;) {
+    char c = *jp++;
+    if (c == '\0') die("unterminated string");
+    if (c == '"') break;
+    if (c != '\\') {
+      out[o++] = c;
+      continue;
+    }
+    c = *jp++;
+    switch (c) {
+      case '"': out[o++] = '"'; break;
+      case '\\': out[o++] = '\\'; break;
+      case '/': out[o++] = '/'; break;
+      case 'b': out[o++] = '\b'; break;
+      case 'f': out[o++] = '\f'; break;
+      case 'n': out[o++] = '\n'; break;
+      case 'r': out[o++] = '\r'; break;
+      case 't': out[o++] = '\t'; break;
+      case 'u': {
+        unsigned cp = hex4();
+        if (cp >= 0xD800 && cp < 0xDC00 && jp[0] == '\\' && jp[1] == 'u') {
+          jp += 2;
+          unsigned lo = hex4();
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        put_utf8(out, &o, cp);
+        break;
+      }
+      default: die("bad escape");
+    }
+  }
+  out[o] = '\0';
+  if (len) *len = o;
+  return out;
+}
+
+static struct jval *jvalue(void) {
+  struct jval *v = xalloc(sizeof *v);
+  jskip();
+  if (*jp == '{' || *jp == '[') {
+    int obj = *jp == '{';
+    char close = obj ? '}' : ']';
+    size_t cap = 8;
+    v->type = obj ? J_OBJ : J_ARR;
+    v->items = xalloc(cap * sizeof *v->items);
+    v->keys = obj ? xalloc(cap * sizeof *v->keys) : NULL;
+    jp++;
+    jskip();
+    if (*jp == close) {
+      jp++;
+      return v;
+    }
+    for (;;) {
+      if (v->len == cap) {
+        cap *= 2;
+        v->items = realloc(v->items, cap * sizeof *v->items);
+        if (obj) v->keys = realloc(v->keys, cap * sizeof *v->keys);
+        if (v->items == NULL || (obj && v->keys == NULL)) die("out of memory");
+      }
+      if (obj) {
+        jskip();
+        v->keys[v->len] = jstring(NULL);
+        jskip();
+        if (*jp++ != ':') die("expected ':'");
+      }
+      v->items[v->len++] = jvalue();
+      jskip();
+      if (*jp == ',') {
+        jp++;
+        continue;
+      }
+      if (*jp == close) {
+        jp++;
+        return v;
+      }
+      die("expected ',' or '%c'", close);
+    }
+  }
+  if (*jp == '"') {
+    v->type = J_STR;
+    v->str = jstring(&v->len);
+    return v;
+  }
+  if (strncmp(jp, "true", 4) == 0) {
+    v->type = J_BOOL, v->num = 1, jp += 4;
+    return v;
+  }
+  if (strncmp(jp, "false", 5) == 0) {
+    v->type = J_BOOL, v->num = 0, jp += 5;
+    return v;
+  }
+  if (strncmp(jp, "null", 4) == 0) {
+    v->type = J_NULL, jp += 4;
+    return v;
+  }
+  char *end;
+  v->type = J_NUM;
+  v->num = strtod(jp, &end);
+  if (end == jp) die("unexpected character '%c'", *jp);
+  jp = end;
+  return v;
+}
+
+static const struct jval *jget(const struct jval *obj, const char *key) {
+  if (obj == NULL || obj->type != J_OBJ) return NULL;
+  for (size_t i = 0; i < obj->len; i++)
+    if (strcmp(obj->keys[i], key) == 0) return obj->items[i];
+  return NULL;
+}
+
+static const char *jstr(const struct jval *obj, const char *key) {
+  const struct jval *v = jget(obj, key);
+  return v && v->type == J_STR ? v->str : NULL;
+}
+
+static double jnum(const struct jval *obj, const char *key, double dflt) {
+  const struct jval *v = jget(obj, key);
+  return v && (v->type == J_NUM || v->type == J_BOOL) ? v->num : dflt;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void json_str(const char *s) {
+  putchar('"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') printf("\\%c", *p);
+    else if (*p < 0x20) printf("\\u%04x", *p);
+    else putchar(*p);
+  }
+  putchar('"');
+}
+
+static void emit(const char *call, const char *api, const char *outcome) {
+  fputs("{\"call\":", stdout);
+  json_str(call);
+  fputs(",\"api\":", stdout);
+  json_str(api);
+  fputs(",\"outcome\":", stdout);
+  json_str(outcome);
+  fputs("}\n", stdout);
+  fflush(stdout);
+}
+
+/* The outcome of a GnuTLS return value, in the format of the header comment. */
+static void render(gnutls_session_t s, long ret, char *out, size_t cap) {
+  if (ret >= 0) {
+    snprintf(out, cap, "%ld", ret);
+    return;
+  }
+  const char *name = gnutls_strerror_name((int)ret);
+  char fallback[32];
+  if (name == NULL) {
+    snprintf(fallback, sizeof fallback, "GNUTLS_E_%ld", ret);
+    name = fallback;
+  }
+  if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED || ret == GNUTLS_E_WARNING_ALERT_RECEIVED) {
+    gnutls_alert_description_t a = gnutls_alert_get(s);
+    const char *an = gnutls_alert_get_name(a);
+    if (an != NULL) snprintf(out, cap, "%s: %s", name, an);
+    else snprintf(out, cap, "%s: alert %d", name, (int)a);
+    return;
+  }
+  snprintf(out, cap, "%s", name);
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static int blocking = 1;
+static long block_ms;
+/* GNUTLS_HARNESS_TRACE=1: steps and retries on stderr (with GNUTLS_DEBUG_LEVEL=5, GnuTLS's
+ * own log shows which call pulled which record). Not part of the output. */
+static int trace;
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+enum { OP_HANDSHAKE, OP_SEND, OP_RECV, OP_BYE, OP_REAUTH };
+
+struct call {
+  int op;
+  const char *data;
+  size_t len;
+};
+
+static long invoke(gnutls_session_t s, const struct call *c, char *buf) {
+  switch (c->op) {
+    case OP_HANDSHAKE: return gnutls_handshake(s);
+    case OP_SEND: return gnutls_record_send(s, c->data, c->len);
+    case OP_RECV: return gnutls_record_recv(s, buf, c->len);
+    case OP_BYE: return gnutls_bye(s, GNUTLS_SHUT_WR);
+    case OP_REAUTH: return gnutls_reauth(s, 0);
+  }
+  return GNUTLS_E_INTERNAL_ERROR;
+}
+
+#define BLOCKED 1  /* *blocked is set; the return value is then meaningless */
+
+/* One application-level call: retried on AGAIN/INTERRUPTED in blocking mode. `t0` is when
+ * the step began (the deadline covers every retry within the step). */
+static long call_app(gnutls_session_t s, const struct call *c, char *buf, double t0, int *blocked) {
+  *blocked = 0;
+  for (;;) {
+    long ret = invoke(s, c, buf);
+    if (!blocking) return ret;
+    if (ret == GNUTLS_E_INTERRUPTED || ret == GNUTLS_E_AGAIN) {
+      if (ret == GNUTLS_E_AGAIN && now_ms() - t0 >= (double)block_ms - 20) {
+        *blocked = BLOCKED;
+        return ret;
+      }
+      if (trace) fprintf(stderr, "harness: retry after %s\n", gnutls_strerror_name((int)ret));
+      continue;
+    }
+    return ret;
+  }
+}
+
+static int connect_tcp(const char *host, const char *port) {
+  struct addrinfo hints, *res, *ai;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  int rc = getaddrinfo(host, port, &hints, &res);
+  if (rc != 0) die("getaddrinfo %s: %s", host, gai_strerror(rc));
+  int fd = -1;
+  for (ai = res; ai != NULL; ai = ai->ai_next) {
+    fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0) continue;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(res);
+  if (fd < 0) die("cannot connect to %s:%s: %s", host, port, strerror(errno));
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+static char *read_stdin(void) {
+  size_t cap = 4096, n = 0;
+  char *b = xalloc(cap);
+  for (;;) {
+    if (n + 1 >= cap) {
+      cap *= 2;
+      b = realloc(b, cap);
+      if (b == NULL) die("out of memory");
+    }
+    size_t r = fread(b + n, 1, cap - n - 1, stdin);
+    if (r == 0) break;
+    n += r;
+  }
+  b[n] = '\0';
+  return b;
+}
+
+int main(void) {
+  signal(SIGPIPE, SIG_IGN);
+  trace = getenv("GNUTLS_HARNESS_TRACE") != NULL;
+
+  jp = read_stdin();
+  const struct jval *in = jvalue();
+  if (in->type != J_OBJ) die("input is not a JSON object");
+  const char *host = jstr(in, "host");
+  double port = jnum(in, "port", -1);
+  const char *cert = jstr(in, "cert");
+  const char *key = jstr(in, "key");
+  int pha = jnum(in, "pha", 0) != 0;
+  long wait_ms = (long)jnum(in, "waitMs", 300);
+  block_ms = (long)jnum(in, "blockMs", 1000);
+  const struct jval *script = jget(in, "script");
+  if (host == NULL || port < 0 || script == NULL || script->type != J_ARR) die("input needs host, port and script");
+
+  int ret = gnutls_global_init();
+  if (ret < 0) die("gnutls_global_init: %s", gnutls_strerror(ret));
+
+  gnutls_certificate_credentials_t cred;
+  if ((ret = gnutls_certificate_allocate_credentials(&cred)) < 0) die("credentials: %s", gnutls_strerror(ret));
+  if (cert != NULL && key != NULL) {
+    ret = gnutls_certificate_set_x509_key_file(cred, cert, key, GNUTLS_X509_FMT_PEM);
+    if (ret < 0) die("gnutls_certificate_set_x509_key_file: %s", gnutls_strerror(ret));
+  }
+
+  gnutls_session_t s;
+  if ((ret = gnutls_init(&s, GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0))) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
+  const char *err_pos = NULL;
+  if ((ret = gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3", &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
+  if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
+  gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
+
+  char portstr[16];
+  snprintf(portstr, sizeof portstr, "%d", (int)port);
+  int fd = connect_tcp(host, portstr);
+  struct timeval tv = { block_ms / 1000, (block_ms % 1000) * 1000 };
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  gnutls_transport_set_int(s, fd);
+
+  char out[256];
+  for (size_t i = 0; i < script->len; i++) {
+    const struct jval *step = script->items[i];
+    const char *op = jstr(step, "op");
+    if (op == NULL) die("script step %zu has no op", i);
+    double t0 = now_ms();
+    int blocked;
+    if (trace) fprintf(stderr, "harness: step %zu: %s\n", i, op);
+    long r;
+
+    if (strcmp(op, "wait") == 0) {
+      sleep_ms(wait_ms);
+    } else if (strcmp(op, "nonblocking") == 0) {
+      int fl = fcntl(fd, F_GETFL);
+      if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl: %s", strerror(errno));
+      blocking = 0;
+    } else if (strcmp(op, "connect") == 0) {
+      struct call c = { OP_HANDSHAKE, NULL, 0 };
+      r = call_app(s, &c, NULL, t0, &blocked);
+      if (blocked) snprintf(out, sizeof out, "blocked");
+      else render(s, r, out, sizeof out);
+      emit("connect", "gnutls_handshake", out);
+    } else if (strcmp(op, "write") == 0) {
+      const struct jval *d = jget(step, "data");
+      if (d == NULL || d->type != J_STR) die("write step without data");
+      struct call c = { OP_SEND, d->str, d->len };
+      r = call_app(s, &c, NULL, t0, &blocked);
+      if (blocked) snprintf(out, sizeof out, "blocked");
+      else render(s, r, out, sizeof out);
+      emit("write", "gnutls_record_send", out);
+    } else if (strcmp(op, "read") == 0) {
+      size_t n = (size_t)jnum(step, "n", 0);
+      char *buf = xalloc(n + 1);
+      struct call c = { OP_RECV, NULL, n };
+      const char *api = "gnutls_record_recv";
+      for (;;) {
+        r = call_app(s, &c, buf, t0, &blocked);
+        if (blocked || r != GNUTLS_E_REAUTH_REQUEST) break;
+        /* The server asked for post-handshake authentication: answer it, read on. */
+        render(s, r, out, sizeof out);
+        emit("event", "gnutls_record_recv", out);
+        struct call ra = { OP_REAUTH, NULL, 0 };
+        long rr = call_app(s, &ra, NULL, t0, &blocked);
+        if (blocked) {
+          api = "gnutls_reauth";
+          break;
+        }
+        render(s, rr, out, sizeof out);
+        if (rr < 0) {
+          api = "gnutls_reauth";
+          r = rr;
+          break;
+        }
+        emit("event", "gnutls_reauth", out);
+      }
+      if (blocked) snprintf(out, sizeof out, "blocked");
+      else render(s, r, out, sizeof out);
+      emit("read", api, out);
+      free(buf);
+    } else if (strcmp(op, "peek") == 0) {
+      emit("peek", "none", "unsupported");
+    } else if (strcmp(op, "shutdown") == 0) {
+      struct call c = { OP_BYE, NULL, 0 };
+      r = call_app(s, &c, NULL, t0, &blocked);
+      if (blocked) snprintf(out, sizeof out, "blocked");
+      else render(s, r, out, sizeof out);
+      emit("shutdown", "gnutls_bye", out);
+    } else {
+      die("unknown script op '%s'", op);
+    }
+  }
+
+  gnutls_deinit(s);
+  close(fd);
+  gnutls_certificate_free_credentials(cred);
+  gnutls_global_deinit();
+  return 0;
+}

@@ -1,0 +1,3 @@
+module tls13sim.test/diffgo
+
+go 1.19

@@ -1,0 +1,199 @@
+// Differential harness for Go's crypto/tls (written for Go 1.19, standard library only).
+//
+// Input: one HarnessInput JSON object on stdin (test/differential/harness.ts).
+// Output: one JSON line per call made: {"call": <script op>, "api": <Go method>, "outcome": <string>}.
+//
+// Mapping of script steps to calls (api names as printed):
+//
+//	connect   tls.Client(tcpConn, cfg).Handshake()      api "Conn.Handshake"
+//	write     conn.Write([]byte(data)), once            api "Conn.Write"
+//	read n    conn.Read(make([]byte, n)), once          api "Conn.Read" (n = 0: a zero-length, non-nil slice)
+//	shutdown  conn.Close() (sends close_notify, then closes the socket)   api "Conn.Close"
+//	wait      time.Sleep(waitMs); nothing is read; no output line
+//	peek, nonblocking: Go has neither a peek call nor a non-blocking mode; the harness refuses
+//	          such a script (one line on stderr, exit 2) before connecting.
+//
+// Outcome format (applied uniformly):
+//
+//	Handshake, Close:  "nil"               or the error's Error() string
+//	Write, Read:       "<n>, nil"          or "<n>, <err.Error()>"  (n = the int returned)
+//	any call:          "blocked"           when the call waited blockMs and timed out (see below)
+//
+// Error strings are Go's own err.Error(), with one normalisation: every "IP:port" address
+// (as in "read tcp 127.0.0.1:41234->127.0.0.1:39999: read: connection reset by peer") is
+// replaced by "<addr>", since ports are volatile. Examples: "0, remote error: tls: bad certificate",
+// "0, EOF".
+//
+// Blocking: before every call the harness sets conn.SetDeadline(now + blockMs) (read AND write
+// deadline: Read may run the handshake or write a KeyUpdate answer; Write may run the
+// handshake) and clears it after the call. A call is reported as "blocked" when it fails with
+// an error for which errors.As(err, *net.Error) holds and Timeout() is true AND it took at least
+// blockMs/2, i.e. the deadline fired during this call. A peer reset or EOF is not a timeout. A
+// timeout error that an earlier call stored and this one returns at once is printed as an
+// error ("... i/o timeout"). Caveat, from Go 1.19's conn.go: a read that times out at a record
+// boundary leaves the connection usable (the error is "temporary" and not recorded), but a
+// timeout during the handshake (stored in handshakeErr) or while writing (permanentError) is
+// sticky: every later call returns it immediately.
+//
+// The client does not verify the server certificate (InsecureSkipVerify) and presents the
+// client certificate (tls.LoadX509KeyPair) when cert/key are given. Go 1.19 cannot offer
+// post-handshake authentication: "pha": true is ignored. The version is pinned to TLS 1.3.
+package main
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+type step struct {
+	Op   string `json:"op"`
+	Data string `json:"data"`
+	N    int    `json:"n"`
+}
+
+type input struct {
+	Host    string `json:"host"`
+	Port    int    `json:"port"`
+	Cert    string `json:"cert"`
+	Key     string `json:"key"`
+	Pha     bool   `json:"pha"`
+	WaitMs  int    `json:"waitMs"`
+	BlockMs int    `json:"blockMs"`
+	Script  []step `json:"script"`
+}
+
+type outcome struct {
+	Call    string `json:"call"`
+	API     string `json:"api"`
+	Outcome string `json:"outcome"`
+}
+
+var addrRe = regexp.MustCompile(`(\[[0-9A-Fa-f:.]+(%[0-9A-Za-z]+)?\]|\d{1,3}(\.\d{1,3}){3}):\d+`)
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "go harness: "+format+"\n", args...)
+	os.Exit(2)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "nil"
+	}
+	return addrRe.ReplaceAllString(err.Error(), "<addr>")
+}
+
+// blocked: the call failed with a timeout and it did wait for the deadline (elapsed at least
+// half of blockMs: a deadline can only fire after blockMs, while a timeout stored by an earlier
+// call comes back at once and is printed as an error).
+func blocked(err error, elapsed, block time.Duration) bool {
+	return err != nil && isTimeout(err) && elapsed >= block/2
+}
+
+// errOutcome: "nil", "blocked" or the normalised error.
+func errOutcome(err error, elapsed, block time.Duration) string {
+	if blocked(err, elapsed, block) {
+		return "blocked"
+	}
+	return errText(err)
+}
+
+// countOutcome: "<n>, <err>", or "blocked".
+func countOutcome(n int, err error, elapsed, block time.Duration) string {
+	if blocked(err, elapsed, block) {
+		return "blocked"
+	}
+	return strconv.Itoa(n) + ", " + errText(err)
+}
+
+func main() {
+	var in input
+	if err := json.NewDecoder(os.Stdin).Decode(&in); err != nil {
+		fail("bad input: %v", err)
+	}
+	for _, s := range in.Script {
+		switch s.Op {
+		case "connect", "write", "read", "wait", "shutdown":
+		case "peek":
+			fail("step 'peek': Go's crypto/tls has no peek")
+		case "nonblocking":
+			fail("step 'nonblocking': Go's crypto/tls has no non-blocking mode")
+		default:
+			fail("unknown step %q", s.Op)
+		}
+	}
+
+	cfg := &tls.Config{
+		InsecureSkipVerify: true,
+		MinVersion:         tls.VersionTLS13,
+		MaxVersion:         tls.VersionTLS13,
+	}
+	if in.Cert != "" || in.Key != "" {
+		pair, err := tls.LoadX509KeyPair(in.Cert, in.Key)
+		if err != nil {
+			fail("loading client certificate: %v", err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+
+	raw, err := net.DialTimeout("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)), 5*time.Second)
+	if err != nil {
+		fail("cannot connect: %v", err)
+	}
+	conn := tls.Client(raw, cfg)
+
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetEscapeHTML(false) // "<addr>" as is, not "\u003caddr\u003e"
+	emit := func(call, api, out string) {
+		if err := enc.Encode(outcome{Call: call, API: api, Outcome: out}); err != nil {
+			fail("writing output: %v", err)
+		}
+	}
+	block := time.Duration(in.BlockMs) * time.Millisecond
+	// timed runs one call under a deadline of blockMs (read and write) and returns how long it took.
+	timed := func(f func()) time.Duration {
+		start := time.Now()
+		_ = conn.SetDeadline(start.Add(block))
+		f()
+		elapsed := time.Since(start)
+		_ = conn.SetDeadline(time.Time{})
+		return elapsed
+	}
+
+	for _, s := range in.Script {
+		var (
+			n   int
+			err error
+		)
+		switch s.Op {
+		case "connect":
+			t := timed(func() { err = conn.Handshake() })
+			emit("connect", "Conn.Handshake", errOutcome(err, t, block))
+		case "write":
+			t := timed(func() { n, err = conn.Write([]byte(s.Data)) })
+			emit("write", "Conn.Write", countOutcome(n, err, t, block))
+		case "read":
+			buf := make([]byte, s.N)
+			t := timed(func() { n, err = conn.Read(buf) })
+			emit("read", "Conn.Read", countOutcome(n, err, t, block))
+		case "wait":
+			time.Sleep(time.Duration(in.WaitMs) * time.Millisecond)
+		case "shutdown":
+			t := timed(func() { err = conn.Close() })
+			emit("shutdown", "Conn.Close", errOutcome(err, t, block))
+		}
+	}
+	// Exit without sending anything more: the process ends, the kernel closes the socket.
+	os.Exit(0)
+}

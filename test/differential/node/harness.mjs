@@ -1,0 +1,196 @@
+/**
+ * Differential harness for Node's `tls` module as a client (run with plain `node`, in its own
+ * process, so the real library runs untouched by tls13sim). Input: one `HarnessInput` JSON
+ * object on stdin (test/differential/harness.ts). Output: one JSON line per outcome,
+ * `{"call","api","outcome"}`, in the order they happened; exit 0.
+ *
+ * Node's sockets are event-driven and flowing: bytes are pulled from the TCP socket, decrypted
+ * and turned into events as soon as they arrive, whether or not the application "reads". So
+ * every listener is registered at connect time and every event is printed the moment it fires:
+ *
+ *   {"call":"event","api":"'secureConnect'","outcome":"TLSv1.3"}        socket.getProtocol()
+ *   {"call":"event","api":"'data'","outcome":"4 bytes"}                 chunk length
+ *   {"call":"event","api":"'error'","outcome":"ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR"}   err.code
+ *   {"call":"event","api":"'end'","outcome":"fired"}                    (no arguments)
+ *   {"call":"event","api":"'close'","outcome":"hadError=true"}          the hadError argument
+ *   {"call":"event","api":"write callback","outcome":"ok"}              or the error's code
+ *
+ * An error without a `code` is rendered `<name>: <message>` (none was seen in the cases).
+ * No 'session' listener is registered: adding one switches Node's ticket callbacks on, and
+ * our differential server sends no tickets.
+ *
+ * Every script step prints exactly one line of its own, when it completes:
+ *   connect   tls.connect({host, port, cert, key, rejectUnauthorized: false, minVersion: 'TLSv1.3'}),
+ *             then waits for the first of 'secureConnect' / 'error' / 'close'.
+ *             {"call":"connect","api":"tls.connect","outcome":"'secureConnect'"}  (the event's name)
+ *   write     socket.write(data, callback); the return value and the byte count given:
+ *             {"call":"write","api":"socket.write","outcome":"true, 4 bytes"}
+ *             (the callback fires later, as its own event line)
+ *   read n    Node has no read call. The `read` step takes the next event from a queue of the
+ *             socket's 'data' / 'end' / 'error' / 'close' events in firing order, each taken
+ *             once — what `for await (… of events.on(socket, …))` gives an application: an event
+ *             that fired before the step (e.g. during a `wait`) is still there to be taken.
+ *             n is not used (a 'data' event carries what arrived). Outcome: the event and its
+ *             outcome, e.g. {"call":"read","api":"(next event)","outcome":"'data' 4 bytes"}.
+ *   shutdown  socket.end(): {"call":"shutdown","api":"socket.end","outcome":"returned"}
+ *   wait      sleep waitMs, no line (events keep firing and are printed).
+ * A call that throws synchronously gives outcome `throws <code>` (or `throws <name>: <message>`).
+ *
+ * Blocking: `connect` and `read` wait at most blockMs; a timer that fires first gives outcome
+ * `blocked` (a timeout is a timer, not an error: no event arrived, so nothing else can be
+ * mistaken for it). Steps that end on an event print their line synchronously inside that
+ * event's listener, right after the event's own line, so the order of lines does not depend
+ * on when the script's continuation (a microtask) runs relative to the next I/O callback.
+ *
+ * Unsupported (see test/differential/node.ts, nodeUnsupported): `peek`, `nonblocking`, and a
+ * zero-length `read` (Node has no such calls), and post-handshake authentication.
+ *
+ * After the last step the harness keeps listening for waitMs more (trailing events such as
+ * 'close'), then stops printing and exits with process.exit(0), sending nothing itself.
+ */
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+
+const input = JSON.parse(readFileSync(0, 'utf8'));
+
+let printing = true;
+function print(call, api, outcome) {
+  if (printing) process.stdout.write(JSON.stringify({ call, api, outcome }) + '\n');
+}
+
+function errText(e) {
+  if (e && typeof e.code === 'string') return e.code;
+  return `${e && e.name ? e.name : 'Error'}: ${e && e.message ? e.message : String(e)}`;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let socket;
+/** Unconsumed 'data' / 'end' / 'error' / 'close' events, oldest first: { api, outcome }. */
+const queue = [];
+/** The step waiting for an event (connect or read), if any. */
+let waiter = null;
+
+function onEvent(api, outcome, { queued, endsConnect }) {
+  print('event', api, outcome);
+  if (queued) queue.push({ api, outcome });
+  if (waiter === null) return;
+  if (waiter.kind === 'connect' && endsConnect) {
+    const w = waiter;
+    waiter = null;
+    w.finish(api);
+  } else if (waiter.kind === 'read' && queued) {
+    const w = waiter;
+    waiter = null;
+    w.finish(takeQueued());
+  }
+}
+
+function takeQueued() {
+  const ev = queue.shift();
+  return `${ev.api} ${ev.outcome}`;
+}
+
+/** Waits (at most blockMs) for `finish` to be called by an event listener; prints the step's line. */
+function waitFor(kind, call, api) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      waiter = null;
+      print(call, api, 'blocked');
+      resolve();
+    }, input.blockMs);
+    waiter = {
+      kind,
+      finish(outcome) {
+        clearTimeout(timer);
+        print(call, api, outcome);
+        resolve();
+      },
+    };
+  });
+}
+
+async function connect() {
+  const opts = { host: input.host, port: input.port, rejectUnauthorized: false, minVersion: 'TLSv1.3' };
+  if (input.cert !== undefined) opts.cert = readFileSync(input.cert);
+  if (input.key !== undefined) opts.key = readFileSync(input.key);
+  try {
+    socket = tls.connect(opts);
+  } catch (e) {
+    print('connect', 'tls.connect', `throws ${errText(e)}`);
+    return;
+  }
+  socket.on('secureConnect', () => onEvent("'secureConnect'", socket.getProtocol(), { queued: false, endsConnect: true }));
+  socket.on('data', (d) => onEvent("'data'", `${d.length} bytes`, { queued: true, endsConnect: false }));
+  socket.on('end', () => onEvent("'end'", 'fired', { queued: true, endsConnect: false }));
+  socket.on('error', (e) => onEvent("'error'", errText(e), { queued: true, endsConnect: true }));
+  socket.on('close', (hadError) => onEvent("'close'", `hadError=${hadError}`, { queued: true, endsConnect: true }));
+  await waitFor('connect', 'connect', 'tls.connect');
+}
+
+function write(data) {
+  const buf = Buffer.from(data, 'utf8');
+  let ret;
+  try {
+    ret = socket.write(buf, (err) => print('event', 'write callback', err ? errText(err) : 'ok'));
+  } catch (e) {
+    print('write', 'socket.write', `throws ${errText(e)}`);
+    return;
+  }
+  print('write', 'socket.write', `${ret}, ${buf.length} bytes`);
+}
+
+async function read() {
+  if (queue.length > 0) {
+    print('read', '(next event)', takeQueued());
+    return;
+  }
+  await waitFor('read', 'read', '(next event)');
+}
+
+function shutdown() {
+  try {
+    socket.end();
+  } catch (e) {
+    print('shutdown', 'socket.end', `throws ${errText(e)}`);
+    return;
+  }
+  print('shutdown', 'socket.end', 'returned');
+}
+
+for (const step of input.script) {
+  if (step.op !== 'connect' && step.op !== 'wait' && socket === undefined) {
+    process.stderr.write(`step ${step.op} before connect\n`);
+    process.exit(2);
+  }
+  switch (step.op) {
+    case 'connect':
+      await connect();
+      break;
+    case 'write':
+      write(step.data);
+      break;
+    case 'read':
+      if (step.n === 0) {
+        process.stderr.write('Node has no zero-length read\n');
+        process.exit(2);
+      }
+      await read();
+      break;
+    case 'wait':
+      await sleep(input.waitMs);
+      break;
+    case 'shutdown':
+      shutdown();
+      break;
+    default:
+      process.stderr.write(`unsupported step '${step.op}' (Node's tls has no such call)\n`);
+      process.exit(2);
+  }
+}
+
+// The trailing window: events still firing after the last step are printed for waitMs, then
+// nothing more is printed and the process exits without sending anything of its own.
+await sleep(input.waitMs);
+printing = false;
+process.exit(0);

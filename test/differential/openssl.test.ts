@@ -1,0 +1,101 @@
+/**
+ * Differential cases against the real OpenSSL 3.0 libssl: the harness (openssl/harness.c)
+ * runs each case's client script against our server running the case's server program;
+ * its outcomes must equal the snapshot in observed/openssl.json.
+ *
+ * UPDATE_OBSERVED=1 rewrites the snapshot from the runs; OPENSSL_DIFF_REPEAT=<n> runs
+ * every case n times and requires the same outcomes each time (a stability check).
+ * In CI (CI set) a missing toolchain/library fails instead of skipping.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertName } from '@tls13sim/record';
+import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { OPENSSL_ALERT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
+import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import { opensslAvailable, runOpenssl } from './openssl.js';
+import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
+
+const LIB = 'openssl';
+const OBSERVED_PATH = new URL('./observed/openssl.json', import.meta.url);
+const update = (process.env.UPDATE_OBSERVED ?? '') !== '' && process.env.UPDATE_OBSERVED !== '0';
+const repeat = Math.max(1, Number(process.env.OPENSSL_DIFF_REPEAT ?? '1') || 1);
+const inCi = (process.env.CI ?? '') !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
+
+const unavailable = opensslAvailable();
+const run = unavailable === null || inCi;
+
+function loadObserved(): Record<string, Outcome[]> {
+  try {
+    return JSON.parse(readFileSync(OBSERVED_PATH, 'utf8')) as Record<string, Outcome[]>;
+  } catch {
+    return {};
+  }
+}
+
+let pki: DiffPki;
+const observed = loadObserved();
+const seen: Record<string, Outcome[]> = {};
+
+async function runCase(c: DiffCase): Promise<Outcome[]> {
+  const server = await startDiffServer(c, pki);
+  try {
+    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
+    const input: HarnessInput = {
+      host: '127.0.0.1',
+      port: server.port,
+      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
+      pha: c.clientPha ?? false,
+      waitMs: WAIT_MS,
+      blockMs: BLOCK_MS,
+      script: c.script,
+    };
+    return await runOpenssl(input);
+  } finally {
+    await server.close();
+  }
+}
+
+describe.runIf(run)(`differential: ${LIB}`, () => {
+  beforeAll(() => {
+    if (unavailable !== null) throw new Error(`OpenSSL harness unavailable in CI: ${unavailable}`);
+    pki = makeDiffPki();
+  });
+
+  afterAll(() => {
+    if (update) writeFileSync(OBSERVED_PATH, `${JSON.stringify(seen, null, 2)}\n`);
+  });
+
+  for (const c of DIFF_CASES) {
+    const why = c.unsupported?.[LIB];
+    it.skipIf(why !== undefined)(`${c.name}: ${c.title}`, async () => {
+      const first = await runCase(c);
+      for (let i = 1; i < repeat; i++) expect(await runCase(c), `run ${i + 1} of ${c.name}`).toEqual(first);
+      seen[c.name] = first;
+      if (!update) expect(first).toEqual(observed[c.name]);
+    });
+  }
+
+  it('renders received alerts as the vocabulary says (real runs)', async () => {
+    const expected: Array<[string, Exclude<AlertName, 'close_notify'>]> = [
+      ['cert-unknown-ca', 'unknown_ca'],
+      ['cert-rejected', 'bad_certificate'],
+      ['cv-rejected', 'decrypt_error'],
+      ['cert-missing', 'certificate_required'],
+    ];
+    for (const [name, alert] of expected) {
+      const c = DIFF_CASES.find((x) => x.name === name)!;
+      const outcomes = seen[name] ?? (await runCase(c));
+      const failed = outcomes.filter((o) => o.outcome.includes('SSL_ERROR_SSL'));
+      expect(failed.length, `${name}: an SSL_ERROR_SSL outcome`).toBeGreaterThan(0);
+      expect(failed[0]!.outcome, name).toBe(opensslAlertOutcome(alert, 0));
+      expect(failed[0]!.outcome.endsWith(`: ${OPENSSL_ALERT_REASON[alert]}`)).toBe(true);
+    }
+  });
+});
+
+if (!run) {
+  describe(`differential: ${LIB}`, () => {
+    it.skip(`skipped: ${unavailable}`, () => {});
+  });
+}

@@ -1,0 +1,480 @@
+/*
+ * OpenSSL 3.0 libssl differential harness (test/differential/harness.ts is the contract).
+ *
+ * Input: one JSON object on stdin (HarnessInput: host, port, cert?, key?, pha, waitMs,
+ * blockMs, script), parsed by the small JSON reader below. `harness --version` prints
+ * OpenSSL_version(OPENSSL_VERSION) of the libssl it runs against and exits.
+ *
+ * Client set-up: TLS_client_method, TLS 1.3 only, SSL_VERIFY_NONE (the test PKI is
+ * throwaway), the client certificate chain and key when given, post-handshake
+ * authentication offered with SSL_set_post_handshake_auth(ssl, 1) when `pha`. The modes
+ * are the library's defaults: SSL_MODE_AUTO_RETRY is on (the 3.0 default), so a blocking
+ * SSL_read that processes a non-application record (NewSessionTicket, post-handshake
+ * CertificateRequest) goes on reading instead of returning SSL_ERROR_WANT_READ. SIGPIPE is
+ * ignored (a write after the peer closed reports EPIPE instead of killing us).
+ *
+ * Steps: connect → SSL_connect; write → SSL_write of the UTF-8 data, once; read n /
+ * peek n → SSL_read / SSL_peek with num = n exactly (also 0); wait → usleep(waitMs), no
+ * call; nonblocking → O_NONBLOCK on the socket (the socket BIO follows the fd), no output
+ * line; shutdown → SSL_shutdown. After the last step the process exits without sending
+ * anything (no SSL_shutdown unless scripted; SSL_free sends nothing).
+ *
+ * Output: one JSON line per call, {"call": <op>, "api": "SSL_connect" | "SSL_write" |
+ * "SSL_read" | "SSL_peek" | "SSL_shutdown", "outcome": <string>}. OpenSSL fires no
+ * callbacks of its own (none is registered), so there are no "event" lines. Outcome:
+ *   - `<ret>` when the call succeeded: ret > 0 (SSL_connect 1; SSL_read/SSL_peek/SSL_write
+ *     the byte count), and for SSL_shutdown also ret = 0 ("close_notify sent, the peer's
+ *     not yet received"; its manual says not to call SSL_get_error on 0);
+ *   - otherwise `<ret> <SSL_get_error name>`, e.g. `-1 SSL_ERROR_WANT_READ`,
+ *     `0 SSL_ERROR_ZERO_RETURN`; then
+ *       for SSL_ERROR_SSL: `: <ERR_reason_error_string of the first (oldest) error queue
+ *         entry>`, e.g. `-1 SSL_ERROR_SSL: tlsv1 alert decrypt error`
+ *         (`reason(<n>)` if the library has no string for it);
+ *       for SSL_ERROR_SYSCALL: ` <errno name>` if errno was set by the call, e.g.
+ *         `-1 SSL_ERROR_SYSCALL EPIPE`, and `: <reason>` if the queue has an entry;
+ *   - `blocked` for a blocking call that did not return within blockMs. How it is told
+ *     apart: in blocking mode the socket has SO_RCVTIMEO = blockMs; when recv() times out
+ *     it fails with EAGAIN/EWOULDBLOCK, the socket BIO marks it retryable, and the call
+ *     returns SSL_ERROR_WANT_READ — which a blocking socket never produces otherwise. So
+ *     "blocking mode + SSL_ERROR_WANT_READ + errno EAGAIN/EWOULDBLOCK" is the timeout.
+ * Note SSL_read/SSL_peek with num = 0 that succeed return 0 (SSL_read's int return cannot
+ * tell "0 bytes read" from failure) and are reported as what SSL_get_error says about it.
+ * The error queue is cleared (ERR_clear_error) and errno zeroed before each call.
+ *
+ * Exit 0 after the script; on bad input or a failed TCP connect: a line on stderr, exit 2.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("openssl harness: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}
+
+/* ── a small JSON reader: enough for HarnessInput ── */
+
+enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jval {
+  enum jtype type;
+  double num;        /* J_NUM, J_BOOL (0/1) */
+  char *str;         /* J_STR */
+  size_t len;        /* J_STR: byte length; J_ARR/J_OBJ: element count */
+  struct jval *items; /* J_ARR elements, J_OBJ values */
+  char **keys;       /* J_OBJ keys */
+};
+
+struct jparser {
+  const char *s;
+  size_t pos, n;
+};
+
+static void jskip(struct jparser *p) {
+  while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n' || p->s[p->pos] == '\r')) p->pos++;
+}
+
+static int jpeekc(struct jparser *p) {
+  jskip(p);
+  return p->pos < p->n ? (unsigned char)p->s[p->pos] : -1;
+}
+
+static void jexpect(struct jparser *p, char c) {
+  if (jpeekc(p) != c) die("bad JSON input: expected '%c' at offset %zu", c, p->pos);
+  p->pos++;
+}
+
+static void put_utf8(char *out, size_t *o, unsigned cp) {
+  if (cp < 0x80) {
+    out[(*o)++] = (char)cp;
+  } else if (cp < 0x800) {
+    out[(*o)++] = (char)(0xc0 | (cp >> 6));
+    out[(*o)++] = (char)(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out[(*o)++] = (char)(0xe0 | (cp >> 12));
+    out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[(*o)++] = (char)(0x80 | (cp & 0x3f));
+  } else {
+    out[(*o)++] = (char)(0xf0 | (cp >> 18));
+    out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[(*o)++] = (char)(0x80 | (cp & 0x3f));
+  }
+}
+
+static unsigned jhex4(struct jparser *p) {
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    if (p->pos >= p->n) die("bad JSON input: short \\u escape");
+    char c = p->s[p->pos++];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+    else die("bad JSON input: bad \\u escape");
+  }
+  return v;
+}
+
+static char *jstring(struct jparser *p, size_t *lenp) {
+  jexpect(p, '"');
+  char *out = malloc(p->n - p->pos + 1); /* decoded text is never longer than the source */
+  if (out == NULL) die("out of memory");
+  size_t o = 0;
+  for (;;) {
+    if (p->pos >= p->n) die("bad JSON input: unterminated string");
+    char c = p->s[p->pos++];
+    if (c == '"') break;
+    if (c != '\\') {
+      out[o++] = c;
+      continue;
+    }
+    if (p->pos >= p->n) die("bad JSON input: unterminated escape");
+    char e = p->s[p->pos++];
+    switch (e) {
+      case '"': out[o++] = '"'; break;
+      case '\\': out[o++] = '\\'; break;
+      case '/': out[o++] = '/'; break;
+      case 'b': out[o++] = '\b'; break;
+      case 'f': out[o++] = '\f'; break;
+      case 'n': out[o++] = '\n'; break;
+      case 'r': out[o++] = '\r'; break;
+      case 't': out[o++] = '\t'; break;
+      case 'u': {
+        unsigned cp = jhex4(p);
+        if (cp >= 0xd800 && cp < 0xdc00 && p->pos + 6 <= p->n && p->s[p->pos] == '\\' && p->s[p->pos + 1] == 'u') {
+          p->pos += 2;
+          unsigned lo = jhex4(p);
+          if (lo >= 0xdc00 && lo < 0xe000) cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+          else die("bad JSON input: unpaired surrogate");
+        }
+        put_utf8(out, &o, cp);
+        break;
+      }
+      default: die("bad JSON input: bad escape \\%c", e);
+    }
+  }
+  out[o] = '\0';
+  if (lenp) *lenp = o;
+  return out;
+}
+
+static void jvalue(struct jparser *p, struct jval *v) {
+  memset(v, 0, sizeof *v);
+  int c = jpeekc(p);
+  if (c == '{' || c == '[') {
+    int obj = c == '{';
+    p->pos++;
+    v->type = obj ? J_OBJ : J_ARR;
+    size_t cap = 0;
+    if (jpeekc(p) == (obj ? '}' : ']')) {
+      p->pos++;
+      return;
+    }
+    for (;;) {
+      if (v->len == cap) {
+        cap = cap ? cap * 2 : 8;
+        v->items = realloc(v->items, cap * sizeof *v->items);
+        if (obj) v->keys = realloc(v->keys, cap * sizeof *v->keys);
+        if (v->items == NULL || (obj && v->keys == NULL)) die("out of memory");
+      }
+      if (obj) {
+        v->keys[v->len] = jstring(p, NULL);
+        jexpect(p, ':');
+      }
+      jvalue(p, &v->items[v->len]);
+      v->len++;
+      c = jpeekc(p);
+      p->pos++;
+      if (c == ',') continue;
+      if (c == (obj ? '}' : ']')) return;
+      die("bad JSON input at offset %zu", p->pos - 1);
+    }
+  }
+  if (c == '"') {
+    v->type = J_STR;
+    v->str = jstring(p, &v->len);
+    return;
+  }
+  const char *rest = p->s + p->pos;
+  if (strncmp(rest, "true", 4) == 0) {
+    v->type = J_BOOL, v->num = 1, p->pos += 4;
+  } else if (strncmp(rest, "false", 5) == 0) {
+    v->type = J_BOOL, v->num = 0, p->pos += 5;
+  } else if (strncmp(rest, "null", 4) == 0) {
+    v->type = J_NULL, p->pos += 4;
+  } else {
+    char *end;
+    v->num = strtod(rest, &end);
+    if (end == rest) die("bad JSON input at offset %zu", p->pos);
+    v->type = J_NUM;
+    p->pos += (size_t)(end - rest);
+  }
+}
+
+static const struct jval *jget(const struct jval *obj, const char *key) {
+  if (obj->type != J_OBJ) return NULL;
+  for (size_t i = 0; i < obj->len; i++)
+    if (strcmp(obj->keys[i], key) == 0) return &obj->items[i];
+  return NULL;
+}
+
+static const char *jget_str(const struct jval *obj, const char *key, int required) {
+  const struct jval *v = jget(obj, key);
+  if (v == NULL || v->type == J_NULL) {
+    if (required) die("input: '%s' missing", key);
+    return NULL;
+  }
+  if (v->type != J_STR) die("input: '%s' is not a string", key);
+  return v->str;
+}
+
+static double jget_num(const struct jval *obj, const char *key) {
+  const struct jval *v = jget(obj, key);
+  if (v == NULL || v->type != J_NUM) die("input: '%s' missing or not a number", key);
+  return v->num;
+}
+
+/* ── output ── */
+
+static void json_str(const char *s) {
+  putchar('"');
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+    if (*c == '"' || *c == '\\') printf("\\%c", *c);
+    else if (*c < 0x20) printf("\\u%04x", *c);
+    else putchar(*c);
+  }
+  putchar('"');
+}
+
+/*
+ * Outcome lines are kept in stdout's buffer (fully buffered, written at exit), not written
+ * one by one: a write to the pipe wakes the reading process, which may take this one's CPU
+ * (see `keep_cpu`).
+ */
+static void emit(const char *call, const char *api, const char *outcome) {
+  printf("{\"call\":");
+  json_str(call);
+  printf(",\"api\":");
+  json_str(api);
+  printf(",\"outcome\":");
+  json_str(outcome);
+  printf("}\n");
+}
+
+static const char *ssl_error_name(int e) {
+  switch (e) {
+    case SSL_ERROR_NONE: return "SSL_ERROR_NONE";
+    case SSL_ERROR_SSL: return "SSL_ERROR_SSL";
+    case SSL_ERROR_WANT_READ: return "SSL_ERROR_WANT_READ";
+    case SSL_ERROR_WANT_WRITE: return "SSL_ERROR_WANT_WRITE";
+    case SSL_ERROR_WANT_X509_LOOKUP: return "SSL_ERROR_WANT_X509_LOOKUP";
+    case SSL_ERROR_SYSCALL: return "SSL_ERROR_SYSCALL";
+    case SSL_ERROR_ZERO_RETURN: return "SSL_ERROR_ZERO_RETURN";
+    case SSL_ERROR_WANT_CONNECT: return "SSL_ERROR_WANT_CONNECT";
+    case SSL_ERROR_WANT_ACCEPT: return "SSL_ERROR_WANT_ACCEPT";
+    case SSL_ERROR_WANT_ASYNC: return "SSL_ERROR_WANT_ASYNC";
+    case SSL_ERROR_WANT_ASYNC_JOB: return "SSL_ERROR_WANT_ASYNC_JOB";
+    case SSL_ERROR_WANT_CLIENT_HELLO_CB: return "SSL_ERROR_WANT_CLIENT_HELLO_CB";
+    case SSL_ERROR_WANT_RETRY_VERIFY: return "SSL_ERROR_WANT_RETRY_VERIFY";
+    default: return "SSL_ERROR_?";
+  }
+}
+
+static const char *errno_name(int e) {
+  switch (e) {
+    case EPIPE: return "EPIPE";
+    case ECONNRESET: return "ECONNRESET";
+    case ECONNABORTED: return "ECONNABORTED";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case EAGAIN: return "EAGAIN"; /* == EWOULDBLOCK on Linux */
+    case EINTR: return "EINTR";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ENOTCONN: return "ENOTCONN";
+    case EBADF: return "EBADF";
+    case EINVAL: return "EINVAL";
+    default: return NULL;
+  }
+}
+
+/* ── the script ── */
+
+static int blocking = 1;
+
+enum call_kind { K_CONNECT, K_WRITE, K_READ, K_PEEK, K_SHUTDOWN };
+
+/* Makes one library call and prints its outcome line. */
+static void do_call(SSL *ssl, const char *call, enum call_kind kind, const char *data, size_t len) {
+  static char buf[65536];
+  const char *api = "";
+  ERR_clear_error();
+  errno = 0;
+  int ret = 0;
+  switch (kind) {
+    case K_CONNECT: api = "SSL_connect"; ret = SSL_connect(ssl); break;
+    case K_WRITE: api = "SSL_write"; ret = SSL_write(ssl, data, (int)len); break;
+    case K_READ: api = "SSL_read"; ret = SSL_read(ssl, buf, (int)len); break;
+    case K_PEEK: api = "SSL_peek"; ret = SSL_peek(ssl, buf, (int)len); break;
+    case K_SHUTDOWN: api = "SSL_shutdown"; ret = SSL_shutdown(ssl); break;
+  }
+  int saved_errno = errno;
+  char out[512];
+  if (ret > 0 || (kind == K_SHUTDOWN && ret == 0)) {
+    snprintf(out, sizeof out, "%d", ret);
+  } else {
+    int err = SSL_get_error(ssl, ret);
+    if (blocking && err == SSL_ERROR_WANT_READ && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
+      snprintf(out, sizeof out, "blocked");
+    } else {
+      int n = snprintf(out, sizeof out, "%d %s", ret, ssl_error_name(err));
+      if (err == SSL_ERROR_SYSCALL && saved_errno != 0) {
+        const char *en = errno_name(saved_errno);
+        if (en) n += snprintf(out + n, sizeof out - (size_t)n, " %s", en);
+        else n += snprintf(out + n, sizeof out - (size_t)n, " errno %d", saved_errno);
+      }
+      if (err == SSL_ERROR_SSL || err == SSL_ERROR_SYSCALL) {
+        unsigned long e = ERR_peek_error();
+        if (e != 0) {
+          const char *r = ERR_reason_error_string(e);
+          if (r) snprintf(out + n, sizeof out - (size_t)n, ": %s", r);
+          else snprintf(out + n, sizeof out - (size_t)n, ": reason(%d)", ERR_GET_REASON(e));
+        }
+      }
+    }
+  }
+  ERR_clear_error();
+  emit(call, api, out);
+}
+
+/*
+ * Timing between back-to-back calls. Loopback TCP delivers a write at once and wakes the
+ * server, and on a busy machine the woken server may take this process's CPU until it has
+ * answered: then e.g. zero-read-nonblocking's first SSL_read(0), made microseconds after
+ * SSL_connect sent the client's Finished, found the server's rejection already arrived (11
+ * runs of 30 at load 2.6 on 2 cores; 0 of 60 with this). So the harness asks for SCHED_FIFO
+ * (needs CAP_SYS_NICE or an RLIMIT_RTPRIO): a real-time process is not preempted by
+ * ordinary ones and runs its script steps back to back; it sleeps whenever it waits for the
+ * network, so it takes nothing from the server. Without the privilege it runs as it is and
+ * says so on stderr.
+ */
+static void keep_cpu(void) {
+  struct sched_param sp = {.sched_priority = 1};
+  if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
+    fprintf(stderr, "openssl harness: SCHED_FIFO unavailable (%s); back-to-back calls may be overtaken by the server's answer\n", strerror(errno));
+}
+
+static void set_rcvtimeo(int fd, long ms) {
+  struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) die("SO_RCVTIMEO: %s", strerror(errno));
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+    printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
+    return 0;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  static char outbuf[1 << 16];
+  setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
+  /* read stdin */
+  size_t cap = 4096, n = 0;
+  char *text = malloc(cap);
+  if (text == NULL) die("out of memory");
+  for (;;) {
+    if (n == cap) {
+      cap *= 2;
+      text = realloc(text, cap);
+      if (text == NULL) die("out of memory");
+    }
+    size_t r = fread(text + n, 1, cap - n, stdin);
+    if (r == 0) break;
+    n += r;
+  }
+  struct jparser jp = {text, 0, n};
+  struct jval in;
+  jvalue(&jp, &in);
+  if (in.type != J_OBJ) die("input is not a JSON object");
+
+  const char *host = jget_str(&in, "host", 1);
+  int port = (int)jget_num(&in, "port");
+  const char *cert = jget_str(&in, "cert", 0);
+  const char *key = jget_str(&in, "key", 0);
+  const struct jval *pha = jget(&in, "pha");
+  long wait_ms = (long)jget_num(&in, "waitMs");
+  long block_ms = (long)jget_num(&in, "blockMs");
+  const struct jval *script = jget(&in, "script");
+  if (script == NULL || script->type != J_ARR) die("input: 'script' missing or not an array");
+
+  keep_cpu();
+
+  /* TCP */
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) die("socket: %s", strerror(errno));
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) die("host '%s' is not an IPv4 address", host);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) die("connect %s:%d: %s", host, port, strerror(errno));
+  set_rcvtimeo(fd, block_ms);
+
+  /* TLS */
+  SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+  if (ctx == NULL) die("SSL_CTX_new failed");
+  SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  if (cert != NULL && SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) die("cannot load certificate chain %s", cert);
+  if (key != NULL && SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) die("cannot load key %s", key);
+  SSL *ssl = SSL_new(ctx);
+  if (ssl == NULL) die("SSL_new failed");
+  if (pha != NULL && pha->type == J_BOOL && pha->num != 0) SSL_set_post_handshake_auth(ssl, 1);
+  if (SSL_set_fd(ssl, fd) != 1) die("SSL_set_fd failed");
+
+  for (size_t i = 0; i < script->len; i++) {
+    const struct jval *step = &script->items[i];
+    const char *op = jget_str(step, "op", 1);
+    if (strcmp(op, "connect") == 0) {
+      do_call(ssl, op, K_CONNECT, NULL, 0);
+    } else if (strcmp(op, "write") == 0) {
+      const struct jval *d = jget(step, "data");
+      if (d == NULL || d->type != J_STR) die("write: 'data' missing");
+      do_call(ssl, op, K_WRITE, d->str, d->len);
+    } else if (strcmp(op, "read") == 0 || strcmp(op, "peek") == 0) {
+      double nn = jget_num(step, "n");
+      if (nn < 0 || nn > 65536) die("%s: n out of range", op);
+      do_call(ssl, op, op[0] == 'r' ? K_READ : K_PEEK, NULL, (size_t)nn);
+    } else if (strcmp(op, "wait") == 0) {
+      usleep((useconds_t)(wait_ms * 1000));
+    } else if (strcmp(op, "nonblocking") == 0) {
+      int fl = fcntl(fd, F_GETFL);
+      if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) die("O_NONBLOCK: %s", strerror(errno));
+      blocking = 0;
+    } else if (strcmp(op, "shutdown") == 0) {
+      do_call(ssl, op, K_SHUTDOWN, NULL, 0);
+    } else {
+      die("unknown script op '%s'", op);
+    }
+  }
+  /* Exit without sending anything: SSL_free sends no alert, close() only ends TCP. */
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  close(fd);
+  fflush(stdout);
+  return 0;
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Differential harness for Python 3's `ssl` module (standard library only).
+
+Contract: test/differential/harness.ts. One HarnessInput JSON object on stdin; one JSON line
+{"call", "api", "outcome"} per call made, in order, on stdout; exit 0. A harness that cannot
+run its script prints one line to stderr and exits 1.
+
+Calls:
+  connect   -> SSLSocket.do_handshake()   (wrap_socket(..., do_handshake_on_connect=False))
+  write s   -> SSLSocket.send(s.encode()) (once; not sendall)
+  read n    -> SSLSocket.recv(n)          (n may be 0; passed through unchanged)
+  peek n    -> SSLSocket.recv(n, socket.MSG_PEEK): Python's SSLSocket has no peek; this call
+               is made for real and reports the ValueError it raises
+  shutdown  -> SSLSocket.unwrap()         (SSL_shutdown underneath)
+  wait      -> time.sleep(waitMs), no output line
+  nonblocking -> SSLSocket.setblocking(False), no output line
+Context: PROTOCOL_TLS_CLIENT, check_hostname False, verify_mode CERT_NONE, minimum_version
+TLSv1_3, load_cert_chain(cert, key) when given, post_handshake_auth = True when `pha`.
+Python fires no callbacks of its own here, so there are no "event" lines.
+
+Outcome format (uniform):
+  return value None                -> `None`                 (do_handshake)
+  bytes b of length k              -> `k bytes`              (recv; `0 bytes` for b'')
+  int k                            -> `k bytes`              (send)
+  a socket object                  -> `socket`               (unwrap)
+  ssl.SSLError and subclasses      -> `<ClassName>: <reason>` with reason = exc.reason, the
+                                      OpenSSL reason name Python looked up in its table (e.g.
+                                      `SSLError: TLSV1_ALERT_DECRYPT_ERROR`); when exc.reason is
+                                      None, the bare class name (`SSLZeroReturnError`,
+                                      `SSLWantReadError`, ...; note that an SSLEOFError does
+                                      carry a reason: `SSLEOFError:
+                                      UNEXPECTED_EOF_WHILE_READING`), except that an
+                                      SSLError carrying an OpenSSL reason string Python has no
+                                      name for (message `[SSL] <text> (_ssl.c:N)`) is rendered
+                                      `<ClassName>: [SSL] <text>`
+  OSError with an errno            -> `<ClassName>: <errno name>` (e.g. `BrokenPipeError: EPIPE`)
+  any other exception              -> `<ClassName>: <str(exc)>`
+  blocking call still not done after blockMs -> `blocked`
+No line numbers, no `(_ssl.c:NNNN)`, no addresses.
+
+Python-specific behaviour worth knowing when reading the outcomes (CPython 3.11 Modules/_ssl.c):
+- recv(0) returns b'' at once without calling SSL_read (nothing is pulled from the socket);
+- recv() maps SSL_ERROR_ZERO_RETURN (close_notify, and every SSL_read after a fatal alert
+  was reported) to b'', and suppress_ragged_eofs (default True) maps a TCP EOF without
+  close_notify to b'' as well: all of them are `0 bytes`;
+- SSLSocket.recv refuses flags, so there is no peek.
+The server name is 127.0.0.1, an IP address, for which Python sends no SNI.
+
+Blocking: the socket runs with settimeout(blockMs / 1000) (Python polls internally and retries
+SSL_* on WANT_READ/WANT_WRITE until the deadline). When the deadline passes, Python raises
+socket.timeout (== TimeoutError) with errno None and a message such as "The read operation
+timed out"; a kernel ETIMEDOUT is also a TimeoutError but carries errno ETIMEDOUT. So `blocked`
+is exactly: isinstance(exc, TimeoutError) and exc.errno is None, and only in blocking mode.
+"""
+import errno
+import json
+import re
+import socket
+import ssl
+import sys
+import time
+
+
+def render_exception(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if isinstance(exc, ssl.SSLError):
+        reason = getattr(exc, "reason", None)
+        if reason is not None:
+            return f"{name}: {reason}"
+        msg = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], str) else ""
+        m = re.match(r"^\[([A-Za-z0-9_]+)\] (.*?)(?: \(_ssl\.c:\d+\))?$", msg)
+        if m:
+            return f"{name}: [{m.group(1)}] {m.group(2)}"
+        return name
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return f"{name}: {errno.errorcode.get(exc.errno, str(exc.errno))}"
+    text = re.sub(r" \(_ssl\.c:\d+\)", "", str(exc))
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+    return f"{name}: {text}" if text else name
+
+
+def render_value(v) -> str:
+    if v is None:
+        return "None"
+    if isinstance(v, (bytes, bytearray)):
+        return f"{len(v)} bytes"
+    if isinstance(v, int):
+        return f"{v} bytes"
+    if isinstance(v, socket.socket):
+        return "socket"
+    return repr(v)
+
+
+def main() -> int:
+    inp = json.load(sys.stdin)
+    host, port = inp["host"], int(inp["port"])
+    block_s = inp["blockMs"] / 1000.0
+    wait_s = inp["waitMs"] / 1000.0
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    if inp.get("cert"):
+        ctx.load_cert_chain(inp["cert"], inp.get("key"))
+    if inp.get("pha"):
+        ctx.post_handshake_auth = True
+
+    try:
+        raw = socket.create_connection((host, port), timeout=block_s)
+    except OSError as e:
+        print(f"python harness: cannot connect to {host}:{port}: {e}", file=sys.stderr)
+        return 1
+    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s = ctx.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
+    s.settimeout(block_s)
+    blocking = True
+
+    def emit(call: str, api: str, outcome: str) -> None:
+        sys.stdout.write(json.dumps({"call": call, "api": api, "outcome": outcome}) + "\n")
+        sys.stdout.flush()
+
+    def run(call: str, api: str, fn) -> None:
+        try:
+            outcome = render_value(fn())
+        except TimeoutError as e:
+            if blocking and e.errno is None:
+                outcome = "blocked"
+            else:
+                outcome = render_exception(e)
+        except Exception as e:  # noqa: BLE001 - every exception is an outcome
+            outcome = render_exception(e)
+        emit(call, api, outcome)
+
+    for step in inp["script"]:
+        op = step["op"]
+        if op == "connect":
+            run("connect", "SSLSocket.do_handshake", s.do_handshake)
+        elif op == "write":
+            data = step["data"].encode("utf-8")
+            run("write", "SSLSocket.send", lambda: s.send(data))
+        elif op == "read":
+            n = int(step["n"])
+            run("read", "SSLSocket.recv", lambda: s.recv(n))
+        elif op == "peek":
+            n = int(step["n"])
+            run("peek", "SSLSocket.recv(MSG_PEEK)", lambda: s.recv(n, socket.MSG_PEEK))
+        elif op == "shutdown":
+            run("shutdown", "SSLSocket.unwrap", s.unwrap)
+        elif op == "wait":
+            time.sleep(wait_s)
+        elif op == "nonblocking":
+            s.setblocking(False)
+            blocking = False
+        else:
+            print(f"python harness: unknown step {op!r}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
