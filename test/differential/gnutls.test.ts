@@ -14,6 +14,7 @@ import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens
 import { GNUTLS_ALERT_NAME, GNUTLS_ALERT_RECEIVED_ERROR, gnutlsAlertOutcome } from '../../packages/sim/src/lens/vocab/gnutls.js';
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
 
 const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnutls.json');
@@ -74,9 +75,18 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
         for (let i = 0; i < 2; i++) expect(await runCase(c, pki), `${c.name}: run ${i + 2} differs from run 1`).toEqual(got);
       } else {
         expect(got).toEqual(observed[c.name]);
+        // The lens, on the simulated case, says what GnuTLS said.
+        expect(lensOutcomes('gnutls', c)).toEqual(got);
       }
     });
   }
+
+  // The comparison can fail: gnutls_record_send reads the socket
+  test('a deliberately wrong lens (gnutls_record_send reads the socket) disagrees with the real library', () => {
+    const real = new Map(DIFF_CASES.filter((c) => ((n: string) => runs.get(n))(c.name) !== undefined).map((c) => [c, ((n: string) => runs.get(n))(c.name)!] as const));
+    expect(real.size).toBeGreaterThan(0);
+    expect(mutantDisagreements(writePullsMutant('gnutls'), real)).toContain('write-after-alert');
+  });
 
   // The vocabulary module against real runs: the alert each case's server sends, as GnuTLS reports it.
   test.skipIf(UPDATE).each([

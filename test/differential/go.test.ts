@@ -11,6 +11,7 @@ import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens
 import { GO_API, GO_EOF, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
+import { lensOutcomes, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
 import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/go.json', import.meta.url));
@@ -73,8 +74,17 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
       const got = await outcomesOf(c.name);
       if (UPDATE) observed[c.name] = got;
       else expect(got).toEqual(observed[c.name]);
+      // The lens, on the simulated case, says what Go said.
+      expect(lensOutcomes('go', c)).toEqual(got);
     });
   }
+
+  // The comparison can fail: a Write that reports the alert Read has already returned.
+  it('a deliberately wrong lens (Write fails after a received alert) disagrees with the real library', async () => {
+    const supported = DIFF_CASES.filter((c) => goUnsupported(c) === null);
+    const real = new Map(await Promise.all(supported.map(async (c) => [c, await outcomesOf(c.name)] as const)));
+    expect(mutantDisagreements(writeFailsAfterAlertMutant('go'), real)).toContain('write-after-alert');
+  });
 
   it('vocabulary: received alerts read as GO_RECEIVED_ALERT says', async () => {
     const expectRead = async (name: string, alert: string): Promise<void> => {

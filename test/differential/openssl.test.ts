@@ -14,6 +14,7 @@ import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js'
 import { OPENSSL_ALERT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
+import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
 
 const LIB = 'openssl';
@@ -73,8 +74,17 @@ describe.runIf(run)(`differential: ${LIB}`, () => {
       for (let i = 1; i < repeat; i++) expect(await runCase(c), `run ${i + 1} of ${c.name}`).toEqual(first);
       seen[c.name] = first;
       if (!update) expect(first).toEqual(observed[c.name]);
+      // The lens, on the simulated case, says what libssl said.
+      expect(lensOutcomes('openssl', c)).toEqual(first);
     });
   }
+
+  // The comparison can fail: SSL_write reads the socket
+  it('a deliberately wrong lens (SSL_write reads the socket) disagrees with the real library', () => {
+    const real = new Map(DIFF_CASES.filter((c) => ((n: string) => seen[n])(c.name) !== undefined).map((c) => [c, ((n: string) => seen[n])(c.name)!] as const));
+    expect(real.size).toBeGreaterThan(0);
+    expect(mutantDisagreements(writePullsMutant('openssl'), real)).toContain('write-after-alert');
+  });
 
   it('renders received alerts as the vocabulary says (real runs)', async () => {
     const expected: Array<[string, Exclude<AlertName, 'close_notify'>]> = [

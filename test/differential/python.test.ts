@@ -15,6 +15,7 @@ import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens
 import { PYTHON_ALERT_REASON, PYTHON_OUTCOME, PYTHON_UNREACHED_REASON, pythonAlertOutcome } from '../../packages/sim/src/lens/vocab/python.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
+import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
 
 const LIB = 'python';
@@ -79,9 +80,19 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
         seen[c.name] = got;
       } else {
         expect(got).toEqual(observed[c.name]);
+        seen[c.name] = got;
+        // The lens, on the simulated case, says what Python said.
+        expect(lensOutcomes('python', c)).toEqual(got);
       }
     });
   }
+
+  // The comparison can fail: send() reads the socket
+  it('a deliberately wrong lens (send() reads the socket) disagrees with the real library', () => {
+    const real = new Map(DIFF_CASES.filter((c) => ((n: string) => seen[n])(c.name) !== undefined).map((c) => [c, ((n: string) => seen[n])(c.name)!] as const));
+    expect(real.size).toBeGreaterThan(0);
+    expect(mutantDisagreements(writePullsMutant('python'), real)).toContain('write-after-alert');
+  });
 
   it("vocabulary: every received fatal alert reads as PYTHON_ALERT_REASON says (real runs)", async () => {
     // cv-rejected with the verifier's alert replaced: connect, then one recv(1024) meets the alert.

@@ -11,6 +11,9 @@ import { HOST, makePki, type Pki } from '../interop/helpers.js';
 
 export interface DiffPki extends Pki {}
 
+/** Well under WAIT_MS (harness.ts): a `wait` step still sees the verdict arrive. */
+export const VERDICT_DELAY_MS = 100;
+
 /** A PKI with a P-256 server certificate, a trusted and an untrusted client certificate (PEM files). */
 export function makeDiffPki(): DiffPki {
   return makePki(['p256']);
@@ -51,11 +54,19 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[]): Prom
   const p = c.server;
   let halfRttSent = false;
   conn.on('endpoint_event', (ev: EndpointEvent) => {
+    if (ev.type !== 'state' || ev.to !== 'WAIT_FLIGHT2') return;
     // 0.5-RTT (§2.3): right after the server's first flight, before the client's Finished.
-    if (p.halfRtt !== undefined && !halfRttSent && ev.type === 'state' && ev.to === 'WAIT_FLIGHT2') {
+    if (p.halfRtt !== undefined && !halfRttSent) {
       halfRttSent = true;
       queueMicrotask(() => conn.write(p.halfRtt!));
     }
+    // The server judges the client's flight VERDICT_DELAY_MS after its own flight left, so
+    // that a client call made right after connect returns reliably comes before the verdict
+    // (on loopback the verdict could otherwise win the race against the client's next call).
+    conn.socket.pause();
+    setTimeout(() => {
+      if (!conn.socket.destroyed) conn.socket.resume();
+    }, VERDICT_DELAY_MS).unref();
   });
   try {
     await conn.handshake();

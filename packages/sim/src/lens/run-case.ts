@@ -128,8 +128,13 @@ function serverProgram(p: ServerProgram) {
 
 /** Runs the case's client script through `lens` (blocking until a `nonblocking` step). */
 export function runCaseThroughLens(c: DiffCase, lens: LensName, seed = 1): CaseRun {
+  return runCaseWith(c, (sim) => createLens(lens, sim, 'client', { blocking: true }), seed);
+}
+
+/** Runs the case's client script through a lens `make` builds (a test's deliberately wrong lens, say). */
+export function runCaseWith(c: DiffCase, make: (sim: Simulation) => Lens, seed = 1): CaseRun {
   const sim = caseSimulation(c, seed);
-  const l = createLens(lens, sim, 'client', { blocking: true });
+  const l = make(sim);
   const outcomes: CaseOutcome[] = [];
   const seen = { n: 0 };
   const collect = (): void => {
