@@ -200,3 +200,41 @@ describe('OpenSSL lens, blocking, bounded', () => {
     expect(() => s.shutdown()).toThrow(/not quiescent after 20 steps/);
   });
 });
+
+describe('every lens, every scenario', () => {
+  it('runs each catalogue scenario through each lens, and the calls are worded in that library\'s API', async () => {
+    await import('../src/scenarios/catalogue.js');
+    const { LENS_NAMES, listScenarios, runScenario } = await import('../src/index.js');
+    const apiOf: Record<string, RegExp> = {
+      openssl: /^SSL_/,
+      go: /^Conn\./,
+      python: /^SSLSocket\./,
+      gnutls: /^gnutls_/,
+      rustls: /complete_io|reader\(\)|writer\(\)|send_close_notify/,
+      node: /./,
+    };
+    for (const lens of LENS_NAMES) {
+      for (const s of listScenarios()) {
+        const t = runScenario(s.name, undefined, { lens });
+        const calls = ofType(t.events, 'app_call');
+        for (const c of calls) {
+          expect(c.lens, `${s.name} through ${lens}`).toBe(lens);
+          expect(c.api, `${s.name} through ${lens}`).toMatch(apiOf[lens]!);
+        }
+      }
+    }
+  });
+
+  it('--lens go words client-cv-rejected in Go\'s words, and a first note says so', async () => {
+    await import('../src/scenarios/catalogue.js');
+    const { runScenario } = await import('../src/index.js');
+    const t = runScenario('client-cv-rejected', undefined, { lens: 'go' });
+    expect(t.events[0]).toMatchObject({ type: 'note' });
+    expect((t.events[0] as { text: string }).text).toContain('go lens');
+    expect(ofType(t.events, 'app_call').map((c) => `${c.api} → ${c.outcome}`)).toEqual([
+      'Conn.Handshake → nil',
+      'Conn.Write → 18, nil',
+      'Conn.Read → 0, remote error: tls: error decrypting message',
+    ]);
+  });
+});

@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import '../scenarios/catalogue.js';
 import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } from '../render/index.js';
+import { LENS_NAMES } from '../lens/lens.js';
+import { isLensName } from '../lens/registry.js';
 import { getScenario, listScenarios, runScenario } from '../scenarios/registry.js';
 import './serve.js';
 import './connect.js';
@@ -37,7 +39,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tls13sim list
-  tls13sim run <scenario> [--format text|mermaid|json|hex] [--seed N] [--keylog FILE] [--pcap FILE]
+  tls13sim run <scenario> [--format text|mermaid|json|hex] [--seed N] [--lens openssl|node|go|python|gnutls|rustls] [--keylog FILE] [--pcap FILE]
 `;
 
 type CommandEntry = { handler: CommandHandler; usage?: string };
@@ -124,12 +126,14 @@ function list(args: readonly string[], io: CliIo): number {
 }
 
 function run(args: readonly string[], io: CliIo): number {
-  const { positional, options } = parseOptions(args, ['format', 'seed', 'keylog', 'pcap']);
+  const { positional, options } = parseOptions(args, ['format', 'seed', 'keylog', 'pcap', 'lens']);
   if (positional.length !== 1) throw new UsageError('run needs exactly one scenario name');
   const name = scenarioArg(positional[0]!);
   const format = formatOption(options);
   const seed = seedOption(options);
-  const trace = runScenario(name, seed);
+  const lens = options.get('lens');
+  if (lens !== undefined && !isLensName(lens)) throw new UsageError(`--lens must be one of ${LENS_NAMES.join(', ')} (got '${lens}')`);
+  const trace = runScenario(name, seed, lens !== undefined ? { lens } : {});
   io.stdout(renderTrace(trace, format));
   const keylog = options.get('keylog');
   if (keylog !== undefined) io.writeFile(keylog, renderKeylog(trace));

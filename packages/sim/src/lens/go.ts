@@ -33,7 +33,7 @@ export class GoLens extends Lens {
   override readonly hasNonBlocking = false;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
-    super(sim, side, { ...opts, blocking: true });
+    super(sim, side, opts);
     this.attach();
   }
 
@@ -66,7 +66,7 @@ export class GoLens extends Lens {
       case 'blocked':
         return { api, outcome: 'blocked' };
       case 'want_read':
-        // Go has no non-blocking mode: a lens call that would wait is a blocking one.
+        // Not reached: Go has no non-blocking mode, so every call that would wait blocks.
         return { api, outcome: 'blocked' };
       case 'refused':
         return { api, outcome: err(fact.why) };

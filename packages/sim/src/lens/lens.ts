@@ -280,7 +280,9 @@ export abstract class Lens {
   protected call(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt, mayBlock = true): LensResult {
     this.sim.start();
     let fact = attempt();
-    if (fact === null && this.blocking && (mayBlock || !this.ep.handshakeComplete)) {
+    // A library without a non-blocking mode (Go; Node's flowing socket) always waits.
+    const blocking = this.blocking || !this.hasNonBlocking;
+    if (fact === null && blocking && (mayBlock || !this.ep.handshakeComplete)) {
       fact = this.sim.driving(this.side, () => {
         let f: Attempt = null;
         for (let steps = 0; f === null; steps++) {

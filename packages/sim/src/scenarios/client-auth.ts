@@ -4,11 +4,10 @@
  * completes when it sends its Finished, before the server has looked at its Certificate
  * and CertificateVerify; a rejection can only reach it later, on a read.
  */
-import { openSslLens } from '../lens/openssl.js';
 import { scenarioSim, utf8 } from './build.js';
 import { alertReceived, alertSent, appCall, complete, narrate, received, sent, verdict } from './narrate.js';
 import { scenarioPki } from './pki.js';
-import { registerScenario } from './registry.js';
+import { registerScenario, scenarioLens } from './registry.js';
 import type { CryptoProvider } from '@tls13sim/handshake';
 import type { Simulation } from '../simulation.js';
 
@@ -22,8 +21,8 @@ function clientAuthSim(seed: number, crypto?: CryptoProvider): Simulation {
 
 /** Both sides through the lens: the client's request, the server's response, then the clock runs out. */
 function requestResponse(sim: Simulation): void {
-  const c = openSslLens(sim, 'client', { blocking: true });
-  const s = openSslLens(sim, 'server', { blocking: true });
+  const c = scenarioLens(sim, 'client', { blocking: true });
+  const s = scenarioLens(sim, 'server', { blocking: true });
   c.connect();
   c.write(REQUEST);
   s.accept();
@@ -35,7 +34,7 @@ function requestResponse(sim: Simulation): void {
 
 /** The client alone through the lens: connect, the request, then a read that meets the server's verdict. */
 function clientRequest(sim: Simulation): void {
-  const c = openSslLens(sim, 'client', { blocking: true });
+  const c = scenarioLens(sim, 'client', { blocking: true });
   c.connect();
   c.write(REQUEST);
   c.read(1024);
@@ -157,7 +156,7 @@ registerScenario({
   description: 'The server requires a client certificate and gets none: certificate_required (RFC 8446 §4.4.2.4)',
   run(seed) {
     const sim = scenarioSim('client-cert-missing', seed, { server: { clientAuth: 'require' } });
-    const c = openSslLens(sim, 'client', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
     c.connect();
     c.read(1024);
     sim.run();

@@ -2,11 +2,10 @@
  * Scenarios of the handshake itself: the 1-RTT full handshake, a HelloRetryRequest, and a
  * KeyUpdate on an established connection.
  */
-import { openSslLens } from '../lens/openssl.js';
 import type { TraceEvent } from '../trace.js';
 import { scenarioSim, utf8 } from './build.js';
 import { appCall, complete, narrate, received, sent, state } from './narrate.js';
-import { registerScenario, type AppStep } from './registry.js';
+import { type AppStep, registerScenario, scenarioLens } from './registry.js';
 
 const REQUEST = utf8('GET / HTTP/1.0\r\n\r\n');
 const RESPONSE = utf8('HTTP/1.0 200 ok\r\n\r\nhello from the server\n');
@@ -27,8 +26,8 @@ registerScenario({
   description: '1-RTT handshake (RFC 8446 §2): the client completes half a round trip before the server',
   run(seed) {
     const sim = scenarioSim('full-handshake', seed);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
+    const s = scenarioLens(sim, 'server', { blocking: true });
     c.connect();
     s.accept();
     c.write(REQUEST);
@@ -79,8 +78,8 @@ registerScenario({
   description: 'HelloRetryRequest (RFC 8446 §4.1.4): the client guessed a key_share group the server does not take',
   run(seed) {
     const sim = scenarioSim('hello-retry', seed, { client: { ...HELLO_RETRY.client }, server: { ...HELLO_RETRY.server } });
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
+    const s = scenarioLens(sim, 'server', { blocking: true });
     c.connect();
     s.accept();
     sim.run();
@@ -118,8 +117,8 @@ registerScenario({
   description: 'KeyUpdate (RFC 8446 §4.6.3): the client rekeys and asks the server to rekey too',
   run(seed) {
     const sim = scenarioSim('key-update', seed);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
+    const s = scenarioLens(sim, 'server', { blocking: true });
     c.connect();
     s.accept();
     c.write(utf8('before the update'));

@@ -4,12 +4,12 @@
  * resource), and the client answers under its application keys.
  */
 import type { Simulation } from '../simulation.js';
-import { openSslLens, type OpenSslLens } from '../lens/openssl.js';
+import type { Lens } from '../lens/lens.js';
 import type { TraceEvent } from '../trace.js';
 import { scenarioSim, utf8 } from './build.js';
 import { alertReceived, alertSent, appCall, narrate, received, sent } from './narrate.js';
 import { scenarioPki } from './pki.js';
-import { registerScenario } from './registry.js';
+import { registerScenario, scenarioLens } from './registry.js';
 
 const fact = (f: string) => (e: TraceEvent): boolean => e.type === 'note' && e.fact === f;
 
@@ -17,14 +17,14 @@ const fact = (f: string) => (e: TraceEvent): boolean => e.type === 'note' && e.f
  * Connects, the client asks for a protected resource, and the server, having read the
  * request, asks for a certificate on the established connection.
  */
-function phaStart(name: string, seed: number, reject: boolean): { sim: Simulation; c: OpenSslLens; s: OpenSslLens } {
+function phaStart(name: string, seed: number, reject: boolean): { sim: Simulation; c: Lens; s: Lens } {
   const pki = scenarioPki(seed);
   const sim = scenarioSim(name, seed, {
     client: { certificate: pki.client, postHandshakeAuth: true },
     server: reject ? { clientCertVerifier: () => ({ action: 'reject', alert: 'access_denied' }) } : {},
   });
-  const c = openSslLens(sim, 'client', { blocking: true });
-  const s = openSslLens(sim, 'server', { blocking: true });
+  const c = scenarioLens(sim, 'client', { blocking: true });
+  const s = scenarioLens(sim, 'server', { blocking: true });
   c.connect();
   s.accept();
   c.write(utf8('GET /secret HTTP/1.0\r\n\r\n'));

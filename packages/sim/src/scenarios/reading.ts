@@ -2,19 +2,18 @@
  * Reading to learn the server's verdict: a non-blocking event loop, the blocking read that
  * never returns, and the zero-byte read that only sees what has already arrived.
  */
-import { openSslLens } from '../lens/openssl.js';
 import { scenarioSim, utf8 } from './build.js';
 import { alertReceived, alertSent, appCall, complete, narrate } from './narrate.js';
 import { scenarioPki } from './pki.js';
-import { registerScenario } from './registry.js';
+import { registerScenario, scenarioLens } from './registry.js';
 
 registerScenario({
   name: 'nonblocking-read',
   description: 'A non-blocking client: connect() and read() return want_read until the records they wait for arrive',
   run(seed) {
     const sim = scenarioSim('nonblocking-read', seed);
-    const c = openSslLens(sim, 'client');
-    const s = openSslLens(sim, 'server');
+    const c = scenarioLens(sim, 'client');
+    const s = scenarioLens(sim, 'server');
     c.connect(); // ClientHello sent; nothing back yet
     sim.step(); // ClientHello → server; the server's flight goes out
     s.accept(); // the server waits for the client's Finished
@@ -51,7 +50,7 @@ registerScenario({
   run(seed) {
     const pki = scenarioPki(seed);
     const sim = scenarioSim('blocking-read-deadlock', seed, { client: { certificate: pki.client }, server: { clientAuth: 'require' } });
-    const c = openSslLens(sim, 'client', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
     c.connect();
     c.read(1024);
     return narrate(sim, [
@@ -78,7 +77,7 @@ registerScenario({
       client: { certificate: pki.client },
       server: { clientAuth: 'require', clientCertVerifier: () => ({ action: 'reject', alert: 'bad_certificate' }) },
     });
-    const c = openSslLens(sim, 'client', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
     c.connect();
     c.blocking = false;
     c.read(0); // our Certificate has not even reached the server

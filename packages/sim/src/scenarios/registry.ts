@@ -4,8 +4,26 @@
  * the registry turns that into a Trace named after the scenario.
  */
 import type { CryptoProvider } from '@tls13sim/handshake';
+import { createLens } from '../lens/registry.js';
+import type { Lens, LensName, LensOptions } from '../lens/lens.js';
 import { Simulation } from '../simulation.js';
 import type { Side, Trace } from '../trace.js';
+
+/** The library the scenario now running is seen through (runScenario's `lens`). */
+let currentLens: LensName = 'openssl';
+
+/** The library the scenario now running is seen through. */
+export function scenarioLensName(): LensName {
+  return currentLens;
+}
+
+/**
+ * The lens a scenario's application uses: OpenSSL's unless `runScenario` was asked for
+ * another library (`tls13sim run <scenario> --lens NAME`).
+ */
+export function scenarioLens(sim: Simulation, side: Side, opts?: LensOptions): Lens {
+  return createLens(currentLens, sim, side, opts);
+}
 
 /** One application call of a scenario's program, made as soon as it can answer (as if blocking). */
 export type AppStep =
@@ -65,12 +83,35 @@ export class UnknownScenarioError extends Error {
   }
 }
 
-/** Runs a scenario and returns its trace, named after the scenario and seed. */
-export function runScenario(name: string, seed?: number): Trace {
+/**
+ * Runs a scenario and returns its trace, named after the scenario and seed. `lens`: the
+ * library its applications' calls are seen through (default `openssl`, the library the
+ * scenarios' notes describe; with another, a first note says so).
+ */
+export function runScenario(name: string, seed?: number, opts: { readonly lens?: LensName } = {}): Trace {
   const def = registry.get(name);
   if (def === undefined) throw new UnknownScenarioError(name);
   const s = seed ?? def.defaultSeed ?? 1;
-  const result = def.run(s);
+  const before = currentLens;
+  currentLens = opts.lens ?? 'openssl';
+  let result: Simulation | Trace;
+  try {
+    result = def.run(s);
+  } finally {
+    currentLens = before;
+  }
   const trace = result instanceof Simulation ? result.toTrace() : result;
-  return { version: 1, scenario: name, seed: s, events: trace.events };
+  const events = opts.lens === undefined || opts.lens === 'openssl' ? trace.events : withLensNote(trace.events, opts.lens);
+  return { version: 1, scenario: name, seed: s, events };
+}
+
+function withLensNote(events: Trace['events'], lens: LensName): Trace['events'] {
+  const note = {
+    seq: 0,
+    time: 0,
+    side: 'network' as const,
+    type: 'note' as const,
+    text: `Seen through the ${lens} lens: the » lines are ${lens}'s own calls and answers; the notes were written for OpenSSL (docs/lenses.md shows where ${lens} differs).`,
+  };
+  return [note, ...events.map((e) => ({ ...e, seq: e.seq + 1 }))];
 }

@@ -5,12 +5,11 @@
  */
 import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession } from '@tls13sim/handshake';
 import type { Simulation } from '../simulation.js';
-import { openSslLens } from '../lens/openssl.js';
 import type { TraceEvent } from '../trace.js';
 import { scenarioPki } from './pki.js';
 import { scenarioSim, utf8 } from './build.js';
 import { appCall, complete, narrate, received, sent, verdict } from './narrate.js';
-import { registerScenario } from './registry.js';
+import { registerScenario, scenarioLens } from './registry.js';
 
 /** The second connection starts this long after the first (virtual ms). */
 const LATER = 1000;
@@ -49,8 +48,8 @@ registerScenario({
   description: 'PSK resumption from a NewSessionTicket (RFC 8446 §2.2): no certificates, same 1-RTT shape',
   run(seed) {
     const sim = resumptionSim(seed);
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
+    const s = scenarioLens(sim, 'server', { blocking: true });
     c.connect();
     s.accept();
     c.write(utf8('GET / HTTP/1.0\r\n\r\n'));
@@ -99,8 +98,8 @@ registerScenario({
       connection: 2,
       startAt: end + LATER,
     });
-    const s = openSslLens(sim, 'server', { blocking: true });
-    const c = openSslLens(sim, 'client', { blocking: true });
+    const s = scenarioLens(sim, 'server', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
     s.read(1024);
     // 0.5-RTT (§2.3): the server has sent its Finished and may write before it completes.
     sim.write('server', utf8('HTTP/1.0 200 ok\r\n\r\nanswered in 0.5-RTT\n'));
@@ -151,8 +150,8 @@ registerScenario({
       connection: 2,
       startAt: end + LATER,
     });
-    const c = openSslLens(sim, 'client', { blocking: true });
-    const s = openSslLens(sim, 'server', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
+    const s = scenarioLens(sim, 'server', { blocking: true });
     c.connect();
     // The client learned from EncryptedExtensions that its early data was dropped: it resends.
     c.write(request);
@@ -184,7 +183,7 @@ registerScenario({
       client: { certificate: pki.client },
       server: { clientAuth: 'require', tickets: { ...ticketPolicy('ticket-as-signal', seed), maxEarlyData: 0 } },
     });
-    const c = openSslLens(sim, 'client', { blocking: true });
+    const c = scenarioLens(sim, 'client', { blocking: true });
     c.connect();
     c.blocking = false;
     c.read(1024);

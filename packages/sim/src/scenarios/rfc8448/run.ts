@@ -3,7 +3,7 @@
  * delivers flight by flight, driven through the OpenSSL lens in the order of the RFC's traces.
  */
 import { createEndpoint } from '@tls13sim/handshake';
-import { openSslLens } from '../../lens/openssl.js';
+import { scenarioLens } from '../registry.js';
 import { Simulation } from '../../simulation.js';
 import type { Rfc8448Configs } from './endpoints.js';
 
@@ -16,8 +16,8 @@ export function rfc8448Simulation(name: string, seed: number, { client, server }
  * both ways, then close_notify from the client, then the server (as in the RFC).
  */
 export function drive(sim: Simulation, data: Uint8Array | null, earlyDataLength?: number): void {
-  const c = openSslLens(sim, 'client', { blocking: true });
-  const s = openSslLens(sim, 'server', { blocking: true });
+  const c = scenarioLens(sim, 'client', { blocking: true });
+  const s = scenarioLens(sim, 'server', { blocking: true });
   if (earlyDataLength !== undefined) s.read(earlyDataLength);
   c.connect();
   s.accept();
