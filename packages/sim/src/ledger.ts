@@ -15,12 +15,17 @@
  * Knowledge is told from presumption (DESIGN.md "Fidelity"). For each side:
  * - `truth`: the peer's own events — it completed its handshake (accepted), or it sent a
  *   fatal alert (rejected). A side never sees this; the trace does.
- * - `knows`: only what the side's received bytes imply. A fatal alert; a NewSessionTicket
- *   (§4.6.1: "after the server has received the client Finished"); for a server, the
- *   client's application data (a client sends it only once its handshake is complete).
+ * - `knows`: only what the side's received bytes imply. A fatal alert under the peer's
+ *   handshake or application keys (a plaintext alert is unauthenticated: presumed); a NewSessionTicket
+ *   after a CertificateRequest (§4.6.1: "after the server has received the client
+ *   Finished"); for a server, the client's application data (a client sends it only once
+ *   its handshake is complete).
  * - `presumes`: evidence a peer may send before it has judged. For a client, application
  *   data from the server: a server may write 0.5-RTT data (§2.3) before it reads the
- *   client's Certificate, CertificateVerify and Finished, and may still reject them.
+ *   client's Certificate, CertificateVerify and Finished, and may still reject them; and a
+ *   NewSessionTicket from a server that did not request client authentication, which §4.6.1
+ *   lets it send "immediately upon sending its Finished rather than waiting for the client
+ *   Finished" (found by the fault-free property: our server does exactly that).
  * `peerVerdict` is the latest of the two, with its `basis`. `knows` never runs ahead of
  * `truth` (checked over explored schedules: explore/properties.ts).
  */
@@ -73,6 +78,8 @@ interface MutableLedger {
   finishedFlushed?: Mark;
   finishedReceivedByPeer?: Mark;
   handshakeComplete?: Mark;
+  /** Client: the server asked for a certificate during the handshake. */
+  certificateRequested?: boolean;
   peerVerdict: PeerVerdict;
   knows: PeerVerdict;
   presumes: PeerVerdict;
@@ -136,6 +143,7 @@ export class Ledgers {
         if (ev.messages.includes('finished') && peer.finishedFlushed !== undefined) {
           peer.finishedReceivedByPeer ??= at;
         }
+        if (ev.epoch === 'handshake' && ev.messages.includes('certificate_request')) me.certificateRequested = true;
         if (me.finishedFlushed === undefined || me.knows.verdict !== 'unknown') return [];
         // 0-RTT data was sent before the peer saw anything of ours: no evidence of a verdict.
         if (ev.epoch === 'early') return [];
@@ -145,8 +153,9 @@ export class Ledgers {
             ? ('application_data' as const)
             : undefined;
         if (evidence === undefined) return [];
-        // A client cannot tell 0.5-RTT data (§2.3) from data sent after the server read its Finished.
-        const basis: Basis = evidence === 'application_data' && ev.side === 'client' ? 'presumes' : 'knows';
+        // A client cannot tell 0.5-RTT data (§2.3) from data sent after the server read its
+        // Finished; nor a ticket from a server that did not ask for a certificate (§4.6.1 note).
+        const basis: Basis = ev.side === 'server' || (evidence === 'new_session_ticket' && me.certificateRequested === true) ? 'knows' : 'presumes';
         const v: PeerVerdict = { verdict: 'accepted', evidence, at, basis };
         if (basis === 'presumes') {
           if (me.presumes.verdict !== 'unknown') return [];
@@ -155,12 +164,24 @@ export class Ledgers {
           me.knows = v;
         }
         me.peerVerdict = v;
-        const why = basis === 'presumes' ? `${evidence} received after our Finished; the server may have sent it before reading our Finished (0.5-RTT)` : `${evidence} received after our Finished`;
+        const why =
+          basis === 'knows'
+            ? `${evidence} received after our Finished`
+            : evidence === 'application_data'
+              ? `${evidence} received after our Finished; the server may have sent it before reading our Finished (0.5-RTT)`
+              : `${evidence} received after our Finished; a server that asked for no certificate may send it before reading our Finished (§4.6.1)`;
         return [{ side: ev.side, body: verdictEvent('accepted', why, basis) }];
       }
       case 'alert_received': {
         if (NOT_A_REJECTION.has(ev.description) || me.knows.verdict === 'rejected') return [];
         const alert = { level: ev.level, description: ev.description };
+        // An alert in plaintext is unauthenticated: anyone on the path could have sent it
+        // (found by the single-fault property, with an injected alert record).
+        if (ev.epoch === 'plaintext') {
+          if (me.presumes.verdict === 'rejected') return [];
+          me.presumes = me.peerVerdict = { verdict: 'rejected', alert, at, basis: 'presumes' };
+          return [{ side: ev.side, body: verdictEvent('rejected', `alert ${ev.description} received in plaintext (unauthenticated)`, 'presumes', alert) }];
+        }
         me.knows = me.peerVerdict = { verdict: 'rejected', alert, at, basis: 'knows' };
         return [{ side: ev.side, body: verdictEvent('rejected', `alert ${ev.description} received`, 'knows', alert) }];
       }
@@ -183,4 +204,36 @@ export function ledgersFromTrace(events: readonly TraceEvent[]): Ledgers {
   const l = new Ledgers();
   for (const ev of events) l.observe(ev);
   return l;
+}
+
+/**
+ * Soundness of the ledger over one trace: each time a side's `knows` changes, the truth must
+ * already say the same — an `accepted` the side knows means the peer had completed its
+ * handshake; a `rejected(alert)` means the peer had sent that alert. Returns one message per
+ * violation (empty: sound). Presumptions are exempt: they may be overturned.
+ */
+export function ledgerViolations(events: readonly TraceEvent[]): string[] {
+  const l = new Ledgers();
+  const out: string[] = [];
+  const last: Record<Side, PeerVerdict> = { client: l.of('client').knows, server: l.of('server').knows };
+  const sentAlerts: Record<Side, Set<string>> = { client: new Set(), server: new Set() };
+  for (const ev of events) {
+    l.observe(ev);
+    if (ev.type === 'alert_sent' && ev.side !== 'network') sentAlerts[ev.side].add(ev.description);
+    for (const side of ['client', 'server'] as const) {
+      const v = l.of(side);
+      if (v.knows === last[side]) continue;
+      last[side] = v.knows;
+      const k = v.knows;
+      const peer: Side = side === 'client' ? 'server' : 'client';
+      // Accepted: the peer completed its handshake (whatever happened to the connection later).
+      if (k.verdict === 'accepted' && l.of(peer).handshakeComplete === undefined) {
+        out.push(`${side} knows it was accepted (${k.evidence}, seq ${ev.seq}) but its peer has not completed its handshake`);
+      }
+      if (k.verdict === 'rejected' && !sentAlerts[peer].has(k.alert.description)) {
+        out.push(`${side} knows it was rejected (${k.alert.description}, seq ${ev.seq}) but its peer never sent that alert`);
+      }
+    }
+  }
+  return out;
 }

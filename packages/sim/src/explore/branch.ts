@@ -26,7 +26,7 @@ import type { Choice, Schedule } from '../scheduler.js';
 import type { Simulation, StepResult } from '../simulation.js';
 import type { NetDirection, Side, TraceEvent } from '../trace.js';
 import type { Outcome } from './case.js';
-import { PropertyViolation, checkAuthentic, checkNoThrow } from './checks.js';
+import { PropertyViolation, checkAuthentic, checkLedgerSound, checkNoThrow } from './checks.js';
 import { exploreCrypto } from './config.js';
 import type { PropertyDef } from './properties.js';
 
@@ -344,6 +344,7 @@ export function checkLeaf(b: Branch, livelock: boolean, extra: readonly LeafChec
   if (b.violations.length > 0) fail(b.violations[0]!);
   checkNoThrow(o);
   checkAuthentic(o);
+  checkLedgerSound(o);
   const { rejection } = b.setup;
   if (rejection === undefined) checkAccepted(b, o);
   else checkRejected(b, rejection);

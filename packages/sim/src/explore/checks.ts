@@ -7,6 +7,7 @@ import { toHex } from '@tls13sim/record';
 import type { Side, TraceEvent } from '../trace.js';
 import { baselineOf, runCase, type Case, type Outcome } from './case.js';
 import { faultImpact } from './impact.js';
+import { ledgerViolations } from '../ledger.js';
 
 export class PropertyViolation extends Error {
   constructor(message: string) {
@@ -68,6 +69,15 @@ export function checkNoThrow(o: Outcome): void {
 }
 
 /**
+ * The ledger never claims more than a side can know (DESIGN.md "Fidelity"): each time a
+ * side's `knows` changes, the peer's own events already say the same.
+ */
+export function checkLedgerSound(o: Pick<Outcome, 'sim'>): void {
+  const broken = ledgerViolations(o.sim.events);
+  if (broken.length > 0) fail(`the ledger runs ahead of the truth: ${broken[0]}`);
+}
+
+/**
  * Nothing unauthentic is accepted: per epoch, the protected records each side received are
  * byte for byte a prefix of those its peer sent; a side that completed the handshake read
  * exactly the plaintext handshake bytes its peer sent; the application data each side got is
@@ -121,6 +131,7 @@ export function checkAuthentic(o: Outcome): void {
 export function checkFaultFree(c: Case, o: Outcome = runCase(c), base: Outcome = runCase(baselineOf(c))): void {
   checkNoThrow(o);
   checkAuthentic(o);
+  checkLedgerSound(o);
   for (const side of SIDES) {
     const ep = side === 'client' ? o.client : o.server;
     if (ep.state !== 'CONNECTED' || ep.error !== undefined) {
@@ -177,6 +188,7 @@ function checkPostHandshakeHandled(c: Case, o: Outcome): void {
 export function checkSingleFault(c: Case, o: Outcome = runCase(c)): void {
   checkNoThrow(o);
   checkAuthentic(o);
+  checkLedgerSound(o);
   const impact = faultImpact(o.sim);
   const endpoints: Record<Side, Endpoint> = { client: o.client, server: o.server };
   for (const side of SIDES) {

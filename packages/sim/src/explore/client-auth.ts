@@ -14,7 +14,7 @@ import { OpenSslLens, type LensResult } from '../lens/openssl.js';
 import { ReplayScheduler } from '../scheduler.js';
 import { buildPair, type ConfigSpec } from './config.js';
 import { ScriptedScheduler, type ScheduleScript } from './schedule.js';
-import { PropertyViolation } from './checks.js';
+import { PropertyViolation, checkLedgerSound } from './checks.js';
 
 export type LensCall = 'read' | 'peek' | 'write' | 'read0';
 
@@ -92,4 +92,5 @@ export function checkClientAuth(c: ClientAuthCase, sim: Simulation = runClientAu
     if (sim.server.state !== 'CONNECTED') fail(`the server accepted the client but ended ${sim.server.state}`);
   }
   if (results.some((x) => x.call === 'connect' && x.r.result === 'error')) fail('connect() reported an error');
+  checkLedgerSound({ sim });
 }
