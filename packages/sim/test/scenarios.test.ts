@@ -29,7 +29,7 @@ const DESIGN_NAMES = [
   'client-cert-ignored', 'hello-retry', 'resumption', 'early-data', 'early-data-rejected', 'key-update',
   'post-handshake-auth', 'post-handshake-auth-rejected', 'ticket-as-signal', 'nonblocking-read',
   'blocking-read-deadlock', 'zero-length-read', 'rfc8448-simple', 'rfc8448-resumed-0rtt', 'rfc8448-hrr',
-  'rfc8448-client-auth', 'rfc8448-compat',
+  'rfc8448-client-auth', 'rfc8448-compat', 'half-rtt-then-rejected',
 ];
 
 const cache = new Map<string, Trace>();
@@ -417,6 +417,27 @@ describe('early-data', () => {
 
   it('takes no verdict evidence from early data', () => {
     expect(ofType(t, 'peer_verdict', 'server')).toEqual([]);
+  });
+
+  // Issue 15: the client used to "know" it was accepted from 0.5-RTT data the server sent
+  // before it had read the client's Finished.
+  it('only presumes the client was accepted from the 0.5-RTT answer, sent before the server read its Finished', () => {
+    const [v] = ofType(t, 'peer_verdict', 'client');
+    expect(v).toMatchObject({ verdict: 'accepted', basis: 'presumes' });
+    const halfRtt = one(t, '0.5-RTT answer', appData('server', 'application'));
+    const serverGotFinished = seqOf(t, 'server gets Finished', recv('server', 'finished'));
+    expect(halfRtt.seq).toBeLessThan(serverGotFinished);
+    expect(v!.seq).toBeGreaterThan(halfRtt.seq);
+  });
+});
+
+describe('half-rtt-then-rejected', () => {
+  const t = trace('half-rtt-then-rejected');
+
+  it('reads the 0.5-RTT greeting first (acceptance presumed), then the alert (rejection known)', () => {
+    expect(ofType(t, 'peer_verdict', 'client').map((v) => `${v.verdict}/${v.basis}`)).toEqual(['accepted/presumes', 'rejected/knows']);
+    expect(calls(t, 'client', 'read').map((r) => r.outcome)).toEqual(['9', '0 SSL_ERROR_SSL: sslv3 alert bad certificate']);
+    expect(one(t, 'server alert', alertSent('server'))).toMatchObject({ description: 'bad_certificate', epoch: 'application' });
   });
 });
 

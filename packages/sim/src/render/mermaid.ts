@@ -29,7 +29,7 @@ export function renderMermaid(trace: Trace): string {
         out.push(`  Note over ${who(ev.side)}: ★ handshake complete`);
         break;
       case 'peer_verdict':
-        out.push(`  Note over ${who(ev.side)}: peer verdict ${ev.verdict}: ${esc(ev.evidence)}`);
+        out.push(`  Note over ${who(ev.side)}: peer verdict ${ev.verdict}${ev.basis === 'presumes' ? ' (presumed)' : ''}: ${esc(ev.evidence)}`);
         break;
       case 'app_call': {
         const r = ev.result === 'error' ? `error(${ev.alert ?? '?'})` : ev.result;

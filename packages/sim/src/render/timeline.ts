@@ -108,7 +108,7 @@ function renderEvent(ev: TraceEvent): Line[] {
     case 'handshake_complete':
       return inColumn(ev.side, `★ ${ev.side} handshake complete`);
     case 'peer_verdict':
-      return inColumn(ev.side, `verdict: ${ev.verdict} (${ev.evidence})`);
+      return inColumn(ev.side, `verdict: ${ev.verdict}${ev.basis === 'presumes' ? ', presumed' : ''} (${ev.evidence})`);
     case 'alert_sent':
       return [];
     case 'alert_received':

@@ -200,3 +200,51 @@ registerScenario({
     ]);
   },
 });
+
+registerScenario({
+  name: 'half-rtt-then-rejected',
+  description: 'The server answers in 0.5-RTT, then rejects the client certificate: data first (acceptance presumed), the alert next',
+  run(seed) {
+    const pki = scenarioPki(seed);
+    const sim = scenarioSim('half-rtt-then-rejected', seed, {
+      client: { certificate: pki.client },
+      server: { clientAuth: 'require', clientCertVerifier: () => ({ action: 'reject', alert: 'bad_certificate' }) },
+    });
+    // The server writes as soon as its first flight is out (0.5-RTT, §2.3), before it has
+    // read the client's Certificate, CertificateVerify and Finished.
+    let written = false;
+    sim.setProgram('server', (s, side, events) => {
+      if (written || !events.some((e) => e.type === 'state' && e.to === 'WAIT_FLIGHT2')) return;
+      written = true;
+      s.write(side, utf8('welcome!\n'));
+    });
+    const c = scenarioLens(sim, 'client', { blocking: true });
+    c.connect();
+    c.read(1024);
+    c.read(1024);
+    sim.run();
+    return narrate(sim, [
+      {
+        after: 'start',
+        text: 'The server requires a client certificate and will reject the one it gets; but it greets the client as soon as its own flight is out, as 0.5-RTT data (§2.3).',
+      },
+      {
+        after: (e) => e.type === 'record_sent' && e.side === 'server' && e.innerType === 'application_data',
+        text: 'The greeting leaves under the server\'s application keys before the server has seen anything of the client\'s second flight.',
+      },
+      { after: appCall('client', 'connect'), text: 'connect() → ok: the client has sent Certificate, CertificateVerify and Finished.' },
+      {
+        after: verdict('client', 'accepted'),
+        text: 'The first read returns the greeting. Application data after the client\'s Finished looks like acceptance — but a server may send it in 0.5-RTT, before judging: the ledger says presumed, not known.',
+      },
+      {
+        after: alertSent('server'),
+        text: 'Meanwhile the server reads the client\'s flight and rejects the certificate: bad_certificate, under its application keys.',
+      },
+      {
+        after: verdict('client', 'rejected'),
+        text: 'The second read meets the alert: the presumption is overturned. Only an alert, or a NewSessionTicket after a CertificateRequest, is knowledge.',
+      },
+    ]);
+  },
+});

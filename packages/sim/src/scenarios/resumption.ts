@@ -132,6 +132,10 @@ registerScenario({
         after: sent('client', 'end_of_early_data'),
         text: 'EndOfEarlyData, the last message under the early keys, tells the server the 0-RTT data is over (§4.5); the client\'s Finished follows under handshake keys.',
       },
+      {
+        after: verdict('client', 'accepted'),
+        text: 'The client reads the 0.5-RTT answer. Its ledger marks the server\'s acceptance as presumed, not known: the answer left the server before the server had read the client\'s Finished, so it proves nothing about the client\'s flight (see half-rtt-then-rejected).',
+      },
       { after: complete('server'), text: '★ Only now is the handshake complete for the server — after it already served the request.' },
     ]);
   },

@@ -1,0 +1,65 @@
+/**
+ * Runner for the Node `tls` harness (test/differential/node/harness.mjs): a plain ES module
+ * run by the same `node` binary that runs the tests (process.execPath), in its own process, so
+ * the real library runs without any of tls13sim loaded. Nothing to build: the script runs in
+ * place (no cache needed).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { runHarnessProcess, type HarnessInput, type Outcome } from './harness.js';
+
+export const NODE_HARNESS = fileURLToPath(new URL('./node/harness.mjs', import.meta.url));
+
+/** Why a script step cannot be expressed with Node's tls (the harness exits 2 on them). */
+export const NODE_STEP_UNSUPPORTED: Readonly<Record<string, string>> = {
+  nonblocking: "Node's tls has no blocking mode to leave: every call returns at once and results arrive as events",
+  peek: "Node's tls has no peek: received data is handed to 'data' listeners, never left in place",
+};
+
+const ZERO_READ = "Node's tls has no read call to give a zero length: received data comes as 'data' events";
+
+/** null when the Node harness can run the case, else why not (its `unsupported.node`, or a step Node cannot express). */
+export function nodeUnsupported(c: DiffCase): string | null {
+  const listed = c.unsupported?.['node'];
+  if (listed !== undefined) return listed;
+  for (const s of c.script) {
+    const why = NODE_STEP_UNSUPPORTED[s.op];
+    if (why !== undefined) return `step '${s.op}': ${why}`;
+    if (s.op === 'read' && s.n === 0) return `step 'read 0': ${ZERO_READ}`;
+  }
+  return null;
+}
+
+let probe: { versions: string } | { reason: string } | undefined;
+
+function probeNode(): { versions: string } | { reason: string } {
+  if (probe !== undefined) return probe;
+  const r = spawnSync(process.execPath, ['-e', "const t=require('node:tls');if(!t.DEFAULT_MAX_VERSION)process.exit(3);console.log(`node ${process.version} openssl ${process.versions.openssl}`)"], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+  if (r.error !== undefined) probe = { reason: `node (${process.execPath}) cannot be run: ${r.error.message}` };
+  else if (r.status !== 0) probe = { reason: `node's tls module is unusable (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}` };
+  else probe = { versions: r.stdout.trim() };
+  return probe;
+}
+
+/** null when node (process.execPath) and its `tls` module are usable, else why not. */
+export function nodeAvailable(): string | null {
+  const p = probeNode();
+  return 'reason' in p ? p.reason : null;
+}
+
+/** `node vX openssl Y` of the binary the harness runs on (for diagnostics). */
+export function nodeVersions(): string {
+  const p = probeNode();
+  return 'versions' in p ? p.versions : '';
+}
+
+/** Runs the Node harness on `input`; resolves with its outcome lines. */
+export async function runNode(input: HarnessInput): Promise<Outcome[]> {
+  const why = nodeAvailable();
+  if (why !== null) throw new Error(`node harness unavailable: ${why}`);
+  return runHarnessProcess(process.execPath, [NODE_HARNESS], input);
+}
