@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import '../scenarios/catalogue.js';
 import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } from '../render/index.js';
+import { renderLensDoc } from '../lens/doc.js';
 import { LENS_NAMES } from '../lens/lens.js';
 import { isLensName } from '../lens/registry.js';
 import { getScenario, listScenarios, runScenario } from '../scenarios/registry.js';
@@ -39,6 +40,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tls13sim list
+  tls13sim lenses                               docs/lenses.md: what each library returns, per differential case
   tls13sim run <scenario> [--format text|mermaid|json|hex] [--seed N] [--lens openssl|node|go|python|gnutls|rustls] [--keylog FILE] [--pcap FILE]
 `;
 
@@ -142,8 +144,16 @@ function run(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
+/** `tls13sim lenses`: docs/lenses.md, generated from the lenses on the differential cases. */
+function lenses(args: readonly string[], io: CliIo): number {
+  if (args.length > 0) throw new UsageError('lenses takes no arguments');
+  io.stdout(renderLensDoc());
+  return 0;
+}
+
 registerCommand('list', list);
 registerCommand('run', run);
+registerCommand('lenses', lenses);
 
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;

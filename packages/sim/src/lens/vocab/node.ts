@@ -1,0 +1,142 @@
+/**
+ * Node's `tls` vocabulary (Node 20, its bundled OpenSSL 3.0), as a client application sees it
+ * through a TLSSocket's events and calls, and as the Node differential harness prints it
+ * (test/differential/node/harness.mjs — its header gives the line format).
+ *
+ * A received fatal alert becomes an 'error' event whose `err.code` is `ERR_SSL_` followed by
+ * OpenSSL's reason for it: reason SSL_AD_REASON_OFFSET (1000) + the alert's code, whose
+ * SSL_R_* macro in <openssl/sslerr.h> is `SSL_R_<NAME>`; Node turns the reason string
+ * ("sslv3 alert bad certificate") into the code by upper-casing it and replacing spaces by
+ * underscores, which gives exactly `ERR_SSL_<NAME>`. The table below was derived from the
+ * installed header (OpenSSL 3.0.19) and every entry was checked by a real run (Node 20.20.2,
+ * openssl 3.0.19): our server rejecting the client certificate with each alert in turn
+ * (test/differential/node.test.ts re-checks them all).
+ *
+ * Two alerts are not errors (checked by real runs, the alert sent at fatal level):
+ * - close_notify: the 'end' event, then Node answers with its own close_notify (its sockets
+ *   are not half-open by default) and 'close' (hadError=false). 'end' fires on close_notify
+ *   alone, without a TCP FIN; and a TCP FIN without close_notify also gives 'end' with no
+ *   error: Node does not tell a truncation apart from a clean close.
+ * - user_canceled over TLS 1.3: ignored by OpenSSL's record layer; nothing is reported.
+ *   NODE_ALERT_CODE gives its TLS 1.2 rendering, for completeness.
+ *
+ * What else the runs showed (the lens must mirror it):
+ * - Events come as bytes arrive, whether the application "reads" or not (the socket flows).
+ * - After the handshake, a received fatal alert is only emitted: the socket is not destroyed,
+ *   no 'close' follows by itself, and Node sends nothing back. 'end' and 'close'
+ *   (hadError=false) follow only when the peer closes TCP (our server does, right after its
+ *   alert): the order is 'error', 'end', 'close'.
+ * - socket.write after the alert but before the TCP close returns true and its callback never
+ *   fires (nothing is sent); after the 'close' it returns false and the callback gets EPIPE.
+ * - socket.write after socket.end(): returns false; the callback and an 'error' event both
+ *   get ERR_STREAM_WRITE_AFTER_END, then 'close' with hadError=true.
+ */
+import type { AlertName } from '@tls13sim/record';
+
+/** `err.code` of the 'error' event for each received fatal alert (ERR_SSL_ + OpenSSL's reason name). */
+export const NODE_ALERT_CODE: Readonly<Record<string, string>> = {
+  unexpected_message: 'ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE',
+  bad_record_mac: 'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC',
+  record_overflow: 'ERR_SSL_TLSV1_ALERT_RECORD_OVERFLOW',
+  handshake_failure: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+  bad_certificate: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  unsupported_certificate: 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE',
+  certificate_revoked: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED',
+  certificate_expired: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  certificate_unknown: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  illegal_parameter: 'ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER',
+  unknown_ca: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  access_denied: 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+  decode_error: 'ERR_SSL_TLSV1_ALERT_DECODE_ERROR',
+  decrypt_error: 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
+  protocol_version: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+  insufficient_security: 'ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY',
+  internal_error: 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR',
+  inappropriate_fallback: 'ERR_SSL_TLSV1_ALERT_INAPPROPRIATE_FALLBACK',
+  // Ignored when received over TLS 1.3 (see the header); this is its TLS 1.2 rendering.
+  user_canceled: 'ERR_SSL_TLSV1_ALERT_USER_CANCELLED',
+  missing_extension: 'ERR_SSL_TLSV13_ALERT_MISSING_EXTENSION',
+  // OpenSSL's names for these three have no "ALERT" in them (SSL_R_TLSV1_UNSUPPORTED_EXTENSION, …).
+  unsupported_extension: 'ERR_SSL_TLSV1_UNSUPPORTED_EXTENSION',
+  unrecognized_name: 'ERR_SSL_TLSV1_UNRECOGNIZED_NAME',
+  bad_certificate_status_response: 'ERR_SSL_TLSV1_BAD_CERTIFICATE_STATUS_RESPONSE',
+  unknown_psk_identity: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_PSK_IDENTITY',
+  certificate_required: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  no_application_protocol: 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL',
+} satisfies Record<Exclude<AlertName, 'close_notify'>, string>;
+
+/** Alerts whose arrival over TLS 1.3 is not an 'error' event (see the header). */
+export const NODE_NON_ERROR_ALERT: Readonly<Record<'close_notify' | 'user_canceled', string>> = {
+  close_notify: "'end'",
+  user_canceled: '(ignored)',
+};
+
+/** The harness's `api` for each script step. `read` is not a Node call: it takes the next queued event. */
+export const NODE_API = {
+  connect: 'tls.connect',
+  write: 'socket.write',
+  read: '(next event)',
+  shutdown: 'socket.end',
+} as const;
+
+/** The harness's `api` for each event line (`call: "event"`). */
+export const NODE_EVENT = {
+  secureConnect: "'secureConnect'",
+  data: "'data'",
+  end: "'end'",
+  error: "'error'",
+  close: "'close'",
+  /** The callback given to socket.write. */
+  writeCallback: 'write callback',
+} as const;
+
+/** Fixed outcome strings. */
+export const NODE_OUTCOME = {
+  /** A connect or read step that no event ended within blockMs. */
+  blocked: 'blocked',
+  /** 'secureConnect': socket.getProtocol(). */
+  secureConnect: 'TLSv1.3',
+  /** 'end' (no arguments): the peer closed — its close_notify, or a bare TCP FIN. */
+  end: 'fired',
+  /** A write callback without error. */
+  writeOk: 'ok',
+  /** socket.end() returned. */
+  shutdown: 'returned',
+  /** The write callback's error for a write after the socket closed (its 'close' has fired). */
+  writeAfterClose: 'EPIPE',
+  /** The write callback's (and 'error' event's) code for a write after socket.end(). */
+  writeAfterEnd: 'ERR_STREAM_WRITE_AFTER_END',
+} as const;
+
+/** The "peer closed" outcome: the 'end' event. */
+export const NODE_PEER_CLOSED = { api: NODE_EVENT.end, outcome: NODE_OUTCOME.end } as const;
+
+/** 'error' event outcome for a received fatal alert; undefined for close_notify. */
+export function nodeAlertCode(alert: string): string | undefined {
+  return NODE_ALERT_CODE[alert];
+}
+
+/** 'data' event outcome. */
+export function nodeDataOutcome(bytes: number): string {
+  return `${bytes} bytes`;
+}
+
+/** 'close' event outcome. */
+export function nodeCloseOutcome(hadError: boolean): string {
+  return `hadError=${hadError}`;
+}
+
+/** write step outcome: socket.write's return value and the bytes given. */
+export function nodeWriteOutcome(returned: boolean, bytes: number): string {
+  return `${returned}, ${bytes} bytes`;
+}
+
+/** connect step outcome: the event that ended the wait (NODE_EVENT.secureConnect / error / close), else blocked. */
+export function nodeConnectOutcome(endedBy: string | null): string {
+  return endedBy ?? NODE_OUTCOME.blocked;
+}
+
+/** read step outcome: the event taken from the queue, `<api> <outcome>`, else blocked. */
+export function nodeReadOutcome(event: { readonly api: string; readonly outcome: string } | null): string {
+  return event === null ? NODE_OUTCOME.blocked : `${event.api} ${event.outcome}`;
+}
