@@ -150,6 +150,15 @@ describe('the server checks the ClientHello', () => {
     ],
     'no key_share (§9.2)': [edit((ch) => ({ ...ch, extensions: ch.extensions.filter((e) => e.type !== 'key_share') })), 'missing_extension'],
     'no supported_groups (§9.2)': [edit((ch) => ({ ...ch, extensions: ch.extensions.filter((e) => e.type !== 'supported_groups') })), 'missing_extension'],
+    // Issue 16: with a PSK the server cannot use it falls back to certificates, and crashed
+    // (internal_error) on the absent signature_algorithms instead of answering missing_extension.
+    'a pre_shared_key the server cannot use and no signature_algorithms (§9.2)': [
+      {
+        externalPsk: { identity: new TextEncoder().encode('nobody knows me'), key: new Uint8Array(32).fill(3), hash: 'sha256' },
+        ...edit((ch) => ({ ...ch, extensions: ch.extensions.filter((e) => e.type !== 'signature_algorithms') })),
+      },
+      'missing_extension',
+    ],
     'an all-zero x25519 share (§7.4.2)': [
       edit((ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup.x25519, keyExchange: new Uint8Array(32) }] } : e)) })),
       'illegal_parameter',

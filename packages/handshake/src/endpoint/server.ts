@@ -158,7 +158,9 @@ function choosePsk(ch: Decoded<ClientHello>, retry: RetryMemory | null, env: Env
   if (ext === undefined) return null;
   // §4.2.11: "there MUST be as many binders as identities" — else illegal_parameter.
   if (ext.binders.length !== ext.identities.length) fail('illegal_parameter', 'pre_shared_key has a different number of binders and identities');
-  const clientModes = findExtension(ch.extensions, 'psk_key_exchange_modes')!.modes;
+  const modesExt = findExtension(ch.extensions, 'psk_key_exchange_modes');
+  if (modesExt === undefined) fail('missing_extension', 'pre_shared_key without psk_key_exchange_modes (§4.2.9)');
+  const clientModes = modesExt.modes;
   const hasShares = findExtension(ch.extensions, 'key_share') !== undefined;
   const mode = env.config.pskModes.find((m) => clientModes.includes(PskKeyExchangeMode[m]) && (m === 'psk_ke' || hasShares));
   if (mode === undefined) return null;
@@ -347,7 +349,7 @@ function checkSecondClientHello(retry: RetryMemory, ch2: ClientHello, env: Env):
   }
   if (findExtension(ch2.extensions, 'early_data') !== undefined) fail('illegal_parameter', 'early_data in the second ClientHello (§4.2.10)');
   if (!ch2.cipherSuites.includes(retry.cipherSuite)) fail('illegal_parameter', 'the second ClientHello drops the selected cipher suite');
-  const shares = findExtension(ch2.extensions, 'key_share')!.clientShares;
+  const shares = findExtension(ch2.extensions, 'key_share')?.clientShares ?? fail('missing_extension', 'the second ClientHello has no key_share (§4.1.4)');
   // §4.2.8: the new key_share has "a single KeyShareEntry from the indicated group".
   if (shares.length !== 1 || shares[0]!.group !== retry.group) fail('illegal_parameter', 'the second ClientHello must carry exactly one share, for the group the HelloRetryRequest selected');
   if (env.config.statelessHrr) return;
@@ -383,7 +385,11 @@ function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: Retry
   // Certificate authentication only without a PSK (§2.2); certificate and scheme are chosen before anything is sent.
   let chosen: CertificateChoice | null = null;
   if (psk === null) {
-    const clientSchemes = findExtension(ch.extensions, 'signature_algorithms')!.schemes;
+    // §9.2: a ClientHello that offers a PSK may omit signature_algorithms; once we fall back to
+    // certificates (no PSK we can use), its absence is missing_extension.
+    const sigAlgs = findExtension(ch.extensions, 'signature_algorithms');
+    if (sigAlgs === undefined) fail('missing_extension', 'no usable PSK and no signature_algorithms for certificate authentication (§9.2)');
+    const clientSchemes = sigAlgs.schemes;
     const clientSchemesCert = findExtension(ch.extensions, 'signature_algorithms_cert')?.schemes ?? null;
     chosen = chooseCertificate(c.certificates, clientSchemes, clientSchemesCert, env);
     if (chosen === null) fail('no_common_parameters', 'no signature scheme the client accepts fits any of our certificates');
