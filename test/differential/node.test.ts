@@ -23,6 +23,7 @@ import {
 } from '../../packages/sim/src/lens/vocab/node.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
 import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
+import { lensOutcomes, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
 import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/node.json', import.meta.url));
@@ -59,6 +60,7 @@ if (unavailable !== null && inCi) {
 
 describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()})`, () => {
   const observed: Record<string, Outcome[]> = UPDATE ? {} : (JSON.parse(readFileSync(OBSERVED_PATH, 'utf8')) as Record<string, Outcome[]>);
+  const seen = new Map<DiffCase, Outcome[]>();
 
   beforeAll(() => {
     pki = makeDiffPki();
@@ -80,9 +82,19 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
         observed[c.name] = got;
       } else {
         expect(got).toEqual(observed[c.name]);
+        seen.set(c, got);
+        // The lens, on the simulated case, says what Node said.
+        expect(lensOutcomes('node', c)).toEqual(got);
       }
     });
   }
+
+  // The comparison can fail: a Node whose library reads the socket only inside calls
+  // would not report the alert during a wait.
+  it.skipIf(UPDATE)('a deliberately wrong lens (reads only inside calls) disagrees with the real library', () => {
+    expect(seen.size).toBeGreaterThan(0);
+    expect(mutantDisagreements(pullsOnCallMutant('node'), seen)).toContain('write-after-alert');
+  });
 
   it("vocabulary: every received alert reads as NODE_ALERT_CODE says (real runs)", async () => {
     // cv-rejected with the verifier's alert replaced: connect, then the next event is the alert.

@@ -1,15 +1,240 @@
-// placeholder until the Node harness's observations land
+/**
+ * The Node lens (Node 20's `tls`, a client `TLSSocket`): the run seen as the events a Node
+ * application gets — `'secureConnect'`, `'data'`, `'error'`, `'end'`, `'close'`, write
+ * callbacks — and the few calls it makes (`tls.connect`, `socket.write`, `socket.end`).
+ * Verified against the real module by test/differential (node harness); the line format is
+ * the harness's (test/differential/node/harness.mjs).
+ *
+ * What it mirrors (each seen in a differential run):
+ * - the socket flows: Node's OpenSSL processes bytes as they arrive (`pulls: on_arrival`), and
+ *   a late fatal alert is an `'error'` event (`err.code` `ERR_SSL_…`) with no read at all;
+ * - `'secureConnect'` fires once the client has sent its Finished, before the server's verdict;
+ * - a received alert only emits `'error'`: `'end'` and `'close'` (hadError=false) follow when
+ *   the peer closes TCP, which our server does right after its alert. Here the peer's TCP FIN
+ *   is taken to follow its last record once it is CLOSED or has sent close_notify;
+ * - the peer's close_notify is `'end'`; Node answers with its own close_notify (its sockets
+ *   are not half-open by default), and `'close'` follows the peer's FIN;
+ * - `socket.write` returns true and its callback gets no error while the socket is open;
+ *   after `'close'` it returns false and the callback gets EPIPE; after an alert but before
+ *   `'close'` it returns true and the callback never fires. Callbacks fire when the
+ *   application next waits for I/O, after the calls it makes without waiting;
+ * - a "read" is not a Node call: the application takes the next `'data'`/`'end'`/`'error'`/
+ *   `'close'` event (as an `events.on` loop would), and waits for one if none is queued.
+ * Node has no non-blocking mode, no zero-length read and no peek.
+ */
 import type { PullMode, Simulation } from '../simulation.js';
-import type { AppCall, Side } from '../trace.js';
-import { Lens, type Fact, type LensOptions, type Worded } from './lens.js';
+import type { AppResult, Side, TraceEvent } from '../trace.js';
+import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
+import { NODE_API, NODE_EVENT, NODE_OUTCOME, nodeAlertCode, nodeCloseOutcome, nodeDataOutcome, nodeWriteOutcome } from './vocab/node.js';
+
+interface NodeEvent {
+  readonly api: string;
+  readonly outcome: string;
+  readonly alert?: string;
+}
+
+const NOT_ERRORS = new Set(['close_notify', 'user_canceled']);
+
 export class NodeLens extends Lens {
   readonly name = 'node' as const;
   readonly pulls: PullMode = 'on_arrival';
+  override readonly hasNonBlocking = false;
+  /** Readable events ('data', 'end', 'error', 'close') no read step has taken yet. */
+  private readonly queue: NodeEvent[] = [];
+  /** The step waiting for an event, and whether one came. */
+  private waiting: 'connect' | 'read' | null = null;
+  private answered: LensResult | null = null;
+  /** Write callbacks not yet fired: they fire when the application next waits for I/O. */
+  private deferred: string[] = [];
+  private readonly fired = { secureConnect: false, end: false, close: false, error: false };
+  private ended = false;
+
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
     this.attach();
+    sim.setProgram(side, (_s, _side, events) => this.observe(events));
   }
-  protected word(call: AppCall, fact: Fact): Worded {
-    return { api: call, outcome: fact.kind };
+
+  protected word(): Worded {
+    // Not used: every Node line is recorded by the methods below.
+    return { api: '', outcome: '' };
+  }
+
+  // ── the application's steps ───────────────────────────────────────────────────────────
+
+  override connect(): LensResult {
+    if (this.side !== 'client') throw new Error(`node lens: connect() is for the client side, this lens is on the ${this.side}`);
+    this.sim.start();
+    if (this.fired.secureConnect) return this.line('connect', NODE_API.connect, `${NODE_EVENT.secureConnect}`, 'ok');
+    return this.waitFor('connect');
+  }
+
+  /** Server side (modelled, not verified by a differential case): the server's 'secureConnection'. */
+  override accept(): LensResult {
+    this.sim.start();
+    if (this.fired.secureConnect) return this.line('accept', 'tls.Server', "'secureConnection'", 'ok');
+    return this.waitFor('connect');
+  }
+
+  override read(n: number): LensResult {
+    this.sim.start();
+    if (n === 0) return this.line('read', NODE_API.read, 'unsupported: Node has no read call to give a zero length', 'error');
+    const next = this.queue.shift();
+    if (next !== undefined) return this.readLine(next);
+    return this.waitFor('read');
+  }
+
+  override peek(): LensResult {
+    this.sim.start();
+    return this.line('peek', '(no peek)', 'unsupported: Node has no peek', 'error');
+  }
+
+  override write(data: Uint8Array): LensResult {
+    this.sim.start();
+    if (this.ended) {
+      this.deferred.push(NODE_OUTCOME.writeAfterEnd);
+      return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
+    }
+    if (this.fired.close) {
+      this.deferred.push(NODE_OUTCOME.writeAfterClose);
+      return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
+    }
+    if (this.ep.error === undefined) {
+      this.sim.write(this.side, data);
+      this.deferred.push(NODE_OUTCOME.writeOk);
+    }
+    // After an alert, before the TCP close: true, nothing sent, the callback never fires.
+    return this.line('write', NODE_API.write, nodeWriteOutcome(true, data.length), 'ok', data);
+  }
+
+  override shutdown(): LensResult {
+    this.sim.start();
+    this.ended = true;
+    if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
+    return this.line('shutdown', NODE_API.shutdown, NODE_OUTCOME.shutdown, 'ok');
+  }
+
+  override wait(): void {
+    this.flushCallbacks();
+    super.wait();
+  }
+
+  override finish(): void {
+    this.wait();
+  }
+
+  // ── events ────────────────────────────────────────────────────────────────────────────
+
+  /** Turns what the endpoint just did into Node events, in order. */
+  private observe(events: readonly TraceEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'state' && e.to === 'CONNECTED' && !this.fired.secureConnect) {
+        this.fired.secureConnect = true;
+        // A server-side TLSSocket emits 'secure' (the server, 'secureConnection').
+        this.emitEvent({ api: this.side === 'client' ? NODE_EVENT.secureConnect : "'secure'", outcome: NODE_OUTCOME.secureConnect }, false);
+      } else if (e.type === 'record_received' && e.innerType === 'application_data' && e.epoch !== 'early') {
+        this.emitData();
+      } else if (e.type === 'alert_received' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
+        this.fired.error = true;
+        this.emitEvent({ api: NODE_EVENT.error, outcome: nodeAlertCode(e.description) ?? `(alert ${e.description})`, alert: e.description }, true);
+      } else if (e.type === 'alert_sent' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
+        // We rejected the peer: Node reports OpenSSL's reason for it (not covered by a differential case).
+        this.fired.error = true;
+        this.emitEvent({ api: NODE_EVENT.error, outcome: `(sent ${e.description})`, alert: e.description }, true);
+      } else if (e.type === 'alert_received' && e.description === 'close_notify' && !this.fired.end) {
+        this.fired.end = true;
+        this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end, alert: 'close_notify' }, true);
+        // Not half-open: Node answers the peer's close_notify with its own.
+        if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
+      }
+    }
+    if (!this.fired.close && this.peerClosedTransport()) {
+      if (!this.fired.end) {
+        this.fired.end = true;
+        this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end }, true);
+      }
+      this.fired.close = true;
+      this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(false) }, true);
+    }
+  }
+
+  private emitData(): void {
+    let data: Uint8Array | null = null;
+    try {
+      data = this.ep.readApplicationData();
+    } catch {
+      return;
+    }
+    if (data !== null && data.length > 0) this.emitEvent({ api: NODE_EVENT.data, outcome: nodeDataOutcome(data.length) }, true);
+  }
+
+  /** The peer's TCP FIN: it is CLOSED or sent close_notify, and everything it sent has arrived. */
+  private peerClosedTransport(): boolean {
+    const peer: Side = this.side === 'client' ? 'server' : 'client';
+    const done = this.sim.endpoint(peer).state === 'CLOSED' || this.sim.events.some((e) => e.side === peer && e.type === 'alert_sent' && e.description === 'close_notify');
+    return done && this.sim.inFlightTo(this.side) === 0 && this.sim.buffered(this.side) === 0;
+  }
+
+  private emitEvent(ev: NodeEvent, readable: boolean): void {
+    // Callbacks queued before this I/O event fire first.
+    this.flushCallbacks();
+    this.sim.recordAppCall(this.side, 'event', ev.alert !== undefined && ev.alert !== 'close_notify' ? 'error' : 'ok', {
+      lens: this.name,
+      api: ev.api,
+      outcome: ev.outcome,
+      ...(ev.alert !== undefined && ev.alert !== 'close_notify' ? { alert: ev.alert } : {}),
+    });
+    const endsConnect = ev.api === NODE_EVENT.secureConnect || ev.api === "'secure'" || ev.api === NODE_EVENT.error || ev.api === NODE_EVENT.close;
+    if (this.waiting === 'connect' && this.answered === null && endsConnect) {
+      const server = this.side === 'server';
+      const api = server ? 'tls.Server' : NODE_API.connect;
+      const ok = ev.api === NODE_EVENT.secureConnect || ev.api === "'secure'";
+      this.answered = this.line(server ? 'accept' : 'connect', api, ok && server ? "'secureConnection'" : ev.api, ok ? 'ok' : 'error', undefined, ev.alert);
+      if (readable) this.queue.push(ev);
+      return;
+    }
+    if (!readable) return;
+    if (this.waiting === 'read' && this.answered === null) this.answered = this.readLine(ev);
+    else this.queue.push(ev);
+  }
+
+  private flushCallbacks(): void {
+    const pending = this.deferred;
+    this.deferred = [];
+    for (const outcome of pending) {
+      this.sim.recordAppCall(this.side, 'event', outcome === NODE_OUTCOME.writeOk ? 'ok' : 'error', { lens: this.name, api: NODE_EVENT.writeCallback, outcome });
+    }
+  }
+
+  /** A step that waits for an event: drives the simulation until one answers it. */
+  private waitFor(step: 'connect' | 'read'): LensResult {
+    this.flushCallbacks();
+    this.waiting = step;
+    this.answered = null;
+    try {
+      this.sim.driving(this.side, () => {
+        for (let steps = 0; this.answered === null; steps++) {
+          if (steps >= this.maxSteps) throw new Error(`node lens: ${step} not answered after ${steps} deliveries`);
+          if (this.sim.step() === null) break;
+        }
+      });
+    } finally {
+      this.waiting = null;
+    }
+    const r = this.answered as LensResult | null;
+    this.answered = null;
+    if (r !== null) return r;
+    return this.line(step, step === 'connect' ? NODE_API.connect : NODE_API.read, NODE_OUTCOME.blocked, 'blocked');
+  }
+
+  private readLine(ev: NodeEvent): LensResult {
+    const isError = ev.api === NODE_EVENT.error;
+    return this.line('read', NODE_API.read, `${ev.api} ${ev.outcome}`, isError ? 'error' : 'ok', undefined, isError ? ev.alert : undefined);
+  }
+
+  private line(call: 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown', api: string, outcome: string, result: AppResult, bytes?: Uint8Array, alert?: string): LensResult {
+    this.sim.recordAppCall(this.side, call, result, { lens: this.name, api, outcome, ...(bytes !== undefined ? { bytes: bytes.length } : {}), ...(alert !== undefined ? { alert } : {}) });
+    const fact: Fact = result === 'blocked' ? { kind: 'blocked' } : result === 'error' && alert !== undefined ? { kind: 'alert', alert, received: true, first: true } : { kind: 'done' };
+    return { result, api, outcome, fact, ...(bytes !== undefined ? { bytes } : {}), ...(alert !== undefined ? { alert } : {}) };
   }
 }

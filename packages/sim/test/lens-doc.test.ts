@@ -1,0 +1,23 @@
+/** docs/lenses.md is what `tls13sim lenses` prints: the table never drifts from the lenses. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderLensDoc } from '../src/lens/doc.js';
+
+describe('docs/lenses.md', () => {
+  const text = renderLensDoc();
+
+  it('is current', () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'lenses.md'), 'utf8');
+    expect(doc).toBe(text);
+  });
+
+  it('answers the SSL_connect question for every verified library: the first read reveals the rejection, Node with no call at all', () => {
+    const row = text.split('\n').find((l) => l.startsWith('| cv-rejected:'))!;
+    expect(row).toContain('call 3: `SSL_read` → `0 SSL_ERROR_SSL: tlsv1 alert decrypt error`');
+    expect(row).toContain('call 3: `Conn.Read` → `0, remote error: tls: error decrypting message`');
+    expect(row).toContain('call 3: `SSLSocket.recv` → `SSLError: TLSV1_ALERT_DECRYPT_ERROR`');
+    expect(row).toContain('call 3: `gnutls_record_recv` → `GNUTLS_E_FATAL_ALERT_RECEIVED: Decrypt error`');
+    expect(row).toContain("event after call 2, no call needed: `'error'` → `ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR`");
+  });
+});
