@@ -35,9 +35,9 @@ const sim = new Simulation({ client, server, scenario: 'example', seed: 1 });
 const ssl = openSslLens(sim, 'client', { blocking: true });
 
 export const results = {
-  connect: ssl.connect(), // { result: 'ok' }: the client's handshake is complete
+  connect: ssl.connect(), // { result: 'ok', api: 'SSL_connect', outcome: '1' }: the client's handshake is complete
   write: ssl.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n')), // { result: 'ok', ... }
-  read: ssl.read(100), // { result: 'error', alert: 'access_denied' }
+  read: ssl.read(100), // { result: 'error', alert: 'access_denied', outcome: '0 SSL_ERROR_SSL: tlsv1 alert access denied' }
   verdict: sim.ledger('client').peerVerdict, // rejected, with the alert as evidence
 };
 

@@ -6,7 +6,7 @@ describe('examples/ssl-connect-question.ts', () => {
     const { results } = await import('../examples/ssl-connect-question.js');
     expect(results.connect.result).toBe('ok');
     expect(results.write.result).toBe('ok');
-    expect(results.read).toEqual({ result: 'error', alert: 'access_denied' });
+    expect(results.read).toMatchObject({ result: 'error', alert: 'access_denied', api: 'SSL_read', outcome: '0 SSL_ERROR_SSL: tlsv1 alert access denied' });
     expect(results.verdict).toMatchObject({ verdict: 'rejected' });
   });
 

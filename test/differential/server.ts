@@ -4,7 +4,7 @@
  * harness. One listener serves one case; every connection runs the same program.
  */
 import type { EndpointEvent } from '@tls13sim/handshake';
-import { createNodeProvider, systemRandom } from '@tls13sim/handshake';
+import { SealedTicketIssuer, createNodeProvider, systemRandom } from '@tls13sim/handshake';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { HOST, makePki, type Pki } from '../interop/helpers.js';
@@ -30,6 +30,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffSe
   const log: string[] = [];
   const p = c.server;
   const crypto = createNodeProvider();
+  const tickets = new SealedTicketIssuer(systemRandom);
   const server = new TlsServer({
     config: () => ({
       crypto,
@@ -39,6 +40,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffSe
       trustAnchors: [pki.caDer],
       validationTime: Date.now(),
       ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
+      ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: tickets } } : {}),
     }),
     handshakeTimeoutMs: 10_000,
     idleTimeoutMs: 20_000,

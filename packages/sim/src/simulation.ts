@@ -263,17 +263,43 @@ export class Simulation {
   }
 
   /**
-   * The library reads its transport buffer: everything delivered to `side` and not yet
-   * processed reaches the endpoint (one `processed` event). Returns the bytes processed.
+   * The library reads its transport buffer: what was delivered to `side` and not yet
+   * processed reaches the endpoint. Without `enough`, everything buffered (one `processed`
+   * event); with it, whole records one at a time (a `processed` event each) until `enough()`
+   * holds — as a library that reads record by record stops once it has what the call needs
+   * (the handshake done, one record of data), leaving the rest in the socket. Returns the
+   * bytes processed.
    */
-  pull(side: Side): number {
+  pull(side: Side, enough?: () => boolean): number {
     const inbox = this.s.inbox[side];
     if (inbox.length === 0) return 0;
     const bytes = inbox.length === 1 ? inbox[0]! : concatBytes(inbox);
+    if (enough === undefined) {
+      this.s.inbox[side] = [];
+      this.emit(side, { type: 'processed', bytes: bytes.length });
+      this.deliver(side, bytes);
+      return bytes.length;
+    }
+    let at = 0;
+    const ends: number[] = [];
+    while (at + 5 <= bytes.length) {
+      const end = at + 5 + ((bytes[at + 3]! << 8) | bytes[at + 4]!);
+      if (end > bytes.length) break;
+      ends.push(end);
+      at = end;
+    }
+    if (ends.length === 0) return 0;
     this.s.inbox[side] = [];
-    this.emit(side, { type: 'processed', bytes: bytes.length });
-    this.deliver(side, bytes);
-    return bytes.length;
+    let taken = 0;
+    for (const end of ends) {
+      // The first record is always read: the call was made because it needs one.
+      if (taken > 0 && enough()) break;
+      this.emit(side, { type: 'processed', bytes: end - taken });
+      this.deliver(side, bytes.subarray(taken, end));
+      taken = end;
+    }
+    if (taken < bytes.length) this.s.inbox[side] = [bytes.slice(taken)];
+    return taken;
   }
 
   /**

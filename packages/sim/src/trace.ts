@@ -24,7 +24,7 @@ export type TraceSide = Side | 'network';
 export type NetDirection = 'client_to_server' | 'server_to_client';
 
 /** `event`: a callback the library fired by itself (Node's `'error'`, `'data'`, …), not a call. */
-export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown' | 'event';
+export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown' | 'pending' | 'event';
 export type AppResult = 'ok' | 'want_read' | 'want_write' | 'error' | 'blocked';
 export type Verdict = 'unknown' | 'accepted' | 'rejected';
 

@@ -467,6 +467,12 @@ int main(int argc, char **argv) {
       blocking = 0;
     } else if (strcmp(op, "shutdown") == 0) {
       do_call(ssl, op, K_SHUTDOWN, NULL, 0);
+    } else if (strcmp(op, "auto_retry_off") == 0) {
+      SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY);
+    } else if (strcmp(op, "pending") == 0) {
+      char n[32];
+      snprintf(n, sizeof n, "%d", SSL_pending(ssl));
+      emit(op, "SSL_pending", n);
     } else {
       die("unknown script op '%s'", op);
     }

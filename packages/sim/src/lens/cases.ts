@@ -22,7 +22,11 @@ export type ScriptStep =
   | { readonly op: 'wait' }
   /** The socket (and the library) become non-blocking from here on. */
   | { readonly op: 'nonblocking' }
-  | { readonly op: 'shutdown' };
+  | { readonly op: 'shutdown' }
+  /** OpenSSL only: SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY). */
+  | { readonly op: 'auto_retry_off' }
+  /** OpenSSL only: SSL_pending, the processed application bytes waiting to be read. */
+  | { readonly op: 'pending' };
 
 /** What the server does, on TCP and in the simulation alike. */
 export interface ServerProgram {
@@ -37,6 +41,8 @@ export interface ServerProgram {
   readonly closeAfterEcho?: boolean;
   /** Once complete, request post-handshake client authentication (§4.6.2); `reject` applies to its certificate. */
   readonly postHandshakeAuth?: boolean;
+  /** NewSessionTickets to send (§4.6.1); none when absent. */
+  readonly tickets?: number;
 }
 
 export interface DiffCase {
@@ -53,6 +59,8 @@ export interface DiffCase {
 }
 
 const PING = 'ping';
+const OPENSSL_ONLY = 'an OpenSSL-only call or mode';
+const onlyOpenssl = { node: OPENSSL_ONLY, go: OPENSSL_ONLY, python: OPENSSL_ONLY, gnutls: OPENSSL_ONLY, rustls: OPENSSL_ONLY };
 const NO_PHA_GO = 'Go 1.19 crypto/tls offers no post-handshake authentication';
 const NO_PHA_NODE = "Node's tls has no API to enable post-handshake authentication on a client";
 
@@ -149,6 +157,29 @@ export const DIFF_CASES: readonly DiffCase[] = [
     server: { clientAuth: 'none', echo: true, closeAfterEcho: true },
     clientCert: 'none',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'ticket-is-not-data',
+    title: 'a NewSessionTicket arrives and nothing else: the read that processes it keeps waiting',
+    server: { clientAuth: 'none', tickets: 1 },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'ticket-auto-retry-off',
+    title: 'the same, with SSL_MODE_AUTO_RETRY cleared: the blocking read returns after the ticket',
+    server: { clientAuth: 'none', tickets: 1 },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'auto_retry_off' }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+    unsupported: onlyOpenssl,
+  },
+  {
+    name: 'pending',
+    title: 'SSL_pending: what a record left after a short read',
+    server: { clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'pending' }, { op: 'write', data: PING }, { op: 'read', n: 3 }, { op: 'pending' }, { op: 'read', n: 3 }, { op: 'pending' }],
+    unsupported: onlyOpenssl,
   },
 ];
 

@@ -29,6 +29,7 @@ const API: Record<AppCall, string> = {
   peek: GNUTLS_API.read,
   write: GNUTLS_API.write,
   shutdown: GNUTLS_API.shutdown,
+  pending: '(pending)',
   event: '(event)',
 };
 
@@ -48,9 +49,9 @@ export class GnutlsLens extends Lens {
   }
 
   protected override readAttempt(n: number, consume: boolean): Attempt {
-    this.pullIfLibraryReads();
+    const r = super.readAttempt(n, consume);
     this.reportReauth();
-    return super.readAttempt(n, consume);
+    return r;
   }
 
   /** Each post-handshake CertificateRequest the library has read: recv's REAUTH_REQUEST, then the application's gnutls_reauth. */

@@ -177,7 +177,7 @@ export abstract class Lens {
   // ── what each call finds; a library lens overrides where its library differs ──────────
 
   protected handshakeAttempt(): Attempt {
-    this.pullIfLibraryReads();
+    if (!this.ep.handshakeComplete) this.pullIfLibraryReads(() => this.ep.handshakeComplete || this.ep.error !== undefined);
     const failed = this.failure();
     if (failed) return failed;
     if (this.ep.handshakeComplete || this.ep.state === 'CONNECTED') return { kind: 'done' };
@@ -186,7 +186,7 @@ export abstract class Lens {
   }
 
   protected readAttempt(n: number, consume: boolean): Attempt {
-    this.pullIfLibraryReads();
+    if (!this.readable()) this.pullIfLibraryReads(() => this.readable());
     let data: Uint8Array | null;
     try {
       // An endpoint that failed may throw its error here instead of returning null.
@@ -207,7 +207,7 @@ export abstract class Lens {
     if (failed) return failed;
     if (!this.ep.handshakeComplete) {
       // The write call drives the handshake first (SSL_write before SSL_connect completes).
-      this.pullIfLibraryReads();
+      this.pullIfLibraryReads(() => this.ep.handshakeComplete || this.ep.error !== undefined);
       const again = this.failure();
       if (again) return again;
       if (!this.ep.handshakeComplete) return null;
@@ -232,15 +232,38 @@ export abstract class Lens {
       }
       return { kind: 'shutdown', complete: this.ep.peerClosed };
     }
-    this.pullIfLibraryReads();
+    this.pullIfLibraryReads(() => this.ep.peerClosed || this.ep.error !== undefined);
     return this.ep.peerClosed ? { kind: 'shutdown', complete: true } : null;
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────
 
-  /** The library reads what has arrived (a no-op for libraries that process on arrival). */
-  protected pullIfLibraryReads(): void {
-    this.sim.pull(this.side);
+  /**
+   * The library reads what has arrived, record by record until `enough()` (a no-op for
+   * libraries that process on arrival: nothing waits in their buffer).
+   */
+  protected pullIfLibraryReads(enough?: () => boolean): void {
+    this.sim.pull(this.side, enough);
+  }
+
+  /** A read would not wait: data, the peer's close_notify, or a failure is there. */
+  protected readable(): boolean {
+    if (this.ep.error !== undefined || this.ep.peerClosed) return true;
+    try {
+      return (this.ep.peekApplicationData(1)?.length ?? 0) > 0;
+    } catch {
+      return true;
+    }
+  }
+
+  /** OpenSSL's SSL_MODE_AUTO_RETRY (a differential step); other libraries have no such mode. */
+  setAutoRetry(on: boolean): void {
+    throw new Error(`${this.name} lens: no auto-retry mode to set to ${on ? 'on' : 'off'} (OpenSSL only)`);
+  }
+
+  /** Processed application bytes waiting to be read (OpenSSL's SSL_pending); recorded as a call. */
+  pending(): number {
+    throw new Error(`${this.name} lens: no pending() call (OpenSSL's SSL_pending)`);
   }
 
   protected failure(): Fact | null {

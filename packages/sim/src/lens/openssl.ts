@@ -20,7 +20,7 @@
  * - the peer's close_notify is `0 SSL_ERROR_ZERO_RETURN`; writing is still allowed;
  * - `SSL_shutdown` returns 0 after sending close_notify (at once, even when blocking), 1 once
  *   the peer's has arrived.
- * SSL_MODE_AUTO_RETRY is on (libssl 3.0's default). `want_write` never happens: the
+ * SSL_MODE_AUTO_RETRY is on (libssl 3.0's default); `setAutoRetry(false)` clears it. `want_write` never happens: the
  * in-memory duplex buffers without limit. An alert this side sent (it rejected the peer) is
  * worded without a reason string: libssl's reason names the cause (e.g. `certificate verify
  * failed`), which no differential case covers yet.
@@ -28,7 +28,7 @@
 import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { Side } from '../trace.js';
-import { Lens, type Fact, type LensOptions, type Worded } from './lens.js';
+import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
 import { OPENSSL_ALERT_REASON } from './vocab/openssl.js';
 
 function opensslAlertReason(alert: string): string {
@@ -45,6 +45,7 @@ const API: Record<AppCall, string> = {
   peek: 'SSL_peek',
   write: 'SSL_write',
   shutdown: 'SSL_shutdown',
+  pending: 'SSL_pending',
   event: '(event)',
 };
 
@@ -52,9 +53,49 @@ export class OpenSslLens extends Lens {
   readonly name = 'openssl' as const;
   readonly pulls: PullMode = 'on_call';
 
+  /** SSL_MODE_AUTO_RETRY (on by default in libssl 3.0). */
+  autoRetry = true;
+
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
     this.attach();
+  }
+
+  override setAutoRetry(on: boolean): void {
+    this.autoRetry = on;
+  }
+
+  /** SSL_pending: application bytes already decrypted from a record and not yet read. */
+  override pending(): number {
+    this.sim.start();
+    let n = 0;
+    try {
+      n = this.ep.peekApplicationData()?.length ?? 0;
+    } catch {
+      n = 0;
+    }
+    this.sim.recordAppCall(this.side, 'pending', 'ok', { lens: this.name, api: 'SSL_pending', outcome: String(n), bytes: n });
+    return n;
+  }
+
+  /**
+   * Without SSL_MODE_AUTO_RETRY a read that processed a post-handshake message (a
+   * NewSessionTicket, a KeyUpdate, a CertificateRequest) and found no application data
+   * returns -1 SSL_ERROR_WANT_READ, even on a blocking socket.
+   */
+  protected override readAttempt(n: number, consume: boolean): Attempt {
+    const before = this.postHandshakeMessages();
+    const r = super.readAttempt(n, consume);
+    if (r === null && !this.autoRetry && this.postHandshakeMessages() > before) return { kind: 'want_read' };
+    return r;
+  }
+
+  private postHandshakeMessages(): number {
+    let n = 0;
+    for (const e of this.sim.events) {
+      if (e.side === this.side && e.type === 'record_received' && e.innerType === 'handshake' && e.epoch.startsWith('application')) n++;
+    }
+    return n;
   }
 
   protected word(call: AppCall, fact: Fact, arg: { n?: number }): Worded {

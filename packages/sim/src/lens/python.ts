@@ -27,6 +27,7 @@ const API: Record<AppCall, string> = {
   peek: 'SSLSocket.recv',
   write: 'SSLSocket.send',
   shutdown: 'SSLSocket.unwrap',
+  pending: '(pending)',
   event: '(event)',
 };
 

@@ -3,7 +3,7 @@
  * client script as the real run over TCP, with the client's application seen through a lens.
  * Its `outcomes` are what the real library's harness must print, line for line.
  */
-import { buildCertificate, createEndpoint, generateKeyPair, nobleProvider, seededRandom, type CertifiedKey, type CryptoProvider } from '@tls13sim/handshake';
+import { SealedTicketIssuer, buildCertificate, createEndpoint, generateKeyPair, nobleProvider, seededRandom, type CertifiedKey, type CryptoProvider } from '@tls13sim/handshake';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
 import type { DiffCase, ScriptStep, ServerProgram } from './cases.js';
@@ -90,6 +90,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     trustAnchors: [pki.ca],
     validationTime: VALIDATION_TIME,
     ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
+    ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: new SealedTicketIssuer(seededRandom(`diff:${c.name}:tickets:${seed}`)) } } : {}),
   });
   const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
   sim.setProgram('server', serverProgram(p));
@@ -178,6 +179,12 @@ function runStep(sim: Simulation, lens: Lens, step: ScriptStep): void {
       return;
     case 'shutdown':
       lens.shutdown();
+      return;
+    case 'auto_retry_off':
+      lens.setAutoRetry(false);
+      return;
+    case 'pending':
+      lens.pending();
       return;
   }
 }

@@ -61,6 +61,7 @@ const API: Record<AppCall, string> = {
   peek: 'read_tls+process_new_packets+reader().read',
   write: 'writer().write',
   shutdown: 'send_close_notify',
+  pending: '(pending)',
   event: '(event)',
 };
 
