@@ -65,6 +65,18 @@ describe('tls13sim CLI', () => {
     // Names are padded to the longest one, then two spaces.
     const width = Math.max(...listScenarios().map((s) => s.name.length));
     expect(r.out).toMatch(new RegExp(`^${'fake-client-cv-rejected'.padEnd(width)}  scripted fake endpoints`, 'm'));
+    // …and which lenses are verified against their real library.
+    expect(r.out).toContain('openssl (verified against the real library)');
+    expect(r.out).toContain('rustls (modelled from its documentation)');
+  });
+
+  it('run --lens words the calls in that library; an unknown lens is a usage error', async () => {
+    const r = io();
+    expect(await runCli(['run', 'client-cv-rejected', '--lens', 'python'], r)).toBe(0);
+    expect(r.out).toContain('» SSLSocket.recv → SSLError: TLSV1_ALERT_DECRYPT_ERROR');
+    const bad = io();
+    expect(await runCli(['run', 'client-cv-rejected', '--lens', 'java'], bad)).toBe(2);
+    expect(bad.err).toContain("--lens must be one of openssl, node, go, python, gnutls, rustls (got 'java')");
   });
 
   it('run --format json prints the version-1 trace, byte-identical for the same seed', async () => {

@@ -9,7 +9,7 @@ import '../scenarios/catalogue.js';
 import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } from '../render/index.js';
 import { renderLensDoc } from '../lens/doc.js';
 import { LENS_NAMES } from '../lens/lens.js';
-import { isLensName } from '../lens/registry.js';
+import { LENS_VERIFIED, isLensName } from '../lens/registry.js';
 import { getScenario, listScenarios, runScenario } from '../scenarios/registry.js';
 import './serve.js';
 import './connect.js';
@@ -124,6 +124,8 @@ function list(args: readonly string[], io: CliIo): number {
   }
   const w = Math.max(...all.map((s) => s.name.length));
   for (const s of all) io.stdout(`${s.name.padEnd(w)}  ${s.description}\n`);
+  const lenses = LENS_NAMES.map((l) => `${l} (${LENS_VERIFIED[l] ? 'verified against the real library' : 'modelled from its documentation'})`);
+  io.stdout(`\nlenses (run <scenario> --lens NAME): ${lenses.join(', ')}\n`);
   return 0;
 }
 
