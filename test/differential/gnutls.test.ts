@@ -13,9 +13,9 @@ import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { GNUTLS_ALERT_NAME, GNUTLS_ALERT_RECEIVED_ERROR, gnutlsAlertOutcome } from '../../packages/sim/src/lens/vocab/gnutls.js';
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
-import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import type { Outcome } from './harness.js';
 import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
-import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
+import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnutls.json');
 const UPDATE = process.env.UPDATE_OBSERVED === '1';
@@ -29,22 +29,7 @@ function skipReason(c: DiffCase): string | undefined {
 }
 
 async function runCase(c: DiffCase, pki: DiffPki): Promise<Outcome[]> {
-  const server = await startDiffServer(c, pki);
-  try {
-    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
-    const input: HarnessInput = {
-      host: '127.0.0.1',
-      port: server.port,
-      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
-      pha: c.clientPha ?? false,
-      waitMs: WAIT_MS,
-      blockMs: BLOCK_MS,
-      script: c.script,
-    };
-    return await runGnutls(input);
-  } finally {
-    await server.close();
-  }
+  return runOnServer(c, pki, runGnutls);
 }
 
 if (unavailable !== null && process.env.CI) {

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { GO_API, GO_EOF, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
-import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import type { Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
 import { lensOutcomes, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
-import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
+import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/go.json', import.meta.url));
 const UPDATE = process.env['UPDATE_OBSERVED'] === '1';
@@ -22,22 +22,7 @@ let pki: DiffPki;
 const runs = new Map<string, Promise<Outcome[]>>();
 
 async function runCase(c: DiffCase): Promise<Outcome[]> {
-  const srv = await startDiffServer(c, pki);
-  try {
-    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
-    const input: HarnessInput = {
-      host: '127.0.0.1',
-      port: srv.port,
-      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
-      pha: c.clientPha ?? false,
-      waitMs: WAIT_MS,
-      blockMs: BLOCK_MS,
-      script: c.script,
-    };
-    return await runGo(input);
-  } finally {
-    await srv.close();
-  }
+  return runOnServer(c, pki, runGo);
 }
 
 /** One real run per case per file, shared by the snapshot test and the vocabulary spot-check. */

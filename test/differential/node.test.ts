@@ -21,10 +21,10 @@ import {
   nodeCloseOutcome,
   nodeReadOutcome,
 } from '../../packages/sim/src/lens/vocab/node.js';
-import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import { WAIT_MS, type Outcome } from './harness.js';
 import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
 import { lensOutcomes, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
-import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
+import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/node.json', import.meta.url));
 const UPDATE = process.env['UPDATE_OBSERVED'] === '1';
@@ -34,22 +34,7 @@ const unavailable = nodeAvailable();
 let pki: DiffPki;
 
 async function runCase(c: DiffCase, waitMs = WAIT_MS): Promise<Outcome[]> {
-  const srv = await startDiffServer(c, pki);
-  try {
-    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
-    const input: HarnessInput = {
-      host: '127.0.0.1',
-      port: srv.port,
-      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
-      pha: c.clientPha ?? false,
-      waitMs,
-      blockMs: BLOCK_MS,
-      script: c.script,
-    };
-    return await runNode(input);
-  } finally {
-    await srv.close();
-  }
+  return runOnServer(c, pki, runNode, { waitMs });
 }
 
 if (unavailable !== null && inCi) {

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { OPENSSL_ALERT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
-import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import type { Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
 import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
-import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
+import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'openssl';
 const OBSERVED_PATH = new URL('./observed/openssl.json', import.meta.url);
@@ -39,22 +39,7 @@ const observed = loadObserved();
 const seen: Record<string, Outcome[]> = {};
 
 async function runCase(c: DiffCase): Promise<Outcome[]> {
-  const server = await startDiffServer(c, pki);
-  try {
-    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
-    const input: HarnessInput = {
-      host: '127.0.0.1',
-      port: server.port,
-      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
-      pha: c.clientPha ?? false,
-      waitMs: WAIT_MS,
-      blockMs: BLOCK_MS,
-      script: c.script,
-    };
-    return await runOpenssl(input);
-  } finally {
-    await server.close();
-  }
+  return runOnServer(c, pki, runOpenssl);
 }
 
 describe.runIf(run)(`differential: ${LIB}`, () => {

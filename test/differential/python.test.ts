@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertDescription } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { PYTHON_ALERT_REASON, PYTHON_OUTCOME, PYTHON_UNREACHED_REASON, pythonAlertOutcome } from '../../packages/sim/src/lens/vocab/python.js';
-import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
+import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
 import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
-import { makeDiffPki, startDiffServer, type DiffPki } from './server.js';
+import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'python';
 const OBSERVED_PATH = new URL('./observed/python.json', import.meta.url);
@@ -32,22 +32,7 @@ function skipReason(c: DiffCase): string | undefined {
 let pki: DiffPki;
 
 async function runCase(c: DiffCase): Promise<Outcome[]> {
-  const server = await startDiffServer(c, pki);
-  try {
-    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
-    const input: HarnessInput = {
-      host: '127.0.0.1',
-      port: server.port,
-      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
-      pha: c.clientPha ?? false,
-      waitMs: WAIT_MS,
-      blockMs: BLOCK_MS,
-      script: c.script,
-    };
-    return await runPython(input);
-  } finally {
-    await server.close();
-  }
+  return runOnServer(c, pki, runPython);
 }
 
 if (unavailable !== null && inCi) {

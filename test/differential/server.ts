@@ -8,6 +8,7 @@ import { SealedTicketIssuer, createNodeProvider, systemRandom } from '@tls13sim/
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { HOST, makePki, type Pki } from '../interop/helpers.js';
+import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
 
 export interface DiffPki extends Pki {}
 
@@ -91,4 +92,26 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[]): Prom
     log.push(`after handshake: ${(e as Error).message}`);
   }
   await conn.close();
+}
+
+/**
+ * One real run of a case: its server on an ephemeral port, the library's harness as the
+ * client (`run`), with the case's client certificate; the server is closed afterwards.
+ */
+export async function runOnServer(c: DiffCase, pki: DiffPki, run: (input: HarnessInput) => Promise<Outcome[]>, opts: { waitMs?: number } = {}): Promise<Outcome[]> {
+  const server = await startDiffServer(c, pki);
+  try {
+    const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
+    return await run({
+      host: HOST,
+      port: server.port,
+      ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
+      pha: c.clientPha ?? false,
+      waitMs: opts.waitMs ?? WAIT_MS,
+      blockMs: BLOCK_MS,
+      script: c.script,
+    });
+  } finally {
+    await server.close();
+  }
 }
