@@ -93,6 +93,21 @@ describe('tls13sim step', () => {
     expect(view.inFlightBytes('server_to_client')).toBe(0);
   });
 
+  it('shows bytes that arrived but the library has not read: the alert waits in the client\'s socket until its read', () => {
+    const trace = runScenario('client-cv-rejected');
+    const view = new StepView();
+    const lines: string[] = [];
+    for (const u of stepUnits(trace)) {
+      for (const e of u.events) {
+        view.observe(e);
+        // Just before the read that processes the alert.
+        if (e.type === 'delivered' && e.direction === 'server_to_client' && e.buffered === true && e.bytes === 24) lines.push(view.describeSide('client'));
+      }
+    }
+    expect(lines).toEqual(['client CONNECTED ★ · verdict on its handshake: unknown · 24 B arrived, not yet read by its library']);
+    expect(view.describeSide('client')).not.toContain('not yet read');
+  });
+
   it('rejects an unknown scenario as a usage error', async () => {
     const r = io();
     expect(await runCli(['step', 'no-such-scenario'], r)).toBe(2);

@@ -60,14 +60,21 @@ export class StepView {
     server_to_client: { records: [], sent: 0, taken: 0 },
   };
 
+  /** Bytes that arrived in each side's socket buffer and its library has not read yet. */
+  private readonly unread: Record<Side, number> = { client: 0, server: 0 };
+
   observe(e: TraceEvent): void {
     if (e.side === 'network') {
       // A duplicated unit goes back on the queue: nothing was consumed.
       if (e.type === 'delivered' && e.fault?.kind !== 'duplicate') this.wire[e.direction].taken += e.taken;
+      if (e.type === 'delivered' && e.buffered === true) this.unread[e.direction === 'client_to_server' ? 'server' : 'client'] += e.bytes;
       return;
     }
     const me = this.sides[e.side];
     switch (e.type) {
+      case 'processed':
+        this.unread[e.side] = Math.max(0, this.unread[e.side] - e.bytes);
+        return;
       case 'state':
         me.state = e.to;
         return;
@@ -91,7 +98,8 @@ export class StepView {
 
   describeSide(side: Side): string {
     const s = this.sides[side];
-    return `${side} ${s.state}${s.complete ? ' ★' : ''} · verdict on its handshake: ${s.verdict}`;
+    const unread = this.unread[side] > 0 ? ` · ${this.unread[side]} B arrived, not yet read by its library` : '';
+    return `${side} ${s.state}${s.complete ? ' ★' : ''} · verdict on its handshake: ${s.verdict}${unread}`;
   }
 
   describeInFlight(direction: NetDirection): string {
