@@ -238,3 +238,32 @@ describe('every lens, every scenario', () => {
     ]);
   });
 });
+
+describe('rustls lens (modelled from its documentation)', () => {
+  const seq = async (name: string): Promise<string[]> => {
+    const { diffCase, runCaseThroughLens } = await import('../src/index.js');
+    return runCaseThroughLens(diffCase(name), 'rustls').outcomes.map((o) => `${o.api} → ${o.outcome}`);
+  };
+
+  it('complete_io returns before the verdict; the read step surfaces AlertReceived; the error is sticky; writes still buffer', async () => {
+    expect(await seq('write-after-alert')).toEqual([
+      'complete_io → Ok',
+      'writer().write → Ok(4)',
+      'read_tls+process_new_packets+reader().read → Err(AlertReceived(DecryptError))',
+      'writer().write → Ok(4)',
+    ]);
+  });
+
+  it('a read step reads the socket even for an empty buffer: WouldBlock before the alert, the alert after', async () => {
+    expect(await seq('zero-read-nonblocking')).toEqual([
+      'complete_io → Ok',
+      'read_tls+process_new_packets+reader().read → Err(WouldBlock)',
+      'read_tls+process_new_packets+reader().read → Err(AlertReceived(DecryptError))',
+      'read_tls+process_new_packets+reader().read → Err(AlertReceived(DecryptError))',
+    ]);
+  });
+
+  it('close_notify reads as Ok(0)', async () => {
+    expect((await seq('close-notify')).at(-1)).toBe('read_tls+process_new_packets+reader().read → Ok(0)');
+  });
+});

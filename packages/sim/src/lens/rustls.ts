@@ -14,14 +14,14 @@
  *   will return the same error" — sticky; `complete_io` wraps it in an `InvalidData` I/O error;
  * - after an error the connection still accepts `write` and `send_close_notify`;
  * - `reader().read` returns `Ok(0)` after the peer's close_notify, and a `WouldBlock` error
- *   when no plaintext is available.
+ *   when no plaintext is available. A read here is the application's whole read step —
+ *   `read_tls`, `process_new_packets`, then `reader().read` — so even with an empty buffer it
+ *   reads the socket and surfaces a received alert.
  * Outcomes are written as Rust `Result` values (`Ok(4)`, `Err(AlertReceived(DecryptError))`).
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-
-const EMPTY = new Uint8Array(0);
 
 /** rustls's `AlertDescription` variant for each RFC 8446 alert name. */
 export const RUSTLS_ALERT_VARIANT: Readonly<Record<string, string>> = {
@@ -72,11 +72,6 @@ export class RustlsLens extends Lens {
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
     this.attach();
-  }
-
-  protected override zeroLengthRead(): Fact | undefined {
-    // std::io::Read with an empty buffer: Ok(0), nothing read from the socket.
-    return { kind: 'data', bytes: EMPTY };
   }
 
   protected override writeAttempt(data: Uint8Array): Attempt {
