@@ -160,7 +160,7 @@ describe('memoizeProvider: calls that draw randomness', () => {
     expect(k.respond(new Uint8Array(32), seededRandom('z'))).toBeNull();
     expect(k.respond(new Uint8Array(32), seededRandom('z'))).toBeNull();
     expect(m.stats.byOp.respond).toEqual({ hits: 1, misses: 1 });
-    expect(m.keyExchange('ffdhe2048')).toBeUndefined();
+    expect(m.keyExchange('unknown_group' as NamedGroupName)).toBeUndefined();
   });
 
   it('refuses an inner provider whose draws are not a function of its inputs', () => {

@@ -30,7 +30,7 @@ const node = createNodeProvider();
 const noble = nobleProvider;
 const HASHES: HashName[] = ['sha256', 'sha384', 'sha512'];
 const AEADS: AeadName[] = ['aes128gcm', 'aes256gcm', 'chacha20poly1305'];
-const GROUPS: NamedGroupName[] = ['x25519', 'secp256r1', 'x448', 'secp384r1', 'secp521r1', 'X25519MLKEM768'];
+const GROUPS: NamedGroupName[] = ['x25519', 'secp256r1', 'x448', 'secp384r1', 'secp521r1', 'X25519MLKEM768', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'];
 
 const bytes = (seed: string, n: number) => seededRandom(seed).bytes(n);
 
@@ -301,6 +301,7 @@ describe('handshakes with the node provider', () => {
     { keyType: 'p256', group: 'secp256r1' },
     { keyType: 'rsa-pss', group: 'X25519MLKEM768' },
     { keyType: 'p384', group: 'x448' },
+    { keyType: 'ed25519', group: 'ffdhe2048' },
   ];
   for (const [label, cp, sp] of cases) {
     for (const { keyType, group } of variants) {

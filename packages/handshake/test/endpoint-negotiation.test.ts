@@ -356,6 +356,44 @@ describe('the server requires TLS 1.3 in supported_versions (§4.2.1)', () => {
   });
 });
 
+// --- FFDHE (RFC 7919 groups, §4.2.7, §4.2.8.1, §7.4.1) ---------------------------------------
+
+describe('finite-field groups (ffdhe2048 … ffdhe8192)', () => {
+  const FFDHE = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'] as const;
+
+  // Issue 16: a client offering only FFDHE groups got handshake_failure.
+  for (const g of FFDHE) {
+    it(`a client offering only ${g} is served by a server with default groups`, () => {
+      const r = handshake({ groups: [g], keyShareGroups: [g] }, {});
+      expect(r.server.error).toBeUndefined();
+      expect([r.client.state, r.server.state]).toEqual(['CONNECTED', 'CONNECTED']);
+      expect([r.client.negotiated!.group, r.server.negotiated!.group]).toEqual([g, g]);
+      expect(r.client.negotiated!.helloRetry).toBe(false);
+      expect(r.client.trafficSecrets!.write).toEqual(r.server.trafficSecrets!.read);
+    });
+  }
+
+  it('a client that lists ffdhe2048 without a share for it gets a HelloRetryRequest for it', () => {
+    const r = handshake({ groups: ['x448', 'ffdhe2048'], keyShareGroups: ['x448'] }, { groups: ['ffdhe2048'] });
+    expect([r.client.state, r.server.state]).toEqual(['CONNECTED', 'CONNECTED']);
+    expect(r.client.negotiated!.helloRetry).toBe(true);
+    expect(r.client.negotiated!.group).toBe('ffdhe2048');
+  });
+
+  it('the server prefers an elliptic-curve share when the client sends both', () => {
+    const r = handshake({ groups: ['ffdhe2048', 'x25519'], keyShareGroups: ['ffdhe2048', 'x25519'] }, {});
+    expect(r.server.negotiated!.group).toBe('x25519');
+  });
+
+  it('the default client neither lists nor sends an FFDHE group', () => {
+    let seen: ClientHello | undefined;
+    const r = handshake({ hooks: { clientHello: (ch) => ((seen = ch), ch) } }, {});
+    expect(r.client.state).toBe('CONNECTED');
+    expect(findExtension(seen!.extensions, 'supported_groups')!.groups.filter((x) => x >= 0x0100 && x <= 0x01ff)).toEqual([]);
+    expect(findExtension(seen!.extensions, 'key_share')!.clientShares.map((e) => e.group)).toEqual([0x001d]);
+  });
+});
+
 // --- ALPN, SNI, record_size_limit ----------------------------------------------------------
 
 describe('ALPN (RFC 7301)', () => {

@@ -10,6 +10,7 @@ import type { RandomSource } from './random.js';
 import { HASH_LENGTHS, nobleHash, nobleHkdfExpand, nobleHkdfExtract, nobleHmac } from './hash.js';
 import { secp256r1Exchange, secp384r1Exchange, secp521r1Exchange, x25519Exchange, x448Exchange } from './kex-ecdhe.js';
 import { x25519MlKem768Exchange } from './kex-mlkem.js';
+import { ffdheExchanges } from './kex-ffdhe.js';
 import { NOBLE_SIGNATURE_SCHEMES, signNoble, verifyNoble } from './signature.js';
 
 /** Our preference order (RFC 8446 §4.2.7 leaves it to the implementation). */
@@ -20,6 +21,8 @@ const EXCHANGES: readonly KeyExchange[] = [
   secp384r1Exchange,
   secp521r1Exchange,
   x25519MlKem768Exchange,
+  // RFC 7919 finite-field groups last: a share is 256–1024 bytes and costs milliseconds.
+  ...ffdheExchanges,
 ];
 
 export function createNobleProvider(): CryptoProvider {

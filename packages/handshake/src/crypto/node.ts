@@ -11,6 +11,7 @@
  *   seed gives the same key shares with either provider.
  * - X25519MLKEM768: ML-KEM-768 stays on noble (Node 20 has no ML-KEM); the X25519 half is
  *   OpenSSL's.
+ * - FFDHE (RFC 7919): `createDiffieHellman` on the RFC's primes (kex-ffdhe.ts holds them).
  * - Signatures: Ed25519/Ed448 are deterministic (RFC 8032) like noble's. OpenSSL's ECDSA
  *   nonces and RSA-PSS salts come from OpenSSL's own CSPRNG, so those signatures are not
  *   reproducible from a seed (any of them verifies the same). RSA-PSS still draws and
@@ -30,6 +31,7 @@ import type { Aead, AeadName, CryptoProvider, HashName, KeyExchange, KeyShareSec
 import type { RandomSource } from './random.js';
 import { keyMatchesScheme, modInverse, NOBLE_SIGNATURE_SCHEMES, SCHEME_INFO } from './signature.js';
 import { nistPrivateKey } from './kex-ecdhe.js';
+import { FFDHE_GROUPS, ffdheParams, ffdhePeerValue, ffdhePrivateKey, type FfdheGroupName } from './kex-ffdhe.js';
 
 type Crypto = typeof NodeCrypto;
 
@@ -282,6 +284,43 @@ function nist(c: Crypto, group: 'secp256r1' | 'secp384r1' | 'secp521r1'): DhGrou
   };
 }
 
+/**
+ * ffdhe2048 … ffdhe8192 (RFC 7919) with OpenSSL's DiffieHellman on the RFC's prime and g = 2.
+ * Same draws and the same §4.2.8.1 checks as kex-ffdhe.ts (the share is exactly the size of
+ * p, 1 < Y < p-1, checked here before OpenSSL sees it); the public value and the secret are
+ * left-padded to the size of p (§4.2.8.1, §7.4.1) whatever length OpenSSL returns them at.
+ */
+function ffdhe(c: Crypto, group: FfdheGroupName): DhGroup {
+  const params = ffdheParams(group);
+  const dh = lastOne((sk: Uint8Array) => {
+    const d = c.createDiffieHellman(params.pBytes, 2);
+    d.setPrivateKey(sk);
+    // With the private key set, OpenSSL's DH_generate_key computes only Y = g^x mod p.
+    d.generateKeys();
+    return d;
+  });
+  const padded = (b: Uint8Array): Uint8Array => {
+    if (b.length === params.byteLength) return u8(b);
+    const out = new Uint8Array(params.byteLength);
+    out.set(b, params.byteLength - b.length);
+    return out;
+  };
+  return {
+    group,
+    shareLength: params.byteLength,
+    newPrivateKey: (rand) => ffdhePrivateKey(params, rand),
+    publicValue: (sk) => padded(dh(sk).getPublicKey()),
+    sharedSecret(sk, peer) {
+      if (ffdhePeerValue(params, peer) === null) return null;
+      try {
+        return padded(dh(sk).computeSecret(peer));
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
 /** X25519MLKEM768 as in kex-mlkem.ts (same draws, same encodings), with OpenSSL's X25519. */
 function hybrid(x: KeyExchange): KeyExchange {
   const EK = 1184;
@@ -467,6 +506,7 @@ export function createNodeProvider(): CryptoProvider {
     dhKeyExchange(nist(c, 'secp384r1')),
     dhKeyExchange(nist(c, 'secp521r1')),
     hybrid(x25519),
+    ...FFDHE_GROUPS.map((g) => dhKeyExchange(ffdhe(c, g))),
   ];
   const byGroup = new Map<NamedGroupName, KeyExchange>(exchanges.map((k) => [k.group, k]));
   const aeads = new Map<AeadName, Aead>();

@@ -200,6 +200,9 @@ function checkServerHelloCommon(st: S<'WAIT_SH'>, m: ServerHello | HelloRetryReq
   }
   // §4.2.1: "If the "supported_versions" extension in the ServerHello contains a version not offered by the client ... abort with illegal_parameter".
   if (sv.selectedVersion !== TLS13) fail('illegal_parameter', `server selected version 0x${sv.selectedVersion.toString(16)}`);
+  // Appendix D.5: "Any endpoint receiving a Hello message with ... ServerHello.legacy_version set to 0x0300 MUST abort the handshake with a "protocol_version" alert";
+  // below 0x0303 is refused the same way, as the server refuses such a ClientHello.
+  if (m.legacyVersion < TLS12) fail('protocol_version', `legacy_version 0x${m.legacyVersion.toString(16).padStart(4, '0')} is below 0x0303 (Appendix D.5)`);
   // §4.1.3: "legacy_version ... MUST be set to 0x0303".
   if (m.legacyVersion !== TLS12) fail('illegal_parameter', `legacy_version 0x${m.legacyVersion.toString(16)} is not 0x0303`);
   // §4.1.3: "A client which receives a legacy_session_id_echo field that does not match what it sent ... MUST abort the handshake with an "illegal_parameter" alert."

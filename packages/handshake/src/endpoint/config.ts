@@ -42,7 +42,10 @@ export interface EndpointConfig {
   readonly random: RandomSource;
   /** Preference order. Default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305. */
   readonly cipherSuites?: readonly CipherSuiteName[];
-  /** Supported groups, preference order. Default: x25519, secp256r1, x448, secp384r1, secp521r1. */
+  /**
+   * Supported groups, preference order. Default: x25519, secp256r1, x448, secp384r1, secp521r1;
+   * a server also takes ffdhe2048 … ffdhe8192 (RFC 7919) after those, when a client offers them.
+   */
   readonly groups?: readonly NamedGroupName[];
   /** Client: groups to send key shares for in the first ClientHello. Default: the first group. */
   readonly keyShareGroups?: readonly NamedGroupName[];
@@ -133,6 +136,14 @@ export const DEFAULT_SUITES: readonly CipherSuiteName[] = [
 ];
 
 export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['x25519', 'secp256r1', 'x448', 'secp384r1', 'secp521r1'];
+
+/**
+ * A server's default: the client defaults, then the RFC 7919 finite-field groups. A client
+ * offering only FFDHE (OpenSSL, GnuTLS and Go may) is served; a client that also offers an
+ * elliptic-curve group gets that. Clients do not offer FFDHE by default: a share is 256–1024
+ * bytes and costs milliseconds.
+ */
+export const DEFAULT_SERVER_GROUPS: readonly NamedGroupName[] = [...DEFAULT_GROUPS, 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'];
 
 export const DEFAULT_SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
   'ecdsa_secp256r1_sha256',

@@ -3,6 +3,7 @@ import { CipherSuite, NamedGroup, SignatureScheme, type CipherSuiteName, type Na
 import type { Role } from './api.js';
 import {
   DEFAULT_GROUPS,
+  DEFAULT_SERVER_GROUPS,
   DEFAULT_MAX_HANDSHAKE_MESSAGE,
   DEFAULT_SIGNATURE_SCHEMES,
   DEFAULT_SUITES,
@@ -57,7 +58,7 @@ export interface ResolvedConfig {
 
 export function resolveConfig(c: EndpointConfig): ResolvedConfig {
   const suites = c.cipherSuites ?? DEFAULT_SUITES;
-  const groups = (c.groups ?? DEFAULT_GROUPS).filter((g) => c.crypto.keyExchange(g) !== undefined);
+  const groups = (c.groups ?? (c.role === 'server' ? DEFAULT_SERVER_GROUPS : DEFAULT_GROUPS)).filter((g) => c.crypto.keyExchange(g) !== undefined);
   if (c.groups && groups.length !== c.groups.length) {
     const missing = c.groups.filter((g) => !groups.includes(g));
     throw new Error(`EndpointConfig: provider ${c.crypto.name} does not implement groups ${missing.join(', ')}`);

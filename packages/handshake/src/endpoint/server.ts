@@ -131,7 +131,10 @@ function checkClientHello(ch: ClientHello): void {
   // §4.2.1: "If this extension is not present, servers which are compliant with this specification and which also support TLS 1.2 MUST negotiate TLS 1.2"; we have no TLS 1.2.
   if (sv === undefined) fail('protocol_version', 'ClientHello without supported_versions: a TLS 1.2 (or older) client');
   if (!sv.versions.includes(TLS13)) fail('protocol_version', 'the client does not offer TLS 1.3');
-  // §4.2.1: servers "MUST NOT use the ClientHello.legacy_version value for version negotiation and MUST use only the "supported_versions" extension": legacy_version is not checked.
+  // Appendix D.5: "Any endpoint receiving a Hello message with ClientHello.legacy_version ... set to 0x0300 MUST abort the handshake with a "protocol_version" alert."
+  // §4.1.2: in a TLS 1.3 ClientHello "the legacy_version field MUST be set to 0x0303"; anything lower is a hello from before TLS 1.2, refused the same way.
+  // §4.2.1: servers "MUST NOT use the ClientHello.legacy_version value for version negotiation": a value above 0x0303 is not refused.
+  if (ch.legacyVersion < TLS12) fail('protocol_version', `ClientHello.legacy_version 0x${ch.legacyVersion.toString(16).padStart(4, '0')} is below 0x0303 (Appendix D.5)`);
   // §4.1.2: "If a TLS 1.3 ClientHello is received with any other value in this field, the server MUST abort the handshake with an "illegal_parameter" alert."
   if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
     fail('illegal_parameter', 'legacy_compression_methods is not exactly [null]');
