@@ -3,6 +3,8 @@ import { renderHexDump } from './hexdump.js';
 import { renderJson } from './json.js';
 import { renderMermaid } from './mermaid.js';
 import { renderTimeline } from './timeline.js';
+import { renderSvg } from './svg.js';
+import { renderHtml } from './html.js';
 
 export { renderHexDump } from './hexdump.js';
 export { renderJson } from './json.js';
@@ -11,7 +13,7 @@ export { renderTimeline } from './timeline.js';
 export { renderKeylog, clientRandomOf } from './keylog.js';
 export { renderPcap, PCAP_MAGIC, LINKTYPE_ETHERNET, CLIENT_ADDR, SERVER_ADDR, CLIENT_ISN, SERVER_ISN } from './pcap.js';
 
-export const TEXT_FORMATS = ['text', 'mermaid', 'json', 'hex'] as const;
+export const TEXT_FORMATS = ['text', 'mermaid', 'json', 'hex', 'svg', 'html'] as const;
 export type TextFormat = (typeof TEXT_FORMATS)[number];
 
 export function renderTrace(trace: Trace, format: TextFormat): string {
@@ -24,5 +26,13 @@ export function renderTrace(trace: Trace, format: TextFormat): string {
       return renderJson(trace);
     case 'hex':
       return renderHexDump(trace);
+    case 'svg':
+      return renderSvg(trace);
+    case 'html':
+      return renderHtml(trace);
   }
 }
+export { renderSvg, escapeXml, teachingNotes, type SvgOptions, type TeachingNote } from './svg.js';
+export { renderHtml } from './html.js';
+export { recordFlights, type RecordFlight, type RecordFate, type Flights } from './flights.js';
+export { EPOCH_COLOURS, epochColour } from './epoch-colours.js';
