@@ -449,10 +449,31 @@ describe('SNI (RFC 6066)', () => {
     expect(r.server.error?.alert).toBe('bad_certificate');
   });
   it('an IP literal is not sent as a host name', () => {
-    const r = handshake({ serverName: '192.0.2.1', trustAnchors: undefined }, {});
+    // The certificate names no IP address: the chain is not checked here (insecure).
+    const r = handshake({ serverName: '192.0.2.1', trustAnchors: undefined, insecure: true }, {});
     expect(r.client.state).toBe('CONNECTED');
     expect(r.server.negotiated!.serverName).toBeNull();
     expect(r.client.negotiated!.serverName).toBeNull();
+  });
+});
+
+describe('verification is the default (issue 16 item 5)', () => {
+  it('a client with no trust anchors fails with unknown_ca and says why, instead of talking to anyone', () => {
+    const r = handshake({ serverName: 'wrong.test', trustAnchors: undefined }, {});
+    expect(r.client.state).toBe('CLOSED');
+    expect(r.client.error?.alert).toBe('unknown_ca');
+    expect(r.client.error?.message).toContain('no trust anchors');
+  });
+
+  it('a client with trust anchors refuses a certificate for another name', () => {
+    const r = handshake({ serverName: 'wrong.test' }, {});
+    expect(r.client.state).toBe('CLOSED');
+    expect(r.client.error?.alert).toBe('bad_certificate');
+  });
+
+  it('insecure: true skips the chain and the name, not the CertificateVerify', () => {
+    const r = handshake({ serverName: 'wrong.test', trustAnchors: undefined, insecure: true }, {});
+    expect([r.client.state, r.server.state]).toEqual(['CONNECTED', 'CONNECTED']);
   });
 });
 

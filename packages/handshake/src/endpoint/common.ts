@@ -38,7 +38,8 @@ export function appKeylogLabel(side: 'client' | 'server', generation: number): s
 
 /**
  * §4.4.2.2 / §4.4.3: the peer's leaf key, after path validation when trust anchors are
- * configured. A chain that fails gets the verifier's alert.
+ * configured. A chain that fails gets the verifier's alert. A client must have anchors
+ * unless it is configured `insecure`.
  */
 export function peerLeafKey(
   chain: readonly Uint8Array[],
@@ -48,7 +49,12 @@ export function peerLeafKey(
 ): PublicKey {
   const { trustAnchors, validationTime } = env.config;
   let key: PublicKey | null;
-  if (trustAnchors !== null) {
+  // A client that verifies nothing would talk to anyone: no anchors is an error unless the
+  // configuration says insecure (issue 16: `serverName: 'wrong.test'` used to connect).
+  if (purpose === 'server' && trustAnchors === null && !env.config.insecure) {
+    fail('bad_certificate', 'no trust anchors to verify the server certificate with (configure trustAnchors, or insecure: true to skip verification)', 'unknown_ca');
+  }
+  if (trustAnchors !== null && !(purpose === 'server' && env.config.insecure)) {
     const result = verifyChain(chain, {
       trustAnchors,
       now: validationTime ?? env.now,

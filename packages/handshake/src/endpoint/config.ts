@@ -54,8 +54,17 @@ export interface EndpointConfig {
   readonly certificate?: CertifiedKey;
   /** More certificates to choose from by the peer's signature_algorithms(_cert) (§4.4.2.2); `certificate` comes first. */
   readonly certificates?: readonly CertifiedKey[];
-  /** Trust anchors (DER) for verifying the peer's chain. Without them the peer's chain is not path-validated. */
+  /**
+   * Trust anchors (DER) for verifying the peer's chain. A client without them fails the
+   * handshake when the server sends a certificate (unknown_ca), unless `insecure` is set; a
+   * server without them takes the client's chain as it is (its verifier may decide).
+   */
   readonly trustAnchors?: readonly Uint8Array[];
+  /**
+   * Client: accept the server's certificate without verifying its chain or name (the CLI's
+   * `--insecure`). The CertificateVerify signature is still checked against the leaf's key.
+   */
+  readonly insecure?: boolean;
   /** Time used for certificate validity (ms since epoch); passed in, never read from a clock. */
   readonly validationTime?: number;
   /** Client: server_name to send and to match against the certificate. Server: names it answers to. */

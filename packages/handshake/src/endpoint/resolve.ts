@@ -31,6 +31,7 @@ export interface ResolvedConfig {
   /** `certificate` then `certificates`, in preference order. */
   readonly certificates: readonly CertifiedKey[];
   readonly trustAnchors: readonly Uint8Array[] | null;
+  readonly insecure: boolean;
   readonly validationTime: number | null;
   readonly serverName: string | null;
   readonly alpn: readonly string[];
@@ -86,6 +87,7 @@ export function resolveConfig(c: EndpointConfig): ResolvedConfig {
     certificate: c.certificate ?? c.certificates?.[0] ?? null,
     certificates: [...(c.certificate ? [c.certificate] : []), ...(c.certificates ?? [])],
     trustAnchors: c.trustAnchors ?? null,
+    insecure: c.insecure ?? false,
     validationTime: c.validationTime ?? null,
     serverName: c.serverName ?? null,
     alpn: c.alpn ?? [],

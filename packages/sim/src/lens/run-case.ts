@@ -77,6 +77,8 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   const client = createEndpoint({
     role: 'client',
     crypto,
+    // As the real harnesses: the server certificate is not verified (the PKI is throwaway).
+    insecure: true,
     random: seededRandom(`diff:${c.name}:client:${seed}`),
     ...(certificate !== undefined ? { certificate } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
