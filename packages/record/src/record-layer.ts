@@ -76,6 +76,8 @@ export interface RecordLayerOptions {
    * 8446 protects every record but change_cipher_spec after the key change (§5).
    */
   plaintextAlertsAfterKeys?: boolean;
+  /** Records in a row that carry nothing (see DEFAULT_MAX_IGNORED_RECORDS); the next is unexpected_message. */
+  maxIgnoredRecords?: number;
 }
 
 interface Direction {
@@ -87,6 +89,22 @@ interface Direction {
 }
 
 const NO_LIMIT: KeyLimit = { maxRecords: SEQUENCE_MAX, updateAt: SEQUENCE_MAX };
+
+/**
+ * Records in a row that move nothing forward, accepted before the next one is refused: alert
+ * records (a fatal alert or close_notify ends reading anyway, so the ones that go on are
+ * ignored warnings: user_canceled), change_cipher_spec records, zero-length application
+ * data (§5.1 allows them "as a traffic analysis countermeasure") and records skipped as
+ * rejected 0-RTT data that count no bytes towards max_early_data_size. RFC 8446 sets no
+ * number. A conforming peer sends at most one change_cipher_spec (§D.4) and one
+ * user_canceled (§6.1) in a row; 32 leaves room for empty records as padding while a flood
+ * ends at the 33rd record. OpenSSL and BoringSSL allow 32 empty records in a row
+ * (MAX_EMPTY_RECORDS, kMaxEmptyRecords) and a few warning alerts (OpenSSL
+ * MAX_WARN_ALERT_COUNT 5, BoringSSL kMaxWarningAlerts 4); Go's crypto/tls allows 16
+ * non-advancing records of any of these kinds (maxUselessRecords). All three then send
+ * unexpected_message, as we do (§6.2: "An inappropriate message ... was received").
+ */
+export const DEFAULT_MAX_IGNORED_RECORDS = 32;
 
 interface SkipState {
   readonly maxBytes: number;
@@ -106,11 +124,17 @@ export class RecordLayer {
   private readRecordSizeLimit = MAX_INNER_PLAINTEXT_LENGTH;
   private skip: SkipState | null = null;
   private failed: TlsError | null = null;
+  private readonly maxIgnoredRecords: number;
+  /** Records read in a row that carried nothing (DEFAULT_MAX_IGNORED_RECORDS). */
+  private ignoredInRow = 0;
 
   constructor(options: RecordLayerOptions = {}) {
     this.padding = options.padding ?? NO_PADDING;
     this.keyLimits = { ...options.keyLimits };
     this.plaintextAlertsAfterKeys = options.plaintextAlertsAfterKeys ?? false;
+    const maxIgnored = options.maxIgnoredRecords ?? DEFAULT_MAX_IGNORED_RECORDS;
+    if (!Number.isInteger(maxIgnored) || maxIgnored < 1) throw new RangeError(`RecordLayer: maxIgnoredRecords ${maxIgnored} is not a positive integer`);
+    this.maxIgnoredRecords = maxIgnored;
   }
 
   get writeEpoch(): string {
@@ -341,11 +365,12 @@ export class RecordLayer {
       // this condition prior to attempting to deprotect the record". Its value and timing
       // are the state machine's to judge.
       if (outer === ContentType.change_cipher_spec) {
+        this.countRecord(outer, raw.fragment.length);
         return { contentType: outer, data: raw.fragment, epoch: PLAINTEXT_EPOCH, wire: raw.wire, outerType: outer, seq: null, padding: 0 };
       }
       const keys = this.read.keys;
       if (keys === null) {
-        if (outer !== ContentType.application_data) return plainRecord(raw);
+        if (outer !== ContentType.application_data) return this.plainRecord(raw);
         if (this.skip) {
           this.skipBytes(raw.fragment.length);
           continue;
@@ -353,7 +378,7 @@ export class RecordLayer {
         // §5.1: "Application Data messages are always protected."
         throw new TlsError('unexpected_message', 'application_data record before read keys are installed');
       }
-      if (outer === ContentType.alert && this.plaintextAlertsAfterKeys) return plainRecord(raw);
+      if (outer === ContentType.alert && this.plaintextAlertsAfterKeys) return this.plainRecord(raw);
       if (outer !== ContentType.application_data) {
         throw new TlsError('unexpected_message', `unprotected ${contentTypeName(outer)} record after read keys were installed`);
       }
@@ -382,6 +407,7 @@ export class RecordLayer {
         throw new TlsError('unexpected_message', 'protected change_cipher_spec record (§5)');
       }
       checkReceivedNotEmpty(opened.contentType, opened.content);
+      this.countRecord(opened.contentType, opened.content.length);
       return {
         contentType: opened.contentType,
         data: opened.content,
@@ -396,9 +422,45 @@ export class RecordLayer {
 
   private skipBytes(fragmentLength: number): void {
     const skip = this.skip!;
-    skip.skipped += Math.max(0, fragmentLength - 17);
+    const counted = Math.max(0, fragmentLength - 17);
+    skip.skipped += counted;
     if (skip.skipped > skip.maxBytes) {
       throw new TlsError('unexpected_message', `more than ${skip.maxBytes} bytes of rejected early data (§4.6.1)`);
+    }
+    // A record too short to hold early data costs nothing against max_early_data_size: it
+    // counts as ignored, or a peer could send such records for ever.
+    if (counted === 0) this.countIgnored();
+    else this.ignoredInRow = 0;
+  }
+
+  /** An unprotected record as the state machine sees it. */
+  private plainRecord(raw: RawRecord): ReadRecord {
+    checkReceivedNotEmpty(raw.type, raw.fragment);
+    this.countRecord(raw.type, raw.fragment.length);
+    return { contentType: raw.type, data: raw.fragment, epoch: PLAINTEXT_EPOCH, wire: raw.wire, outerType: raw.type, seq: null, padding: 0 };
+  }
+
+  /**
+   * Counts a record returned to the state machine: handshake data and non-empty application
+   * data move the connection forward; alerts, change_cipher_spec and empty records do not
+   * (DEFAULT_MAX_IGNORED_RECORDS).
+   */
+  private countRecord(contentType: number, length: number): void {
+    if (contentType === ContentType.alert || contentType === ContentType.change_cipher_spec || length === 0) {
+      this.countIgnored();
+    } else {
+      this.ignoredInRow = 0;
+    }
+  }
+
+  private countIgnored(): void {
+    this.ignoredInRow += 1;
+    if (this.ignoredInRow > this.maxIgnoredRecords) {
+      // RFC 8446 sets no limit; §6.2 unexpected_message: "An inappropriate message ... was received".
+      throw new TlsError(
+        'unexpected_message',
+        `more than ${this.maxIgnoredRecords} records in a row carried nothing (alerts, change_cipher_spec, empty or skipped records): a flood`,
+      );
     }
   }
 
@@ -417,7 +479,12 @@ export class RecordLayer {
    * fork its own source with `setPadding` if the two must not share it.
    */
   clone(): RecordLayer {
-    const c = new RecordLayer({ padding: this.padding, keyLimits: this.keyLimits, plaintextAlertsAfterKeys: this.plaintextAlertsAfterKeys });
+    const c = new RecordLayer({
+      padding: this.padding,
+      keyLimits: this.keyLimits,
+      plaintextAlertsAfterKeys: this.plaintextAlertsAfterKeys,
+      maxIgnoredRecords: this.maxIgnoredRecords,
+    });
     c.deframer = this.deframer.clone();
     c.read = { ...this.read };
     c.write = { ...this.write };
@@ -425,14 +492,9 @@ export class RecordLayer {
     c.readRecordSizeLimit = this.readRecordSizeLimit;
     c.skip = this.skip ? { ...this.skip } : null;
     c.failed = this.failed;
+    c.ignoredInRow = this.ignoredInRow;
     return c;
   }
-}
-
-/** An unprotected record as the state machine sees it. (A module function: a closure made per record costs.) */
-function plainRecord(raw: RawRecord): ReadRecord {
-  checkReceivedNotEmpty(raw.type, raw.fragment);
-  return { contentType: raw.type, data: raw.fragment, epoch: PLAINTEXT_EPOCH, wire: raw.wire, outerType: raw.type, seq: null, padding: 0 };
 }
 
 /** §5.5 limits never exceed the sequence space: §5.3 sequence numbers "should not wrap". */

@@ -465,3 +465,57 @@ describe('pushOwnedBytes', () => {
     expect(b.nextRecord()).toBeNull();
   });
 });
+
+describe('records in a row that carry nothing (DEFAULT_MAX_IGNORED_RECORDS)', () => {
+  const ALERT = fromHex('15 03 03 00 02 01 5a'); // warning user_canceled
+  const CCS = fromHex('14 03 03 00 01 01');
+  const HELLO_FRAGMENT = fromHex('16 03 03 00 01 01');
+  const drain = (r: RecordLayer): number => {
+    let n = 0;
+    while (r.nextRecord() !== null) n++;
+    return n;
+  };
+
+  it('passes 32 alerts and change_cipher_spec records, then refuses the 33rd with unexpected_message; a handshake record starts the count again', async () => {
+    const { DEFAULT_MAX_IGNORED_RECORDS } = await import('@tls13sim/record');
+    expect(DEFAULT_MAX_IGNORED_RECORDS).toBe(32);
+    const r = new RecordLayer();
+    for (let i = 0; i < 31; i++) r.pushBytes(i % 2 === 0 ? ALERT : CCS);
+    r.pushBytes(HELLO_FRAGMENT);
+    for (let i = 0; i < 32; i++) r.pushBytes(ALERT);
+    expect(drain(r)).toBe(64);
+    r.pushBytes(CCS);
+    expect(alertOf(() => r.nextRecord())).toBe('unexpected_message');
+  });
+
+  it('counts empty protected application data, not application data with content; the limit can be set, and a clone keeps the count', () => {
+    const { w } = pair();
+    const reader = new RecordLayer({ maxIgnoredRecords: 3 });
+    reader.installReadKeys('application', nobleAead('aes128gcm'), key('aes128gcm', 1), iv(2));
+    for (const n of [0, 0, 0, 1, 0, 0]) for (const wire of w.seal(AD, new Uint8Array(n))) reader.pushBytes(wire);
+    expect(drain(reader)).toBe(6);
+    const fork = reader.clone();
+    const [third] = w.seal(AD, new Uint8Array(0));
+    const [fourth] = w.seal(AD, new Uint8Array(0));
+    for (const r of [reader, fork]) {
+      r.pushBytes(concatBytes(third!, fourth!));
+      expect(r.nextRecord()!.data.length).toBe(0);
+      expect(alertOf(() => r.nextRecord())).toBe('unexpected_message');
+    }
+  });
+
+  it('counts records skipped as rejected early data when they count no bytes (§4.2.10)', () => {
+    const early = { aead: nobleAead('aes128gcm'), key: key('aes128gcm', 0xee), iv: iv(0xee) };
+    const server = new RecordLayer({ maxIgnoredRecords: 2 });
+    server.installReadKeys('handshake', nobleAead('aes128gcm'), key('aes128gcm', 0x11), iv(0x11));
+    server.skipUndecryptable(1000);
+    server.pushBytes(concatBytes(protectRecord(early, 0n, AD, new Uint8Array(0)), protectRecord(early, 1n, AD, new Uint8Array(0))));
+    expect(server.nextRecord()).toBeNull();
+    server.pushBytes(protectRecord(early, 2n, AD, new Uint8Array(0)));
+    expect(alertOf(() => server.nextRecord())).toBe('unexpected_message');
+  });
+
+  it('refuses a limit that is not a positive integer', () => {
+    expect(() => new RecordLayer({ maxIgnoredRecords: 0 })).toThrow(RangeError);
+  });
+});
