@@ -1,8 +1,9 @@
 /** Every bench `pnpm bench` runs, in order. Add new ones here. */
 import type { Bench } from './harness.js';
 import { exploreBench } from './explore.js';
+import { floodBench } from './flood.js';
 import { handshakeBench } from './handshake.js';
 import { memoryBench } from './memory.js';
 import { recordBench } from './record.js';
 
-export const benches: readonly Bench[] = [handshakeBench, recordBench, exploreBench, memoryBench];
+export const benches: readonly Bench[] = [handshakeBench, recordBench, exploreBench, memoryBench, floodBench];

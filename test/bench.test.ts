@@ -1,5 +1,5 @@
 /**
- * `pnpm bench --quick --json` runs every bench end to end and prints the rows issue 9 names,
+ * `pnpm bench --quick --json` runs every bench end to end and prints the rows issues 9 and 16 name,
  * with their units. This checks the shape of the output only: speed goals are judged by
  * running the bench, never by a timed test.
  */
@@ -24,7 +24,17 @@ const REQUIRED: Record<string, string> = {
   'explore/plain': '1/s',
   'explore/memo': '1/s',
   'memory/idle-pair': 'bytes',
+  // Issue 16 item 6: serve under a one-connection flood (bench/flood.ts).
+  'flood/serve/idle-rss': 'bytes',
+  'memory/serve-idle-connection': 'bytes',
 };
+for (const kind of ['alerts', 'ccs', 'empty', 'app-1byte', 'app-1byte-bulk']) {
+  REQUIRED[`flood/serve/${kind}/rss-ratio`] = 'x';
+  REQUIRED[`flood/serve/${kind}/heap-held-ratio`] = 'x';
+  REQUIRED[`flood/serve/${kind}/heap-after-ratio`] = 'x';
+  REQUIRED[`flood/serve/${kind}/records`] = '1/s';
+  REQUIRED[`flood/serve/${kind}/connections`] = 'connections';
+}
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 for (const provider of ['noble', 'node']) {
   for (const suite of SUITES) {

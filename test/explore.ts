@@ -35,41 +35,69 @@ const USAGE = [
   `  default bound: --depth ${DEFAULT_BOUND.depth} --splits ${DEFAULT_BOUND.splits.kind === 'bytes' ? `bytes:${DEFAULT_BOUND.splits.k}` : DEFAULT_BOUND.splits.kind}`,
 ];
 
+/** A bad command line: one line on stderr (`tls13sim: explore: …`), exit code 2. */
+class UsageError extends Error {}
+
+/** A decimal integer (optionally signed), or a usage error naming the flag. */
+function integer(text: string, flag: string): number {
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${flag} must be an integer, got '${text}'`);
+  return Number(text);
+}
+
 function parse(argv: readonly string[]): Options {
   const out: Options = { seed: Date.now() % 2 ** 31, seedGiven: false, props: [], bound: DEFAULT_BOUND, dedupe: true, memo: true };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
     const value = (): string => {
       const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
       return v;
     };
-    if (flag === '--runs') out.runs = Number(value());
+    const bare = (): void => {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value (got '${arg}')`);
+    };
+    if (flag === '--runs') out.runs = integer(value(), '--runs');
     else if (flag === '--seed') {
-      out.seed = Number(value());
+      out.seed = integer(value(), '--seed');
       out.seedGiven = true;
     } else if (flag === '--property') out.props.push(value());
     else if (flag === '--path') out.path = value();
     else if (flag === '--exhaustive') out.exhaustive = value();
     else if (flag === '--depth') {
-      const depth = Number(value());
-      if (!(Number.isInteger(depth) && depth >= 0)) throw new Error('--depth must be a non-negative integer');
+      const depth = integer(value(), '--depth');
+      if (depth < 0) throw new UsageError('--depth must be a non-negative integer');
       out.bound = { ...out.bound, depth };
-    } else if (flag === '--splits') out.bound = { ...out.bound, splits: parseSplits(value()) };
-    else if (flag === '--no-dedupe') out.dedupe = false;
-    else if (flag === '--no-memo') out.memo = false;
-    else if (flag === '--help' || flag === '-h') {
+    } else if (flag === '--splits') {
+      const text = value();
+      try {
+        out.bound = { ...out.bound, splits: parseSplits(text) };
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    } else if (flag === '--no-dedupe') {
+      bare();
+      out.dedupe = false;
+    } else if (flag === '--no-memo') {
+      bare();
+      out.memo = false;
+    } else if (flag === '--help' || flag === '-h') {
       for (const l of USAGE) console.log(l);
       console.log(`properties: ${PROPERTIES.map((p) => p.name).join(', ')}`);
       process.exit(0);
-    } else throw new Error(`unknown argument ${argv[i]}`);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
+    else throw new UsageError(`unexpected argument '${arg}'`);
   }
-  if (out.runs !== undefined && !(Number.isInteger(out.runs) && out.runs > 0)) throw new Error('--runs must be a positive integer');
-  if (!Number.isSafeInteger(out.seed)) throw new Error('--seed must be an integer');
+  if (out.runs !== undefined && out.runs <= 0) throw new UsageError('--runs must be a positive integer');
   const exhaustiveOnly = out.bound !== DEFAULT_BOUND || !out.dedupe || !out.memo;
-  if (out.exhaustive === undefined && exhaustiveOnly) throw new Error('--depth, --splits, --no-dedupe and --no-memo go with --exhaustive SCENARIO');
+  if (out.exhaustive === undefined && exhaustiveOnly) throw new UsageError('--depth, --splits, --no-dedupe and --no-memo go with --exhaustive SCENARIO');
   if (out.exhaustive !== undefined && (out.runs !== undefined || out.props.length > 0 || out.path !== undefined)) {
-    throw new Error('--exhaustive does not take --runs, --property or --path');
+    throw new UsageError('--exhaustive does not take --runs, --property or --path');
+  }
+  for (const n of out.props) {
+    if (!PROPERTIES.some((p) => p.name === n)) throw new UsageError(`unknown property '${n}' (one of ${PROPERTIES.map((p) => p.name).join(', ')})`);
   }
   return out;
 }
@@ -78,7 +106,7 @@ function exhaustive(opts: Options, scenario: string): void {
   const def = getScenario(scenario);
   if (def?.setup === undefined) {
     const ok = listScenarios().filter((d) => d.setup !== undefined).map((d) => d.name);
-    console.error(`explore: ${def === undefined ? 'unknown scenario' : 'no setup hook for the explorer in scenario'} '${scenario}' (explorable: ${ok.join(', ')})`);
+    console.error(`tls13sim: explore: ${def === undefined ? 'unknown scenario' : 'no setup hook for the explorer in scenario'} '${scenario}' (explorable: ${ok.join(', ')})`);
     process.exitCode = 2;
     return;
   }
@@ -98,12 +126,12 @@ function exhaustive(opts: Options, scenario: string): void {
   process.exitCode = r.violating > 0n ? 1 : 0;
 }
 
-const opts = parse(process.argv.slice(2));
-if (opts.exhaustive !== undefined) {
-  exhaustive(opts, opts.exhaustive);
-} else {
+function main(opts: Options): void {
+  if (opts.exhaustive !== undefined) {
+    exhaustive(opts, opts.exhaustive);
+    return;
+  }
   const chosen = opts.props.length > 0 ? PROPERTIES.filter((p) => opts.props.includes(p.name)) : PROPERTIES;
-  for (const n of opts.props) if (!PROPERTIES.some((p) => p.name === n)) throw new Error(`unknown property ${n}`);
   let failed = 0;
   console.log(`tls13sim explore — seed ${opts.seed}${opts.runs ? `, ${opts.runs} runs each` : ', CI run counts'}`);
   for (const def of chosen) {
@@ -123,4 +151,16 @@ if (opts.exhaustive !== undefined) {
   console.log(`crypto memo: ${s.hits} hits, ${s.misses} misses (${((100 * s.hits) / Math.max(1, s.hits + s.misses)).toFixed(1)}% hit)`);
   console.log(`${chosen.length - failed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
+}
+
+// Every failure is one line (`tls13sim: explore: …`), never a stack trace (TLS13SIM_DEBUG=1
+// adds it): usage errors exit 2, anything else 1.
+try {
+  main(parse(process.argv.slice(2)));
+} catch (e) {
+  const usage = e instanceof UsageError;
+  const text = e instanceof Error ? e.message.split('\n', 1)[0] : String(e);
+  console.error(`tls13sim: explore: ${text}${usage ? ' (`pnpm explore --help` shows the usage)' : ''}`);
+  if (process.env.TLS13SIM_DEBUG && e instanceof Error) console.error(e.stack);
+  process.exitCode = usage ? 2 : 1;
 }

@@ -354,6 +354,43 @@ describe('closure (§6.1)', () => {
     });
   }
 
+  for (const first of ['client', 'server'] as const) {
+    const second = first === 'client' ? 'server' : 'client';
+    it(`after the ${first}'s close_notify the ${second} is half-closed: 256 KiB, a KeyUpdate and more data still reach the ${first}, then the ${second} closes (events say which direction closed)`, () => {
+      const l = connected();
+      const a = l.endpoint(first);
+      const b = l.endpoint(second);
+      a.close();
+      l.run();
+      // §6.1: the close_notify closed the first side's direction only.
+      expect([a.closedForWriting, a.peerClosed]).toEqual([true, false]);
+      expect([b.closedForWriting, b.peerClosed]).toEqual([false, true]);
+      expect(l.log(first).of('closed_for_writing')).toEqual([{ type: 'closed_for_writing', readOpen: true }]);
+      expect(l.log(second).of('peer_closed')).toEqual([{ type: 'peer_closed', writeOpen: true }]);
+      expect(b.readApplicationData()).toBeNull(); // EOF (peerClosed), not an error
+      const big = new Uint8Array(256 * 1024).map((_, i) => (i * 31) & 0xff);
+      b.write(big);
+      b.keyUpdate(true);
+      b.write(utf8('after the KeyUpdate'));
+      l.run();
+      expect(b.error).toBeUndefined();
+      expect(a.error).toBeUndefined();
+      expect(l.log(first).of('key_update').filter((k) => k.direction === 'read')).toEqual([{ type: 'key_update', direction: 'read', requested: true }]);
+      const got = a.readApplicationData();
+      expect(got?.length).toBe(big.length + 'after the KeyUpdate'.length);
+      expect(got!.subarray(0, big.length)).toEqual(big);
+      expect(got!.subarray(big.length)).toEqual(utf8('after the KeyUpdate'));
+      expect([a.state, b.state]).toEqual(['CONNECTED', 'CONNECTED']);
+      b.close();
+      l.run();
+      expect(l.log(second).of('closed_for_writing')).toEqual([{ type: 'closed_for_writing', readOpen: false }]);
+      expect(l.log(first).of('peer_closed')).toEqual([{ type: 'peer_closed', writeOpen: false }]);
+      expect([a.state, b.state]).toEqual(['CLOSED', 'CLOSED']);
+      expect([a.closedForWriting, a.peerClosed, b.closedForWriting, b.peerClosed]).toEqual([true, true, true, true]);
+      expect(l.log(second).of('alert_sent').map((x) => x.description)).toEqual(['close_notify']);
+    });
+  }
+
   it('data after a received close_notify is ignored', () => {
     const l = connected();
     l.server.close();

@@ -15,7 +15,7 @@
  * trace records a `processed` event each time an `on_call` side's library pulls bytes.
  */
 import type { EndpointApi, EndpointEvent, RecordInfo } from '@tls13sim/handshake';
-import { fromHex, isTlsError, toHex } from '@tls13sim/record';
+import { concatBytes, fromHex, isTlsError, toHex } from '@tls13sim/record';
 import { Duplex, DIRECTIONS, directionFrom, receiverOf, type Segment } from './duplex.js';
 import { Ledgers, type LedgerView } from './ledger.js';
 import {
@@ -273,7 +273,7 @@ export class Simulation {
   pull(side: Side, enough?: () => boolean): number {
     const inbox = this.s.inbox[side];
     if (inbox.length === 0) return 0;
-    const bytes = inbox.length === 1 ? inbox[0]! : concatBytes(inbox);
+    const bytes = inbox.length === 1 ? inbox[0]! : concatBytes(...inbox);
     if (enough === undefined) {
       this.s.inbox[side] = [];
       this.emit(side, { type: 'processed', bytes: bytes.length });
@@ -573,18 +573,6 @@ export class Simulation {
   }
 }
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 function recordFields(r: RecordInfo): RecordFields {
   const f: RecordFields = {
     outerType: r.outerType,
@@ -595,6 +583,19 @@ function recordFields(r: RecordInfo): RecordFields {
     hex: toHex(r.wire),
   };
   return r.alert ? { ...f, alert: { level: r.alert.level, description: r.alert.description } } : f;
+}
+
+/**
+ * The note for one direction closing (RFC 8446 §6.1: a close_notify closes its sender's
+ * direction only). `otherOpen`: the other direction is still open (half-closed).
+ */
+function closureText(side: Side, closed: 'read' | 'write', otherOpen: boolean): string {
+  const peer = side === 'client' ? 'server' : 'client';
+  const what = closed === 'read' ? `read side closed (the ${peer}'s close_notify)` : 'write side closed (close_notify sent)';
+  if (!otherOpen) return `${what}; both directions closed (RFC 8446 §6.1)`;
+  return closed === 'read'
+    ? `${what}; can still write: half-closed (RFC 8446 §6.1)`
+    : `${what}; still reads until the ${peer}'s: half-closed (RFC 8446 §6.1)`;
 }
 
 /**
@@ -644,10 +645,13 @@ export function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | nul
       };
     case 'note':
       return { type: 'note', text: ev.text };
+    case 'peer_closed':
+      return { type: 'note', text: closureText(side, 'read', ev.writeOpen), fact: 'read_closed' };
+    case 'closed_for_writing':
+      return { type: 'note', text: closureText(side, 'write', ev.readOpen), fact: 'write_closed' };
     case 'application_data':
     case 'new_session_ticket':
     case 'key_update':
-    case 'peer_closed':
       return null;
   }
 }

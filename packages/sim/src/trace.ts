@@ -10,7 +10,9 @@
  * - `secret` (an event type added to version 1): `label`, `secret` (hex), a secret no key
  *   is installed from, for NSS keylog files: EXPORTER_SECRET (exporter_master_secret,
  *   RFC 8446 §7.5), once per side, when that side's handshake completes;
- * - `note`: `fact` (a machine-readable tag, e.g. `finished_built`);
+ * - `note`: `fact` (a machine-readable tag, e.g. `finished_built`); `read_closed` and
+ *   `write_closed` mark when a side's direction closed (RFC 8446 §6.1: the peer's
+ *   close_notify arrived / it sent its own), the text saying whether it is half-closed;
  * - `peer_verdict`: `alert` when rejected; `basis` (`knows` | `presumes`);
  * - `processed` (an event type added to version 1): `bytes`, when buffered bytes reach the
  *   endpoint because its library pulled them;
@@ -132,12 +134,32 @@ export interface Trace {
   readonly events: readonly TraceEvent[];
 }
 
-/** Appends events with consecutive `seq`. Events are immutable once recorded. */
+/**
+ * What a recorder keeps at most (a long or hostile connection): the first events, then one
+ * `note` (fact `trace_truncated`) saying the rest was not kept.
+ */
+export interface TraceLimit {
+  /** Events kept, the closing note included. */
+  readonly events: number;
+  /** Characters of `hex` fields kept (record and delivery bytes, two per byte). */
+  readonly hexChars: number;
+}
+
+/**
+ * Appends events with consecutive `seq`. Events are immutable once recorded. With a limit,
+ * events past it are still returned by `emit` (with the next `seq`, for live listeners) but
+ * not kept: the kept events are a prefix of the trace, ending with the `trace_truncated` note.
+ */
 export class TraceRecorder {
   private readonly list: TraceEvent[];
+  private limit: TraceLimit | null = null;
+  private hexKept = 0;
+  private nextSeq: number;
+  private droppedEvents = 0;
 
   constructor(events: readonly TraceEvent[] = []) {
     this.list = [...events];
+    this.nextSeq = this.list.length;
   }
 
   get events(): readonly TraceEvent[] {
@@ -148,14 +170,43 @@ export class TraceRecorder {
     return this.list.length;
   }
 
+  /** Events emitted but not kept (past the limit). */
+  get dropped(): number {
+    return this.droppedEvents;
+  }
+
+  /** Bounds what is kept from now on (null: everything, the default). */
+  setLimit(limit: TraceLimit | null): void {
+    if (limit !== null && !(Number.isInteger(limit.events) && limit.events >= 1 && limit.hexChars >= 0)) {
+      throw new RangeError(`TraceRecorder: bad limit ${JSON.stringify(limit)}`);
+    }
+    this.limit = limit;
+  }
+
   emit(side: TraceSide, time: number, body: TraceEventBody): TraceEvent {
-    const ev = { seq: this.list.length, time, side, ...body } as TraceEvent;
+    const hex = 'hex' in body ? body.hex.length : 0;
+    const limit = this.limit;
+    if (limit !== null && (this.droppedEvents > 0 || this.list.length + 1 >= limit.events || this.hexKept + hex > limit.hexChars)) {
+      if (this.droppedEvents === 0) {
+        const text = `trace limit reached (${limit.events} events or ${limit.hexChars} hex characters): later events are not kept`;
+        this.list.push({ seq: this.nextSeq++, time, side: 'network', type: 'note', text, fact: 'trace_truncated' });
+      }
+      this.droppedEvents++;
+      return { seq: this.nextSeq++, time, side, ...body } as TraceEvent;
+    }
+    const ev = { seq: this.nextSeq++, time, side, ...body } as TraceEvent;
     this.list.push(ev);
+    this.hexKept += hex;
     return ev;
   }
 
   clone(): TraceRecorder {
-    return new TraceRecorder(this.list);
+    const c = new TraceRecorder(this.list);
+    c.limit = this.limit;
+    c.hexKept = this.hexKept;
+    c.nextSeq = this.nextSeq;
+    c.droppedEvents = this.droppedEvents;
+    return c;
   }
 }
 

@@ -59,6 +59,7 @@ interface St {
   events: EndpointEvent[];
   app: Uint8Array;
   peerClosed: boolean;
+  closedForWriting: boolean;
   handshakeComplete: boolean;
   authRequested: boolean;
   sentFinished: boolean;
@@ -133,6 +134,7 @@ export class FakeEndpoint implements EndpointApi {
           events: [],
           app: new Uint8Array(0),
           peerClosed: false,
+          closedForWriting: false,
           handshakeComplete: false,
           authRequested: false,
           sentFinished: false,
@@ -151,6 +153,9 @@ export class FakeEndpoint implements EndpointApi {
   }
   get peerClosed(): boolean {
     return this.st.peerClosed;
+  }
+  get closedForWriting(): boolean {
+    return this.st.closedForWriting;
   }
 
   start(): void {
@@ -193,6 +198,8 @@ export class FakeEndpoint implements EndpointApi {
   close(): void {
     this.checkOpen();
     this.alert('warning', 'close_notify');
+    this.st.closedForWriting = true;
+    this.ev({ type: 'closed_for_writing', readOpen: !this.st.peerClosed });
   }
 
   pollTransmit(): Uint8Array | null {
@@ -307,7 +314,7 @@ export class FakeEndpoint implements EndpointApi {
       this.ev({ type: 'alert_received', level, description, epoch });
       if (description === 'close_notify') {
         this.st.peerClosed = true;
-        this.ev({ type: 'peer_closed' });
+        this.ev({ type: 'peer_closed', writeOpen: !this.st.closedForWriting });
         return;
       }
       this.err = new TlsError(description as AlertName, 'alert received from the peer');

@@ -16,7 +16,7 @@ import {
   type ClientCertVerdict,
   type EndpointApi,
 } from '@tls13sim/handshake';
-import { Simulation, openSslLens, renderKeylog, renderPcap, traceToJson, type DeliveryPolicy } from '../src/index.js';
+import { Simulation, openSslLens, renderKeylog, renderPcap, renderTimeline, traceToJson, type DeliveryPolicy } from '../src/index.js';
 import { ofType } from './helpers.js';
 
 const rand = seededRandom('sim-real-endpoint-pki');
@@ -105,6 +105,46 @@ describe('Simulation over the real endpoints', () => {
     sim.run();
     expect(c.connect().result).toBe('ok');
     expect(c.shutdown().result).toBe('want_read');
+  });
+
+  it("half-close (§6.1) through the OpenSSL lens: after the client's close_notify the server reads EOF, still writes, and the client reads it; the trace and timeline say when each direction closed", () => {
+    const sim = realSim();
+    const c = openSslLens(sim, 'client', { blocking: true });
+    const s = openSslLens(sim, 'server', { blocking: true });
+    expect(c.connect().result).toBe('ok');
+    expect(s.accept().result).toBe('ok');
+    expect(c.write(new TextEncoder().encode('request')).result).toBe('ok');
+    expect(c.shutdown()).toMatchObject({ api: 'SSL_shutdown', outcome: '0' });
+    expect(new TextDecoder().decode(s.read(100).bytes)).toBe('request');
+    // libssl 3.0 after a received close_notify: SSL_read → 0 SSL_ERROR_ZERO_RETURN, SSL_write still succeeds.
+    expect(s.read(100)).toMatchObject({ api: 'SSL_read', outcome: '0 SSL_ERROR_ZERO_RETURN' });
+    expect(s.write(new TextEncoder().encode('response'))).toMatchObject({ result: 'ok', api: 'SSL_write', outcome: '8' });
+    // The peer's close_notify is already there: the server's SSL_shutdown completes at once.
+    expect(s.shutdown()).toMatchObject({ result: 'ok', outcome: '1' });
+    expect(new TextDecoder().decode(c.read(100).bytes)).toBe('response');
+    expect(c.read(100)).toMatchObject({ outcome: '0 SSL_ERROR_ZERO_RETURN' });
+    expect(c.shutdown()).toMatchObject({ result: 'ok', outcome: '1' });
+    expect([sim.client.state, sim.server.state]).toEqual(['CLOSED', 'CLOSED']);
+
+    const closures = ofType(sim.events, 'note')
+      .filter((n) => n.fact === 'read_closed' || n.fact === 'write_closed')
+      .map((n) => [n.side, n.fact, n.text]);
+    expect(closures).toEqual([
+      ['client', 'write_closed', "write side closed (close_notify sent); still reads until the server's: half-closed (RFC 8446 §6.1)"],
+      ['server', 'read_closed', "read side closed (the client's close_notify); can still write: half-closed (RFC 8446 §6.1)"],
+      ['server', 'write_closed', 'write side closed (close_notify sent); both directions closed (RFC 8446 §6.1)'],
+      ['client', 'read_closed', "read side closed (the server's close_notify); both directions closed (RFC 8446 §6.1)"],
+    ]);
+    const timeline = renderTimeline(sim.toTrace());
+    const lines = timeline.split('\n').filter((l) => /side closed/.test(l));
+    expect(lines.map((l) => l.replace(/^.*│ /, '').trim())).toEqual([
+      'write side closed (close_notify sent): half-closed',
+      "read side closed (peer's close_notify): half-closed",
+      'write side closed (close_notify sent): both directions closed',
+      "read side closed (peer's close_notify): both directions closed",
+    ]);
+    // The server's lines are in its column (right), the client's in its own (left).
+    expect(lines.map((l) => (l.replace(/^.*?│ /, '').startsWith(' ') ? 'server' : 'client'))).toEqual(['client', 'server', 'server', 'client']);
   });
 
   it('reports blocked for a read when the server accepted and has nothing to say', () => {

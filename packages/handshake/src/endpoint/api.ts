@@ -88,7 +88,17 @@ export type EndpointEvent =
   | { readonly type: 'post_handshake_auth'; readonly stage: 'requested' | 'authenticated' | 'unauthenticated' }
   | { readonly type: 'early_data'; readonly accepted: boolean }
   | { readonly type: 'key_update'; readonly direction: Direction; readonly requested: boolean }
-  | { readonly type: 'peer_closed' }
+  /**
+   * The peer's close_notify arrived (§6.1): our read side is closed (reads find the end of
+   * its data). `writeOpen`: we have not sent ours, so we can still write — half-closed —
+   * until the application calls close().
+   */
+  | { readonly type: 'peer_closed'; readonly writeOpen: boolean }
+  /**
+   * We sent close_notify (§6.1, close() or cancel()): our write side is closed. `readOpen`:
+   * the peer's has not arrived, so we still read what it sends — half-closed.
+   */
+  | { readonly type: 'closed_for_writing'; readonly readOpen: boolean }
   | { readonly type: 'note'; readonly text: string };
 
 /** What an endpoint exposes; the client and server classes implement it. */
@@ -122,8 +132,13 @@ export interface EndpointApi {
   readApplicationData(max?: number): Uint8Array | null;
   /** Like readApplicationData without consuming. */
   peekApplicationData(max?: number): Uint8Array | null;
-  /** True once the peer's close_notify was received. */
+  /**
+   * True once the peer's close_notify was received: our read side is closed. §6.1 closes
+   * only the sender's direction, so write, keyUpdate and close still work (half-closed).
+   */
   readonly peerClosed: boolean;
+  /** True once we sent close_notify (close/cancel): our write side is closed; reads go on until the peer's. */
+  readonly closedForWriting: boolean;
 
   /** An independent copy (for snapshot/fork), sharing no mutable state. */
   clone(): EndpointApi;

@@ -117,7 +117,7 @@ export class Endpoint implements EndpointApi {
     return this.receivedCloseNotify;
   }
 
-  /** True once we sent close_notify. */
+  /** True once we sent close_notify: our write side is closed (§6.1). */
   get closedForWriting(): boolean {
     return this.sentCloseNotify;
   }
@@ -238,6 +238,8 @@ export class Endpoint implements EndpointApi {
       this.flushHandshake();
       this.sendAlert('close_notify', AlertLevel.warning);
       this.sentCloseNotify = true;
+      // §6.1: close_notify closes our direction only; the peer's stays open until its own.
+      this.emit({ type: 'closed_for_writing', readOpen: !this.receivedCloseNotify });
       if (this.receivedCloseNotify) this.moveTo({ kind: 'CLOSED' });
     });
   }
@@ -354,7 +356,10 @@ export class Endpoint implements EndpointApi {
     this.emit({ type: 'alert_received', level, description, epoch: rec.epoch as EpochName });
     if (alert.description === AlertDescription.close_notify) {
       this.receivedCloseNotify = true;
-      this.emit({ type: 'peer_closed' });
+      // §6.1: the peer closed its direction only. We keep writing (write, keyUpdate) until our
+      // application closes ours: "Each party MUST send a "close_notify" alert before closing
+      // its write side" — it is not sent for us here.
+      this.emit({ type: 'peer_closed', writeOpen: !this.sentCloseNotify });
       if (this.sentCloseNotify) this.moveTo({ kind: 'CLOSED' });
       return;
     }

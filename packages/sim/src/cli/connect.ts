@@ -5,11 +5,14 @@
  * handshake completed in the RFC 8446 §4.4.4 sense, what we know of the server's verdict on
  * our handshake) and any late alert: the SSL_connect question answered for a real server.
  *
+ * Received data goes to stdout as raw bytes (it may be binary). `--key-update` sends
+ * KeyUpdate(update_requested) right after the handshake (RFC 8446 §4.6.3).
+ *
  * Exit status: 0 when the handshake succeeded and no fatal alert followed; 1 otherwise.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import {
+  CipherSuite,
   systemRandom,
   type CipherSuiteName,
   type EndpointConfig,
@@ -22,19 +25,21 @@ import { connectTls } from '../net/client.js';
 import { ConnectionClosedError, TruncationError, describeReason, type TlsConnection } from '../net/connection.js';
 import type { LedgerView } from '../ledger.js';
 import { traceToJson } from '../trace.js';
-import { UsageError, parseOptions, registerCommand, type CliIo } from './main.js';
-import { withBooleanFlags } from './serve.js';
-import { cryptoProvider, describeConnection, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, splitList } from './tls-options.js';
+import { CliError, UsageError, checkWritable, flagOption, parseOptions, registerCommand, writeOutput, type CliIo } from './main.js';
+import { cryptoProvider, describeConnection, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, readInput, splitList } from './tls-options.js';
 
 const FLAGS = [
-  'servername', 'cert', 'key', 'ca', 'insecure', 'groups', 'suites', 'sess-out', 'sess-in', 'early-data', 'keylog',
+  'servername', 'cert', 'key', 'ca', 'groups', 'suites', 'sess-out', 'sess-in', 'early-data', 'keylog',
   'request', 'crypto', 'alpn', 'pcap', 'trace', 'wait',
 ];
+const BOOLEAN_FLAGS = ['insecure', 'key-update'];
+/** Files written after the connection: checked before it, so a typo costs no connection. */
+const OUTPUT_FLAGS = ['sess-out', 'keylog', 'pcap', 'trace'];
 
 export const CONNECT_USAGE =
   'tls13sim connect HOST:PORT [--servername N] [--cert F --key F] [--ca F | --insecure] [--groups a,b] [--suites a,b] ' +
   '[--sess-out F] [--sess-in F] [--early-data F] [--keylog F] [--request TEXT] [--alpn a,b] [--crypto noble|node] ' +
-  '[--pcap F] [--trace F] [--wait MS]';
+  '[--pcap F] [--trace F] [--wait MS] [--key-update]';
 
 /** Where to read the request from when `--request` is absent. */
 export interface ConnectIo extends CliIo {
@@ -54,19 +59,51 @@ export function sessionToJson(s: ResumptionSession): string {
   return `${JSON.stringify({ version: 1, ...s, ticket: toHex(s.ticket), psk: toHex(s.psk) }, null, 2)}\n`;
 }
 
+/**
+ * Reads a session file back; a CliError saying what is wrong when `text` is not one (not
+ * JSON, another version, a field missing or of the wrong kind).
+ */
 export function sessionFromJson(text: string): ResumptionSession {
-  const j = JSON.parse(text) as Record<string, unknown>;
-  if (j.version !== 1 || typeof j.ticket !== 'string' || typeof j.psk !== 'string') throw new UsageError('not a tls13sim session file');
+  const bad = (why: string): never => {
+    throw new CliError(`not a tls13sim session file (${why}; \`connect --sess-out F\` writes one)`);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return bad('not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad('not a JSON object');
+  const j = parsed as Record<string, unknown>;
+  if (j.version !== 1) bad(j.version === undefined ? 'no version' : `version ${JSON.stringify(j.version)}, expected 1`);
+  const hex = (k: string): Uint8Array => {
+    const v = j[k];
+    if (typeof v !== 'string' || v.length === 0 || !/^([0-9a-fA-F]{2})+$/.test(v)) return bad(`${k} must be a non-empty hex string`);
+    return fromHex(v);
+  };
+  const int = (k: string): number => {
+    const v = j[k];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) return bad(`${k} must be a non-negative integer`);
+    return v;
+  };
+  const optText = (k: string): string | null => {
+    const v = j[k];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') return bad(`${k} must be a string or null`);
+    return v;
+  };
+  const suite = j.suite;
+  if (typeof suite !== 'string' || !Object.keys(CipherSuite).includes(suite)) bad(`suite must be one of ${Object.keys(CipherSuite).join(', ')}`);
   return {
-    ticket: fromHex(j.ticket),
-    suite: j.suite as CipherSuiteName,
-    psk: fromHex(j.psk),
-    ticketAgeAdd: Number(j.ticketAgeAdd),
-    lifetime: Number(j.lifetime),
-    receivedAt: Number(j.receivedAt),
-    maxEarlyData: Number(j.maxEarlyData),
-    alpn: (j.alpn as string | null) ?? null,
-    serverName: (j.serverName as string | null) ?? null,
+    ticket: hex('ticket'),
+    suite: suite as CipherSuiteName,
+    psk: hex('psk'),
+    ticketAgeAdd: int('ticketAgeAdd'),
+    lifetime: int('lifetime'),
+    receivedAt: int('receivedAt'),
+    maxEarlyData: int('maxEarlyData'),
+    alpn: optText('alpn'),
+    serverName: optText('serverName'),
   };
 }
 
@@ -82,22 +119,37 @@ async function defaultStdin(): Promise<Uint8Array> {
 }
 
 export async function connect(args: readonly string[], io: ConnectIo): Promise<number> {
-  const { positional, options } = parseOptions(withBooleanFlags(args, ['insecure']), FLAGS);
+  const { positional, options } = parseOptions(args, FLAGS, BOOLEAN_FLAGS);
   if (positional.length !== 1) throw new UsageError('connect needs exactly one HOST:PORT');
   const { host, port } = parseHostPort(positional[0]!);
   const servername = options.get('servername') ?? (isIP(host) === 0 ? host : undefined);
-  const insecure = options.get('insecure') !== undefined;
+  const insecure = flagOption(options, 'insecure');
+  const keyUpdate = flagOption(options, 'key-update');
   const caPath = options.get('ca');
   if (insecure && caPath !== undefined) throw new UsageError('--ca and --insecure exclude each other');
+  // Verification is the default: a client that checks nothing would talk to anyone.
+  if (!insecure && caPath === undefined) throw new UsageError('connect needs --ca FILE to verify the server, or --insecure to skip verification');
   const certPath = options.get('cert');
   const keyPath = options.get('key');
   if ((certPath === undefined) !== (keyPath === undefined)) throw new UsageError('--cert and --key go together');
   const wait = parseCount(options.get('wait'), '--wait', 2000);
   const sessIn = options.get('sess-in');
-  const session = sessIn !== undefined ? sessionFromJson(readText(sessIn)) : undefined;
   const earlyPath = options.get('early-data');
-  const earlyData = earlyPath !== undefined ? new Uint8Array(readFileSync(earlyPath)) : undefined;
-  if (earlyData !== undefined && session === undefined) throw new UsageError('--early-data needs --sess-in (0-RTT resumes a session)');
+  if (earlyPath !== undefined && sessIn === undefined) throw new UsageError('--early-data needs --sess-in (0-RTT resumes a session)');
+  for (const flag of OUTPUT_FLAGS) {
+    const path = options.get(flag);
+    if (path !== undefined) checkWritable(path, `--${flag}`);
+  }
+  let session: ResumptionSession | undefined;
+  if (sessIn !== undefined) {
+    const text = new TextDecoder().decode(readInput(sessIn, '--sess-in'));
+    try {
+      session = sessionFromJson(text);
+    } catch (e) {
+      throw e instanceof CliError ? new CliError(`--sess-in ${sessIn}: ${e.message}`) : e;
+    }
+  }
+  const earlyData = earlyPath !== undefined ? readInput(earlyPath, '--early-data') : undefined;
   const groups = options.has('groups') ? parseGroups(options.get('groups')!) : undefined;
 
   const config: Omit<EndpointConfig, 'role'> = {
@@ -105,7 +157,7 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
     random: systemRandom,
     validationTime: Date.now(),
     ...(servername !== undefined ? { serverName: servername } : {}),
-    ...(caPath !== undefined ? { trustAnchors: loadAnchors(caPath) } : {}),
+    ...(caPath !== undefined ? { trustAnchors: loadAnchors(caPath) } : { insecure: true }),
     ...(certPath !== undefined && keyPath !== undefined ? { certificate: loadCertifiedKey(certPath, keyPath), postHandshakeAuth: true } : {}),
     ...(groups !== undefined ? { groups, keyShareGroups: groups.slice(0, 1) } : {}),
     ...(options.has('suites') ? { cipherSuites: parseSuites(options.get('suites')!) } : {}),
@@ -118,38 +170,56 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
   const request = requestText !== undefined ? new TextEncoder().encode(unescapeRequest(requestText)) : await (io.readStdin ?? defaultStdin)();
 
   const say = (line: string): void => io.stderr(`${line}\n`);
-  if (caPath === undefined && !insecure) say('warning: no --ca: the server certificate is not path-validated (use --ca F, or --insecure to say so)');
 
   let conn: TlsConnection;
   try {
     conn = await connectTls({ host, port, config, handshakeTimeoutMs: 15_000, label: 'connect' });
   } catch (e) {
-    say(`connect: TCP failed: ${(e as Error).message}`);
-    return 1;
+    throw new CliError(tcpErrorText(e, host, port));
   }
   let lastSession: ResumptionSession | undefined;
   let earlyAccepted: boolean | undefined;
+  // The server's KeyUpdate, if it answers ours (§4.6.3: before its next application data).
+  let peerKeyUpdateAt: number | undefined;
   conn.on('endpoint_event', (ev: EndpointEvent) => {
     if (ev.type === 'new_session_ticket' && ev.session !== undefined) lastSession = ev.session;
     if (ev.type === 'early_data') earlyAccepted = ev.accepted;
+    if (ev.type === 'key_update' && ev.direction === 'read' && peerKeyUpdateAt === undefined) peerKeyUpdateAt = conn.now;
   });
 
   let status = 0;
-  const response: Uint8Array[] = [];
   let failure: unknown;
+  // Raw bytes when the io can take them; a streaming decoder (no split characters) otherwise.
+  const decoder = new TextDecoder();
+  const out = (d: Uint8Array): void => (io.stdoutBytes !== undefined ? io.stdoutBytes(d) : io.stdout(decoder.decode(d, { stream: true })));
+  let keyUpdateSentAt: number | undefined;
   try {
     await conn.handshake();
     say(`connect: ok at ${conn.connectedAt} ms (SSL_connect returned: our Finished is sent)`);
+    if (keyUpdate) {
+      // RFC 8446 §4.6.3: update_requested asks the server to update its sending keys too.
+      conn.keyUpdate(true);
+      keyUpdateSentAt = conn.now;
+      say(`key update: sent KeyUpdate(update_requested) at ${keyUpdateSentAt} ms; our write keys are now ${conn.endpoint.writeEpoch}`);
+    }
     if (request.length > 0) await conn.writeAsync(request);
-    await readResponse(conn, wait, (d) => {
-      response.push(d);
-      io.stdout(new TextDecoder().decode(d));
-    });
+    await readResponse(conn, wait, out);
   } catch (e) {
     failure = e;
     status = 1;
   }
+  if (io.stdoutBytes === undefined) {
+    const rest = decoder.decode();
+    if (rest !== '') io.stdout(rest);
+  }
   if (conn.closed === undefined) await conn.close();
+  if (keyUpdateSentAt !== undefined) {
+    say(
+      peerKeyUpdateAt !== undefined
+        ? `key update: the server answered with its own KeyUpdate at ${peerKeyUpdateAt} ms: both directions rekeyed (read ${conn.endpoint.readEpoch}, write ${conn.endpoint.writeEpoch})`
+        : 'key update: no KeyUpdate from the server (it owes one only before its next application data, RFC 8446 §4.6.3)',
+    );
+  }
 
   if (failure !== undefined) {
     const when = conn.connectedAt === undefined ? 'connect failed' : 'late alert';
@@ -169,16 +239,16 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
 
   const sessOut = options.get('sess-out');
   if (sessOut !== undefined) {
-    if (lastSession !== undefined) io.writeFile(sessOut, sessionToJson(lastSession));
+    if (lastSession !== undefined) writeOutput(io, sessOut, '--sess-out', sessionToJson(lastSession));
     else say(`--sess-out: no NewSessionTicket received; ${sessOut} not written`);
   }
   const trace = conn.toTrace();
   const keylog = options.get('keylog');
-  if (keylog !== undefined) io.writeFile(keylog, renderConnectionKeylog(trace));
+  if (keylog !== undefined) writeOutput(io, keylog, '--keylog', renderConnectionKeylog(trace));
   const pcap = options.get('pcap');
-  if (pcap !== undefined) io.writeFile(pcap, renderConnectionPcap(trace, conn.startedAt));
+  if (pcap !== undefined) writeOutput(io, pcap, '--pcap', renderConnectionPcap(trace, conn.startedAt));
   const tracePath = options.get('trace');
-  if (tracePath !== undefined) io.writeFile(tracePath, traceToJson(trace));
+  if (tracePath !== undefined) writeOutput(io, tracePath, '--trace', traceToJson(trace));
   return status;
 }
 
@@ -222,11 +292,23 @@ function failureText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read '${path}': ${(e as Error).message}`);
+/** Why the TCP connection failed, in one line. */
+export function tcpErrorText(e: unknown, host: string, port: number): string {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `cannot connect to ${where}: connection refused (ECONNREFUSED): nothing listens there`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot connect to ${where}: cannot resolve host ${host} (${code})`;
+    case 'ETIMEDOUT':
+      return `cannot connect to ${where}: timed out (ETIMEDOUT)`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `cannot connect to ${where}: ${code === 'EHOSTUNREACH' ? 'host' : 'network'} unreachable (${code})`;
+    default:
+      return `cannot connect to ${where}: ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`;
   }
 }
 

@@ -3,7 +3,8 @@
  * `tls13sim` (DESIGN.md "CLI"). `list` and `run` live here; other commands (`step`,
  * `serve`, `connect`) plug in through `registerCommand`.
  */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '../scenarios/catalogue.js';
 import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } from '../render/index.js';
@@ -20,17 +21,24 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   writeFile(path: string, data: string | Uint8Array): void;
+  /**
+   * Raw bytes to stdout (what `connect` received: it may be binary). Without it, bytes go
+   * through `stdout` decoded as UTF-8 — fine for a test's text, lossy for binary.
+   */
+  stdoutBytes?(data: Uint8Array): void;
 }
 
 export const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   writeFile: (p, d) => writeFileSync(p, d),
+  stdoutBytes: (d) => process.stdout.write(d),
 };
 
 /** Exit codes: 0 ok, 1 the run failed, 2 usage (unknown command, scenario or flag). */
 export type CommandHandler = (args: readonly string[], io: CliIo) => number | Promise<number>;
 
+/** A bad command line: one line on stderr, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -38,10 +46,83 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A bad input or environment the user can fix (a file that is not a certificate, a port in
+ * use, an unwritable output): one line on stderr, exit code 1.
+ */
+export class CliError extends Error {
+  /** The exit code: 1 unless a command documents another (replay: 2, as 1 means "reproduced"). */
+  readonly exitCode: number;
+  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = 'CliError';
+    this.exitCode = options?.exitCode ?? 1;
+  }
+}
+
+/** Node's system errors (`ENOENT: no such file or directory, open '/x'`) in a few words. */
+export function systemErrorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'a component of the path is not a directory',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+  };
+  if (typeof err?.code === 'string' && known[err.code] !== undefined) return `${known[err.code]} (${err.code})`;
+  return firstLine(e instanceof Error ? e.message : String(e));
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]!.trim();
+}
+
+/**
+ * Fails (CliError) unless `path` can be written: an existing file we may write, or a new
+ * file in a directory we may write. Checked before a run, so that a typo in `--keylog` is
+ * reported at once and not after the whole connection. Creates nothing.
+ */
+export function checkWritable(path: string, flag: string): void {
+  const fail = (why: string): never => {
+    throw new CliError(`cannot write ${flag} ${path}: ${why}`);
+  };
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(systemErrorText(e));
+  }
+  if (st !== undefined) {
+    if (st.isDirectory()) fail('is a directory (EISDIR)');
+    try {
+      accessSync(path, fsConstants.W_OK);
+    } catch (e) {
+      fail(systemErrorText(e));
+    }
+    return;
+  }
+  const dir = dirname(path);
+  let dirStat: ReturnType<typeof statSync>;
+  try {
+    dirStat = statSync(dir);
+  } catch (e) {
+    return fail(`directory ${dir}: ${systemErrorText(e)}`);
+  }
+  if (!dirStat.isDirectory()) fail(`${dir} is not a directory (ENOTDIR)`);
+  try {
+    accessSync(dir, fsConstants.W_OK);
+  } catch (e) {
+    fail(`directory ${dir}: ${systemErrorText(e)}`);
+  }
+}
+
 const USAGE = `usage:
   tls13sim list
   tls13sim lenses                               docs/lenses.md: what each library returns, per differential case
-  tls13sim run <scenario> [--format text|mermaid|json|hex] [--seed N] [--lens openssl|node|go|python|gnutls|rustls] [--keylog FILE] [--pcap FILE]
+  tls13sim run <scenario> [--format text|mermaid|json|hex|svg|html] [--seed N] [--lens openssl|node|go|python|gnutls|rustls] [--keylog FILE] [--pcap FILE]
 `;
 
 type CommandEntry = { handler: CommandHandler; usage?: string };
@@ -66,10 +147,28 @@ function usage(): string {
   return USAGE + extra.map((u) => `  ${u}\n`).join('');
 }
 
-/** Parses `--name value` / `--name=value` options; positional arguments are returned in order. */
+/** `io.writeFile`, its failure one line naming the flag. */
+export function writeOutput(io: CliIo, path: string, flag: string, data: string | Uint8Array): void {
+  try {
+    io.writeFile(path, data);
+  } catch (e) {
+    throw new CliError(`cannot write ${flag} ${path}: ${systemErrorText(e)}`);
+  }
+}
+
+const TRUE_WORDS = ['yes', 'true'];
+const FALSE_WORDS = ['no', 'false'];
+
+/**
+ * Parses `--name value` / `--name=value` options; positional arguments are returned in order.
+ * Flags named in `booleans` take no separate value: the bare `--echo` is on, `--echo=yes|true`
+ * on, `--echo=no|false` off (stored as `yes`/`no`: read them with `flagOption`); any other
+ * `--echo=…` is a usage error.
+ */
 export function parseOptions(
   args: readonly string[],
   known: readonly string[],
+  booleans: readonly string[] = [],
 ): { positional: string[]; options: Map<string, string> } {
   const positional: string[] = [];
   const options = new Map<string, string>();
@@ -81,15 +180,25 @@ export function parseOptions(
     }
     const eq = a.indexOf('=');
     const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+    if (!known.includes(name) && !booleans.includes(name)) throw new UsageError(`unknown option --${name}`);
     let value: string | undefined;
-    if (eq >= 0) value = a.slice(eq + 1);
+    if (booleans.includes(name)) {
+      const word = eq >= 0 ? a.slice(eq + 1).toLowerCase() : 'yes';
+      if (TRUE_WORDS.includes(word)) value = 'yes';
+      else if (FALSE_WORDS.includes(word)) value = 'no';
+      else throw new UsageError(`--${name} takes no value, or yes/no/true/false (got '${a.slice(eq + 1)}')`);
+    } else if (eq >= 0) value = a.slice(eq + 1);
     else value = args[++i];
     if (value === undefined || value === '') throw new UsageError(`option --${name} needs a value`);
     if (options.has(name)) throw new UsageError(`option --${name} given twice`);
     options.set(name, value);
   }
   return { positional, options };
+}
+
+/** A boolean flag parsed by `parseOptions(…, booleans)`: true when given and not `=no`/`=false`. */
+export function flagOption(options: ReadonlyMap<string, string>, name: string): boolean {
+  return options.get(name) === 'yes';
 }
 
 /** `--seed N`: a non-negative safe integer; undefined when the option is absent. */
@@ -137,12 +246,16 @@ function run(args: readonly string[], io: CliIo): number {
   const seed = seedOption(options);
   const lens = options.get('lens');
   if (lens !== undefined && !isLensName(lens)) throw new UsageError(`--lens must be one of ${LENS_NAMES.join(', ')} (got '${lens}')`);
+  for (const flag of ['keylog', 'pcap']) {
+    const path = options.get(flag);
+    if (path !== undefined) checkWritable(path, `--${flag}`);
+  }
   const trace = runScenario(name, seed, lens !== undefined ? { lens } : {});
   io.stdout(renderTrace(trace, format));
   const keylog = options.get('keylog');
-  if (keylog !== undefined) io.writeFile(keylog, renderKeylog(trace));
+  if (keylog !== undefined) writeOutput(io, keylog, '--keylog', renderKeylog(trace));
   const pcap = options.get('pcap');
-  if (pcap !== undefined) io.writeFile(pcap, renderPcap(trace));
+  if (pcap !== undefined) writeOutput(io, pcap, '--pcap', renderPcap(trace));
   return 0;
 }
 
@@ -168,17 +281,64 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     if (c === undefined) throw new UsageError(`unknown command '${command}'`);
     return await c.handler(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`tls13sim: ${e.message}\n${usage()}`);
-      return 2;
-    }
-    io.stderr(`tls13sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
+    const [line, code] = errorLine(e);
+    io.stderr(`${line}\n`);
+    if (process.env.TLS13SIM_DEBUG) io.stderr(debugStack(e));
+    return code;
   }
+}
+
+/**
+ * Every failure is one line on stderr, `tls13sim: …`, never a stack trace (set
+ * TLS13SIM_DEBUG=1 to get one): usage errors exit 2, everything else 1.
+ */
+export function errorLine(e: unknown): [string, number] {
+  if (e instanceof UsageError) return [`tls13sim: ${e.message} (\`tls13sim help\` shows the usage)`, 2];
+  if (e instanceof CliError) return [`tls13sim: ${e.message}`, e.exitCode];
+  // Anything else is unexpected: name it, in one line.
+  const text = e instanceof Error ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${firstLine(e.message)}` : firstLine(String(e));
+  return [`tls13sim: ${text} (unexpected; TLS13SIM_DEBUG=1 shows where)`, 1];
+}
+
+/** TLS13SIM_DEBUG=1: the stack, and its cause's. */
+function debugStack(e: unknown): string {
+  let out = '';
+  for (let x: unknown = e; x instanceof Error; x = x.cause) out += `${x.stack ?? x.message}\n`;
+  return out;
+}
+
+/**
+ * stdout or stderr closed under us (`tls13sim list | head -1`): stop quietly, as a program
+ * killed by SIGPIPE would, with a non-zero status — the output was cut short — and no
+ * message (there is no one left to read it). Any other stream error is one line and 1.
+ */
+export function onStreamError(stream: 'stdout' | 'stderr', e: NodeJS.ErrnoException, exit: (code: number) => void): void {
+  if (e.code === 'EPIPE') return exit(1);
+  if (stream === 'stdout') {
+    try {
+      process.stderr.write(`tls13sim: cannot write to stdout: ${systemErrorText(e)}\n`);
+    } catch {
+      // stderr is gone too
+    }
+  }
+  exit(1);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
+  const exit = (code: number): void => process.exit(code);
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => onStreamError('stdout', e, exit));
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => onStreamError('stderr', e, exit));
+  // A last resort: an error thrown outside the command's own promise (a socket callback)
+  // is still one line, not a stack trace.
+  const fatal = (e: unknown): void => {
+    const [line] = errorLine(e);
+    process.stderr.write(`${line}\n`);
+    if (process.env.TLS13SIM_DEBUG) process.stderr.write(debugStack(e));
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -6,12 +6,14 @@
  *
  * Prints the run (`--format text|mermaid|json|hex`, default text), the property's verdict
  * and whether the replay was identical. Exit code 1 when the counterexample still fails the
- * property (it reproduced), 0 when the property now holds, 2 for usage errors.
+ * property (it reproduced), 0 when the property now holds, 2 for usage errors and for a
+ * file that cannot be replayed (unreadable, not a counterexample): one line on stderr.
  */
 import { renderTrace } from '../render/index.js';
 import { PROPERTIES } from '../explore/properties.js';
-import { replayFile, replaySeedPath, type ReplayOutcome } from '../explore/runner.js';
-import { UsageError, formatOption, parseOptions, registerCommand, type CliIo } from './main.js';
+import { readCounterexample, replayFile, replaySeedPath, type ReplayOutcome } from '../explore/runner.js';
+import { CliError, UsageError, formatOption, parseOptions, registerCommand, type CliIo } from './main.js';
+import { readInput } from './tls-options.js';
 
 const USAGE = 'replay FILE | --property NAME --seed S --path P   [--format text|mermaid|json|hex]';
 
@@ -20,7 +22,7 @@ function replay(args: readonly string[], io: CliIo): number {
   const format = formatOption(options);
   let outcome: ReplayOutcome;
   if (positional.length === 1 && !options.has('property') && !options.has('seed') && !options.has('path')) {
-    outcome = replayFile(positional[0]!);
+    outcome = replayCounterexample(positional[0]!);
   } else if (positional.length === 0 && options.has('property') && options.has('seed') && options.has('path')) {
     const property = options.get('property')!;
     if (!PROPERTIES.some((p) => p.name === property)) {
@@ -40,6 +42,44 @@ function replay(args: readonly string[], io: CliIo): number {
   else if (outcome.identical !== undefined) log(`replay: trace ${outcome.identical ? 'byte-identical to' : 'DIFFERS from'} the saved run\n`);
   log(outcome.reproduced ? `replay: property ${outcome.property} fails: ${outcome.message}\n` : `replay: property ${outcome.property} holds\n`);
   return outcome.reproduced ? 1 : 0;
+}
+
+/**
+ * A counterexample file, checked before it runs: readable, JSON, a tls13sim counterexample
+ * of a property we know. What fails after that (an input the property cannot decode) is
+ * still one line naming the file.
+ */
+function replayCounterexample(file: string): ReplayOutcome {
+  // Exit code 2, not 1: 1 says the counterexample reproduced.
+  const fail = (message: string, cause?: unknown): never => {
+    throw new CliError(message, { exitCode: 2, ...(cause !== undefined ? { cause } : {}) });
+  };
+  let bytes: Uint8Array;
+  try {
+    bytes = readInput(file, 'counterexample');
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const not = (why: string): never => fail(`${file} is not a tls13sim counterexample file (${why}; a failing \`pnpm explore\` or property test writes them)`);
+  try {
+    JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    not('not JSON');
+  }
+  let cx: ReturnType<typeof readCounterexample>;
+  try {
+    cx = readCounterexample(file);
+  } catch {
+    return not('no "tls13sim": "counterexample", version 1 header');
+  }
+  if (!PROPERTIES.some((p) => p.name === cx.property)) fail(`${file}: unknown property '${cx.property}' (one of ${PROPERTIES.map((p) => p.name).join(', ')})`);
+  if (cx.input === undefined || cx.input === null) not('no input');
+  if (cx.schedule !== undefined && !Array.isArray(cx.schedule)) not('schedule is not a list');
+  try {
+    return replayFile(file);
+  } catch (e) {
+    return fail(`${file}: cannot replay this counterexample: ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`, e);
+  }
 }
 
 registerCommand('replay', replay, USAGE);

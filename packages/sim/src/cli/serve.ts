@@ -4,8 +4,10 @@
  * `HTTP/1.0 200 ok` and a plain-text description of the connection; `GET /keyupdate` first
  * sends KeyUpdate(update_requested); `GET /secret` first runs post-handshake client
  * authentication (§4.6.2); `--echo` echoes bytes instead. It sends `--tickets` (default 2)
- * NewSessionTickets after the client's Finished, answers close_notify with close_notify,
- * and serves many connections at once: one failing never stops the others.
+ * NewSessionTickets after the client's Finished and serves many connections at once: one
+ * failing never stops the others. A client's close_notify closes only the client's
+ * direction (§6.1 half-close): serve finishes what it is writing — the echo of everything
+ * it read, the response to the request — and then sends its own close_notify and FIN.
  */
 import { appendFileSync } from 'node:fs';
 import {
@@ -19,7 +21,7 @@ import { isTlsError } from '@tls13sim/record';
 import { attachKeylog } from '../net/capture.js';
 import { describeReason, type TlsConnection } from '../net/connection.js';
 import { TlsServer } from '../net/server.js';
-import { UsageError, parseOptions, registerCommand, type CliIo } from './main.js';
+import { CliError, UsageError, checkWritable, flagOption, parseOptions, registerCommand, systemErrorText, type CliIo } from './main.js';
 import {
   cryptoProvider,
   describeConnection,
@@ -34,7 +36,7 @@ import {
   subjectOf,
 } from './tls-options.js';
 
-const FLAGS = ['port', 'host', 'cert', 'key', 'client-auth', 'ca', 'groups', 'suites', 'tickets', 'psk', 'psk-identity', 'echo', 'keylog', 'crypto', 'alpn'];
+const FLAGS = ['port', 'host', 'cert', 'key', 'client-auth', 'ca', 'groups', 'suites', 'tickets', 'psk', 'psk-identity', 'keylog', 'crypto', 'alpn'];
 const BOOLEAN_FLAGS = ['echo'];
 
 export const SERVE_USAGE =
@@ -51,14 +53,9 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-/** Boolean flags take no value: turn `--echo` into `--echo=yes` for parseOptions. */
-export function withBooleanFlags(args: readonly string[], flags: readonly string[]): string[] {
-  return args.map((a) => (flags.includes(a.slice(2)) && a.startsWith('--') && !a.includes('=') ? `${a}=yes` : a));
-}
-
 /** Starts listening; prints `listening on HOST:PORT`. For tests and for the command below. */
 export async function startServe(args: readonly string[], io: CliIo): Promise<ServeHandle> {
-  const { positional, options } = parseOptions(withBooleanFlags(args, BOOLEAN_FLAGS), FLAGS);
+  const { positional, options } = parseOptions(args, FLAGS, BOOLEAN_FLAGS);
   if (positional.length > 0) throw new UsageError(`serve takes no positional arguments (got ${positional.join(' ')})`);
   const portText = options.get('port');
   if (portText === undefined) throw new UsageError('serve needs --port (0 picks a free port)');
@@ -94,9 +91,16 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
 
   // One ticket key for the whole server; single-use tickets make 0-RTT replay-safe (§8.1).
   const issuer = new SealedTicketIssuer(systemRandom, { singleUse: true });
-  const echo = options.get('echo') !== undefined;
+  const echo = flagOption(options, 'echo');
   const keylog = options.get('keylog');
-  if (keylog !== undefined) appendFileSync(keylog, '');
+  if (keylog !== undefined) {
+    checkWritable(keylog, '--keylog');
+    try {
+      appendFileSync(keylog, '');
+    } catch (e) {
+      throw new CliError(`cannot write --keylog ${keylog}: ${systemErrorText(e)}`);
+    }
+  }
 
   const config = (): Omit<EndpointConfig, 'role'> => ({
     crypto,
@@ -122,6 +126,8 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
     label: 'serve',
     // A server's connections may be long: keep the handshake's trace, not every byte after.
     trace: 'handshake',
+    // §6.1: the client's close_notify ends its direction only; serveConnection closes ours.
+    allowHalfOpen: true,
     onConnection: async (conn) => {
       const tag = `[#${++n} ${conn.socket.remoteAddress ?? '?'}:${conn.socket.remotePort ?? '?'}]`;
       if (keylog !== undefined) attachKeylog(conn, (line) => appendFileSync(keylog, `${line}\n`));
@@ -129,7 +135,12 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
     },
     onError: (e, conn) => log(`[error] ${conn ? '' : '(before the connection started) '}${e instanceof Error ? e.message : String(e)}`),
   });
-  const addr = await server.listen(port, host);
+  let addr: { address: string; port: number };
+  try {
+    addr = await server.listen(port, host);
+  } catch (e) {
+    throw new CliError(listenErrorText(e, host, port));
+  }
   log(`tls13sim serve: listening on ${addr.address}:${addr.port}`);
   return { server, host: addr.address, port: addr.port, close: () => server.close() };
 }
@@ -246,6 +257,25 @@ async function postHandshakeAuth(conn: TlsConnection, seen: Seen): Promise<strin
     if (failed) return `the connection ended: ${conn.closed ? describeReason(conn.closed) : 'closed'}`;
   }
   return seen.pha;
+}
+
+/** Why listen() failed, in words a user can act on. */
+export function listenErrorText(e: unknown, host: string, port: number): string {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is already in use (EADDRINUSE); pick another --port, or --port 0 for a free one`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: ${host} is not an address of this machine (EADDRNOTAVAIL)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot listen on ${where}: cannot resolve host ${host} (${code})`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (EACCES; ports below 1024 need privileges)`;
+    default:
+      return `cannot listen on ${where}: ${systemErrorText(e)}`;
+  }
 }
 
 function errorText(e: unknown): string {

@@ -8,8 +8,11 @@
  *   leaves more than `readHighWaterMark` bytes unread we pause the socket;
  * - timeouts: the handshake must complete within `handshakeTimeoutMs`; a connection with no
  *   traffic for `idleTimeoutMs` is closed (close_notify, then FIN);
- * - clean close (RFC 8446 §6.1): `close()` sends close_notify then FIN; a peer's close_notify
- *   is answered with ours; a FIN without close_notify is reported as truncation;
+ * - clean close (RFC 8446 §6.1): `close()` sends close_notify then FIN; a FIN without
+ *   close_notify is reported as truncation. A peer's close_notify closes only its direction
+ *   (§6.1): with `allowHalfOpen` our side stays writable until the application calls
+ *   `close()` (reads return EOF meanwhile); without it (the default, as node:net's
+ *   `allowHalfOpen: false`) it is answered at once with ours;
  * - errors: the endpoint already turned them into exactly one alert; we flush it, then
  *   destroy the socket;
  * - the same trace (format version 1) as the in-memory simulation, with real timestamps:
@@ -32,6 +35,7 @@ import {
   type Trace,
   type TraceEvent,
   type TraceEventBody,
+  type TraceLimit,
   type TraceSide,
 } from '../trace.js';
 
@@ -51,11 +55,36 @@ export interface ConnectionOptions {
    * bounds the memory of long or bulk connections (a server).
    */
   readonly trace?: 'full' | 'handshake';
+  /**
+   * The most the trace keeps: its first events, then a `trace_truncated` note. Later events
+   * still reach `event` listeners (a live keylog goes on), except raw deliveries and
+   * application-data records, which are no longer recorded at all. Default: no limit with
+   * `trace: 'full'`, HANDSHAKE_TRACE_LIMIT with `trace: 'handshake'`; null: no limit.
+   */
+  readonly traceLimit?: TraceLimit | null;
+  /**
+   * RFC 8446 §6.1 half-close, named after node:net's option. `true`: once connected, the
+   * peer's close_notify (and a FIN after it) closes only the peer's direction — `read()`
+   * returns EOF, `write()` and `keyUpdate()` go on — and our close_notify + FIN go when the
+   * application calls `close()` (an application that never does is bounded by the idle
+   * timeout). `false` (default): the peer's close_notify is answered at once with ours, then
+   * FIN, for applications that never call `close()`. During the handshake a close_notify is
+   * always answered at once: there is no connection to keep writing on.
+   */
+  readonly allowHalfOpen?: boolean;
   /** Trace `scenario` name. Default `tcp`. */
   readonly label?: string;
   /** The wall clock (ms since the epoch). Default `Date.now`. */
   readonly clock?: () => number;
 }
+
+/**
+ * What a `trace: 'handshake'` connection keeps at most: far more than a handshake, its
+ * tickets and a short exchange need (tens of events and kilobytes), but bounded when a
+ * peer floods the connection before the handshake completes or makes many reads after
+ * (each read and write is an app_call event). About 2 MiB per connection at most.
+ */
+export const HANDSHAKE_TRACE_LIMIT: TraceLimit = { events: 4096, hexChars: 1 << 20 };
 
 /** Why the connection ended. */
 export type CloseReason =
@@ -100,7 +129,7 @@ export function describeReason(r: CloseReason): string {
   }
 }
 
-const DEFAULTS = { handshakeTimeoutMs: 10_000, idleTimeoutMs: 0, readHighWaterMark: 1 << 20, closeGraceMs: 2_000, trace: 'full' as 'full' | 'handshake' };
+const DEFAULTS = { handshakeTimeoutMs: 10_000, idleTimeoutMs: 0, readHighWaterMark: 1 << 20, closeGraceMs: 2_000, trace: 'full' as 'full' | 'handshake', allowHalfOpen: false };
 
 /**
  * Events: `secure` (our endpoint reached CONNECTED: connect/accept returned), `readable`
@@ -113,7 +142,7 @@ export class TlsConnection extends EventEmitter {
   readonly socket: Socket;
   /** Wall-clock ms at which the trace's time 0 lies. */
   readonly startedAt: number;
-  private readonly opts: Required<Omit<ConnectionOptions, 'label'>> & { label: string };
+  private readonly opts: Required<Omit<ConnectionOptions, 'label' | 'traceLimit'>> & { label: string };
   private readonly rec = new TraceRecorder();
   private readonly ledgers = new Ledgers();
   private writeBlocked = false;
@@ -122,6 +151,7 @@ export class TlsConnection extends EventEmitter {
   private socketEnded = false;
   private endWhenFlushed = false;
   private peerFin = false;
+  private halfCloseNoted = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private lastNegotiated: Negotiated | null = null;
@@ -134,6 +164,7 @@ export class TlsConnection extends EventEmitter {
     this.side = endpoint.role;
     this.opts = { ...DEFAULTS, clock: Date.now, label: 'tcp', ...options };
     this.startedAt = this.opts.clock();
+    this.rec.setLimit(options.traceLimit !== undefined ? options.traceLimit : this.opts.trace === 'handshake' ? HANDSHAKE_TRACE_LIMIT : null);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
@@ -352,6 +383,9 @@ export class TlsConnection extends EventEmitter {
   // ── the socket side ──────────────────────────────────────────────────────────────────
 
   private onData(chunk: Buffer): void {
+    // After a fatal alert (sent or received) the endpoint takes nothing more: a peer that
+    // goes on sending (a flood) costs no copy and no trace.
+    if (this.endpoint.error !== undefined) return;
     // Still read after we closed: the peer's answering close_notify belongs in the trace.
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
     if (this.recordsDeliveries) this.emitTrace('network', { type: 'delivered', direction: this.inbound, bytes: bytes.length, taken: bytes.length, hex: toHex(bytes) });
@@ -363,6 +397,12 @@ export class TlsConnection extends EventEmitter {
   private onEnd(): void {
     this.peerFin = true;
     this.emitTrace('network', { type: 'note', text: `${this.peerSide} closed TCP (FIN)`, fact: 'tcp_fin' });
+    if (this.halfClosed) {
+      // After its close_notify the peer's FIN ends its direction only (TCP half-close, the
+      // socket is allowHalfOpen): ours stays open until the application closes it.
+      this.note(`${this.peerSide}'s FIN after its close_notify: our direction stays open until the application closes it`);
+      return;
+    }
     // After an alert, after the peer's close_notify, or after ours (§6.1 lets the peer close
     // without answering), a FIN ends nothing we still wait for. Otherwise it is a truncation.
     const expected = this.endpoint.error !== undefined || this.endpoint.peerClosed || this.endpoint.closedForWriting;
@@ -455,6 +495,14 @@ export class TlsConnection extends EventEmitter {
       return;
     }
     if (!this.endpoint.peerClosed) return;
+    if (this.halfClosed) {
+      // §6.1: the peer's close_notify closes its direction only; ours goes with close().
+      if (!this.halfCloseNoted) {
+        this.halfCloseNoted = true;
+        this.note('peer sent close_notify: half-closed, ours goes when the application closes (allowHalfOpen)');
+      }
+      return;
+    }
     if (!this.endpoint.closedForWriting) {
       // §6.1: "Each party MUST send a "close_notify" alert before closing its write side."
       this.note('peer sent close_notify: answering with ours');
@@ -462,6 +510,20 @@ export class TlsConnection extends EventEmitter {
       this.pump();
     }
     if (this.endpoint.closedForWriting && this.writeBlocked === false) this.finish({ kind: 'clean' });
+  }
+
+  /**
+   * Half-closed by the peer (allowHalfOpen): its close_notify arrived after our handshake
+   * completed, and we may still write — nothing has failed and we have not closed.
+   */
+  private get halfClosed(): boolean {
+    return (
+      this.opts.allowHalfOpen &&
+      this.secureAt !== undefined &&
+      this.endpoint.peerClosed &&
+      !this.endpoint.closedForWriting &&
+      this.endpoint.error === undefined
+    );
   }
 
   /**
@@ -548,7 +610,9 @@ export class TlsConnection extends EventEmitter {
   }
 
   private get recordsDeliveries(): boolean {
-    return this.opts.trace === 'full' || this.secureAt === undefined;
+    // Past the trace limit, bytes and application-data records are not even turned into
+    // events (hex): nothing keeps them.
+    return (this.opts.trace === 'full' || this.secureAt === undefined) && this.rec.dropped === 0;
   }
 
   private get inbound(): NetDirection {

@@ -63,9 +63,10 @@ export function renderTimeline(trace: Trace): string {
   out.push(row('time', 'client', '', 'server'));
   out.push(`${'─'.repeat(TIME)}┼${'─'.repeat(1 + L + M + L)}`);
   let lastTime = -1;
+  const closure = new Closure();
   for (const ev of trace.events) {
     const t = ev.time !== lastTime ? `${ev.time} ms` : '';
-    const lines = renderEvent(ev);
+    const lines = renderEvent(ev, closure);
     for (const [i, l] of lines.entries()) {
       const time = i === 0 ? t : '';
       out.push(row(time, l[0], l[1], l[2]));
@@ -83,7 +84,20 @@ function inColumn(side: TraceEvent['side'], text: string): Line[] {
   return [[`※ ${text}`, '', '']];
 }
 
-function renderEvent(ev: TraceEvent): Line[] {
+/** Which directions each side has closed so far (RFC 8446 §6.1: one close_notify closes one direction). */
+class Closure {
+  private readonly closed = { client: new Set<string>(), server: new Set<string>() };
+
+  /** The label for `side` closing `direction` (the `read_closed` / `write_closed` notes). */
+  label(side: 'client' | 'server', direction: 'read' | 'write'): string {
+    const seen = this.closed[side];
+    seen.add(direction);
+    const what = direction === 'read' ? "read side closed (peer's close_notify)" : 'write side closed (close_notify sent)';
+    return `${what}: ${seen.size === 2 ? 'both directions closed' : 'half-closed'}`;
+  }
+}
+
+function renderEvent(ev: TraceEvent, closure: Closure): Line[] {
   switch (ev.type) {
     case 'state':
       return inColumn(ev.side, `${ev.from} → ${ev.to}`);
@@ -117,6 +131,7 @@ function renderEvent(ev: TraceEvent): Line[] {
       return inColumn(ev.side, `» ${callText(ev)}`);
     case 'note':
       if (ev.side === 'network' || ev.fact === undefined) return [[`※ ${ev.text}`, '', '']];
+      if (ev.fact === 'read_closed' || ev.fact === 'write_closed') return inColumn(ev.side, closure.label(ev.side, ev.fact === 'read_closed' ? 'read' : 'write'));
       return inColumn(ev.side, ev.fact === 'finished_built' ? 'Finished built' : ev.fact === 'finished_verified' ? "peer's Finished verified" : ev.text);
   }
 }
