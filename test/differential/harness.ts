@@ -32,7 +32,8 @@ export interface Outcome {
   readonly outcome: string;
 }
 
-export const WAIT_MS = 300;
+/** Long enough for the server's verdict (VERDICT_DELAY_MS after its flight) to arrive on a loaded 2-core machine. */
+export const WAIT_MS = 500;
 export const BLOCK_MS = 1000;
 
 /** Runs a harness process with `input` on stdin; resolves with its outcome lines. */
