@@ -1,4 +1,4 @@
-import { AlertDescription, type AlertName } from './alert.js';
+import { AlertDescription, type AlertName } from './alert-codes.js';
 
 /**
  * A protocol error: something a peer (or the network) did that RFC 8446 answers with an

@@ -25,7 +25,7 @@ import type { Socket } from 'node:net';
 import type { Endpoint, Negotiated } from '@tls13sim/handshake';
 import { TlsError, isTlsError, toHex } from '@tls13sim/record';
 import { Ledgers, type LedgerView } from '../ledger.js';
-import { toTraceBody } from '../simulation.js';
+import { toTraceBody } from '../trace-body.js';
 import {
   TraceRecorder,
   type AppCall,
