@@ -10,9 +10,11 @@
 import type { SignatureSchemeName } from '../constants.js';
 import { parseCertificateCached } from '../pki/cert-cache.js';
 import type { SignatureAlgorithm } from '../pki/x509.js';
-import { chooseSignatureScheme } from './common.js';
+import type { Transcript } from '../keyschedule/transcript.js';
+import { chooseSignatureScheme, signCertificateVerify } from './common.js';
 import type { CertifiedKey } from './config.js';
-import type { Env } from './step.js';
+import type { Negotiated, PendingCertRequest } from './state.js';
+import type { Env, Out } from './step.js';
 
 export interface CertificateChoice {
   readonly certificate: CertifiedKey;
@@ -74,4 +76,34 @@ function codesFor(alg: SignatureAlgorithm): number[] {
     case 'unsupported':
       return [];
   }
+}
+
+/**
+ * §4.4.2: the client's Certificate in answer to a CertificateRequest: its chain if it has
+ * one whose key can sign a scheme the server accepts, else an empty Certificate (§4.4.2.4:
+ * "If the client does not send any certificates ... the client MUST send a Certificate
+ * message containing no certificates").
+ */
+export function sendClientCertificate(
+  req: PendingCertRequest,
+  transcript: Transcript,
+  hash: Negotiated['suite']['hash'],
+  env: Env,
+  out: Out,
+): void {
+  const choice = chooseCertificate(env.config.certificates, req.schemes, req.schemesCert, env);
+  if (choice === null) {
+    out.send({ type: 'certificate', certificateRequestContext: req.context, certificateList: [] }, transcript);
+    return;
+  }
+  const { certificate: own, scheme } = choice;
+  out.send(
+    {
+      type: 'certificate',
+      certificateRequestContext: req.context,
+      certificateList: own.chain.map((certData) => ({ certData, extensions: [] })),
+    },
+    transcript,
+  );
+  out.send(signCertificateVerify(scheme, own.privateKey, transcript, hash, 'client', env), transcript);
 }

@@ -40,7 +40,8 @@ import {
   verifyCertificateVerify,
 } from './common.js';
 import { chooseCertificate } from './certificates.js';
-import { fail } from './errors.js';
+import { fail, unexpected } from './errors.js';
+import { sendClientCertificate } from './certificates.js';
 import type { ClientKeys, ClientState, Negotiated, OfferedPsk, PendingCertRequest } from './state.js';
 import { assertNever } from './state.js';
 import { Out, type Env, type Step } from './step.js';
@@ -183,10 +184,6 @@ export function clientHandle(state: ClientState, msg: Decoded, env: Env): Step<C
   }
 }
 
-/** §4: "a peer which receives a handshake message in an unexpected order MUST abort the handshake with an "unexpected_message" alert". */
-export function unexpected(stateName: string, msg: HandshakeMessage): never {
-  fail('unexpected_message', `${msg.type} is not expected in state ${stateName}`);
-}
 
 /** Checks common to ServerHello and HelloRetryRequest (§4.1.3, §4.1.4). */
 function checkServerHelloCommon(st: S<'WAIT_SH'>, m: ServerHello | HelloRetryRequest): void {
@@ -502,33 +499,4 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
   });
 }
 
-/**
- * §4.4.2: the client's Certificate in answer to a CertificateRequest: its chain if it has
- * one whose key can sign a scheme the server accepts, else an empty Certificate (§4.4.2.4:
- * "If the client does not send any certificates ... the client MUST send a Certificate
- * message containing no certificates").
- */
-export function sendClientCertificate(
-  req: PendingCertRequest,
-  transcript: Transcript,
-  hash: Negotiated['suite']['hash'],
-  env: Env,
-  out: Out,
-): void {
-  const choice = chooseCertificate(env.config.certificates, req.schemes, req.schemesCert, env);
-  if (choice === null) {
-    out.send({ type: 'certificate', certificateRequestContext: req.context, certificateList: [] }, transcript);
-    return;
-  }
-  const { certificate: own, scheme } = choice;
-  out.send(
-    {
-      type: 'certificate',
-      certificateRequestContext: req.context,
-      certificateList: own.chain.map((certData) => ({ certData, extensions: [] })),
-    },
-    transcript,
-  );
-  out.send(signCertificateVerify(scheme, own.privateKey, transcript, hash, 'client', env), transcript);
-}
 

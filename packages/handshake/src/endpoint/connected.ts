@@ -10,7 +10,7 @@ import { finishedVerifyData, nextTrafficSecret, resumptionPsk, verifyFinished } 
 import { findExtension } from '../messages/index.js';
 import type { Certificate, CertificateRequest, CertificateVerify, Decoded, Finished, KeyUpdate, NewSessionTicket } from '../messages/types.js';
 import type { Role } from './api.js';
-import { sendClientCertificate } from './client.js';
+import { sendClientCertificate } from './certificates.js';
 import { appKeylogLabel, applicationEpoch, peerLeafKey, verifyCertificateVerify } from './common.js';
 import { fail } from './errors.js';
 import type { ResumptionSession } from './psk.js';

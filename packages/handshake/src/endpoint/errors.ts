@@ -4,6 +4,7 @@
  * this table), an alert the peer sent (`PeerAlertError`), and our own bug (`internal`).
  */
 import { type AlertName, TlsError } from '@tls13sim/record';
+import type { HandshakeMessage } from '../messages/types.js';
 
 export const ERROR_ALERTS = {
   /** A message or record type that is not valid in the current state (§4, §5, Appendix A). */
@@ -71,4 +72,9 @@ export function alertFor(error: TlsError): AlertName {
 
 export function fail(kind: HandshakeErrorKind, message: string, alert?: AlertName): never {
   throw new HandshakeError(kind, message, alert);
+}
+
+/** §4: "a peer which receives a handshake message in an unexpected order MUST abort the handshake with an "unexpected_message" alert". */
+export function unexpected(stateName: string, msg: HandshakeMessage): never {
+  fail('unexpected_message', `${msg.type} is not expected in state ${stateName}`);
 }

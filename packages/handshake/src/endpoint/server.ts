@@ -42,7 +42,7 @@ import {
   suiteParams,
   verifyCertificateVerify,
 } from './common.js';
-import { unexpected } from './client.js';
+import { unexpected } from './errors.js';
 import { connectedHandle } from './connected.js';
 import { chooseCertificate, type CertificateChoice } from './certificates.js';
 import { fail } from './errors.js';
