@@ -23,6 +23,11 @@ import type { EpochName, StateName } from '@tls13sim/handshake';
 
 export type Side = 'client' | 'server';
 export type TraceSide = Side | 'network';
+
+/** The other endpoint. */
+export function peerOf(side: Side): Side {
+  return side === 'client' ? 'server' : 'client';
+}
 export type NetDirection = 'client_to_server' | 'server_to_client';
 
 /** `event`: a callback the library fired by itself (Node's `'error'`, `'data'`, …), not a call. */

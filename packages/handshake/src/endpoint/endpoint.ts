@@ -39,7 +39,6 @@ import { Out, type Action, type Env, type Step } from './step.js';
 const KNOWN_HANDSHAKE_TYPES = new Set<number>(Object.values(HandshakeType).filter((t) => t !== HandshakeType.message_hash));
 
 /** The closure alerts of §6.1; every other alert is an error alert (§6: whatever its level). */
-const CLOSURE_ALERTS = new Set<number>([AlertDescription.close_notify, AlertDescription.user_canceled]);
 
 interface PendingHandshake {
   readonly raws: Uint8Array[];

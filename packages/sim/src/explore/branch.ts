@@ -16,6 +16,8 @@
  * bytes as they arrive (lens option `pulls: 'on_arrival'`): the explorer varies the network's
  * orderings, not when a library reads its socket.
  */
+import { peerOf } from '../trace.js';
+import { DIRECTIONS } from '../duplex.js';
 import type { CryptoProvider, Endpoint } from '@tls13sim/handshake';
 import { concatBytes } from '@tls13sim/record';
 import fc from 'fast-check';
@@ -31,8 +33,6 @@ import { exploreCrypto } from './config.js';
 import type { PropertyDef } from './properties.js';
 
 const SIDES: readonly Side[] = ['client', 'server'];
-const DIRS: readonly NetDirection[] = ['client_to_server', 'server_to_client'];
-const peerOf = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 
 /** Deliveries the default continuation may make before a schedule counts as a livelock. */
 const MAX_STEPS = 10_000;
@@ -278,7 +278,7 @@ export class Branch {
       const fed = this.fedIn[side] + (side === to ? take : 0);
       k += `${side}:${ep.state}:${ep.error?.alert ?? ''}:${ep.handshakeComplete ? 1 : 0}:${fed}:${this.pos[side]}:${this.results[side].join(',')}:${v};`;
     }
-    for (const d of DIRS) {
+    for (const d of DIRECTIONS) {
       let prev: number | undefined;
       for (const seg of this.sim.queued(d)) {
         const len = prev === undefined && d === direction ? seg.bytes.length - take : seg.bytes.length;
@@ -311,7 +311,7 @@ export class Branch {
 /** FIFO across directions (the front sent first), the whole front flight. */
 export function defaultChoice(sim: Simulation): Choice {
   let best: { d: NetDirection; order: number } | undefined;
-  for (const d of DIRS) {
+  for (const d of DIRECTIONS) {
     const front = sim.queued(d)[0];
     if (front !== undefined && (best === undefined || front.order < best.order)) best = { d, order: front.order };
   }

@@ -2,6 +2,7 @@
  * The properties of issue 8 as plain checks over one run: each throws a `PropertyViolation`
  * that says what broke. fast-check (tests, `pnpm explore`) and `tls13sim replay` call them.
  */
+import { peerOf } from '../trace.js';
 import type { Endpoint } from '@tls13sim/handshake';
 import { toHex } from '@tls13sim/record';
 import type { Side, TraceEvent } from '../trace.js';
@@ -21,7 +22,6 @@ function fail(message: string): never {
 }
 
 const SIDES: readonly Side[] = ['client', 'server'];
-const peerOf = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 
 export function statesOf(events: readonly TraceEvent[], side: Side): string[] {
   return events.flatMap((e) => (e.type === 'state' && e.side === side ? [e.to] : []));

@@ -5,6 +5,7 @@
  * small model of what the application may see: how many bytes each side wrote, how many the
  * other has read, who has shut down, and whether everything sent so far has been delivered.
  */
+import { peerOf } from '../trace.js';
 import fc from 'fast-check';
 import { SimulationLivelockError, Simulation } from '../simulation.js';
 import { OpenSslLens, type LensResult } from '../lens/openssl.js';
@@ -40,7 +41,6 @@ export type LensOp =
   | { readonly op: 'step' }
   | { readonly op: 'deliverAll' };
 
-const peerOf = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 
 function fail(message: string): never {
   throw new PropertyViolation(message);

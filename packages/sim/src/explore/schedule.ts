@@ -8,6 +8,7 @@
  * Byte positions (split points, truncation lengths, corrupted offsets) are fractions of what
  * is available at that moment, so every script stays valid for every run it is applied to.
  */
+import { DIRECTIONS } from '../duplex.js';
 import { fromHex, toHex } from '@tls13sim/record';
 import type { Choice, Scheduler, SchedulerContext } from '../scheduler.js';
 import type { AppliedFault, NetDirection } from '../trace.js';
@@ -56,7 +57,6 @@ export const DEFAULT_SCRIPT: ScheduleScript = {
   fault: null,
 };
 
-const DIRS: readonly NetDirection[] = ['client_to_server', 'server_to_client'];
 
 function unitBytes(unit: UnitChoice, q: QueueView): number {
   switch (unit.kind) {
@@ -90,7 +90,7 @@ export class ScriptedScheduler implements Scheduler {
       this.faultFired = true;
       return { at: ctx.now, direction: f.direction, take: 0, fault: { kind: 'inject', hex: toHex(fromHex(f.hex)) } };
     }
-    const ready = DIRS.filter((d) => ctx.queues[d].readyBytes > 0);
+    const ready = DIRECTIONS.filter((d) => ctx.queues[d].readyBytes > 0);
     if (ready.length === 0) return null;
     const step = this.script.steps[this.position] ?? { dir: 'fifo', unit: { kind: 'flight' } };
     this.position++;
