@@ -12,6 +12,7 @@
  * A pure function of the trace: the same trace gives the same string. No fonts, images or
  * scripts are referenced, so the file (and the HTML page that inlines it) works offline.
  */
+import { callText } from './timeline.js';
 import type { EpochName } from '@tls13sim/handshake';
 import type { Side, Trace, TraceEvent, TraceEventOf, TraceSide } from '../trace.js';
 import { compareEpochs, epochColour } from './epoch-colours.js';
@@ -139,14 +140,7 @@ export function recordTitle(f: RecordFlight): string {
   return parts.join('; ');
 }
 
-export function callText(ev: TraceEventOf<'app_call'>): string {
-  if (ev.api !== undefined && ev.outcome !== undefined) return `${ev.api} → ${ev.outcome}`;
-  const arg = ev.call === 'read' || ev.call === 'peek' || ev.call === 'write' ? '…' : '';
-  let r: string = ev.result;
-  if (ev.result === 'error') r = `error(${ev.alert ?? '?'})`;
-  else if (ev.bytes !== undefined && ev.bytes > 0) r = `${ev.result}, ${ev.bytes} B`;
-  return `${ev.call}(${arg}) → ${r}`;
-}
+export { callText };
 
 function deliveryText(ev: TraceEventOf<'delivered'>): string {
   const f = ev.fault;

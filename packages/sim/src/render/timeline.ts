@@ -28,7 +28,8 @@ function recordLabels(ev: Extract<TraceEvent, { type: 'record_sent' }>): string[
   return [bracket(ev.epoch, `${ev.innerType} (${ev.length} B)`)];
 }
 
-function callText(ev: Extract<TraceEvent, { type: 'app_call' }>): string {
+/** An API call as the timelines show it: the library's own words when the lens gave them. */
+export function callText(ev: Extract<TraceEvent, { type: 'app_call' }>): string {
   if (ev.api !== undefined && ev.outcome !== undefined) return `${ev.api} → ${ev.outcome}`;
   const arg = ev.call === 'read' || ev.call === 'peek' || ev.call === 'write' ? '…' : '';
   let r: string = ev.result;
