@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { runHarnessProcess, type HarnessInput, type Outcome } from './harness.js';
 
 const SOURCE = fileURLToPath(new URL('./openssl/harness.c', import.meta.url));
+/** The header both C harnesses include: part of what a cached build depends on. */
+export const C_JSON_HEADER = fileURLToPath(new URL('./c/json.h', import.meta.url));
 
 /** The library version the snapshot (observed/openssl.json) was taken with. */
 export const OPENSSL_SERIES = 'OpenSSL 3.0.';
@@ -22,7 +24,7 @@ let built: { bin: string } | { error: string } | undefined;
 function build(): { bin: string } | { error: string } {
   if (built !== undefined) return built;
   const src = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(src).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(src).update(readFileSync(C_JSON_HEADER)).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), 'tls13sim-openssl-harness');
   const bin = join(dir, `harness-${hash}`);
   if (!existsSync(bin)) {

@@ -60,225 +60,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static void die(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("openssl harness: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-  exit(2);
-}
-
-/* ── a small JSON reader: enough for HarnessInput ── */
-
-enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jval {
-  enum jtype type;
-  double num;        /* J_NUM, J_BOOL (0/1) */
-  char *str;         /* J_STR */
-  size_t len;        /* J_STR: byte length; J_ARR/J_OBJ: element count */
-  struct jval *items; /* J_ARR elements, J_OBJ values */
-  char **keys;       /* J_OBJ keys */
-};
-
-struct jparser {
-  const char *s;
-  size_t pos, n;
-};
-
-static void jskip(struct jparser *p) {
-  while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n' || p->s[p->pos] == '\r')) p->pos++;
-}
-
-static int jpeekc(struct jparser *p) {
-  jskip(p);
-  return p->pos < p->n ? (unsigned char)p->s[p->pos] : -1;
-}
-
-static void jexpect(struct jparser *p, char c) {
-  if (jpeekc(p) != c) die("bad JSON input: expected '%c' at offset %zu", c, p->pos);
-  p->pos++;
-}
-
-static void put_utf8(char *out, size_t *o, unsigned cp) {
-  if (cp < 0x80) {
-    out[(*o)++] = (char)cp;
-  } else if (cp < 0x800) {
-    out[(*o)++] = (char)(0xc0 | (cp >> 6));
-    out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out[(*o)++] = (char)(0xe0 | (cp >> 12));
-    out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-  } else {
-    out[(*o)++] = (char)(0xf0 | (cp >> 18));
-    out[(*o)++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[(*o)++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[(*o)++] = (char)(0x80 | (cp & 0x3f));
-  }
-}
-
-static unsigned jhex4(struct jparser *p) {
-  unsigned v = 0;
-  for (int i = 0; i < 4; i++) {
-    if (p->pos >= p->n) die("bad JSON input: short \\u escape");
-    char c = p->s[p->pos++];
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
-    else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
-    else die("bad JSON input: bad \\u escape");
-  }
-  return v;
-}
-
-static char *jstring(struct jparser *p, size_t *lenp) {
-  jexpect(p, '"');
-  char *out = malloc(p->n - p->pos + 1); /* decoded text is never longer than the source */
-  if (out == NULL) die("out of memory");
-  size_t o = 0;
-  for (;;) {
-    if (p->pos >= p->n) die("bad JSON input: unterminated string");
-    char c = p->s[p->pos++];
-    if (c == '"') break;
-    if (c != '\\') {
-      out[o++] = c;
-      continue;
-    }
-    if (p->pos >= p->n) die("bad JSON input: unterminated escape");
-    char e = p->s[p->pos++];
-    switch (e) {
-      case '"': out[o++] = '"'; break;
-      case '\\': out[o++] = '\\'; break;
-      case '/': out[o++] = '/'; break;
-      case 'b': out[o++] = '\b'; break;
-      case 'f': out[o++] = '\f'; break;
-      case 'n': out[o++] = '\n'; break;
-      case 'r': out[o++] = '\r'; break;
-      case 't': out[o++] = '\t'; break;
-      case 'u': {
-        unsigned cp = jhex4(p);
-        if (cp >= 0xd800 && cp < 0xdc00 && p->pos + 6 <= p->n && p->s[p->pos] == '\\' && p->s[p->pos + 1] == 'u') {
-          p->pos += 2;
-          unsigned lo = jhex4(p);
-          if (lo >= 0xdc00 && lo < 0xe000) cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-          else die("bad JSON input: unpaired surrogate");
-        }
-        put_utf8(out, &o, cp);
-        break;
-      }
-      default: die("bad JSON input: bad escape \\%c", e);
-    }
-  }
-  out[o] = '\0';
-  if (lenp) *lenp = o;
-  return out;
-}
-
-static void jvalue(struct jparser *p, struct jval *v) {
-  memset(v, 0, sizeof *v);
-  int c = jpeekc(p);
-  if (c == '{' || c == '[') {
-    int obj = c == '{';
-    p->pos++;
-    v->type = obj ? J_OBJ : J_ARR;
-    size_t cap = 0;
-    if (jpeekc(p) == (obj ? '}' : ']')) {
-      p->pos++;
-      return;
-    }
-    for (;;) {
-      if (v->len == cap) {
-        cap = cap ? cap * 2 : 8;
-        v->items = realloc(v->items, cap * sizeof *v->items);
-        if (obj) v->keys = realloc(v->keys, cap * sizeof *v->keys);
-        if (v->items == NULL || (obj && v->keys == NULL)) die("out of memory");
-      }
-      if (obj) {
-        v->keys[v->len] = jstring(p, NULL);
-        jexpect(p, ':');
-      }
-      jvalue(p, &v->items[v->len]);
-      v->len++;
-      c = jpeekc(p);
-      p->pos++;
-      if (c == ',') continue;
-      if (c == (obj ? '}' : ']')) return;
-      die("bad JSON input at offset %zu", p->pos - 1);
-    }
-  }
-  if (c == '"') {
-    v->type = J_STR;
-    v->str = jstring(p, &v->len);
-    return;
-  }
-  const char *rest = p->s + p->pos;
-  if (strncmp(rest, "true", 4) == 0) {
-    v->type = J_BOOL, v->num = 1, p->pos += 4;
-  } else if (strncmp(rest, "false", 5) == 0) {
-    v->type = J_BOOL, v->num = 0, p->pos += 5;
-  } else if (strncmp(rest, "null", 4) == 0) {
-    v->type = J_NULL, p->pos += 4;
-  } else {
-    char *end;
-    v->num = strtod(rest, &end);
-    if (end == rest) die("bad JSON input at offset %zu", p->pos);
-    v->type = J_NUM;
-    p->pos += (size_t)(end - rest);
-  }
-}
-
-static const struct jval *jget(const struct jval *obj, const char *key) {
-  if (obj->type != J_OBJ) return NULL;
-  for (size_t i = 0; i < obj->len; i++)
-    if (strcmp(obj->keys[i], key) == 0) return &obj->items[i];
-  return NULL;
-}
-
-static const char *jget_str(const struct jval *obj, const char *key, int required) {
-  const struct jval *v = jget(obj, key);
-  if (v == NULL || v->type == J_NULL) {
-    if (required) die("input: '%s' missing", key);
-    return NULL;
-  }
-  if (v->type != J_STR) die("input: '%s' is not a string", key);
-  return v->str;
-}
-
-static double jget_num(const struct jval *obj, const char *key) {
-  const struct jval *v = jget(obj, key);
-  if (v == NULL || v->type != J_NUM) die("input: '%s' missing or not a number", key);
-  return v->num;
-}
-
-/* ── output ── */
-
-static void json_str(const char *s) {
-  putchar('"');
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    if (*c == '"' || *c == '\\') printf("\\%c", *c);
-    else if (*c < 0x20) printf("\\u%04x", *c);
-    else putchar(*c);
-  }
-  putchar('"');
-}
-
-/*
- * Outcome lines are kept in stdout's buffer (fully buffered, written at exit), not written
- * one by one: a write to the pipe wakes the reading process, which may take this one's CPU
- * (see `keep_cpu`).
- */
-static void emit(const char *call, const char *api, const char *outcome) {
-  printf("{\"call\":");
-  json_str(call);
-  printf(",\"api\":");
-  json_str(api);
-  printf(",\"outcome\":");
-  json_str(outcome);
-  printf("}\n");
-}
+#define HARNESS_NAME "openssl"
+#include "../c/json.h"
 
 static const char *ssl_error_name(int e) {
   switch (e) {
@@ -395,33 +178,19 @@ int main(int argc, char **argv) {
   static char outbuf[1 << 16];
   setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
-  /* read stdin */
-  size_t cap = 4096, n = 0;
-  char *text = malloc(cap);
-  if (text == NULL) die("out of memory");
-  for (;;) {
-    if (n == cap) {
-      cap *= 2;
-      text = realloc(text, cap);
-      if (text == NULL) die("out of memory");
-    }
-    size_t r = fread(text + n, 1, cap - n, stdin);
-    if (r == 0) break;
-    n += r;
-  }
-  struct jparser jp = {text, 0, n};
-  struct jval in;
-  jvalue(&jp, &in);
-  if (in.type != J_OBJ) die("input is not a JSON object");
+  const struct jval *in = jparse(read_all_stdin());
+  if (in->type != J_OBJ) die("input is not a JSON object");
 
-  const char *host = jget_str(&in, "host", 1);
-  int port = (int)jget_num(&in, "port");
-  const char *cert = jget_str(&in, "cert", 0);
-  const char *key = jget_str(&in, "key", 0);
-  const struct jval *pha = jget(&in, "pha");
-  long wait_ms = (long)jget_num(&in, "waitMs");
-  long block_ms = (long)jget_num(&in, "blockMs");
-  const struct jval *script = jget(&in, "script");
+  const char *host = jstr(in, "host");
+  if (host == NULL) die("input: 'host' missing");
+  int port = (int)jnum(in, "port", -1);
+  if (port <= 0) die("input: 'port' missing");
+  const char *cert = jstr(in, "cert");
+  const char *key = jstr(in, "key");
+  int pha = jnum(in, "pha", 0) != 0;
+  long wait_ms = (long)jnum(in, "waitMs", 300);
+  long block_ms = (long)jnum(in, "blockMs", 1000);
+  const struct jval *script = jget(in, "script");
   if (script == NULL || script->type != J_ARR) die("input: 'script' missing or not an array");
 
   keep_cpu();
@@ -443,12 +212,13 @@ int main(int argc, char **argv) {
   if (key != NULL && SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) die("cannot load key %s", key);
   SSL *ssl = SSL_new(ctx);
   if (ssl == NULL) die("SSL_new failed");
-  if (pha != NULL && pha->type == J_BOOL && pha->num != 0) SSL_set_post_handshake_auth(ssl, 1);
+  if (pha) SSL_set_post_handshake_auth(ssl, 1);
   if (SSL_set_fd(ssl, fd) != 1) die("SSL_set_fd failed");
 
   for (size_t i = 0; i < script->len; i++) {
-    const struct jval *step = &script->items[i];
-    const char *op = jget_str(step, "op", 1);
+    const struct jval *step = script->items[i];
+    const char *op = jstr(step, "op");
+    if (op == NULL) die("script step %zu: 'op' missing", i);
     if (strcmp(op, "connect") == 0) {
       do_call(ssl, op, K_CONNECT, NULL, 0);
     } else if (strcmp(op, "write") == 0) {
@@ -456,7 +226,7 @@ int main(int argc, char **argv) {
       if (d == NULL || d->type != J_STR) die("write: 'data' missing");
       do_call(ssl, op, K_WRITE, d->str, d->len);
     } else if (strcmp(op, "read") == 0 || strcmp(op, "peek") == 0) {
-      double nn = jget_num(step, "n");
+      double nn = jnum(step, "n", -1);
       if (nn < 0 || nn > 65536) die("%s: n out of range", op);
       do_call(ssl, op, op[0] == 'r' ? K_READ : K_PEEK, NULL, (size_t)nn);
     } else if (strcmp(op, "wait") == 0) {
