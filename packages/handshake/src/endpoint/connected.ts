@@ -98,10 +98,12 @@ export function sendKeyUpdate(role: Role, app: AppSecrets, requestPeer: boolean,
 
 // --- Post-handshake authentication (§4.6.2) -------------------------------------------------
 
-/** Server: sends a CertificateRequest with a fresh, non-empty context (§4.3.2). */
+/**
+ * Server: sends a CertificateRequest with a fresh, non-empty context (§4.3.2). The caller
+ * (Endpoint.requestClientAuth) has checked that the client offered post_handshake_auth and
+ * that no authentication is in progress.
+ */
 export function requestPostHandshakeAuth(app: AppSecrets, env: Env, out: Out): AppSecrets {
-  if (!app.postHandshakeAuth) throw new Error('requestClientAuth: the client did not offer post_handshake_auth (§4.2.6)');
-  if (app.pendingAuth !== null) throw new Error('requestClientAuth: a post-handshake authentication is already in progress');
   const context = env.random.bytes(8);
   const transcript = app.transcript.clone();
   const cr: CertificateRequest = {

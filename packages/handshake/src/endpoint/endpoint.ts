@@ -221,6 +221,7 @@ export class Endpoint implements EndpointApi {
     const st = this.st;
     if (this.role !== 'server') throw new Error('Endpoint.requestClientAuth: only a server asks for a client certificate');
     if (st.kind !== 'CONNECTED') throw new Error('Endpoint.requestClientAuth: the handshake is not complete');
+    // Misuse is the caller's error, thrown before anything can fail the connection.
     if (!st.app.postHandshakeAuth) throw new Error('Endpoint.requestClientAuth: the client did not offer post_handshake_auth (§4.2.6)');
     if (st.app.pendingAuth !== null) throw new Error('Endpoint.requestClientAuth: a post-handshake authentication is already in progress');
     this.guard(() => {

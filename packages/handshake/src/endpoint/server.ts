@@ -9,7 +9,7 @@
  * it has verified the client's Finished — after judging the client's certificate.
  */
 import { bytesEqual, constantTimeEqual, Writer, Reader, DecodeError } from '@tls13sim/record';
-import { NamedGroup, PskKeyExchangeMode, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
+import { CipherSuite, NamedGroup, PskKeyExchangeMode, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
 import type { HashName } from '../crypto/provider.js';
 import { cipherSuiteParams } from '../keyschedule/suites.js';
 import { pskBinder, resumptionPsk } from '../keyschedule/derive.js';
@@ -38,14 +38,14 @@ import {
   appKeylogLabel,
   peerLeafKey,
   signCertificateVerify,
+  groupName,
   suiteName,
   suiteParams,
   verifyCertificateVerify,
 } from './common.js';
-import { unexpected } from './errors.js';
 import { connectedHandle } from './connected.js';
 import { chooseCertificate, type CertificateChoice } from './certificates.js';
-import { fail } from './errors.js';
+import { fail, unexpected } from './errors.js';
 import type { Negotiated, RetryMemory, ServerKeys, ServerState } from './state.js';
 import { assertNever } from './state.js';
 import { Out, type Env, type Step } from './step.js';
@@ -219,7 +219,8 @@ function select(ch: ClientHello, retry: RetryMemory | null, psk: ChosenPsk | nul
   const shares = findExtension(ch.extensions, 'key_share')?.clientShares ?? [];
   checkKeyShares(shares, offeredGroups);
   if (retry !== null) {
-    const group = groupNameOf(retry.group);
+    // The group our own HelloRetryRequest chose: always one we know.
+    const group = groupName(retry.group)!;
     const share = shares.find((s) => s.group === retry.group);
     return { suite, group, share: share?.keyExchange ?? null };
   }
@@ -248,12 +249,8 @@ function checkKeyShares(shares: readonly { group: number }[], offered: readonly 
   }
 }
 
-const suiteCode = (s: CipherSuiteName): number => suiteParamsCode[s];
-const suiteParamsCode: Record<CipherSuiteName, number> = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
-function groupNameOf(code: number): NamedGroupName {
-  const e = Object.entries(NamedGroup).find(([, v]) => v === code);
-  return e![0] as NamedGroupName;
-}
+/** The cipher suite's code (constants.ts's CipherSuite table, the one place it is written). */
+const suiteCode = (s: CipherSuiteName): number => CipherSuite[s];
 
 // --- HelloRetryRequest (§4.1.4) ------------------------------------------------------------
 
