@@ -11,7 +11,9 @@ import type { SignatureSchemeName } from '../constants.js';
 import { parseCertificateCached } from '../pki/cert-cache.js';
 import type { SignatureAlgorithm } from '../pki/x509.js';
 import type { Transcript } from '../keyschedule/transcript.js';
-import { chooseSignatureScheme, signCertificateVerify } from './common.js';
+import type { PublicKey } from '../crypto/keys.js';
+import { chooseSignatureScheme, peerLeafKey, signCertificateVerify } from './common.js';
+import { fail } from './errors.js';
 import type { CertifiedKey } from './config.js';
 import type { Negotiated, PendingCertRequest } from './state.js';
 import type { Env, Out } from './step.js';
@@ -106,4 +108,28 @@ export function sendClientCertificate(
     transcript,
   );
   out.send(signCertificateVerify(scheme, own.privateKey, transcript, hash, 'client', env), transcript);
+}
+
+/** What the server makes of a client's Certificate message, in the handshake or after it. */
+export type ClientCertificateJudgement =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'chain'; readonly chain: readonly Uint8Array[]; readonly key: PublicKey; readonly ignore: boolean };
+
+/**
+ * Server: judges the client's certificate list (§4.4.2). Empty: §4.4.2.4 — "the server MAY
+ * at its discretion either continue the handshake without client authentication, or abort
+ * the handshake with a "certificate_required" alert" (we abort when authentication is
+ * required). Otherwise the chain is path-validated (when trust anchors are configured) and
+ * put to the configured verifier, whose rejection is its alert.
+ */
+export function judgeClientCertificate(certificateList: readonly { readonly certData: Uint8Array }[], env: Env, when: string): ClientCertificateJudgement {
+  if (certificateList.length === 0) {
+    if (env.config.clientAuth === 'require') fail('certificate_required', `the client sent no certificate${when}`);
+    return { kind: 'none' };
+  }
+  const chain = certificateList.map((e) => e.certData);
+  const key = peerLeafKey(chain, env, 'client', null);
+  const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
+  if (verdict.action === 'reject') fail('bad_certificate', 'the verifier rejected the client certificate', verdict.alert);
+  return { kind: 'chain', chain, key, ignore: verdict.action === 'ignore' };
 }

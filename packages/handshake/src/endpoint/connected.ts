@@ -10,7 +10,7 @@ import { finishedVerifyData, nextTrafficSecret, resumptionPsk, verifyFinished } 
 import { findExtension } from '../messages/index.js';
 import type { Certificate, CertificateRequest, CertificateVerify, Decoded, Finished, KeyUpdate, NewSessionTicket } from '../messages/types.js';
 import type { Role } from './api.js';
-import { sendClientCertificate } from './certificates.js';
+import { judgeClientCertificate, sendClientCertificate } from './certificates.js';
 import { appKeylogLabel, applicationEpoch, peerLeafKey, verifyCertificateVerify } from './common.js';
 import { fail } from './errors.js';
 import type { ResumptionSession } from './psk.js';
@@ -143,17 +143,14 @@ function onPostHandshakeCertificate(st: Connected, cert: Decoded<Certificate>, e
   const transcript = pending.transcript.clone();
   transcript.add(cert.raw);
   const out = new Out();
-  if (cert.certificateList.length === 0) {
-    if (env.config.clientAuth === 'require') fail('certificate_required', 'the client sent no certificate after the handshake');
+  const judged = judgeClientCertificate(cert.certificateList, env, ' after the handshake');
+  if (judged.kind === 'none') {
     return out.done({ kind: 'CONNECTED', app: { ...st.app, pendingAuth: { stage: 'finished', context: pending.context, transcript, chain: [] } } });
   }
-  const chain = cert.certificateList.map((e) => e.certData);
-  const key = peerLeafKey(chain, env, 'client', null);
-  const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
-  if (verdict.action === 'reject') fail('bad_certificate', 'the verifier rejected the client certificate', verdict.alert);
+  const { chain, key, ignore } = judged;
   return out.done({
     kind: 'CONNECTED',
-    app: { ...st.app, pendingAuth: { stage: 'certificate_verify', context: pending.context, transcript, chain, key, ignore: verdict.action === 'ignore' } },
+    app: { ...st.app, pendingAuth: { stage: 'certificate_verify', context: pending.context, transcript, chain, key, ignore } },
   });
 }
 

@@ -44,7 +44,7 @@ import {
   verifyCertificateVerify,
 } from './common.js';
 import { connectedHandle } from './connected.js';
-import { chooseCertificate, type CertificateChoice } from './certificates.js';
+import { chooseCertificate, judgeClientCertificate, type CertificateChoice } from './certificates.js';
 import { fail, unexpected } from './errors.js';
 import type { Negotiated, RetryMemory, ServerKeys, ServerState } from './state.js';
 import { assertNever } from './state.js';
@@ -593,16 +593,9 @@ function onCertificate(st: S<'WAIT_CERT'>, cert: Decoded<Certificate>, env: Env)
   const transcript = st.keys.transcript.clone();
   transcript.add(cert.raw);
   const keys = { ...st.keys, transcript };
-  if (cert.certificateList.length === 0) {
-    // §4.4.2.4: "If the client does not send any certificates ... the server MAY at its discretion either continue the handshake without client authentication, or abort the handshake with a "certificate_required" alert."
-    if (env.config.clientAuth === 'require') fail('certificate_required', 'the client sent no certificate');
-    return new Out().done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
-  }
-  const chain = cert.certificateList.map((e) => e.certData);
-  const clientKey = peerLeafKey(chain, env, 'client', null);
-  const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
-  if (verdict.action === 'reject') fail('bad_certificate', 'the verifier rejected the client certificate', verdict.alert);
-  return new Out().done({ kind: 'WAIT_CV', keys, clientChain: chain, clientKey, ignore: verdict.action === 'ignore' });
+  const judged = judgeClientCertificate(cert.certificateList, env, '');
+  if (judged.kind === 'none') return new Out().done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
+  return new Out().done({ kind: 'WAIT_CV', keys, clientChain: judged.chain, clientKey: judged.key, ignore: judged.ignore });
 }
 
 /** WAIT_CV + CertificateVerify → WAIT_FINISHED; a bad signature is decrypt_error (§4.4.3). */
