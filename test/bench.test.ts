@@ -27,6 +27,10 @@ const REQUIRED: Record<string, string> = {
   // Issue 16 item 6: serve under a one-connection flood (bench/flood.ts).
   'flood/serve/idle-rss': 'bytes',
   'memory/serve-idle-connection': 'bytes',
+  // Issue 17 item 5: `tls13sim list`, the compiled bin against tsx (bench/cli-startup.ts).
+  'cli-startup/built/list': 'ms',
+  'cli-startup/tsx/list': 'ms',
+  'cli-startup/tsx-vs-built': 'x',
 };
 for (const kind of ['alerts', 'ccs', 'empty', 'app-1byte', 'app-1byte-bulk']) {
   REQUIRED[`flood/serve/${kind}/rss-ratio`] = 'x';

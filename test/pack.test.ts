@@ -73,6 +73,15 @@ console.log(JSON.stringify({
   type: got.contentType,
   handshakeExports: Object.keys(handshake).length,
   simExports: Object.keys(sim).length,
+  // Issue 17 item 1: the catalogue is registered by importing the package, and testPki /
+  // clientServerPair work from plain JavaScript.
+  scenarios: sim.listScenarios().length,
+  cvRejected: sim.runScenario('client-cv-rejected').events.some((e) => e.type === 'app_call' && e.call === 'read' && e.alert === 'decrypt_error'),
+  pair: (() => {
+    const p = sim.clientServerPair({ server: { clientAuth: 'require' }, clientCertificate: sim.testPki().bad.client.wrongKey });
+    p.run();
+    return p.events.filter((e) => e.type === 'alert_sent').map((e) => e.side + ':' + e.description);
+  })(),
 }));
 `,
     );
@@ -82,5 +91,14 @@ console.log(JSON.stringify({
     expect(out.type).toBe(22);
     expect(out.handshakeExports).toBeGreaterThan(0);
     expect(out.simExports).toBeGreaterThan(0);
+    expect(out.scenarios).toBeGreaterThanOrEqual(10);
+    expect(out.cvRejected).toBe(true);
+    expect(out.pair).toEqual(['server:decrypt_error']);
+
+    // The installed bin (compiled JS, through npm's symlink, no tsx): issue 17 item 5.
+    const bin = join(app, 'node_modules', '.bin', 'tls13sim');
+    expect(run(bin, ['list'], app)).toMatch(/^blocking-read-deadlock /);
+    expect(run(bin, ['help'], app)).toContain('tls13sim explore');
+    expect(run(bin, ['run', 'client-cv-rejected'], app)).toContain('» SSL_read → 0 SSL_ERROR_SSL: tlsv1 alert decrypt error');
   });
 });

@@ -18,4 +18,12 @@ export { caseSimulation, runCaseThroughLens, runCaseWith, type CaseOutcome, type
 export { renderLensDoc } from './lens/doc.js';
 export * from './render/index.js';
 export * from './scenarios/registry.js';
+// Importing the package registers the scenario catalogue: `listScenarios()`,
+// `getScenario(name)` and `runScenario(name)` see every scenario without the CLI (issue 17
+// item 1). The scenario modules import only the registry and the simulation, never this
+// file, so there is no import cycle.
+import './scenarios/catalogue.js';
+export * from './testing.js';
+export * from './trace-checks.js';
+export { defineTlsProperty, type TlsProperty } from './explore/tls-property.js';
 export * from './arbitraries.js';

@@ -3,7 +3,7 @@
  * `tls13sim` (DESIGN.md "CLI"). `list` and `run` live here; other commands (`step`,
  * `serve`, `connect`) plug in through `registerCommand`.
  */
-import { accessSync, constants as fsConstants, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '../scenarios/catalogue.js';
@@ -11,11 +11,13 @@ import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } 
 import { renderLensDoc } from '../lens/doc.js';
 import { LENS_NAMES } from '../lens/lens.js';
 import { LENS_VERIFIED, isLensName } from '../lens/registry.js';
-import { getScenario, listScenarios, runScenario } from '../scenarios/registry.js';
+import { getScenario, listScenarios } from '../scenarios/registry.js';
 import './serve.js';
 import './connect.js';
 import './step.js';
 import './replay.js';
+import './explore.js';
+import { POLICY_FLAGS, POLICY_HELP, POLICY_USAGE, policyOptions, runWithDelivery } from './policy-options.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -119,13 +121,14 @@ export function checkWritable(path: string, flag: string): void {
   }
 }
 
-const USAGE = `usage:
-  tls13sim list
-  tls13sim lenses                               docs/lenses.md: what each library returns, per differential case
-  tls13sim run <scenario> [--format text|mermaid|json|hex|svg|html] [--seed N] [--lens openssl|node|go|python|gnutls|rustls] [--keylog FILE] [--pcap FILE]
-`;
+const LIST_USAGE = 'tls13sim list                                 the scenario catalogue';
+const LENSES_USAGE = 'tls13sim lenses                               docs/lenses.md: what each library returns, per differential case';
+const RUN_USAGE = `tls13sim run <scenario> [--format text|mermaid|json|hex|svg|html] [--seed N] [--lens openssl|node|go|python|gnutls|rustls] [--keylog FILE] [--pcap FILE] ${POLICY_USAGE}`;
 
-type CommandEntry = { handler: CommandHandler; usage?: string };
+/** `tls13sim help` lists these first, in this order; the other commands follow as registered. */
+const FIRST = ['list', 'lenses', 'run'];
+
+type CommandEntry = { handler: CommandHandler; usage?: string; help?: () => string };
 
 /**
  * The command table, behind a (hoisted) function rather than a `const`: command modules
@@ -137,14 +140,37 @@ function commandTable(): Map<string, CommandEntry> {
   return (holder.table ??= new Map());
 }
 
-export function registerCommand(name: string, handler: CommandHandler, usage?: string): void {
+/**
+ * Adds a command. `usage`: its one line in `tls13sim help` (`tls13sim NAME …`; the prefix is
+ * added when missing); `help`: more lines that `tls13sim NAME --help` prints under it.
+ */
+export function registerCommand(name: string, handler: CommandHandler, usage?: string, help?: () => string): void {
   if (commandTable().has(name)) throw new Error(`registerCommand: '${name}' already registered`);
-  commandTable().set(name, usage === undefined ? { handler } : { handler, usage });
+  const line = usage === undefined ? undefined : usage.startsWith('tls13sim ') ? usage : `tls13sim ${usage}`;
+  commandTable().set(name, { handler, ...(line !== undefined ? { usage: line } : {}), ...(help !== undefined ? { help } : {}) });
 }
 
 function usage(): string {
-  const extra = [...commandTable().values()].map((c) => c.usage).filter((u): u is string => u !== undefined);
-  return USAGE + extra.map((u) => `  ${u}\n`).join('');
+  const names = [...commandTable().keys()];
+  const ordered = [...FIRST.filter((n) => names.includes(n)), ...names.filter((n) => !FIRST.includes(n))];
+  const lines = ordered.map((n) => commandTable().get(n)!.usage).filter((u): u is string => u !== undefined);
+  return `usage:\n${lines.map((u) => `  ${u}\n`).join('')}`;
+}
+
+/** `tls13sim NAME --help` / `tls13sim help NAME`: that command's usage (and its details). */
+function commandUsage(name: string): string {
+  const c = commandTable().get(name);
+  if (c === undefined) throw new UsageError(`unknown command '${name}'`);
+  return `usage: ${c.usage ?? `tls13sim ${name}`}\n${c.help?.() ?? ''}`;
+}
+
+/** A request for help among a command's arguments (`--help`, `-h`), before any `--`. */
+function asksForHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
 }
 
 /** `io.writeFile`, its failure one line naming the flag. */
@@ -239,18 +265,19 @@ function list(args: readonly string[], io: CliIo): number {
 }
 
 function run(args: readonly string[], io: CliIo): number {
-  const { positional, options } = parseOptions(args, ['format', 'seed', 'keylog', 'pcap', 'lens']);
+  const { positional, options } = parseOptions(args, ['format', 'seed', 'keylog', 'pcap', 'lens', ...POLICY_FLAGS]);
   if (positional.length !== 1) throw new UsageError('run needs exactly one scenario name');
   const name = scenarioArg(positional[0]!);
   const format = formatOption(options);
   const seed = seedOption(options);
   const lens = options.get('lens');
   if (lens !== undefined && !isLensName(lens)) throw new UsageError(`--lens must be one of ${LENS_NAMES.join(', ')} (got '${lens}')`);
+  const delivery = policyOptions(options);
   for (const flag of ['keylog', 'pcap']) {
     const path = options.get(flag);
     if (path !== undefined) checkWritable(path, `--${flag}`);
   }
-  const trace = runScenario(name, seed, lens !== undefined ? { lens } : {});
+  const trace = runWithDelivery(name, seed, lens !== undefined ? { lens } : {}, delivery);
   io.stdout(renderTrace(trace, format));
   const keylog = options.get('keylog');
   if (keylog !== undefined) writeOutput(io, keylog, '--keylog', renderKeylog(trace));
@@ -266,12 +293,23 @@ function lenses(args: readonly string[], io: CliIo): number {
   return 0;
 }
 
-registerCommand('list', list);
-registerCommand('run', run);
-registerCommand('lenses', lenses);
+registerCommand('list', list, LIST_USAGE);
+registerCommand('run', run, RUN_USAGE, () => POLICY_HELP);
+registerCommand('lenses', lenses, LENSES_USAGE);
 
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'help' && rest.length > 0) {
+    try {
+      if (rest.length > 1) throw new UsageError(`help takes at most one command (got ${rest.join(' ')})`);
+      io.stdout(commandUsage(rest[0]!));
+      return 0;
+    } catch (e) {
+      const [line, code] = errorLine(e);
+      io.stderr(`${line}\n`);
+      return code;
+    }
+  }
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     (command === undefined ? io.stderr : io.stdout)(usage());
     return command === undefined ? 2 : 0;
@@ -279,9 +317,13 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   const c = commandTable().get(command);
   try {
     if (c === undefined) throw new UsageError(`unknown command '${command}'`);
+    if (asksForHelp(rest)) {
+      io.stdout(commandUsage(command));
+      return 0;
+    }
     return await c.handler(rest, io);
   } catch (e) {
-    const [line, code] = errorLine(e);
+    const [line, code] = errorLine(e, c !== undefined ? command : undefined);
     io.stderr(`${line}\n`);
     if (process.env.TLS13SIM_DEBUG) io.stderr(debugStack(e));
     return code;
@@ -290,10 +332,11 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
 /**
  * Every failure is one line on stderr, `tls13sim: …`, never a stack trace (set
- * TLS13SIM_DEBUG=1 to get one): usage errors exit 2, everything else 1.
+ * TLS13SIM_DEBUG=1 to get one): usage errors exit 2, everything else 1. A usage error of a
+ * known `command` points at `tls13sim COMMAND --help`; others at `tls13sim help`.
  */
-export function errorLine(e: unknown): [string, number] {
-  if (e instanceof UsageError) return [`tls13sim: ${e.message} (\`tls13sim help\` shows the usage)`, 2];
+export function errorLine(e: unknown, command?: string): [string, number] {
+  if (e instanceof UsageError) return [`tls13sim: ${e.message} (\`tls13sim ${command !== undefined ? `${command} --help` : 'help'}\` shows the usage)`, 2];
   if (e instanceof CliError) return [`tls13sim: ${e.message}`, e.exitCode];
   // Anything else is unexpected: name it, in one line.
   const text = e instanceof Error ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${firstLine(e.message)}` : firstLine(String(e));
@@ -324,7 +367,23 @@ export function onStreamError(stream: 'stdout' | 'stderr', e: NodeJS.ErrnoExcept
   exit(1);
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+/**
+ * Started as the program (not imported by a test). Compared by real path: npm starts the
+ * bin through a symlink (node_modules/.bin/tls13sim), and Node resolves it for
+ * `import.meta.url` but not in `process.argv[1]`.
+ */
+function startedAsProgram(): boolean {
+  const arg = process.argv[1];
+  if (arg === undefined) return false;
+  if (import.meta.url === pathToFileURL(arg).href) return true;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(arg)).href;
+  } catch {
+    return false;
+  }
+}
+
+const invokedDirectly = startedAsProgram();
 if (invokedDirectly) {
   const exit = (code: number): void => process.exit(code);
   process.stdout.on('error', (e: NodeJS.ErrnoException) => onStreamError('stdout', e, exit));

@@ -9,20 +9,23 @@
  * property (it reproduced), 0 when the property now holds, 2 for usage errors and for a
  * file that cannot be replayed (unreadable, not a counterexample): one line on stderr.
  */
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { renderTrace } from '../render/index.js';
 import { PROPERTIES } from '../explore/properties.js';
-import { readCounterexample, replayFile, replaySeedPath, type ReplayOutcome } from '../explore/runner.js';
+import { readCounterexample, replayFile, replaySeedPath, replayWith, type ReplayOutcome } from '../explore/runner.js';
+import { asPropertyDef, findExportedProperty } from '../explore/user-property.js';
 import { CliError, UsageError, formatOption, parseOptions, registerCommand, type CliIo } from './main.js';
 import { readInput } from './tls-options.js';
 
-const USAGE = 'replay FILE | --property NAME --seed S --path P   [--format text|mermaid|json|hex]';
+const USAGE = 'tls13sim replay FILE | --property NAME --seed S --path P   [--format text|mermaid|json|hex]';
 
-function replay(args: readonly string[], io: CliIo): number {
+async function replay(args: readonly string[], io: CliIo): Promise<number> {
   const { positional, options } = parseOptions(args, ['property', 'seed', 'path', 'format']);
   const format = formatOption(options);
   let outcome: ReplayOutcome;
   if (positional.length === 1 && !options.has('property') && !options.has('seed') && !options.has('path')) {
-    outcome = replayCounterexample(positional[0]!);
+    outcome = await replayCounterexample(positional[0]!);
   } else if (positional.length === 0 && options.has('property') && options.has('seed') && options.has('path')) {
     const property = options.get('property')!;
     if (!PROPERTIES.some((p) => p.name === property)) {
@@ -49,7 +52,7 @@ function replay(args: readonly string[], io: CliIo): number {
  * of a property we know. What fails after that (an input the property cannot decode) is
  * still one line naming the file.
  */
-function replayCounterexample(file: string): ReplayOutcome {
+async function replayCounterexample(file: string): Promise<ReplayOutcome> {
   // Exit code 2, not 1: 1 says the counterexample reproduced.
   const fail = (message: string, cause?: unknown): never => {
     throw new CliError(message, { exitCode: 2, ...(cause !== undefined ? { cause } : {}) });
@@ -72,6 +75,7 @@ function replayCounterexample(file: string): ReplayOutcome {
   } catch {
     return not('no "tls13sim": "counterexample", version 1 header');
   }
+  if (cx.module !== undefined) return replayUserProperty(file, cx, fail);
   if (!PROPERTIES.some((p) => p.name === cx.property)) fail(`${file}: unknown property '${cx.property}' (one of ${PROPERTIES.map((p) => p.name).join(', ')})`);
   if (cx.input === undefined || cx.input === null) not('no input');
   if (cx.schedule !== undefined && !Array.isArray(cx.schedule)) not('schedule is not a list');
@@ -82,4 +86,38 @@ function replayCounterexample(file: string): ReplayOutcome {
   }
 }
 
-registerCommand('replay', replay, USAGE);
+registerCommand('replay', replay, USAGE, () =>
+  [
+    '  FILE: a counterexample that `tls13sim explore`, a failing property test or `tlsProperty` (@tls13sim/sim/vitest) wrote;',
+    '        a user property\'s file names the module that exports it, which replay imports (a .ts module needs tsx)',
+    '  exit 1: the case still fails the property; 0: it now holds; 2: the file cannot be replayed',
+    '',
+  ].join('\n'),
+);
+
+/**
+ * A counterexample of a user's property (`tlsProperty`): import the module that exports it
+ * (a file URL or path; a .ts module needs the CLI to run under tsx, as `pnpm tls13sim` does),
+ * find the property by name, and replay the saved input and schedule through it.
+ */
+async function replayUserProperty(
+  file: string,
+  cx: ReturnType<typeof readCounterexample>,
+  fail: (message: string, cause?: unknown) => never,
+): Promise<ReplayOutcome> {
+  const spec = cx.module!;
+  const url = /^[a-z][a-z0-9+.-]*:/i.test(spec) ? spec : pathToFileURL(resolve(dirname(file), spec)).href;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    return fail(`${file}: cannot load the module of property '${cx.property}' (${spec}): ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`, e);
+  }
+  const def = findExportedProperty(mod, cx.property);
+  if (def === undefined) return fail(`${file}: ${spec} exports no property named '${cx.property}'`);
+  try {
+    return replayWith(asPropertyDef(def), cx);
+  } catch (e) {
+    return fail(`${file}: cannot replay this counterexample: ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`, e);
+  }
+}

@@ -12,9 +12,10 @@
 import { createInterface } from 'node:readline';
 import { renderTimeline } from '../render/timeline.js';
 import { bracket, camel } from '../render/names.js';
-import { runScenario } from '../scenarios/registry.js';
 import type { NetDirection, Side, Trace, TraceEvent } from '../trace.js';
-import { UsageError, parseOptions, registerCommand, scenarioArg, seedOption, type CliIo } from './main.js';
+import { UsageError, flagOption, parseOptions, registerCommand, scenarioArg, seedOption, type CliIo } from './main.js';
+import { LIVE_HELP, choosableScenarios, liveStep } from './step-live.js';
+import { POLICY_FLAGS, POLICY_HELP, POLICY_USAGE, policyOptions, runWithDelivery } from './policy-options.js';
 
 /** One step: the delivery that starts it (none for the first) and the events up to the next. */
 export interface StepUnit {
@@ -147,11 +148,16 @@ const HELP = 'Enter or n: deliver the next unit · q: quit';
  * 0 at the end of the scenario, on `q`, or when the input ends.
  */
 export async function stepCommand(args: readonly string[], io: CliIo, input: AsyncIterable<string>): Promise<number> {
-  const { positional, options } = parseOptions(args, ['seed']);
+  const { positional, options } = parseOptions(args, ['seed', ...POLICY_FLAGS], ['choose']);
   if (positional.length !== 1) throw new UsageError('step needs exactly one scenario name');
   const name = scenarioArg(positional[0]!);
   const seed = seedOption(options);
-  const trace = runScenario(name, seed);
+  if (flagOption(options, 'choose')) {
+    if (POLICY_FLAGS.some((f) => options.has(f))) throw new UsageError('step --choose takes no --unit, --interleave, --delay or --fault: you choose each delivery');
+    return liveStep(name, seed, io, input);
+  }
+  const delivery = policyOptions(options);
+  const trace = runWithDelivery(name, seed, {}, delivery);
   const units = stepUnits(trace);
   const view = new StepView();
   const total = units.length - 1;
@@ -206,4 +212,5 @@ async function* stdinLines(): AsyncIterable<string> {
   }
 }
 
-registerCommand('step', (args, io) => stepCommand(args, io, stdinLines()), 'tls13sim step <scenario> [--seed N]   interactive: Enter or n delivers the next unit, q quits');
+registerCommand('step', (args, io) => stepCommand(args, io, stdinLines()), `tls13sim step <scenario> [--seed N] [--choose] ${POLICY_USAGE}   interactive: Enter or n delivers the next unit, q quits`, () =>
+  `${POLICY_HELP}  --choose       step live: you choose every delivery (${choosableScenarios().join(', ')})\n                 ${LIVE_HELP}\n`);

@@ -48,6 +48,11 @@ export interface CounterexampleFile {
   readonly schedule?: readonly Choice[];
   /** SHA-256 of the failing run's JSON trace: the replay must be byte-identical. */
   readonly traceSha256?: string;
+  /**
+   * A user's property (`tlsProperty`): the module (URL or path) that exports it, which
+   * `tls13sim replay` imports to run the case again. Absent for the built-in properties.
+   */
+  readonly module?: string;
 }
 
 export function traceDigest(sim: Simulation): string {
@@ -90,7 +95,7 @@ export function runProperty<T>(def: PropertyDef<T>, opts: ExploreOptions = {}): 
   };
 }
 
-export function saveCounterexample<T>(def: PropertyDef<T>, input: T, meta: { seed: number; path: string; error: string }, dir?: string): string {
+export function saveCounterexample<T>(def: PropertyDef<T>, input: T, meta: { seed: number; path: string; error: string }, dir?: string, module?: string): string {
   const outDir = resolve(dir ?? process.env.TLS13SIM_CX_DIR ?? join(tmpdir(), 'tls13sim-counterexamples'));
   mkdirSync(outDir, { recursive: true });
   let extra: Pick<CounterexampleFile, 'schedule' | 'traceSha256'> = {};
@@ -98,7 +103,7 @@ export function saveCounterexample<T>(def: PropertyDef<T>, input: T, meta: { see
     const sim = def.simulate(input);
     extra = { schedule: sim.schedule, traceSha256: traceDigest(sim) };
   }
-  const body: CounterexampleFile = { tls13sim: 'counterexample', version: 1, property: def.name, seed: meta.seed, path: meta.path, error: meta.error, input: def.encode(input), ...extra };
+  const body: CounterexampleFile = { tls13sim: 'counterexample', version: 1, property: def.name, seed: meta.seed, path: meta.path, error: meta.error, input: def.encode(input), ...extra, ...(module !== undefined ? { module } : {}) };
   const text = `${stableStringify(body)}\n`;
   const id = createHash('sha256').update(text).digest('hex').slice(0, 10);
   const file = join(outDir, `${def.name}-${id}.json`);
@@ -131,6 +136,11 @@ export function replayFile(file: string): ReplayOutcome {
   const cx = readCounterexample(file);
   const def = getProperty(cx.property);
   if (def === undefined) throw new Error(`${file}: unknown property '${cx.property}'`);
+  return replayWith(def, cx);
+}
+
+/** Replays a saved counterexample of `def` (a built-in property, or a user's seen as one). */
+export function replayWith<T>(def: PropertyDef<T>, cx: CounterexampleFile): ReplayOutcome {
   const input = def.decode(cx.input);
   const schedule: Schedule | undefined = cx.schedule;
   let sim: Simulation | undefined;

@@ -14,6 +14,7 @@ import {
 import { Simulation } from '../simulation.js';
 import type { DeliveryPolicy } from '../scheduler.js';
 import { SERVER_NAME, VALIDATION_TIME, scenarioPki } from './pki.js';
+import { scenarioPolicy } from './registry.js';
 
 type Extra = Partial<Omit<EndpointConfig, 'role'>>;
 
@@ -53,7 +54,7 @@ export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions
     validationTime: VALIDATION_TIME,
     ...opts.server,
   });
-  const sim = new Simulation({ client, server, scenario: name, seed, policy: opts.policy ?? {} });
+  const sim = new Simulation({ client, server, scenario: name, seed, policy: scenarioPolicy(opts.policy ?? {}) });
   if (opts.startAt !== undefined) sim.advanceClock(opts.startAt);
   return sim;
 }

@@ -3,9 +3,10 @@
  * then `narrate` inserts each note right after the first event its anchor matches (at that
  * event's time) and renumbers `seq`. A note whose anchor never matches is a scenario bug:
  * it would explain something that did not happen, so `narrate` throws — except when the
- * scenario runs through a lens other than OpenSSL's, which its notes were written for.
+ * scenario runs through a lens other than OpenSSL's, which its notes were written for. With
+ * a delivery of the user's (`tls13sim run --fault …`) there are no notes at all.
  */
-import { scenarioLensName } from './registry.js';
+import { scenarioDeliveryChanged, scenarioLensName } from './registry.js';
 import type { Simulation } from '../simulation.js';
 import type { Side, Trace, TraceEvent, TraceSide } from '../trace.js';
 
@@ -21,6 +22,9 @@ export interface Note {
 
 export function narrate(source: Simulation | Trace, notes: readonly Note[]): Trace {
   const trace = 'toTrace' in source ? source.toTrace() : source;
+  // The notes tell what happens under the scenario's own delivery; with another
+  // (`tls13sim run --fault …`) they would describe moments that did not happen.
+  if (scenarioDeliveryChanged()) return trace;
   const events = trace.events;
   const inserts = new Map<number, TraceEvent[]>();
   const add = (index: number, ev: TraceEvent): void => {

@@ -6,11 +6,29 @@
 import type { CryptoProvider } from '@tls13sim/handshake';
 import { createLens } from '../lens/registry.js';
 import type { Lens, LensName, LensOptions } from '../lens/lens.js';
+import type { DeliveryPolicy } from '../scheduler.js';
 import { Simulation } from '../simulation.js';
 import type { Side, Trace } from '../trace.js';
 
 /** The library the scenario now running is seen through (runScenario's `lens`). */
 let currentLens: LensName = 'openssl';
+
+/** Delivery settings laid over the scenario's own while it runs (runScenario's `policy`). */
+let currentPolicy: DeliveryPolicy | undefined;
+
+/**
+ * The delivery policy a scenario's Simulation uses: its own (`base`), with the fields of
+ * runScenario's `policy` (`tls13sim run --unit/--delay/--fault/--interleave`) replacing
+ * those it sets.
+ */
+export function scenarioPolicy(base: DeliveryPolicy): DeliveryPolicy {
+  return currentPolicy === undefined ? base : { ...base, ...currentPolicy };
+}
+
+/** runScenario was given a delivery policy: `narrate` leaves the scenario's notes out (they describe its own delivery). */
+export function scenarioDeliveryChanged(): boolean {
+  return currentPolicy !== undefined;
+}
 
 /** The library the scenario now running is seen through. */
 export function scenarioLensName(): LensName {
@@ -88,21 +106,43 @@ export class UnknownScenarioError extends Error {
  * library its applications' calls are seen through (default `openssl`, the library the
  * scenarios' notes describe; with another, a first note says so).
  */
-export function runScenario(name: string, seed?: number, opts: { readonly lens?: LensName } = {}): Trace {
+export function runScenario(name: string, seed?: number, opts: RunScenarioOptions = {}): Trace {
   const def = registry.get(name);
   if (def === undefined) throw new UnknownScenarioError(name);
   const s = seed ?? def.defaultSeed ?? 1;
   const before = currentLens;
+  const beforePolicy = currentPolicy;
   currentLens = opts.lens ?? 'openssl';
+  currentPolicy = opts.policy;
   let result: Simulation | Trace;
   try {
     result = def.run(s);
   } finally {
     currentLens = before;
+    currentPolicy = beforePolicy;
   }
   const trace = result instanceof Simulation ? result.toTrace() : result;
-  const events = opts.lens === undefined || opts.lens === 'openssl' ? trace.events : withLensNote(trace.events, opts.lens);
+  let events = opts.lens === undefined || opts.lens === 'openssl' ? trace.events : withLensNote(trace.events, opts.lens);
+  if (opts.policy !== undefined) events = withNote(events, `Delivery changed (${opts.policyText ?? 'a policy of your own'}): the scenario's notes, written for its own delivery, are left out.`);
   return { version: 1, scenario: name, seed: s, events };
+}
+
+/** runScenario's options. */
+export interface RunScenarioOptions {
+  /** The library the applications' calls are seen through (default `openssl`). */
+  readonly lens?: LensName;
+  /**
+   * Delivery settings over the scenario's own (unit, interleave, delay, faults): each field
+   * given replaces the scenario's. A first note says the delivery was changed.
+   */
+  readonly policy?: DeliveryPolicy;
+  /** How that first note names the change (the CLI passes its flags). */
+  readonly policyText?: string;
+}
+
+function withNote(events: Trace['events'], text: string): Trace['events'] {
+  const note = { seq: 0, time: 0, side: 'network' as const, type: 'note' as const, text };
+  return [note, ...events.map((e) => ({ ...e, seq: e.seq + 1 }))];
 }
 
 function withLensNote(events: Trace['events'], lens: LensName): Trace['events'] {

@@ -3,12 +3,12 @@
  * delivers flight by flight, driven through the OpenSSL lens in the order of the RFC's traces.
  */
 import { createEndpoint } from '@tls13sim/handshake';
-import { scenarioLens } from '../registry.js';
+import { scenarioLens, scenarioPolicy } from '../registry.js';
 import { Simulation } from '../../simulation.js';
 import type { Rfc8448Configs } from './endpoints.js';
 
 export function rfc8448Simulation(name: string, seed: number, { client, server }: Rfc8448Configs): Simulation {
-  return new Simulation({ client: createEndpoint(client), server: createEndpoint(server), scenario: name, seed, policy: { unit: { kind: 'flight' } } });
+  return new Simulation({ client: createEndpoint(client), server: createEndpoint(server), scenario: name, seed, policy: scenarioPolicy({ unit: { kind: 'flight' } }) });
 }
 
 /**

@@ -1,0 +1,123 @@
+/**
+ * `--unit`, `--interleave`, `--delay` and `--fault` for `run` and `step` (issue 17 item 5):
+ * a DeliveryPolicy laid over the scenario's own (scheduler.ts), and its text for the run's
+ * first note. Every bad value is a usage error naming the flag.
+ */
+import { fromHex } from '@tls13sim/record';
+import type { DeliveryPolicy, DeliveryUnit, FaultPoint, FaultSpec, Interleave } from '../scheduler.js';
+import type { NetDirection } from '../trace.js';
+import type { LensName } from '../lens/lens.js';
+import { runScenario } from '../scenarios/registry.js';
+import type { Trace } from '../trace.js';
+import { CliError, UsageError } from './main.js';
+
+export const POLICY_FLAGS = ['unit', 'interleave', 'delay', 'fault'] as const;
+
+export const POLICY_USAGE = '[--unit flight|record|bytes:N|split|all] [--interleave fifo|random|client_first|server_first|alternate] [--delay MS | --delay C2S,S2C] [--fault KIND:DIR:I[,…]]';
+
+/** What `run --help` and `step --help` say about the flags. */
+export const POLICY_HELP = [
+  '  each replaces the scenario\'s own setting (a flight per delivery, fifo, 10 ms each way, no fault, unless it says otherwise);',
+  '  with any of them the scenario\'s notes, written for its own delivery, are left out',
+  '  --unit         how much one delivery hands over: a flight, one record, N bytes, a seeded split, or all that is ready',
+  '  --interleave   which direction goes next when both have something ready',
+  '  --delay        one-way delay in virtual ms, both ways, or client-to-server,server-to-client',
+  '  --fault        KIND:DIR:I, comma-separated: the I-th delivery (from 0) in direction DIR (c2s, s2c, or any: counted over both)',
+  '                 drop | duplicate | truncate[:KEEP] | corrupt[:OFFSET[:XOR]] | inject:c2s|s2c:I:HEX (bytes delivered before it)',
+  '                 e.g. --fault drop:c2s:2 drops the client\'s third delivery',
+  '',
+].join('\n');
+
+const INTERLEAVES: readonly Interleave[] = ['fifo', 'random', 'client_first', 'server_first', 'alternate'];
+
+function count(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`${what} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got '${text}'`);
+  return Number(text);
+}
+
+export function parseUnit(text: string): DeliveryUnit {
+  if (text === 'flight' || text === 'record' || text === 'split' || text === 'all') return { kind: text };
+  const m = /^bytes:(.+)$/.exec(text);
+  if (m !== null) return { kind: 'bytes', n: count(m[1]!, '--unit bytes:N', 1) };
+  throw new UsageError(`--unit must be flight, record, bytes:N, split or all, got '${text}'`);
+}
+
+function direction(text: string, fault: string): NetDirection | undefined {
+  if (text === 'c2s') return 'client_to_server';
+  if (text === 's2c') return 'server_to_client';
+  if (text === 'any') return undefined;
+  throw new UsageError(`--fault ${fault}: the direction must be c2s, s2c or any, got '${text}'`);
+}
+
+export function parseFault(text: string): FaultSpec {
+  const [kind, dir, index, ...rest] = text.split(':');
+  if (kind === undefined || dir === undefined || index === undefined) throw new UsageError(`--fault must look like KIND:DIR:INDEX (e.g. drop:c2s:2), got '${text}'`);
+  const d = direction(dir, text);
+  const at: FaultPoint = { ...(d !== undefined ? { direction: d } : {}), index: count(index, `--fault ${text}: the index`, 0) };
+  const none = (): void => {
+    if (rest.length > 0) throw new UsageError(`--fault ${text}: ${kind} takes no more fields`);
+  };
+  switch (kind) {
+    case 'drop':
+    case 'duplicate':
+      none();
+      return { kind, at };
+    case 'truncate':
+      if (rest.length > 1) throw new UsageError(`--fault ${text}: truncate takes at most KEEP`);
+      return { kind, at, ...(rest[0] !== undefined ? { keep: count(rest[0], `--fault ${text}: KEEP`, 0) } : {}) };
+    case 'corrupt':
+      if (rest.length > 2) throw new UsageError(`--fault ${text}: corrupt takes at most OFFSET and XOR`);
+      return {
+        kind,
+        at,
+        ...(rest[0] !== undefined ? { offset: count(rest[0], `--fault ${text}: OFFSET`, 0) } : {}),
+        ...(rest[1] !== undefined ? { xor: count(rest[1], `--fault ${text}: XOR`, 1, 255) } : {}),
+      };
+    case 'inject': {
+      if (d === undefined) throw new UsageError(`--fault ${text}: inject needs a direction, c2s or s2c`);
+      if (rest.length !== 1 || !/^([0-9a-fA-F]{2})+$/.test(rest[0]!)) throw new UsageError(`--fault ${text}: inject needs the bytes in hex, inject:DIR:INDEX:HEX`);
+      return { kind, at: { direction: d, index: at.index }, bytes: fromHex(rest[0]!) };
+    }
+    default:
+      throw new UsageError(`--fault ${text}: unknown kind '${kind}' (drop, duplicate, truncate, corrupt or inject)`);
+  }
+}
+
+/** The policy the flags describe, and their text; undefined when none is given. */
+export function policyOptions(options: ReadonlyMap<string, string>): { policy: DeliveryPolicy; text: string } | undefined {
+  const given = POLICY_FLAGS.filter((f) => options.has(f));
+  if (given.length === 0) return undefined;
+  let policy: DeliveryPolicy = {};
+  const unit = options.get('unit');
+  if (unit !== undefined) policy = { ...policy, unit: parseUnit(unit) };
+  const interleave = options.get('interleave');
+  if (interleave !== undefined) {
+    if (!(INTERLEAVES as readonly string[]).includes(interleave)) throw new UsageError(`--interleave must be one of ${INTERLEAVES.join(', ')}, got '${interleave}'`);
+    policy = { ...policy, interleave: interleave as Interleave };
+  }
+  const delay = options.get('delay');
+  if (delay !== undefined) {
+    const parts = delay.split(',');
+    if (parts.length > 2) throw new UsageError(`--delay must be MS or C2S,S2C, got '${delay}'`);
+    const ms = parts.map((p) => count(p, '--delay', 0, 3_600_000));
+    policy = { ...policy, delay: ms.length === 1 ? ms[0]! : { client_to_server: ms[0]!, server_to_client: ms[1]! } };
+  }
+  const fault = options.get('fault');
+  if (fault !== undefined) policy = { ...policy, faults: fault.split(',').map(parseFault) };
+  return { policy, text: given.map((f) => `--${f} ${options.get(f)}`).join(' ') };
+}
+
+/**
+ * Runs a scenario with the flags' delivery. Its program was written for its own delivery:
+ * under another it may find no ticket to resume with, or a handshake that never completed
+ * before a KeyUpdate — one line naming the flags, exit 1 (not an "unexpected" error).
+ */
+export function runWithDelivery(name: string, seed: number | undefined, opts: { lens?: LensName }, delivery: ReturnType<typeof policyOptions>): Trace {
+  if (delivery === undefined) return runScenario(name, seed, opts);
+  try {
+    return runScenario(name, seed, { ...opts, policy: delivery.policy, policyText: delivery.text });
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n', 1)[0]!.replace(new RegExp(`^scenario ${name}: `), '') : String(e);
+    throw new CliError(`scenario ${name} cannot run with ${delivery.text}: ${why}`, { cause: e });
+  }
+}
