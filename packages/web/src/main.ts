@@ -29,6 +29,7 @@ import {
   type TrueVerdict,
 } from '@tls13sim/sim/browser';
 import type { EpochName } from '@tls13sim/handshake';
+import { decodeRecords, type DecodedRecord, type Field } from './decode.js';
 import { DIRECTIONS, hasLive, type FaultKind, type LiveChoice } from './live.js';
 import { LiveSession, Run, STATES, formatHash, parseHash, scenarioNames, type Permalink, type StepView } from './model.js';
 
@@ -164,6 +165,83 @@ function recordBytes(f: RecordFlight): HTMLElement {
   } else {
     box.append(hexSpan(body, '', f.sent.outerType));
   }
+  return box;
+}
+
+// ——— decoded records ——————————————————————————————————————————————————————————————
+
+/** Bytes of plaintext drawn one span each (enough for every handshake flight); the rest summarised. */
+const MAX_BYTE_SPANS = 8192;
+
+/**
+ * The record decrypted (decode.ts): the key it opened with, the TLSInnerPlaintext's parts,
+ * each message's fields as a tree, and the plaintext's bytes. Hovering or focusing a field
+ * highlights its bytes; clicking one keeps them highlighted.
+ */
+function decodedView(d: DecodedRecord | undefined): HTMLElement {
+  const box = h('div', { class: 'decoded' });
+  if (d === undefined) return h('p', { class: 'decoded-error' }, 'not decoded: no record_sent event for it');
+  if (d.error !== undefined) {
+    box.append(h('p', { class: 'decoded-error' }, `not decoded: ${d.error}`));
+    return box;
+  }
+  const pt = d.plaintext ?? new Uint8Array(0);
+  box.append(
+    h(
+      'p',
+      { class: 'decoded-key' },
+      d.key === undefined
+        ? `plaintext record (no key): ${d.innerType ?? '?'}, ${pt.length} B`
+        : `decrypted with ${d.key.label} (${d.key.epoch} keys, ${d.key.suite}), sequence number ${d.key.sequence}: ${d.innerType ?? '?'} content ${pt.length} B + inner type byte + ${d.padding ?? 0} B padding (TLSInnerPlaintext, §5.2)`,
+    ),
+  );
+  const fieldList = (fields: readonly Field[], path: string): HTMLElement => {
+    const ul = h('ul', { class: 'fields' });
+    for (const f of fields) {
+      const p = path === '' ? f.name : `${path} › ${f.name}`;
+      const from = Math.max(0, f.start);
+      const to = Math.min(pt.length, f.end);
+      const where = f.start < 0 ? ' (begins in an earlier record)' : '';
+      ul.append(
+        h(
+          'li',
+          { class: 'field', tabindex: '0', 'data-field': f.name, 'data-path': p, 'data-start': String(from), 'data-end': String(Math.max(from, to)), title: `bytes ${f.start}…${f.end - 1} of the plaintext${where}` },
+          h('span', { class: 'fname' }, f.name),
+          f.value === '' ? '' : ': ',
+          h('span', { class: 'fval' }, f.value),
+          f.children !== undefined && f.children.length > 0 ? fieldList(f.children, p) : null,
+        ),
+      );
+    }
+    return ul;
+  };
+  const tree = fieldList(d.fields, '');
+  const bytes = h('div', { class: 'hex pt', 'aria-label': 'plaintext bytes' });
+  const shown = Math.min(pt.length, MAX_BYTE_SPANS);
+  for (let i = 0; i < shown; i++) bytes.append(h('span', { class: 'b' }, pt[i]!.toString(16).padStart(2, '0')));
+  if (shown < pt.length) bytes.append(` … ${pt.length - shown} B more`);
+  let selected: HTMLElement | undefined;
+  const mark = (li: HTMLElement | undefined) => {
+    for (const el of bytes.querySelectorAll('.hl')) el.classList.remove('hl');
+    if (li === undefined) return;
+    const spans = bytes.children;
+    const end = Math.min(Number(li.dataset.end), shown);
+    for (let i = Number(li.dataset.start); i < end; i++) spans[i]!.classList.add('hl');
+  };
+  const fieldOf = (ev: Event) => ((ev.target as HTMLElement).closest('li.field') as HTMLElement | null) ?? undefined;
+  tree.addEventListener('mouseover', (ev) => mark(fieldOf(ev)));
+  tree.addEventListener('focusin', (ev) => mark(fieldOf(ev)));
+  tree.addEventListener('mouseleave', () => mark(selected));
+  tree.addEventListener('click', (ev) => {
+    const li = fieldOf(ev);
+    if (li === undefined) return;
+    ev.stopPropagation();
+    selected?.classList.remove('selected');
+    selected = selected === li ? undefined : li;
+    selected?.classList.add('selected');
+    mark(selected);
+  });
+  box.append(tree, bytes);
   return box;
 }
 
@@ -304,7 +382,7 @@ function renderSide(side: Side, v: StepView): HTMLElement {
   );
 }
 
-function renderRecords(v: StepView): HTMLElement {
+function renderRecords(v: StepView, decoded: ReadonlyMap<number, DecodedRecord>): HTMLElement {
   if (v.records.length === 0) return h('p', {}, 'none yet');
   const newSeqs = new Set(v.current.map((e) => e.seq));
   const table = h('table', { class: 'records' });
@@ -312,7 +390,11 @@ function renderRecords(v: StepView): HTMLElement {
   v.records.forEach((f, i) => {
     const e = f.sent;
     const contents = e.alert !== undefined ? `Alert(${e.alert.level}, ${e.alert.description})` : e.messages.length > 0 ? e.messages.map(camel).join(', ') : `${e.innerType} ${e.length} B`;
-    const details = h('details', {}, h('summary', { title: 'bytes' }, contents), recordBytes(f));
+    const details = h('details', {}, h('summary', { title: 'bytes, decrypted' }, contents), recordBytes(f));
+    // Built when first opened: a table redrawn on every step need not draw every byte.
+    details.addEventListener('toggle', () => {
+      if (details.open && details.querySelector('.decoded, .decoded-error') === null) details.append(decodedView(decoded.get(e.seq)));
+    });
     table.append(
       h(
         'tr',
@@ -329,6 +411,18 @@ function renderRecords(v: StepView): HTMLElement {
     );
   });
   return table;
+}
+
+/** Decoded records of a replayed run's whole trace (computed once per run), or of a live run's trace so far. */
+const decodedRuns = new WeakMap<object, Map<number, DecodedRecord>>();
+function decodedFor(whole: readonly TraceEvent[] | undefined, v: StepView): ReadonlyMap<number, DecodedRecord> {
+  const events = whole ?? v.prefix.events;
+  let d = decodedRuns.get(events);
+  if (d === undefined) {
+    d = decodeRecords(events);
+    decodedRuns.set(events, d);
+  }
+  return d;
 }
 
 function render(): void {
@@ -368,7 +462,7 @@ function render(): void {
 
   $('sides').replaceChildren(...SIDES.map((s) => renderSide(s, v)));
   $('current').replaceChildren(...v.current.map(eventLine));
-  $('records').replaceChildren(renderRecords(v));
+  $('records').replaceChildren(renderRecords(v, decodedFor(link.choices === undefined ? run?.trace.events : undefined, v)));
   $('timeline').innerHTML = renderSvg(v.prefix, { embedded: true });
   document.body.dataset.step = String(v.step);
   document.body.dataset.last = String(v.last);

@@ -145,6 +145,14 @@ describe.skipIf(executablePath === undefined)('stepper in Chromium', () => {
     const alertRow = page.locator('table.records tr.new[data-inner="alert"]');
     expect(await alertRow.getAttribute('data-outer')).toBe('application_data');
     expect(await alertRow.getAttribute('data-epoch')).toBe('application');
+    // Decrypted in the page with the keylog secret of the key it was sent under, its fields over its bytes.
+    await alertRow.locator('summary').click();
+    // (Short timeouts: a missing element fails here, in seconds, not at the test's limit.)
+    expect(await alertRow.locator('.decoded-key').textContent({ timeout: 2000 })).toContain('decrypted with SERVER_TRAFFIC_SECRET_0 (application keys');
+    const description = alertRow.locator('li[data-path="Alert › description"]');
+    expect(await description.textContent({ timeout: 2000 })).toBe('description: decrypt_error (51)');
+    await description.hover({ timeout: 2000 });
+    expect(await alertRow.locator('.pt .b.hl').allTextContents()).toEqual(['33']);
     expect(await attr(page, '#side-server', 'data-state')).toBe('CLOSED');
     // The client has not heard: it still knows nothing, while the truth is already rejected.
     expect(await attr(page, '#side-client', 'data-knows')).toBe('unknown');
