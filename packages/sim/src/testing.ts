@@ -282,7 +282,7 @@ export interface PairOptions {
   readonly client?: EndpointExtra;
   /** More server settings, over the defaults (`certificate`, `trustAnchors`, `validationTime` from the PKI). */
   readonly server?: EndpointExtra;
-  /** Both endpoints' crypto provider (default noble; `nodeCryptoProvider` is faster under Node). */
+  /** Both endpoints' crypto provider (default noble; `createNodeProvider()` is faster under Node). */
   readonly crypto?: CryptoProvider;
   /** How the network delivers (units, delays, faults; see `DeliveryPolicy`). */
   readonly policy?: DeliveryPolicy;

@@ -9,6 +9,8 @@
  * property (it reproduced), 0 when the property now holds, 2 for usage errors and for a
  * file that cannot be replayed (unreadable, not a counterexample): one line on stderr.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderTrace } from '../render/index.js';
@@ -89,7 +91,7 @@ async function replayCounterexample(file: string): Promise<ReplayOutcome> {
 registerCommand('replay', replay, USAGE, () =>
   [
     '  FILE: a counterexample that `tls13sim explore`, a failing property test or `tlsProperty` (@tls13sim/sim/vitest) wrote;',
-    '        a user property\'s file names the module that exports it, which replay imports (a .ts module needs tsx)',
+    '        a user property\'s file names the module that exports it, which replay imports (a .ts module through the tsx of its project)',
     '  exit 1: the case still fails the property; 0: it now holds; 2: the file cannot be replayed',
     '',
   ].join('\n'),
@@ -97,7 +99,7 @@ registerCommand('replay', replay, USAGE, () =>
 
 /**
  * A counterexample of a user's property (`tlsProperty`): import the module that exports it
- * (a file URL or path; a .ts module needs the CLI to run under tsx, as `pnpm tls13sim` does),
+ * (a file URL or path; a .ts module goes through tsx, see `importPropertyModule`),
  * find the property by name, and replay the saved input and schedule through it.
  */
 async function replayUserProperty(
@@ -109,7 +111,7 @@ async function replayUserProperty(
   const url = /^[a-z][a-z0-9+.-]*:/i.test(spec) ? spec : pathToFileURL(resolve(dirname(file), spec)).href;
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = await importPropertyModule(url);
   } catch (e) {
     return fail(`${file}: cannot load the module of property '${cx.property}' (${spec}): ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`, e);
   }
@@ -120,4 +122,30 @@ async function replayUserProperty(
   } catch (e) {
     return fail(`${file}: cannot replay this counterexample: ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`, e);
   }
+}
+
+/**
+ * Imports a user's property module. Node 20 cannot load TypeScript, so a .ts module that
+ * Node refuses is imported through the tsx installed in the module's own project (its
+ * `tsImport`, scoped to this one import): the compiled bin then replays a TypeScript
+ * property as it is, and says in one line what is missing when there is no tsx.
+ */
+async function importPropertyModule(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[mc]?ts$/.test(new URL(url).pathname)) throw e;
+  }
+  // tsx's ESM API (its CommonJS build cannot import the ESM loader it registers), found
+  // from the module's own directory through tsx's package.json and its `exports`.
+  let api: string;
+  try {
+    const manifest = createRequire(url).resolve('tsx/package.json');
+    const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> }).exports;
+    api = pathToFileURL(resolve(dirname(manifest), exported?.['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs')).href;
+  } catch {
+    throw new Error('a TypeScript property module needs tsx in its project (npm install --save-dev tsx), or compile the module to .js');
+  }
+  const tsx = (await import(api)) as { tsImport(specifier: string, parentURL: string): Promise<unknown> };
+  return (await tsx.tsImport(url, url)) as Record<string, unknown>;
 }
