@@ -51,21 +51,27 @@ const SAMPLE_MS = 25;
 
 // ── the serve child ─────────────────────────────────────────────────────────────────────
 
-class ServeChild {
+/**
+ * A server in a child process that answers `mem`/`exit` as serve-child.ts does. Default:
+ * `serve --echo` (serve-child.ts); `script` and `args` start another (load.ts: `serve
+ * --crypto node`, and Node's `tls` in node-tls-serve-child.ts).
+ */
+export class ServeChild {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
   ) {}
 
-  static async start(certFile: string, keyFile: string): Promise<ServeChild> {
-    const path = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
-    const child = fork(path, ['--port', '0', '--host', HOST, '--echo', '--cert', certFile, '--key', keyFile], {
+  static async start(certFile: string, keyFile: string, opts: { script?: string; args?: readonly string[] } = {}): Promise<ServeChild> {
+    const script = opts.script ?? './serve-child.ts';
+    const path = fileURLToPath(new URL(script, import.meta.url));
+    const child = fork(path, ['--port', '0', '--host', HOST, ...(opts.args ?? ['--echo']), '--cert', certFile, '--key', keyFile], {
       execArgv: ['--expose-gc', '--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m: { port: number }) => resolve(m.port));
-      child.once('exit', (code) => reject(new Error(`bench flood: serve child exited (${code}) before listening`)));
+      child.once('exit', (code) => reject(new Error(`bench: ${script} exited (${code}) before listening`)));
     });
     return new ServeChild(child, port);
   }
@@ -76,6 +82,14 @@ class ServeChild {
     const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
     if (m === null) throw new Error('bench flood: no VmRSS in /proc/PID/status');
     return Number(m[1]) * 1024;
+  }
+
+  /** CPU time (user + system) the child has used, in ms, from /proc/PID/stat (USER_HZ = 100 on Linux). */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    // Fields after the command name (which is in parentheses and may hold spaces): utime is the 14th field, stime the 15th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
   }
 
   mem(gc: boolean): Promise<ServeChildMemory> {

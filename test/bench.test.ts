@@ -1,5 +1,5 @@
 /**
- * `pnpm bench --quick --json` runs every bench end to end and prints the rows issues 9 and 16 name,
+ * `pnpm bench --quick --json` runs every bench end to end and prints the rows issues 9, 16 and 20 name,
  * with their units. This checks the shape of the output only: speed goals are judged by
  * running the bench, never by a timed test.
  */
@@ -23,6 +23,11 @@ const REQUIRED: Record<string, string> = {
   'node-vs-node-tls/ecdsa-p256': 'x',
   'explore/plain': '1/s',
   'explore/memo': '1/s',
+  // Issue 20 item 2: the explorer on 1 thread and on N worker threads (bench/explore.ts).
+  'explore/workers-1': '1/s',
+  'explore/workers-N': '1/s',
+  'explore/workers-speedup': 'x',
+  'explore/workers-ceiling': 'x',
   'memory/idle-pair': 'bytes',
   // Issue 16 item 6: serve under a one-connection flood (bench/flood.ts).
   'flood/serve/idle-rss': 'bytes',
@@ -31,7 +36,16 @@ const REQUIRED: Record<string, string> = {
   'cli-startup/built/list': 'ms',
   'cli-startup/tsx/list': 'ms',
   'cli-startup/tsx-vs-built': 'x',
+  // Issue 20 item 4: serve --crypto node and Node's tls under 200 concurrent clients (bench/load.ts).
+  'load/serve-node-vs-node-tls': 'x',
 };
+for (const server of ['serve-node', 'node-tls']) {
+  REQUIRED[`load/${server}/handshakes`] = '1/s';
+  REQUIRED[`load/${server}/p50`] = 'ms';
+  REQUIRED[`load/${server}/p99`] = 'ms';
+  REQUIRED[`load/${server}/cpu-per-handshake`] = 'ms';
+  REQUIRED[`load/${server}/rss-per-connection`] = 'bytes';
+}
 for (const kind of ['alerts', 'ccs', 'empty', 'app-1byte', 'app-1byte-bulk']) {
   REQUIRED[`flood/serve/${kind}/rss-ratio`] = 'x';
   REQUIRED[`flood/serve/${kind}/heap-held-ratio`] = 'x';

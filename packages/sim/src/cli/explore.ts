@@ -9,11 +9,17 @@
  * schedules explored, distinct outcomes, pruned states, schedules/s, elapsed time and any
  * violation with its replay command. Exit code 1 on a violation.
  *
+ * `--workers N` (default: the core count) runs the schedules on worker_threads;
+ * `--shard K/N --out FILE` explores the K-th of N deterministic parts and writes a JSON
+ * result file; `tls13sim explore merge FILE...` combines the N files into the summary one
+ * run prints (explore/parallel.ts). All give one run's counts, outcomes and violations.
+ *
  * (Formerly the script test/explore.ts, `pnpm explore`, which now runs this command.)
  */
 import { nobleProvider } from '@tls13sim/handshake';
 import { exploreCrypto } from '../explore/config.js';
 import { DEFAULT_BOUND, exploreExhaustive, formatExhaustive, parseSplits, type Bound } from '../explore/exhaustive.js';
+import { defaultWorkers, exploreParallel, exploreShard, mergeShards, parseShard, readShard, writeShard } from '../explore/parallel.js';
 import { PROPERTIES } from '../explore/properties.js';
 import { runProperty } from '../explore/runner.js';
 import { getScenario, listScenarios } from '../scenarios/registry.js';
@@ -29,11 +35,14 @@ interface Options {
   bound: Bound;
   dedupe: boolean;
   memo: boolean;
+  workers?: number;
+  shard?: { k: number; n: number };
+  out?: string;
 }
 
 const splitsText = DEFAULT_BOUND.splits.kind === 'bytes' ? `bytes:${DEFAULT_BOUND.splits.k}` : DEFAULT_BOUND.splits.kind;
 
-export const EXPLORE_USAGE = 'tls13sim explore [--runs N] [--seed S] [--property NAME]... [--path P] | --exhaustive SCENARIO [--depth N] [--splits record|flight|bytes:K] [--seed S] [--no-dedupe] [--no-memo]';
+export const EXPLORE_USAGE = 'tls13sim explore [--runs N] [--seed S] [--property NAME]... [--path P] | --exhaustive SCENARIO [--depth N] [--splits record|flight|bytes:K] [--seed S] [--no-dedupe] [--no-memo] [--workers N | --shard K/N --out FILE] | merge FILE...';
 
 /** What `tls13sim explore --help` adds under the usage line. */
 export function exploreHelp(): string {
@@ -43,6 +52,7 @@ export function exploreHelp(): string {
       .filter((d) => d.setup !== undefined)
       .map((d) => d.name)
       .join(', ')}`,
+    '  --workers N: worker threads (default: the core count); --shard K/N --out FILE: the K-th of N parts, a JSON result file; merge FILE...: the N files combined into one run\'s summary',
     '',
   ].join('\n');
 }
@@ -89,7 +99,18 @@ function parse(argv: readonly string[]): Options {
       } catch (e) {
         throw usage((e as Error).message);
       }
-    } else if (flag === '--no-dedupe') {
+    } else if (flag === '--workers') {
+      out.workers = integer(value(), '--workers');
+      if (out.workers < 1) throw usage('--workers must be a positive integer');
+    } else if (flag === '--shard') {
+      const text = value();
+      try {
+        out.shard = parseShard(text);
+      } catch (e) {
+        throw usage((e as Error).message);
+      }
+    } else if (flag === '--out') out.out = value();
+    else if (flag === '--no-dedupe') {
       bare();
       out.dedupe = false;
     } else if (flag === '--no-memo') {
@@ -99,8 +120,10 @@ function parse(argv: readonly string[]): Options {
     else throw usage(`unexpected argument '${arg}'`);
   }
   if (out.runs !== undefined && out.runs <= 0) throw usage('--runs must be a positive integer');
-  const exhaustiveOnly = out.bound !== DEFAULT_BOUND || !out.dedupe || !out.memo;
-  if (out.exhaustive === undefined && exhaustiveOnly) throw usage('--depth, --splits, --no-dedupe and --no-memo go with --exhaustive SCENARIO');
+  const exhaustiveOnly = out.bound !== DEFAULT_BOUND || !out.dedupe || !out.memo || out.workers !== undefined || out.shard !== undefined || out.out !== undefined;
+  if (out.exhaustive === undefined && exhaustiveOnly) throw usage('--depth, --splits, --no-dedupe, --no-memo, --workers, --shard and --out go with --exhaustive SCENARIO');
+  if (out.shard !== undefined && out.workers !== undefined) throw usage('--shard runs in one process: it does not take --workers');
+  if ((out.shard === undefined) !== (out.out === undefined)) throw usage('--shard K/N and --out FILE go together');
   if (out.exhaustive !== undefined && (out.runs !== undefined || out.props.length > 0 || out.path !== undefined)) {
     throw usage('--exhaustive does not take --runs, --property or --path');
   }
@@ -117,17 +140,31 @@ function parse(argv: readonly string[]): Options {
   return out;
 }
 
-function exhaustive(opts: Options, scenario: string, io: CliIo): number {
+async function exhaustive(opts: Options, scenario: string, io: CliIo): Promise<number> {
   const memo = opts.memo ? exploreCrypto : nobleProvider;
+  const seed = opts.seedGiven ? { seed: opts.seed } : {};
+  if (opts.shard !== undefined) {
+    const { k, n } = opts.shard;
+    const s = exploreShard(scenario, opts.shard, { bound: opts.bound, dedupe: opts.dedupe, memo: opts.memo, ...seed });
+    try {
+      writeShard(opts.out!, s);
+    } catch (e) {
+      throw usage(`cannot write --out ${opts.out}: ${(e as Error).message}`);
+    }
+    io.stdout(
+      `tls13sim explore --exhaustive ${scenario} --shard ${k}/${n}: ${s.results.length} of ${s.units} units (split depth ${s.unitDepth}), ${s.schedules} schedules, ${s.violating} violating, ${(s.ms / 1000).toFixed(2)} s → ${opts.out}\n`,
+    );
+    return s.violating !== '0' ? 1 : 0;
+  }
+  const workers = opts.workers ?? defaultWorkers();
   io.stdout(`tls13sim explore --exhaustive ${scenario}${opts.memo ? '' : ' (no crypto memo)'}${opts.dedupe ? '' : ' (no pruning)'}\n`);
-  const r = exploreExhaustive(scenario, {
-    bound: opts.bound,
-    dedupe: opts.dedupe,
-    crypto: memo,
-    ...(opts.seedGiven ? { seed: opts.seed } : {}),
-  });
+  const r =
+    workers > 1
+      ? await exploreParallel(scenario, workers, { bound: opts.bound, dedupe: opts.dedupe, memo: opts.memo, ...seed })
+      : exploreExhaustive(scenario, { bound: opts.bound, dedupe: opts.dedupe, crypto: memo, ...seed });
   io.stdout(`${formatExhaustive(r)}\n`);
-  if (opts.memo) {
+  io.stdout(`workers      ${workers}${workers > 1 ? ' (worker_threads)' : ''}\n`);
+  if (opts.memo && workers === 1) {
     const s = exploreCrypto.stats;
     io.stdout(`crypto memo  ${s.hits} hits, ${s.misses} misses (${((100 * s.hits) / Math.max(1, s.hits + s.misses)).toFixed(1)}% hit)\n`);
   }
@@ -157,7 +194,24 @@ function properties(opts: Options, io: CliIo): number {
   return failed > 0 ? 1 : 0;
 }
 
-export function exploreCommand(args: readonly string[], io: CliIo): number {
+/** `tls13sim explore merge FILE...`: the shards' result files combined into one run's summary. */
+function mergeCommand(files: readonly string[], io: CliIo): number {
+  if (files.length === 0) throw usage('merge needs the shards\' result files: explore merge FILE...');
+  const bad = files.find((f) => f.startsWith('-'));
+  if (bad !== undefined) throw usage(`merge takes only files, got option ${bad}`);
+  let r;
+  try {
+    r = mergeShards(files.map((name) => ({ name, shard: readShard(name) })));
+  } catch (e) {
+    throw usage(`merge: ${(e as Error).message}`);
+  }
+  io.stdout(`tls13sim explore merge: ${files.length} shard${files.length > 1 ? 's' : ''} of ${r.scenario}\n`);
+  io.stdout(`${formatExhaustive(r)}\n`);
+  return r.violating > 0n ? 1 : 0;
+}
+
+export function exploreCommand(args: readonly string[], io: CliIo): number | Promise<number> {
+  if (args[0] === 'merge') return mergeCommand(args.slice(1), io);
   const opts = parse(args);
   return opts.exhaustive !== undefined ? exhaustive(opts, opts.exhaustive, io) : properties(opts, io);
 }

@@ -147,17 +147,70 @@ function merge(into: Summary, s: Summary): void {
   into.height = Math.max(into.height, s.height + 1);
 }
 
-export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}): ExhaustiveResult {
+/** One violating schedule found in a unit, before it is saved. */
+export interface Example {
+  readonly message: string;
+  readonly schedule: readonly Choice[];
+}
+
+/**
+ * What exploring one unit of the schedule tree gives (issue 20): a unit is a node at the
+ * split depth (or a leaf above it), numbered in depth-first order. Counts are exact;
+ * `examples` are the unit's first violating schedules in depth-first order (at most
+ * `maxExamples`), whatever was pruned, so units merged in index order give the same first
+ * violations as one run over the whole tree.
+ */
+export interface UnitResult {
+  readonly unit: number;
+  readonly schedules: bigint;
+  readonly truncated: bigint;
+  readonly violating: bigint;
+  readonly outcomes: Map<string, bigint>;
+  readonly leaves: number;
+  readonly nodes: number;
+  readonly pruned: number;
+  readonly examples: readonly Example[];
+}
+
+export interface UnitOptions {
+  readonly seed?: number;
+  readonly bound?: Bound;
+  readonly crypto?: CryptoProvider;
+  readonly dedupe?: boolean;
+  readonly extraChecks?: readonly LeafCheck[];
+  readonly invariants?: readonly StepInvariant[];
+  readonly maxExamples?: number;
+  /** Deliveries above the units (0: one unit, the root). */
+  readonly unitDepth: number;
+  /**
+   * The next unit to explore, strictly increasing between calls; a number past the last
+   * unit ends the walk. A shard claims k, k+N, k+2N…; a worker claims from a shared counter.
+   */
+  readonly next: () => number;
+}
+
+export interface UnitsRun {
+  readonly seed: number;
+  /** Units in the tree at this split depth (all of them, explored here or not). */
+  readonly units: number;
+  readonly results: UnitResult[];
+}
+
+/**
+ * Walks the top of the schedule tree to `unitDepth` deliveries and explores the units that
+ * `next` claims, with one table of explored states shared by the units run here (pruning is
+ * sound, so sharing it changes no count, only the work).
+ */
+export function exploreUnits(scenario: string, opts: UnitOptions): UnitsRun {
   const bound = opts.bound ?? DEFAULT_BOUND;
   const dedupe = opts.dedupe ?? true;
   const maxExamples = opts.maxExamples ?? 5;
   const extra = opts.extraChecks ?? [];
   const invariants = opts.invariants ?? [];
-  const t0 = performance.now();
   const setup = setupOf(scenario, opts.seed, opts.crypto ?? exploreCrypto);
   const seed = setup.sim.seed;
   const seen = new Map<string, { summary: Summary; remaining: number }>();
-  const violations: Violation[] = [];
+  let examples: Example[] = [];
   let leaves = 0;
   let nodes = 0;
   let pruned = 0;
@@ -172,17 +225,9 @@ export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}
       checkLeaf(b, livelock, extra);
     } catch (e) {
       violating = 1n;
-      if (violations.length < maxExamples) violations.push(violationOf(b, e));
+      if (examples.length < maxExamples) examples.push({ message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), schedule: [...b.sim.schedule] });
     }
     return { schedules: 1n, truncated: truncated ? 1n : 0n, violating, outcomes: new Map([[b.signature(), 1n]]), height: 0 };
-  };
-
-  const violationOf = (b: Branch, e: unknown): Violation => {
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    const input: ExhaustiveInput = { scenario, seed, schedule: [...b.sim.schedule] };
-    if (opts.save === false) return { message, schedule: input.schedule };
-    const file = saveCounterexample(exhaustiveProperty, input, { seed, path: '', error: message }, opts.dir);
-    return { message, schedule: input.schedule, file, command: `pnpm tls13sim replay ${file}` };
   };
 
   /** The summary of an explored state with this key, if it is valid with `remaining` deliveries of budget. */
@@ -192,7 +237,11 @@ export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}
     if (hit === undefined) return undefined;
     // The stored subtree is this one if it had the same budget, or never needed its budget.
     const same = hit.remaining === remaining || (hit.summary.truncated === 0n && hit.summary.height <= remaining);
-    return same ? hit.summary : undefined;
+    if (!same) return undefined;
+    // While examples are still wanted, a subtree with violations is run again: the examples
+    // are then the first violating schedules in depth-first order, pruned or not, sharded or not.
+    if (hit.summary.violating > 0n && examples.length < maxExamples) return undefined;
+    return hit.summary;
   };
 
   const visit = (b: Branch): Summary => {
@@ -229,23 +278,71 @@ export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}
     return summary;
   };
 
-  const root = visit(Branch.start(setup, invariants));
-  const ms = performance.now() - t0;
-  return {
-    scenario,
-    seed,
-    bound,
-    schedules: root.schedules,
-    leaves,
-    truncated: root.truncated,
-    nodes,
-    pruned,
-    outcomes: root.outcomes,
-    violating: root.violating,
-    violations,
-    ms,
-    schedulesPerSecond: Number(root.schedules) / (ms / 1000),
+  const results: UnitResult[] = [];
+  let units = 0;
+  let want = opts.next();
+  const walk = (b: Branch, above: number): void => {
+    const remaining = bound.depth - b.deliveries;
+    const choices = above > 0 && remaining > 0 ? choicesOf(b, bound.splits) : [];
+    if (choices.length === 0) {
+      const unit = units++;
+      if (unit !== want) return;
+      examples = [];
+      [leaves, nodes, pruned] = [0, 0, 0];
+      const s = visit(b);
+      results.push({ unit, schedules: s.schedules, truncated: s.truncated, violating: s.violating, outcomes: s.outcomes, leaves, nodes, pruned, examples });
+      want = opts.next();
+      return;
+    }
+    for (let i = 0; i < choices.length; i++) {
+      const child = i === choices.length - 1 ? b : b.fork();
+      child.deliver(choices[i]!);
+      walk(child, above - 1);
+    }
   };
+  walk(Branch.start(setup, invariants), opts.unitDepth);
+  return { seed, units, results };
+}
+
+/** Units explored anywhere, merged in unit order into the result of one run over the whole tree. */
+export function mergeUnits(
+  scenario: string,
+  seed: number,
+  bound: Bound,
+  results: readonly UnitResult[],
+  ms: number,
+  opts: { maxExamples?: number; save?: boolean; dir?: string } = {},
+): ExhaustiveResult {
+  const maxExamples = opts.maxExamples ?? 5;
+  const sorted = [...results].sort((a, b) => a.unit - b.unit);
+  const outcomes = new Map<string, bigint>();
+  let [schedules, truncated, violating] = [0n, 0n, 0n];
+  let [leaves, nodes, pruned] = [0, 0, 0];
+  const examples: Example[] = [];
+  for (const r of sorted) {
+    schedules += r.schedules;
+    truncated += r.truncated;
+    violating += r.violating;
+    leaves += r.leaves;
+    nodes += r.nodes;
+    pruned += r.pruned;
+    for (const [k, n] of r.outcomes) outcomes.set(k, (outcomes.get(k) ?? 0n) + n);
+    for (const e of r.examples) if (examples.length < maxExamples) examples.push(e);
+  }
+  const violations = examples.map((e): Violation => {
+    const input: ExhaustiveInput = { scenario, seed, schedule: [...e.schedule] };
+    if (opts.save === false) return { message: e.message, schedule: input.schedule };
+    const file = saveCounterexample(exhaustiveProperty, input, { seed, path: '', error: e.message }, opts.dir);
+    return { message: e.message, schedule: input.schedule, file, command: `pnpm tls13sim replay ${file}` };
+  });
+  return { scenario, seed, bound, schedules, leaves, truncated, nodes, pruned, outcomes, violating, violations, ms, schedulesPerSecond: Number(schedules) / (ms / 1000) };
+}
+
+export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}): ExhaustiveResult {
+  const t0 = performance.now();
+  let claimed = -1;
+  const run = exploreUnits(scenario, { ...opts, unitDepth: 0, next: () => ++claimed });
+  return mergeUnits(scenario, run.seed, opts.bound ?? DEFAULT_BOUND, run.results, performance.now() - t0, opts);
 }
 
 /** An exact count, readable: digits up to 15 of them, else 1.93e431. */
