@@ -41,7 +41,7 @@ import { benchCert, SERVER_NAME, VALIDATION_TIME } from './fixtures.js';
 import { sig3, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
 import type { ServeChildMemory } from './serve-child.js';
 
-export const FLOOD_KINDS = ['alerts', 'ccs', 'empty', 'app-1byte', 'app-1byte-bulk'] as const;
+export const FLOOD_KINDS = ['alerts', 'ccs', 'empty', 'app-1byte', 'app-1byte-bulk', 'key-update'] as const;
 export type FloodKind = (typeof FLOOD_KINDS)[number];
 
 const HOST = '127.0.0.1';
@@ -206,6 +206,20 @@ async function prepare(kind: FloodKind, socket: Socket): Promise<Pour | null> {
       ep.start();
       socket.write(transmitAll(ep));
       return { next: () => CCS, pingPong: false };
+    }
+    case 'key-update': {
+      // Post-handshake handshake records: KeyUpdate(update_not_requested), each one new
+      // traffic keys for serve to derive and install (§4.6.3).
+      const ep = await clientHandshake(socket);
+      if (typeof ep === 'string') return null;
+      const count = Math.floor(BATCH_BYTES / (5 + 5 + 1 + 16));
+      return {
+        next: () => {
+          for (let i = 0; i < count; i++) ep.keyUpdate(false);
+          return { batch: transmitAll(ep), count };
+        },
+        pingPong: false,
+      };
     }
     case 'empty':
     case 'app-1byte':

@@ -46,7 +46,7 @@ for (const server of ['serve-node', 'node-tls']) {
   REQUIRED[`load/${server}/cpu-per-handshake`] = 'ms';
   REQUIRED[`load/${server}/rss-per-connection`] = 'bytes';
 }
-for (const kind of ['alerts', 'ccs', 'empty', 'app-1byte', 'app-1byte-bulk']) {
+for (const kind of ['alerts', 'ccs', 'empty', 'app-1byte', 'app-1byte-bulk', 'key-update']) {
   REQUIRED[`flood/serve/${kind}/rss-ratio`] = 'x';
   REQUIRED[`flood/serve/${kind}/heap-held-ratio`] = 'x';
   REQUIRED[`flood/serve/${kind}/heap-after-ratio`] = 'x';

@@ -152,3 +152,38 @@ describe(`at most ${N} records in a row that carry nothing`, () => {
     });
   });
 });
+
+describe('at most 32 KeyUpdates in a row without application data (a KeyUpdate flood)', () => {
+  const feed = (from: Endpoint, to: Endpoint): void => {
+    for (const r of takeAll(from)) to.handleBytes(r);
+  };
+
+  it('a server takes 32 KeyUpdates and answers the 33rd with unexpected_message', () => {
+    const { client, server } = connected();
+    for (let i = 0; i < 32; i++) {
+      client.keyUpdate(false);
+      feed(client, server);
+    }
+    expect(server.error).toBeUndefined();
+    client.keyUpdate(false);
+    feed(client, server);
+    expectFailed(server, 'unexpected_message');
+    expect(server.error!.message).toMatch(/more than 32 KeyUpdates in a row/);
+  });
+
+  it('application data between KeyUpdates starts the count again: 100 rekeys, each followed by data, are fine', () => {
+    const { client, server } = connected();
+    for (let i = 0; i < 100; i++) {
+      // update_not_requested: the answers a requested update draws count on the requester's
+      // side too, as BoringSSL's counter does.
+      client.keyUpdate(false);
+      client.write(utf8(`after rekey ${i}`));
+      feed(client, server);
+      feed(server, client);
+    }
+    expect([client.error, server.error]).toEqual([undefined, undefined]);
+    const got: string[] = [];
+    for (let d = server.readApplicationData(); d !== null && d.length > 0; d = server.readApplicationData()) got.push(new TextDecoder().decode(d));
+    expect(got.join('')).toContain('after rekey 99');
+  });
+});

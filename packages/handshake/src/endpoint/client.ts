@@ -491,6 +491,7 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       resumptionSecret,
       peerCertificates: st.serverChain,
       keyUpdateOwed: false,
+      keyUpdatesInARow: 0,
       postHandshakeAuth: env.config.postHandshakeAuth,
       transcript,
       pendingAuth: null,

@@ -66,6 +66,9 @@ function onNewSessionTicket(st: Connected, nst: Decoded<NewSessionTicket>, env: 
   return out.done(st);
 }
 
+/** KeyUpdates received in a row, without application data between them, before we give up. */
+export const MAX_KEY_UPDATES_IN_A_ROW = 32;
+
 /**
  * §4.6.3: on receiving a KeyUpdate, update the receiving keys; "If the request_update
  * field is set to "update_requested", then the receiver MUST send a KeyUpdate of its own
@@ -74,13 +77,17 @@ function onNewSessionTicket(st: Connected, nst: Decoded<NewSessionTicket>, env: 
  */
 function onKeyUpdate(role: Role, st: Connected, ku: Decoded<KeyUpdate>, env: Env): Step<Connected> {
   const { suite } = st.app.negotiated;
+  // A peer that only rekeys makes us derive and install keys for nothing: past a bound with
+  // no application data between, it is flooding (the RFC sets no number; BoringSSL allows 32).
+  const keyUpdatesInARow = st.app.keyUpdatesInARow + 1;
+  if (keyUpdatesInARow > MAX_KEY_UPDATES_IN_A_ROW) fail('unexpected_message', `more than ${MAX_KEY_UPDATES_IN_A_ROW} KeyUpdates in a row without application data`);
   const out = new Out();
   const peer = role === 'client' ? 'server' : 'client';
   const readGeneration = st.app.readGeneration + 1;
   const readSecret = nextTrafficSecret(env.crypto, suite.hash, st.app.readSecret);
   out.keys('read', applicationEpoch(readGeneration), suite, readSecret, appKeylogLabel(peer, readGeneration));
   out.event({ type: 'key_update', direction: 'read', requested: ku.requestUpdate === KeyUpdateRequest.update_requested });
-  let app: AppSecrets = { ...st.app, readSecret, readGeneration };
+  let app: AppSecrets = { ...st.app, readSecret, readGeneration, keyUpdatesInARow };
   if (ku.requestUpdate === KeyUpdateRequest.update_requested) app = sendKeyUpdate(role, app, false, env, out);
   return out.done({ kind: 'CONNECTED', app });
 }

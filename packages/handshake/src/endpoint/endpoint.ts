@@ -407,7 +407,12 @@ export class Endpoint implements EndpointApi {
       // §5.1/§2: application data flows only under application (or accepted early) keys.
       throw new HandshakeError('unexpected_message', `application data under ${rec.epoch} keys`);
     }
-    if (rec.data.length > 0) this.appIn.push(rec.data);
+    if (rec.data.length > 0) {
+      this.appIn.push(rec.data);
+      // Application data ends a run of KeyUpdates (connected.ts MAX_KEY_UPDATES_IN_A_ROW).
+      const now = this.st;
+      if (now.kind === 'CONNECTED' && now.app.keyUpdatesInARow > 0) this.st = { ...now, app: { ...now.app, keyUpdatesInARow: 0 } };
+    }
     this.emit({ type: 'application_data', length: rec.data.length });
   }
 

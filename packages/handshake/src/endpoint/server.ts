@@ -642,6 +642,7 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       resumptionSecret,
       peerCertificates: st.clientChain,
       keyUpdateOwed: false,
+      keyUpdatesInARow: 0,
       postHandshakeAuth: st.keys.clientOfferedPostHandshakeAuth,
       transcript,
       pendingAuth: null,

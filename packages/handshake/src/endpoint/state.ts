@@ -79,6 +79,8 @@ export interface AppSecrets {
   readonly peerCertificates: readonly Uint8Array[];
   /** We owe the peer a KeyUpdate answer (§4.6.3). */
   readonly keyUpdateOwed: boolean;
+  /** KeyUpdates received since the last application data (bounded: MAX_KEY_UPDATES_IN_A_ROW). */
+  readonly keyUpdatesInARow: number;
   /** Client: post_handshake_auth was offered (§4.2.6) — by us (client) or by the peer (server). */
   readonly postHandshakeAuth: boolean;
   /** The handshake transcript through the client's Finished: the base of post-handshake authentication (§4.4.1). */
