@@ -53,7 +53,7 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
 
   for (const c of DIFF_CASES) {
     const reason = skipReason(c);
-    test.skipIf(reason !== undefined)(`${c.name}: ${c.title}`, async () => {
+    test.skipIf(reason !== undefined)(`${c.name}: ${c.title}${reason !== undefined ? ` (skipped: ${reason})` : ''}`, async () => {
       const got = await runCase(c, pki);
       runs.set(c.name, got);
       if (UPDATE) {

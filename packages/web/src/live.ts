@@ -14,6 +14,7 @@
  * fault suffix: `d` drop, `u` duplicate, `t12` truncate to 12 bytes, `x3` flip byte 3.
  */
 import {
+  appStepReady,
   createLens,
   getScenario,
   type AppliedFault,
@@ -144,16 +145,7 @@ export class Live {
   }
 
   private ready(side: Side, step: AppStep): boolean {
-    const ep = this.sim.endpoint(side);
-    if (ep.error !== undefined || ep.state === 'CLOSED') return true;
-    switch (step.call) {
-      case 'connect':
-      case 'accept':
-      case 'write':
-        return ep.handshakeComplete;
-      case 'read':
-        return ep.peerClosed || (ep.peekApplicationData(1)?.length ?? 0) > 0;
-    }
+    return appStepReady(this.sim.endpoint(side), step);
   }
 
   private call(side: Side, step: AppStep): void {

@@ -23,7 +23,7 @@ import { concatBytes } from '@tls13sim/record';
 import fc from 'fast-check';
 import { OpenSslLens, type LensResult } from '../lens/openssl.js';
 import '../scenarios/catalogue.js';
-import { getScenario, type AppStep, type ScenarioSetup } from '../scenarios/registry.js';
+import { appStepReady, getScenario, type AppStep, type ScenarioSetup } from '../scenarios/registry.js';
 import type { Choice, Schedule } from '../scheduler.js';
 import type { Simulation, StepResult } from '../simulation.js';
 import type { NetDirection, Side, TraceEvent } from '../trace.js';
@@ -149,16 +149,7 @@ export class Branch {
   }
 
   private ready(side: Side, step: AppStep): boolean {
-    const ep = this.sim.endpoint(side);
-    if (ep.error !== undefined || ep.state === 'CLOSED') return true;
-    switch (step.call) {
-      case 'connect':
-      case 'accept':
-      case 'write':
-        return ep.handshakeComplete;
-      case 'read':
-        return ep.peerClosed || (ep.peekApplicationData(1)?.length ?? 0) > 0;
-    }
+    return appStepReady(this.sim.endpoint(side), step);
   }
 
   private call(side: Side, step: AppStep, blocking: boolean): void {

@@ -172,14 +172,8 @@ export interface UnitResult {
   readonly examples: readonly Example[];
 }
 
-export interface UnitOptions {
-  readonly seed?: number;
-  readonly bound?: Bound;
-  readonly crypto?: CryptoProvider;
-  readonly dedupe?: boolean;
-  readonly extraChecks?: readonly LeafCheck[];
-  readonly invariants?: readonly StepInvariant[];
-  readonly maxExamples?: number;
+/** The exploration's options (nothing is saved: the caller saves what it combines). */
+export interface UnitOptions extends Omit<ExhaustiveOptions, 'save'> {
   /** Deliveries above the units (0: one unit, the root). */
   readonly unitDepth: number;
   /**

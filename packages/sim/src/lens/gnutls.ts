@@ -36,8 +36,8 @@ const API: Record<AppCall, string> = {
 export class GnutlsLens extends Lens {
   readonly name = 'gnutls' as const;
   readonly pulls: PullMode = 'on_call';
-  /** CertificateRequests already answered with gnutls_reauth. */
-  private reauths = 0;
+  /** Trace events already looked at for CertificateRequests (each answered once with gnutls_reauth). */
+  private seen = 0;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
@@ -56,8 +56,13 @@ export class GnutlsLens extends Lens {
 
   /** Each post-handshake CertificateRequest the library has read: recv's REAUTH_REQUEST, then the application's gnutls_reauth. */
   private reportReauth(): void {
-    const requests = this.sim.events.filter((e) => e.side === this.side && e.type === 'record_received' && e.epoch !== 'handshake' && e.messages.includes('certificate_request')).length;
-    for (; this.reauths < requests; this.reauths++) {
+    const events = this.sim.events;
+    let requests = 0;
+    for (; this.seen < events.length; this.seen++) {
+      const e = events[this.seen]!;
+      if (e.side === this.side && e.type === 'record_received' && e.epoch !== 'handshake' && e.messages.includes('certificate_request')) requests++;
+    }
+    for (; requests > 0; requests--) {
       this.sim.recordAppCall(this.side, 'event', 'ok', { lens: this.name, api: GNUTLS_API.read, outcome: GNUTLS_OUTCOME.reauthRequest });
       this.sim.recordAppCall(this.side, 'event', 'ok', { lens: this.name, api: GNUTLS_API.reauth, outcome: GNUTLS_OUTCOME.ok });
     }

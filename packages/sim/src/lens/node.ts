@@ -171,7 +171,8 @@ export class NodeLens extends Lens {
   /** The peer's TCP FIN: it is CLOSED or sent close_notify, and everything it sent has arrived. */
   private peerClosedTransport(): boolean {
     const peer: Side = this.side === 'client' ? 'server' : 'client';
-    const done = this.sim.endpoint(peer).state === 'CLOSED' || this.sim.events.some((e) => e.side === peer && e.type === 'alert_sent' && e.description === 'close_notify');
+    // Its close_notify has been processed here once nothing is in flight or buffered (Node reads on arrival).
+    const done = this.sim.endpoint(peer).state === 'CLOSED' || this.ep.peerClosed;
     return done && this.sim.inFlightTo(this.side) === 0 && this.sim.buffered(this.side) === 0;
   }
 

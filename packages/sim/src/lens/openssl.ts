@@ -84,18 +84,20 @@ export class OpenSslLens extends Lens {
    * returns -1 SSL_ERROR_WANT_READ, even on a blocking socket.
    */
   protected override readAttempt(n: number, consume: boolean): Attempt {
-    const before = this.postHandshakeMessages();
+    const from = this.sim.events.length;
     const r = super.readAttempt(n, consume);
-    if (r === null && !this.autoRetry && this.postHandshakeMessages() > before) return { kind: 'want_read' };
+    if (r === null && !this.autoRetry && this.processedPostHandshakeMessage(from)) return { kind: 'want_read' };
     return r;
   }
 
-  private postHandshakeMessages(): number {
-    let n = 0;
-    for (const e of this.sim.events) {
-      if (e.side === this.side && e.type === 'record_received' && e.innerType === 'handshake' && e.epoch.startsWith('application')) n++;
+  /** Did this side's endpoint take a post-handshake handshake message since event `from`? */
+  private processedPostHandshakeMessage(from: number): boolean {
+    const events = this.sim.events;
+    for (let i = from; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.side === this.side && e.type === 'record_received' && e.innerType === 'handshake' && e.epoch.startsWith('application')) return true;
     }
-    return n;
+    return false;
   }
 
   protected word(call: AppCall, fact: Fact, arg: { n?: number }): Worded {

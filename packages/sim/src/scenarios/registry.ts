@@ -3,7 +3,7 @@
  * A scenario's `run(seed)` builds and drives a Simulation and returns it (or its Trace);
  * the registry turns that into a Trace named after the scenario.
  */
-import type { CryptoProvider } from '@tls13sim/handshake';
+import type { CryptoProvider, EndpointApi } from '@tls13sim/handshake';
 import { createLens } from '../lens/registry.js';
 import type { Lens, LensName, LensOptions } from '../lens/lens.js';
 import type { DeliveryPolicy } from '../scheduler.js';
@@ -49,6 +49,24 @@ export type AppStep =
   | { readonly call: 'accept' }
   | { readonly call: 'write'; readonly data: Uint8Array }
   | { readonly call: 'read'; readonly max: number };
+
+/**
+ * Whether a blocking application's next call would answer now (the explorer and the
+ * browser stepper make each call only then): a failed or closed endpoint answers anything;
+ * connect, accept and write need the handshake done; a read needs data or the peer's
+ * close_notify.
+ */
+export function appStepReady(ep: EndpointApi, step: AppStep): boolean {
+  if (ep.error !== undefined || ep.state === 'CLOSED') return true;
+  switch (step.call) {
+    case 'connect':
+    case 'accept':
+    case 'write':
+      return ep.handshakeComplete;
+    case 'read':
+      return ep.peerClosed || (ep.peekApplicationData(1)?.length ?? 0) > 0;
+  }
+}
 
 /**
  * A scenario set up but not run, for the exhaustive explorer (`pnpm explore --exhaustive`):
