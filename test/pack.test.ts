@@ -41,7 +41,12 @@ function packed(): { tarballs: string; tgz: string[] } {
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
   for (const p of packages) run('npx', ['--yes', 'pnpm@12.4.2', 'pack', '--pack-destination', tarballs], join(root, 'packages', p));
-  tarballsOnce = { tarballs, tgz: readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).sort() };
+  tarballsOnce = {
+    tarballs,
+    tgz: readdirSync(tarballs)
+      .filter((f) => f.endsWith('.tgz'))
+      .sort(),
+  };
   return tarballsOnce;
 }
 
@@ -130,8 +135,25 @@ console.log(JSON.stringify({
     try {
       const { tarballs, tgz } = packed(); // pnpm itself may come from the registry too
       mkdirSync(app);
-      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module', scripts: { test: 'vitest run' } }, null, 2));
-      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', '--fetch-retries=1', '--fetch-timeout=30000', ...wanted, ...tgz.map((t) => join(tarballs, t))], app);
+      writeFileSync(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'user-project', private: true, type: 'module', scripts: { test: 'vitest run' } }, null, 2),
+      );
+      run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--loglevel=error',
+          '--fetch-retries=1',
+          '--fetch-timeout=30000',
+          ...wanted,
+          ...tgz.map((t) => join(tarballs, t)),
+        ],
+        app,
+      );
     } catch (e) {
       const message = (e as Error).message;
       if (!process.env.CI && /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH)\b|npm (ERR|error) network/.test(message)) {
@@ -141,19 +163,26 @@ console.log(JSON.stringify({
     }
 
     // The examples as they are: they import only from the package names.
-    const examples = ['first-unit-test.test.ts', 'property-test.test.ts', 'cv-property.ts'];
+    const examples = ['first-unit-test.test.ts', 'property-test.test.ts', 'cv-property.ts', 'exploration.ts', 'exploration.test.ts'];
     for (const f of examples) copyFileSync(join(root, 'examples', f), join(app, f));
     // A nested vitest must not take this one's worker environment for its own.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TLS13SIM_JSON_REPORT' && k !== 'NODE_OPTIONS'));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TLS13SIM_JSON_REPORT' && k !== 'NODE_OPTIONS'),
+    );
     const cx = join(app, 'cx');
     const npx = (args: string[], extra: Record<string, string> = {}) => {
-      const r = spawnSync('npx', args, { cwd: app, encoding: 'utf8', env: { ...env, ...extra, npm_config_yes: 'true', NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 90_000 });
+      const r = spawnSync('npx', args, {
+        cwd: app,
+        encoding: 'utf8',
+        env: { ...env, ...extra, npm_config_yes: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
+        timeout: 90_000,
+      });
       return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
     };
 
     const pass = npx(['vitest', 'run']);
-    expect(pass.out).toMatch(/Test Files {2}2 passed \(2\)/);
-    expect(pass.out).toMatch(/Tests {2}2 passed \(2\)/);
+    expect(pass.out).toMatch(/Test Files {2}3 passed \(3\)/);
+    expect(pass.out).toMatch(/Tests {2}3 passed \(3\)/);
     expect(pass.status, pass.out).toBe(0);
 
     // The packages' README examples (issue 17 item 6), from the tarballs too.
@@ -181,7 +210,9 @@ console.log(JSON.stringify({ opened: record.opened, handshake: endpoint.result, 
 
     // The property, broken on purpose: it claims the alert surfaces on the write.
     const property = readFileSync(join(app, 'cv-property.ts'), 'utf8');
-    const broken = property.replace("name: 'bad-cv-surfaces-on-read'", "name: 'bad-cv-surfaces-on-write'").replace("'read', 'decrypt_error'", "'write', 'decrypt_error'");
+    const broken = property
+      .replace("name: 'bad-cv-surfaces-on-read'", "name: 'bad-cv-surfaces-on-write'")
+      .replace("'read', 'decrypt_error'", "'write', 'decrypt_error'");
     expect(broken).not.toBe(property);
     writeFileSync(join(app, 'broken-property.ts'), broken);
     writeFileSync(
@@ -210,6 +241,28 @@ console.log(JSON.stringify({ opened: record.opened, handshake: endpoint.result, 
     expect(again.out).toContain('replay: property bad-cv-surfaces-on-write fails');
     expect(again.status, again.out).toBe(1);
 
+    // The exploration, with records delivered one by one: it fails, minimised to a schedule
+    // with its one duplicate, and the installed bin replays the file the report names.
+    const exploration = readFileSync(join(app, 'exploration.ts'), 'utf8');
+    const recordByRecord = exploration.replace("name: 'duplicated-flights'", "name: 'duplicated-records'").replace("splits: 'flight'", "splits: 'record'");
+    expect(recordByRecord).not.toBe(exploration);
+    writeFileSync(join(app, 'broken-exploration.ts'), recordByRecord);
+    writeFileSync(
+      join(app, 'broken-exploration.test.ts'),
+      readFileSync(join(app, 'exploration.test.ts'), 'utf8').replace("'./exploration.js'", "'./broken-exploration.js'"),
+    );
+    const explored = npx(['vitest', 'run', 'broken-exploration.test.ts'], { TLS13SIM_CX_DIR: cx });
+    expect(explored.status, explored.out).toBe(1);
+    expect(explored.out).toMatch(/minimised \(\d+ runs\): 3 choices, then the default schedule/);
+    expect(explored.out).toContain('586 B duplicate');
+    const explorationFile = /replay: tls13sim replay (\S+)/.exec(explored.out);
+    expect(explorationFile, explored.out).not.toBeNull();
+    const replayed = npx(['tls13sim', 'replay', explorationFile![1]!]);
+    expect(replayed.out).toContain('tls13sim — client-cv-rejected (seed 1)');
+    expect(replayed.out).toContain('replay: trace byte-identical to the saved run');
+    expect(replayed.out).toContain('replay: property duplicated-records fails');
+    expect(replayed.status, replayed.out).toBe(1);
+
     // The same property module where no tsx can be found: one line that says what to
     // install, exit 2 (the file cannot be replayed), no stack trace.
     const elsewhere = mkdtempSync(join(tmpdir(), 'tls13sim-no-tsx-'));
@@ -217,7 +270,12 @@ console.log(JSON.stringify({ opened: record.opened, handshake: endpoint.result, 
       copyFileSync(join(app, 'broken-property.ts'), join(elsewhere, 'broken-property.ts'));
       const saved = JSON.parse(readFileSync(file, 'utf8')) as { module: string };
       writeFileSync(join(elsewhere, 'cx.json'), JSON.stringify({ ...saved, module: pathToFileURL(join(elsewhere, 'broken-property.ts')).href }));
-      const lost = spawnSync(join(app, 'node_modules', '.bin', 'tls13sim'), ['replay', join(elsewhere, 'cx.json')], { cwd: elsewhere, encoding: 'utf8', env, timeout: 30_000 });
+      const lost = spawnSync(join(app, 'node_modules', '.bin', 'tls13sim'), ['replay', join(elsewhere, 'cx.json')], {
+        cwd: elsewhere,
+        encoding: 'utf8',
+        env,
+        timeout: 30_000,
+      });
       expect(lost.status, lost.stderr).toBe(2);
       expect(lost.stderr.trim().split('\n')).toHaveLength(1);
       expect(lost.stderr).toContain('needs tsx in its project (npm install --save-dev tsx)');

@@ -19,11 +19,30 @@ export { renderLensDoc } from './lens/doc.js';
 export * from './render/index.js';
 export * from './scenarios/registry.js';
 // Importing the package registers the scenario catalogue: `listScenarios()`,
-// `getScenario(name)` and `runScenario(name)` see every scenario without the CLI (issue 17
-// item 1). The scenario modules import only the registry and the simulation, never this
+// `getScenario(name)` and `runScenario(name)` see every scenario without the CLI. The
+// scenario modules import only the registry and the simulation, never this
 // file, so there is no import cycle.
 import './scenarios/catalogue.js';
 export * from './testing.js';
 export * from './trace-checks.js';
 export { defineTlsProperty, type TlsProperty } from './explore/tls-property.js';
 export * from './arbitraries.js';
+export {
+  explore,
+  defineExploration,
+  formatExploration,
+  describeChoice,
+  explorationProperty,
+  parseExploreFault,
+  type Exploration,
+  type ExplorationResult,
+  type ExplorationFailure,
+  type ExploredRun,
+  type ExploreBounds,
+  type ExploreFaults,
+  type ExploreRunOptions,
+} from './explore/api.js';
+export { DEFAULT_BOUND, formatExhaustive, type Bound, type SplitMode, type ExhaustiveResult } from './explore/exhaustive.js';
+export { exploreCrypto } from './explore/config.js';
+export { FaultSyntaxError, parseFaultText } from './explore/fault-text.js';
+export { runSpec, specSim, anchorOf, type ScenarioSpec, type EndpointSpec, type ProgramOp, type AnchorSpec, type NoteSpec, type CertificateName } from './scenarios/spec.js';

@@ -1,38 +1,46 @@
 /**
- * `--unit`, `--interleave`, `--delay` and `--fault` for `run` and `step` (issue 17 item 5):
+ * `--unit`, `--interleave`, `--delay` and `--fault` for `run` and `step`:
  * a DeliveryPolicy laid over the scenario's own (scheduler.ts), and its text for the run's
  * first note. Every bad value is a usage error naming the flag.
  */
-import { fromHex } from '@tls13sim/record';
-import type { DeliveryPolicy, DeliveryUnit, FaultPoint, FaultSpec, Interleave } from '../scheduler.js';
-import type { NetDirection } from '../trace.js';
+import type { DeliveryPolicy, DeliveryUnit, FaultSpec, Interleave } from '../scheduler.js';
+import { FaultSyntaxError, faultCount, parseFaultText } from '../explore/fault-text.js';
 import type { LensName } from '../lens/lens.js';
 import { runScenario } from '../scenarios/registry.js';
 import type { Trace } from '../trace.js';
-import { CliError, UsageError } from './main.js';
+import { CliError, UsageError } from './command.js';
 
 export const POLICY_FLAGS = ['unit', 'interleave', 'delay', 'fault'] as const;
 
-export const POLICY_USAGE = '[--unit flight|record|bytes:N|split|all] [--interleave fifo|random|client_first|server_first|alternate] [--delay MS | --delay C2S,S2C] [--fault KIND:DIR:I[,…]]';
+export const POLICY_USAGE =
+  '[--unit flight|record|bytes:N|split|all] [--interleave fifo|random|client_first|server_first|alternate] [--delay MS | --delay C2S,S2C] [--fault KIND:DIR:I[,…]]';
 
 /** What `run --help` and `step --help` say about the flags. */
 export const POLICY_HELP = [
-  '  each replaces the scenario\'s own setting (a flight per delivery, fifo, 10 ms each way, no fault, unless it says otherwise);',
-  '  with any of them the scenario\'s notes, written for its own delivery, are left out',
+  "  each replaces the scenario's own setting (a flight per delivery, fifo, 10 ms each way, no fault, unless it says otherwise);",
+  "  with any of them the scenario's notes, written for its own delivery, are left out",
   '  --unit         how much one delivery hands over: a flight, one record, N bytes, a seeded split, or all that is ready',
   '  --interleave   which direction goes next when both have something ready',
   '  --delay        one-way delay in virtual ms, both ways, or client-to-server,server-to-client',
   '  --fault        KIND:DIR:I, comma-separated: the I-th delivery (from 0) in direction DIR (c2s, s2c, or any: counted over both)',
   '                 drop | duplicate | truncate[:KEEP] | corrupt[:OFFSET[:XOR]] | inject:c2s|s2c:I:HEX (bytes delivered before it)',
-  '                 e.g. --fault drop:c2s:2 drops the client\'s third delivery',
+  "                 e.g. --fault drop:c2s:2 drops the client's third delivery",
   '',
 ].join('\n');
 
 const INTERLEAVES: readonly Interleave[] = ['fifo', 'random', 'client_first', 'server_first', 'alternate'];
 
 function count(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`${what} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got '${text}'`);
-  return Number(text);
+  return asUsage(() => faultCount(text, what, min, max));
+}
+
+/** A FaultSyntaxError (explore/fault-text.ts) as a usage error, same words. */
+function asUsage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof FaultSyntaxError ? new UsageError(e.message) : e;
+  }
 }
 
 export function parseUnit(text: string): DeliveryUnit {
@@ -42,45 +50,9 @@ export function parseUnit(text: string): DeliveryUnit {
   throw new UsageError(`--unit must be flight, record, bytes:N, split or all, got '${text}'`);
 }
 
-function direction(text: string, fault: string): NetDirection | undefined {
-  if (text === 'c2s') return 'client_to_server';
-  if (text === 's2c') return 'server_to_client';
-  if (text === 'any') return undefined;
-  throw new UsageError(`--fault ${fault}: the direction must be c2s, s2c or any, got '${text}'`);
-}
-
+/** One `--fault` text (the vocabulary lives in explore/fault-text.ts, shared with `explore()`). */
 export function parseFault(text: string): FaultSpec {
-  const [kind, dir, index, ...rest] = text.split(':');
-  if (kind === undefined || dir === undefined || index === undefined) throw new UsageError(`--fault must look like KIND:DIR:INDEX (e.g. drop:c2s:2), got '${text}'`);
-  const d = direction(dir, text);
-  const at: FaultPoint = { ...(d !== undefined ? { direction: d } : {}), index: count(index, `--fault ${text}: the index`, 0) };
-  const none = (): void => {
-    if (rest.length > 0) throw new UsageError(`--fault ${text}: ${kind} takes no more fields`);
-  };
-  switch (kind) {
-    case 'drop':
-    case 'duplicate':
-      none();
-      return { kind, at };
-    case 'truncate':
-      if (rest.length > 1) throw new UsageError(`--fault ${text}: truncate takes at most KEEP`);
-      return { kind, at, ...(rest[0] !== undefined ? { keep: count(rest[0], `--fault ${text}: KEEP`, 0) } : {}) };
-    case 'corrupt':
-      if (rest.length > 2) throw new UsageError(`--fault ${text}: corrupt takes at most OFFSET and XOR`);
-      return {
-        kind,
-        at,
-        ...(rest[0] !== undefined ? { offset: count(rest[0], `--fault ${text}: OFFSET`, 0) } : {}),
-        ...(rest[1] !== undefined ? { xor: count(rest[1], `--fault ${text}: XOR`, 1, 255) } : {}),
-      };
-    case 'inject': {
-      if (d === undefined) throw new UsageError(`--fault ${text}: inject needs a direction, c2s or s2c`);
-      if (rest.length !== 1 || !/^([0-9a-fA-F]{2})+$/.test(rest[0]!)) throw new UsageError(`--fault ${text}: inject needs the bytes in hex, inject:DIR:INDEX:HEX`);
-      return { kind, at: { direction: d, index: at.index }, bytes: fromHex(rest[0]!) };
-    }
-    default:
-      throw new UsageError(`--fault ${text}: unknown kind '${kind}' (drop, duplicate, truncate, corrupt or inject)`);
-  }
+  return asUsage(() => parseFaultText(text));
 }
 
 /** The policy the flags describe, and their text; undefined when none is given. */
@@ -92,7 +64,8 @@ export function policyOptions(options: ReadonlyMap<string, string>): { policy: D
   if (unit !== undefined) policy = { ...policy, unit: parseUnit(unit) };
   const interleave = options.get('interleave');
   if (interleave !== undefined) {
-    if (!(INTERLEAVES as readonly string[]).includes(interleave)) throw new UsageError(`--interleave must be one of ${INTERLEAVES.join(', ')}, got '${interleave}'`);
+    if (!(INTERLEAVES as readonly string[]).includes(interleave))
+      throw new UsageError(`--interleave must be one of ${INTERLEAVES.join(', ')}, got '${interleave}'`);
     policy = { ...policy, interleave: interleave as Interleave };
   }
   const delay = options.get('delay');

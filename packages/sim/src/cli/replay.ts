@@ -14,10 +14,12 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderTrace } from '../render/index.js';
-import { PROPERTIES } from '../explore/properties.js';
+import { PROPERTIES, getProperty } from '../explore/properties.js';
 import { readCounterexample, replayFile, replaySeedPath, replayWith, type ReplayOutcome } from '../explore/runner.js';
 import { asPropertyDef, findExportedProperty } from '../explore/user-property.js';
-import { CliError, UsageError, formatOption, parseOptions, registerCommand, type CliIo } from './main.js';
+import { explorationProperty, findExportedExploration } from '../explore/api.js';
+import { CliError, UsageError, registerCommand, type CliIo } from './command.js';
+import { formatOption, parseOptions } from './options.js';
 import { readInput } from './tls-options.js';
 
 const USAGE = 'tls13sim replay FILE | --property NAME --seed S --path P   [--format text|mermaid|json|hex]';
@@ -78,7 +80,8 @@ async function replayCounterexample(file: string): Promise<ReplayOutcome> {
     return not('no "tls13sim": "counterexample", version 1 header');
   }
   if (cx.module !== undefined) return replayUserProperty(file, cx, fail);
-  if (!PROPERTIES.some((p) => p.name === cx.property)) fail(`${file}: unknown property '${cx.property}' (one of ${PROPERTIES.map((p) => p.name).join(', ')})`);
+  // getProperty knows the replay-only ones too (`exhaustive`: a schedule the explorer found).
+  if (getProperty(cx.property) === undefined) fail(`${file}: unknown property '${cx.property}' (one of ${PROPERTIES.map((p) => p.name).join(', ')})`);
   if (cx.input === undefined || cx.input === null) not('no input');
   if (cx.schedule !== undefined && !Array.isArray(cx.schedule)) not('schedule is not a list');
   try {
@@ -90,8 +93,8 @@ async function replayCounterexample(file: string): Promise<ReplayOutcome> {
 
 registerCommand('replay', replay, USAGE, () =>
   [
-    '  FILE: a counterexample that `tls13sim explore`, a failing property test or `tlsProperty` (@tls13sim/sim/vitest) wrote;',
-    '        a user property\'s file names the module that exports it, which replay imports (a .ts module through the tsx of its project)',
+    '  FILE: a counterexample that `tls13sim explore`, a failing property test, `tlsProperty` (@tls13sim/sim/vitest) or `explore()` wrote;',
+    "        a user property's file names the module that exports it, which replay imports (a .ts module through the tsx of its project)",
     '  exit 1: the case still fails the property; 0: it now holds; 2: the file cannot be replayed',
     '',
   ].join('\n'),
@@ -115,10 +118,12 @@ async function replayUserProperty(
   } catch (e) {
     return fail(`${file}: cannot load the module of property '${cx.property}' (${spec}): ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`, e);
   }
+  // A `tlsProperty` property, or an `explore()` exploration (explore/api.ts).
   const def = findExportedProperty(mod, cx.property);
-  if (def === undefined) return fail(`${file}: ${spec} exports no property named '${cx.property}'`);
+  const exploration = def === undefined ? findExportedExploration(mod, cx.property) : undefined;
+  if (def === undefined && exploration === undefined) return fail(`${file}: ${spec} exports no property or exploration named '${cx.property}'`);
   try {
-    return replayWith(asPropertyDef(def), cx);
+    return replayWith(def !== undefined ? asPropertyDef(def) : explorationProperty(exploration!), cx);
   } catch (e) {
     return fail(`${file}: cannot replay this counterexample: ${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}`, e);
   }

@@ -6,7 +6,7 @@
  * checked after every delivery, the checks at the end of a schedule, and the canonical
  * signature of how a schedule ended.
  *
- * The checks are issue 8's properties as they apply to a scenario: nothing escapes an
+ * The checks are the explorer's properties as they apply to a scenario: nothing escapes an
  * endpoint and nothing unauthentic is accepted (checks.ts); the client considers the
  * handshake complete before the server receives its CertificateVerify or Finished
  * (RFC 8446 §4.4.4); a server rejection never surfaces through `connect`, only through a
@@ -30,7 +30,7 @@ import type { NetDirection, Side, TraceEvent } from '../trace.js';
 import type { Outcome } from './case.js';
 import { PropertyViolation, checkAuthentic, checkLedgerSound, checkNoThrow } from './checks.js';
 import { exploreCrypto } from './config.js';
-import type { PropertyDef } from './properties.js';
+import type { PropertyDef } from './property-def.js';
 
 const SIDES: readonly Side[] = ['client', 'server'];
 
@@ -70,6 +70,13 @@ export class Branch {
     readonly violations: string[] = [],
     /** Deliveries made so far. */
     public deliveries = 0,
+    /**
+     * Each fault applied so far, with where it fell in its direction's stream: part of the
+     * key, since a fault changes what an endpoint was fed without changing how much.
+     */
+    readonly faultLog: string[] = [],
+    /** Bytes taken from each direction's queue so far (the faults' stream positions). */
+    readonly taken: Record<NetDirection, number> = { client_to_server: 0, server_to_client: 0 },
   ) {}
 
   static start(setup: ScenarioSetup, invariants: readonly StepInvariant[] = []): Branch {
@@ -94,6 +101,8 @@ export class Branch {
       [...this.thrown],
       [...this.violations],
       this.deliveries,
+      [...this.faultLog],
+      { ...this.taken },
     );
   }
 
@@ -108,6 +117,8 @@ export class Branch {
   /** Delivers one choice, checks the per-delivery invariants, then lets the applications act. */
   deliver(choice: Choice): void {
     let r: StepResult | undefined;
+    if (choice.fault !== undefined) this.faultLog.push(`${choice.direction}@${this.taken[choice.direction]}+${choice.take}:${JSON.stringify(choice.fault)}`);
+    this.taken[choice.direction] += choice.take;
     this.guard('deliver', () => (r = this.sim.stepWith(choice)));
     this.deliveries++;
     if (r !== undefined) this.fedIn[r.to] += r.delivered;
@@ -242,8 +253,8 @@ export class Branch {
   /**
    * Equal keys, equal futures: what each endpoint has been fed (its state is a function of
    * the byte prefix it received and its application's calls), its state, the application's
-   * progress and results, and the shape of both queues (the bytes in them are the rest of
-   * what each side sent). The virtual clock is left out: no scenario here depends on it.
+   * progress and results, the shape of both queues (the bytes in them are the rest of
+   * what each side sent), and the faults applied, each where it fell in its stream. The virtual clock is left out: no scenario here depends on it.
    */
   key(): string {
     return this.keyWith(undefined, 0);
@@ -278,7 +289,7 @@ export class Branch {
       }
       k += ';';
     }
-    return `${k}${this.alerts.join(',')};${this.thrown.length}`;
+    return `${k}${this.alerts.join(',')};${this.thrown.length}${this.faultLog.length > 0 ? `;${this.faultLog.join(',')}` : ''}`;
   }
 
   /** How the schedule ended, canonically: final states, alerts, calls, verdicts, data (timing left out). */
@@ -329,7 +340,7 @@ function eq(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The properties of issue 8 that apply to a scenario, at the end of one schedule. */
+/** The explorer's properties (properties.ts) that apply to a scenario, at the end of one schedule. */
 export function checkLeaf(b: Branch, livelock: boolean, extra: readonly LeafCheck[] = []): Outcome {
   const o = b.outcome(livelock);
   if (b.violations.length > 0) fail(b.violations[0]!);
@@ -349,15 +360,18 @@ function checkAccepted(b: Branch, o: Outcome): void {
     if (ep.state !== 'CONNECTED' || ep.error !== undefined) fail(`${side} ended ${ep.state}${ep.error ? ` with ${ep.error.alert}` : ''}, not CONNECTED`);
     const bad = b.results[side].find((r) => !r.endsWith(':ok'));
     if (bad !== undefined) fail(`${side}'s ${bad.replace(':', '() → ')}; every call should succeed`);
-    if (!eq(o.received[side], o.written[peerOf(side)])) fail(`${side} received ${o.received[side].length} of the ${o.written[peerOf(side)].length} bytes its peer wrote`);
+    if (!eq(o.received[side], o.written[peerOf(side)]))
+      fail(`${side} received ${o.received[side].length} of the ${o.written[peerOf(side)].length} bytes its peer wrote`);
   }
 }
 
 function checkRejected(b: Branch, rejection: { readonly alert: string; readonly epoch: string }): void {
   const { alert, epoch } = rejection;
   const server = b.sim.server;
-  if (server.error?.alert !== alert) fail(`the server ended ${server.state}${server.error ? ` with ${server.error.alert}` : ''}, not rejecting the client with ${alert}`);
-  if (!b.alerts.includes(`server:${alert}@${epoch}`)) fail(`the server did not send ${alert} under its ${epoch} keys (sent: ${b.alerts.join(', ') || 'nothing'})`);
+  if (server.error?.alert !== alert)
+    fail(`the server ended ${server.state}${server.error ? ` with ${server.error.alert}` : ''}, not rejecting the client with ${alert}`);
+  if (!b.alerts.includes(`server:${alert}@${epoch}`))
+    fail(`the server did not send ${alert} under its ${epoch} keys (sent: ${b.alerts.join(', ') || 'nothing'})`);
   if (b.sim.ledger('server').handshakeComplete !== undefined) fail('the server considered a rejected handshake complete');
   if (b.sim.ledger('client').handshakeComplete === undefined) fail('the client never considered the handshake complete');
   const calls = b.results.client;
@@ -396,7 +410,7 @@ export function replayBranch(input: ExhaustiveInput): { branch: Branch; livelock
 
 export const exhaustiveProperty: PropertyDef<ExhaustiveInput> = {
   name: 'exhaustive',
-  description: 'one schedule found by `pnpm explore --exhaustive`: the scenario\'s properties at the end of it',
+  description: "one schedule found by `pnpm explore --exhaustive`: the scenario's properties at the end of it",
   arbitrary: fc.constant({ scenario: 'client-cv-rejected', seed: 1, schedule: [] }),
   ciRuns: 1,
   check(input, replay) {

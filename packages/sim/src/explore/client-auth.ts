@@ -33,7 +33,9 @@ function fail(message: string): never {
 export function expectedRejection(config: ConfigSpec): string | null {
   if (config.clientAuth === 'none') return null;
   if (config.clientCert === null) return config.clientAuth === 'require' ? 'certificate_required' : null;
-  return typeof config.verdict === 'object' ? config.verdict.reject : null;
+  if (typeof config.verdict === 'object') return config.verdict.reject;
+  // The verifier judges the Certificate; the CertificateVerify comes after it (§4.4.3).
+  return config.clientKey === 'mismatched' ? 'decrypt_error' : null;
 }
 
 export function runClientAuthCase(c: ClientAuthCase, opts: { replay?: Schedule } = {}): Simulation {
@@ -68,7 +70,9 @@ export function checkClientAuth(c: ClientAuthCase, sim: Simulation = runClientAu
   if (done.handshakeComplete === undefined) fail('connect() returned ok but the client never considered the handshake complete');
   const serverGotFinished = done.finishedReceivedByPeer;
   if (serverGotFinished !== undefined && serverGotFinished.seq < done.handshakeComplete.seq) {
-    fail(`the server received the client's Finished (seq ${serverGotFinished.seq}) before the client considered the handshake complete (seq ${done.handshakeComplete.seq})`);
+    fail(
+      `the server received the client's Finished (seq ${serverGotFinished.seq}) before the client considered the handshake complete (seq ${done.handshakeComplete.seq})`,
+    );
   }
 
   // Later calls, one delivery between each.
@@ -76,7 +80,8 @@ export function checkClientAuth(c: ClientAuthCase, sim: Simulation = runClientAu
     const r = call(name, () =>
       name === 'read' ? lens.read(64) : name === 'peek' ? lens.peek(64) : name === 'read0' ? lens.read(0) : lens.write(new TextEncoder().encode('ping')),
     );
-    if (r.result === 'error' && r.alert !== rejection) fail(`${name}() reported error(${r.alert}); the only error possible is the server's rejection (${rejection ?? 'none'})`);
+    if (r.result === 'error' && r.alert !== rejection)
+      fail(`${name}() reported error(${r.alert}); the only error possible is the server's rejection (${rejection ?? 'none'})`);
     if (r.result === 'ok' && (name === 'read' || name === 'peek') && (r.bytes?.length ?? 0) > 0) fail(`${name}() returned data the server never sent`);
     if (!c.blocking) sim.step();
   }
@@ -85,7 +90,8 @@ export function checkClientAuth(c: ClientAuthCase, sim: Simulation = runClientAu
   sim.run();
   const final = call('read', () => lens.read(64));
   if (rejection !== null) {
-    if (final.result !== 'error' || final.alert !== rejection) fail(`after the server rejected the client (${rejection}), read() gave ${JSON.stringify(final)}`);
+    if (final.result !== 'error' || final.alert !== rejection)
+      fail(`after the server rejected the client (${rejection}), read() gave ${JSON.stringify(final)}`);
     if (sim.ledger('client').peerVerdict.verdict !== 'rejected') fail('the client ledger does not show the rejection');
   } else {
     if (final.result === 'error') fail(`the server accepted the client, but read() gave error(${final.alert})`);

@@ -21,7 +21,7 @@ import {
   type ResumptionSession,
 } from '@tls13sim/handshake';
 import type { AlertName } from '@tls13sim/record';
-import { EXPLORE_SERVER_NAME, EXPLORE_VALIDATION_TIME, exploreCa, exploreLeaf, type ExploredScheme } from './pki.js';
+import { EXPLORE_SERVER_NAME, EXPLORE_VALIDATION_TIME, exploreCa, exploreLeaf, exploreStrayLeaf, type ExploredScheme } from './pki.js';
 
 export type ExploredGroup = 'x25519' | 'secp256r1' | 'secp384r1' | 'x448' | 'X25519MLKEM768';
 
@@ -36,6 +36,12 @@ export interface ConfigSpec {
   readonly clientAuth: 'none' | 'request' | 'require';
   /** The client's certificate, if it has one. */
   readonly clientCert: ExploredScheme | null;
+  /**
+   * `mismatched`: the client's certificate comes with another private key of its type, so
+   * its CertificateVerify does not verify (RFC 8446 §4.4.3: the server sends decrypt_error).
+   * Default `matching`.
+   */
+  readonly clientKey?: 'matching' | 'mismatched';
   /** What the server's certificate verifier decides about the client's chain. */
   readonly verdict: 'accept' | 'ignore' | { readonly reject: 'bad_certificate' | 'access_denied' | 'certificate_revoked' };
   /** Resumption: a ticket from an earlier full handshake, or an external PSK (§4.2.11). */
@@ -119,7 +125,9 @@ function clientConfig(spec: ConfigSpec, extra: Partial<EndpointConfig>): Endpoin
     middleboxCompat: spec.middleboxCompat,
     postHandshakeAuth: spec.postHandshakeAuth,
     pskModes: [spec.pskMode],
-    ...(spec.clientCert !== null ? { certificate: exploreLeaf('client', spec.clientCert) } : {}),
+    ...(spec.clientCert !== null
+      ? { certificate: spec.clientKey === 'mismatched' ? exploreStrayLeaf(spec.clientCert) : exploreLeaf('client', spec.clientCert) }
+      : {}),
     ...extra,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The exhaustive explorer (issue 8, item 4): every schedule of a scenario within a bound,
+ * The exhaustive explorer: every schedule of a scenario within a bound,
  * enumerated depth-first with `Simulation.fork()`, each checked against the scenario's
  * properties (branch.ts) at its end.
  *
@@ -22,6 +22,7 @@
 import type { CryptoProvider } from '@tls13sim/handshake';
 import type { Choice } from '../scheduler.js';
 import type { NetDirection } from '../trace.js';
+import type { ScenarioSetup } from '../scenarios/registry.js';
 import { Branch, checkLeaf, exhaustiveProperty, setupOf, type ExhaustiveInput, type LeafCheck, type StepInvariant } from './branch.js';
 import { exploreCrypto } from './config.js';
 import { saveCounterexample } from './runner.js';
@@ -60,6 +61,12 @@ export interface ExhaustiveOptions {
   readonly maxExamples?: number;
   /** Where counterexample files go (runner.ts default when absent). */
   readonly dir?: string;
+  /** The explored setup, instead of the named scenario's (a user's factory: explore/api.ts). */
+  readonly setup?: () => ScenarioSetup;
+  /** The deliveries allowed from a branch, instead of `choicesOf(b, bound.splits)` (faults: explore/api.ts). */
+  readonly choices?: (b: Branch) => Choice[];
+  /** Judges a finished schedule instead of the scenario's checks (checkLeaf); throws when it fails. */
+  readonly leafCheck?: (b: Branch, livelock: boolean) => void;
 }
 
 export interface Violation {
@@ -151,10 +158,12 @@ function merge(into: Summary, s: Summary): void {
 export interface Example {
   readonly message: string;
   readonly schedule: readonly Choice[];
+  /** How many of the schedule's choices the explorer made (the default schedule made the rest). */
+  readonly explicit?: number;
 }
 
 /**
- * What exploring one unit of the schedule tree gives (issue 20): a unit is a node at the
+ * What exploring one unit of the schedule tree gives (parallel.ts): a unit is a node at the
  * split depth (or a leaf above it), numbered in depth-first order. Counts are exact;
  * `examples` are the unit's first violating schedules in depth-first order (at most
  * `maxExamples`), whatever was pruned, so units merged in index order give the same first
@@ -201,7 +210,9 @@ export function exploreUnits(scenario: string, opts: UnitOptions): UnitsRun {
   const maxExamples = opts.maxExamples ?? 5;
   const extra = opts.extraChecks ?? [];
   const invariants = opts.invariants ?? [];
-  const setup = setupOf(scenario, opts.seed, opts.crypto ?? exploreCrypto);
+  const setup = opts.setup?.() ?? setupOf(scenario, opts.seed, opts.crypto ?? exploreCrypto);
+  const choose = opts.choices ?? ((b: Branch) => choicesOf(b, bound.splits));
+  const judge = opts.leafCheck ?? ((b: Branch, livelock: boolean) => void checkLeaf(b, livelock, extra));
   const seed = setup.sim.seed;
   const seen = new Map<string, { summary: Summary; remaining: number }>();
   let examples: Example[] = [];
@@ -212,14 +223,16 @@ export function exploreUnits(scenario: string, opts: UnitOptions): UnitsRun {
   const leaf = (b: Branch): Summary => {
     leaves++;
     const truncated = !b.quiescent;
+    const explicit = b.deliveries;
     const livelock = !b.finishByDefault();
     b.finish();
     let violating = 0n;
     try {
-      checkLeaf(b, livelock, extra);
+      judge(b, livelock);
     } catch (e) {
       violating = 1n;
-      if (examples.length < maxExamples) examples.push({ message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), schedule: [...b.sim.schedule] });
+      if (examples.length < maxExamples)
+        examples.push({ message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), schedule: [...b.sim.schedule], explicit });
     }
     return { schedules: 1n, truncated: truncated ? 1n : 0n, violating, outcomes: new Map([[b.signature(), 1n]]), height: 0 };
   };
@@ -240,7 +253,7 @@ export function exploreUnits(scenario: string, opts: UnitOptions): UnitsRun {
 
   const visit = (b: Branch): Summary => {
     const remaining = bound.depth - b.deliveries;
-    const choices = remaining > 0 ? choicesOf(b, bound.splits) : [];
+    const choices = remaining > 0 ? choose(b) : [];
     if (choices.length === 0) return leaf(b);
     // A branch whose past broke an invariant is explored on its own, never merged away.
     const key = dedupe && b.violations.length === 0 ? b.key() : undefined;
@@ -255,7 +268,7 @@ export function exploreUnits(scenario: string, opts: UnitOptions): UnitsRun {
       const c = choices[i]!;
       // Most byte splits end inside a record: the child's key is known without running it.
       // (Not with extra invariants: they may look at the delivery itself.)
-      if (key !== undefined && invariants.length === 0) {
+      if (key !== undefined && invariants.length === 0 && c.fault === undefined) {
         const hit = known(b.keyAfterPartial(c.direction, c.take), remaining - 1);
         if (hit !== undefined) {
           pruned++;
@@ -277,7 +290,7 @@ export function exploreUnits(scenario: string, opts: UnitOptions): UnitsRun {
   let want = opts.next();
   const walk = (b: Branch, above: number): void => {
     const remaining = bound.depth - b.deliveries;
-    const choices = above > 0 && remaining > 0 ? choicesOf(b, bound.splits) : [];
+    const choices = above > 0 && remaining > 0 ? choose(b) : [];
     if (choices.length === 0) {
       const unit = units++;
       if (unit !== want) return;
@@ -329,7 +342,21 @@ export function mergeUnits(
     const file = saveCounterexample(exhaustiveProperty, input, { seed, path: '', error: e.message }, opts.dir);
     return { message: e.message, schedule: input.schedule, file, command: `pnpm tls13sim replay ${file}` };
   });
-  return { scenario, seed, bound, schedules, leaves, truncated, nodes, pruned, outcomes, violating, violations, ms, schedulesPerSecond: Number(schedules) / (ms / 1000) };
+  return {
+    scenario,
+    seed,
+    bound,
+    schedules,
+    leaves,
+    truncated,
+    nodes,
+    pruned,
+    outcomes,
+    violating,
+    violations,
+    ms,
+    schedulesPerSecond: Number(schedules) / (ms / 1000),
+  };
 }
 
 export function exploreExhaustive(scenario: string, opts: ExhaustiveOptions = {}): ExhaustiveResult {

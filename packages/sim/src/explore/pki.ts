@@ -43,7 +43,14 @@ function theCa(): Ca {
     const rand = seededRandom('tls13sim-explore-ca');
     const k = generateKeyPair('ed25519', rand);
     const cert = buildCertificate(
-      { subject: 'CN=tls13sim explorer CA', publicKey: k.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] },
+      {
+        subject: 'CN=tls13sim explorer CA',
+        publicKey: k.publicKey,
+        notBefore: NOT_BEFORE,
+        notAfter: NOT_AFTER,
+        isCA: true,
+        keyUsage: ['keyCertSign', 'digitalSignature'],
+      },
       k.privateKey,
       rand,
     );
@@ -81,4 +88,20 @@ export function exploreLeaf(role: 'server' | 'client', scheme: ExploredScheme): 
   const out: CertifiedKey = { chain: [leaf.der], privateKey: k.privateKey };
   leaves.set(id, out);
   return out;
+}
+
+const strays = new Map<string, CertifiedKey>();
+
+/**
+ * The client leaf for `scheme` with a private key that does not match it (another key of
+ * the same type): its CertificateVerify does not verify (RFC 8446 §4.4.3).
+ */
+export function exploreStrayLeaf(scheme: ExploredScheme): CertifiedKey {
+  let hit = strays.get(scheme);
+  if (hit === undefined) {
+    const stray = generateKeyPair(KEY_TYPE_FOR_SCHEME[scheme], seededRandom(`tls13sim-explore-stray:${scheme}`));
+    hit = { chain: exploreLeaf('client', scheme).chain, privateKey: stray.privateKey };
+    strays.set(scheme, hit);
+  }
+  return hit;
 }

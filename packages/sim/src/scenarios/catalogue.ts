@@ -1,5 +1,5 @@
 /**
- * Imports every scenario module so it registers itself (DESIGN.md "Scenarios"). Each
+ * Imports every scenario module so it registers itself (docs/architecture.md "How to add a scenario"). Each
  * module holds one group of scenarios over the real endpoints.
  */
 import './handshake.js';

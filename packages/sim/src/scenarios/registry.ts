@@ -1,5 +1,5 @@
 /**
- * The scenario catalogue: named, seeded, deterministic runs (DESIGN.md "Scenarios").
+ * The scenario catalogue: named, seeded, deterministic runs (docs/architecture.md "How to add a scenario").
  * A scenario's `run(seed)` builds and drives a Simulation and returns it (or its Trace);
  * the registry turns that into a Trace named after the scenario.
  */
@@ -9,6 +9,7 @@ import type { Lens, LensName, LensOptions } from '../lens/lens.js';
 import type { DeliveryPolicy } from '../scheduler.js';
 import { Simulation } from '../simulation.js';
 import type { Side, Trace } from '../trace.js';
+import type { ScenarioSpec } from './spec-types.js';
 
 /** The library the scenario now running is seen through (runScenario's `lens`). */
 let currentLens: LensName = 'openssl';
@@ -83,6 +84,12 @@ export interface ScenarioSetup {
 
 export interface ScenarioDefinition {
   readonly name: string;
+  /**
+   * The scenario as plain data (scenarios/spec.ts): copy it, change a setting, and
+   * `runSpec(copy)` runs it. Absent for the RFC 8448 scenarios, whose randomness and
+   * extension order are the RFC's fixed values.
+   */
+  readonly spec?: ScenarioSpec;
   /** One line for `tls13sim list`. */
   readonly description: string;
   /** Seed used when none is given (default 1). */
@@ -141,7 +148,11 @@ export function runScenario(name: string, seed?: number, opts: RunScenarioOption
   }
   const trace = result instanceof Simulation ? result.toTrace() : result;
   let events = opts.lens === undefined || opts.lens === 'openssl' ? trace.events : withLensNote(trace.events, opts.lens);
-  if (opts.policy !== undefined) events = withNote(events, `Delivery changed (${opts.policyText ?? 'a policy of your own'}): the scenario's notes, written for its own delivery, are left out.`);
+  if (opts.policy !== undefined)
+    events = withNote(
+      events,
+      `Delivery changed (${opts.policyText ?? 'a policy of your own'}): the scenario's notes, written for its own delivery, are left out.`,
+    );
   return { version: 1, scenario: name, seed: s, events };
 }
 

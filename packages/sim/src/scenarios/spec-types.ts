@@ -1,0 +1,93 @@
+/**
+ * The shape of a catalogue scenario as plain data (`ScenarioSpec`), apart from what runs it
+ * (spec.ts): the registry names the type without depending on the builders.
+ */
+import type { AlertName } from '@tls13sim/record';
+import type { ClientAuthPolicy, NamedGroupName } from '@tls13sim/handshake';
+import type { PullMode } from '../simulation.js';
+import type { Side, TraceEventType, TraceSide } from '../trace.js';
+
+/** A certificate from the scenario PKI, by role; `client-stray-key`: the client's, signed for with a key that does not match it. */
+export type CertificateName = 'client' | 'server' | 'client-stray-key';
+
+/** One endpoint's settings over the scenario defaults (trust in the scenario CA, `server.test`, the server's certificate). */
+export interface EndpointSpec {
+  readonly certificate?: CertificateName;
+  readonly clientAuth?: ClientAuthPolicy;
+  /** What the server's certificate verifier decides about the client's chain (default: accept). */
+  readonly verdict?: 'ignore' | { readonly reject: AlertName };
+  readonly groups?: readonly NamedGroupName[];
+  readonly keyShareGroups?: readonly NamedGroupName[];
+  /** The client offers post_handshake_auth (§4.2.6). */
+  readonly postHandshakeAuth?: boolean;
+  /** NewSessionTickets the server sends (§4.6.1), with max_early_data_size; the issuer's keys come from the seed. */
+  readonly tickets?: { readonly count: number; readonly maxEarlyData: number };
+  /** The server takes 0-RTT data (default true, §4.2.10). */
+  readonly acceptEarlyData?: boolean;
+  /** The client's 0-RTT data (UTF-8), sent behind its ClientHello when it resumes (§2.3). */
+  readonly earlyData?: string;
+  /**
+   * Protocol versions, for endpoints that take more than TLS 1.3: passed on as they are
+   * (no catalogue scenario sets it).
+   */
+  readonly versions?: readonly string[];
+}
+
+/** One step of the scenario's program: an application call through the side's lens, or the network and the endpoints moved. */
+export type ProgramOp =
+  /** The side's lens (the library its application calls; OpenSSL's unless `runScenario` says otherwise). */
+  | { readonly op: 'lens'; readonly side: Side; readonly blocking?: boolean }
+  | { readonly op: 'blocking'; readonly side: Side; readonly value: boolean }
+  | { readonly op: 'connect' | 'accept'; readonly side: Side }
+  | { readonly op: 'write'; readonly side: Side; readonly data: string }
+  | { readonly op: 'read'; readonly side: Side; readonly max: number }
+  /** One delivery; or every delivery until nothing is in flight. */
+  | { readonly op: 'step' }
+  | { readonly op: 'run' }
+  | { readonly op: 'keyUpdate'; readonly side: Side; readonly request: boolean }
+  | { readonly op: 'requestClientAuth' }
+  | { readonly op: 'pull'; readonly side: Side; readonly mode: PullMode }
+  /** The application hands data to its endpoint directly (no lens call: e.g. 0.5-RTT data, §2.3). */
+  | { readonly op: 'send'; readonly side: Side; readonly data: string }
+  /** Sends `data` the first time the side's endpoint enters `state` (a server writing as soon as its flight is out). */
+  | { readonly op: 'sendOnState'; readonly side: Side; readonly state: string; readonly data: string };
+
+/**
+ * The first trace event (`nth`, 0-based, among those that match) with these fields: a
+ * record that carries `message`, a state entered (`to`), an application call (`call`), a
+ * fact noted (`fact`), … — `later`: only events after that virtual time.
+ */
+export interface AnchorSpec {
+  readonly event: TraceEventType;
+  readonly side?: TraceSide;
+  readonly message?: string;
+  readonly innerType?: string;
+  readonly epoch?: string;
+  readonly to?: string;
+  readonly verdict?: string;
+  readonly call?: string;
+  readonly fact?: string;
+  readonly later?: number;
+  readonly nth?: number;
+}
+
+export interface NoteSpec {
+  /** `start`, or the event the note follows. */
+  readonly after: 'start' | AnchorSpec;
+  readonly text: string;
+  readonly side?: TraceSide;
+}
+
+export interface ScenarioSpec {
+  /** The scenario (and trace) name; with the seed it labels all randomness. */
+  readonly name: string;
+  readonly client: EndpointSpec;
+  readonly server: EndpointSpec;
+  /**
+   * An earlier full handshake (connection 1, not in the trace) whose first ticket the client
+   * resumes with (§2.2), `laterMs` after it ended; the server's `tickets` serve both.
+   */
+  readonly resume?: { readonly laterMs: number };
+  readonly program: readonly ProgramOp[];
+  readonly notes: readonly NoteSpec[];
+}
