@@ -8,3 +8,4 @@ export * from './messages/index.js';
 export * from './keyschedule/index.js';
 export * from './pki/index.js';
 export * from './endpoint/index.js';
+export * from './tls12/index.js';

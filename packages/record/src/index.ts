@@ -9,3 +9,4 @@ export * from './aead.js';
 export * from './protection.js';
 export * from './record-layer.js';
 export * from './reassembly.js';
+export * from './tls12-protection.js';

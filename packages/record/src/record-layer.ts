@@ -22,8 +22,9 @@ import {
   type PaddingPolicy,
   type TrafficKeys,
 } from './protection.js';
+import { protectRecord12, tls12FixedIvLength, unprotectRecord12 } from './tls12-protection.js';
 
-/** The epoch name of unprotected records (DESIGN trace format). */
+/** The epoch name of unprotected records (the trace format: docs/architecture.md "The trace contract"). */
 export const PLAINTEXT_EPOCH = 'plaintext';
 
 /** One record as the state machine sees it. */
@@ -83,6 +84,8 @@ export interface RecordLayerOptions {
 interface Direction {
   epoch: string;
   keys: TrafficKeys | null;
+  /** The keys protect TLS 1.2 records (tls12-protection.ts): no inner type, no padding. */
+  tls12: boolean;
   /** The sequence number of the next record; also the count of records under this key. */
   seq: bigint;
   limit: KeyLimit;
@@ -113,8 +116,8 @@ interface SkipState {
 
 export class RecordLayer {
   private deframer = new Deframer();
-  private read: Direction = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT };
-  private write: Direction = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT };
+  private read: Direction = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT, tls12: false };
+  private write: Direction = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT, tls12: false };
   private padding: PaddingPolicy;
   private keyLimits: Partial<Record<AeadName, KeyLimit>>;
   private plaintextAlertsAfterKeys: boolean;
@@ -180,21 +183,36 @@ export class RecordLayer {
    * HelloRetryRequest: its second ClientHello goes out in the clear (§4.1.4, §4.2.10).
    */
   clearWriteKeys(): void {
-    this.write = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT };
+    this.write = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT, tls12: false };
   }
 
   installReadKeys(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
     this.read = this.direction(epoch, aead, key, iv);
   }
 
-  private direction(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): Direction {
+  /**
+   * TLS 1.2 keys (RFC 5246 §6.1: the pending write state becomes current when
+   * ChangeCipherSpec is sent, the sequence number starts at zero). `iv` is the fixed IV from
+   * the key block: 4 bytes for AES-GCM (RFC 5288 §3), 12 for ChaCha20-Poly1305 (RFC 7905 §2).
+   */
+  installWriteKeys12(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
+    this.write = this.direction(epoch, aead, key, iv, true);
+  }
+
+  /** RFC 5246 §6.1: the pending read state becomes current when ChangeCipherSpec is received. */
+  installReadKeys12(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
+    this.read = this.direction(epoch, aead, key, iv, true);
+  }
+
+  private direction(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array, tls12 = false): Direction {
     if (typeof epoch !== 'string' || epoch === '' || epoch === PLAINTEXT_EPOCH) {
       throw new RangeError(`RecordLayer: bad epoch name ${JSON.stringify(epoch)}`);
     }
     if (key.length !== aead.keyLength) throw new RangeError(`RecordLayer: ${aead.name} key must be ${aead.keyLength} bytes`);
-    if (iv.length !== aead.nonceLength) throw new RangeError(`RecordLayer: ${aead.name} iv must be ${aead.nonceLength} bytes`);
+    const ivLength = tls12 ? tls12FixedIvLength(aead) : aead.nonceLength;
+    if (iv.length !== ivLength) throw new RangeError(`RecordLayer: ${aead.name} iv must be ${ivLength} bytes`);
     const limit = this.keyLimits[aead.name] ?? DEFAULT_KEY_LIMITS[aead.name];
-    return { epoch, keys: { aead, key: key.slice(), iv: iv.slice() }, seq: 0n, limit: clampLimit(limit) };
+    return { epoch, keys: { aead, key: key.slice(), iv: iv.slice() }, seq: 0n, limit: clampLimit(limit), tls12 };
   }
 
   setPadding(policy: PaddingPolicy): void {
@@ -262,6 +280,7 @@ export class RecordLayer {
       }
       return this.sealPlaintext(contentType, data, opts.legacyVersion);
     }
+    if (this.write.tls12) return this.seal12(contentType, data);
     if (contentType === ContentType.change_cipher_spec) {
       // §5: "An implementation which receives ... a protected change_cipher_spec record
       // MUST abort the handshake": never protect one.
@@ -285,6 +304,29 @@ export class RecordLayer {
       const content = data.subarray(i * chunk, Math.min(data.length, (i + 1) * chunk));
       const pad = paddingLength(this.padding, content.length, this.recordSizeLimit);
       out.push(protectRecord(keys, this.write.seq, contentType, content, pad));
+      this.write.seq += 1n;
+    }
+    return out;
+  }
+
+  /**
+   * TLS 1.2 protected records (RFC 5246 §6.2.3.3): the content type stays in the header,
+   * fragments of at most 2^14 bytes (§6.2.1), no padding. change_cipher_spec is protected
+   * like any other type once write keys are in place (§6.1: it is sent under the current
+   * write state); we never send one then (no renegotiation), but nothing here forbids it.
+   */
+  private seal12(contentType: number, data: Uint8Array): Uint8Array[] {
+    const keys = this.write.keys!;
+    checkNotEmpty(contentType, data);
+    const chunk = Math.min(MAX_PLAINTEXT_LENGTH, this.recordSizeLimit - 1);
+    if (contentType === ContentType.alert && data.length > chunk) throw new RangeError('RecordLayer.seal: an alert must fit in one record');
+    const count = data.length === 0 ? 1 : Math.ceil(data.length / chunk);
+    if (this.write.seq + BigInt(count) > this.write.limit.maxRecords) {
+      throw new TlsError('internal_error', `write key of epoch ${this.write.epoch} would exceed its limit of ${this.write.limit.maxRecords} records`);
+    }
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      out.push(protectRecord12(keys, this.write.seq, contentType, data.subarray(i * chunk, Math.min(data.length, (i + 1) * chunk))));
       this.write.seq += 1n;
     }
     return out;
@@ -359,6 +401,7 @@ export class RecordLayer {
     for (;;) {
       const raw = this.deframer.next();
       if (raw === null) return null;
+      if (this.read.tls12 && this.read.keys !== null) return this.open12(raw, this.read.keys);
       const outer = raw.type;
       // §5: a change_cipher_spec record "may appear at a point at the handshake where the
       // implementation is expecting protected records, and so it is necessary to detect
@@ -387,7 +430,7 @@ export class RecordLayer {
         // either rekey ... or terminate the connection." The peer did not rekey.
         throw new TlsError('unexpected_message', 'peer exhausted the 64-bit read sequence number without a KeyUpdate');
       }
-      let opened;
+      let opened: ReturnType<typeof unprotectRecord>;
       try {
         opened = unprotectRecord(keys, this.read.seq, raw.wire);
       } catch (e) {
@@ -418,6 +461,23 @@ export class RecordLayer {
         padding: opened.padding,
       };
     }
+  }
+
+  /**
+   * A TLS 1.2 record under the current read state: every record type is protected once the
+   * peer's ChangeCipherSpec made the read state current (RFC 5246 §6.1, §7.1).
+   */
+  private open12(raw: RawRecord, keys: TrafficKeys): ReadRecord {
+    if (this.read.seq >= SEQUENCE_MAX) {
+      // RFC 5246 §6.1: "Sequence numbers ... MUST NOT exceed 2^64-1"; 1.2 has no rekeying.
+      throw new TlsError('unexpected_message', 'peer exhausted the 64-bit read sequence number');
+    }
+    const opened = unprotectRecord12(keys, this.read.seq, raw.wire);
+    const seq = this.read.seq;
+    this.read.seq += 1n;
+    checkReceivedNotEmpty(opened.contentType, opened.content);
+    this.countRecord(opened.contentType, opened.content.length);
+    return { contentType: opened.contentType, data: opened.content, epoch: this.read.epoch, wire: raw.wire, outerType: raw.type, seq, padding: 0 };
   }
 
   private skipBytes(fragmentLength: number): void {

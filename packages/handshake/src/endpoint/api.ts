@@ -1,10 +1,12 @@
 /**
- * The public face of the sans-I/O endpoint (DESIGN.md "The core"). Bytes, time and
+ * The public face of the sans-I/O endpoint (docs/architecture.md "The sans-I/O endpoint"). Bytes, time and
  * randomness come in; wire records, typed events and application data come out.
  * Nothing here does I/O, reads a clock or calls a global random source.
  */
 import type { AlertName, TlsError } from '@tls13sim/record';
 import type { ResumptionSession } from './psk.js';
+import type { Negotiated } from './state.js';
+import type { Tls12Negotiated, Tls12Session } from '../tls12/state.js';
 
 export type Role = 'client' | 'server';
 
@@ -33,10 +35,33 @@ export type ServerStateName =
   | 'CONNECTED'
   | 'CLOSED';
 
-export type StateName = ClientStateName | ServerStateName;
+/**
+ * TLS 1.2 client states (RFC 5246 §7.3 message flow), plus CLOSED: WAIT_CR_OR_SHD waits for
+ * an optional CertificateRequest or the ServerHelloDone, WAIT_SHD for the ServerHelloDone
+ * after a CertificateRequest, WAIT_CCS for the server's ChangeCipherSpec.
+ */
+export type Tls12ClientStateName =
+  | 'START'
+  | 'WAIT_SH'
+  | 'WAIT_CERT'
+  | 'WAIT_SKE'
+  | 'WAIT_CR_OR_SHD'
+  | 'WAIT_SHD'
+  | 'WAIT_CCS'
+  | 'WAIT_FINISHED'
+  | 'CONNECTED'
+  | 'CLOSED';
 
-/** Key epochs as the trace names them: `application+N` after N key updates. */
-export type EpochName = 'plaintext' | 'early' | 'handshake' | 'application' | `application+${number}`;
+/** TLS 1.2 server states (RFC 5246 §7.3), plus CLOSED: WAIT_CKE waits for ClientKeyExchange. */
+export type Tls12ServerStateName = 'START' | 'WAIT_CERT' | 'WAIT_CKE' | 'WAIT_CV' | 'WAIT_CCS' | 'WAIT_FINISHED' | 'CONNECTED' | 'CLOSED';
+
+export type StateName = ClientStateName | ServerStateName | Tls12ClientStateName | Tls12ServerStateName;
+
+/**
+ * Key epochs as the trace names them: `application+N` after N key updates; `tls12` for the
+ * one protected epoch of a TLS 1.2 connection (from each side's ChangeCipherSpec on).
+ */
+export type EpochName = 'plaintext' | 'early' | 'handshake' | 'application' | `application+${number}` | 'tls12';
 
 export type Direction = 'read' | 'write';
 
@@ -83,7 +108,13 @@ export type EndpointEvent =
   | { readonly type: 'alert_received'; readonly level: string; readonly description: AlertName | string; readonly epoch: EpochName }
   | { readonly type: 'application_data'; readonly length: number }
   /** Client: a ticket arrived; `session` resumes a later connection (config.session). */
-  | { readonly type: 'new_session_ticket'; readonly lifetime: number; readonly session?: ResumptionSession }
+  | {
+      readonly type: 'new_session_ticket';
+      readonly lifetime: number;
+      readonly session?: ResumptionSession;
+      /** TLS 1.2 (RFC 5077): the session to resume a later connection with (config.tls12Session). */
+      readonly tls12Session?: Tls12Session;
+    }
   /** Server: the outcome of a post-handshake authentication (§4.6.2). */
   | { readonly type: 'post_handshake_auth'; readonly stage: 'requested' | 'authenticated' | 'unauthenticated' }
   | { readonly type: 'early_data'; readonly accepted: boolean }
@@ -142,4 +173,27 @@ export interface EndpointApi {
 
   /** An independent copy (for snapshot/fork), sharing no mutable state. */
   clone(): EndpointApi;
+}
+
+/** What was negotiated, whichever the version: a TLS 1.2 connection's carries `version: 'TLSv1.2'`. */
+export type AnyNegotiated = Negotiated | Tls12Negotiated;
+
+/**
+ * An endpoint of either version (createTlsEndpoint): the 1.3 `Endpoint`, the TLS 1.2 one, or
+ * a 1.2+1.3 endpoint that becomes one of them once the hellos are exchanged. What the TCP
+ * adapter and the CLI use besides EndpointApi.
+ */
+export interface TlsEndpoint extends EndpointApi {
+  /** The negotiated protocol version, once the ServerHello is sent or received; null before. */
+  readonly version: 'TLSv1.2' | 'TLSv1.3' | null;
+  readonly negotiated: AnyNegotiated | null;
+  readonly peerCertificates: readonly Uint8Array[];
+  readonly bufferedApplicationBytes: number;
+  readonly readEpoch: string;
+  readonly writeEpoch: string;
+  /** user_canceled, then close_notify: the application abandons the handshake (RFC 8446 §6.1, RFC 5246 §7.2.1). */
+  cancel(): void;
+  /** Keying material exporter: RFC 8446 §7.5 (1.3) or RFC 5705 (1.2), once CONNECTED. */
+  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array;
+  clone(): TlsEndpoint;
 }

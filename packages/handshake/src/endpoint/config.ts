@@ -6,6 +6,8 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
 import type { Role } from './api.js';
 import type { AeadName, KeyLimit } from '@tls13sim/record';
+import type { Tls12CipherSuiteName } from '../tls12/suites.js';
+import type { Tls12Session } from '../tls12/state.js';
 import type { ExternalPsk, ResumptionSession, TicketIssuer, TicketPolicy } from './psk.js';
 import type {
   CertificateRequest,
@@ -22,7 +24,7 @@ export interface CertifiedKey {
   readonly privateKey: PrivateKey;
 }
 
-/** What the server's verifier hook decides about a client certificate (issue 4 item 3). */
+/** What the server's verifier hook decides about a client certificate (RFC 8446 §4.4.2.4). */
 export type ClientCertVerdict =
   | { readonly action: 'accept' }
   | { readonly action: 'reject'; readonly alert: AlertName }
@@ -109,7 +111,26 @@ export interface EndpointConfig {
   readonly earlyDataSkipLimit?: number;
   /** Record-layer §5.5 key usage limits, per AEAD (to show automatic KeyUpdates without 2^24 records). */
   readonly keyLimits?: Partial<Record<AeadName, KeyLimit>>;
+  /**
+   * Protocol versions (RFC 8446 §4.2.1). Default ['TLSv1.3']. ['TLSv1.2'] is a TLS 1.2-only
+   * endpoint; both negotiate (RFC 8446 Appendix D). Endpoints offering TLS 1.2 are made by
+   * createTlsEndpoint; createEndpoint makes the TLS 1.3 `Endpoint` only.
+   */
+  readonly versions?: readonly TlsVersion[];
+  /** TLS 1.2 cipher suites, preference order. Default DEFAULT_TLS12_SUITES (ECDHE with AES-GCM and ChaCha20-Poly1305). */
+  readonly tls12CipherSuites?: readonly Tls12CipherSuiteName[];
+  /** TLS 1.2 client: ask for a session ticket (RFC 5077 §3.2: an empty session_ticket extension). */
+  readonly tls12RequestTicket?: boolean;
+  /** TLS 1.2 client: a session from an earlier connection's NewSessionTicket, offered for resumption (RFC 5077 §3.1). */
+  readonly tls12Session?: Tls12Session;
+  /**
+   * TLS 1.2 server: issue and accept session tickets (RFC 5077). A separate issuer from
+   * `tickets` (TLS 1.3): a ticket of one version never resumes the other.
+   */
+  readonly tls12Tickets?: { readonly issuer: TicketIssuer; readonly lifetime?: number };
 }
+
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
 
 export type PskMode = 'psk_ke' | 'psk_dhe_ke';
 

@@ -1,5 +1,5 @@
 /**
- * The sans-I/O endpoint (DESIGN.md "The core"): owns a RecordLayer, a handshake
+ * The sans-I/O endpoint (docs/architecture.md "The sans-I/O endpoint"): owns a RecordLayer, a handshake
  * reassembler and the current state; applies the pure transitions of client.ts and
  * server.ts; turns every error into exactly one alert, sent under the keys in force.
  */
@@ -133,6 +133,11 @@ export class Endpoint implements EndpointApi {
   get negotiated(): Negotiated | null {
     const s = this.st as { keys?: { negotiated: Negotiated }; app?: { negotiated: Negotiated } };
     return s.app?.negotiated ?? s.keys?.negotiated ?? null;
+  }
+
+  /** TLSv1.3 once the hellos are done (TlsEndpoint); null before. */
+  get version(): 'TLSv1.3' | null {
+    return this.negotiated === null ? null : 'TLSv1.3';
   }
 
   /** The peer's certificate chain (DER, leaf first) once the handshake is complete. */
@@ -688,6 +693,7 @@ function internalError(e: unknown): TlsError {
 
 /** Creates a client or server endpoint. */
 export function createEndpoint(config: EndpointConfig): Endpoint {
+  if (config.versions?.includes('TLSv1.2')) throw new Error('createEndpoint makes TLS 1.3 endpoints: use createTlsEndpoint for versions that include TLSv1.2');
   return new Endpoint(config);
 }
 

@@ -1,6 +1,6 @@
 /** Our TLS client over TCP: `net.connect`, then the endpoint's handshake over the socket. */
 import { connect as netConnect, type Socket } from 'node:net';
-import { createEndpoint, type EndpointConfig } from '@tls13sim/handshake';
+import { createTlsEndpoint, type EndpointConfig } from '@tls13sim/handshake';
 import { TlsConnection, type ConnectionOptions } from './connection.js';
 
 export interface ConnectTlsOptions extends ConnectionOptions {
@@ -18,7 +18,7 @@ export interface ConnectTlsOptions extends ConnectionOptions {
  */
 export async function connectTls(opts: ConnectTlsOptions): Promise<TlsConnection> {
   const socket = await openSocket(opts.host, opts.port, opts.connectTimeoutMs ?? 10_000);
-  const endpoint = createEndpoint({ ...opts.config, role: 'client' });
+  const endpoint = createTlsEndpoint({ ...opts.config, role: 'client' });
   return new TlsConnection(socket, endpoint, opts);
 }
 

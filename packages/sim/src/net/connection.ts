@@ -22,8 +22,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { Endpoint, Negotiated } from '@tls13sim/handshake';
-import { TlsError, isTlsError, toHex } from '@tls13sim/record';
+import type { AnyNegotiated, TlsEndpoint } from '@tls13sim/handshake';
+import { type TlsError, isTlsError, toHex } from '@tls13sim/record';
 import { Ledgers, type LedgerView } from '../ledger.js';
 import { toTraceBody } from '../trace-body.js';
 import {
@@ -138,7 +138,7 @@ const DEFAULTS = { handshakeTimeoutMs: 10_000, idleTimeoutMs: 0, readHighWaterMa
  */
 export class TlsConnection extends EventEmitter {
   readonly side: Side;
-  readonly endpoint: Endpoint;
+  readonly endpoint: TlsEndpoint;
   readonly socket: Socket;
   /** Wall-clock ms at which the trace's time 0 lies. */
   readonly startedAt: number;
@@ -154,10 +154,10 @@ export class TlsConnection extends EventEmitter {
   private halfCloseNoted = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
-  private lastNegotiated: Negotiated | null = null;
+  private lastNegotiated: AnyNegotiated | null = null;
   private lastPeerCertificates: readonly Uint8Array[] = [];
 
-  constructor(socket: Socket, endpoint: Endpoint, options: ConnectionOptions = {}) {
+  constructor(socket: Socket, endpoint: TlsEndpoint, options: ConnectionOptions = {}) {
     super();
     this.socket = socket;
     this.endpoint = endpoint;
@@ -207,7 +207,7 @@ export class TlsConnection extends EventEmitter {
   }
 
   /** What was negotiated (kept after the endpoint closes, when it no longer says). */
-  get negotiated(): Negotiated | null {
+  get negotiated(): AnyNegotiated | null {
     return this.endpoint.negotiated ?? this.lastNegotiated;
   }
 

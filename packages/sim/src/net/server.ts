@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createEndpoint, type EndpointConfig } from '@tls13sim/handshake';
+import { createTlsEndpoint, type EndpointConfig } from '@tls13sim/handshake';
 import { TlsConnection, type ConnectionOptions } from './connection.js';
 
 export interface TlsServerOptions extends ConnectionOptions {
@@ -62,7 +62,7 @@ export class TlsServer extends EventEmitter {
     this.accepted++;
     let conn: TlsConnection | undefined;
     try {
-      conn = new TlsConnection(socket, createEndpoint({ ...this.opts.config(socket), role: 'server' }), this.opts);
+      conn = new TlsConnection(socket, createTlsEndpoint({ ...this.opts.config(socket), role: 'server' }), this.opts);
     } catch (e) {
       socket.on('error', () => {});
       socket.destroy();
