@@ -48,7 +48,7 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
   });
 
   afterAll(() => {
-    if (UPDATE) writeFileSync(OBSERVED, JSON.stringify(Object.fromEntries(runs), null, 2) + '\n');
+    if (UPDATE) writeFileSync(OBSERVED, `${JSON.stringify(Object.fromEntries(runs), null, 2)}\n`);
   });
 
   for (const c of DIFF_CASES) {

@@ -12,7 +12,7 @@ import { GO_API, GO_EOF, goCountOutcome, goReceivedAlertError } from '../../pack
 import type { Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
 import { lensOutcomes, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
-import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
+import { makeDiffPki, runOnServer, startDiffServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/go.json', import.meta.url));
 const UPDATE = process.env['UPDATE_OBSERVED'] === '1';
@@ -82,5 +82,34 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     await expectRead('cert-missing', 'certificate_required');
     const closed = await outcomesOf('close-notify');
     expect(closed.at(-1)).toEqual({ call: 'read', api: GO_API.read, outcome: goCountOutcome(0, GO_EOF) });
+  });
+
+  // The TLS 1.2 cases are unsupported for Go (no extended_master_secret: our server refuses
+  // its ClientHello with handshake_failure). That refusal is still a handshake failing with a
+  // received handshake_failure inside Handshake — what tls12-cert-missing simulates, for
+  // another reason — so it checks the lens's claim that a failed Handshake's error is
+  // returned by every later Write and Read.
+  it('a failed Handshake (TLS 1.2 server, handshake_failure): Write and Read return its error, as the lens says', async () => {
+    const c = diffCase('tls12-cert-missing');
+    expect(goUnsupported(c)).toMatch(/extended_master_secret/);
+    const server = await startDiffServer(c, pki);
+    let got: Outcome[];
+    try {
+      got = await runGo({ host: '127.0.0.1', port: server.port, pha: false, waitMs: 500, blockMs: 1000, script: c.script });
+      // The server logs its side of the failure asynchronously: give it up to 2 s.
+      for (let i = 0; i < 40 && server.log.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await server.close();
+    }
+    // Refused at the ClientHello: no version was negotiated, and the server says why.
+    expect(server.versions).toEqual([]);
+    expect(server.log.join('\n')).toMatch(/extended_master_secret/);
+    const err = goReceivedAlertError('handshake_failure');
+    expect(got).toEqual([
+      { call: 'connect', api: GO_API.connect, outcome: err },
+      { call: 'write', api: GO_API.write, outcome: goCountOutcome(0, err) },
+      { call: 'read', api: GO_API.read, outcome: goCountOutcome(0, err) },
+    ]);
+    expect(lensOutcomes('go', c)).toEqual(got);
   });
 });

@@ -35,6 +35,7 @@ let probe: { versions: string } | { reason: string } | undefined;
 
 function probeNode(): { versions: string } | { reason: string } {
   if (probe !== undefined) return probe;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the probe is JavaScript for `node -e`, its template literal evaluated there
   const r = spawnSync(process.execPath, ['-e', "const t=require('node:tls');if(!t.DEFAULT_MAX_VERSION)process.exit(3);console.log(`node ${process.version} openssl ${process.versions.openssl}`)"], {
     encoding: 'utf8',
     timeout: 15_000,

@@ -87,6 +87,22 @@ describe.runIf(run)(`differential: ${LIB}`, () => {
       expect(failed[0]!.outcome.endsWith(`: ${OPENSSL_ALERT_REASON[alert]}`)).toBe(true);
     }
   });
+
+  it('TLS 1.2: the verdict fails SSL_connect itself (-1), in the same words (real runs)', async () => {
+    const expected: Array<[string, Exclude<AlertName, 'close_notify'>]> = [
+      ['tls12-cert-unknown-ca', 'unknown_ca'],
+      ['tls12-cert-rejected', 'bad_certificate'],
+      ['tls12-cv-rejected', 'decrypt_error'],
+      // RFC 5246 §7.4.6: TLS 1.2 has no certificate_required (OpenSSL's own server sends handshake_failure too).
+      ['tls12-cert-missing', 'handshake_failure'],
+    ];
+    for (const [name, alert] of expected) {
+      const outcomes = seen[name] ?? (await runCase(DIFF_CASES.find((x) => x.name === name)!));
+      expect(outcomes[0], name).toEqual({ call: 'connect', api: 'SSL_connect', outcome: opensslAlertOutcome(alert, -1) });
+    }
+    const accepted = seen['tls12-accepted'] ?? (await runCase(DIFF_CASES.find((x) => x.name === 'tls12-accepted')!));
+    expect(accepted[0]).toEqual({ call: 'connect', api: 'SSL_connect', outcome: '1' });
+  });
 });
 
 if (!run) {

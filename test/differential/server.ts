@@ -24,16 +24,21 @@ export interface DiffServer {
   readonly port: number;
   /** Messages of connections that failed on our side (for test diagnostics). */
   readonly log: string[];
+  /** The protocol version each connection negotiated, once its hellos were exchanged. */
+  readonly versions: string[];
   close(): Promise<void>;
 }
 
 export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffServer> {
   const log: string[] = [];
+  const versions: string[] = [];
   const p = c.server;
   const crypto = createNodeProvider();
   const tickets = new SealedTicketIssuer(systemRandom);
   const server = new TlsServer({
     config: () => ({
+      // A TLS 1.2 case: our server speaks only TLS 1.2 (the real clients offer 1.2 and 1.3).
+      ...(p.version === 'TLSv1.2' ? { versions: ['TLSv1.2' as const] } : {}),
       crypto,
       random: systemRandom,
       certificate: pki.server.p256.certified,
@@ -46,17 +51,25 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffSe
     handshakeTimeoutMs: 10_000,
     idleTimeoutMs: 20_000,
     label: `diff:${c.name}`,
-    onConnection: (conn) => runProgram(conn, c, log),
+    onConnection: (conn) => runProgram(conn, c, log, versions),
     onError: (e) => log.push(e instanceof Error ? e.message : String(e)),
   });
   const addr = await server.listen(0, HOST);
-  return { port: addr.port, log, close: () => server.close() };
+  return { port: addr.port, log, versions, close: () => server.close() };
 }
 
-async function runProgram(conn: TlsConnection, c: DiffCase, log: string[]): Promise<void> {
+async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versions: string[]): Promise<void> {
   const p = c.server;
   let halfRttSent = false;
+  let versionSeen = false;
   conn.on('endpoint_event', (ev: EndpointEvent) => {
+    const v = conn.endpoint.version;
+    if (!versionSeen && v !== null) {
+      versionSeen = true;
+      versions.push(v);
+    }
+    // WAIT_FLIGHT2 is TLS 1.3's: a TLS 1.2 server judges the client's flight inside the
+    // client's handshake call (RFC 5246 §7.3), so there is no race to take out of it.
     if (ev.type !== 'state' || ev.to !== 'WAIT_FLIGHT2') return;
     // 0.5-RTT (§2.3): right after the server's first flight, before the client's Finished.
     if (p.halfRtt !== undefined && !halfRttSent) {
@@ -102,7 +115,7 @@ export async function runOnServer(c: DiffCase, pki: DiffPki, run: (input: Harnes
   const server = await startDiffServer(c, pki);
   try {
     const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
-    return await run({
+    const outcomes = await run({
       host: HOST,
       port: server.port,
       ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
@@ -111,6 +124,12 @@ export async function runOnServer(c: DiffCase, pki: DiffPki, run: (input: Harnes
       blockMs: BLOCK_MS,
       script: c.script,
     });
+    // The real client offered what it offers by default; the case's version is what it got.
+    const want = c.server.version ?? 'TLSv1.3';
+    if (server.versions.length === 0 || server.versions.some((v) => v !== want)) {
+      throw new Error(`${c.name}: the harness negotiated ${JSON.stringify(server.versions)}, the case needs ${want}`);
+    }
+    return outcomes;
   } finally {
     await server.close();
   }

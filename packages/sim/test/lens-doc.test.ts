@@ -20,4 +20,12 @@ describe('docs/lenses.md', () => {
     expect(row).toContain('call 3: `gnutls_record_recv` → `GNUTLS_E_FATAL_ALERT_RECEIVED: Decrypt error`');
     expect(row).toContain("event after call 2, no call needed: `'error'` → `ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR`");
   });
+
+  it('answers it for TLS 1.2 too: the verdict fails the handshake call itself', () => {
+    const row = text.split('\n').find((l) => l.startsWith('| tls12-cv-rejected:'))!;
+    expect(row).toContain('call 1: `SSL_connect` → `-1 SSL_ERROR_SSL: tlsv1 alert decrypt error`');
+    expect(row).toContain('call 1: `SSLSocket.do_handshake` → `SSLError: TLSV1_ALERT_DECRYPT_ERROR`');
+    expect(row).toContain('call 1: `gnutls_handshake` → `GNUTLS_E_FATAL_ALERT_RECEIVED: Decrypt error`');
+    expect(row).toContain("call 1: `tls.connect` → `'error'` (the event `'error'` → `ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR`)");
+  });
 });

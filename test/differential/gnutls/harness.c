@@ -20,7 +20,7 @@
  *   - `unsupported`: a `peek` step (GnuTLS has no peek call; nothing is called).
  *
  * The calls:
- *   connect  -> gnutls_handshake. Priority "NORMAL:-VERS-ALL:+VERS-TLS1.3" (TLS 1.3 only);
+ *   connect  -> gnutls_handshake. Priority "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" (TLS 1.3 and 1.2: the server picks);
  *               the server certificate is not verified (no verify function is installed);
  *               the client certificate comes from gnutls_certificate_set_x509_key_file;
  *               `pha: true` passes GNUTLS_POST_HANDSHAKE_AUTH to gnutls_init.
@@ -210,7 +210,7 @@ int main(void) {
   gnutls_session_t s;
   if ((ret = gnutls_init(&s, GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0))) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
   const char *err_pos = NULL;
-  if ((ret = gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3", &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
+  if ((ret = gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
   if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
   gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
 

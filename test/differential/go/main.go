@@ -37,7 +37,7 @@
 //
 // The client does not verify the server certificate (InsecureSkipVerify) and presents the
 // client certificate (tls.LoadX509KeyPair) when cert/key are given. Go 1.19 cannot offer
-// post-handshake authentication: "pha": true is ignored. The version is pinned to TLS 1.3.
+// post-handshake authentication: "pha": true is ignored. TLS 1.2 and 1.3 are offered (the server picks).
 package main
 
 import (
@@ -136,7 +136,7 @@ func main() {
 
 	cfg := &tls.Config{
 		InsecureSkipVerify: true,
-		MinVersion:         tls.VersionTLS13,
+		MinVersion:         tls.VersionTLS12,
 		MaxVersion:         tls.VersionTLS13,
 	}
 	if in.Cert != "" || in.Key != "" {

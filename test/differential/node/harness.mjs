@@ -20,7 +20,8 @@
  * our differential server sends no tickets.
  *
  * Every script step prints exactly one line of its own, when it completes:
- *   connect   tls.connect({host, port, cert, key, rejectUnauthorized: false, minVersion: 'TLSv1.3'}),
+ *   connect   tls.connect({host, port, cert, key, rejectUnauthorized: false, minVersion: 'TLSv1.2'}),
+ *             (TLS 1.2 and 1.3 offered: the server picks)
  *             then waits for the first of 'secureConnect' / 'error' / 'close'.
  *             {"call":"connect","api":"tls.connect","outcome":"'secureConnect'"}  (the event's name)
  *   write     socket.write(data, callback); the return value and the byte count given:
@@ -111,7 +112,7 @@ function waitFor(kind, call, api) {
 }
 
 async function connect() {
-  const opts = { host: input.host, port: input.port, rejectUnauthorized: false, minVersion: 'TLSv1.3' };
+  const opts = { host: input.host, port: input.port, rejectUnauthorized: false, minVersion: 'TLSv1.2' };
   if (input.cert !== undefined) opts.cert = readFileSync(input.cert);
   if (input.key !== undefined) opts.key = readFileSync(input.key);
   try {

@@ -5,7 +5,8 @@
  * blockMs, script), parsed by the small JSON reader below. `harness --version` prints
  * OpenSSL_version(OPENSSL_VERSION) of the libssl it runs against and exits.
  *
- * Client set-up: TLS_client_method, TLS 1.3 only, SSL_VERIFY_NONE (the test PKI is
+ * Client set-up: TLS_client_method offering TLS 1.2 and 1.3 (the server picks: a TLS 1.2
+ * differential case's server speaks only 1.2), SSL_VERIFY_NONE (the test PKI is
  * throwaway), the client certificate chain and key when given, post-handshake
  * authentication offered with SSL_set_post_handshake_auth(ssl, 1) when `pha`. The modes
  * are the library's defaults: SSL_MODE_AUTO_RETRY is on (the 3.0 default), so a blocking
@@ -206,7 +207,7 @@ int main(int argc, char **argv) {
   /* TLS */
   SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
   if (ctx == NULL) die("SSL_CTX_new failed");
-  SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
   if (cert != NULL && SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) die("cannot load certificate chain %s", cert);
   if (key != NULL && SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) die("cannot load key %s", key);

@@ -15,7 +15,7 @@ Calls:
   wait      -> time.sleep(waitMs), no output line
   nonblocking -> SSLSocket.setblocking(False), no output line
 Context: PROTOCOL_TLS_CLIENT, check_hostname False, verify_mode CERT_NONE, minimum_version
-TLSv1_3, load_cert_chain(cert, key) when given, post_handshake_auth = True when `pha`.
+TLSv1_2 (1.2 and 1.3 offered: the server picks), load_cert_chain(cert, key) when given, post_handshake_auth = True when `pha`.
 Python fires no callbacks of its own here, so there are no "event" lines.
 
 Outcome format (uniform):
@@ -100,7 +100,7 @@ def main() -> int:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     if inp.get("cert"):
         ctx.load_cert_chain(inp["cert"], inp.get("key"))
     if inp.get("pha"):

@@ -30,6 +30,13 @@ export type ScriptStep =
 
 /** What the server does, on TCP and in the simulation alike. */
 export interface ServerProgram {
+  /**
+   * The server speaks only this version (default: TLS 1.3 only). With TLS 1.2 the client
+   * (which offers 1.2 and 1.3) negotiates 1.2, and the server judges the client's
+   * certificate before its own Finished (RFC 5246 §7.3): the verdict reaches the client
+   * inside its handshake call.
+   */
+  readonly version?: 'TLSv1.2';
   readonly clientAuth: 'none' | 'request' | 'require';
   /** The verifier's decision on a client certificate that passed path validation (default accept). */
   readonly reject?: AlertName;
@@ -63,6 +70,7 @@ const OPENSSL_ONLY = 'an OpenSSL-only call or mode';
 const onlyOpenssl = { node: OPENSSL_ONLY, go: OPENSSL_ONLY, python: OPENSSL_ONLY, gnutls: OPENSSL_ONLY, rustls: OPENSSL_ONLY };
 const NO_PHA_GO = 'Go 1.19 crypto/tls offers no post-handshake authentication';
 const NO_PHA_NODE = "Node's tls has no API to enable post-handshake authentication on a client";
+const NO_EMS_GO = 'Go 1.19 crypto/tls offers no extended_master_secret (RFC 7627), which our TLS 1.2 server requires: every TLS 1.2 handshake fails at its ClientHello';
 
 export const DIFF_CASES: readonly DiffCase[] = [
   {
@@ -181,7 +189,31 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'pending' }, { op: 'write', data: PING }, { op: 'read', n: 3 }, { op: 'pending' }, { op: 'read', n: 3 }, { op: 'pending' }],
     unsupported: onlyOpenssl,
   },
+  // TLS 1.2 twins of the verdict cases: the server speaks only TLS 1.2, so it judges the
+  // client's certificate before it sends its own Finished (RFC 5246 §7.3) and the verdict
+  // arrives while the client's handshake call is still waiting for that Finished.
+  ...tls12Twins(),
 ];
+
+/** The TLS 1.2 twins: same server program and client certificate as the 1.3 case, script connect, write, read. */
+function tls12Twins(): DiffCase[] {
+  const twins: Array<[string, string, Partial<ServerProgram>, DiffCase['clientCert']]> = [
+    ['tls12-accepted', 'TLS 1.2: client certificate accepted', {}, 'trusted'],
+    ['tls12-cert-unknown-ca', 'TLS 1.2: client certificate from an unknown CA (unknown_ca)', {}, 'untrusted'],
+    ['tls12-cert-rejected', "TLS 1.2: client certificate rejected by the server's verifier (bad_certificate)", { reject: 'bad_certificate' }, 'trusted'],
+    ['tls12-cv-rejected', 'TLS 1.2: CertificateVerify rejected (decrypt_error)', { reject: 'decrypt_error' }, 'trusted'],
+    // RFC 5246 §7.4.6: no certificate where one is required is a fatal handshake_failure (TLS 1.2 has no certificate_required).
+    ['tls12-cert-missing', 'TLS 1.2: no client certificate where one is required (handshake_failure)', {}, 'none'],
+  ];
+  return twins.map(([name, title, extra, clientCert]) => ({
+    name,
+    title,
+    server: { version: 'TLSv1.2', clientAuth: 'require', echo: true, ...extra },
+    clientCert,
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+    unsupported: { go: NO_EMS_GO },
+  }));
+}
 
 export function diffCase(name: string): DiffCase {
   const c = DIFF_CASES.find((x) => x.name === name);

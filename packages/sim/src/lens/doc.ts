@@ -30,7 +30,8 @@ const code = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;
 /** The alert the case's server rejects the client with. */
 function verdictAlert(c: DiffCase): string {
   if (c.server.reject !== undefined) return c.server.reject;
-  if (c.clientCert === 'none') return 'certificate_required';
+  // RFC 5246 §7.4.6: TLS 1.2 has no certificate_required; the server sends handshake_failure.
+  if (c.clientCert === 'none') return c.server.version === 'TLSv1.2' ? 'handshake_failure' : 'certificate_required';
   return 'unknown_ca';
 }
 
@@ -44,6 +45,11 @@ function firstVerdictCall(c: DiffCase, lens: LensName): string {
   if (hit === undefined || hit.type !== 'app_call') return `never: no call of this script reveals ${alert}`;
   const what = `${code(hit.api ?? hit.call)} → ${code(hit.outcome ?? hit.result)}`;
   const calls = run.sim.events.filter((e) => e.side === 'client' && e.type === 'app_call' && e.call !== 'event' && e.seq <= hit.seq).length;
+  if (hit.call === 'event' && calls === 0) {
+    // The event ended the handshake call itself (TLS 1.2: Node's connect ends with 'error').
+    const first = run.sim.events.find((e) => e.side === 'client' && e.type === 'app_call' && e.call !== 'event' && e.seq > hit.seq);
+    if (first !== undefined && first.type === 'app_call') return `call 1: ${code(first.api ?? first.call)} → ${code(first.outcome ?? first.result)} (the event ${what})`;
+  }
   if (hit.call === 'event') return `event after call ${calls}, no call needed: ${what}`;
   return `call ${calls}: ${what}`;
 }
@@ -84,6 +90,9 @@ export function renderLensDoc(): string {
   out.push("reveals it. In TLS 1.3 the client's handshake call returns success before the server has");
   out.push('read its Certificate, CertificateVerify and Finished; the verdict can only arrive later,');
   out.push('and only a call that makes the library read the socket can reveal it.');
+  out.push('With TLS 1.2 (the `tls12-` cases: the server speaks only TLS 1.2) the server judges the');
+  out.push("client's certificate before it sends its own Finished, so the verdict fails the handshake");
+  out.push('call itself: call 1.');
   out.push('');
   out.push(header);
   out.push(rule);

@@ -9,6 +9,8 @@
  * - gnutls_handshake returns 0 once the client has sent its Finished;
  * - a received alert is `GNUTLS_E_FATAL_ALERT_RECEIVED: <GnuTLS's alert name>`, once; the
  *   session is then invalid and every later recv or send is `GNUTLS_E_INVALID_SESSION`;
+ * - a session whose handshake never completed (TLS 1.2: the verdict arrived inside
+ *   gnutls_handshake) refuses every recv and send with `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE`;
  * - the peer's close_notify is a recv of `0`, on every later call too;
  * - `gnutls_record_recv(s, buf, 0)` is refused (`GNUTLS_E_INVALID_REQUEST`) before the
  *   session or the socket is looked at: it can never reveal a rejection;
@@ -60,7 +62,8 @@ export class GnutlsLens extends Lens {
     let requests = 0;
     for (; this.seen < events.length; this.seen++) {
       const e = events[this.seen]!;
-      if (e.side === this.side && e.type === 'record_received' && e.epoch !== 'handshake' && e.messages.includes('certificate_request')) requests++;
+      // Post-handshake: under application keys (a TLS 1.2 CertificateRequest is part of the handshake, in plaintext).
+      if (e.side === this.side && e.type === 'record_received' && e.epoch.startsWith('application') && e.messages.includes('certificate_request')) requests++;
     }
     for (; requests > 0; requests--) {
       this.sim.recordAppCall(this.side, 'event', 'ok', { lens: this.name, api: GNUTLS_API.read, outcome: GNUTLS_OUTCOME.reauthRequest });
@@ -70,6 +73,10 @@ export class GnutlsLens extends Lens {
 
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
+    // A record call on a session whose handshake never completed (lib/record.c checks this first).
+    if ((call === 'read' || call === 'peek' || call === 'write') && !this.ep.handshakeComplete && this.ep.error !== undefined) {
+      return { api, outcome: GNUTLS_OUTCOME.unavailableDuringHandshake };
+    }
     switch (fact.kind) {
       case 'done':
       case 'shutdown':

@@ -9,6 +9,9 @@
  *   Read returns it again; a received close_notify is `0, EOF`, sticky too;
  * - Write keeps working after a received alert (`4, nil`): Go keeps the read error for Read
  *   only. The record goes to a peer that has stopped reading; the simulation sends nothing;
+ * - but a Handshake that failed (TLS 1.2: the server's alert arrives inside Handshake) keeps
+ *   its error for every later call: Write and Read return `0, <the same error>` (conn.go:
+ *   Write and Read call Handshake first, which returns the stored handshakeErr);
  * - Read with an empty buffer returns `0, nil` at once, whatever has arrived;
  * - there is no non-blocking mode and no peek (a deadline is the only bound).
  */
@@ -43,8 +46,9 @@ export class GoLens extends Lens {
 
   protected override writeAttempt(data: Uint8Array): Attempt {
     const failed = this.failure();
-    // A received alert is kept for Read; Write still encrypts and sends.
-    if (failed?.kind === 'alert' && failed.received) return { kind: 'written', bytes: data };
+    // A received alert is kept for Read; Write still encrypts and sends — once the handshake
+    // has completed (a failed handshake's error is returned by every call).
+    if (failed?.kind === 'alert' && failed.received && this.ep.handshakeComplete) return { kind: 'written', bytes: data };
     return super.writeAttempt(data);
   }
 

@@ -1,6 +1,6 @@
 /**
  * Lenses: one simulated run seen through the calls an application makes with a given TLS
- * library, answered in that library's own words (DESIGN.md "Fidelity").
+ * library, answered in that library's own words (docs/fidelity.md "Lenses").
  *
  * Every lens offers the same generic calls — `connect`, `accept`, `read(n)`, `peek(n)`,
  * `write(data)`, `shutdown()` — and differs in two ways:

@@ -9,7 +9,11 @@
  * - the socket flows: Node's OpenSSL processes bytes as they arrive (`pulls: on_arrival`), and
  *   a late fatal alert is an `'error'` event (`err.code` `ERR_SSL_…`) with no read at all;
  * - `'secureConnect'` fires once the client has sent its Finished, before the server's verdict;
- * - a received alert only emits `'error'`: `'end'` and `'close'` (hadError=false) follow when
+ * - an alert during the handshake (TLS 1.2: the server's verdict on the client certificate)
+ *   ends the connect with `'error'`, and Node destroys the socket: no `'end'`; a later
+ *   `socket.write` returns false and its callback gets ERR_STREAM_DESTROYED; `'close'`
+ *   (hadError=true) fires after the callbacks, when the application next waits;
+ * - a received alert after the handshake only emits `'error'`: `'end'` and `'close'` (hadError=false) follow when
  *   the peer closes TCP, which our server does right after its alert. Here the peer's TCP FIN
  *   is taken to follow its last record once it is CLOSED or has sent close_notify;
  * - the peer's close_notify is `'end'`; Node answers with its own close_notify (its sockets
@@ -24,8 +28,9 @@
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppResult, Side, TraceEvent } from '../trace.js';
+import type { TlsEndpoint } from '@tls13sim/handshake';
 import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
-import { NODE_API, NODE_EVENT, NODE_OUTCOME, nodeAlertCode, nodeCloseOutcome, nodeDataOutcome, nodeWriteOutcome } from './vocab/node.js';
+import { NODE_API, NODE_EVENT, NODE_OUTCOME, nodeAlertCode, nodeCloseOutcome, nodeDataOutcome, nodeProtocol, nodeWriteOutcome } from './vocab/node.js';
 
 interface NodeEvent {
   readonly api: string;
@@ -48,6 +53,9 @@ export class NodeLens extends Lens {
   private deferred: string[] = [];
   private readonly fired = { secureConnect: false, end: false, close: false, error: false };
   private ended = false;
+  /** A handshake error destroyed the socket (Node's TLSSocket does so); its 'close' is due at the next wait. */
+  private destroyed = false;
+  private closeDue = false;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
@@ -95,6 +103,10 @@ export class NodeLens extends Lens {
       this.deferred.push(NODE_OUTCOME.writeAfterEnd);
       return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
     }
+    if (this.destroyed) {
+      this.deferred.push(NODE_OUTCOME.writeAfterDestroy);
+      return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
+    }
     if (this.fired.close) {
       this.deferred.push(NODE_OUTCOME.writeAfterClose);
       return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
@@ -131,16 +143,18 @@ export class NodeLens extends Lens {
       if (e.type === 'state' && e.to === 'CONNECTED' && !this.fired.secureConnect) {
         this.fired.secureConnect = true;
         // A server-side TLSSocket emits 'secure' (the server, 'secureConnection').
-        this.emitEvent({ api: this.side === 'client' ? NODE_EVENT.secureConnect : "'secure'", outcome: NODE_OUTCOME.secureConnect }, false);
+        this.emitEvent({ api: this.side === 'client' ? NODE_EVENT.secureConnect : "'secure'", outcome: nodeProtocol((this.ep as Partial<TlsEndpoint>).version ?? null) }, false);
       } else if (e.type === 'record_received' && e.innerType === 'application_data' && e.epoch !== 'early') {
         this.emitData();
       } else if (e.type === 'alert_received' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
         this.fired.error = true;
         this.emitEvent({ api: NODE_EVENT.error, outcome: nodeAlertCode(e.description) ?? `(alert ${e.description})`, alert: e.description }, true);
+        this.destroyIfHandshaking();
       } else if (e.type === 'alert_sent' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
         // We rejected the peer: Node reports OpenSSL's reason for it (not covered by a differential case).
         this.fired.error = true;
         this.emitEvent({ api: NODE_EVENT.error, outcome: `(sent ${e.description})`, alert: e.description }, true);
+        this.destroyIfHandshaking();
       } else if (e.type === 'alert_received' && e.description === 'close_notify' && !this.fired.end) {
         this.fired.end = true;
         this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end, alert: 'close_notify' }, true);
@@ -148,7 +162,7 @@ export class NodeLens extends Lens {
         if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
       }
     }
-    if (!this.fired.close && this.peerClosedTransport()) {
+    if (!this.fired.close && !this.destroyed && this.peerClosedTransport()) {
       if (!this.fired.end) {
         this.fired.end = true;
         this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end }, true);
@@ -156,6 +170,13 @@ export class NodeLens extends Lens {
       this.fired.close = true;
       this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(false) }, true);
     }
+  }
+
+  /** An error before 'secureConnect': Node destroys the socket; 'close' (hadError=true) fires at the next wait. */
+  private destroyIfHandshaking(): void {
+    if (this.fired.secureConnect || this.destroyed) return;
+    this.destroyed = true;
+    this.closeDue = true;
   }
 
   private emitData(): void {
@@ -204,6 +225,12 @@ export class NodeLens extends Lens {
     this.deferred = [];
     for (const outcome of pending) {
       this.sim.recordAppCall(this.side, 'event', outcome === NODE_OUTCOME.writeOk ? 'ok' : 'error', { lens: this.name, api: NODE_EVENT.writeCallback, outcome });
+    }
+    // A destroyed socket's 'close' comes after the callbacks already due.
+    if (this.closeDue) {
+      this.closeDue = false;
+      this.fired.close = true;
+      this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(true) }, true);
     }
   }
 

@@ -13,7 +13,9 @@
  *   SSL_ERROR_SSL and libssl's reason on the error queue (`tlsv1 alert decrypt error`, …) —
  *   once: the alert also marks the peer as shut down, so every later read is
  *   `0 SSL_ERROR_ZERO_RETURN` and every later write `-1 SSL_ERROR_ZERO_RETURN`, as after a
- *   clean close; SSL_shutdown then fails with `shutdown while in init`;
+ *   clean close; SSL_shutdown then fails with `shutdown while in init`. With TLS 1.2 the
+ *   server's verdict on the client certificate is such an alert, met by SSL_connect itself
+ *   (`-1 SSL_ERROR_SSL: sslv3 alert bad certificate`), and the same rule follows;
  * - `SSL_read(ssl, buf, 0)` is a read like any other: non-blocking with nothing processed it
  *   is `-1 SSL_ERROR_WANT_READ`, blocking it waits; with data waiting it returns 0, which
  *   SSL_get_error calls SSL_ERROR_SYSCALL (the data stays readable);

@@ -6,7 +6,8 @@
  * do_handshake/recv/unwrap, never inside send), but words and bends the answers:
  * - a received fatal alert raises `SSLError` with OpenSSL's reason name
  *   (`SSLError: TLSV1_ALERT_DECRYPT_ERROR`) — once; every later recv returns b'' (`0 bytes`),
- *   and a later send raises `SSLZeroReturnError`;
+ *   and a later send raises `SSLZeroReturnError` (the same after a TLS 1.2 do_handshake that
+ *   the server's alert failed);
  * - the peer's close_notify is an empty read (`0 bytes`), not an exception;
  * - `recv(0)` returns b'' without calling SSL_read at all: it never waits and never reads
  *   the socket, so it can never reveal a rejection;

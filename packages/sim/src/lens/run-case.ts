@@ -3,7 +3,7 @@
  * client script as the real run over TCP, with the client's application seen through a lens.
  * Its `outcomes` are what the real library's harness must print, line for line.
  */
-import { SealedTicketIssuer, buildCertificate, createEndpoint, generateKeyPair, nobleProvider, seededRandom, type CertifiedKey, type CryptoProvider } from '@tls13sim/handshake';
+import { SealedTicketIssuer, buildCertificate, createEndpoint, createTlsEndpoint, generateKeyPair, nobleProvider, seededRandom, type CertifiedKey, type CryptoProvider } from '@tls13sim/handshake';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
 import type { DiffCase, ScriptStep, ServerProgram } from './cases.js';
@@ -74,7 +74,12 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   const pki = casePki(seed);
   const p = c.server;
   const certificate = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrusted : undefined;
-  const client = createEndpoint({
+  // A TLS 1.2 case: the server speaks only TLS 1.2; the client offers 1.2 and 1.3, as the
+  // real libraries' clients do, and negotiates 1.2 (RFC 8446 §4.2.1, Appendix D).
+  const tls12 = p.version === 'TLSv1.2';
+  const make = tls12 ? createTlsEndpoint : createEndpoint;
+  const client = make({
+    ...(tls12 ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
     role: 'client',
     crypto,
     // As the real harnesses: the server certificate is not verified (the PKI is throwaway).
@@ -83,7 +88,8 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     ...(certificate !== undefined ? { certificate } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
   });
-  const server = createEndpoint({
+  const server = make({
+    ...(tls12 ? { versions: ['TLSv1.2'] as const } : {}),
     role: 'server',
     crypto,
     random: seededRandom(`diff:${c.name}:server:${seed}`),
@@ -150,7 +156,7 @@ export function runCaseWith(c: DiffCase, make: (sim: Simulation) => Lens, seed =
     }
   };
   for (const step of c.script) {
-    runStep(sim, l, step);
+    runStep(l, step);
     collect();
   }
   l.finish();
@@ -158,7 +164,7 @@ export function runCaseWith(c: DiffCase, make: (sim: Simulation) => Lens, seed =
   return { sim, lens: l, outcomes };
 }
 
-function runStep(sim: Simulation, lens: Lens, step: ScriptStep): void {
+function runStep(lens: Lens, step: ScriptStep): void {
   const enc = new TextEncoder();
   switch (step.op) {
     case 'connect':

@@ -131,6 +131,11 @@ export const GNUTLS_OUTCOME = {
   zeroLengthRead: 'GNUTLS_E_INVALID_REQUEST',
   /** A call on a session that an earlier fatal error has invalidated. */
   invalidSession: 'GNUTLS_E_INVALID_SESSION',
+  /**
+   * gnutls_record_send / gnutls_record_recv on a session whose handshake never completed
+   * (seen after a TLS 1.2 gnutls_handshake failed with the server's alert).
+   */
+  unavailableDuringHandshake: 'GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE',
   /** TCP EOF without close_notify. */
   prematureTermination: 'GNUTLS_E_PREMATURE_TERMINATION',
   /** The server's post-handshake CertificateRequest, from gnutls_record_recv (GNUTLS_POST_HANDSHAKE_AUTH). */

@@ -94,7 +94,7 @@ export const NODE_EVENT = {
 export const NODE_OUTCOME = {
   /** A connect or read step that no event ended within blockMs. */
   blocked: 'blocked',
-  /** 'secureConnect': socket.getProtocol(). */
+  /** 'secureConnect': socket.getProtocol() of a TLS 1.3 connection (nodeProtocol for either version). */
   secureConnect: 'TLSv1.3',
   /** 'end' (no arguments): the peer closed — its close_notify, or a bare TCP FIN. */
   end: 'fired',
@@ -106,7 +106,14 @@ export const NODE_OUTCOME = {
   writeAfterClose: 'EPIPE',
   /** The write callback's (and 'error' event's) code for a write after socket.end(). */
   writeAfterEnd: 'ERR_STREAM_WRITE_AFTER_END',
+  /** The write callback's code for a write on a socket Node destroyed (a failed handshake). */
+  writeAfterDestroy: 'ERR_STREAM_DESTROYED',
 } as const;
+
+/** socket.getProtocol() once the version is negotiated ('TLSv1.2' or 'TLSv1.3'). */
+export function nodeProtocol(version: 'TLSv1.2' | 'TLSv1.3' | null): string {
+  return version ?? NODE_OUTCOME.secureConnect;
+}
 
 /** The "peer closed" outcome: the 'end' event. */
 export const NODE_PEER_CLOSED = { api: NODE_EVENT.end, outcome: NODE_OUTCOME.end } as const;
