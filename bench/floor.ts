@@ -3,6 +3,13 @@
  * handshake makes (both endpoints), with copies of its arguments and of the random bytes
  * it drew; `replay` then makes exactly those calls again, directly on the provider, with
  * the recorded draws served from a script. Nothing but cryptography runs in the replay.
+ *
+ * A replay must not be cheaper than the handshake it stands for. Providers keep state
+ * keyed on their inputs (the noble AES-GCM key schedule and GHASH table per key object;
+ * the node provider's KeyObjects for the last few key-exchange private keys, by content),
+ * which a handshake builds afresh for its fresh keys but a replay of the same recording
+ * would find ready: so each AEAD call gets a fresh copy of its key (a handshake derives a
+ * new key object), and `floorOf` (handshake.ts) replays several recordings in turn.
  */
 import type { Aead, AeadName, CryptoProvider, KeyExchange, KeyShareSecret, RandomSource } from '@tls13sim/handshake';
 
@@ -11,6 +18,8 @@ export interface Recording {
   readonly counts: Readonly<Record<string, number>>;
   /** Makes every recorded call again, in order. */
   replay(): void;
+  /** Forgets what was recorded so far (calls and counts). */
+  reset(): void;
 }
 
 /** Serves recorded draws back, in order, without hashing anything. */
@@ -47,12 +56,12 @@ export function recordingProvider(inner: CryptoProvider): { provider: CryptoProv
     tagLength: a.tagLength,
     seal(key, nonce, aad, pt) {
       const [k, n, d, p] = [c(key), c(nonce), c(aad), c(pt)];
-      note(`seal:${a.name}`, () => void a.seal(k, n, d, p));
+      note(`seal:${a.name}`, () => void a.seal(k.slice(), n, d, p));
       return a.seal(key, nonce, aad, pt);
     },
     open(key, nonce, aad, ct) {
       const [k, n, d, t] = [c(key), c(nonce), c(aad), c(ct)];
-      note(`open:${a.name}`, () => void a.open(k, n, d, t));
+      note(`open:${a.name}`, () => void a.open(k.slice(), n, d, t));
       return a.open(key, nonce, aad, ct);
     },
   });
@@ -135,6 +144,10 @@ export function recordingProvider(inner: CryptoProvider): { provider: CryptoProv
       counts,
       replay() {
         for (const call of calls) call();
+      },
+      reset() {
+        calls.length = 0;
+        for (const k of Object.keys(counts)) delete counts[k];
       },
     },
   };

@@ -145,6 +145,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
 /** Rounds to 3 significant digits (bench values are noisy beyond that). */
 export function sig3(x: number): number {
   if (x === 0 || !Number.isFinite(x)) return x;
-  const p = Math.pow(10, 2 - Math.floor(Math.log10(Math.abs(x))));
+  const p = 10 ** (2 - Math.floor(Math.log10(Math.abs(x))));
   return Math.round(x * p) / p;
 }

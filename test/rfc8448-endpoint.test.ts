@@ -31,7 +31,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '@tls13sim/record';
 import { createEndpoint, scriptedRandom, type EndpointEvent, type HelloRetryRequest } from '@tls13sim/handshake';
-import { type Rfc8448Trace } from './vectors/rfc8448-messages.js';
+import type { Rfc8448Trace } from './vectors/rfc8448-messages.js';
 import { RFC8448_RECORDS, type RecordVector } from './vectors/rfc8448-records.js';
 import { RFC8448_HRR_RECORDS } from './vectors/rfc8448-records-hrr.js';
 import { RFC8448_CLIENT_AUTH_RECORDS } from './vectors/rfc8448-records-client-auth.js';

@@ -8,7 +8,7 @@ import { seededRandom } from '../src/crypto/random.js';
 import { encodeSpki, parseCertificate, verifyChain, verifySignedData } from '../src/pki/index.js';
 
 const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
-const big = (h: string) => BigInt('0x' + h);
+const big = (h: string) => BigInt(`0x${h}`);
 
 // Certificate message (§4.4.2): type(1) len(3) context<0..255>=empty(1) list-len(3) cert-len(3) cert …
 const certMsg = hex(S.certificate);
@@ -79,12 +79,12 @@ describe('RFC 8448 §3 server certificate and CertificateVerify', () => {
     expect(verifyChain([certDer], { trustAnchors: [certDer], now: in2020 }).ok).toBe(true);
     expect(verifyChain([certDer], { trustAnchors: [certDer], now: Date.UTC(2026, 6, 31) })).toMatchObject({
       ok: false,
-      alert: 'certificate_expired',
+      kind: 'certificate_expired',
     });
     // The CN is "rsa" and there is no subjectAltName: we never fall back to the CN.
     expect(verifyChain([certDer], { trustAnchors: [certDer], now: in2020, hostname: 'rsa' })).toMatchObject({
       ok: false,
-      alert: 'bad_certificate',
+      kind: 'bad_certificate',
     });
   });
 });

@@ -19,7 +19,7 @@ function b64u(s: string | undefined): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'base64url'));
 }
 function big(s: string | undefined): bigint {
-  return BigInt('0x' + Buffer.from(b64u(s)).toString('hex'));
+  return BigInt(`0x${Buffer.from(b64u(s)).toString('hex')}`);
 }
 
 interface Pair {
@@ -131,7 +131,7 @@ describe('signature schemes against node:crypto', () => {
       // DER: 30 len 02 rlen r 02 slen s
       const rLen = sig[3]!;
       const sLen = sig[5 + rLen]!;
-      const s = BigInt('0x' + Buffer.from(sig.subarray(6 + rLen, 6 + rLen + sLen)).toString('hex'));
+      const s = BigInt(`0x${Buffer.from(sig.subarray(6 + rLen, 6 + rLen + sLen)).toString('hex')}`);
       if (s > nHalf) {
         expect(verifyNoble('ecdsa_secp256r1_sha256', pairs.p256.pub, msg, sig)).toBe(true);
         return;

@@ -13,10 +13,9 @@ import {
   type ClientHello,
   type EndpointConfig,
   type FfdheGroupName,
-  type HandshakeMessage,
 } from '@tls13sim/handshake';
 import { expectFailed, testPki } from './endpoint-helpers.js';
-import { Link, linkPair } from './endpoint-inject.js';
+import { type Link, linkPair } from './endpoint-inject.js';
 
 function link(clientCfg: Partial<EndpointConfig> = {}, serverCfg: Partial<EndpointConfig> = {}, seed = 41): Link {
   return linkPair(clientCfg, serverCfg, seed);
@@ -43,7 +42,6 @@ function serverWaiting(clientCfg: Partial<EndpointConfig>, serverCfg: Partial<En
   return l;
 }
 
-const hs = (m: HandshakeMessage): Uint8Array => encodeHandshake(m);
 const clientPki = testPki('ed25519', 'client.test');
 const serverChain = testPki().leaf.chain;
 

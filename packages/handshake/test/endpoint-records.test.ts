@@ -15,7 +15,7 @@ import {
   type EndpointConfig,
 } from '@tls13sim/handshake';
 import { drive, expectFailed, makePair } from './endpoint-helpers.js';
-import { Link, Log, linkPair } from './endpoint-inject.js';
+import { type Link, type Log, linkPair } from './endpoint-inject.js';
 
 function link(clientCfg: Partial<EndpointConfig> = {}, serverCfg: Partial<EndpointConfig> = {}, seed = 21): Link {
   return linkPair(clientCfg, serverCfg, seed);

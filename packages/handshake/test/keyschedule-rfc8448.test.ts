@@ -461,7 +461,7 @@ describe('RFC 8448 §5 HelloRetryRequest transcript', () => {
 
   test('ClientHello1 is replaced by message_hash = fe 00 00 20 || SHA-256(ClientHello1)', () => {
     const t = transcriptThrough(r.messages, 1);
-    const expected = 'fe000020' + hex(P.hash('sha256', ch1.bytes));
+    const expected = `fe000020${hex(P.hash('sha256', ch1.bytes))}`;
     expect(hex(t.messages[0]!)).toBe(expected);
     expect(hex(messageHash(P, 'sha256', ch1.bytes))).toBe(expected);
     expect(t.messages.length).toBe(2);

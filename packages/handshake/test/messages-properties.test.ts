@@ -216,7 +216,7 @@ const ALL_TYPES = Object.values(HandshakeType);
 
 /** Decoding either succeeds and re-encodes byte-exact, or throws a TlsError; anything else fails. */
 function decodesExactlyOrAlerts(msgType: number, body: Uint8Array): void {
-  let m;
+  let m: ReturnType<typeof decodeHandshake>;
   try {
     m = decodeHandshake(msgType, body, ctx);
   } catch (e) {
@@ -284,7 +284,7 @@ describe('handshake message codec properties', () => {
     });
     fc.assert(
       fc.property(handshakeMessage, fc.array(mutation, { minLength: 1, maxLength: 3 }), (m, muts) => {
-        let body = Array.from(encodeHandshakeBody(m));
+        const body = Array.from(encodeHandshakeBody(m));
         for (const { kind, at, value } of muts) {
           const i = body.length === 0 ? 0 : at % (body.length + (kind === 'insert' ? 1 : 0));
           if (kind === 'flip' && body.length > 0) body[i % body.length] = value;

@@ -69,30 +69,30 @@ describe('verifyChain: good chains', () => {
   });
 });
 
-describe('verifyChain: rejections and their alerts', () => {
+describe('verifyChain: rejections and their kinds (each named after its RFC 8446 §6.2 alert)', () => {
   it('rejects an expired leaf with certificate_expired', () => {
     const old = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], notBefore: NOW - 2 * YEAR, notAfter: NOW - YEAR }, interKey);
-    expect(verifyChain([old.der, inter.der], good)).toMatchObject({ ok: false, alert: 'certificate_expired', reason: expect.stringMatching(/expired/) });
+    expect(verifyChain([old.der, inter.der], good)).toMatchObject({ ok: false, kind: 'certificate_expired', reason: expect.stringMatching(/expired/) });
   });
 
   it('rejects a not-yet-valid leaf with certificate_expired', () => {
     const future = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], notBefore: NOW + YEAR, notAfter: NOW + 2 * YEAR }, interKey);
-    expect(verifyChain([future.der, inter.der], good)).toMatchObject({ ok: false, alert: 'certificate_expired', reason: expect.stringMatching(/not valid before/) });
+    expect(verifyChain([future.der, inter.der], good)).toMatchObject({ ok: false, kind: 'certificate_expired', reason: expect.stringMatching(/not valid before/) });
   });
 
   it('rejects a chain through an expired intermediate with certificate_expired', () => {
     const oldInter = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, notBefore: NOW - 3 * YEAR, notAfter: NOW - 1 }, rootKey);
-    expect(verifyChain([leaf.der, oldInter.der], good)).toMatchObject({ ok: false, alert: 'certificate_expired' });
+    expect(verifyChain([leaf.der, oldInter.der], good)).toMatchObject({ ok: false, kind: 'certificate_expired' });
   });
 
   it('judges validity by the injected clock, not the system clock', () => {
-    expect(verifyChain([leaf.der, inter.der], { ...good, now: new Date(NOW + 2 * YEAR) })).toMatchObject({ ok: false, alert: 'certificate_expired' });
+    expect(verifyChain([leaf.der, inter.der], { ...good, now: new Date(NOW + 2 * YEAR) })).toMatchObject({ ok: false, kind: 'certificate_expired' });
     expect(verifyChain([leaf.der, inter.der], { ...good, now: new Date(NOW) }).ok).toBe(true);
   });
 
   it('rejects a certificate for another host name with bad_certificate', () => {
     for (const hostname of ['example.test', 'evil.test', 'a.b.apps.example.test', 'apps.example.test']) {
-      expect(verifyChain([leaf.der, inter.der], { ...good, hostname }), hostname).toMatchObject({ ok: false, alert: 'bad_certificate', reason: expect.stringMatching(/not valid for/) });
+      expect(verifyChain([leaf.der, inter.der], { ...good, hostname }), hostname).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/not valid for/) });
     }
   });
 
@@ -102,45 +102,45 @@ describe('verifyChain: rejections and their alerts', () => {
     const lookAlike = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: otherKey.publicKey, isCA: true }, rootKey);
     const badLeaf = issue({ subject: 'www.example.test', issuer: lookAlike, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'] }, otherKey);
     expect(verifyChain([forged.der, inter.der], good).ok).toBe(true);
-    expect(verifyChain([badLeaf.der, inter.der], good)).toMatchObject({ ok: false, alert: 'bad_certificate', reason: expect.stringMatching(/does not verify/) });
+    expect(verifyChain([badLeaf.der, inter.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/does not verify/) });
   });
 
   it('rejects a certificate whose signature bytes were altered with bad_certificate', () => {
     const der = leaf.der.slice();
     der[der.length - 3]! ^= 0x40;
-    expect(verifyChain([der, inter.der], good)).toMatchObject({ ok: false, alert: 'bad_certificate' });
+    expect(verifyChain([der, inter.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate' });
   });
 
   it('rejects a chain to an untrusted root with unknown_ca', () => {
     const otherRoot = issue({ subject: 'CN=Other Root', publicKey: otherKey.publicKey, isCA: true }, otherKey);
-    expect(verifyChain([leaf.der, inter.der], { ...good, trustAnchors: [otherRoot.der] })).toMatchObject({ ok: false, alert: 'unknown_ca' });
-    expect(verifyChain([leaf.der, inter.der, root.der], { ...good, trustAnchors: [otherRoot.der] })).toMatchObject({ ok: false, alert: 'unknown_ca' });
+    expect(verifyChain([leaf.der, inter.der], { ...good, trustAnchors: [otherRoot.der] })).toMatchObject({ ok: false, kind: 'unknown_ca' });
+    expect(verifyChain([leaf.der, inter.der, root.der], { ...good, trustAnchors: [otherRoot.der] })).toMatchObject({ ok: false, kind: 'unknown_ca' });
   });
 
   it('rejects a chain missing its intermediate with unknown_ca', () => {
-    expect(verifyChain([leaf.der], good)).toMatchObject({ ok: false, alert: 'unknown_ca', reason: expect.stringMatching(/Intermediate/) });
+    expect(verifyChain([leaf.der], good)).toMatchObject({ ok: false, kind: 'unknown_ca', reason: expect.stringMatching(/Intermediate/) });
   });
 
   it('rejects an untrusted self-signed certificate with unknown_ca', () => {
     const self = issue({ subject: 'www.example.test', publicKey: leafKey.publicKey, dnsNames: ['www.example.test'] }, leafKey);
-    expect(verifyChain([self.der], good)).toMatchObject({ ok: false, alert: 'unknown_ca' });
+    expect(verifyChain([self.der], good)).toMatchObject({ ok: false, kind: 'unknown_ca' });
   });
 
   it('rejects an issuer that is not a CA with bad_certificate', () => {
     const notCa = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: false }, rootKey);
-    expect(verifyChain([leaf.der, notCa.der], good)).toMatchObject({ ok: false, alert: 'bad_certificate', reason: expect.stringMatching(/not a CA/) });
+    expect(verifyChain([leaf.der, notCa.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/not a CA/) });
   });
 
   it('rejects an issuer whose keyUsage lacks keyCertSign with bad_certificate', () => {
     const noSign = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, keyUsage: ['digitalSignature'] }, rootKey);
-    expect(verifyChain([leaf.der, noSign.der], good)).toMatchObject({ ok: false, alert: 'bad_certificate', reason: expect.stringMatching(/keyCertSign/) });
+    expect(verifyChain([leaf.der, noSign.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/keyCertSign/) });
   });
 
   it('rejects a path longer than a pathLenConstraint allows with bad_certificate', () => {
     const constrainedRootInter = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, pathLen: 0 }, rootKey);
     const sub = issue({ subject: 'CN=Sub CA', issuer: constrainedRootInter, publicKey: otherKey.publicKey, isCA: true }, interKey);
     const deepLeaf = issue({ subject: 'www.example.test', issuer: sub, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'] }, otherKey);
-    expect(verifyChain([deepLeaf.der, sub.der, constrainedRootInter.der], good)).toMatchObject({ ok: false, alert: 'bad_certificate', reason: expect.stringMatching(/pathLen/) });
+    expect(verifyChain([deepLeaf.der, sub.der, constrainedRootInter.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/pathLen/) });
     // Without the constraint the same shape verifies.
     const sub2 = issue({ subject: 'CN=Sub CA', issuer: inter, publicKey: otherKey.publicKey, isCA: true }, interKey);
     const deepLeaf2 = issue({ subject: 'www.example.test', issuer: sub2, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'] }, otherKey);
@@ -150,30 +150,30 @@ describe('verifyChain: rejections and their alerts', () => {
   it('rejects a server-only certificate used for client authentication with unsupported_certificate', () => {
     const serverOnly = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], extKeyUsage: ['serverAuth'] }, interKey);
     expect(verifyChain([serverOnly.der, inter.der], { ...good, purpose: 'server' }).ok).toBe(true);
-    expect(verifyChain([serverOnly.der, inter.der], { trustAnchors: [root.der], now: NOW, purpose: 'client' })).toMatchObject({ ok: false, alert: 'unsupported_certificate' });
+    expect(verifyChain([serverOnly.der, inter.der], { trustAnchors: [root.der], now: NOW, purpose: 'client' })).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
   });
 
   it('rejects a leaf whose keyUsage forbids signing with unsupported_certificate (RFC 8446 §4.4.2.2)', () => {
     const encOnly = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], keyUsage: ['keyEncipherment'] }, interKey);
-    expect(verifyChain([encOnly.der, inter.der], good)).toMatchObject({ ok: false, alert: 'unsupported_certificate' });
+    expect(verifyChain([encOnly.der, inter.der], good)).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
   });
 
   it('rejects a leaf with an unsupported key type (X25519) with unsupported_certificate', () => {
     const x25519Spki = derSequence(derSequence(derOid('1.3.101.110')), derBitString(new Uint8Array(32).fill(9)));
     const der = craft({ spki: x25519Spki, extensions: [] });
     expect(parseCertificate(der).publicKey).toBeNull();
-    expect(verifyChain([der, inter.der], { trustAnchors: [root.der], now: NOW })).toMatchObject({ ok: false, alert: 'unsupported_certificate' });
+    expect(verifyChain([der, inter.der], { trustAnchors: [root.der], now: NOW })).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
   });
 
   it('rejects a certificate with an unknown critical extension with unsupported_certificate, and ignores a non-critical one', () => {
     const ext = (critical: boolean) => derSequence(derOid('1.2.3.4.5'), ...(critical ? [derBoolean(true)] : []), derOctetString(derSequence()));
     expect(verifyChain([craft({ extensions: [ext(false)] }), inter.der], { trustAnchors: [root.der], now: NOW }).ok).toBe(true);
-    expect(verifyChain([craft({ extensions: [ext(true)] }), inter.der], { trustAnchors: [root.der], now: NOW })).toMatchObject({ ok: false, alert: 'unsupported_certificate' });
+    expect(verifyChain([craft({ extensions: [ext(true)] }), inter.der], { trustAnchors: [root.der], now: NOW })).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
   });
 
   it('rejects malformed DER and an empty chain with bad_certificate', () => {
-    expect(verifyChain([leaf.der.subarray(0, 100), inter.der], good)).toMatchObject({ ok: false, alert: 'bad_certificate', reason: expect.stringMatching(/bad DER/) });
-    expect(verifyChain([], good)).toMatchObject({ ok: false, alert: 'bad_certificate' });
+    expect(verifyChain([leaf.der.subarray(0, 100), inter.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/bad DER/) });
+    expect(verifyChain([], good)).toMatchObject({ ok: false, kind: 'bad_certificate' });
   });
 });
 
@@ -215,7 +215,7 @@ describe('verifyChain: signatures through the endpoint\'s crypto provider', () =
 
   it('rejects a chain whose signatures the provider does not accept with bad_certificate', () => {
     const { crypto } = recording(false);
-    expect(verifyChain([leaf.der, inter.der], { ...good, crypto })).toMatchObject({ ok: false, alert: 'bad_certificate' });
+    expect(verifyChain([leaf.der, inter.der], { ...good, crypto })).toMatchObject({ ok: false, kind: 'bad_certificate' });
   });
 
   it('verifies with noble what the provider does not support, and an ECDSA hash that is not the curve\'s own', () => {

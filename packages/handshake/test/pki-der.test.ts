@@ -85,8 +85,8 @@ describe('DER writer and reader', () => {
     ['a non-minimal INTEGER', '02020001', (r) => r.integer(), /non-minimal INTEGER/],
     ['a non-minimal negative INTEGER', '0202ff80', (r) => r.integer(), /non-minimal INTEGER/],
     ['an empty INTEGER', '0200', (r) => r.integer(), /empty/],
-    ['a non-minimal long-form length', '048105' + '00'.repeat(5), (r) => r.octetString(), /non-minimal length/],
-    ['a length with a leading zero octet', '0482000500' + '00'.repeat(4), (r) => r.octetString(), /non-minimal length/],
+    ['a non-minimal long-form length', `048105${'00'.repeat(5)}`, (r) => r.octetString(), /non-minimal length/],
+    ['a length with a leading zero octet', `0482000500${'00'.repeat(4)}`, (r) => r.octetString(), /non-minimal length/],
     ['an indefinite length', '30800000', (r) => r.sequence(), /indefinite/],
     ['a value overrunning its input', '0405aabb', (r) => r.octetString(), /overruns/],
     ['a truncated header', '30', (r) => r.sequence(), /truncated/],
@@ -95,9 +95,9 @@ describe('DER writer and reader', () => {
     ['BIT STRING padding bits that are not zero', '03020101', (r) => r.bitString(), /padding/],
     ['a BIT STRING with 8 unused bits', '03020800', (r) => r.bitString(), /unused bits/],
     ['NULL with content', '050100', (r) => r.null(), /content/],
-    ['a UTCTime without seconds', '170b' + Buffer.from('9901010000Z').toString('hex'), (r) => r.time(), /not YYMMDDHHMMSSZ/],
-    ['a GeneralizedTime with fractional seconds', '1811' + Buffer.from('20500101000000.5Z').toString('hex'), (r) => r.time(), /not YYYYMMDDHHMMSSZ/],
-    ['an impossible date', '170d' + Buffer.from('250230000000Z').toString('hex'), (r) => r.time(), /not a valid date/],
+    ['a UTCTime without seconds', `170b${Buffer.from('9901010000Z').toString('hex')}`, (r) => r.time(), /not YYMMDDHHMMSSZ/],
+    ['a GeneralizedTime with fractional seconds', `1811${Buffer.from('20500101000000.5Z').toString('hex')}`, (r) => r.time(), /not YYYYMMDDHHMMSSZ/],
+    ['an impossible date', `170d${Buffer.from('250230000000Z').toString('hex')}`, (r) => r.time(), /not a valid date/],
     ['a PrintableString with "@"', '1301' + '40', (r) => r.string(), /PrintableString/],
     ['the wrong tag', '020100', (r) => r.octetString(), /expected OCTET STRING/],
     ['an OID with a non-minimal arc', '0603808001', (r) => r.oid(), /non-minimal arc/],
@@ -156,7 +156,7 @@ describe('certificate parsing is strict', () => {
     const alg = '06082a8648ce3d040302';
     const outer = h.lastIndexOf(alg);
     expect(outer).toBeGreaterThan(h.indexOf(alg));
-    const swapped = unhex(h.slice(0, outer) + '06082a8648ce3d040303' + h.slice(outer + alg.length));
+    const swapped = unhex(`${h.slice(0, outer)}06082a8648ce3d040303${h.slice(outer + alg.length)}`);
     expect(() => parseCertificate(swapped)).toThrow(/differs/);
   });
 });

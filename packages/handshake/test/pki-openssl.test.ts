@@ -111,9 +111,9 @@ describe('certificates made by openssl req -x509', () => {
       expect(ok.path.map((c) => c.subject.text)).toEqual(['CN=leaf.test', 'O=tls13sim fixtures, CN=Fixture Root CA']);
     }
     const wrong = verifyChain([leaf!], { trustAnchors: [root!], now: NOW, hostname: 'other.test' });
-    expect(wrong).toMatchObject({ ok: false, alert: 'bad_certificate' });
+    expect(wrong).toMatchObject({ ok: false, kind: 'bad_certificate' });
     const clientUse = verifyChain([leaf!], { trustAnchors: [root!], now: NOW, purpose: 'client' });
-    expect(clientUse).toMatchObject({ ok: false, alert: 'unsupported_certificate' });
+    expect(clientUse).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
   });
 
   it('verifies ECDSA certificate signatures whose hash is not the curve\'s own (X.509 does not bind them)', () => {

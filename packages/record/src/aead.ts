@@ -52,7 +52,7 @@ class ReusableGhash extends GHASH {
 /**
  * What AES-GCM derives from the key alone (SP 800-38D §7.1 step 1): the AES key schedule and
  * H = E_K(0^128) with its GHASH table. noble's `gcm(key, nonce)` rebuilds both for every
- * message; a flood of small records made that most of the garbage per record (issue 16).
+ * message; a flood of small records made that most of the garbage per record.
  * Kept per key object, with a copy of the key bytes checked on each use so a key changed in
  * place is never used with stale state. The scratch blocks are 4-byte aligned, as noble's
  * word-at-a-time CTR and GHASH output need.

@@ -10,7 +10,7 @@
  *       (255)
  *   } ContentType;
  *
- * Wire enums are open numbers with a name table (STYLE 7): an unknown value is kept as a
+ * Wire enums are open numbers with a name table (docs/architecture.md "Conventions" 5): an unknown value is kept as a
  * number so that the record layer can reject it with the alert §5 requires.
  */
 export const ContentType = {

@@ -147,7 +147,7 @@ export class Deframer {
   /**
    * Like `push`, for a buffer the caller hands over and never touches again (a socket
    * chunk, a record just sealed): an empty deframer adopts it instead of copying it, so a
-   * whole record arrives with no copy at all (STYLE 11 holds: nobody else owns it).
+   * whole record arrives with no copy at all (docs/architecture.md "Conventions" 8 holds: nobody else owns it).
    */
   pushOwned(bytes: Uint8Array): void {
     if (this.end !== this.start || bytes.length === 0) return this.push(bytes);
@@ -174,7 +174,7 @@ export class Deframer {
     }
     const total = RECORD_HEADER_LENGTH + length;
     if (avail < total) return null;
-    // Decoded values own their bytes (STYLE 11): never a view into a buffer we keep using.
+    // Decoded values own their bytes (docs/architecture.md "Conventions" 8): never a view into a buffer we keep using.
     // When the record is all we hold and fills most of the buffer, the buffer itself is
     // handed over and the next push starts a new one: one copy per record (the push)
     // instead of two, and at most as much again held unused.

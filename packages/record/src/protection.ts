@@ -15,7 +15,7 @@
  *   } TLSCiphertext;
  *
  * Pure functions of (keys, sequence number, bytes). Sequence numbers, epochs and limits
- * belong to the RecordLayer (STYLE 10).
+ * belong to the RecordLayer (docs/architecture.md "Conventions" 7).
  */
 import type { Aead } from './aead-types.js';
 import { ContentType, isRecordContentType } from './content.js';
@@ -37,7 +37,7 @@ export const SEQUENCE_MAX = (1n << 64n) - 1n;
 
 /**
  * How much zero padding to add to each protected record (§5.4). `random` draws from an
- * injected source (the endpoint never calls a global RNG; see DESIGN).
+ * injected source (the endpoint never calls a global RNG: docs/architecture.md "Conventions" 9).
  */
 export type PaddingPolicy =
   | { readonly kind: 'none' }
@@ -96,7 +96,7 @@ export function encodeInnerPlaintext(contentType: number, content: Uint8Array, p
  */
 export function decodeInnerPlaintext(inner: Uint8Array): { contentType: number; content: Uint8Array; padding: number } {
   const r = scanInnerPlaintext(inner);
-  // Decoded values own their bytes (STYLE 11): the caller may reuse `inner`.
+  // Decoded values own their bytes (docs/architecture.md "Conventions" 8): the caller may reuse `inner`.
   return { ...r, content: r.content.slice() };
 }
 

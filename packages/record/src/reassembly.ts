@@ -19,7 +19,7 @@ export const HANDSHAKE_HEADER_LENGTH = 4;
 export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 0x10000;
 
 export interface HandshakeMessage {
-  /** HandshakeType (§4), kept as a number even when unknown (STYLE 7). */
+  /** HandshakeType (§4), kept as a number even when unknown (docs/architecture.md "Conventions" 5). */
   readonly type: number;
   readonly body: Uint8Array;
   /** The 4-byte header and the body: what goes into the transcript hash (§4.4.1). */
@@ -30,7 +30,7 @@ export interface HandshakeMessage {
 
 declare const recordBoundaryBrand: unique symbol;
 /**
- * Proof that no handshake bytes were pending when it was made (STYLE 9): a state that
+ * Proof that no handshake bytes were pending when it was made (docs/architecture.md "Conventions" 6): a state that
  * installs new read keys can require one.
  */
 export type RecordBoundary = { readonly [recordBoundaryBrand]: true; readonly epoch: string | null };
@@ -82,7 +82,7 @@ export class HandshakeReassembler {
     const raw = this.take(total);
     const epoch = this.epoch!;
     if (this.length === 0) this.epoch = null;
-    // One copy (STYLE 11): `raw` is ours alone, and `body` is its tail, not a second copy.
+    // One copy (docs/architecture.md "Conventions" 8): `raw` is ours alone, and `body` is its tail, not a second copy.
     return { type: raw[0]!, body: raw.subarray(HANDSHAKE_HEADER_LENGTH), raw, epoch };
   }
 
@@ -153,7 +153,7 @@ export class HandshakeReassembler {
   private take(n: number): Uint8Array {
     // A message within the first chunk is a view of it: the chunks are this reassembler's
     // own copies (see push), read and never written, so the view owns its bytes as a copy
-    // would (STYLE 11) without a second copy.
+    // would (docs/architecture.md "Conventions" 8) without a second copy.
     const first = this.chunks[0]!;
     if (first.length >= n) {
       if (first.length === n) this.chunks.shift();

@@ -58,7 +58,7 @@ describe('RecordLayer epochs and sequence numbers', () => {
     const { w } = pair('chacha20poly1305');
     const k = { aead: nobleAead('chacha20poly1305'), key: key('chacha20poly1305', 1), iv: iv(2) };
     const recs = [0, 1, 2].map(() => w.seal(AD, fromHex('aa'))[0]!);
-    recs.forEach((rec, i) => expect(toHex(unprotectRecord(k, BigInt(i), rec).content)).toBe('aa'));
+    for (const [i, rec] of recs.entries()) expect(toHex(unprotectRecord(k, BigInt(i), rec).content)).toBe('aa');
   });
 
   it('refuses keys of the wrong length and the reserved epoch name', () => {
@@ -148,7 +148,7 @@ describe('RecordLayer.seal', () => {
     const got = readAll(r);
     expect(got.map((x) => x.data.length)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(new Set(got.map((x) => x.padding)).size).toBeGreaterThan(5);
-    got.forEach((x, i) => expect(x.wire.length).toBe(5 + i + 1 + x.padding + 16));
+    for (const [i, x] of got.entries()) expect(x.wire.length).toBe(5 + i + 1 + x.padding + 16);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for users' own property tests (issue 8 item 1): endpoint
+ * fast-check arbitraries for users' own property tests (docs/testing.md): endpoint
  * configurations, delivery schedules (split points, coalescing, interleavings, delays),
  * faults and application actions. Everything generated is plain data — printable, saved
  * in counterexample files, and shrinkable: a schedule shrinks toward the default one.
@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import type { CipherSuiteName, PaddingPolicy } from '@tls13sim/handshake';
 import type { AppAction, Case } from './explore/case.js';
-import { DEFAULT_SPEC, type ConfigSpec, type ExploredGroup } from './explore/config.js';
+import type { ConfigSpec, ExploredGroup } from './explore/config.js';
 import type { ExploredScheme } from './explore/pki.js';
 import type { DeliveryStep, FaultKind, FaultPlan, ScheduleScript, UnitChoice } from './explore/schedule.js';
 import type { DeliveryPolicy, DeliveryUnit, Interleave } from './scheduler.js';

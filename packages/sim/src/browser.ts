@@ -1,5 +1,5 @@
 /**
- * @tls13sim/sim for browsers (issue 18 item 3): the simulation, ledger, lenses, renderers
+ * @tls13sim/sim for browsers: the simulation, ledger, lenses, renderers
  * and the scenario catalogue, and nothing that imports `node:*` — not the explorer's runner
  * (`node:fs`, `node:os`, `node:path`, `node:crypto`), not the TCP adapter (`node:net`,
  * `node:events`), not the CLI. Scenarios run on the noble provider; `packages/web` bundles

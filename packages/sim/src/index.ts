@@ -5,6 +5,7 @@ export { Duplex, Queue, type Segment, type QueueView } from './duplex.js';
 export * from './scheduler.js';
 export * from './simulation.js';
 export * from './ledger.js';
+export * from './compare.js';
 export * from './lens/lens.js';
 export * from './lens/openssl.js';
 export * from './lens/cases.js';

@@ -12,7 +12,7 @@
  *   no evidence at all: the client sent it before it saw anything from the server;
  * - `rejected` on a fatal alert from the peer (anything but close_notify / user_canceled).
  *
- * Knowledge is told from presumption (DESIGN.md "Fidelity"). For each side:
+ * Knowledge is told from presumption (docs/fidelity.md "The ledger"). For each side:
  * - `truth`: the peer's own events — it completed its handshake (accepted), or it sent a
  *   fatal alert (rejected). A side never sees this; the trace does.
  * - `knows`: only what the side's received bytes imply. A fatal alert under the peer's
@@ -26,6 +26,14 @@
  *   NewSessionTicket from a server that did not request client authentication, which §4.6.1
  *   lets it send "immediately upon sending its Finished rather than waiting for the client
  *   Finished" (found by the fault-free property: our server does exactly that).
+ *
+ * TLS 1.2 (a side whose keys are the `tls12` epoch) adds one piece of knowledge: the peer's
+ * Finished, verified after ours was flushed. In a full TLS 1.2 handshake the server sends
+ * its ChangeCipherSpec and Finished only after it has received and verified the client's
+ * Finished (RFC 5246 §7.3, §7.4.9), and so after it judged the client's Certificate and
+ * CertificateVerify: a client that verifies it knows the server accepted, before its own
+ * handshake completes. A TLS 1.2 rejection alert usually comes in plaintext (the server has
+ * not switched to its write keys yet): it stays a presumption, as above.
  * `peerVerdict` is the latest of the two, with its `basis`. `knows` never runs ahead of
  * `truth` (checked over explored schedules: explore/properties.ts).
  */
@@ -45,7 +53,7 @@ export type Basis = 'knows' | 'presumes';
 
 export type PeerVerdict =
   | { readonly verdict: 'unknown' }
-  | { readonly verdict: 'accepted'; readonly evidence: 'application_data' | 'new_session_ticket'; readonly at: Mark; readonly basis: Basis }
+  | { readonly verdict: 'accepted'; readonly evidence: 'application_data' | 'new_session_ticket' | 'finished'; readonly at: Mark; readonly basis: Basis }
   | { readonly verdict: 'rejected'; readonly alert: AlertInfo; readonly at: Mark; readonly basis: Basis };
 
 /** What the peer really decided, from its own events (never visible to this side). */
@@ -80,6 +88,8 @@ interface MutableLedger {
   handshakeComplete?: Mark;
   /** Client: the server asked for a certificate during the handshake. */
   certificateRequested?: boolean;
+  /** The side speaks TLS 1.2 (it installed `tls12` keys). */
+  tls12?: boolean;
   peerVerdict: PeerVerdict;
   knows: PeerVerdict;
   presumes: PeerVerdict;
@@ -120,9 +130,11 @@ export class Ledgers {
     switch (ev.type) {
       case 'keys_installed':
         me.keys[ev.direction].push({ ...at, epoch: ev.epoch });
+        if (ev.epoch === 'tls12') me.tls12 = true;
         return [];
       case 'note':
         if (ev.fact === 'finished_built' && me.finishedBuilt === undefined) me.finishedBuilt = at;
+        if (ev.fact === 'finished_verified') return tls12PeerFinished(me, at, ev.side);
         return [];
       case 'record_sent':
         if (ev.messages.includes('finished') && me.finishedFlushed === undefined) {
@@ -193,6 +205,19 @@ export class Ledgers {
   clone(): Ledgers {
     return new Ledgers(this);
   }
+}
+
+/**
+ * TLS 1.2: the peer's Finished, verified after ours was flushed, says the peer received and
+ * verified our Finished — and a server, our Certificate and CertificateVerify — and went on
+ * (RFC 5246 §7.4.9: Finished is sent after the ChangeCipherSpec, once the sender has all it
+ * needs; a full handshake's server sends it after the client's). Knowledge, not presumption:
+ * the record is under the tls12 keys and its verify_data covers the whole handshake.
+ */
+function tls12PeerFinished(me: MutableLedger, at: Mark, side: Side): Array<{ side: Side; body: TraceEventBody }> {
+  if (me.tls12 !== true || me.finishedFlushed === undefined || me.knows.verdict !== 'unknown') return [];
+  me.knows = me.peerVerdict = { verdict: 'accepted', evidence: 'finished', at, basis: 'knows' };
+  return [{ side, body: verdictEvent('accepted', "TLS 1.2: the peer's Finished, sent after it verified ours (RFC 5246 §7.4.9)", 'knows') }];
 }
 
 function verdictEvent(verdict: Verdict, evidence: string, basis: Basis, alert?: AlertInfo): TraceEventBody {

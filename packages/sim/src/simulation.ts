@@ -1,10 +1,10 @@
 /**
  * `Simulation` = client endpoint + server endpoint + in-memory duplex + scheduler + virtual
- * clock + trace (DESIGN.md "The simulation"). Delivering a unit means calling
+ * clock + trace (docs/architecture.md "The simulation"). Delivering a unit means calling
  * `handleBytes(bytes, now)` on the receiver, then draining its `pollTransmit()` (one new
  * flight toward the peer) and `pollEvent()` (into the trace).
  *
- * Arrived is not processed (DESIGN.md "Fidelity"). A delivery puts bytes in the receiving
+ * Arrived is not processed (docs/fidelity.md). A delivery puts bytes in the receiving
  * side's transport buffer — the kernel's socket buffer. A side whose pull mode is
  * `on_arrival` (the default; Node's `tls`, whose socket flows) hands them to its endpoint at
  * once. A side whose pull mode is `on_call` (OpenSSL, Go, Python, GnuTLS, rustls: the library
@@ -83,6 +83,14 @@ export interface AppCallExtra {
   readonly outcome?: string;
 }
 
+/**
+ * An attacker on the path (a scenario's `rewrite` step): given the bytes of the
+ * `index`-th delivery (0-based) in `direction`, returns what the receiver gets instead, or
+ * undefined to let them through. A rewrite is recorded as an `inject` fault on that
+ * delivery's choice (with the bytes it took), so the schedule replays it without the hook.
+ */
+export type DeliveryRewrite = (direction: NetDirection, bytes: Uint8Array, index: number) => Uint8Array | undefined;
+
 /** What one `step()` did. */
 export interface StepResult {
   readonly choice: Choice;
@@ -126,6 +134,8 @@ interface SimState {
   pull: Record<Side, PullMode>;
   /** The side whose blocking call is driving the simulation, if any. */
   driver: Side | undefined;
+  /** An attacker's rewrite of deliveries (setRewrite), if any. */
+  rewrite?: DeliveryRewrite;
 }
 
 function cloneState(s: SimState): SimState {
@@ -145,6 +155,7 @@ function cloneState(s: SimState): SimState {
     inbox: { client: [...s.inbox.client], server: [...s.inbox.server] },
     pull: { ...s.pull },
     driver: s.driver,
+    ...(s.rewrite !== undefined ? { rewrite: s.rewrite } : {}),
   };
 }
 
@@ -372,6 +383,11 @@ export class Simulation {
     this.act('server', (ep) => ep.requestClientAuth());
   }
 
+  /** Installs an attacker that may rewrite deliveries (see `DeliveryRewrite`); copied by `fork()`. */
+  setRewrite(rewrite: DeliveryRewrite): void {
+    this.s.rewrite = rewrite;
+  }
+
   /** A teaching annotation in the trace. */
   note(text: string, side: TraceSide = 'network'): void {
     this.emit(side, { type: 'note', text });
@@ -459,13 +475,14 @@ export class Simulation {
     };
   }
 
-  private apply(choice: Choice): StepResult {
+  private apply(decided: Choice): StepResult {
     const s = this.s;
-    s.now = Math.max(s.now, choice.at);
+    s.now = Math.max(s.now, decided.at);
+    const to = receiverOf(decided.direction);
+    const queue = s.duplex.queues[decided.direction];
+    const taken = queue.take(decided.take);
+    const choice = this.rewritten(decided, taken.bytes);
     s.schedule.push(choice);
-    const to = receiverOf(choice.direction);
-    const queue = s.duplex.queues[choice.direction];
-    const taken = queue.take(choice.take);
     let bytes = taken.bytes;
     const fault = choice.fault;
     if (fault !== undefined) {
@@ -505,6 +522,14 @@ export class Simulation {
     });
     if (bytes.length > 0) this.arrive(to, bytes);
     return { choice, to, delivered: bytes.length, events: s.trace.events.slice(first) };
+  }
+
+  /** The choice as delivered: with the attacker's rewrite of its bytes (an `inject` fault), if it makes one. */
+  private rewritten(choice: Choice, bytes: Uint8Array): Choice {
+    const rewrite = this.s.rewrite;
+    if (rewrite === undefined || choice.fault !== undefined || bytes.length === 0) return choice;
+    const out = rewrite(choice.direction, bytes, this.s.deliveries[choice.direction]);
+    return out === undefined ? choice : { ...choice, fault: { kind: 'inject', hex: toHex(out) } };
   }
 
   /** Bytes reach `to`'s transport buffer; processed now unless its library waits for a call. */

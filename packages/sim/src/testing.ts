@@ -1,5 +1,5 @@
 /**
- * Ready-made certificates and endpoint pairs for users' own tests (issue 17 item 1).
+ * Ready-made certificates and endpoint pairs for users' own tests (docs/testing.md).
  *
  * `testPki(seed)` is a CA with server and client certificates for every key type the
  * handshake package supports, and ready-made bad ones (a private key that does not match

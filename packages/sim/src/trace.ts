@@ -1,9 +1,9 @@
 /**
- * The trace, format version 1 — a public contract (DESIGN.md "Trace format (version 1)").
+ * The trace, format version 1 — a public contract (docs/architecture.md "The trace contract").
  * Every event has `seq`, `time` (virtual ms), `side` and `type`. Fields may be added to an
  * event; none of the names below may change without a new `version`.
  *
- * Fields added beyond the table in DESIGN.md (all optional for readers):
+ * Fields added since version 1's first table (all optional for readers):
  * - `delivered`: `hex` (the bytes handed to the endpoint), `taken` (bytes removed from the
  *   queue), `fault` (what the network did to this unit), `flight`;
  * - `keys_installed`: `keylog` (`{label, secret}` in hex, for NSS keylog files);
@@ -215,7 +215,7 @@ export class TraceRecorder {
   }
 }
 
-/** Keys in this order first (the order of DESIGN.md's table), then any others alphabetically. */
+/** Keys in this order first (the order of version 1's first table), then any others alphabetically. */
 const KEY_ORDER = [
   'version', 'scenario', 'seed', 'events',
   'seq', 'time', 'side', 'type',

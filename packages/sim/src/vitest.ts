@@ -1,5 +1,5 @@
 /**
- * `@tls13sim/sim/vitest` — vitest matchers for traces and simulations (issue 17 item 3).
+ * `@tls13sim/sim/vitest` — vitest matchers for traces and simulations (docs/testing.md).
  * Importing this module registers them with `expect.extend`, and types them on vitest's
  * `Assertion` (module augmentation of `Matchers`):
  *
@@ -44,6 +44,7 @@ export interface TlsMatchers<R = unknown> {
 
 declare module 'vitest' {
   // vitest's own declaration is `interface Matchers<T = any>`: merged declarations must match.
+  // biome-ignore lint/suspicious/noExplicitAny: it must be vitest's `any`, as said above
   interface Matchers<T = any> extends TlsMatchers<T> {}
 }
 

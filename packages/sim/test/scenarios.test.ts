@@ -30,6 +30,8 @@ const DESIGN_NAMES = [
   'post-handshake-auth', 'post-handshake-auth-rejected', 'ticket-as-signal', 'nonblocking-read',
   'blocking-read-deadlock', 'zero-length-read', 'rfc8448-simple', 'rfc8448-resumed-0rtt', 'rfc8448-hrr',
   'rfc8448-client-auth', 'rfc8448-compat', 'half-rtt-then-rejected',
+  // TLS 1.2 (docs/tls12.md): the client-authentication twins and the RFC 8446 §4.1.3 downgrade.
+  'tls12-client-auth', 'tls12-client-cert-rejected', 'tls12-client-cv-rejected', 'downgrade-detected',
 ];
 
 const cache = new Map<string, Trace>();
@@ -88,7 +90,12 @@ describe('the catalogue', () => {
   it.each(names)('%s renders as text, mermaid, json and hex, and exports a keylog and a pcap', (name) => {
     const t = trace(name);
     for (const f of TEXT_FORMATS) expect(renderTrace(t, f).length, f).toBeGreaterThan(0);
-    expect(renderKeylog(t)).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]+$/m);
+    // TLS 1.3 runs log traffic secrets; TLS 1.2 runs the master secret by client random (NSS
+    // key log format); downgrade-detected aborts at the ServerHello, before any key exists.
+    const keylog = renderKeylog(t);
+    if (name === 'downgrade-detected') expect(keylog).toBe('');
+    else if (name.startsWith('tls12-')) expect(keylog).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/m);
+    else expect(keylog).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]+$/m);
     expect(renderPcap(t).length).toBeGreaterThan(24);
   });
 

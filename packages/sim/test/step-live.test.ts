@@ -40,8 +40,8 @@ describe('tls13sim step --choose', () => {
     expect(detour).toContain('── step 2 · 20 ms · server → client · 681 B (drop) ──');
     expect(detour).toMatch(/✗ drop 681 B/);
     expect(detour).toContain('── back to step 1 · 10 ms ──');
-    const after = (out: string, title: string) => out.slice(out.lastIndexOf(`── ${title}`));
-    expect(after(detour, 'step 3 ')).toBe(after(straight, 'step 3 '));
+    const from = (out: string, title: string) => out.slice(out.lastIndexOf(`── ${title}`));
+    expect(from(detour, 'step 3 ')).toBe(from(straight, 'step 3 '));
   });
 
   it('says what it cannot do, and goes on', async () => {

@@ -41,7 +41,7 @@ describe('tls13sim step', () => {
     const b = blocks(r.out);
     expect(b).toHaveLength(deliveries + 1);
     expect(b[0]).toMatch(/^start · \d+ deliveries to come ──/);
-    b.slice(1).forEach((block, i) => expect(block).toMatch(new RegExp(`^step ${i + 1}/${deliveries} · \\d+ ms · `)));
+    for (const [i, block] of b.slice(1).entries()) expect(block).toMatch(new RegExp(`^step ${i + 1}/${deliveries} · \\d+ ms · `));
     expect(r.out).toContain('end of scenario');
   });
 

@@ -1,5 +1,5 @@
 /**
- * Every record of a trace decoded (issue 18 item 2): the wire record, and for a protected
+ * Every record of a trace decoded: the wire record, and for a protected
  * record its decryption with the sender's traffic keys, its TLSInnerPlaintext (content,
  * inner type, padding), and each message in it as named fields, each field the byte range
  * `[start, end)` of the record's plaintext it was read from, so the page can highlight
@@ -23,21 +23,17 @@ import {
   nameOf,
   nobleProvider,
   parseCertificate,
+  tls12MessageName,
   trafficKeys,
   type CipherSuiteParams,
   type HandshakeMessage,
 } from '@tls13sim/handshake';
 import { ContentType, alertName, bytesEqual, concatBytes, contentTypeName, decodeAlert, fromHex, toHex, unprotectRecord } from '@tls13sim/record';
 import type { Side, TraceEvent, TraceEventOf } from '@tls13sim/sim/browser';
+import { extensionName12, messageFields12, noteHello, open12, suiteName12, writeKeys12, type Hellos12 } from './decode12.js';
+import type { Field } from './field.js';
 
-/** A named piece of a record's plaintext: bytes `[start, end)` (may reach outside the record when a message spans records: clip). */
-export interface Field {
-  readonly name: string;
-  readonly value: string;
-  readonly start: number;
-  readonly end: number;
-  readonly children?: readonly Field[];
-}
+export type { Field } from './field.js';
 
 export interface DecodedRecord {
   /** `seq` of the `record_sent` event. */
@@ -70,11 +66,17 @@ interface WriteKey {
   suite?: CipherSuiteParams;
 }
 
-/** Decodes every `record_sent` of `events`, keyed by the event's `seq`. */
+/**
+ * Decodes every `record_sent` of `events`, keyed by the event's `seq`. A TLS 1.2 trace's
+ * `tls12` records open with the key block of the keylog's master secret (decode12.ts), and
+ * its handshake messages are read in their TLS 1.2 shapes.
+ */
 export function decodeRecords(events: readonly TraceEvent[]): Map<number, DecodedRecord> {
   const out = new Map<number, DecodedRecord>();
   const keys = new Map<Side, WriteKey | undefined>();
   const pending = new Map<Side, Uint8Array>();
+  const hellos: Hellos12 = {};
+  const tls12 = events.some((e) => (e.type === 'keys_installed' || e.type === 'record_sent') && e.epoch === 'tls12') || events.some((e) => e.type === 'record_sent' && e.messages.includes('server_hello_done'));
   let suite: CipherSuiteParams | undefined;
   for (const e of events) {
     if (e.type === 'keys_installed' && e.direction === 'write' && (e.side === 'client' || e.side === 'server')) {
@@ -82,12 +84,33 @@ export function decodeRecords(events: readonly TraceEvent[]): Map<number, Decode
       continue;
     }
     if (e.type !== 'record_sent' || (e.side !== 'client' && e.side !== 'server')) continue;
-    const d = decodeOne(e, e.side, keys.get(e.side), suite, pending);
+    const d = e.epoch === 'tls12' ? decodeOne12(e, e.side, keys.get(e.side), hellos, pending) : decodeOne(e, e.side, keys.get(e.side), suite, pending, tls12);
+    if (tls12 && e.epoch === 'plaintext' && d.wire.length > 0) noteHello(d.wire, e.messages, hellos);
     out.set(e.seq, d);
     const sh = serverHelloSuite(d);
     if (sh !== undefined) suite = sh;
   }
   return out;
+}
+
+/** A `tls12` record: opened with the sender's key-block keys and its own sequence number (RFC 5246 §6.1, §6.2.3.3). */
+function decodeOne12(e: TraceEventOf<'record_sent'>, side: Side, key: WriteKey | undefined, hellos: Hellos12, pending: Map<Side, Uint8Array>): DecodedRecord {
+  const base = { seq: e.seq, side };
+  const wire = fromHex(e.hex);
+  if (key === undefined) return { ...base, wire, fields: [], error: `no ${side} tls12 key with a keylog secret before this record` };
+  const k = writeKeys12(side, key.secret, hellos);
+  if (k === undefined) return { ...base, wire, fields: [], error: 'the hellos (randoms, suite) needed for the TLS 1.2 key block are not in the trace' };
+  const sequence = key.sequence++;
+  const opened = open12(k.keys, sequence, wire);
+  if (opened === undefined) return { ...base, wire, fields: [], error: `does not open with the key block of ${key.label} at sequence number ${sequence} (bad_record_mac, RFC 5246 §6.2.3.3)` };
+  return {
+    ...base,
+    wire,
+    plaintext: opened.content,
+    innerType: contentTypeName(opened.contentType),
+    key: { label: key.label, suite: k.suite.name, sequence, epoch: key.epoch },
+    fields: contentFields(opened.contentType, opened.content, side, undefined, pending, true),
+  };
 }
 
 function decodeOne(
@@ -96,6 +119,7 @@ function decodeOne(
   key: WriteKey | undefined,
   suite: CipherSuiteParams | undefined,
   pending: Map<Side, Uint8Array>,
+  tls12 = false,
 ): DecodedRecord {
   const base = { seq: e.seq, side };
   let wire: Uint8Array;
@@ -110,7 +134,7 @@ function decodeOne(
   // and the plaintext epoch's records are sent as they are.
   if (outer !== ContentType.application_data || e.epoch === 'plaintext') {
     const content = wire.subarray(HEADER);
-    return { ...base, wire, plaintext: content, innerType: contentTypeName(outer), fields: contentFields(outer, content, side, suite, pending) };
+    return { ...base, wire, plaintext: content, innerType: contentTypeName(outer), fields: contentFields(outer, content, side, suite, pending, tls12) };
   }
   if (key === undefined) return { ...base, wire, fields: [], error: `no ${side} write key with a keylog secret before this record` };
   const sequence = key.sequence++;
@@ -149,7 +173,7 @@ function serverHelloSuite(d: DecodedRecord): CipherSuiteParams | undefined {
   return undefined;
 }
 
-function contentFields(type: number, content: Uint8Array, side: Side, suite: CipherSuiteParams | undefined, pending: Map<Side, Uint8Array>): Field[] {
+function contentFields(type: number, content: Uint8Array, side: Side, suite: CipherSuiteParams | undefined, pending: Map<Side, Uint8Array>, tls12 = false): Field[] {
   const n = content.length;
   switch (type) {
     case ContentType.alert: {
@@ -177,26 +201,29 @@ function contentFields(type: number, content: Uint8Array, side: Side, suite: Cip
     case ContentType.application_data:
       return [{ name: 'application_data', value: `${n} B`, start: 0, end: n }];
     case ContentType.change_cipher_spec:
-      return [{ name: 'ChangeCipherSpec', value: `${n} B (compatibility mode, §D.4)`, start: 0, end: n }];
+      return [
+        tls12
+          ? { name: 'ChangeCipherSpec', value: `${n} B: the sender's next record is under its new tls12 keys (RFC 5246 §7.1)`, start: 0, end: n }
+          : { name: 'ChangeCipherSpec', value: `${n} B (compatibility mode, §D.4)`, start: 0, end: n },
+      ];
     case ContentType.handshake:
-      return handshakeFields(content, side, suite, pending);
+      return handshakeFields(content, side, suite, pending, tls12);
     default:
       return [{ name: contentTypeName(type), value: `${n} B`, start: 0, end: n }];
   }
 }
 
 /** Frames the sender's handshake stream (bytes left over from its earlier records, then this record's) into messages. */
-function handshakeFields(content: Uint8Array, side: Side, suite: CipherSuiteParams | undefined, pending: Map<Side, Uint8Array>): Field[] {
+function handshakeFields(content: Uint8Array, side: Side, suite: CipherSuiteParams | undefined, pending: Map<Side, Uint8Array>, tls12: boolean): Field[] {
   const before = pending.get(side) ?? new Uint8Array(0);
   const data = before.length === 0 ? content : concatBytes(before, content);
   const shift = -before.length;
   const fields: Field[] = [];
   let off = 0;
   while (data.length - off >= 4) {
-    const msgType = data[off]!;
     const len = (data[off + 1]! << 16) | (data[off + 2]! << 8) | data[off + 3]!;
     if (data.length - off < 4 + len) break;
-    fields.push(messageFields(data.subarray(off, off + 4 + len), off + shift, suite));
+    fields.push(messageFields(data.subarray(off, off + 4 + len), off + shift, suite, tls12));
     off += 4 + len;
   }
   const rest = data.subarray(off);
@@ -261,14 +288,16 @@ const version = (b: Uint8Array): string => {
 };
 
 /** One handshake message (header included) at `start` of the record's plaintext. */
-function messageFields(msg: Uint8Array, start: number, suite: CipherSuiteParams | undefined): Field {
+function messageFields(msg: Uint8Array, start: number, suite: CipherSuiteParams | undefined, tls12 = false): Field {
   const msgType = msg[0]!;
-  const name = messageName(msgType, msg);
+  const name = tls12 ? camelName(tls12MessageName(msgType)) : messageName(msgType, msg);
   const w = new Walk(msg, start);
   const children: Field[] = [
-    w.field('msg_type', 1, (b) => `${nameOf('handshake', b[0]!)} (${b[0]!})`),
+    w.field('msg_type', 1, (b) => `${tls12 ? tls12MessageName(b[0]!) : nameOf('handshake', b[0]!)} (${b[0]!})`),
     w.field('length', 3, (b) => `${u(b)} B`),
   ];
+  const m12 = tls12 ? messageFields12(msg, start) : undefined;
+  if (m12 !== undefined) return { name, value: m12.summary, start, end: start + msg.length, children: [...children, ...m12.fields] };
   let decoded: HandshakeMessage | undefined;
   let error: string | undefined;
   try {
@@ -297,7 +326,7 @@ function bodyFields(w: Walk, msgType: number, m: HandshakeMessage | undefined, o
       out.push(
         w.vec('cipher_suites', 2, () => suites.join(', '), (ww, e) => {
           const f: Field[] = [];
-          while (ww.pos + 2 <= e) f.push(ww.field(`suite ${f.length}`, 2, (b) => (suites.push(nameOf('suite', u(b))), suites[suites.length - 1]!)));
+          while (ww.pos + 2 <= e) f.push(ww.field(`suite ${f.length}`, 2, (b) => (suites.push(suiteName12(u(b))), suites[suites.length - 1]!)));
           return f;
         }),
         w.vec('legacy_compression_methods', 1, hex),
@@ -388,7 +417,7 @@ function extensions(w: Walk, m: HandshakeMessage | undefined): Field {
         const at = ww.pos;
         const code = ww.num(2);
         ww.pos = at;
-        const name = nameOf('extension', code);
+        const name = extensionName12(code);
         const i = f.length;
         const children = [ww.field('extension_type', 2, () => `${name} (${code})`), ww.vec('extension_data', 2, hex)];
         const ext = decoded[i];

@@ -1,5 +1,5 @@
 /**
- * "Choose deliveries" mode (issue 18 item 2, the choosing half): a scenario that can be set
+ * "Choose deliveries" mode: a scenario that can be set
  * up without being run (`ScenarioDefinition.setup`, the exhaustive explorer's entry) runs
  * live in the page, and the student decides each delivery: which direction, how many
  * bytes (a whole flight, one record, or any split), and whether the network drops,

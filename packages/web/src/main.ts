@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * The stepper page (issue 18 item 2): any catalogue scenario, seed and lens, one delivery
+ * The stepper page (README "In the browser: the stepper"): any catalogue scenario, seed and lens, one delivery
  * unit per step, forward and back, with both sides' Appendix A states (the current one
  * lit), each side's ledger (knows / presumes, and the peer's real verdict it cannot see),
  * the application's calls through the chosen lens, every record decoded, and the SVG
@@ -31,7 +31,7 @@ import {
 import type { EpochName } from '@tls13sim/handshake';
 import { decodeRecords, type DecodedRecord, type Field } from './decode.js';
 import { DIRECTIONS, hasLive, type FaultKind, type LiveChoice } from './live.js';
-import { LiveSession, Run, STATES, formatHash, parseHash, scenarioNames, type Permalink, type StepView } from './model.js';
+import { LiveSession, Run, STATES_TLS12, formatHash, parseHash, scenarioNames, type Permalink, type StepView } from './model.js';
 
 type Child = Node | string | null | undefined | false;
 
@@ -68,6 +68,7 @@ function recordWhat(ev: TraceEvent & { type: 'record_sent' }): string {
   if (ev.alert !== undefined) return bracket(ev.epoch, `Alert(${ev.alert.level}, ${ev.alert.description})`);
   if (ev.messages.length > 0) return bracket(ev.epoch, ev.messages.map(camel).join(', '));
   if (ev.innerType === 'application_data') return bracket(ev.epoch, `Application Data (${ev.length} B)`);
+  // TLS 1.2: the sender's key switch (RFC 5246 §7.1), told by the keys installed right after it (eventLine).
   if (ev.innerType === 'change_cipher_spec') return 'ChangeCipherSpec';
   return bracket(ev.epoch, ev.innerType);
 }
@@ -97,7 +98,10 @@ function eventLine(e: TraceEvent): HTMLElement {
       text = `library reads ${e.bytes} B from the socket`;
       break;
     case 'keys_installed':
-      text = `installs ${e.direction} keys: ${e.epoch}`;
+      text =
+        e.epoch === 'tls12' && e.direction === 'write'
+          ? 'installs write keys: tls12 — its ChangeCipherSpec was the switch (RFC 5246 §7.1)'
+          : `installs ${e.direction} keys: ${e.epoch}`;
       break;
     case 'secret':
       text = `derives ${e.label}`;
@@ -157,6 +161,12 @@ function recordBytes(f: RecordFlight): HTMLElement {
       i = end;
     }
     if (i < body.length) box.append(hexSpan(body.slice(i), '', 'rest of a message split across records'));
+  } else if (f.sent.epoch === 'tls12' && body.length > 32) {
+    // RFC 5246 §6.2.3.3 GenericAEADCipher: the explicit nonce (8 B for AES-GCM, RFC 5288 §3; none for ChaCha20, RFC 7905 §2), the ciphertext, the tag.
+    box.append(
+      hexSpan(body.slice(0, -32), '', `encrypted under the tls12 keys: explicit nonce (AES-GCM) + ${f.sent.innerType} content (the outer type is the real one, RFC 5246 §6.2.3.3)`),
+      hexSpan(body.slice(-32), 'h-tag', 'AEAD tag (16 B)'),
+    );
   } else if (f.sent.outerType === 'application_data' && f.sent.epoch !== 'plaintext' && body.length > 32) {
     box.append(
       hexSpan(body.slice(0, -32), '', `encrypted: ${f.sent.innerType} content + its type byte + padding (TLSInnerPlaintext, §5.2)`),
@@ -192,7 +202,9 @@ function decodedView(d: DecodedRecord | undefined): HTMLElement {
       { class: 'decoded-key' },
       d.key === undefined
         ? `plaintext record (no key): ${d.innerType ?? '?'}, ${pt.length} B`
-        : `decrypted with ${d.key.label} (${d.key.epoch} keys, ${d.key.suite}), sequence number ${d.key.sequence}: ${d.innerType ?? '?'} content ${pt.length} B + inner type byte + ${d.padding ?? 0} B padding (TLSInnerPlaintext, §5.2)`,
+        : d.key.epoch === 'tls12'
+          ? `decrypted with the key block of the ${d.key.label} master secret (RFC 5246 §6.3; tls12 keys, ${d.key.suite}), sequence number ${d.key.sequence}: ${d.innerType ?? '?'} content ${pt.length} B (TLS 1.2 keeps the real content type outside, RFC 5246 §6.2.3.3)`
+          : `decrypted with ${d.key.label} (${d.key.epoch} keys, ${d.key.suite}), sequence number ${d.key.sequence}: ${d.innerType ?? '?'} content ${pt.length} B + inner type byte + ${d.padding ?? 0} B padding (TLSInnerPlaintext, §5.2)`,
     ),
   );
   const fieldList = (fields: readonly Field[], path: string): HTMLElement => {
@@ -341,8 +353,9 @@ function runFor(p: Permalink): Run {
 function renderSide(side: Side, v: StepView): HTMLElement {
   const s = v.sides[side];
   const l = s.ledger;
-  const states = h('ol', { class: 'states', 'aria-label': `${side} states (RFC 8446 Appendix A)` });
-  for (const name of STATES[side]) {
+  const tls12 = v.states === STATES_TLS12;
+  const states = h('ol', { class: 'states', 'aria-label': `${side} states (${tls12 ? 'TLS 1.2, RFC 5246 §7.3' : 'RFC 8446 Appendix A'})` });
+  for (const name of v.states[side]) {
     const cls = [name === s.state ? 'current' : '', s.visited.includes(name) ? 'visited' : '', name === 'CLOSED' ? 'closed' : ''].filter(Boolean).join(' ');
     states.append(h('li', { class: cls, ...(name === s.state ? { 'aria-current': 'step' } : {}) }, name));
   }

@@ -14,6 +14,7 @@
 import {
   LENS_NAMES,
   getScenario,
+  isTls12Trace,
   ledgersFromTrace,
   listScenarios,
   recordFlights,
@@ -33,6 +34,17 @@ export const STATES: Readonly<Record<Side, readonly string[]>> = {
   client: ['START', 'WAIT_SH', 'WAIT_EE', 'WAIT_CERT_CR', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED', 'CLOSED'],
   server: ['START', 'RECVD_CH', 'NEGOTIATED', 'WAIT_EOED', 'WAIT_FLIGHT2', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED', 'CLOSED'],
 };
+
+/** The TLS 1.2 endpoint's states (RFC 5246 §7.3: the message each waits for), in handshake order, plus CLOSED. */
+export const STATES_TLS12: Readonly<Record<Side, readonly string[]>> = {
+  client: ['START', 'WAIT_SH', 'WAIT_CERT', 'WAIT_SKE', 'WAIT_CR_OR_SHD', 'WAIT_SHD', 'WAIT_CCS', 'WAIT_FINISHED', 'CONNECTED', 'CLOSED'],
+  server: ['START', 'WAIT_CERT', 'WAIT_CKE', 'WAIT_CV', 'WAIT_CCS', 'WAIT_FINISHED', 'CONNECTED', 'CLOSED'],
+};
+
+/** The state lists to draw for a run: TLS 1.2's when its records say TLS 1.2 (isTls12Trace), else RFC 8446 Appendix A's. */
+export function statesOf(trace: Trace): Readonly<Record<Side, readonly string[]>> {
+  return isTls12Trace(trace) ? STATES_TLS12 : STATES;
+}
 
 export interface Permalink {
   readonly scenario: string;
@@ -127,6 +139,8 @@ export interface StepView {
   readonly sides: Readonly<Record<Side, SideView>>;
   /** Every record sent so far, with what became of it so far. */
   readonly records: readonly RecordFlight[];
+  /** Each side's states in handshake order: RFC 8446 Appendix A's, or the TLS 1.2 endpoint's (statesOf). */
+  readonly states: Readonly<Record<Side, readonly string[]>>;
 }
 
 export class Run {
@@ -173,6 +187,7 @@ export function viewOf(trace: Trace, events: readonly TraceEvent[], current: rea
     current,
     sides: { client: side('client'), server: side('server') },
     records: recordFlights(prefix).records,
+    states: statesOf(trace),
   };
 }
 

@@ -59,6 +59,11 @@ function isAllZero(b: Uint8Array): boolean {
 // ---------------------------------------------------------------------------------------
 // Hash, HMAC, HKDF
 
+/** `crypto.hash(alg, data, 'buffer')`: one native call, no Hash object (Node ≥ 20.12; absent before). */
+type OneShotHash = (alg: string, data: Uint8Array, outputEncoding: 'buffer') => Uint8Array;
+
+const ONE = Uint8Array.of(1);
+
 function hashes(c: Crypto) {
   const check = (alg: HashName): void => {
     if (HASH_LENGTHS[alg] === undefined) throw new TypeError(`unknown hash: ${String(alg)}`);
@@ -67,11 +72,17 @@ function hashes(c: Crypto) {
     check(alg);
     return u8(c.createHmac(alg, key).update(data).digest());
   };
+  const oneShot = (c as { hash?: OneShotHash }).hash;
   return {
-    hash(alg: HashName, data: Uint8Array): Uint8Array {
-      check(alg);
-      return u8(c.createHash(alg).update(data).digest());
-    },
+    hash: oneShot
+      ? (alg: HashName, data: Uint8Array): Uint8Array => {
+          check(alg);
+          return u8(oneShot(alg, data, 'buffer'));
+        }
+      : (alg: HashName, data: Uint8Array): Uint8Array => {
+          check(alg);
+          return u8(c.createHash(alg).update(data).digest());
+        },
     hmac,
     /**
      * HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM) (RFC 5869 §2.2). "if not provided, [salt]
@@ -85,6 +96,12 @@ function hashes(c: Crypto) {
       const hLen = HASH_LENGTHS[alg];
       if (!Number.isInteger(length) || length < 0 || length > 255 * hLen) {
         throw new RangeError(`hkdfExpand: length ${length} out of range (≤ 255·${hLen})`);
+      }
+      // Every length TLS 1.3 asks for (keys, IVs, secrets) is one block: T(1) = HMAC(PRK, info | 0x01).
+      if (length <= hLen) {
+        const t1 = c.createHmac(alg, prk).update(info).update(ONE).digest();
+        // As u8 does: a view when the digest owns its memory, else a copy.
+        return t1.byteOffset === 0 && t1.byteLength === t1.buffer.byteLength ? new Uint8Array(t1.buffer, 0, length) : new Uint8Array(t1.subarray(0, length));
       }
       const out = new Uint8Array(length);
       let t: Uint8Array = new Uint8Array(0);
@@ -238,7 +255,8 @@ function montgomery(c: Crypto, group: 'x25519' | 'x448'): DhGroup {
     shareLength: length,
     newPrivateKey: (rand) => rand.bytes(length),
     publicValue(sk) {
-      const jwk = c.createPublicKey(privateKeyObject(sk)).export({ format: 'jwk' });
+      // A private key's JWK carries its public key `x` too (RFC 8037 §2).
+      const jwk = privateKeyObject(sk).export({ format: 'jwk' });
       return u8(Buffer.from(jwk.x!, 'base64url'));
     },
     sharedSecret(sk, peer) {

@@ -13,47 +13,61 @@ export interface RandomSource {
   clone?(): RandomSource;
 }
 
+const encoder = new TextEncoder();
+
 export function seededRandom(seed: number | string | Uint8Array): RandomSource {
   const seedBytes =
     typeof seed === 'number'
-      ? new TextEncoder().encode(`tls13sim-seed:${seed}`)
+      ? encoder.encode(`tls13sim-seed:${seed}`)
       : typeof seed === 'string'
-        ? new TextEncoder().encode(seed)
+        ? encoder.encode(seed)
         : seed.slice();
   return new SeededDrbg(seedBytes, 0, new Uint8Array(0), 0);
 }
 
+type Sha256 = ReturnType<typeof sha256.create>;
+
 /** SHA-256(seed || uint32 counter, big-endian) blocks, served in order. */
 class SeededDrbg implements RandomSource {
-  /** seed || counter: one buffer per source, its counter rewritten per block. */
-  private readonly block: Uint8Array;
+  /**
+   * SHA-256 having absorbed the seed: each block continues a copy of it with the counter.
+   * Only ever copied from, so clones share it.
+   */
+  private readonly seeded: Sha256;
+  /** The copy a block is hashed in, reused from block to block. */
+  private scratch: Sha256 | undefined;
+  private readonly counterBytes = new Uint8Array(4);
 
   constructor(
     private readonly seed: Uint8Array,
     private counter: number,
     private pool: Uint8Array,
     private poolPos: number,
+    seeded?: Sha256,
   ) {
-    this.block = new Uint8Array(seed.length + 4);
-    this.block.set(seed);
+    this.seeded = seeded ?? sha256.create().update(seed);
   }
 
   clone(): RandomSource {
-    return new SeededDrbg(this.seed, this.counter, this.pool, this.poolPos);
+    return new SeededDrbg(this.seed, this.counter, this.pool, this.poolPos, this.seeded);
   }
 
   bytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
-    const at = this.seed.length;
     let filled = 0;
     while (filled < n) {
       if (this.poolPos === this.pool.length) {
         const c = this.counter++;
-        this.block[at] = c >>> 24;
-        this.block[at + 1] = (c >>> 16) & 0xff;
-        this.block[at + 2] = (c >>> 8) & 0xff;
-        this.block[at + 3] = c & 0xff;
-        this.pool = sha256(this.block);
+        const ctr = this.counterBytes;
+        ctr[0] = c >>> 24;
+        ctr[1] = (c >>> 16) & 0xff;
+        ctr[2] = (c >>> 8) & 0xff;
+        ctr[3] = c & 0xff;
+        const h = (this.scratch = this.seeded._cloneInto(this.scratch));
+        h.update(ctr);
+        // A fresh pool per block: clones of this source share the one they were made with.
+        this.pool = new Uint8Array(32);
+        h.digestInto(this.pool);
         this.poolPos = 0;
       }
       const take = Math.min(n - filled, this.pool.length - this.poolPos);

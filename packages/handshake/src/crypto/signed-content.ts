@@ -18,14 +18,24 @@ const CONTEXT: Record<CertificateVerifySide, string> = {
   client: 'TLS 1.3, client CertificateVerify',
 };
 
+/** 64 spaces, the context string and the 0x00 separator: what precedes the content, per side (built once). */
+function prefixOf(side: CertificateVerifySide): Uint8Array {
+  const context = new TextEncoder().encode(CONTEXT[side]);
+  const prefix = new Uint8Array(64 + context.length + 1);
+  prefix.fill(0x20, 0, 64);
+  prefix.set(context, 64);
+  // prefix[64 + context.length] is already the 0x00 separator.
+  return prefix;
+}
+
+const PREFIX: Record<CertificateVerifySide, Uint8Array> = { server: prefixOf('server'), client: prefixOf('client') };
+
 /** The §4.4.3 signed content for `side`'s CertificateVerify over `transcriptHash`. */
 export function certificateVerifyContent(side: CertificateVerifySide, transcriptHash: Uint8Array): Uint8Array {
-  const context = new TextEncoder().encode(CONTEXT[side]);
-  const out = new Uint8Array(64 + context.length + 1 + transcriptHash.length);
-  out.fill(0x20, 0, 64);
-  out.set(context, 64);
-  // out[64 + context.length] is already the 0x00 separator.
-  out.set(transcriptHash, 64 + context.length + 1);
+  const prefix = PREFIX[side];
+  const out = new Uint8Array(prefix.length + transcriptHash.length);
+  out.set(prefix);
+  out.set(transcriptHash, prefix.length);
   return out;
 }
 

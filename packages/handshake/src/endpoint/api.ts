@@ -6,7 +6,10 @@
 import type { AlertName, TlsError } from '@tls13sim/record';
 import type { ResumptionSession } from './psk.js';
 import type { Negotiated } from './state.js';
-import type { Tls12Negotiated, Tls12Session } from '../tls12/state.js';
+import type { Tls12ClientStateName, Tls12Negotiated, Tls12ServerStateName, Tls12Session } from '../tls12/state.js';
+
+// The TLS 1.2 state names are declared with the 1.2 states (tls12/state.ts), which must not import this module back.
+export type { Tls12ClientStateName, Tls12ServerStateName } from '../tls12/state.js';
 
 export type Role = 'client' | 'server';
 
@@ -34,26 +37,6 @@ export type ServerStateName =
   | 'WAIT_FINISHED'
   | 'CONNECTED'
   | 'CLOSED';
-
-/**
- * TLS 1.2 client states (RFC 5246 §7.3 message flow), plus CLOSED: WAIT_CR_OR_SHD waits for
- * an optional CertificateRequest or the ServerHelloDone, WAIT_SHD for the ServerHelloDone
- * after a CertificateRequest, WAIT_CCS for the server's ChangeCipherSpec.
- */
-export type Tls12ClientStateName =
-  | 'START'
-  | 'WAIT_SH'
-  | 'WAIT_CERT'
-  | 'WAIT_SKE'
-  | 'WAIT_CR_OR_SHD'
-  | 'WAIT_SHD'
-  | 'WAIT_CCS'
-  | 'WAIT_FINISHED'
-  | 'CONNECTED'
-  | 'CLOSED';
-
-/** TLS 1.2 server states (RFC 5246 §7.3), plus CLOSED: WAIT_CKE waits for ClientKeyExchange. */
-export type Tls12ServerStateName = 'START' | 'WAIT_CERT' | 'WAIT_CKE' | 'WAIT_CV' | 'WAIT_CCS' | 'WAIT_FINISHED' | 'CONNECTED' | 'CLOSED';
 
 export type StateName = ClientStateName | ServerStateName | Tls12ClientStateName | Tls12ServerStateName;
 

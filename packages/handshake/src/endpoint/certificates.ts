@@ -13,7 +13,7 @@ import type { SignatureAlgorithm } from '../pki/x509.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { PublicKey } from '../crypto/keys.js';
 import { chooseSignatureScheme, peerLeafKey, signCertificateVerify } from './common.js';
-import { fail } from './errors.js';
+import { fail, HandshakeError } from './errors.js';
 import type { CertifiedKey } from './config.js';
 import type { Negotiated, PendingCertRequest } from './state.js';
 import type { Env, Out } from './step.js';
@@ -130,6 +130,6 @@ export function judgeClientCertificate(certificateList: readonly { readonly cert
   const chain = certificateList.map((e) => e.certData);
   const key = peerLeafKey(chain, env, 'client', null);
   const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
-  if (verdict.action === 'reject') fail('bad_certificate', 'the verifier rejected the client certificate', verdict.alert);
+  if (verdict.action === 'reject') throw new HandshakeError('verifier_rejected', 'the verifier rejected the client certificate', { verdictAlert: verdict.alert });
   return { kind: 'chain', chain, key, ignore: verdict.action === 'ignore' };
 }

@@ -31,15 +31,12 @@ import type {
 } from '../messages/types.js';
 import {
   appKeylogLabel,
-  chooseSignatureScheme,
   groupName,
   peerLeafKey,
   sameBytes,
-  signCertificateVerify,
   suiteParams,
   verifyCertificateVerify,
 } from './common.js';
-import { chooseCertificate } from './certificates.js';
 import { fail, unexpected } from './errors.js';
 import { sendClientCertificate } from './certificates.js';
 import type { ClientKeys, ClientState, Negotiated, OfferedPsk, PendingCertRequest } from './state.js';
@@ -326,7 +323,7 @@ function onHelloRetryRequest(st: S<'WAIT_SH'>, hrr: Decoded<HelloRetryRequest>, 
   if (psk !== null) ch2 = attachBinder(ch2, psk, transcript, env);
 
   const out = new Out();
-  out.via('START');
+  out.via({ kind: 'START' });
   if (st.earlyData === 'sent') {
     // §4.2.10: after a HelloRetryRequest the early data is lost; the second ClientHello goes in the clear.
     out.push({ kind: 'plaintext_write' });

@@ -50,9 +50,9 @@ export function peerLeafKey(
   const { trustAnchors, validationTime } = env.config;
   let key: PublicKey | null;
   // A client that verifies nothing would talk to anyone: no anchors is an error unless the
-  // configuration says insecure (issue 16: `serverName: 'wrong.test'` used to connect).
+  // configuration says insecure (without this, `serverName: 'wrong.test'` used to connect).
   if (purpose === 'server' && trustAnchors === null && !env.config.insecure) {
-    fail('bad_certificate', 'no trust anchors to verify the server certificate with (configure trustAnchors, or insecure: true to skip verification)', 'unknown_ca');
+    fail('unknown_ca', 'no trust anchors to verify the server certificate with (configure trustAnchors, or insecure: true to skip verification)');
   }
   if (trustAnchors !== null && !(purpose === 'server' && env.config.insecure)) {
     const result = verifyChain(chain, {
@@ -62,7 +62,7 @@ export function peerLeafKey(
       purpose,
       crypto: env.crypto,
     });
-    if (!result.ok) fail('bad_certificate', result.reason, result.alert);
+    if (!result.ok) fail(result.kind, result.reason);
     // The chain was parsed once already: reuse its leaf.
     key = result.leaf.publicKey;
   } else {
@@ -72,7 +72,7 @@ export function peerLeafKey(
       fail('bad_certificate', `cannot parse the peer's certificate: ${(e as Error).message}`);
     }
   }
-  if (key === null) fail('bad_certificate', 'the peer certificate key type is not supported', 'unsupported_certificate');
+  if (key === null) fail('unsupported_certificate', 'the peer certificate key type is not supported');
   return key;
 }
 

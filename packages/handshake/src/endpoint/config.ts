@@ -27,6 +27,7 @@ export interface CertifiedKey {
 /** What the server's verifier hook decides about a client certificate (RFC 8446 §4.4.2.4). */
 export type ClientCertVerdict =
   | { readonly action: 'accept' }
+  /** Rejected: an error of kind `verifier_rejected`, sent as the alert named here (endpoint/errors.ts `alertFor`). */
   | { readonly action: 'reject'; readonly alert: AlertName }
   /** Carry on as if the client had sent no certificate (unauthenticated). */
   | { readonly action: 'ignore' };

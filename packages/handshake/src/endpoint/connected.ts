@@ -11,7 +11,7 @@ import { findExtension } from '../messages/index.js';
 import type { Certificate, CertificateRequest, CertificateVerify, Decoded, Finished, KeyUpdate, NewSessionTicket } from '../messages/types.js';
 import type { Role } from './api.js';
 import { judgeClientCertificate, sendClientCertificate } from './certificates.js';
-import { appKeylogLabel, applicationEpoch, peerLeafKey, verifyCertificateVerify } from './common.js';
+import { appKeylogLabel, applicationEpoch, verifyCertificateVerify } from './common.js';
 import { fail } from './errors.js';
 import type { ResumptionSession } from './psk.js';
 import type { AppSecrets } from './state.js';

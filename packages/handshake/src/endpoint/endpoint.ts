@@ -30,7 +30,7 @@ import type { EndpointApi, EndpointEvent, EpochName, RecordInfo, Role, StateName
 import { clientHandle, clientStart } from './client.js';
 import type { EndpointConfig, PaddingPolicy } from './config.js';
 import { requestPostHandshakeAuth, sendKeyUpdate } from './connected.js';
-import { HandshakeError, PeerAlertError } from './errors.js';
+import { alertFor, HandshakeError, internalError, PeerAlertError } from './errors.js';
 import { resolveConfig } from './resolve.js';
 import { serverHandle } from './server.js';
 import type { AnyState, ClientState, Negotiated, ServerState } from './state.js';
@@ -432,8 +432,8 @@ export class Endpoint implements EndpointApi {
     let shown: StateName = this.st.kind;
     for (const a of step.actions) {
       if (a.kind === 'via') {
-        this.emit({ type: 'state', from: shown, to: a.state });
-        shown = a.state;
+        this.emit({ type: 'state', from: shown, to: a.state.kind });
+        shown = a.state.kind;
         continue;
       }
       this.applyAction(a);
@@ -617,7 +617,7 @@ export class Endpoint implements EndpointApi {
     this.pendingHs = { raws: [], names: [] };
     try {
       this.rekeyForAlert();
-      this.sendAlert(err.alert, AlertLevel.fatal);
+      this.sendAlert(alertFor(err), AlertLevel.fatal);
     } catch {
       // The alert itself could not be sealed (e.g. key limit): the error still stands.
     }
@@ -685,11 +685,6 @@ function recordPadding(p: PaddingPolicy, random: RandomSource): RecordPaddingPol
   return p.kind === 'random' ? { kind: 'random', max: p.max, random: (n) => random.bytes(n) } : p;
 }
 
-function internalError(e: unknown): TlsError {
-  const err = new TlsError('internal_error', `internal error: ${(e as Error)?.message ?? String(e)}`);
-  (err as { cause?: unknown }).cause = e;
-  return err;
-}
 
 /** Creates a client or server endpoint. */
 export function createEndpoint(config: EndpointConfig): Endpoint {

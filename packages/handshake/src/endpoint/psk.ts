@@ -3,7 +3,7 @@
  * session, external PSKs, and the server's ticket protection — AEAD-sealed tickets under a
  * rotating key (stateless server), or a stateful store — with optional single use (§8.1).
  */
-import { Reader, Writer, nobleAead, type Aead, type AlertName } from '@tls13sim/record';
+import { Reader, Writer, nobleAead, type Aead } from '@tls13sim/record';
 import type { CipherSuiteName } from '../constants.js';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
@@ -58,17 +58,20 @@ export interface TicketIssuer {
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
 function encodeState(s: TicketState): Uint8Array {
   return new Writer()
     .u8(1)
-    .opaque8(new TextEncoder().encode(s.suite))
+    .opaque8(utf8Encoder.encode(s.suite))
     .opaque8(s.psk)
     .u32(Math.floor(s.issuedAt / 0x100000000))
     .u32(s.issuedAt % 0x100000000)
     .u32(s.ticketAgeAdd)
     .u32(s.lifetime)
     .u32(s.maxEarlyData)
-    .opaque8(new TextEncoder().encode(s.alpn ?? ''))
+    .opaque8(utf8Encoder.encode(s.alpn ?? ''))
     .opaque8(s.id)
     .finish();
 }
@@ -77,13 +80,13 @@ function decodeState(b: Uint8Array): TicketState | null {
   try {
     const r = new Reader(b);
     if (r.u8() !== 1) return null;
-    const suite = new TextDecoder().decode(r.opaque8()) as CipherSuiteName;
+    const suite = utf8Decoder.decode(r.opaque8()) as CipherSuiteName;
     const psk = r.opaque8();
     const issuedAt = r.u32() * 0x100000000 + r.u32();
     const ticketAgeAdd = r.u32();
     const lifetime = r.u32();
     const maxEarlyData = r.u32();
-    const alpn = new TextDecoder().decode(r.opaque8());
+    const alpn = utf8Decoder.decode(r.opaque8());
     const id = r.opaque8();
     r.end('ticket');
     return { suite, psk, issuedAt, ticketAgeAdd, lifetime, maxEarlyData, alpn: alpn === '' ? null : alpn, id };
@@ -172,7 +175,7 @@ export class TicketStore implements TicketIssuer {
   }
 }
 
-/** Server ticket policy (issue 5 item 1). */
+/** Server ticket policy (RFC 8446 §4.6.1). */
 export interface TicketPolicy {
   /** NewSessionTickets per connection. */
   readonly count: number;
@@ -187,5 +190,3 @@ export interface TicketPolicy {
 
 /** §8.3: how far the client's view of the ticket age may stray from ours before 0-RTT is refused (ms). */
 export const TICKET_AGE_WINDOW_MS = 10_000;
-
-export type PskRejection = { readonly reason: string; readonly alert?: AlertName };

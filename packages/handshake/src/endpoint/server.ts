@@ -9,44 +9,30 @@
  * it has verified the client's Finished — after judging the client's certificate.
  */
 import { bytesEqual, constantTimeEqual, Writer, Reader, DecodeError } from '@tls13sim/record';
-import { CipherSuite, NamedGroup, PskKeyExchangeMode, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
+import { NamedGroup, PskKeyExchangeMode, TLS12, TLS13, type CipherSuiteName } from '../constants.js';
 import type { HashName } from '../crypto/provider.js';
 import { cipherSuiteParams } from '../keyschedule/suites.js';
-import { pskBinder, resumptionPsk } from '../keyschedule/derive.js';
-import { encodeHandshake, truncatedClientHello } from '../messages/index.js';
-import type { NewSessionTicket, ServerHelloExtension } from '../messages/types.js';
-import type { PskMode } from './config.js';
-import { TICKET_AGE_WINDOW_MS, type TicketPolicy, type TicketState } from './psk.js';
+import { pskBinder, verifyFinished } from '../keyschedule/derive.js';
+import { truncatedClientHello } from '../messages/index.js';
+import { TICKET_AGE_WINDOW_MS, type TicketState } from './psk.js';
 import { EarlySecret } from '../keyschedule/stages.js';
-import { finishedVerifyData, verifyFinished } from '../keyschedule/derive.js';
 import { messageHash, Transcript } from '../keyschedule/transcript.js';
-import { encodeExtension, findExtension, HRR_RANDOM } from '../messages/index.js';
+import { encodeExtension, findExtension } from '../messages/index.js';
 import type {
   Certificate,
-  CertificateRequest,
   CertificateVerify,
   ClientHello,
   Decoded,
-  EncryptedExtensions,
-  EncryptedExtensionsExtension,
   Finished,
   HelloRetryRequest,
   HelloRetryRequestExtension,
-  ServerHello,
 } from '../messages/types.js';
-import {
-  appKeylogLabel,
-  peerLeafKey,
-  signCertificateVerify,
-  groupName,
-  suiteName,
-  suiteParams,
-  verifyCertificateVerify,
-} from './common.js';
+import { appKeylogLabel, groupName, suiteName, suiteParams, verifyCertificateVerify } from './common.js';
 import { connectedHandle } from './connected.js';
-import { chooseCertificate, judgeClientCertificate, type CertificateChoice } from './certificates.js';
+import { sendServerFlight, sendTickets, suiteCode, type ChosenPsk, type Selection } from './server-flight.js';
+import { judgeClientCertificate } from './certificates.js';
 import { fail, unexpected } from './errors.js';
-import type { Negotiated, RetryMemory, ServerKeys, ServerState } from './state.js';
+import type { RetryMemory, ServerState } from './state.js';
 import { assertNever } from './state.js';
 import { Out, type Env, type Step } from './step.js';
 
@@ -78,32 +64,10 @@ export function serverHandle(state: ServerState, msg: Decoded, env: Env): Step<S
   }
 }
 
-/** §4.1.1 choices, made once per ClientHello. */
-interface Selection {
-  readonly suite: CipherSuiteName;
-  /** null in psk_ke mode: no (EC)DHE (§4.2.9). */
-  readonly group: NamedGroupName | null;
-  /** The client's share for `group`, or null when a HelloRetryRequest must ask for one (or psk_ke). */
-  readonly share: Uint8Array | null;
-}
-
-/** The PSK the server goes ahead with (§4.2.11): binder verified. */
-interface ChosenPsk {
-  readonly index: number;
-  readonly kind: 'resumption' | 'external';
-  readonly early: EarlySecret;
-  readonly hash: HashName;
-  readonly mode: PskMode;
-  readonly ticket: TicketState | null;
-  /** §8.3: the client's view of the ticket age agrees with ours (0-RTT may be accepted). */
-  readonly ageOk: boolean;
-  readonly suite: CipherSuiteName;
-}
-
 /** START + ClientHello → RECVD_CH → (HelloRetryRequest → START) or NEGOTIATED → WAIT_FLIGHT2 → … */
 function onClientHello(st: S<'START'>, ch: Decoded<ClientHello>, env: Env): Step<ServerState> {
   const out = new Out();
-  out.via('RECVD_CH');
+  out.via({ kind: 'RECVD_CH', clientHello: ch });
   checkClientHello(ch);
   let retry = st.retry;
   if (retry === null && env.config.statelessHrr) retry = retryFromCookie(ch, env);
@@ -121,7 +85,7 @@ function onClientHello(st: S<'START'>, ch: Decoded<ClientHello>, env: Env): Step
     if (sel.group === null) fail('no_common_parameters', 'the only PSK offered was a replayed single-use ticket and psk_ke leaves no key exchange');
   }
   if (psk === null && env.config.certificate === null) fail('no_common_parameters', 'no usable PSK and no certificate to authenticate with');
-  out.via('NEGOTIATED');
+  out.via({ kind: 'NEGOTIATED', clientHello: ch, suite: sel.suite, resumed: psk !== null });
   return sendServerFlight(ch, sel, retry, psk, env, out);
 }
 
@@ -250,7 +214,6 @@ function checkKeyShares(shares: readonly { group: number }[], offered: readonly 
 }
 
 /** The cipher suite's code (constants.ts's CipherSuite table, the one place it is written). */
-const suiteCode = (s: CipherSuiteName): number => CipherSuite[s];
 
 // --- HelloRetryRequest (§4.1.4) ------------------------------------------------------------
 
@@ -377,210 +340,17 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-// --- The server's flight (§4.1.3, §4.3, §4.4) ---------------------------------------------
-
-function sendServerFlight(ch: Decoded<ClientHello>, sel: Selection, retry: RetryMemory | null, psk: ChosenPsk | null, env: Env, out: Out): Step<ServerState> {
-  const c = env.config;
-  const suite = suiteParams(suiteCode(sel.suite));
-  // Certificate authentication only without a PSK (§2.2); certificate and scheme are chosen before anything is sent.
-  let chosen: CertificateChoice | null = null;
-  if (psk === null) {
-    // §9.2: a ClientHello that offers a PSK may omit signature_algorithms; once we fall back to
-    // certificates (no PSK we can use), its absence is missing_extension.
-    const sigAlgs = findExtension(ch.extensions, 'signature_algorithms');
-    if (sigAlgs === undefined) fail('missing_extension', 'no usable PSK and no signature_algorithms for certificate authentication (§9.2)');
-    const clientSchemes = sigAlgs.schemes;
-    const clientSchemesCert = findExtension(ch.extensions, 'signature_algorithms_cert')?.schemes ?? null;
-    chosen = chooseCertificate(c.certificates, clientSchemes, clientSchemesCert, env);
-    if (chosen === null) fail('no_common_parameters', 'no signature scheme the client accepts fits any of our certificates');
-  }
-  const scheme = chosen?.scheme ?? null;
-  const alpn = selectAlpn(ch, env);
-  const sni = findExtension(ch.extensions, 'server_name');
-  const peerLimit = findExtension(ch.extensions, 'record_size_limit');
-  const clientWantsEarly = findExtension(ch.extensions, 'early_data') !== undefined;
-  // §4.2.10: accept 0-RTT only for the first identity, without HRR, with the ticket's suite and ALPN, a plausible age, and if we allow it.
-  const t = psk?.ticket ?? null;
-  const acceptEarly =
-    clientWantsEarly && psk !== null && t !== null && psk.index === 0 && retry === null && c.acceptEarlyData &&
-    t.maxEarlyData > 0 && t.suite === sel.suite && t.alpn === alpn && psk.ageOk;
-
-  let response: { share: Uint8Array; sharedSecret: Uint8Array } | null = null;
-  if (sel.group !== null) {
-    response = env.crypto.keyExchange(sel.group)!.respond(sel.share!, env.random);
-    if (response === null) fail('illegal_parameter', `invalid ${sel.group} key share from the client (§4.2.8.1)`);
-  }
-
-  const shExt: ServerHelloExtension[] = [];
-  if (response !== null) shExt.push({ type: 'key_share', serverShare: { group: NamedGroup[sel.group!], keyExchange: response.share } });
-  if (psk !== null) shExt.push({ type: 'pre_shared_key', selectedIdentity: psk.index });
-  shExt.push({ type: 'supported_versions', selectedVersion: TLS13 });
-  let sh: ServerHello = {
-    type: 'server_hello',
-    legacyVersion: TLS12,
-    random: env.random.bytes(32),
-    legacySessionIdEcho: ch.legacySessionId,
-    cipherSuite: suiteCode(sel.suite),
-    legacyCompressionMethod: 0,
-    extensions: shExt,
-  };
-  if (c.hooks.serverHello) sh = c.hooks.serverHello(sh);
-
-  const transcript = retry !== null ? retry.transcript.clone() : new Transcript();
-  transcript.add(ch.raw);
-  const clientHelloHash = transcript.hash(env.crypto, suite.hash);
-  out.send(sh, transcript);
-  // §D.4: the compatibility-mode CCS, once, right after the first server handshake message.
-  if (retry === null && ch.legacySessionId.length > 0) out.ccs();
-
-  const helloHash = transcript.hash(env.crypto, suite.hash);
-  const early = psk?.early ?? EarlySecret.withoutPsk(env.crypto, suite.hash);
-  const handshakeSecret = early.handshakeSecret(response?.sharedSecret ?? null);
-  const clientHs = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
-  const serverHs = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
-  out.keys('write', 'handshake', suite, serverHs, 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
-  if (acceptEarly) {
-    out.keys('read', 'early', suite, early.clientEarlyTrafficSecret(clientHelloHash), 'CLIENT_EARLY_TRAFFIC_SECRET');
-  } else {
-    out.keys('read', 'handshake', suite, clientHs, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
-    // §4.2.10: rejected 0-RTT: "skip past early data by attempting to deprotect received records using the handshake traffic key".
-    if (clientWantsEarly) out.push({ kind: 'skip_early_data', maxBytes: c.earlyDataSkipLimit });
-  }
-  if (peerLimit !== undefined) out.push({ kind: 'record_size_limit', limit: peerLimit.limit });
-
-  const eeExt: EncryptedExtensionsExtension[] = [];
-  if (alpn !== null) eeExt.push({ type: 'application_layer_protocol_negotiation', protocols: [alpn] });
-  // RFC 6066 §3: the server "SHALL include an extension of type "server_name" ... The "extension_data" field of this extension SHALL be empty."
-  if (sni !== undefined) eeExt.push({ type: 'server_name' });
-  if (c.recordSizeLimit !== null && peerLimit !== undefined) eeExt.push({ type: 'record_size_limit', limit: c.recordSizeLimit });
-  if (acceptEarly) eeExt.push({ type: 'early_data' });
-  let ee: EncryptedExtensions = { type: 'encrypted_extensions', extensions: eeExt };
-  if (c.hooks.encryptedExtensions) ee = c.hooks.encryptedExtensions(ee);
-  out.send(ee, transcript);
-  if (clientWantsEarly) out.event({ type: 'early_data', accepted: acceptEarly });
-
-  // §4.3.2: "Servers which are authenticating with a PSK MUST NOT send the CertificateRequest message in the main handshake".
-  const wantClientCert = c.clientAuth !== 'none' && psk === null;
-  if (wantClientCert) {
-    let cr: CertificateRequest = {
-      type: 'certificate_request',
-      certificateRequestContext: new Uint8Array(0),
-      extensions: [{ type: 'signature_algorithms', schemes: c.schemeCodes }],
-    };
-    if (c.hooks.certificateRequest) cr = c.hooks.certificateRequest(cr);
-    out.send(cr, transcript);
-  }
-  if (chosen !== null) {
-    const { certificate, scheme } = chosen;
-    const cert: Certificate = {
-      type: 'certificate',
-      certificateRequestContext: new Uint8Array(0),
-      certificateList: certificate.chain.map((certData) => ({ certData, extensions: [] })),
-    };
-    out.send(cert, transcript);
-    out.send(signCertificateVerify(scheme, certificate.privateKey, transcript, suite.hash, 'server', env), transcript);
-  }
-  const verifyData = finishedVerifyData(env.crypto, suite.hash, serverHs, transcript.hash(env.crypto, suite.hash));
-  out.send({ type: 'finished', verifyData }, transcript);
-  out.event({ type: 'finished_built' });
-
-  const serverFinishedHash = transcript.hash(env.crypto, suite.hash);
-  const master = handshakeSecret.masterSecret();
-  const serverApp = master.serverApplicationTrafficSecret(serverFinishedHash);
-  out.keys('write', 'application', suite, serverApp, appKeylogLabel('server', 0));
-
-  const negotiated: Negotiated = {
-    suite,
-    group: sel.group,
-    alpn,
-    serverName: sni?.serverNames[0]?.hostName ?? null,
-    serverSignatureScheme: scheme,
-    helloRetry: retry !== null,
-    resumed: psk !== null,
-    peerRecordSizeLimit: peerLimit?.limit ?? null,
-  };
-  let keys: ServerKeys = {
-    negotiated,
-    transcript,
-    clientHandshakeSecret: clientHs,
-    master,
-    serverApplicationSecret: serverApp,
-    clientApplicationSecret: master.clientApplicationTrafficSecret(serverFinishedHash),
-    exporterSecret: master.exporterMasterSecret(serverFinishedHash),
-    certificateRequestContext: wantClientCert ? new Uint8Array(0) : null,
-    clientOfferedPostHandshakeAuth: findExtension(ch.extensions, 'post_handshake_auth') !== undefined,
-    ticketsSent: 0,
-  };
-  // §4.6.1: tickets may go right after the server Finished when the client's Finished is predictable (no client certificate, no EndOfEarlyData).
-  const policy = c.tickets;
-  if (policy !== null && policy.timing === 'after_server_finished' && !wantClientCert && !acceptEarly) {
-    const predicted = transcript.clone();
-    predicted.add(encodeHandshake({ type: 'finished', verifyData: finishedVerifyData(env.crypto, suite.hash, clientHs, serverFinishedHash) }));
-    const resumption = master.resumptionMasterSecret(predicted.hash(env.crypto, suite.hash));
-    keys = { ...keys, ticketsSent: sendTickets(policy, negotiated, resumption, 0, env, out) };
-  }
-  if (acceptEarly) {
-    // Appendix A.2: NEGOTIATED → WAIT_EOED ("0-RTT accepted"). `done` reports that move; a
-    // `via('WAIT_EOED')` here also reported a WAIT_EOED → WAIT_EOED self-transition.
-    return out.done({ kind: 'WAIT_EOED', keys, budget: t!.maxEarlyData });
-  }
-  out.via('WAIT_FLIGHT2');
-  if (wantClientCert) return out.done({ kind: 'WAIT_CERT', keys });
-  return out.done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
-}
-
 /** WAIT_EOED + EndOfEarlyData → WAIT_FLIGHT2 → WAIT_FINISHED; K_recv = handshake (§4.5, Appendix A.2). */
-function onEndOfEarlyData(st: S<'WAIT_EOED'>, eoed: Decoded, env: Env): Step<ServerState> {
+function onEndOfEarlyData(st: S<'WAIT_EOED'>, eoed: Decoded, _env: Env): Step<ServerState> {
   const transcript = st.keys.transcript.clone();
   transcript.add(eoed.raw);
   const out = new Out();
   out.keys('read', 'handshake', st.keys.negotiated.suite, st.keys.clientHandshakeSecret, 'CLIENT_HANDSHAKE_TRAFFIC_SECRET');
-  out.via('WAIT_FLIGHT2');
-  return out.done({ kind: 'WAIT_FINISHED', keys: { ...st.keys, transcript }, clientChain: [], clientAuth: null });
+  const keys = { ...st.keys, transcript };
+  out.via({ kind: 'WAIT_FLIGHT2', keys });
+  return out.done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
 }
 
-/**
- * §4.6.1 NewSessionTicket: each with its own nonce, age_add and ticket; the PSK is
- * HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length).
- * Returns the new count of tickets sent.
- */
-export function sendTickets(policy: TicketPolicy, negotiated: Negotiated, resumptionSecret: Uint8Array, sent: number, env: Env, out: Out): number {
-  const { suite } = negotiated;
-  for (let i = 0; i < policy.count; i++) {
-    const nonce = env.config.hooks.ticketNonce?.(sent + i) ?? new Writer().u32(0).u32(sent + i).finish();
-    const ticketAgeAdd = new Reader(env.random.bytes(4)).u32();
-    const state: TicketState = {
-      suite: suite.name,
-      psk: resumptionPsk(env.crypto, suite.hash, resumptionSecret, nonce),
-      issuedAt: env.now,
-      ticketAgeAdd,
-      lifetime: policy.lifetime,
-      maxEarlyData: policy.maxEarlyData,
-      alpn: negotiated.alpn,
-      id: env.random.bytes(16),
-    };
-    const nst: NewSessionTicket = {
-      type: 'new_session_ticket',
-      ticketLifetime: policy.lifetime,
-      ticketAgeAdd,
-      ticketNonce: nonce,
-      ticket: policy.issuer.issue(state, env.random, env.crypto),
-      extensions: policy.maxEarlyData > 0 ? [{ type: 'early_data', maxEarlyDataSize: policy.maxEarlyData }] : [],
-    };
-    out.send(nst, null);
-  }
-  if (policy.count > 0) out.event({ type: 'note', text: `sent ${policy.count} NewSessionTicket(s)` });
-  return sent + policy.count;
-}
-
-/** RFC 7301 §3.2: our most preferred protocol the client offers; none in common → no_application_protocol. */
-function selectAlpn(ch: ClientHello, env: Env): string | null {
-  const ext = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
-  if (ext === undefined || env.config.alpn.length === 0) return null;
-  const p = env.config.alpn.find((a) => ext.protocols.includes(a));
-  if (p === undefined) fail('no_application_protocol', `no ALPN protocol in common (client offers ${ext.protocols.join(', ')})`);
-  return p;
-}
 
 // --- Client authentication (§4.4.2, §4.4.3) -------------------------------------------------
 

@@ -1,6 +1,6 @@
 /**
  * The states of RFC 8446 Appendix A as a discriminated union: each member holds only what
- * is valid while waiting for its next message (STYLE.md rule 1). States are immutable
+ * is valid while waiting for its next message (docs/architecture.md "Conventions" 1). States are immutable
  * values; a transition builds the next one (so a fork shares them safely).
  */
 import type { PublicKey } from '../crypto/keys.js';
@@ -27,7 +27,7 @@ export interface Negotiated {
   readonly peerRecordSizeLimit: number | null;
 }
 
-/** Proof values (STYLE.md rule 9): a state that needs a check done holds its result. */
+/** Proof values (docs/architecture.md "Conventions" 6): a state that needs a check done holds its result. */
 export interface SignatureVerified {
   readonly verifiedWith: PublicKey;
   readonly scheme: string;
@@ -170,6 +170,31 @@ export type ServerState =
     }
   | { readonly kind: 'CONNECTED'; readonly app: AppSecrets }
   | { readonly kind: 'CLOSED' };
+
+/**
+ * The Appendix A.2 server states a transition passes through inside one step: none waits
+ * for a message, so no endpoint rests in one, but each is a typed value holding what is
+ * known there (the `via` action carries it; the trace shows the move).
+ */
+export type ServerPassThroughState =
+  /** A ClientHello is being checked ("Recv ClientHello"). */
+  | { readonly kind: 'RECVD_CH'; readonly clientHello: ClientHello }
+  /** Parameters chosen ("Select parameters"): the server sends ServerHello … Finished from here. */
+  | { readonly kind: 'NEGOTIATED'; readonly clientHello: ClientHello; readonly suite: CipherSuiteName; readonly resumed: boolean }
+  /** The flight is sent and K_send = application; the client's second flight comes next. */
+  | { readonly kind: 'WAIT_FLIGHT2'; readonly keys: ServerKeys };
+
+/** Appendix A.1: a client answering a HelloRetryRequest passes through START ("Send ClientHello" again). */
+export type ClientPassThroughState = Extract<ClientState, { readonly kind: 'START' }>;
+
+/** A state passed through on the way to a step's next one. */
+export type PassThroughState = ServerPassThroughState | ClientPassThroughState;
+
+/** Every Appendix A.2 server state (plus CLOSED) as a type: the resting ones and those passed through. */
+export type AppendixServerState = ServerState | ServerPassThroughState;
+
+/** Every Appendix A.1 client state (plus CLOSED) as a type: all of them rest. */
+export type AppendixClientState = ClientState;
 
 export type AnyState = ClientState | ServerState;
 

@@ -1,6 +1,6 @@
 /**
  * What a transition returns: the next state and the outputs the endpoint applies, in order
- * (STYLE.md rule 2). Transitions never touch the record layer themselves.
+ * (docs/architecture.md "Conventions" 2). Transitions never touch the record layer themselves.
  */
 import type { AlertName } from '@tls13sim/record';
 import type { CipherSuiteParams } from '../keyschedule/suites.js';
@@ -9,9 +9,9 @@ import { encodeHandshake } from '../messages/index.js';
 import type { HandshakeMessage } from '../messages/types.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
-import type { Direction, EndpointEvent, EpochName, StateName } from './api.js';
+import type { Direction, EndpointEvent, EpochName } from './api.js';
 import type { ResolvedConfig } from './resolve.js';
-import type { AnyState } from './state.js';
+import type { AnyState, PassThroughState } from './state.js';
 
 export type Action =
   /** A handshake message, sent under the write keys in force when it is applied. */
@@ -26,8 +26,8 @@ export type Action =
       readonly secret: Uint8Array;
       readonly keylog: string | null;
     }
-  /** A state passed through on the way to the next one (RECVD_CH, NEGOTIATED, WAIT_FLIGHT2, …). */
-  | { readonly kind: 'via'; readonly state: StateName }
+  /** A state passed through on the way to the next one (RECVD_CH, NEGOTIATED, WAIT_FLIGHT2; a client's START after HelloRetryRequest). */
+  | { readonly kind: 'via'; readonly state: PassThroughState }
   | { readonly kind: 'event'; readonly event: EndpointEvent }
   /** §4.2.10: skip records that fail to decrypt, up to this many bytes (rejected 0-RTT). */
   | { readonly kind: 'skip_early_data'; readonly maxBytes: number }
@@ -73,7 +73,7 @@ export class Out {
     this.actions.push({ kind: 'keys', direction, epoch, suite, secret, keylog });
   }
 
-  via(state: StateName): void {
+  via(state: PassThroughState): void {
     this.actions.push({ kind: 'via', state });
   }
 

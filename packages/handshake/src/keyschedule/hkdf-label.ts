@@ -86,7 +86,19 @@ export function deriveSecret(
   return hkdfExpandLabel(provider, hash, secret, label, transcriptHash, hashLength);
 }
 
+/**
+ * Hash("") per provider and hash function: a provider's calls are pure (provider.ts), so
+ * this is one of its constants. Held as long as the provider object is (WeakMap), at most
+ * one value per hash function.
+ */
+const emptyHashes = new WeakMap<CryptoProvider, Map<HashName, Uint8Array>>();
+
 /** Transcript-Hash of no messages, Hash(""): the context of "derived", the binder keys and exporters. */
 export function emptyHash(provider: CryptoProvider, hash: HashName): Uint8Array {
-  return provider.hash(hash, new Uint8Array(0));
+  let byHash = emptyHashes.get(provider);
+  if (byHash === undefined) emptyHashes.set(provider, (byHash = new Map()));
+  let h = byHash.get(hash);
+  if (h === undefined) byHash.set(hash, (h = provider.hash(hash, new Uint8Array(0))));
+  // A copy: callers own what they get, the constant stays as computed.
+  return h.slice();
 }

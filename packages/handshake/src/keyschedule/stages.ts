@@ -38,12 +38,26 @@ function checkLength(provider: CryptoProvider, hash: HashName, secret: Uint8Arra
 
 export type BinderKind = 'external' | 'resumption';
 
+/**
+ * Without a PSK, the Early Secret and its "derived" salt are HKDF of constants only (§7.1:
+ * zeros for salt and IKM, Hash("") as context), so for a given provider (whose calls are
+ * pure, provider.ts) and hash they are constants too: computed once per provider object and
+ * hash, held as long as the provider is (WeakMap), at most one pair per hash function.
+ */
+interface NoPskConstants {
+  readonly early: Uint8Array;
+  readonly derived: Uint8Array;
+}
+const noPskConstants = new WeakMap<CryptoProvider, Map<HashName, NoPskConstants>>();
+
 /** Early Secret = HKDF-Extract(0, PSK) (§7.1). */
 export class EarlySecret {
   private constructor(
     readonly provider: CryptoProvider,
     readonly hash: HashName,
     readonly secret: Uint8Array,
+    /** Derive-Secret(secret, "derived", ""), when already known (the no-PSK constants). */
+    private readonly derived?: Uint8Array,
   ) {}
 
   /** With a PSK (resumption or external, §4.2.11). */
@@ -53,7 +67,16 @@ export class EarlySecret {
 
   /** §7.1: "if PSK is not in use, IKM is a string of Hash.length bytes set to zero". */
   static withoutPsk(provider: CryptoProvider, hash: HashName): EarlySecret {
-    return EarlySecret.fromPsk(provider, hash, zeros(provider, hash));
+    let byHash = noPskConstants.get(provider);
+    if (byHash === undefined) noPskConstants.set(provider, (byHash = new Map()));
+    let c = byHash.get(hash);
+    if (c === undefined) {
+      const computed = EarlySecret.fromPsk(provider, hash, zeros(provider, hash));
+      c = { early: computed.secret.slice(), derived: computed.derivedSecret() };
+      byHash.set(hash, c);
+    }
+    // Copies: the caller owns its secrets, the constants stay as computed.
+    return new EarlySecret(provider, hash, c.early.slice(), c.derived.slice());
   }
 
   /** binder_key = Derive-Secret(., "ext binder" | "res binder", "") (§7.1, §4.2.11.2). */
@@ -74,6 +97,7 @@ export class EarlySecret {
 
   /** Derive-Secret(., "derived", ""): the salt of the next extraction (§7.1). */
   derivedSecret(): Uint8Array {
+    if (this.derived !== undefined) return this.derived.slice();
     return deriveSecret(this.provider, this.hash, this.secret, 'derived', emptyHash(this.provider, this.hash));
   }
 

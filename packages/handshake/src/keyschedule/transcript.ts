@@ -47,7 +47,7 @@ export class Transcript {
     this.ends.push(end);
   }
 
-  /** The messages, each a view of the joined copy (decoded values own their bytes, STYLE 11). */
+  /** The messages, each a view of the joined copy (decoded values own their bytes: docs/architecture.md "Conventions" 8). */
   get messages(): readonly Uint8Array[] {
     const bytes = this.joined.bytes;
     return this.ends.map((end, i) => bytes.subarray(i === 0 ? 0 : this.ends[i - 1]!, end));

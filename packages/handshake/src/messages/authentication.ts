@@ -1,5 +1,5 @@
 /** Certificate, CertificateVerify and Finished bodies (RFC 8446 §4.4.2–§4.4.4). */
-import { Reader, Writer, bounds, DecodeError } from '@tls13sim/record';
+import { type Reader, type Writer, bounds, DecodeError } from '@tls13sim/record';
 import { readExtensionList, writeExtensions } from './extensions.js';
 import type { Certificate, CertificateEntry, CertificateEntryExtension, CertificateVerify, Finished } from './types.js';
 

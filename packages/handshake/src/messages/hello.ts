@@ -1,7 +1,7 @@
 /**
  * ClientHello, ServerHello and HelloRetryRequest bodies (RFC 8446 §4.1.2–§4.1.4).
  */
-import { Reader, Writer, bounds, bytesEqual, fromHex } from '@tls13sim/record';
+import { Reader, type Writer, bounds, bytesEqual, fromHex } from '@tls13sim/record';
 import { ExtensionType } from '../constants.js';
 import { readExtensionList, readOpaqueExtensionList, writeExtensions } from './extensions.js';
 import type {

@@ -1,5 +1,5 @@
 /** NewSessionTicket, EndOfEarlyData, KeyUpdate (RFC 8446 §4.5, §4.6) and message_hash (§4.4.1). */
-import { Reader, Writer, bounds, TlsError } from '@tls13sim/record';
+import { type Reader, type Writer, bounds, TlsError } from '@tls13sim/record';
 import { KeyUpdateRequest } from '../constants.js';
 import { readExtensionList, writeExtensions } from './extensions.js';
 import type { EndOfEarlyData, KeyUpdate, MessageHash, NewSessionTicket, NewSessionTicketExtension } from './types.js';

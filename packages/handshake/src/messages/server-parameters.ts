@@ -1,5 +1,5 @@
 /** EncryptedExtensions and CertificateRequest bodies (RFC 8446 §4.3). */
-import { Reader, Writer, bounds, TlsError } from '@tls13sim/record';
+import { type Reader, type Writer, bounds, TlsError } from '@tls13sim/record';
 import { findExtension, readExtensionList, writeExtensions } from './extensions.js';
 import type {
   CertificateRequest,

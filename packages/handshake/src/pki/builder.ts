@@ -142,7 +142,7 @@ export function buildCertificate(t: CertificateTemplate, signingKey: PrivateKey,
   else {
     const b = rand.bytes(16);
     b[0] = (b[0]! & 0x7f) | 0x01;
-    serial = BigInt('0x' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''));
+    serial = BigInt(`0x${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`);
   }
   if (serial <= 0n) throw new Error('buildCertificate: serial must be positive (RFC 5280 §4.1.2.2)');
 

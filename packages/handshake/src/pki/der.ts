@@ -432,6 +432,7 @@ export function derPrintable(s: string): Uint8Array {
 }
 
 export function derIa5(s: string): Uint8Array {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: IA5String is all of ASCII, controls included (X.680)
   if (/[^\x00-\x7f]/.test(s)) throw new Error(`derIa5: "${s}" is not ASCII`);
   return derTlv(Tag.IA5String, new TextEncoder().encode(s));
 }

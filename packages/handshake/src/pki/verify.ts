@@ -1,8 +1,9 @@
 /**
  * Certificate path validation to trust anchors (a practical subset of RFC 5280 §6.1), with
- * an injected clock, and the TLS alert each failure maps to (RFC 8446 §6.2):
+ * an injected clock. Each failure is an error kind named after the RFC 8446 §6.2 alert it
+ * maps to (endpoint/errors.ts `alertFor`):
  *
- * | failure                                                    | alert                   |
+ * | failure                                                    | kind                    |
  * |------------------------------------------------------------|-------------------------|
  * | malformed certificate, empty chain                         | bad_certificate         |
  * | signature does not verify; issuer is not a CA (§4.2.1.9);  | bad_certificate         |
@@ -21,7 +22,7 @@
  * we backtrack over candidates). A certificate byte-identical to an anchor is trusted.
  * Revocation, name constraints and policies are not checked.
  */
-import { bytesEqual, type AlertName } from '@tls13sim/record';
+import { bytesEqual } from '@tls13sim/record';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { parseCertificateCached } from './cert-cache.js';
 import { matchesHostname } from './hostname.js';
@@ -31,7 +32,13 @@ import { KNOWN_EXTENSIONS, type X509Certificate } from './x509.js';
 
 export type VerifyResult =
   | { readonly ok: true; readonly leaf: X509Certificate; readonly path: readonly X509Certificate[] }
-  | { readonly ok: false; readonly alert: AlertName; readonly reason: string };
+  | { readonly ok: false; readonly kind: ChainFailureKind; readonly reason: string };
+
+/**
+ * Why a chain fails, named as the error kinds of endpoint/errors.ts, which map each to its
+ * RFC 8446 §6.2 alert of the same name.
+ */
+export type ChainFailureKind = 'unknown_ca' | 'certificate_expired' | 'unsupported_certificate' | 'bad_certificate';
 
 export interface VerifyOptions {
   readonly trustAnchors: readonly Uint8Array[] | readonly X509Certificate[];
@@ -50,11 +57,11 @@ export interface VerifyOptions {
   readonly crypto?: CryptoProvider;
 }
 
-type Failure = { ok: false; alert: AlertName; reason: string };
-const fail = (alert: AlertName, reason: string): Failure => ({ ok: false, alert, reason });
+type Failure = { ok: false; kind: ChainFailureKind; reason: string };
+const fail = (kind: ChainFailureKind, reason: string): Failure => ({ ok: false, kind, reason });
 
-/** Alerts ranked by how much they say: when every path fails, report the most specific. */
-const RANK: Partial<Record<AlertName, number>> = {
+/** Failures ranked by how much they say: when every path fails, report the most specific. */
+const RANK: Record<ChainFailureKind, number> = {
   unknown_ca: 0,
   certificate_expired: 1,
   unsupported_certificate: 2,
@@ -111,7 +118,7 @@ class PathSearch {
   ) {}
 
   private note(f: Failure): void {
-    if (this.best === undefined || (RANK[f.alert] ?? 4) > (RANK[this.best.alert] ?? 4)) this.best = f;
+    if (this.best === undefined || RANK[f.kind] > RANK[this.best.kind]) this.best = f;
   }
 
   /**

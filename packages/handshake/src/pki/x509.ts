@@ -234,7 +234,7 @@ function parseName(node: DerNode): Name {
         value = decodeString(valueNode, `${NAME_ATTRIBUTES[oid] ?? oid} value`);
       } catch (e) {
         if (!(e instanceof DerError) || isStringTag(valueNode.tag)) throw e;
-        value = '#' + hex(valueNode.raw); // RFC 4514 §2.4 form for non-string values
+        value = `#${hex(valueNode.raw)}`; // RFC 4514 §2.4 form for non-string values
       }
       rdn.push({ oid, type: NAME_ATTRIBUTES[oid] ?? oid, value });
     }

@@ -44,7 +44,7 @@ export function checkFinished(env: Env, suite: Tls12SuiteParams, master: Uint8Ar
  */
 export function keyTypeFits(key: PublicKey, suite: Tls12SuiteParams, side: string): void {
   const ok = suite.auth === 'rsa' ? key.type === 'rsa' : key.type === 'ecdsa' || key.type === 'ed25519' || key.type === 'ed448';
-  if (!ok) fail('bad_certificate', `the ${side} certificate's ${key.type} key does not fit ${suite.name}`, 'unsupported_certificate');
+  if (!ok) fail('unsupported_certificate', `the ${side} certificate's ${key.type} key does not fit ${suite.name}`);
 }
 
 /** The key types a suite's certificate may have. */

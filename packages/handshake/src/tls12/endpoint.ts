@@ -20,7 +20,7 @@ import {
 } from '@tls13sim/record';
 import type { EpochName, RecordInfo, StateName, TlsEndpoint } from '../endpoint/api.js';
 import type { EndpointConfig } from '../endpoint/config.js';
-import { HandshakeError, PeerAlertError } from '../endpoint/errors.js';
+import { alertFor, HandshakeError, internalError, PeerAlertError } from '../endpoint/errors.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { clientHandle12, clientOnCcs } from './client.js';
 import { buildTls12ClientHello } from './hello.js';
@@ -345,7 +345,8 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
     try {
       f();
     } catch (e) {
-      this.failWith(e instanceof TlsError ? e : internalError(e));
+      // The kind's TLS 1.2 alert (RFC 5246 §7.2), also for errors raised by code shared with 1.3.
+      this.failWith(e instanceof HandshakeError ? e.atVersion('TLSv1.2') : e instanceof TlsError ? e : internalError(e));
     }
   }
 
@@ -354,7 +355,7 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
     this.fatal = err;
     this.pendingHs = { raws: [], names: [] };
     try {
-      this.sendAlert(err.alert, AlertLevel.fatal);
+      this.sendAlert(alertFor(err, 'TLSv1.2'), AlertLevel.fatal);
     } catch {
       // The alert could not be sealed: the error still stands.
     }
@@ -381,8 +382,3 @@ function cloneState(st: Tls12State): Tls12State {
   return st;
 }
 
-function internalError(e: unknown): TlsError {
-  const err = new TlsError('internal_error', `internal error: ${(e as Error)?.message ?? String(e)}`);
-  (err as { cause?: unknown }).cause = e;
-  return err;
-}

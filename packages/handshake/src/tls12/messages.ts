@@ -3,7 +3,8 @@
  * 1.3's. ClientHello keeps the 1.3 codec (the structure is the same, RFC 8446 §4.1.2);
  * CertificateVerify's body is the same `digitally-signed` pair of algorithm and signature.
  */
-import { bounds, DecodeError, Reader, TlsError, Writer } from '@tls13sim/record';
+import { bounds, DecodeError, Reader, Writer } from '@tls13sim/record';
+import { fail } from '../endpoint/errors.js';
 import { decodeHandshake } from '../messages/handshake.js';
 import type { ClientHello } from '../messages/types.js';
 
@@ -202,7 +203,7 @@ function readBody(type: number, r: Reader): Exclude<Tls12Message, ClientHello> {
     case Tls12HandshakeType.server_key_exchange: {
       const curveType = r.u8();
       // RFC 8422 §5.4: only named_curve is in use; explicit curves are deprecated.
-      if (curveType !== NAMED_CURVE) throw new TlsError('illegal_parameter', `ServerKeyExchange curve_type ${curveType} is not named_curve`);
+      if (curveType !== NAMED_CURVE) fail('illegal_parameter', `ServerKeyExchange curve_type ${curveType} is not named_curve`);
       return { type: 'server_key_exchange', namedCurve: r.u16(), publicKey: r.opaque8(bounds(1, 255)), algorithm: r.u16(), signature: r.opaque16() };
     }
     case Tls12HandshakeType.certificate_request:
@@ -228,7 +229,7 @@ function readBody(type: number, r: Reader): Exclude<Tls12Message, ClientHello> {
       return { type: 'new_session_ticket', lifetimeHint: r.u32(), ticket: r.opaque16() };
     default:
       // RFC 5246 §7.2.2 unexpected_message: "An inappropriate message was received."
-      throw new TlsError('unexpected_message', `handshake message of unknown type ${type}`);
+      return fail('unexpected_message', `handshake message of unknown type ${type}`);
   }
 }
 

@@ -10,7 +10,7 @@ import { concatBytes } from '@tls13sim/record';
 import { NamedGroup, SignatureScheme, TLS12, type NamedGroupName } from '../constants.js';
 import { judgeClientCertificate } from '../endpoint/certificates.js';
 import type { CertifiedKey } from '../endpoint/config.js';
-import { fail, HandshakeError, unexpected } from '../endpoint/errors.js';
+import { fail, unexpected } from '../endpoint/errors.js';
 import { findExtension } from '../messages/extensions.js';
 import type { ClientHello } from '../messages/types.js';
 import { Transcript } from '../keyschedule/transcript.js';
@@ -127,7 +127,7 @@ function fullServerFlight(
 ): Step12 {
   const { extensions, alpn, random, serverName, ticketPromised } = h;
   const schemes = findExtension(ch.extensions, 'signature_algorithms')?.schemes;
-  if (schemes === undefined) fail('missing_extension', 'the ClientHello has no signature_algorithms (RFC 5246 §7.4.1.4.1: we do not fall back to SHA-1)', 'handshake_failure');
+  if (schemes === undefined) fail('missing_extension', 'the ClientHello has no signature_algorithms (RFC 5246 §7.4.1.4.1: we do not fall back to SHA-1)');
   const choice = chooseSuite(ch, schemes, env);
   if (choice === null) fail('no_common_parameters', 'no TLS 1.2 cipher suite in common that our certificates and the client\'s signature algorithms allow');
   const group = chooseGroup(ch, env);
@@ -169,13 +169,8 @@ function fullServerFlight(
  * "MAY respond with a fatal handshake_failure alert"; TLS 1.2 has no certificate_required).
  */
 function onClientCertificate(st: SState<'WAIT_CERT'>, chain: readonly Uint8Array[], raw: Uint8Array, env: Env12): Step12 {
-  let judged: ReturnType<typeof judgeClientCertificate>;
-  try {
-    judged = judgeClientCertificate(chain.map((certData) => ({ certData })), env, '');
-  } catch (e) {
-    if (e instanceof HandshakeError && e.kind === 'certificate_required') throw new HandshakeError('no_common_parameters', `${e.message} (RFC 5246 §7.4.6)`);
-    throw e;
-  }
+  // certificate_required becomes handshake_failure at the TLS 1.2 endpoint (errors.ts TLS12_ALERT_OF_KIND).
+  const judged = judgeClientCertificate(chain.map((certData) => ({ certData })), env, ' (RFC 5246 §7.4.6)');
   st.flight.hello.transcript.add(raw);
   if (judged.kind === 'none') return new Out12().done({ ...st, kind: 'WAIT_CKE' });
   return new Out12().done({ ...st, kind: 'WAIT_CKE', clientChain: judged.chain, clientKey: judged.key, ignore: judged.ignore });

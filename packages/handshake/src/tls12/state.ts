@@ -6,8 +6,27 @@
 import type { PublicKey } from '../crypto/keys.js';
 import type { KeyShareSecret } from '../crypto/provider.js';
 import type { Transcript } from '../keyschedule/transcript.js';
-import type { Tls12ClientStateName, Tls12ServerStateName } from '../endpoint/api.js';
 import type { Tls12CipherSuiteName, Tls12SuiteParams } from './suites.js';
+
+/**
+ * TLS 1.2 client states (RFC 5246 §7.3 message flow), plus CLOSED: WAIT_CR_OR_SHD waits for
+ * an optional CertificateRequest or the ServerHelloDone, WAIT_SHD for the ServerHelloDone
+ * after a CertificateRequest, WAIT_CCS for the server's ChangeCipherSpec.
+ */
+export type Tls12ClientStateName =
+  | 'START'
+  | 'WAIT_SH'
+  | 'WAIT_CERT'
+  | 'WAIT_SKE'
+  | 'WAIT_CR_OR_SHD'
+  | 'WAIT_SHD'
+  | 'WAIT_CCS'
+  | 'WAIT_FINISHED'
+  | 'CONNECTED'
+  | 'CLOSED';
+
+/** TLS 1.2 server states (RFC 5246 §7.3), plus CLOSED: WAIT_CKE waits for ClientKeyExchange. */
+export type Tls12ServerStateName = 'START' | 'WAIT_CERT' | 'WAIT_CKE' | 'WAIT_CV' | 'WAIT_CCS' | 'WAIT_FINISHED' | 'CONNECTED' | 'CLOSED';
 
 /** What was agreed, for the application and the trace (the 1.3 Negotiated's fields where they mean the same). */
 export interface Tls12Negotiated {

@@ -1,5 +1,5 @@
 /**
- * `tls13sim connect HOST:PORT` (DESIGN.md "CLI"): our client against a real server. It
+ * `tls13sim connect HOST:PORT` (docs/interop.md): our client against a real server. It
  * sends a request (from `--request`, else stdin), prints the response on stdout, and on
  * stderr reports what was negotiated, the ledger (when connect returned, when the
  * handshake completed in the RFC 8446 §4.4.4 sense, what we know of the server's verdict on
@@ -25,7 +25,8 @@ import { connectTls } from '../net/client.js';
 import { ConnectionClosedError, TruncationError, describeReason, type TlsConnection } from '../net/connection.js';
 import type { LedgerView } from '../ledger.js';
 import { traceToJson } from '../trace.js';
-import { CliError, UsageError, checkWritable, flagOption, parseOptions, registerCommand, writeOutput, type CliIo } from './main.js';
+import { CliError, UsageError, registerCommand, type CliIo } from './command.js';
+import { checkWritable, flagOption, parseOptions, writeOutput } from './options.js';
 import { cryptoProvider, describeConnection, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, readInput, splitList } from './tls-options.js';
 
 const FLAGS = [

@@ -1,6 +1,6 @@
 /**
- * `tls13sim explore [--runs N] [--seed S] [--property NAME]... [--path P]` — runs issue 8's
- * properties long. Each failure is shrunk to a minimal case, saved, and printed with the one
+ * `tls13sim explore [--runs N] [--seed S] [--property NAME]... [--path P]` — runs the explorer's
+ * properties (explore/properties.ts) long. Each failure is shrunk to a minimal case, saved, and printed with the one
  * command that replays it exactly (`tls13sim replay FILE`). Exit code 1 on any failure.
  *
  * `tls13sim explore --exhaustive SCENARIO [--depth N] [--splits record|flight|bytes:K]
@@ -23,7 +23,7 @@ import { defaultWorkers, exploreParallel, exploreShard, mergeShards, parseShard,
 import { PROPERTIES } from '../explore/properties.js';
 import { runProperty } from '../explore/runner.js';
 import { getScenario, listScenarios } from '../scenarios/registry.js';
-import { UsageError, registerCommand, type CliIo } from './main.js';
+import { UsageError, registerCommand, type CliIo } from './command.js';
 
 interface Options {
   runs?: number;
@@ -199,7 +199,7 @@ function mergeCommand(files: readonly string[], io: CliIo): number {
   if (files.length === 0) throw usage('merge needs the shards\' result files: explore merge FILE...');
   const bad = files.find((f) => f.startsWith('-'));
   if (bad !== undefined) throw usage(`merge takes only files, got option ${bad}`);
-  let r;
+  let r: ReturnType<typeof mergeShards>;
   try {
     r = mergeShards(files.map((name) => ({ name, shard: readShard(name) })));
   } catch (e) {

@@ -1,254 +1,34 @@
 #!/usr/bin/env node
 /**
- * `tls13sim` (DESIGN.md "CLI"). `list` and `run` live here; other commands (`step`,
- * `serve`, `connect`) plug in through `registerCommand`.
+ * `tls13sim` (README "The `tls13sim` CLI"). `list`, `lenses` and `run` live here; the other
+ * commands (`step`, `serve`, `connect`, …) register themselves in the table of command.ts,
+ * and this module imports them.
  */
-import { accessSync, constants as fsConstants, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import '../scenarios/catalogue.js';
-import { TEXT_FORMATS, renderKeylog, renderPcap, renderTrace, type TextFormat } from '../render/index.js';
+import { renderKeylog, renderPcap, renderTrace } from '../render/index.js';
 import { renderLensDoc } from '../lens/doc.js';
 import { LENS_NAMES } from '../lens/lens.js';
 import { LENS_VERIFIED, isLensName } from '../lens/registry.js';
-import { getScenario, listScenarios } from '../scenarios/registry.js';
+import { listScenarios } from '../scenarios/registry.js';
 import './serve.js';
 import './connect.js';
 import './step.js';
 import './replay.js';
 import './explore.js';
+import './compare.js';
+import { asksForHelp, commandUsage, debugStack, defaultIo, errorLine, findCommand, registerCommand, systemErrorText, usage, UsageError, type CliIo } from './command.js';
+import { checkWritable, formatOption, parseOptions, scenarioArg, seedOption, writeOutput } from './options.js';
 import { POLICY_FLAGS, POLICY_HELP, POLICY_USAGE, policyOptions, runWithDelivery } from './policy-options.js';
 
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  writeFile(path: string, data: string | Uint8Array): void;
-  /**
-   * Raw bytes to stdout (what `connect` received: it may be binary). Without it, bytes go
-   * through `stdout` decoded as UTF-8 — fine for a test's text, lossy for binary.
-   */
-  stdoutBytes?(data: Uint8Array): void;
-}
-
-export const defaultIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  writeFile: (p, d) => writeFileSync(p, d),
-  stdoutBytes: (d) => process.stdout.write(d),
-};
-
-/** Exit codes: 0 ok, 1 the run failed, 2 usage (unknown command, scenario or flag). */
-export type CommandHandler = (args: readonly string[], io: CliIo) => number | Promise<number>;
-
-/** A bad command line: one line on stderr, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/**
- * A bad input or environment the user can fix (a file that is not a certificate, a port in
- * use, an unwritable output): one line on stderr, exit code 1.
- */
-export class CliError extends Error {
-  /** The exit code: 1 unless a command documents another (replay: 2, as 1 means "reproduced"). */
-  readonly exitCode: number;
-  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
-    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
-    this.name = 'CliError';
-    this.exitCode = options?.exitCode ?? 1;
-  }
-}
-
-/** Node's system errors (`ENOENT: no such file or directory, open '/x'`) in a few words. */
-export function systemErrorText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const known: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'a component of the path is not a directory',
-    EROFS: 'read-only file system',
-    ENOSPC: 'no space left on device',
-  };
-  if (typeof err?.code === 'string' && known[err.code] !== undefined) return `${known[err.code]} (${err.code})`;
-  return firstLine(e instanceof Error ? e.message : String(e));
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0]!.trim();
-}
-
-/**
- * Fails (CliError) unless `path` can be written: an existing file we may write, or a new
- * file in a directory we may write. Checked before a run, so that a typo in `--keylog` is
- * reported at once and not after the whole connection. Creates nothing.
- */
-export function checkWritable(path: string, flag: string): void {
-  const fail = (why: string): never => {
-    throw new CliError(`cannot write ${flag} ${path}: ${why}`);
-  };
-  let st: ReturnType<typeof statSync> | undefined;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(systemErrorText(e));
-  }
-  if (st !== undefined) {
-    if (st.isDirectory()) fail('is a directory (EISDIR)');
-    try {
-      accessSync(path, fsConstants.W_OK);
-    } catch (e) {
-      fail(systemErrorText(e));
-    }
-    return;
-  }
-  const dir = dirname(path);
-  let dirStat: ReturnType<typeof statSync>;
-  try {
-    dirStat = statSync(dir);
-  } catch (e) {
-    return fail(`directory ${dir}: ${systemErrorText(e)}`);
-  }
-  if (!dirStat.isDirectory()) fail(`${dir} is not a directory (ENOTDIR)`);
-  try {
-    accessSync(dir, fsConstants.W_OK);
-  } catch (e) {
-    fail(`directory ${dir}: ${systemErrorText(e)}`);
-  }
-}
+// The CLI's shared pieces, for the tests and embedders that import them from here.
+export { CliError, UsageError, defaultIo, errorLine, registerCommand, systemErrorText, type CliIo, type CommandHandler } from './command.js';
+export { checkWritable, flagOption, formatOption, parseOptions, scenarioArg, seedOption, writeOutput } from './options.js';
 
 const LIST_USAGE = 'tls13sim list                                 the scenario catalogue';
 const LENSES_USAGE = 'tls13sim lenses                               docs/lenses.md: what each library returns, per differential case';
 const RUN_USAGE = `tls13sim run <scenario> [--format text|mermaid|json|hex|svg|html] [--seed N] [--lens openssl|node|go|python|gnutls|rustls] [--keylog FILE] [--pcap FILE] ${POLICY_USAGE}`;
-
-/** `tls13sim help` lists these first, in this order; the other commands follow as registered. */
-const FIRST = ['list', 'lenses', 'run'];
-
-type CommandEntry = { handler: CommandHandler; usage?: string; help?: () => string };
-
-/**
- * The command table, behind a (hoisted) function rather than a `const`: command modules
- * imported below (serve.ts, connect.ts) call `registerCommand` at their top level, which
- * ESM runs before this module's body, while a `const` would still be uninitialised.
- */
-function commandTable(): Map<string, CommandEntry> {
-  const holder = commandTable as typeof commandTable & { table?: Map<string, CommandEntry> };
-  return (holder.table ??= new Map());
-}
-
-/**
- * Adds a command. `usage`: its one line in `tls13sim help` (`tls13sim NAME …`; the prefix is
- * added when missing); `help`: more lines that `tls13sim NAME --help` prints under it.
- */
-export function registerCommand(name: string, handler: CommandHandler, usage?: string, help?: () => string): void {
-  if (commandTable().has(name)) throw new Error(`registerCommand: '${name}' already registered`);
-  const line = usage === undefined ? undefined : usage.startsWith('tls13sim ') ? usage : `tls13sim ${usage}`;
-  commandTable().set(name, { handler, ...(line !== undefined ? { usage: line } : {}), ...(help !== undefined ? { help } : {}) });
-}
-
-function usage(): string {
-  const names = [...commandTable().keys()];
-  const ordered = [...FIRST.filter((n) => names.includes(n)), ...names.filter((n) => !FIRST.includes(n))];
-  const lines = ordered.map((n) => commandTable().get(n)!.usage).filter((u): u is string => u !== undefined);
-  return `usage:\n${lines.map((u) => `  ${u}\n`).join('')}`;
-}
-
-/** `tls13sim NAME --help` / `tls13sim help NAME`: that command's usage (and its details). */
-function commandUsage(name: string): string {
-  const c = commandTable().get(name);
-  if (c === undefined) throw new UsageError(`unknown command '${name}'`);
-  return `usage: ${c.usage ?? `tls13sim ${name}`}\n${c.help?.() ?? ''}`;
-}
-
-/** A request for help among a command's arguments (`--help`, `-h`), before any `--`. */
-function asksForHelp(args: readonly string[]): boolean {
-  for (const a of args) {
-    if (a === '--') return false;
-    if (a === '--help' || a === '-h') return true;
-  }
-  return false;
-}
-
-/** `io.writeFile`, its failure one line naming the flag. */
-export function writeOutput(io: CliIo, path: string, flag: string, data: string | Uint8Array): void {
-  try {
-    io.writeFile(path, data);
-  } catch (e) {
-    throw new CliError(`cannot write ${flag} ${path}: ${systemErrorText(e)}`);
-  }
-}
-
-const TRUE_WORDS = ['yes', 'true'];
-const FALSE_WORDS = ['no', 'false'];
-
-/**
- * Parses `--name value` / `--name=value` options; positional arguments are returned in order.
- * Flags named in `booleans` take no separate value: the bare `--echo` is on, `--echo=yes|true`
- * on, `--echo=no|false` off (stored as `yes`/`no`: read them with `flagOption`); any other
- * `--echo=…` is a usage error.
- */
-export function parseOptions(
-  args: readonly string[],
-  known: readonly string[],
-  booleans: readonly string[] = [],
-): { positional: string[]; options: Map<string, string> } {
-  const positional: string[] = [];
-  const options = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    if (!known.includes(name) && !booleans.includes(name)) throw new UsageError(`unknown option --${name}`);
-    let value: string | undefined;
-    if (booleans.includes(name)) {
-      const word = eq >= 0 ? a.slice(eq + 1).toLowerCase() : 'yes';
-      if (TRUE_WORDS.includes(word)) value = 'yes';
-      else if (FALSE_WORDS.includes(word)) value = 'no';
-      else throw new UsageError(`--${name} takes no value, or yes/no/true/false (got '${a.slice(eq + 1)}')`);
-    } else if (eq >= 0) value = a.slice(eq + 1);
-    else value = args[++i];
-    if (value === undefined || value === '') throw new UsageError(`option --${name} needs a value`);
-    if (options.has(name)) throw new UsageError(`option --${name} given twice`);
-    options.set(name, value);
-  }
-  return { positional, options };
-}
-
-/** A boolean flag parsed by `parseOptions(…, booleans)`: true when given and not `=no`/`=false`. */
-export function flagOption(options: ReadonlyMap<string, string>, name: string): boolean {
-  return options.get(name) === 'yes';
-}
-
-/** `--seed N`: a non-negative safe integer; undefined when the option is absent. */
-export function seedOption(options: ReadonlyMap<string, string>): number | undefined {
-  const text = options.get('seed');
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--seed must be a non-negative integer, got '${text}'`);
-  }
-  return Number(text);
-}
-
-/** `--format`: one of the text renderers, `text` when absent. */
-export function formatOption(options: ReadonlyMap<string, string>): TextFormat {
-  const format = options.get('format') ?? 'text';
-  if (!(TEXT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}' (one of ${TEXT_FORMATS.join(', ')})`);
-  return format as TextFormat;
-}
-
-/** A scenario name from the command line, checked against the catalogue. */
-export function scenarioArg(name: string): string {
-  if (getScenario(name) === undefined) throw new UsageError(`unknown scenario '${name}' (\`tls13sim list\` shows the catalogue)`);
-  return name;
-}
 
 function list(args: readonly string[], io: CliIo): number {
   if (args.length > 0) throw new UsageError(`list takes no arguments (got ${args.join(' ')})`);
@@ -314,7 +94,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     (command === undefined ? io.stderr : io.stdout)(usage());
     return command === undefined ? 2 : 0;
   }
-  const c = commandTable().get(command);
+  const c = findCommand(command);
   try {
     if (c === undefined) throw new UsageError(`unknown command '${command}'`);
     if (asksForHelp(rest)) {
@@ -329,27 +109,6 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     return code;
   }
 }
-
-/**
- * Every failure is one line on stderr, `tls13sim: …`, never a stack trace (set
- * TLS13SIM_DEBUG=1 to get one): usage errors exit 2, everything else 1. A usage error of a
- * known `command` points at `tls13sim COMMAND --help`; others at `tls13sim help`.
- */
-export function errorLine(e: unknown, command?: string): [string, number] {
-  if (e instanceof UsageError) return [`tls13sim: ${e.message} (\`tls13sim ${command !== undefined ? `${command} --help` : 'help'}\` shows the usage)`, 2];
-  if (e instanceof CliError) return [`tls13sim: ${e.message}`, e.exitCode];
-  // Anything else is unexpected: name it, in one line.
-  const text = e instanceof Error ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${firstLine(e.message)}` : firstLine(String(e));
-  return [`tls13sim: ${text} (unexpected; TLS13SIM_DEBUG=1 shows where)`, 1];
-}
-
-/** TLS13SIM_DEBUG=1: the stack, and its cause's. */
-function debugStack(e: unknown): string {
-  let out = '';
-  for (let x: unknown = e; x instanceof Error; x = x.cause) out += `${x.stack ?? x.message}\n`;
-  return out;
-}
-
 /**
  * stdout or stderr closed under us (`tls13sim list | head -1`): stop quietly, as a program
  * killed by SIGPIPE would, with a non-zero status — the output was cut short — and no

@@ -1,5 +1,5 @@
 /**
- * `tls13sim serve` (DESIGN.md "CLI"): a TLS 1.3 server on real TCP that behaves like
+ * `tls13sim serve` (docs/interop.md): a TLS 1.3 server on real TCP that behaves like
  * `openssl s_server -www`. Each request starting with `GET ` is answered with
  * `HTTP/1.0 200 ok` and a plain-text description of the connection; `GET /keyupdate` first
  * sends KeyUpdate(update_requested); `GET /secret` first runs post-handshake client
@@ -21,7 +21,8 @@ import { isTlsError } from '@tls13sim/record';
 import { attachKeylog } from '../net/capture.js';
 import { describeReason, type TlsConnection } from '../net/connection.js';
 import { TlsServer } from '../net/server.js';
-import { CliError, UsageError, checkWritable, flagOption, parseOptions, registerCommand, systemErrorText, type CliIo } from './main.js';
+import { CliError, UsageError, registerCommand, systemErrorText, type CliIo } from './command.js';
+import { checkWritable, flagOption, parseOptions } from './options.js';
 import {
   cryptoProvider,
   describeConnection,

@@ -1,5 +1,5 @@
 /**
- * `tls13sim step <scenario> --choose` (issue 17 item 5): steps a scenario live, the user
+ * `tls13sim step <scenario> --choose`: steps a scenario live, the user
  * deciding every delivery — which direction goes next, how many bytes (a split anywhere), a
  * dropped flight — and going back a step (each step forks the simulation first). The
  * applications make their calls as soon as they can answer, as in the exhaustive explorer
@@ -11,8 +11,8 @@ import { renderTimeline } from '../render/timeline.js';
 import { getScenario, listScenarios } from '../scenarios/registry.js';
 import type { Choice } from '../scheduler.js';
 import type { NetDirection, Trace, TraceEvent } from '../trace.js';
-import { UsageError, type CliIo } from './main.js';
-import { StepView } from './step.js';
+import { UsageError, type CliIo } from './command.js';
+import { StepView } from './step-view.js';
 
 export const LIVE_HELP = 'Enter/n: next flight (first sent, first delivered) · c, s: next flight client→server, server→client · c N, s N: its first N bytes · drop c, drop s: lose that flight · b: back one step · q: quit';
 

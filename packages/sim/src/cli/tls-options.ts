@@ -28,7 +28,7 @@ import {
   type X509Certificate,
 } from '@tls13sim/handshake';
 import type { TlsConnection } from '../net/connection.js';
-import { CliError, UsageError, systemErrorText } from './main.js';
+import { CliError, UsageError, systemErrorText } from './command.js';
 
 /** OpenSSL's (and common) spellings of the §4.2.7 group names. */
 const GROUP_ALIASES: Record<string, NamedGroupName> = {
@@ -60,7 +60,7 @@ export function parseSuites(text: string): CipherSuiteName[] {
   });
 }
 
-/** `a,b` (DESIGN.md) or OpenSSL's `a:b`. */
+/** `a,b` (this CLI's lists) or OpenSSL's `a:b`. */
 export function splitList(text: string): string[] {
   const items = text.split(/[,:]/).map((x) => x.trim()).filter((x) => x.length > 0);
   if (items.length === 0) throw new UsageError(`empty list '${text}'`);

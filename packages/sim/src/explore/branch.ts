@@ -185,7 +185,7 @@ export class Branch {
     this.pos[side]++;
     this.results[side].push(`${step.call}:${r.result}${r.alert !== undefined ? `(${r.alert})` : ''}`);
     if (r.result === 'ok' && r.bytes !== undefined) (step.call === 'write' ? this.written : this.read)[side].push(r.bytes);
-    if (step.call === 'connect' && r.result === 'error') {
+    if (step.call === 'connect' && r.result === 'error' && this.setup.version !== 'TLSv1.2') {
       this.violations.push(`connect() reported error(${r.alert}) after ${this.deliveries} deliveries: a server verdict must never surface through connect`);
     }
     // A blocking application stops at its first failed call.
@@ -198,9 +198,9 @@ export class Branch {
     for (const e of events) {
       if (e.type === 'alert_sent') this.alerts.push(`${e.side}:${e.description}@${e.epoch}`);
       if (e.type === 'note' && e.fact === 'handle_error') this.thrown.push(`${e.side}: ${e.text}`);
-      if (e.type === 'record_received' && e.side === 'server' && e.messages.some((m) => m === 'certificate_verify' || m === 'finished')) {
+      if (this.setup.version !== 'TLSv1.2' && e.type === 'record_received' && e.side === 'server' && e.messages.some((m) => m === 'certificate_verify' || m === 'finished')) {
         // §4.4.4: the client's handshake is complete when it sends its Finished, before the
-        // server can have received its CertificateVerify or Finished.
+        // server can have received its CertificateVerify or Finished (not in TLS 1.2, RFC 5246 §7.3).
         if (this.sim.ledger('client').handshakeComplete === undefined) {
           this.violations.push(`the server received the client's ${e.messages.join('+')} (seq ${e.seq}) before the client considered the handshake complete`);
         }
@@ -373,12 +373,25 @@ function checkRejected(b: Branch, rejection: { readonly alert: string; readonly 
   if (!b.alerts.includes(`server:${alert}@${epoch}`))
     fail(`the server did not send ${alert} under its ${epoch} keys (sent: ${b.alerts.join(', ') || 'nothing'})`);
   if (b.sim.ledger('server').handshakeComplete !== undefined) fail('the server considered a rejected handshake complete');
+  if (b.setup.version === 'TLSv1.2') return checkRejectedInConnect(b, alert);
   if (b.sim.ledger('client').handshakeComplete === undefined) fail('the client never considered the handshake complete');
   const calls = b.results.client;
   const last = calls[calls.length - 1];
   if (last !== `read:error(${alert})`) fail(`the client's last call was ${last ?? 'none'}, not read() → error(${alert})`);
   const early = calls.slice(0, -1).find((r) => !r.endsWith(':ok'));
   if (early !== undefined) fail(`the client learned of the rejection before its read: ${early}`);
+  const verdict = b.sim.ledger('client').peerVerdict;
+  if (verdict.verdict !== 'rejected' || verdict.alert.description !== alert) fail(`the client's ledger shows ${verdict.verdict}, not rejected(${alert})`);
+}
+
+/**
+ * TLS 1.2 (RFC 5246 §7.3): the server judges the client before it sends its Finished, so
+ * the client never completes, and its connect() itself reports the rejection.
+ */
+function checkRejectedInConnect(b: Branch, alert: string): void {
+  if (b.sim.ledger('client').handshakeComplete !== undefined) fail('the client considered a handshake the server rejected complete');
+  const first = b.results.client[0];
+  if (first !== `connect:error(${alert})`) fail(`the client's connect() gave ${first ?? 'nothing'}, not error(${alert})`);
   const verdict = b.sim.ledger('client').peerVerdict;
   if (verdict.verdict !== 'rejected' || verdict.alert.description !== alert) fail(`the client's ledger shows ${verdict.verdict}, not rejected(${alert})`);
 }

@@ -1,5 +1,5 @@
 /**
- * The properties of issue 8 as plain checks over one run: each throws a `PropertyViolation`
+ * The explorer's properties as plain checks over one run: each throws a `PropertyViolation`
  * that says what broke. fast-check (tests, `pnpm explore`) and `tls13sim replay` call them.
  */
 import { peerOf } from '../trace.js';
@@ -69,7 +69,7 @@ export function checkNoThrow(o: Outcome): void {
 }
 
 /**
- * The ledger never claims more than a side can know (DESIGN.md "Fidelity"): each time a
+ * The ledger never claims more than a side can know (docs/fidelity.md): each time a
  * side's `knows` changes, the peer's own events already say the same.
  */
 export function checkLedgerSound(o: Pick<Outcome, 'sim'>): void {

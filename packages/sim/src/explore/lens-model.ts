@@ -127,10 +127,9 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
             if (res.alert !== 'close_notify' || !m.shut[peer] || available > 0) fail(`${this}: ${show(res)} with ${available} unread, ${peer} ${m.shut[peer] ? 'shut down' : 'open'}`);
             return;
           default:
-            fail(`${this}: ${show(res)}`);
+            return fail(`${this}: ${show(res)}`);
         }
       }
-      // eslint-disable-next-line no-fallthrough
       case 'shutdown': {
         const res = r.lens[s.side].shutdown();
         if (res.result !== 'ok' && res.result !== 'want_read') fail(`${this}: ${show(res)}`);

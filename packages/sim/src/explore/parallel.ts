@@ -1,5 +1,5 @@
 /**
- * Exploration across cores and machines (issue 20, items 2 and 3).
+ * Exploration across cores and machines: worker threads, and shards merged afterwards.
  *
  * The schedule tree is cut deterministically: its top `unitDepth` deliveries are walked by
  * everyone alike, and every node at that depth (or leaf above it) is a unit, numbered in

@@ -1,5 +1,5 @@
 /**
- * The catalogue of issue 8's properties: for each, the arbitrary of its inputs, the check,
+ * The catalogue of the explorer's properties: for each, the arbitrary of its inputs, the check,
  * the run count CI uses, and how an input is saved to and read back from a counterexample
  * file. Tests, `pnpm explore` and `tls13sim replay` all go through this table.
  */
@@ -12,29 +12,16 @@ import {
   scheduleScriptArb,
   successfulConfigArb,
 } from '../arbitraries.js';
-import type { Schedule } from '../scheduler.js';
-import type { Simulation } from '../simulation.js';
 import { exhaustiveProperty } from './branch.js';
 import { runCase, type Case } from './case.js';
 import { checkFaultFree, checkSingleFault } from './checks.js';
 import { checkClientAuth, runClientAuthCase, type ClientAuthCase, type LensCall } from './client-auth.js';
 import { DEFAULT_SPEC, type ConfigSpec } from './config.js';
+import type { PropertyDef } from './property-def.js';
 import { LensCommand, lensCommandArbs, runLensModel, type LensOp } from './lens-model.js';
 import type { ScheduleScript } from './schedule.js';
 
-export interface PropertyDef<T> {
-  readonly name: string;
-  readonly description: string;
-  readonly arbitrary: fc.Arbitrary<T>;
-  /** CI run count (with the fixed seed in the tests). */
-  readonly ciRuns: number;
-  /** Throws PropertyViolation (or anything) when the property does not hold. */
-  check(input: T, replay?: Schedule): void;
-  /** The simulation an input runs (for the saved schedule and trace); null if not one run. */
-  simulate?(input: T, replay?: Schedule): Simulation;
-  encode(input: T): unknown;
-  decode(json: unknown): T;
-}
+export type { PropertyDef } from './property-def.js';
 
 const asIs = <T>(x: unknown): T => x as T;
 
@@ -146,9 +133,11 @@ const lensModel: PropertyDef<LensInput> = {
   },
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: a table of properties over different inputs, each entry's T its own
 export const PROPERTIES: readonly PropertyDef<any>[] = [faultFree, singleFault, clientAuth, postHandshake, lensModel];
 
 /** Found by name (for `tls13sim replay`) but never run by fast-check: a schedule from `pnpm explore --exhaustive`. */
+// biome-ignore lint/suspicious/noExplicitAny: as PROPERTIES
 const REPLAY_ONLY: readonly PropertyDef<any>[] = [exhaustiveProperty];
 
 export function getProperty(name: string): PropertyDef<unknown> | undefined {

@@ -1,5 +1,5 @@
 /**
- * The shape of a user's own property (issue 17 item 3), apart from the runner: node-free,
+ * The shape of a user's own property (docs/testing.md), apart from the runner: node-free,
  * so the package entry exports it and a property module imports nothing Node-only.
  * `tlsProperty` (in `@tls13sim/sim/vitest`) runs it.
  */

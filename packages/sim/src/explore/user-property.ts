@@ -1,5 +1,5 @@
 /**
- * A user's own property over simulations (issue 17 item 3): fast-check runs it, and when it
+ * A user's own property over simulations (docs/testing.md): fast-check runs it, and when it
  * fails, the error carries the text timeline of the shrunk case and the one command that
  * replays it, `tls13sim replay FILE` (the file format of `runner.ts`, with the user's module
  * recorded so the replay can load the property again). Node-only (it writes the file).

@@ -18,7 +18,8 @@ type Processed = TraceEventOf<'processed'>;
  * `truncated`: the receiver never gets the whole record), one was flipped (`corrupted`),
  * or the trace ends before the last byte arrives (`in_flight`).
  */
-export type RecordFate = 'delivered' | 'dropped' | 'truncated' | 'corrupted' | 'in_flight';
+/** `rewritten`: an attacker on the path delivered other bytes in its place (Simulation.setRewrite). */
+export type RecordFate = 'delivered' | 'dropped' | 'truncated' | 'corrupted' | 'rewritten' | 'in_flight';
 
 export interface RecordFlight {
   readonly sent: Sent;
@@ -87,7 +88,9 @@ export function recordFlights(trace: Trace): Flights {
     let b = 0;
     for (const [index, ev] of events.entries()) {
       if (ev.type !== 'delivered' || ev.direction !== direction) continue;
-      if (ev.fault?.kind === 'inject') {
+      // An injection that took nothing from the queue is bytes nobody sent; one that took
+      // bytes is a rewrite of what was sent, and follows the records it replaced.
+      if (ev.fault?.kind === 'inject' && ev.taken === 0) {
         injected.push(ev);
         e += ev.bytes;
         if (ev.buffered === true) b += ev.bytes;
@@ -159,6 +162,7 @@ function follow(
       fate = 'truncated';
     }
     if (f?.kind === 'corrupt' && s.q + f.offset >= start && s.q + f.offset < end && fate === 'in_flight') fate = 'corrupted';
+    if (f?.kind === 'inject' && fate === 'in_flight') fate = 'rewritten';
     if (qEnd >= end) {
       last = s;
       break;
@@ -176,7 +180,7 @@ function follow(
   let reachedAt = last.index;
   if (arrived.buffered === true) {
     // Where the record's last byte sits in the receiver's stream of buffered bytes.
-    const endInBuffer = last.b + (end - last.q);
+    const endInBuffer = last.b + (last.ev.fault?.kind === 'inject' ? last.ev.bytes : end - last.q);
     const pull = pulls.find((p) => p.index > last.index && p.upTo >= endInBuffer);
     if (pull !== undefined) {
       processed = pull.ev;

@@ -6,7 +6,7 @@
  */
 import type { Trace } from '../trace.js';
 import { epochColour } from './epoch-colours.js';
-import { bracket } from './names.js';
+import { bracket, isTls12Trace } from './names.js';
 import { epochsOf, escapeXml, renderSvg, teachingNotes } from './svg.js';
 import { renderTimeline } from './timeline.js';
 
@@ -34,6 +34,7 @@ const EPOCH_MEANING: Readonly<Record<string, string>> = {
   early: '0-RTT keys from a resumed session (RFC 8446 §2.3)',
   handshake: 'handshake keys: the rest of the handshake (RFC 8446 §7.1)',
   application: 'application traffic keys (RFC 8446 §7.1)',
+  tls12: "TLS 1.2 keys from the master secret's key block (RFC 5246 §6.3): each side switches to them with its ChangeCipherSpec (RFC 5246 §7.1), and protects its Finished and everything after under them",
 };
 
 export function renderHtml(trace: Trace): string {
@@ -60,12 +61,16 @@ export function renderHtml(trace: Trace): string {
     '<header>',
     `<h1>${escapeXml(title)}</h1>`,
     '<p>Time runs down, in virtual milliseconds; the client is on the left, the server on the right. Each solid arrow is one record, from the moment it was sent to the moment its bytes arrived in the peer’s socket; a dashed segment continues down the receiver’s side while the bytes wait there, until its library reads them. A dashed line across the network marks the moment <code>connect()</code> (or <code>accept()</code>) returns: an arrow crossing it was still in the air.</p>',
-    '<p>Each side has lanes for its API calls (as its library reports them), its ledger (★ handshake complete, RFC 8446 §4.4.4; its verdict on the peer, which it <em>knows</em> or only <em>presumes</em>; alerts), its RFC 8446 Appendix A states and key changes, and two bars with the keys it reads (r) and writes (w) with.</p>',
+    isTls12Trace(trace)
+      ? '<p>Each side has lanes for its API calls (as its library reports them), its ledger (★ handshake complete, RFC 5246 §7.4.9; its verdict on the peer, which it <em>knows</em> or only <em>presumes</em>; alerts), its TLS 1.2 states (the messages of RFC 5246 §7.3 it waits for) and key changes, and two bars with the keys it reads (r) and writes (w) with.</p>'
+      : '<p>Each side has lanes for its API calls (as its library reports them), its ledger (★ handshake complete, RFC 8446 §4.4.4; its verdict on the peer, which it <em>knows</em> or only <em>presumes</em>; alerts), its RFC 8446 Appendix A states and key changes, and two bars with the keys it reads (r) and writes (w) with.</p>',
     '</header>',
     '<section aria-labelledby="legend-h">',
     '<h2 id="legend-h">Key epochs</h2>',
     `<ul class="legend">\n${legend.join('\n')}\n</ul>`,
-    '<p>Records under keys travel as outer type <code>application_data</code> (RFC 8446 §5.2): the brackets and colour say what they carry.</p>',
+    isTls12Trace(trace)
+      ? '<p>TLS 1.2: a record under keys keeps its real outer type (RFC 5246 §6.2); <code>⟨⟩</code> and colour mark it. A ChangeCipherSpec is the key switch itself: the sender’s next record is the first under its new keys (RFC 5246 §7.1).</p>'
+      : '<p>Records under keys travel as outer type <code>application_data</code> (RFC 8446 §5.2): the brackets and colour say what they carry.</p>',
     '</section>',
     '<figure>',
     `<div class="scroll">\n${renderSvg(trace, { embedded: true }).trimEnd()}\n</div>`,

@@ -11,6 +11,7 @@ export { renderJson } from './json.js';
 export { renderMermaid } from './mermaid.js';
 export { renderTimeline } from './timeline.js';
 export { renderKeylog, clientRandomOf } from './keylog.js';
+export { isTls12Trace, changeCipherSpecLabel, keyLegend } from './names.js';
 export { renderPcap, PCAP_MAGIC, LINKTYPE_ETHERNET, CLIENT_ADDR, SERVER_ADDR, CLIENT_ISN, SERVER_ISN } from './pcap.js';
 
 export const TEXT_FORMATS = ['text', 'mermaid', 'json', 'hex', 'svg', 'html'] as const;

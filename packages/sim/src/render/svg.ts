@@ -17,7 +17,7 @@ import type { EpochName } from '@tls13sim/handshake';
 import type { Side, Trace, TraceEvent, TraceEventOf, TraceSide } from '../trace.js';
 import { compareEpochs, epochColour } from './epoch-colours.js';
 import { recordFlights, type RecordFlight } from './flights.js';
-import { bracket, camel } from './names.js';
+import { bracket, camel, changeCipherSpecLabel, isTls12Trace } from './names.js';
 
 export interface SvgOptions {
   /** For inlining in HTML: no XML declaration and no `xmlns` (the HTML parser puts `<svg>` in its namespace). */
@@ -27,6 +27,7 @@ export interface SvgOptions {
 // ——— text ————————————————————————————————————————————————————————————————————————
 
 /** Characters XML 1.0 does not allow (C0 controls but tab/newline/CR, U+FFFE/U+FFFF) and lone surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it removes
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text for XML or HTML content and attribute values: `& < > " '` escaped, characters XML cannot hold replaced by U+FFFD. */
@@ -64,7 +65,7 @@ type Measure = (s: string) => number;
 
 const sans = (size: number): Measure => (s) => textWidth(s, size);
 
-/** How lane text of class `cls` is measured (as STYLE draws it). */
+/** How lane text of class `cls` is measured (as the `STYLE` sheet below draws it). */
 function measureFor(cls: string): Measure {
   if (cls === 'state') return (s) => monoWidth(s, 11);
   return sans(cls === 'sub' ? SMALL : FONT);
@@ -106,11 +107,11 @@ function n(x: number): string {
 type Sent = TraceEventOf<'record_sent'>;
 
 /** The record's label: its messages in §2's epoch brackets (one token each). */
-function recordTokens(ev: Sent): string[] {
+function recordTokens(ev: Sent, tls12 = false): string[] {
   if (ev.alert) return [bracket(ev.epoch, `Alert(${ev.alert.level}, ${ev.alert.description})`)];
   if (ev.messages.length > 0) return ev.messages.map((m) => bracket(ev.epoch, camel(m)));
   if (ev.innerType === 'application_data') return [bracket(ev.epoch, `Application Data (${ev.length} B)`)];
-  if (ev.innerType === 'change_cipher_spec') return ['ChangeCipherSpec'];
+  if (ev.innerType === 'change_cipher_spec') return [changeCipherSpecLabel(tls12)];
   return [bracket(ev.epoch, `${ev.innerType} (${ev.length} B)`)];
 }
 
@@ -124,9 +125,10 @@ function wireNote(ev: Sent): string | undefined {
   return `on the wire: ${ev.outerType} record · inside: ${ev.innerType} under ${ev.epoch} keys`;
 }
 
-export function recordTitle(f: RecordFlight): string {
+/** A record's tooltip; `tls12`: the trace is of TLS 1.2, where a ChangeCipherSpec switches keys (RFC 5246 §7.1). */
+export function recordTitle(f: RecordFlight, tls12 = false): string {
   const ev = f.sent;
-  const what = recordTokens(ev).join(' ');
+  const what = recordTokens(ev, tls12).join(' ');
   const parts = [`${f.from} → ${f.to}: ${what} (${f.size} B on the wire, outer type ${ev.outerType}, inner type ${ev.innerType}, ${ev.epoch} keys)`, `sent at ${ev.time} ms`];
   if (f.arrived !== undefined) parts.push(`arrived at ${f.arrived.time} ms`);
   if (f.processed !== undefined) parts.push(`read by the ${f.to}'s library at ${f.processed.time} ms`);
@@ -134,6 +136,7 @@ export function recordTitle(f: RecordFlight): string {
   if (f.fate === 'dropped') parts.push(`dropped by the network at ${f.lost?.time ?? '?'} ms`);
   if (f.fate === 'truncated') parts.push(`cut short by the network at ${f.lost?.time ?? '?'} ms`);
   if (f.fate === 'corrupted') parts.push('a byte was flipped on the way');
+  if (f.fate === 'rewritten') parts.push(`rewritten on the way: ${f.arrived?.bytes ?? '?'} B arrived in its place`);
   if (f.fate === 'in_flight') parts.push('still in flight when the trace ends');
   if (f.duplicated) parts.push('the network delivered it twice');
   if (f.discarded) parts.push(`the ${f.to} was closed: discarded`);
@@ -156,7 +159,7 @@ function deliveryText(ev: TraceEventOf<'delivered'>): string {
     case 'corrupt':
       return `${ev.bytes} B arrive, byte ${f.offset} flipped${unread}`;
     case 'inject':
-      return `${ev.bytes} B injected by the network${unread}`;
+      return ev.taken > 0 ? `${ev.bytes} B arrive, rewritten on the way (${ev.taken} B sent)${unread}` : `${ev.bytes} B injected by the network${unread}`;
   }
 }
 
@@ -187,9 +190,13 @@ export function teachingNotes(trace: Trace): TeachingNote[] {
   return out;
 }
 
-/** Every epoch the trace uses (records or installed keys), in connection order; always the four base epochs. */
+/**
+ * Every epoch the trace uses (records or installed keys), in connection order; always the
+ * four base epochs of TLS 1.3, or for a TLS 1.2 trace its two (plaintext, tls12).
+ */
 export function epochsOf(trace: Trace): EpochName[] {
-  const seen = new Set<EpochName>(['plaintext', 'early', 'handshake', 'application']);
+  const base: EpochName[] = isTls12Trace(trace) ? ['plaintext', 'tls12'] : ['plaintext', 'early', 'handshake', 'application'];
+  const seen = new Set<EpochName>(base);
   for (const ev of trace.events) {
     if (ev.type === 'record_sent' || ev.type === 'keys_installed') seen.add(ev.epoch);
   }
@@ -232,13 +239,13 @@ type ItemBody =
 
 type Item = ItemBody & { readonly ev: TraceEvent; lines: LaneLine[]; top: number; height: number };
 
-function laneItem(ev: TraceEvent, flights: ReadonlyMap<number, RecordFlight>, notes: ReadonlyMap<number, TeachingNote>): ItemBody | undefined {
+function laneItem(ev: TraceEvent, flights: ReadonlyMap<number, RecordFlight>, notes: ReadonlyMap<number, TeachingNote>, tls12: boolean): ItemBody | undefined {
   const side = ev.side;
   if (ev.type === 'record_sent') {
     const flight = flights.get(ev.seq);
     if (flight === undefined) return undefined;
     const w = wireNote(ev);
-    return { kind: 'record', flight, tokens: recordTokens(ev), ...(w !== undefined ? { wire: w } : {}) };
+    return { kind: 'record', flight, tokens: recordTokens(ev, tls12), ...(w !== undefined ? { wire: w } : {}) };
   }
   if (ev.type === 'delivered') return { kind: 'delivery', delivered: ev, text: deliveryText(ev) };
   if (ev.type === 'note' && isTeachingNote(ev)) return { kind: 'note', note: notes.get(ev.seq)! };
@@ -386,10 +393,11 @@ export function renderSvg(trace: Trace, options: SvgOptions = {}): string {
   const flights = new Map(flightsAll.records.map((f) => [f.sent.seq, f]));
   const notes = teachingNotes(trace);
   const notesBySeq = new Map(notes.map((x) => [x.seq, x]));
+  const tls12 = isTls12Trace(trace);
 
   const items: Item[] = [];
   for (const ev of trace.events) {
-    const body = laneItem(ev, flights, notesBySeq);
+    const body = laneItem(ev, flights, notesBySeq, tls12);
     if (body !== undefined) items.push({ ...body, ev, lines: [], top: 0, height: ROW });
   }
   const g = geometry(trace, items);
@@ -530,7 +538,7 @@ export function renderSvg(trace: Trace, options: SvgOptions = {}): string {
   const pending = new Map<number, number>();
   for (const it of items) {
     if (it.kind !== 'record') continue;
-    out.push(recordArrow(it, g, centre, bySeq, bodyBottom, pending));
+    out.push(recordArrow(it, g, centre, bySeq, bodyBottom, pending, tls12));
   }
   for (const ev of flightsAll.injected) {
     const to: Side = ev.direction === 'client_to_server' ? 'server' : 'client';
@@ -632,6 +640,7 @@ function recordArrow(
   bySeq: ReadonlyMap<number, Item>,
   bodyBottom: number,
   pending: Map<number, number>,
+  tls12: boolean,
 ): string {
   const f = it.flight;
   const ev = f.sent;
@@ -655,7 +664,7 @@ function recordArrow(
     'data-processed-seq': f.processed !== undefined ? String(f.processed.seq) : undefined,
     'data-processed-time': f.processed !== undefined ? String(f.processed.time) : undefined,
   };
-  const out: string[] = [`<g${attrs(data)}>`, `<title>${escapeXml(recordTitle(f))}</title>`];
+  const out: string[] = [`<g${attrs(data)}>`, `<title>${escapeXml(recordTitle(f, tls12))}</title>`];
   const stroke = { stroke: colour, 'stroke-width': 1.6, fill: 'none' };
   if (f.arrived !== undefined && f.fate !== 'dropped' && f.fate !== 'truncated') {
     const arrival = bySeq.get(f.arrived.seq)!;
@@ -701,9 +710,14 @@ function legend(trace: Trace, x0: number, y0: number): string {
     out.push(text(x + 18, y0 + 9, name, { class: 'lg', fill: epochColour(epoch) }));
     x += 30 + textWidth(name, SMALL);
   }
-  const symbols = '★ handshake complete (RFC 8446 §4.4.4) · ✓/✗ verdict on the peer (knows or presumes) · » API call → result · ⤓ library reads from its socket · ✗ alert · numbered circles: notes';
+  const tls12 = isTls12Trace(trace);
+  const complete = tls12 ? '★ handshake complete (RFC 5246 §7.4.9)' : '★ handshake complete (RFC 8446 §4.4.4)';
+  const symbols = `${complete} · ✓/✗ verdict on the peer (knows or presumes) · » API call → result · ⤓ library reads from its socket · ✗ alert · numbered circles: notes`;
   out.push(text(x0, y0 + 28, symbols, { class: 'lg' }));
-  out.push(text(x0, y0 + 44, 'Records under keys travel as outer type application_data (RFC 8446 §5.2); the brackets and colour say what they carry.', { class: 'lg' }));
+  const wire = tls12
+    ? 'TLS 1.2: ⟨⟩ marks a record under the tls12 keys, which each side switches to with its ChangeCipherSpec (RFC 5246 §7.1); the outer type stays the real one.'
+    : 'Records under keys travel as outer type application_data (RFC 8446 §5.2); the brackets and colour say what they carry.';
+  out.push(text(x0, y0 + 44, wire, { class: 'lg' }));
   out.push('</g>');
   return out.join('\n');
 }
@@ -711,7 +725,8 @@ function legend(trace: Trace, x0: number, y0: number): string {
 /** The whole timeline in words, for `<desc>` (screen readers, text search). */
 function describe(trace: Trace, records: readonly RecordFlight[], notes: readonly TeachingNote[]): string {
   const parts: string[] = [`Scenario ${trace.scenario}, seed ${trace.seed}.`];
-  for (const f of records) parts.push(`${recordTitle(f)}.`);
+  const tls12 = isTls12Trace(trace);
+  for (const f of records) parts.push(`${recordTitle(f, tls12)}.`);
   for (const ev of trace.events) {
     if (ev.type === 'app_call' && ev.side !== 'network') parts.push(`At ${ev.time} ms the ${ev.side} calls ${callText(ev)}.`);
     if (ev.type === 'handshake_complete') parts.push(`At ${ev.time} ms the ${ev.side}'s handshake is complete.`);

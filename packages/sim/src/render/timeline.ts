@@ -5,7 +5,7 @@
  * complete, application calls with their results, and teaching notes.
  */
 import type { Trace, TraceEvent } from '../trace.js';
-import { bracket, camel } from './names.js';
+import { bracket, camel, changeCipherSpecLabel, isTls12Trace, keyLegend } from './names.js';
 
 const TIME = 9;
 const L = 32;
@@ -20,11 +20,11 @@ function row(time: string, left: string, mid: string, right: string): string {
   return `${pad(time, TIME)}│ ${pad(left, L)}${pad(mid, M)}${right}`.trimEnd();
 }
 
-function recordLabels(ev: Extract<TraceEvent, { type: 'record_sent' }>): string[] {
+function recordLabels(ev: Extract<TraceEvent, { type: 'record_sent' }>, tls12: boolean): string[] {
   if (ev.alert) return [bracket(ev.epoch, `Alert(${ev.alert.level}, ${ev.alert.description})`)];
   if (ev.messages.length > 0) return ev.messages.map((m) => bracket(ev.epoch, camel(m)));
   if (ev.innerType === 'application_data') return [bracket(ev.epoch, `Application Data (${ev.length} B)`)];
-  if (ev.innerType === 'change_cipher_spec') return ['ChangeCipherSpec'];
+  if (ev.innerType === 'change_cipher_spec') return [changeCipherSpecLabel(tls12)];
   return [bracket(ev.epoch, `${ev.innerType} (${ev.length} B)`)];
 }
 
@@ -52,14 +52,16 @@ function deliveredText(ev: Extract<TraceEvent, { type: 'delivered' }>): string {
     case 'corrupt':
       return `${arrow} ${ev.bytes} B ^[${f.offset}]`;
     case 'inject':
-      return `${arrow} ${ev.bytes} B injected`;
+      // Bytes taken from the queue and others delivered instead: an attacker's rewrite (Simulation.setRewrite).
+      return ev.taken > 0 ? `${arrow} ${ev.bytes} B rewritten (${ev.taken} B sent)` : `${arrow} ${ev.bytes} B injected`;
   }
 }
 
 export function renderTimeline(trace: Trace): string {
   const out: string[] = [];
   out.push(`tls13sim — ${trace.scenario} (seed ${trace.seed})`);
-  out.push('plaintext bare · {} handshake keys · [] application keys · () early keys · ★ handshake complete (RFC 8446 §4.4.4)');
+  const tls12 = isTls12Trace(trace);
+  out.push(keyLegend(tls12));
   out.push('');
   out.push(row('time', 'client', '', 'server'));
   out.push(`${'─'.repeat(TIME)}┼${'─'.repeat(1 + L + M + L)}`);
@@ -67,7 +69,7 @@ export function renderTimeline(trace: Trace): string {
   const closure = new Closure();
   for (const ev of trace.events) {
     const t = ev.time !== lastTime ? `${ev.time} ms` : '';
-    const lines = renderEvent(ev, closure);
+    const lines = renderEvent(ev, closure, tls12);
     for (const [i, l] of lines.entries()) {
       const time = i === 0 ? t : '';
       out.push(row(time, l[0], l[1], l[2]));
@@ -98,12 +100,12 @@ class Closure {
   }
 }
 
-function renderEvent(ev: TraceEvent, closure: Closure): Line[] {
+function renderEvent(ev: TraceEvent, closure: Closure, tls12: boolean): Line[] {
   switch (ev.type) {
     case 'state':
       return inColumn(ev.side, `${ev.from} → ${ev.to}`);
     case 'record_sent': {
-      const labels = recordLabels(ev);
+      const labels = recordLabels(ev, tls12);
       const arrow = ev.side === 'client' ? `${'─'.repeat(M - 3)}▶` : `◀${'─'.repeat(M - 3)}`;
       return labels.map((label, i): Line => {
         const a = i === labels.length - 1 ? arrow : '';

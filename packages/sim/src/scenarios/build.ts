@@ -4,6 +4,7 @@
  */
 import {
   createEndpoint,
+  createTlsEndpoint,
   nobleProvider,
   seededRandom,
   type CryptoProvider,
@@ -32,10 +33,19 @@ export interface ScenarioSimOptions {
   readonly crypto?: CryptoProvider;
 }
 
+/**
+ * The endpoint for a configuration: the TLS 1.3 `Endpoint` (createEndpoint) unless its
+ * `versions` name TLS 1.2, then createTlsEndpoint's (TLS 1.2 alone, or both negotiated:
+ * RFC 8446 §4.2.1, Appendix D).
+ */
+function endpointFor(config: EndpointConfig): EndpointApi {
+  return config.versions?.includes('TLSv1.2') === true ? createTlsEndpoint(config) : createEndpoint(config);
+}
+
 export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions = {}): Simulation {
   const pki = scenarioPki(seed);
   const conn = opts.connection === undefined ? '' : `:${opts.connection}`;
-  const endpoint = createEndpoint({
+  const endpoint = endpointFor({
     role: 'client',
     crypto: opts.crypto ?? nobleProvider,
     random: seededRandom(`${name}:client:${seed}${conn}`),
@@ -45,7 +55,7 @@ export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions
     ...opts.client,
   });
   const client = opts.sessions === undefined ? endpoint : keepingSessions(endpoint, opts.sessions);
-  const server = createEndpoint({
+  const server = endpointFor({
     role: 'server',
     crypto: opts.crypto ?? nobleProvider,
     random: seededRandom(`${name}:server:${seed}${conn}`),

@@ -9,3 +9,4 @@ import './resumption.js';
 import './post-handshake.js';
 import './rfc8448/scenarios.js';
 import './rfc8448-resumed.js';
+import './tls12.js';

@@ -8,11 +8,11 @@ import { utf8 } from './build.js';
 import { BOTH_BLOCKING } from './handshake.js';
 import { registerSpecScenario, specSim, type ProgramOp, type ScenarioSpec } from './spec.js';
 
-const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
-const RESPONSE = 'HTTP/1.0 200 ok\r\n\r\nhello, authenticated client\n';
+export const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
+export const RESPONSE = 'HTTP/1.0 200 ok\r\n\r\nhello, authenticated client\n';
 
 /** Both sides through the lens: the client's request, the server's response, then the clock runs out. */
-const REQUEST_RESPONSE: readonly ProgramOp[] = [
+export const REQUEST_RESPONSE: readonly ProgramOp[] = [
   ...BOTH_BLOCKING,
   { op: 'connect', side: 'client' },
   { op: 'write', side: 'client', data: REQUEST },
@@ -24,7 +24,7 @@ const REQUEST_RESPONSE: readonly ProgramOp[] = [
 ];
 
 /** The client alone through the lens: connect, the request, then a read that meets the server's verdict. */
-const CLIENT_REQUEST: readonly ProgramOp[] = [
+export const CLIENT_REQUEST: readonly ProgramOp[] = [
   { op: 'lens', side: 'client', blocking: true },
   { op: 'connect', side: 'client' },
   { op: 'write', side: 'client', data: REQUEST },

@@ -80,6 +80,13 @@ export interface ScenarioSetup {
   readonly app: Readonly<Record<Side, readonly AppStep[]>>;
   /** The server rejects the client with this alert, sent under these keys; absent: both connect and every call succeeds. */
   readonly rejection?: { readonly alert: string; readonly epoch: string };
+  /**
+   * The version both endpoints speak (default TLS 1.3). Under TLS 1.3 the client completes
+   * before the server reads its flight (RFC 8446 §4.4.4) and a rejection surfaces on a later
+   * read; under TLS 1.2 the server judges the client before it sends its Finished (RFC 5246
+   * §7.3), so the client's connect() reports a rejection.
+   */
+  readonly version?: 'TLSv1.2' | 'TLSv1.3';
 }
 
 export interface ScenarioDefinition {

@@ -3,9 +3,10 @@
  * (spec.ts): the registry names the type without depending on the builders.
  */
 import type { AlertName } from '@tls13sim/record';
-import type { ClientAuthPolicy, NamedGroupName } from '@tls13sim/handshake';
+import type { ClientAuthPolicy, NamedGroupName, TlsVersion } from '@tls13sim/handshake';
 import type { PullMode } from '../simulation.js';
-import type { Side, TraceEventType, TraceSide } from '../trace.js';
+import type { NetDirection, Side, TraceEventType, TraceSide } from '../trace.js';
+import type { RewriteName } from './attacks.js';
 
 /** A certificate from the scenario PKI, by role; `client-stray-key`: the client's, signed for with a key that does not match it. */
 export type CertificateName = 'client' | 'server' | 'client-stray-key';
@@ -27,10 +28,11 @@ export interface EndpointSpec {
   /** The client's 0-RTT data (UTF-8), sent behind its ClientHello when it resumes (§2.3). */
   readonly earlyData?: string;
   /**
-   * Protocol versions, for endpoints that take more than TLS 1.3: passed on as they are
-   * (no catalogue scenario sets it).
+   * Protocol versions (RFC 8446 §4.2.1; default TLS 1.3 alone). With TLSv1.2 the endpoint is
+   * createTlsEndpoint's: TLS 1.2 alone, or both, negotiated (the tls12-* scenarios,
+   * downgrade-detected).
    */
-  readonly versions?: readonly string[];
+  readonly versions?: readonly TlsVersion[];
 }
 
 /** One step of the scenario's program: an application call through the side's lens, or the network and the endpoints moved. */
@@ -50,7 +52,12 @@ export type ProgramOp =
   /** The application hands data to its endpoint directly (no lens call: e.g. 0.5-RTT data, §2.3). */
   | { readonly op: 'send'; readonly side: Side; readonly data: string }
   /** Sends `data` the first time the side's endpoint enters `state` (a server writing as soon as its flight is out). */
-  | { readonly op: 'sendOnState'; readonly side: Side; readonly state: string; readonly data: string };
+  | { readonly op: 'sendOnState'; readonly side: Side; readonly state: string; readonly data: string }
+  /**
+   * An attacker on the path rewrites the `nth` delivery (0-based) in `direction`:
+   * `strip_supported_versions` removes that extension from a ClientHello (RFC 8446 §4.2.1).
+   */
+  | { readonly op: 'rewrite'; readonly direction: NetDirection; readonly nth: number; readonly rewrite: RewriteName };
 
 /**
  * The first trace event (`nth`, 0-based, among those that match) with these fields: a

@@ -15,6 +15,7 @@ import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointCon
 import type { Lens } from '../lens/lens.js';
 import type { Simulation } from '../simulation.js';
 import type { Side, Trace, TraceEvent } from '../trace.js';
+import { rewriteFor } from './attacks.js';
 import { scenarioSim, utf8 } from './build.js';
 import { narrate, type Anchor } from './narrate.js';
 import { scenarioPki } from './pki.js';
@@ -39,7 +40,7 @@ function endpointExtra(e: EndpointSpec, seed: number, issuer: SealedTicketIssuer
     ...(e.tickets !== undefined && issuer !== undefined ? { tickets: { issuer, count: e.tickets.count, maxEarlyData: e.tickets.maxEarlyData } } : {}),
     ...(e.acceptEarlyData !== undefined ? { acceptEarlyData: e.acceptEarlyData } : {}),
     ...(e.earlyData !== undefined ? { earlyData: utf8(e.earlyData) } : {}),
-    ...(e.versions !== undefined ? ({ versions: [...e.versions] } as Partial<EndpointConfig>) : {}),
+    ...(e.versions !== undefined ? { versions: [...e.versions] } : {}),
   };
 }
 
@@ -114,6 +115,9 @@ function runProgram(sim: Simulation, program: readonly ProgramOp[]): void {
         break;
       case 'send':
         sim.write(p.side, utf8(p.data));
+        break;
+      case 'rewrite':
+        sim.setRewrite(rewriteFor(p.rewrite, p.direction, p.nth));
         break;
       case 'sendOnState': {
         let sent = false;

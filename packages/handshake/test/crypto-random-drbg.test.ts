@@ -1,0 +1,79 @@
+/**
+ * `seededRandom` is SHA-256(seed || uint32 counter, big-endian) blocks served in order
+ * (crypto/random.ts): every recorded run and scenario trace replays from it, so its bytes
+ * must never change. Checked against that definition written out directly, over seeds of
+ * every form and length (either side of SHA-256's 55/64-byte block boundaries), draw sizes
+ * that cross blocks, and clones drawn from alongside their originals.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/crypto/random.js';
+
+/** The definition: the first `n` bytes of SHA-256(seed || 0) || SHA-256(seed || 1) || … */
+function reference(seed: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n + 32);
+  for (let c = 0, at = 0; at < n; c++, at += 32) {
+    const ctr = Uint8Array.of(c >>> 24, (c >>> 16) & 0xff, (c >>> 8) & 0xff, c & 0xff);
+    out.set(createHash('sha256').update(seed).update(ctr).digest(), at);
+  }
+  return out.subarray(0, n);
+}
+
+function drawAll(r: { bytes(n: number): Uint8Array }, sizes: readonly number[]): Uint8Array {
+  const parts = sizes.map((s) => r.bytes(s));
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const SIZES = [1, 31, 32, 33, 0, 4, 100, 64, 7];
+const total = SIZES.reduce((a, b) => a + b, 0);
+
+describe('seededRandom (SHA-256 counter-mode DRBG)', () => {
+  it('serves SHA-256(seed || counter) blocks in order for string, number and byte seeds', () => {
+    const enc = new TextEncoder();
+    expect(drawAll(seededRandom('bench-client:7'), SIZES)).toEqual(reference(enc.encode('bench-client:7'), total));
+    expect(drawAll(seededRandom(42), SIZES)).toEqual(reference(enc.encode('tls13sim-seed:42'), total));
+    for (const len of [0, 1, 51, 52, 55, 56, 60, 63, 64, 65, 119, 128, 300]) {
+      const seed = Uint8Array.from({ length: len }, (_, i) => (i * 37 + len) & 0xff);
+      expect(drawAll(seededRandom(seed), SIZES), `seed of ${len} bytes`).toEqual(reference(seed, total));
+    }
+  });
+
+  it('does not follow later changes to a byte seed', () => {
+    const seed = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const r = seededRandom(seed);
+    const expected = reference(seed.slice(), 96);
+    seed.fill(0xee);
+    expect(r.bytes(96)).toEqual(expected);
+  });
+
+  it('clones continue from the same position, independently of the original and of each other', () => {
+    const seed = new TextEncoder().encode('clone-me');
+    const all = reference(seed, 400);
+    const r = seededRandom(seed);
+    expect(r.bytes(45)).toEqual(all.subarray(0, 45));
+    const c1 = r.clone!();
+    expect(r.bytes(100)).toEqual(all.subarray(45, 145));
+    const c2 = c1.clone!();
+    expect(c1.bytes(70)).toEqual(all.subarray(45, 115));
+    expect(c2.bytes(200)).toEqual(all.subarray(45, 245));
+    expect(c1.bytes(30)).toEqual(all.subarray(115, 145));
+    expect(r.bytes(10)).toEqual(all.subarray(145, 155));
+  });
+
+  it('hands out bytes the caller may overwrite without changing later draws or clones', () => {
+    const seed = new TextEncoder().encode('overwrite');
+    const all = reference(seed, 128);
+    const r = seededRandom(seed);
+    r.bytes(10).fill(0);
+    const c = r.clone!();
+    r.bytes(20).fill(0);
+    expect(c.bytes(50)).toEqual(all.subarray(10, 60));
+    expect(r.bytes(40)).toEqual(all.subarray(30, 70));
+  });
+});
