@@ -1,12 +1,12 @@
 /**
- * The renderers on TLS 1.2 traces (docs/tls12.md): `tls12` records drawn ⟨…⟩ in their own
+ * The renderers on TLS 1.2 traces (docs/tls12.md): `tls12` records drawn ‹…› in their own
  * colour, the legends explaining them and the ChangeCipherSpec as the key switch it is
  * (RFC 5246 §7.1), the TLS 1.2 state names, and an attacker's rewrite shown as such. TLS 1.3
  * traces keep their legends.
  */
 import { describe, expect, it } from 'vitest';
 import '../src/scenarios/catalogue.js';
-import { renderHtml, renderSvg, renderTimeline, runScenario } from '../src/index.js';
+import { renderHexDump, renderHtml, renderSvg, renderTimeline, runScenario } from '../src/index.js';
 import { epochColour } from '../src/render/epoch-colours.js';
 import { recordFlights } from '../src/render/flights.js';
 
@@ -15,10 +15,10 @@ const cv12 = runScenario('tls12-client-cv-rejected');
 describe('text timeline', () => {
   const text = renderTimeline(cv12);
 
-  it('explains ⟨⟩ in its legend and brackets the tls12 records so', () => {
-    expect(text.split('\n')[1]).toBe("plaintext bare · ⟨⟩ TLS 1.2 keys, on from each side's ChangeCipherSpec (RFC 5246 §7.1) · ★ handshake complete (RFC 5246 §7.4.9)");
-    expect(text).toMatch(/│ ⟨Finished⟩ +─+▶/);
-    expect(text).toMatch(/│ ChangeCipherSpec ⇒ ⟨keys⟩ +─+▶/);
+  it('explains ‹› in its legend and brackets the tls12 records so', () => {
+    expect(text.split('\n')[1]).toBe("plaintext bare · ‹› TLS 1.2 keys, on from each side's ChangeCipherSpec (RFC 5246 §7.1) · ★ handshake complete (RFC 5246 §7.4.9)");
+    expect(text).toMatch(/│ ‹Finished› +─+▶/);
+    expect(text).toMatch(/│ ChangeCipherSpec ⇒ ‹keys› +─+▶/);
     expect(text).not.toContain('[Finished]');
   });
 
@@ -26,7 +26,7 @@ describe('text timeline', () => {
     const t13 = renderTimeline(runScenario('rfc8448-compat'));
     expect(t13.split('\n')[1]).toBe('plaintext bare · {} handshake keys · [] application keys · () early keys · ★ handshake complete (RFC 8446 §4.4.4)');
     expect(t13).toContain('ChangeCipherSpec');
-    expect(t13).not.toContain('⇒ ⟨keys⟩');
+    expect(t13).not.toContain('⇒ ‹keys›');
   });
 
   it("shows downgrade-detected's rewritten ClientHello as a rewrite, not an injection", () => {
@@ -40,12 +40,12 @@ describe('SVG and HTML of tls12-client-cv-rejected', () => {
 
   it('draws the tls12 records in the tls12 colour, with the tls12 legend and key bars, and no TLS 1.3 epochs', () => {
     expect(epochColour('tls12')).not.toBe(epochColour('application'));
-    expect(svg).toContain(`fill="${epochColour('tls12')}">⟨tls12⟩</text>`);
+    expect(svg).toContain(`fill="${epochColour('tls12')}">‹tls12›</text>`);
     expect(svg).toMatch(/<g[^>]*class="record delivered"[^>]*data-epoch="tls12"/);
     expect(svg).toMatch(/<rect[^>]*fill="#6639ba" data-epoch="tls12"/);
     expect(svg).not.toContain('{handshake}');
-    expect(svg).toContain('TLS 1.2: ⟨⟩ marks a record under the tls12 keys');
-    expect(svg).toContain('ChangeCipherSpec ⇒ ⟨keys⟩');
+    expect(svg).toContain('TLS 1.2: ‹› marks a record under the tls12 keys');
+    expect(svg).toContain('ChangeCipherSpec ⇒ ‹keys›');
     expect(svg).toContain('★ handshake complete (RFC 5246 §7.4.9)');
   });
 
@@ -54,7 +54,7 @@ describe('SVG and HTML of tls12-client-cv-rejected', () => {
   });
 
   it('the HTML page explains the tls12 epoch and the key switch', () => {
-    expect(html).toContain('<strong style="color:#6639ba">⟨tls12⟩</strong> — TLS 1.2 keys');
+    expect(html).toContain('<strong style="color:#6639ba">‹tls12›</strong> — TLS 1.2 keys');
     expect(html).toContain('A ChangeCipherSpec is the key switch itself');
     expect(html).toContain('RFC 5246 §7.4.9');
     expect(html).not.toContain('{handshake}');
@@ -66,5 +66,15 @@ describe('SVG and HTML of tls12-client-cv-rejected', () => {
     expect([hello.fate, hello.arrived?.fault?.kind]).toEqual(['rewritten', 'inject']);
     expect(recordFlights(dg).injected).toEqual([]);
     expect(renderSvg(dg)).toMatch(/rewritten on the way: \d+ B arrived in its place/);
+  });
+});
+
+describe('hex dump', () => {
+  it('names the TLS 1.2 record layout: the real content type, GenericAEADCipher, and the ChangeCipherSpec as the key switch', () => {
+    const hex = renderHexDump(cv12);
+    expect(hex).toMatch(/^ {2}01 +change_cipher_spec: the sender's next records are under its tls12 keys RFC 5246 §7\.1$/m);
+    expect(hex).toMatch(/GenericAEADCipher: nonce_explicit \(8 B with AES-GCM, RFC 5288 §3\), handshake encrypted, tag RFC 5246 §6\.2\.3\.3$/m);
+    expect(hex).not.toContain('middlebox compatibility');
+    expect(renderHexDump(runScenario('rfc8448-compat'))).toContain('change_cipher_spec (middlebox compatibility)');
   });
 });

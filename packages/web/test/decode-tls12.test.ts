@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario, type TraceEventOf } from '@tls13sim/sim/browser';
 import { decodeRecords, flatFields } from '../src/decode.js';
-import { Run, STATES, STATES_TLS12 } from '../src/model.js';
+import { LiveSession, Run, STATES, STATES_TLS12 } from '../src/model.js';
 
 describe('decodeRecords: tls12-client-auth', () => {
   const trace = runScenario('tls12-client-auth', 1);
@@ -76,5 +76,18 @@ describe('state lists', () => {
     const end = last.view(last.last);
     for (const side of ['client', 'server'] as const) for (const s of end.sides[side].visited) expect(STATES_TLS12[side]).toContain(s);
     expect(new Run(runScenario('client-cv-rejected', 1)).view(0).states).toBe(STATES);
+  });
+});
+
+describe('choose deliveries on a TLS 1.2 run', () => {
+  it('tls12-client-cv-rejected by the default deliveries: connect() itself reports decrypt_error, the client presumes the rejection', () => {
+    const s = new LiveSession('tls12-client-cv-rejected', 1, 'openssl', '');
+    let k = 0;
+    for (let next = s.forward(k); next !== k; next = s.forward(k)) k = next;
+    const v = s.view(k);
+    expect(v.states).toBe(STATES_TLS12);
+    expect(v.sides.client.calls.map((c) => `${c.api} → ${c.outcome}`)).toEqual(['SSL_connect → -1 SSL_ERROR_SSL: tlsv1 alert decrypt error']);
+    expect(v.sides.client.ledger.presumes).toMatchObject({ verdict: 'rejected', basis: 'presumes', alert: { description: 'decrypt_error' } });
+    expect([v.sides.client.state, v.sides.server.state]).toEqual(['CLOSED', 'CLOSED']);
   });
 });

@@ -7,10 +7,12 @@
  * certificate chain of its choice that may include algorithms that are not known to be
  * supported by the client."
  */
+import { bytesEqual } from '@tls13sim/record';
 import type { SignatureSchemeName } from '../constants.js';
 import { parseCertificateCached } from '../pki/cert-cache.js';
 import type { SignatureAlgorithm } from '../pki/x509.js';
 import type { Transcript } from '../keyschedule/transcript.js';
+import type { Certificate } from '../messages/types.js';
 import type { PublicKey } from '../crypto/keys.js';
 import { chooseSignatureScheme, peerLeafKey, signCertificateVerify } from './common.js';
 import { fail, HandshakeError } from './errors.js';
@@ -132,4 +134,15 @@ export function judgeClientCertificate(certificateList: readonly { readonly cert
   const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
   if (verdict.action === 'reject') throw new HandshakeError('verifier_rejected', 'the verifier rejected the client certificate', { verdictAlert: verdict.alert });
   return { kind: 'chain', chain, key, ignore: verdict.action === 'ignore' };
+}
+
+/**
+ * Server: a client Certificate message answering our CertificateRequest, in the handshake
+ * or after it. §4.4.2: its certificate_request_context is, "in response to a
+ * CertificateRequest, the value of certificate_request_context in that message"; then the
+ * list is judged (judgeClientCertificate).
+ */
+export function judgeClientCertificateMessage(cert: Certificate, requestedContext: Uint8Array, env: Env, when: string): ClientCertificateJudgement {
+  if (!bytesEqual(cert.certificateRequestContext, requestedContext)) fail('illegal_parameter', `client Certificate context does not match the CertificateRequest${when}`);
+  return judgeClientCertificate(cert.certificateList, env, when);
 }

@@ -4,13 +4,12 @@
  * client's Certificate, CertificateVerify and Finished in answer). Everything else is
  * unexpected_message.
  */
-import { bytesEqual } from '@tls13sim/record';
 import { KeyUpdateRequest } from '../constants.js';
 import { finishedVerifyData, nextTrafficSecret, resumptionPsk, verifyFinished } from '../keyschedule/derive.js';
 import { findExtension } from '../messages/index.js';
 import type { Certificate, CertificateRequest, CertificateVerify, Decoded, Finished, KeyUpdate, NewSessionTicket } from '../messages/types.js';
 import type { Role } from './api.js';
-import { judgeClientCertificate, sendClientCertificate } from './certificates.js';
+import { judgeClientCertificateMessage, sendClientCertificate } from './certificates.js';
 import { appKeylogLabel, applicationEpoch, verifyCertificateVerify } from './common.js';
 import { fail } from './errors.js';
 import type { ResumptionSession } from './psk.js';
@@ -145,12 +144,10 @@ function onPostHandshakeCertificateRequest(st: Connected, cr: Decoded<Certificat
 
 function onPostHandshakeCertificate(st: Connected, cert: Decoded<Certificate>, env: Env): Step<Connected> {
   const pending = st.app.pendingAuth!;
-  // §4.4.2: the context echoes the CertificateRequest's.
-  if (!bytesEqual(cert.certificateRequestContext, pending.context)) fail('illegal_parameter', 'Certificate context does not match the CertificateRequest');
+  const judged = judgeClientCertificateMessage(cert, pending.context, env, ' after the handshake');
   const transcript = pending.transcript.clone();
   transcript.add(cert.raw);
   const out = new Out();
-  const judged = judgeClientCertificate(cert.certificateList, env, ' after the handshake');
   if (judged.kind === 'none') {
     return out.done({ kind: 'CONNECTED', app: { ...st.app, pendingAuth: { stage: 'finished', context: pending.context, transcript, chain: [] } } });
   }

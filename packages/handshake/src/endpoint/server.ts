@@ -30,7 +30,7 @@ import type {
 import { appKeylogLabel, groupName, suiteName, suiteParams, verifyCertificateVerify } from './common.js';
 import { connectedHandle } from './connected.js';
 import { sendServerFlight, sendTickets, suiteCode, type ChosenPsk, type Selection } from './server-flight.js';
-import { judgeClientCertificate } from './certificates.js';
+import { judgeClientCertificateMessage } from './certificates.js';
 import { fail, unexpected } from './errors.js';
 import type { RetryMemory, ServerState } from './state.js';
 import { assertNever } from './state.js';
@@ -356,14 +356,10 @@ function onEndOfEarlyData(st: S<'WAIT_EOED'>, eoed: Decoded, _env: Env): Step<Se
 
 /** WAIT_CERT + Certificate → WAIT_CV, or WAIT_FINISHED for an empty one. */
 function onCertificate(st: S<'WAIT_CERT'>, cert: Decoded<Certificate>, env: Env): Step<ServerState> {
-  // §4.4.2: in response to a CertificateRequest, the context is the one from the request.
-  if (!bytesEqual(cert.certificateRequestContext, st.keys.certificateRequestContext ?? new Uint8Array(0))) {
-    fail('illegal_parameter', 'client Certificate context does not match the CertificateRequest');
-  }
+  const judged = judgeClientCertificateMessage(cert, st.keys.certificateRequestContext ?? new Uint8Array(0), env, '');
   const transcript = st.keys.transcript.clone();
   transcript.add(cert.raw);
   const keys = { ...st.keys, transcript };
-  const judged = judgeClientCertificate(cert.certificateList, env, '');
   if (judged.kind === 'none') return new Out().done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
   return new Out().done({ kind: 'WAIT_CV', keys, clientChain: judged.chain, clientKey: judged.key, ignore: judged.ignore });
 }

@@ -69,7 +69,7 @@ export function renderHtml(trace: Trace): string {
     '<h2 id="legend-h">Key epochs</h2>',
     `<ul class="legend">\n${legend.join('\n')}\n</ul>`,
     isTls12Trace(trace)
-      ? '<p>TLS 1.2: a record under keys keeps its real outer type (RFC 5246 §6.2); <code>⟨⟩</code> and colour mark it. A ChangeCipherSpec is the key switch itself: the sender’s next record is the first under its new keys (RFC 5246 §7.1).</p>'
+      ? '<p>TLS 1.2: a record under keys keeps its real outer type (RFC 5246 §6.2); <code>‹›</code> and colour mark it. A ChangeCipherSpec is the key switch itself: the sender’s next record is the first under its new keys (RFC 5246 §7.1).</p>'
       : '<p>Records under keys travel as outer type <code>application_data</code> (RFC 8446 §5.2): the brackets and colour say what they carry.</p>',
     '</section>',
     '<figure>',

@@ -48,7 +48,7 @@ export function camel(name: string): string {
 
 /**
  * RFC 8446 §2 notation: `{}` handshake keys, `[]` application keys; `()` marks 0-RTT
- * (early) keys; plaintext is bare. `application+N` keeps its N. `⟨⟩` marks TLS 1.2's one
+ * (early) keys; plaintext is bare. `application+N` keeps its N. `‹›` marks TLS 1.2's one
  * protected epoch, `tls12` (RFC 5246 §6.1: the keys each side switches to with its
  * ChangeCipherSpec).
  */
@@ -56,7 +56,7 @@ export function bracket(epoch: EpochName, label: string): string {
   if (epoch === 'plaintext') return label;
   if (epoch === 'early') return `(${label})`;
   if (epoch === 'handshake') return `{${label}}`;
-  if (epoch === 'tls12') return `⟨${label}⟩`;
+  if (epoch === 'tls12') return `‹${label}›`;
   const n = epoch.startsWith('application+') ? epoch.slice('application'.length) : '';
   return `[${label}]${n}`;
 }
@@ -80,12 +80,12 @@ export function isTls12Trace(trace: Trace): boolean {
  * (RFC 8446 Appendix D.4).
  */
 export function changeCipherSpecLabel(tls12: boolean): string {
-  return tls12 ? 'ChangeCipherSpec ⇒ ⟨keys⟩' : 'ChangeCipherSpec';
+  return tls12 ? 'ChangeCipherSpec ⇒ ‹keys›' : 'ChangeCipherSpec';
 }
 
 /** The key-notation legend line of the text and HTML timelines. */
 export function keyLegend(tls12: boolean): string {
   return tls12
-    ? "plaintext bare · ⟨⟩ TLS 1.2 keys, on from each side's ChangeCipherSpec (RFC 5246 §7.1) · ★ handshake complete (RFC 5246 §7.4.9)"
+    ? "plaintext bare · ‹› TLS 1.2 keys, on from each side's ChangeCipherSpec (RFC 5246 §7.1) · ★ handshake complete (RFC 5246 §7.4.9)"
     : 'plaintext bare · {} handshake keys · [] application keys · () early keys · ★ handshake complete (RFC 8446 §4.4.4)';
 }

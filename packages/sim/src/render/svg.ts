@@ -715,7 +715,7 @@ function legend(trace: Trace, x0: number, y0: number): string {
   const symbols = `${complete} · ✓/✗ verdict on the peer (knows or presumes) · » API call → result · ⤓ library reads from its socket · ✗ alert · numbered circles: notes`;
   out.push(text(x0, y0 + 28, symbols, { class: 'lg' }));
   const wire = tls12
-    ? 'TLS 1.2: ⟨⟩ marks a record under the tls12 keys, which each side switches to with its ChangeCipherSpec (RFC 5246 §7.1); the outer type stays the real one.'
+    ? 'TLS 1.2: ‹› marks a record under the tls12 keys, which each side switches to with its ChangeCipherSpec (RFC 5246 §7.1); the outer type stays the real one.'
     : 'Records under keys travel as outer type application_data (RFC 8446 §5.2); the brackets and colour say what they carry.';
   out.push(text(x0, y0 + 44, wire, { class: 'lg' }));
   out.push('</g>');

@@ -32,7 +32,7 @@ const FLIGHTS: readonly NoteSpec[] = [
   },
   {
     after: { event: 'keys_installed', side: 'client', epoch: 'tls12' },
-    text: 'ChangeCipherSpec is the real key switch in TLS 1.2 (§7.1): every record the client sends after it is protected under the tls12 keys, drawn ⟨…⟩.',
+    text: 'ChangeCipherSpec is the real key switch in TLS 1.2 (§7.1): every record the client sends after it is protected under the tls12 keys, drawn ‹…›.',
   },
   {
     after: { event: 'state', side: 'client', to: 'WAIT_CCS' },
