@@ -151,3 +151,50 @@ describe.concurrent('tls13sim serve and connect as processes', () => {
     expect(out).toMatch(/early data: accepted/);
   }, 60_000);
 });
+
+describe.concurrent('tls13sim serve and connect with --versions (TLS 1.2)', () => {
+  it('connect --versions 1.2 against openssl s_server -tls1_2 that rejects our certificate: connect itself fails, exit status 1', async () => {
+    const p = run('openssl', [
+      's_server', '-accept', `${HOST}:0`, '-tls1_2', '-www', '-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath,
+      '-Verify', '1', '-verify_return_error', '-CAfile', pki.caPath,
+    ]);
+    procs.push(p);
+    const port = Number((await p.waitFor(/ACCEPT \S+:(\d+)/))[1]);
+    const c = cli([
+      'connect', `${HOST}:${port}`, '--servername', 'localhost', '--ca', pki.caPath, '--versions', '1.2',
+      '--cert', pki.untrustedClient.certPath, '--key', pki.untrustedClient.keyPath, '--request', 'GET / HTTP/1.0\\r\\n\\r\\n',
+    ]);
+    procs.push(c);
+    expect(await c.exited(30_000)).toBe(1);
+    const out = c.output();
+    // RFC 5246 §7.3: the server judged our Certificate before sending its Finished, so the
+    // rejection reached us inside the handshake: connect never returned ok.
+    expect(out).not.toMatch(/connect: ok/);
+    expect(out).toMatch(/connect failed: received alert unknown_ca/);
+    expect(out).toMatch(/protocol: TLSv1\.2/);
+    expect(out).toMatch(/connect returned: +never/);
+  }, 40_000);
+
+  it('serve --versions 1.2,1.3 answers openssl s_client -tls1_2 with TLS 1.2, and connect --versions 1.2 too', async () => {
+    const { port } = await startServe(['--cert', pki.server.p256.certPath, '--key', pki.server.p256.keyPath, '--versions', '1.2,1.3', '--echo']);
+    const s = run('openssl', ['s_client', '-connect', `${HOST}:${port}`, '-tls1_2', '-CAfile', pki.caPath, '-verify_return_error', '-servername', 'localhost']);
+    procs.push(s);
+    s.child.stdin.end('ping\n');
+    await s.exited(30_000);
+    expect(s.output()).toMatch(/Protocol *: TLSv1\.2/);
+    expect(s.output()).toMatch(/Verify return code: 0 \(ok\)/);
+    const c = cli(['connect', `${HOST}:${port}`, '--servername', 'localhost', '--ca', pki.caPath, '--versions', '1.2', '--request', 'hello\\n', '--wait', '500']);
+    procs.push(c);
+    expect(await c.exited(30_000)).toBe(0);
+    expect(c.output()).toMatch(/connect: ok at \d+ ms \(SSL_connect returned: the server's Finished is verified/);
+    expect(c.output()).toMatch(/protocol: TLSv1\.2/);
+    expect(c.output()).toMatch(/cipher suite: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256/);
+  }, 60_000);
+
+  it('--versions rejects a version it does not speak with one line and exit status 2', async () => {
+    const c = cli(['connect', `${HOST}:1`, '--insecure', '--versions', '1.1']);
+    procs.push(c);
+    expect(await c.exited(30_000)).toBe(2);
+    expect(c.output().trim()).toBe("tls13sim: unknown TLS version '1.1' (1.2 or 1.3) (`tls13sim connect --help` shows the usage)");
+  }, 40_000);
+});

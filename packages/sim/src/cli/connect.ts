@@ -27,10 +27,10 @@ import type { LedgerView } from '../ledger.js';
 import { traceToJson } from '../trace.js';
 import { CliError, UsageError, registerCommand, type CliIo } from './command.js';
 import { checkWritable, flagOption, parseOptions, writeOutput } from './options.js';
-import { cryptoProvider, describeConnection, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, readInput, splitList } from './tls-options.js';
+import { cryptoProvider, describeConnection, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, parseVersions, readInput, splitList } from './tls-options.js';
 
 const FLAGS = [
-  'servername', 'cert', 'key', 'ca', 'groups', 'suites', 'sess-out', 'sess-in', 'early-data', 'keylog',
+  'servername', 'cert', 'key', 'ca', 'groups', 'suites', 'versions', 'sess-out', 'sess-in', 'early-data', 'keylog',
   'request', 'crypto', 'alpn', 'pcap', 'trace', 'wait',
 ];
 const BOOLEAN_FLAGS = ['insecure', 'key-update'];
@@ -40,7 +40,7 @@ const OUTPUT_FLAGS = ['sess-out', 'keylog', 'pcap', 'trace'];
 export const CONNECT_USAGE =
   'tls13sim connect HOST:PORT [--servername N] [--cert F --key F] [--ca F | --insecure] [--groups a,b] [--suites a,b] ' +
   '[--sess-out F] [--sess-in F] [--early-data F] [--keylog F] [--request TEXT] [--alpn a,b] [--crypto noble|node] ' +
-  '[--pcap F] [--trace F] [--wait MS] [--key-update]';
+  '[--pcap F] [--trace F] [--wait MS] [--key-update] [--versions 1.2,1.3]';
 
 /** Where to read the request from when `--request` is absent. */
 export interface ConnectIo extends CliIo {
@@ -163,6 +163,7 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
     ...(groups !== undefined ? { groups, keyShareGroups: groups.slice(0, 1) } : {}),
     ...(options.has('suites') ? { cipherSuites: parseSuites(options.get('suites')!) } : {}),
     ...(options.has('alpn') ? { alpn: splitList(options.get('alpn')!) } : {}),
+    ...(options.has('versions') ? { versions: parseVersions(options.get('versions')!) } : {}),
     ...(session !== undefined ? { session } : {}),
     ...(earlyData !== undefined ? { earlyData } : {}),
   };
@@ -196,7 +197,11 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
   let keyUpdateSentAt: number | undefined;
   try {
     await conn.handshake();
-    say(`connect: ok at ${conn.connectedAt} ms (SSL_connect returned: our Finished is sent)`);
+    say(
+      conn.endpoint.version === 'TLSv1.2'
+        ? `connect: ok at ${conn.connectedAt} ms (SSL_connect returned: the server's Finished is verified, sent after it judged our flight, RFC 5246 §7.3)`
+        : `connect: ok at ${conn.connectedAt} ms (SSL_connect returned: our Finished is sent)`,
+    );
     if (keyUpdate) {
       // RFC 8446 §4.6.3: update_requested asks the server to update its sending keys too.
       conn.keyUpdate(true);

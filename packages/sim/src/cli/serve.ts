@@ -32,17 +32,18 @@ import {
   parseCount,
   parseGroups,
   parseSuites,
+  parseVersions,
   selfSigned,
   splitList,
   subjectOf,
 } from './tls-options.js';
 
-const FLAGS = ['port', 'host', 'cert', 'key', 'client-auth', 'ca', 'groups', 'suites', 'tickets', 'psk', 'psk-identity', 'keylog', 'crypto', 'alpn'];
+const FLAGS = ['port', 'host', 'cert', 'key', 'client-auth', 'ca', 'groups', 'suites', 'tickets', 'psk', 'psk-identity', 'keylog', 'crypto', 'alpn', 'versions'];
 const BOOLEAN_FLAGS = ['echo'];
 
 export const SERVE_USAGE =
   'tls13sim serve --port P [--host 127.0.0.1] [--cert F --key F] [--client-auth none|request|require] [--ca F] ' +
-  '[--groups a,b] [--suites a,b] [--tickets N] [--psk HEX --psk-identity ID] [--echo] [--keylog F] [--alpn a,b] [--crypto noble|node]';
+  '[--groups a,b] [--suites a,b] [--tickets N] [--psk HEX --psk-identity ID] [--echo] [--keylog F] [--alpn a,b] [--crypto noble|node] [--versions 1.2,1.3]';
 
 /** Bytes of a request line we wait for before answering 400. */
 const MAX_REQUEST_LINE = 8192;
@@ -79,6 +80,7 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
   const groupsText = options.get('groups');
   const suitesText = options.get('suites');
   const alpnText = options.get('alpn');
+  const versionsText = options.get('versions');
   const tickets = parseCount(options.get('tickets'), '--tickets', 2);
 
   const pskHex = options.get('psk');
@@ -113,6 +115,7 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
     ...(groupsText !== undefined ? { groups: parseGroups(groupsText) } : {}),
     ...(suitesText !== undefined ? { cipherSuites: parseSuites(suitesText) } : {}),
     ...(alpnText !== undefined ? { alpn: splitList(alpnText) } : {}),
+    ...(versionsText !== undefined ? { versions: parseVersions(versionsText) } : {}),
     ...(tickets > 0 ? { tickets: { count: tickets, issuer, maxEarlyData: 16384 } } : {}),
     ...(externalPsks.length > 0 ? { externalPsks } : {}),
   });

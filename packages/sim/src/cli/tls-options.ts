@@ -25,6 +25,7 @@ import {
   type PemBlock,
   type PrivateKey,
   type PublicKey,
+  type TlsVersion,
   type X509Certificate,
 } from '@tls13sim/handshake';
 import type { TlsConnection } from '../net/connection.js';
@@ -58,6 +59,27 @@ export function parseSuites(text: string): CipherSuiteName[] {
     if (name === undefined) throw new UsageError(`unknown cipher suite '${s}' (one of ${Object.keys(CipherSuite).join(', ')})`);
     return name;
   });
+}
+
+const VERSION_ALIASES: Readonly<Record<string, TlsVersion>> = {
+  '1.2': 'TLSv1.2',
+  tls1_2: 'TLSv1.2',
+  'tls1.2': 'TLSv1.2',
+  'tlsv1.2': 'TLSv1.2',
+  '1.3': 'TLSv1.3',
+  tls1_3: 'TLSv1.3',
+  'tls1.3': 'TLSv1.3',
+  'tlsv1.3': 'TLSv1.3',
+};
+
+/** `--versions 1.2,1.3` (also `TLSv1.2`, OpenSSL's `tls1_2`): the versions an endpoint speaks (RFC 8446 §4.2.1). */
+export function parseVersions(text: string): TlsVersion[] {
+  const versions = splitList(text).map((v) => {
+    const name = VERSION_ALIASES[v.toLowerCase()];
+    if (name === undefined) throw new UsageError(`unknown TLS version '${v}' (1.2 or 1.3)`);
+    return name;
+  });
+  return [...new Set(versions)];
 }
 
 /** `a,b` (this CLI's lists) or OpenSSL's `a:b`. */
@@ -289,7 +311,8 @@ export function describeConnection(conn: TlsConnection, extra: Record<string, st
   const n = conn.negotiated;
   const peer = conn.peerCertificates;
   const lines: Record<string, string> = {
-    protocol: 'TLSv1.3',
+    // The endpoint forgets once closed; what was negotiated is kept by the connection.
+    protocol: ep.version ?? (n === null ? '(none)' : 'version' in n ? n.version : 'TLSv1.3'),
     state: ep.state,
     'cipher suite': n?.suite.name ?? '(none)',
     group: n?.group ?? '(none)',
