@@ -105,6 +105,45 @@ describe("the client's second flight, damaged", () => {
   });
 });
 
+describe('record versions after the hellos', () => {
+  // RFC 5246 §6.2.1 / Appendix E.1: once negotiated, every record carries version {3, 3}.
+  // (Found by the bit-flip test above: a flipped version byte went unnoticed and both sides completed.)
+  it('a record of the client\'s second flight with a version other than 3.3 ends in protocol_version at the server', () => {
+    const { client, server, flight } = atServerFlight();
+    client.handleBytes(flight);
+    const records = takeRecords(client);
+    expect(records.length).toBeGreaterThan(1);
+    for (let r = 0; r < records.length; r++) {
+      for (const minor of [1, 2, 4]) {
+        const bad = records.map((x) => x.slice());
+        bad[r]![2] = minor;
+        const c = client.clone();
+        const s = server.clone();
+        s.handleBytes(concatBytes(...bad));
+        const o = outcome(c, s);
+        expect(o.both, `record ${r}, version 3.${minor}`).toBe(false);
+        // A protected record's version is in its AEAD additional data (RFC 5246 §6.2.3.3):
+        // decryption fails first. A plaintext one is refused for its version.
+        const expected = records[r]![0] === 22 && r === records.length - 1 ? 'bad_record_mac' : 'protocol_version';
+        expect(s.error?.alert, `record ${r}, version 3.${minor}`).toBe(expected);
+      }
+    }
+  });
+
+  it('the server\'s ChangeCipherSpec with another version ends in protocol_version at the client', () => {
+    const { client, server, flight } = atServerFlight();
+    client.handleBytes(flight);
+    server.handleBytes(concatBytes(...takeRecords(client)));
+    const records = takeRecords(server);
+    expect(records[0]![0]).toBe(20); // change_cipher_spec
+    const bad = records.map((x) => x.slice());
+    bad[0]![2] = 2;
+    client.handleBytes(concatBytes(...bad));
+    expect(client.error?.alert).toBe('protocol_version');
+    expect(client.handshakeComplete).toBe(false);
+  });
+});
+
 describe('split independence and clone', () => {
   /** Runs a whole handshake delivering each side's output split at `cuts`, returns each side's event log lines. */
   function runSplit(cuts: readonly number[]): { c: string[]; s: string[] } {

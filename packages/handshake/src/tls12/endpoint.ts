@@ -20,7 +20,7 @@ import {
 } from '@tls13sim/record';
 import type { EpochName, RecordInfo, StateName, TlsEndpoint } from '../endpoint/api.js';
 import type { EndpointConfig } from '../endpoint/config.js';
-import { alertFor, HandshakeError, internalError, PeerAlertError } from '../endpoint/errors.js';
+import { alertFor, fail, HandshakeError, internalError, PeerAlertError } from '../endpoint/errors.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { clientHandle12, clientOnCcs } from './client.js';
 import { buildTls12ClientHello } from './hello.js';
@@ -222,6 +222,13 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
 
   private processRecord(rec: ReadRecord): void {
     const base = { outerType: contentTypeName(rec.outerType), innerType: contentTypeName(rec.contentType), epoch: rec.epoch as EpochName, length: rec.wire.length - 5, wire: rec.wire };
+    // RFC 5246 §6.2.1: a record's version is "the version of the protocol being employed";
+    // only records before the hellos have fixed it may carry another {3, x} (Appendix E.1).
+    // Unlike TLS 1.3's legacy_record_version (RFC 8446 §5.1), it is not to be ignored.
+    if (this.helloDone && (rec.wire[1] !== 3 || rec.wire[2] !== 3)) {
+      this.emit({ type: 'record_received', record: { ...base, messages: [] } });
+      fail('protocol_version', `a record of version ${rec.wire[1]}.${rec.wire[2]} after TLS 1.2 (3.3) was negotiated (RFC 5246 §6.2.1)`);
+    }
     switch (rec.contentType) {
       case ContentType.change_cipher_spec:
         this.emit({ type: 'record_received', record: { ...base, messages: [] } });
