@@ -189,6 +189,7 @@ describe.concurrent('tls13sim serve and connect with --versions (TLS 1.2)', () =
     expect(c.output()).toMatch(/connect: ok at \d+ ms \(SSL_connect returned: the server's Finished is verified/);
     expect(c.output()).toMatch(/protocol: TLSv1\.2/);
     expect(c.output()).toMatch(/cipher suite: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256/);
+    expect(c.output()).toMatch(/handshake complete: \d+ ms \(RFC 5246 \S+7\.4\.9: Finished sent and received\)/);
   }, 60_000);
 
   it('--versions rejects a version it does not speak with one line and exit status 2', async () => {

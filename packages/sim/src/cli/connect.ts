@@ -241,7 +241,7 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
   })) {
     say(line);
   }
-  for (const line of ledgerLines(conn.ledger, conn.connectedAt)) say(line);
+  for (const line of ledgerLines(conn.ledger, conn.connectedAt, conn.negotiated !== null && 'version' in conn.negotiated ? conn.negotiated.version : 'TLSv1.3')) say(line);
 
   const sessOut = options.get('sess-out');
   if (sessOut !== undefined) {
@@ -274,7 +274,7 @@ async function readResponse(conn: TlsConnection, wait: number, onData: (d: Uint8
   }
 }
 
-export function ledgerLines(l: LedgerView, connectedAt: number | undefined): string[] {
+export function ledgerLines(l: LedgerView, connectedAt: number | undefined, version: 'TLSv1.2' | 'TLSv1.3' = 'TLSv1.3'): string[] {
   const at = (m: { time: number } | undefined): string => (m === undefined ? 'never' : `${m.time} ms`);
   const v = l.peerVerdict;
   const verdict =
@@ -287,7 +287,7 @@ export function ledgerLines(l: LedgerView, connectedAt: number | undefined): str
     'ledger:',
     `  connect returned:   ${connectedAt === undefined ? 'never' : `${connectedAt} ms`}`,
     `  our Finished sent:  ${at(l.finishedFlushed)}`,
-    `  handshake complete: ${at(l.handshakeComplete)} (RFC 8446 §4.4.4: Finished sent and received)`,
+    `  handshake complete: ${at(l.handshakeComplete)} (${version === 'TLSv1.2' ? 'RFC 5246 §7.4.9' : 'RFC 8446 §4.4.4'}: Finished sent and received)`,
     `  server verdict:     ${verdict}`,
   ];
 }
