@@ -56,9 +56,9 @@ export function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | nul
     case 'secret':
       return { type: 'secret', label: ev.label, secret: toHex(ev.secret) };
     case 'finished_built':
-      return { type: 'note', text: `${side} built its Finished (RFC 8446 §4.4.4)`, fact: 'finished_built' };
+      return { type: 'note', text: `${side} built its Finished (${finishedRfc(ev.version)})`, fact: 'finished_built' };
     case 'finished_verified':
-      return { type: 'note', text: `${side} verified the peer's Finished (RFC 8446 §4.4.4)`, fact: 'finished_verified' };
+      return { type: 'note', text: `${side} verified the peer's Finished (${finishedRfc(ev.version)})`, fact: 'finished_verified' };
     case 'handshake_complete':
       return { type: 'handshake_complete' };
     case 'alert_sent':
@@ -88,4 +88,9 @@ export function toTraceBody(side: Side, ev: EndpointEvent): TraceEventBody | nul
     case 'key_update':
       return null;
   }
+}
+
+/** Where each version defines Finished. */
+function finishedRfc(version: 'TLSv1.2' | undefined): string {
+  return version === 'TLSv1.2' ? 'RFC 5246 §7.4.9' : 'RFC 8446 §4.4.4';
 }

@@ -83,6 +83,18 @@ describe('tls12-client-cert-rejected and tls12-client-auth', () => {
   });
 });
 
+describe('TLS 1.2 traces cite TLS 1.2', () => {
+  it('the Finished notes of a TLS 1.2 run cite RFC 5246 §7.4.9, those of its TLS 1.3 twin RFC 8446 §4.4.4', () => {
+    const notes = (t: Trace): string[] => t.events.flatMap((e) => (e.type === 'note' && e.fact?.startsWith('finished_') === true ? [e.text] : []));
+    const v12 = notes(trace('tls12-client-auth'));
+    const v13 = notes(trace('client-auth'));
+    expect(v12.length).toBeGreaterThanOrEqual(4);
+    for (const text of v12) expect(text).toMatch(/\(RFC 5246 §7\.4\.9\)$/);
+    expect(v13.length).toBeGreaterThanOrEqual(4);
+    for (const text of v13) expect(text).toMatch(/\(RFC 8446 §4\.4\.4\)$/);
+  });
+});
+
 describe('downgrade-detected (RFC 8446 §4.1.3)', () => {
   const t = trace('downgrade-detected');
 

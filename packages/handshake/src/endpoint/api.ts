@@ -82,9 +82,9 @@ export type EndpointEvent =
    */
   | { readonly type: 'secret'; readonly label: 'EXPORTER_SECRET'; readonly secret: Uint8Array }
   /** A Finished message was built and queued for sending. */
-  | { readonly type: 'finished_built' }
+  | { readonly type: 'finished_built'; readonly version?: 'TLSv1.2' }
   /** The peer's Finished was received and verified. */
-  | { readonly type: 'finished_verified' }
+  | { readonly type: 'finished_verified'; readonly version?: 'TLSv1.2' }
   /** RFC meaning: Finished both sent and received (§4.4.4). */
   | { readonly type: 'handshake_complete' }
   | { readonly type: 'alert_sent'; readonly level: string; readonly description: AlertName | string; readonly epoch: EpochName }

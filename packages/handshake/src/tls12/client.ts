@@ -140,7 +140,7 @@ function onServerHelloDone(st: CState<'WAIT_CR_OR_SHD' | 'WAIT_SHD'>, raw: Uint8
   }
   out.push({ kind: 'ccs' });
   out.push({ kind: 'keys', direction: 'write', suite: hello.suite, key: secrets.clientKey, iv: secrets.clientIv, master: secrets.master });
-  out.event({ type: 'finished_built' });
+  out.event({ type: 'finished_built', version: 'TLSv1.2' });
   out.send('finished', finishedMessage(env, hello.suite, secrets.master, 'client', t), t);
   const negotiated = negotiatedOf(hello, st.group, st.serverScheme, false);
   return out.done({ kind: 'WAIT_CCS', hello, secrets, negotiated, serverChain: st.serverChain, resumed: false, ticketExpected: hello.ticketPromised === true });
@@ -160,7 +160,7 @@ function onServerFinished(st: CState<'WAIT_FINISHED'>, verifyData: Uint8Array, r
   checkFinished(env, st.hello.suite, st.secrets.master, 'server', st.hello.transcript, verifyData);
   st.hello.transcript.add(raw);
   const out = new Out12();
-  out.event({ type: 'finished_verified' });
+  out.event({ type: 'finished_verified', version: 'TLSv1.2' });
   if (st.resumed) clientResumedFinish(out, st.hello, st.secrets, env);
   out.event({ type: 'handshake_complete' });
   return out.done({ kind: 'CONNECTED', app: { negotiated: st.negotiated, secrets: st.secrets, peerCertificates: st.serverChain, clientRandom: st.hello.clientRandom, serverRandom: st.hello.serverRandom } });

@@ -59,7 +59,7 @@ export function isResumption(sessionId: Uint8Array | undefined, offered: Tls12Se
 export function clientResumedFinish(out: Out12, hello: Tls12Hello, secrets: Tls12Secrets, env: Env12): void {
   out.push({ kind: 'ccs' });
   out.push({ kind: 'keys', direction: 'write', suite: hello.suite, key: secrets.clientKey, iv: secrets.clientIv, master: secrets.master });
-  out.event({ type: 'finished_built' });
+  out.event({ type: 'finished_built', version: 'TLSv1.2' });
   out.send('finished', finishedMessage(env, hello.suite, secrets.master, 'client', hello.transcript), hello.transcript);
 }
 
@@ -117,7 +117,7 @@ export function resumedServerFlight(out: Out12, hello: Tls12Hello, serverHelloRa
   const secrets = resumedSecrets(env, hello.suite, master, hello.clientRandom, hello.serverRandom);
   out.push({ kind: 'ccs' });
   out.push({ kind: 'keys', direction: 'write', suite: hello.suite, key: secrets.serverKey, iv: secrets.serverIv, master });
-  out.event({ type: 'finished_built' });
+  out.event({ type: 'finished_built', version: 'TLSv1.2' });
   out.send('finished', finishedMessage(env, hello.suite, master, 'server', t), t);
   const flight = { hello, share: null, group: null, serverScheme: null, certRequested: false, ticketPromised: false };
   return out.done({ kind: 'WAIT_CCS', flight, secrets, clientChain: [], resumed: true });

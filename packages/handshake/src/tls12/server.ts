@@ -211,7 +211,7 @@ function onClientFinished(st: SState<'WAIT_FINISHED'>, verifyData: Uint8Array, r
   checkFinished(env, hello.suite, st.secrets.master, 'client', hello.transcript, verifyData);
   hello.transcript.add(raw);
   const out = new Out12();
-  out.event({ type: 'finished_verified' });
+  out.event({ type: 'finished_verified', version: 'TLSv1.2' });
   const negotiated = negotiatedOf(hello, st.flight.group, st.flight.serverScheme, st.resumed);
   const app = { negotiated, secrets: st.secrets, peerCertificates: st.clientChain, clientRandom: hello.clientRandom, serverRandom: hello.serverRandom };
   if (st.resumed) {
@@ -223,7 +223,7 @@ function onClientFinished(st: SState<'WAIT_FINISHED'>, verifyData: Uint8Array, r
   if (st.flight.ticketPromised) issueTicket(out, hello.suite, st.secrets.master, hello.alpn, hello.transcript, env);
   out.push({ kind: 'ccs' });
   out.push({ kind: 'keys', direction: 'write', suite: hello.suite, key: st.secrets.serverKey, iv: st.secrets.serverIv, master: st.secrets.master });
-  out.event({ type: 'finished_built' });
+  out.event({ type: 'finished_built', version: 'TLSv1.2' });
   out.send('finished', finishedMessage(env, hello.suite, st.secrets.master, 'server', hello.transcript), hello.transcript);
   out.event({ type: 'handshake_complete' });
   return out.done({ kind: 'CONNECTED', app });
