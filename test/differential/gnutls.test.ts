@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { GNUTLS_ALERT_NAME, GNUTLS_ALERT_RECEIVED_ERROR, gnutlsAlertOutcome } from '../../packages/sim/src/lens/vocab/gnutls.js';
+import { GNUTLS_ALERT_NAME, GNUTLS_ALERT_RECEIVED_ERROR, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_OUTCOME, gnutlsAlertOutcome } from '../../packages/sim/src/lens/vocab/gnutls.js';
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
-import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnutls.json');
@@ -65,6 +65,18 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
       }
     });
   }
+
+  test.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): GnuTLS\'s own error, as GNUTLS_LOCAL_ABORT_ERROR says (real run)', async (name, kind) => {
+    const c = diffCase(name);
+    const outcomes = runs.get(c.name) ?? (await runCase(c, pki));
+    expect(outcomes).toEqual([
+      { call: 'connect', api: 'gnutls_handshake', outcome: GNUTLS_LOCAL_ABORT_ERROR[kind] },
+      { call: 'write', api: 'gnutls_record_send', outcome: GNUTLS_OUTCOME.unavailableDuringHandshake },
+      { call: 'read', api: 'gnutls_record_recv', outcome: GNUTLS_OUTCOME.unavailableDuringHandshake },
+    ]);
+    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+    expect(mutantDisagreements(localAbortByAlertMutant('gnutls'), new Map([[c, outcomes]]))).toEqual([c.name]);
+  });
 
   // The comparison can fail: gnutls_record_send reads the socket
   test('a deliberately wrong lens (gnutls_record_send reads the socket) disagrees with the real library', () => {

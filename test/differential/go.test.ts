@@ -8,10 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { GO_API, GO_EOF, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
+import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
 import type { Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
-import { lensOutcomes, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
+import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
 import { makeDiffPki, runOnServer, startDiffServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/go.json', import.meta.url));
@@ -69,6 +69,19 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     const supported = DIFF_CASES.filter((c) => goUnsupported(c) === null);
     const real = new Map(await Promise.all(supported.map(async (c) => [c, await outcomesOf(c.name)] as const)));
     expect(mutantDisagreements(writeFailsAfterAlertMutant('go'), real)).toContain('write-after-alert');
+  });
+
+  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): Go\'s own error, from every call, as GO_LOCAL_ABORT_ERROR says (real run)', async (name, kind) => {
+    const c = diffCase(name);
+    const outcomes = await outcomesOf(c.name);
+    const err = GO_LOCAL_ABORT_ERROR[kind]!;
+    expect(outcomes).toEqual([
+      { call: 'connect', api: GO_API.connect, outcome: err },
+      { call: 'write', api: GO_API.write, outcome: goCountOutcome(0, err) },
+      { call: 'read', api: GO_API.read, outcome: goCountOutcome(0, err) },
+    ]);
+    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+    expect(mutantDisagreements(localAbortByAlertMutant('go'), new Map([[c, outcomes]]))).toEqual([c.name]);
   });
 
   it('vocabulary: received alerts read as GO_RECEIVED_ALERT says', async () => {

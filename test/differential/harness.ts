@@ -14,6 +14,12 @@ export interface HarnessInput {
   /** PEM files of the client certificate chain and key; absent: no client certificate. */
   readonly cert?: string;
   readonly key?: string;
+  /**
+   * Verify the server's certificate against this CA (a PEM file) and the name `verifyName`
+   * (also sent as server_name); absent: the harness verifies nothing (the default).
+   */
+  readonly verifyCa?: string;
+  readonly verifyName?: string;
   /** Offer post-handshake authentication (§4.2.6). */
   readonly pha: boolean;
   /** How long a `wait` step sleeps (nothing is read meanwhile). */

@@ -4,6 +4,8 @@
  * each library's test names) must disagree with the real library on some case — proof that
  * the comparison can fail.
  */
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
+import { TlsError } from '@tls13sim/record';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import type { Lens, LensName } from '../../packages/sim/src/lens/lens.js';
 import { runCaseThroughLens, runCaseWith, type CaseOutcome } from '../../packages/sim/src/lens/run-case.js';
@@ -59,5 +61,41 @@ export function writeFailsAfterAlertMutant(lib: LensName): (sim: Simulation) => 
       return write(data);
     };
     return lens;
+  };
+}
+
+/**
+ * The cases where our client aborts the handshake itself, with the failure kind its endpoint
+ * reports (packages/handshake/src/endpoint/errors.ts): each library's local-abort table must
+ * hold that library's words for it, as observed.
+ */
+export const LOCAL_ABORT_CASES: ReadonlyArray<readonly [string, HandshakeErrorKind]> = [
+  ['tls12-downgrade', 'downgrade_detected'],
+  ['server-cert-untrusted', 'unknown_ca'],
+];
+
+/**
+ * A lens that words a handshake its side aborted by the alert it sent alone — the endpoint's
+ * error loses its failure kind (endpoint/errors.ts), so no local-abort table applies: what
+ * every lens did before the tls12-downgrade case.
+ */
+export function localAbortByAlertMutant(lib: LensName): (sim: Simulation) => Lens {
+  return (sim) => {
+    const endpoint = sim.endpoint.bind(sim);
+    sim.endpoint = (side) => {
+      const ep = endpoint(side);
+      if (side !== 'client') return ep;
+      return new Proxy(ep, {
+        get(target, prop) {
+          if (prop === 'error') {
+            const e = target.error;
+            return e === undefined ? undefined : new TlsError(e.alert, e.message);
+          }
+          const v: unknown = Reflect.get(target, prop, target);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    };
+    return createLens(lib, sim, 'client', { blocking: true });
   };
 }

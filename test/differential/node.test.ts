@@ -17,13 +17,14 @@ import {
   NODE_ALERT_CODE,
   NODE_API,
   NODE_EVENT,
+  NODE_LOCAL_ABORT_CODE,
   NODE_OUTCOME,
   nodeCloseOutcome,
   nodeReadOutcome,
 } from '../../packages/sim/src/lens/vocab/node.js';
 import { WAIT_MS, type Outcome } from './harness.js';
 import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
-import { lensOutcomes, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
+import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/node.json', import.meta.url));
@@ -79,6 +80,19 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
   it.skipIf(UPDATE)('a deliberately wrong lens (reads only inside calls) disagrees with the real library', () => {
     expect(seen.size).toBeGreaterThan(0);
     expect(mutantDisagreements(pullsOnCallMutant('node'), seen)).toContain('write-after-alert');
+  });
+
+  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): the \'error\' code is Node\'s for the failure, as NODE_LOCAL_ABORT_CODE says (real run)', async (name, kind) => {
+    const c = diffCase(name);
+    const outcomes = seen.get(c) ?? (await runCase(c));
+    const code = NODE_LOCAL_ABORT_CODE[kind]!;
+    expect(outcomes.slice(0, 2)).toEqual([
+      { call: 'event', api: NODE_EVENT.error, outcome: code },
+      { call: 'connect', api: NODE_API.connect, outcome: NODE_EVENT.error },
+    ]);
+    expect(outcomes).toContainEqual({ call: 'read', api: NODE_API.read, outcome: nodeReadOutcome({ api: NODE_EVENT.error, outcome: code }) });
+    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+    expect(mutantDisagreements(localAbortByAlertMutant('node'), new Map([[c, outcomes]]))).toEqual([c.name]);
   });
 
   it("vocabulary: every received alert reads as NODE_ALERT_CODE says (real runs)", async () => {

@@ -11,10 +11,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { OPENSSL_ALERT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
+import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
 import type { Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
-import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'openssl';
@@ -86,6 +86,18 @@ describe.runIf(run)(`differential: ${LIB}`, () => {
       expect(failed[0]!.outcome, name).toBe(opensslAlertOutcome(alert, 0));
       expect(failed[0]!.outcome.endsWith(`: ${OPENSSL_ALERT_REASON[alert]}`)).toBe(true);
     }
+  });
+
+  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): libssl names its own reason, as OPENSSL_LOCAL_ABORT_REASON says (real run)', async (name, kind) => {
+    const c = DIFF_CASES.find((x) => x.name === name)!;
+    const outcomes = seen[c.name] ?? (await runCase(c));
+    expect(outcomes).toEqual([
+      { call: 'connect', api: 'SSL_connect', outcome: `-1 SSL_ERROR_SSL: ${OPENSSL_LOCAL_ABORT_REASON[kind]}` },
+      { call: 'write', api: 'SSL_write', outcome: OPENSSL_AFTER_LOCAL_ABORT },
+      { call: 'read', api: 'SSL_read', outcome: OPENSSL_AFTER_LOCAL_ABORT },
+    ]);
+    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+    expect(mutantDisagreements(localAbortByAlertMutant('openssl'), new Map([[c, outcomes]]))).toEqual([c.name]);
   });
 
   it('TLS 1.2: the verdict fails SSL_connect itself (-1), in the same words (real runs)', async () => {

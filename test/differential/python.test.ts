@@ -12,10 +12,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertDescription } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { PYTHON_ALERT_REASON, PYTHON_OUTCOME, PYTHON_UNREACHED_REASON, pythonAlertOutcome } from '../../packages/sim/src/lens/vocab/python.js';
+import { PYTHON_ALERT_REASON, PYTHON_LOCAL_ABORT, PYTHON_OUTCOME, PYTHON_WRITE_AFTER_LOCAL_ABORT, PYTHON_UNREACHED_REASON, pythonAlertOutcome } from '../../packages/sim/src/lens/vocab/python.js';
 import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
-import { lensOutcomes, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'python';
@@ -77,6 +77,18 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
     const real = new Map(DIFF_CASES.filter((c) => ((n: string) => seen[n])(c.name) !== undefined).map((c) => [c, ((n: string) => seen[n])(c.name)!] as const));
     expect(real.size).toBeGreaterThan(0);
     expect(mutantDisagreements(writePullsMutant('python'), real)).toContain('write-after-alert');
+  });
+
+  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): the exception names libssl\'s reason, as PYTHON_LOCAL_ABORT says (real run)', async (name, kind) => {
+    const c = diffCase(name);
+    const outcomes = seen[c.name] ?? (await runCase(c));
+    expect(outcomes).toEqual([
+      { call: 'connect', api: 'SSLSocket.do_handshake', outcome: PYTHON_LOCAL_ABORT[kind] },
+      { call: 'write', api: 'SSLSocket.send', outcome: PYTHON_WRITE_AFTER_LOCAL_ABORT },
+      { call: 'read', api: 'SSLSocket.recv', outcome: PYTHON_OUTCOME.emptyRead },
+    ]);
+    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+    expect(mutantDisagreements(localAbortByAlertMutant('python'), new Map([[c, outcomes]]))).toEqual([c.name]);
   });
 
   it("vocabulary: every received fatal alert reads as PYTHON_ALERT_REASON says (real runs)", async () => {

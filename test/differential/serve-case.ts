@@ -4,6 +4,7 @@
  * and the PEM paths a client harness needs; it runs until killed.
  */
 import { diffCase } from '../../packages/sim/src/lens/cases.js';
+import { startMitm } from './mitm.js';
 import { makeDiffPki, startDiffServer } from './server.js';
 
 const name = process.argv[2];
@@ -14,19 +15,22 @@ if (name === undefined) {
 const c = diffCase(name);
 const pki = makeDiffPki();
 const srv = await startDiffServer(c, pki);
+// A downgrade case: the client connects through the attacker (mitm.ts), as runOnServer does.
+const mitm = c.server.downgrade === true ? await startMitm('127.0.0.1', srv.port) : undefined;
 console.log(
   JSON.stringify({
     case: c.name,
     host: '127.0.0.1',
-    port: srv.port,
+    port: mitm?.port ?? srv.port,
     ca: pki.caPath,
+    otherCa: pki.otherCaPath,
     clientCert: pki.client.certPath,
     clientKey: pki.client.keyPath,
     untrustedCert: pki.untrustedClient.certPath,
     untrustedKey: pki.untrustedClient.keyPath,
   }),
 );
-process.on('SIGTERM', () => void srv.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => void Promise.all([mitm?.close(), srv.close()]).then(() => process.exit(0)));
 setInterval(() => {
   for (const l of srv.log.splice(0)) console.error(`[server] ${l}`);
 }, 200);

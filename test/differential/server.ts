@@ -8,6 +8,7 @@ import { SealedTicketIssuer, createNodeProvider, systemRandom } from '@tls13sim/
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { HOST, makePki, type Pki } from '../interop/helpers.js';
+import { startMitm } from './mitm.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type Outcome } from './harness.js';
 
 export interface DiffPki extends Pki {}
@@ -39,6 +40,8 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffSe
     config: () => ({
       // A TLS 1.2 case: our server speaks only TLS 1.2 (the real clients offer 1.2 and 1.3).
       ...(p.version === 'TLSv1.2' ? { versions: ['TLSv1.2' as const] } : {}),
+      // A downgrade case: a TLS 1.2 and 1.3 server (RFC 8446 §4.1.3 makes it write the sentinel).
+      ...(p.downgrade === true ? { versions: ['TLSv1.2' as const, 'TLSv1.3' as const] } : {}),
       crypto,
       random: systemRandom,
       certificate: pki.server.p256.certified,
@@ -113,24 +116,30 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
  */
 export async function runOnServer(c: DiffCase, pki: DiffPki, run: (input: HarnessInput) => Promise<Outcome[]>, opts: { waitMs?: number } = {}): Promise<Outcome[]> {
   const server = await startDiffServer(c, pki);
+  // A downgrade case: the harness talks to our server through the attacker (mitm.ts).
+  const mitm = c.server.downgrade === true ? await startMitm(HOST, server.port) : undefined;
   try {
     const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
     const outcomes = await run({
       host: HOST,
-      port: server.port,
+      port: mitm?.port ?? server.port,
       ...(id !== undefined ? { cert: id.certPath, key: id.keyPath } : {}),
       pha: c.clientPha ?? false,
+      // The name is the server certificate's (test/interop/helpers.ts: dnsNames localhost).
+      ...(c.verifyServer !== undefined ? { verifyCa: c.verifyServer === 'trusted' ? pki.caPath : pki.otherCaPath, verifyName: 'localhost' } : {}),
       waitMs: opts.waitMs ?? WAIT_MS,
       blockMs: BLOCK_MS,
       script: c.script,
     });
     // The real client offered what it offers by default; the case's version is what it got.
-    const want = c.server.version ?? 'TLSv1.3';
+    const want = c.server.downgrade === true ? 'TLSv1.2' : c.server.version ?? 'TLSv1.3';
+    if (mitm !== undefined && mitm.rewritten() === 0) throw new Error(`${c.name}: the attacker found no ClientHello with supported_versions to strip`);
     if (server.versions.length === 0 || server.versions.some((v) => v !== want)) {
       throw new Error(`${c.name}: the harness negotiated ${JSON.stringify(server.versions)}, the case needs ${want}`);
     }
     return outcomes;
   } finally {
+    await mitm?.close();
     await server.close();
   }
 }

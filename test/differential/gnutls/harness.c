@@ -21,7 +21,9 @@
  *
  * The calls:
  *   connect  -> gnutls_handshake. Priority "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" (TLS 1.3 and 1.2: the server picks);
- *               the server certificate is not verified (no verify function is installed);
+ *               the server certificate is not verified (no verify function is installed),
+ *               unless `verifyCa` is given: then it is its trust file, `verifyName` the
+ *               server_name sent, and gnutls_session_set_verify_cert(session, verifyName, 0);
  *               the client certificate comes from gnutls_certificate_set_x509_key_file;
  *               `pha: true` passes GNUTLS_POST_HANDSHAKE_AUTH to gnutls_init.
  *   write    -> gnutls_record_send (the UTF-8 data, once).
@@ -191,6 +193,8 @@ int main(void) {
   double port = jnum(in, "port", -1);
   const char *cert = jstr(in, "cert");
   const char *key = jstr(in, "key");
+  const char *verify_ca = jstr(in, "verifyCa");
+  const char *verify_name = jstr(in, "verifyName");
   int pha = jnum(in, "pha", 0) != 0;
   long wait_ms = (long)jnum(in, "waitMs", 300);
   block_ms = (long)jnum(in, "blockMs", 1000);
@@ -206,6 +210,7 @@ int main(void) {
     ret = gnutls_certificate_set_x509_key_file(cred, cert, key, GNUTLS_X509_FMT_PEM);
     if (ret < 0) die("gnutls_certificate_set_x509_key_file: %s", gnutls_strerror(ret));
   }
+  if (verify_ca != NULL && (ret = gnutls_certificate_set_x509_trust_file(cred, verify_ca, GNUTLS_X509_FMT_PEM)) < 0) die("gnutls_certificate_set_x509_trust_file: %s", gnutls_strerror(ret));
 
   gnutls_session_t s;
   if ((ret = gnutls_init(&s, GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0))) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
@@ -213,6 +218,10 @@ int main(void) {
   if ((ret = gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
   if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
   gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
+  if (verify_ca != NULL) {
+    if (verify_name != NULL && (ret = gnutls_server_name_set(s, GNUTLS_NAME_DNS, verify_name, strlen(verify_name))) < 0) die("gnutls_server_name_set: %s", gnutls_strerror(ret));
+    gnutls_session_set_verify_cert(s, verify_name, 0);
+  }
 
   char portstr[16];
   snprintf(portstr, sizeof portstr, "%d", (int)port);

@@ -35,13 +35,15 @@
 // timeout during the handshake (stored in handshakeErr) or while writing (permanentError) is
 // sticky: every later call returns it immediately.
 //
-// The client does not verify the server certificate (InsecureSkipVerify) and presents the
+// The client does not verify the server certificate (InsecureSkipVerify) unless verifyCa is
+// given (then RootCAs from that file and ServerName verifyName), and presents the
 // client certificate (tls.LoadX509KeyPair) when cert/key are given. Go 1.19 cannot offer
 // post-handshake authentication: "pha": true is ignored. TLS 1.2 and 1.3 are offered (the server picks).
 package main
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,6 +69,9 @@ type input struct {
 	WaitMs  int    `json:"waitMs"`
 	BlockMs int    `json:"blockMs"`
 	Script  []step `json:"script"`
+	// Verify the server certificate against this CA file and name (absent: InsecureSkipVerify).
+	VerifyCa   string `json:"verifyCa"`
+	VerifyName string `json:"verifyName"`
 }
 
 type outcome struct {
@@ -145,6 +150,19 @@ func main() {
 			fail("loading client certificate: %v", err)
 		}
 		cfg.Certificates = []tls.Certificate{pair}
+	}
+	if in.VerifyCa != "" {
+		pem, err := os.ReadFile(in.VerifyCa)
+		if err != nil {
+			fail("reading CA file: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			fail("no certificate in CA file %s", in.VerifyCa)
+		}
+		cfg.InsecureSkipVerify = false
+		cfg.RootCAs = pool
+		cfg.ServerName = in.VerifyName
 	}
 
 	raw, err := net.DialTimeout("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)), 5*time.Second)

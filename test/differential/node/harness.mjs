@@ -21,7 +21,8 @@
  *
  * Every script step prints exactly one line of its own, when it completes:
  *   connect   tls.connect({host, port, cert, key, rejectUnauthorized: false, minVersion: 'TLSv1.2'}),
- *             (TLS 1.2 and 1.3 offered: the server picks)
+ *             (TLS 1.2 and 1.3 offered: the server picks); with `verifyCa`: ca, servername
+ *             verifyName and rejectUnauthorized: true
  *             then waits for the first of 'secureConnect' / 'error' / 'close'.
  *             {"call":"connect","api":"tls.connect","outcome":"'secureConnect'"}  (the event's name)
  *   write     socket.write(data, callback); the return value and the byte count given:
@@ -115,6 +116,11 @@ async function connect() {
   const opts = { host: input.host, port: input.port, rejectUnauthorized: false, minVersion: 'TLSv1.2' };
   if (input.cert !== undefined) opts.cert = readFileSync(input.cert);
   if (input.key !== undefined) opts.key = readFileSync(input.key);
+  if (input.verifyCa !== undefined) {
+    opts.ca = readFileSync(input.verifyCa);
+    opts.rejectUnauthorized = true;
+    if (input.verifyName !== undefined) opts.servername = input.verifyName;
+  }
   try {
     socket = tls.connect(opts);
   } catch (e) {

@@ -7,7 +7,8 @@
  *
  * Client set-up: TLS_client_method offering TLS 1.2 and 1.3 (the server picks: a TLS 1.2
  * differential case's server speaks only 1.2), SSL_VERIFY_NONE (the test PKI is
- * throwaway), the client certificate chain and key when given, post-handshake
+ * throwaway) — unless `verifyCa` is given: then SSL_VERIFY_PEER against that CA file, and
+ * `verifyName` is sent as SNI and checked (SSL_set1_host), the client certificate chain and key when given, post-handshake
  * authentication offered with SSL_set_post_handshake_auth(ssl, 1) when `pha`. The modes
  * are the library's defaults: SSL_MODE_AUTO_RETRY is on (the 3.0 default), so a blocking
  * SSL_read that processes a non-application record (NewSessionTicket, post-handshake
@@ -188,6 +189,8 @@ int main(int argc, char **argv) {
   if (port <= 0) die("input: 'port' missing");
   const char *cert = jstr(in, "cert");
   const char *key = jstr(in, "key");
+  const char *verify_ca = jstr(in, "verifyCa");
+  const char *verify_name = jstr(in, "verifyName");
   int pha = jnum(in, "pha", 0) != 0;
   long wait_ms = (long)jnum(in, "waitMs", 300);
   long block_ms = (long)jnum(in, "blockMs", 1000);
@@ -209,11 +212,16 @@ int main(int argc, char **argv) {
   if (ctx == NULL) die("SSL_CTX_new failed");
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  if (verify_ca != NULL) {
+    if (SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("cannot load CA file %s", verify_ca);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+  }
   if (cert != NULL && SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) die("cannot load certificate chain %s", cert);
   if (key != NULL && SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) die("cannot load key %s", key);
   SSL *ssl = SSL_new(ctx);
   if (ssl == NULL) die("SSL_new failed");
   if (pha) SSL_set_post_handshake_auth(ssl, 1);
+  if (verify_name != NULL && (SSL_set_tlsext_host_name(ssl, verify_name) != 1 || SSL_set1_host(ssl, verify_name) != 1)) die("cannot set host name %s", verify_name);
   if (SSL_set_fd(ssl, fd) != 1) die("SSL_set_fd failed");
 
   for (size_t i = 0; i < script->len; i++) {

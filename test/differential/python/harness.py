@@ -16,6 +16,7 @@ Calls:
   nonblocking -> SSLSocket.setblocking(False), no output line
 Context: PROTOCOL_TLS_CLIENT, check_hostname False, verify_mode CERT_NONE, minimum_version
 TLSv1_2 (1.2 and 1.3 offered: the server picks), load_cert_chain(cert, key) when given, post_handshake_auth = True when `pha`.
+With `verifyCa`: load_verify_locations(verifyCa), CERT_REQUIRED, check_hostname, server_hostname = verifyName.
 Python fires no callbacks of its own here, so there are no "event" lines.
 
 Outcome format (uniform):
@@ -105,6 +106,10 @@ def main() -> int:
         ctx.load_cert_chain(inp["cert"], inp.get("key"))
     if inp.get("pha"):
         ctx.post_handshake_auth = True
+    if inp.get("verifyCa"):
+        ctx.load_verify_locations(inp["verifyCa"])
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.check_hostname = inp.get("verifyName") is not None
 
     try:
         raw = socket.create_connection((host, port), timeout=block_s)
@@ -112,7 +117,7 @@ def main() -> int:
         print(f"python harness: cannot connect to {host}:{port}: {e}", file=sys.stderr)
         return 1
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    s = ctx.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
+    s = ctx.wrap_socket(raw, server_hostname=inp.get("verifyName") or host, do_handshake_on_connect=False)
     s.settimeout(block_s)
     blocking = True
 

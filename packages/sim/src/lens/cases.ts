@@ -37,6 +37,14 @@ export interface ServerProgram {
    * inside its handshake call.
    */
   readonly version?: 'TLSv1.2';
+  /**
+   * The server speaks TLS 1.2 and 1.3, and an attacker on the path strips supported_versions
+   * from the client's ClientHello (RFC 8446 §4.2.1): the server sees a TLS 1.2 client and
+   * answers TLS 1.2 with the downgrade sentinel DOWNGRD\x01 in ServerHello.random (§4.1.3).
+   * A client that offered TLS 1.3 "MUST abort the handshake with an "illegal_parameter"
+   * alert" (§4.1.3): the alert is the client's own, sent by its handshake call.
+   */
+  readonly downgrade?: boolean;
   readonly clientAuth: 'none' | 'request' | 'require';
   /** The verifier's decision on a client certificate that passed path validation (default accept). */
   readonly reject?: AlertName;
@@ -60,6 +68,12 @@ export interface DiffCase {
   readonly clientCert: 'trusted' | 'untrusted' | 'none';
   /** The client offers post-handshake authentication (§4.2.6). */
   readonly clientPha?: boolean;
+  /**
+   * The client verifies the server's certificate, for the name `localhost`, against the CA
+   * that issued it ('trusted') or against another CA ('untrusted'). Absent: the client
+   * verifies nothing (the test PKI is throwaway), as in every other case.
+   */
+  readonly verifyServer?: 'trusted' | 'untrusted';
   readonly script: readonly ScriptStep[];
   /** Libraries that cannot run this case at all, and why (shown in docs/lenses.md). */
   readonly unsupported?: Readonly<Record<string, string>>;
@@ -193,6 +207,30 @@ export const DIFF_CASES: readonly DiffCase[] = [
   // client's certificate before it sends its own Finished (RFC 5246 §7.3) and the verdict
   // arrives while the client's handshake call is still waiting for that Finished.
   ...tls12Twins(),
+  {
+    name: 'tls12-downgrade',
+    title: 'an attacker strips supported_versions: the client finds DOWNGRD\\x01 in a TLS 1.2 ServerHello and aborts (illegal_parameter, sent)',
+    server: { downgrade: true, clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  // The client judges the server (RFC 8446 §4.4.2.4): verification as each library's client does it.
+  {
+    name: 'server-cert-verified',
+    title: "the client verifies the server's certificate: it chains to the CA the client trusts",
+    server: { clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    verifyServer: 'trusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'server-cert-untrusted',
+    title: "the client rejects the server's certificate: it chains to no CA the client trusts (sent)",
+    server: { clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    verifyServer: 'untrusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
 ];
 
 /** The TLS 1.2 twins: same server program and client certificate as the 1.3 case, script connect, write, read. */

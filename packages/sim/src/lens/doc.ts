@@ -116,5 +116,12 @@ export function renderLensDoc(): string {
   out.push('`wait` sleeps long enough for everything the server sends to arrive, and reads nothing;');
   out.push('`blocked` is a blocking call still waiting after a second (nothing can ever arrive).');
   out.push('');
+  out.push('When the client aborts the handshake itself — `tls12-downgrade`: it finds the RFC 8446 §4.1.3');
+  out.push("downgrade sentinel; `server-cert-untrusted`: the server's certificate chains to no CA it");
+  out.push('trusts — each library reports its own reason for the failure, not the alert it sent: the');
+  out.push('lenses take it from a table keyed by the failure our endpoint detected (`downgrade_detected`,');
+  out.push('`unknown_ca`: `packages/handshake/src/endpoint/errors.ts`). Only the `server-cert-` cases');
+  out.push("verify the server's certificate; the others verify nothing (the test PKI is throwaway).");
+  out.push('');
   return `${out.join('\n')}\n`;
 }

@@ -11,6 +11,8 @@
  *   session is then invalid and every later recv or send is `GNUTLS_E_INVALID_SESSION`;
  * - a session whose handshake never completed (TLS 1.2: the verdict arrived inside
  *   gnutls_handshake) refuses every recv and send with `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE`;
+ * - a handshake it aborted itself returns GnuTLS's error for the failure (a downgrade
+ *   sentinel: `GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER`);
  * - the peer's close_notify is a recv of `0`, on every later call too;
  * - `gnutls_record_recv(s, buf, 0)` is refused (`GNUTLS_E_INVALID_REQUEST`) before the
  *   session or the socket is looked at: it can never reveal a rejection;
@@ -22,7 +24,7 @@
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import { GNUTLS_API, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
+import { GNUTLS_API, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
 
 const API: Record<AppCall, string> = {
   connect: GNUTLS_API.connect,
@@ -93,6 +95,7 @@ export class GnutlsLens extends Lens {
       case 'alert':
         if (call === 'shutdown') return { api, outcome: GNUTLS_OUTCOME.ok };
         if (fact.first && fact.received) return { api, outcome: gnutlsAlertOutcome(fact.alert) };
+        if (fact.first && fact.cause !== undefined && GNUTLS_LOCAL_ABORT_ERROR[fact.cause] !== undefined) return { api, outcome: GNUTLS_LOCAL_ABORT_ERROR[fact.cause]! };
         return { api, outcome: GNUTLS_OUTCOME.invalidSession };
       case 'refused':
         return { api, outcome: fact.why };

@@ -12,13 +12,15 @@
  * - but a Handshake that failed (TLS 1.2: the server's alert arrives inside Handshake) keeps
  *   its error for every later call: Write and Read return `0, <the same error>` (conn.go:
  *   Write and Read call Handshake first, which returns the stored handshakeErr);
+ * - a handshake it aborted itself returns Go's own error for the failure (a downgrade
+ *   sentinel: `tls: downgrade attempt detected, …`), and so does every later call;
  * - Read with an empty buffer returns `0, nil` at once, whatever has arrived;
  * - there is no non-blocking mode and no peek (a deadline is the only bound).
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import { GO_ALERT_TEXT, GO_API } from './vocab/go.js';
+import { GO_ALERT_TEXT, GO_API, GO_LOCAL_ABORT_ERROR } from './vocab/go.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -66,7 +68,7 @@ export class GoLens extends Lens {
       case 'eof':
         return { api, outcome: err('EOF') };
       case 'alert':
-        return { api, outcome: err(fact.received ? remote(fact.alert) : local(fact.alert)) };
+        return { api, outcome: err(fact.received ? remote(fact.alert) : (fact.cause !== undefined ? GO_LOCAL_ABORT_ERROR[fact.cause] : undefined) ?? local(fact.alert)) };
       case 'blocked':
         return { api, outcome: 'blocked' };
       case 'want_read':

@@ -18,7 +18,7 @@
  * Each call is recorded as an `app_call` event with the generic `call`/`result` and the
  * library's `lens`/`api`/`outcome`.
  */
-import type { EndpointApi } from '@tls13sim/handshake';
+import { HandshakeError, type EndpointApi, type HandshakeErrorKind } from '@tls13sim/handshake';
 import { SimulationLivelockError, type PullMode, type Simulation } from '../simulation.js';
 import type { AppCall, AppResult, Side } from '../trace.js';
 
@@ -38,7 +38,18 @@ export type Fact =
    * `first`: this call is the one that found it (later calls on a failed connection may be
    * worded differently by the library).
    */
-  | { readonly kind: 'alert'; readonly alert: string; readonly received: boolean; readonly first: boolean }
+  | {
+      readonly kind: 'alert';
+      readonly alert: string;
+      readonly received: boolean;
+      readonly first: boolean;
+      /**
+       * We sent the alert (the handshake was aborted here): the kind of failure our endpoint
+       * detected (packages/handshake/src/endpoint/errors.ts). A library words a local abort by
+       * its own reason for that failure (each vocab's local-abort table), not by the alert.
+       */
+      readonly cause?: HandshakeErrorKind;
+    }
   /** The peer's close_notify: the end of its data. */
   | { readonly kind: 'eof' }
   /** A blocking call that can never be answered: nothing is in flight. */
@@ -269,13 +280,19 @@ export abstract class Lens {
   protected failure(): Fact | null {
     const err = this.ep.error;
     if (!err) return null;
-    return { kind: 'alert', alert: err.alert, received: this.receivedAlert(err.alert), first: !this.surfaced };
+    return this.alertFact(err.alert, err);
   }
 
   protected thrown(e: unknown): Fact {
     const alert = (e as { alert?: unknown }).alert;
-    if (typeof alert === 'string') return { kind: 'alert', alert, received: this.receivedAlert(alert), first: !this.surfaced };
+    if (typeof alert === 'string') return this.alertFact(alert, e);
     throw e;
+  }
+
+  private alertFact(alert: string, err: unknown): Fact {
+    const received = this.receivedAlert(alert);
+    const fact = { kind: 'alert', alert, received, first: !this.surfaced } as const;
+    return !received && err instanceof HandshakeError ? { ...fact, cause: err.kind } : fact;
   }
 
   /** Did the peer send this alert (else we did)? */

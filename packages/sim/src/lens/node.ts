@@ -16,6 +16,8 @@
  * - a received alert after the handshake only emits `'error'`: `'end'` and `'close'` (hadError=false) follow when
  *   the peer closes TCP, which our server does right after its alert. Here the peer's TCP FIN
  *   is taken to follow its last record once it is CLOSED or has sent close_notify;
+ * - a handshake it aborted itself is the same `'error'`, its code ERR_SSL_ + libssl's reason for
+ *   the failure (a downgrade sentinel: `ERR_SSL_INAPPROPRIATE_FALLBACK`);
  * - the peer's close_notify is `'end'`; Node answers with its own close_notify (its sockets
  *   are not half-open by default), and `'close'` follows the peer's FIN;
  * - `socket.write` returns true and its callback gets no error while the socket is open;
@@ -28,9 +30,9 @@
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppResult, Side, TraceEvent } from '../trace.js';
-import type { TlsEndpoint } from '@tls13sim/handshake';
+import { HandshakeError, type TlsEndpoint } from '@tls13sim/handshake';
 import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
-import { NODE_API, NODE_EVENT, NODE_OUTCOME, nodeAlertCode, nodeCloseOutcome, nodeDataOutcome, nodeProtocol, nodeWriteOutcome } from './vocab/node.js';
+import { NODE_API, NODE_EVENT, NODE_LOCAL_ABORT_CODE, NODE_OUTCOME, nodeAlertCode, nodeCloseOutcome, nodeDataOutcome, nodeProtocol, nodeWriteOutcome } from './vocab/node.js';
 
 interface NodeEvent {
   readonly api: string;
@@ -151,9 +153,11 @@ export class NodeLens extends Lens {
         this.emitEvent({ api: NODE_EVENT.error, outcome: nodeAlertCode(e.description) ?? `(alert ${e.description})`, alert: e.description }, true);
         this.destroyIfHandshaking();
       } else if (e.type === 'alert_sent' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
-        // We rejected the peer: Node reports OpenSSL's reason for it (not covered by a differential case).
+        // We aborted: Node reports OpenSSL's reason for the failure (NODE_LOCAL_ABORT_CODE), where a case has observed it.
         this.fired.error = true;
-        this.emitEvent({ api: NODE_EVENT.error, outcome: `(sent ${e.description})`, alert: e.description }, true);
+        const err = this.ep.error;
+        const code = err instanceof HandshakeError ? NODE_LOCAL_ABORT_CODE[err.kind] : undefined;
+        this.emitEvent({ api: NODE_EVENT.error, outcome: code ?? `(sent ${e.description})`, alert: e.description }, true);
         this.destroyIfHandshaking();
       } else if (e.type === 'alert_received' && e.description === 'close_notify' && !this.fired.end) {
         this.fired.end = true;

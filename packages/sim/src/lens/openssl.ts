@@ -23,15 +23,16 @@
  * - `SSL_shutdown` returns 0 after sending close_notify (at once, even when blocking), 1 once
  *   the peer's has arrived.
  * SSL_MODE_AUTO_RETRY is on (libssl 3.0's default); `setAutoRetry(false)` clears it. `want_write` never happens: the
- * in-memory duplex buffers without limit. An alert this side sent (it rejected the peer) is
- * worded without a reason string: libssl's reason names the cause (e.g. `certificate verify
- * failed`), which no differential case covers yet.
+ * in-memory duplex buffers without limit. A handshake this side aborted (it sent the alert) is
+ * worded with libssl's own reason for that failure, not the alert's: a downgrade sentinel is
+ * `-1 SSL_ERROR_SSL: inappropriate fallback` (tls12-downgrade), then every read and write
+ * `-1 SSL_ERROR_SYSCALL`; a failure no differential case covers has no reason string.
  */
 import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import { OPENSSL_ALERT_REASON } from './vocab/openssl.js';
+import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON } from './vocab/openssl.js';
 
 function opensslAlertReason(alert: string): string {
   return (OPENSSL_ALERT_REASON as Record<string, string | undefined>)[alert] ?? `alert ${alert}`;
@@ -125,7 +126,7 @@ export function opensslOutcome(call: AppCall, fact: Fact, n?: number): string {
     case 'eof':
       return reading ? '0 SSL_ERROR_ZERO_RETURN' : call === 'write' ? '-1 SSL_ERROR_ZERO_RETURN' : '0 SSL_ERROR_SYSCALL';
     case 'alert':
-      if (!fact.received) return reading ? '0 SSL_ERROR_SSL' : '-1 SSL_ERROR_SSL';
+      if (!fact.received) return opensslLocalAbortOutcome(call, fact, reading);
       if (fact.first) return `${reading ? 0 : -1} SSL_ERROR_SSL: ${opensslAlertReason(fact.alert)}`;
       if (call === 'shutdown') return '-1 SSL_ERROR_SSL: shutdown while in init';
       return reading ? '0 SSL_ERROR_ZERO_RETURN' : '-1 SSL_ERROR_ZERO_RETURN';
@@ -135,6 +136,17 @@ export function opensslOutcome(call: AppCall, fact: Fact, n?: number): string {
       return `-1 SSL_ERROR_SSL: ${fact.why}`;
   }
 }
+/**
+ * A call on a connection this side aborted (it sent the alert): libssl's own reason for the
+ * failure, then -1 SSL_ERROR_SYSCALL from every later read and write (OPENSSL_AFTER_LOCAL_ABORT).
+ * A failure no differential case has covered keeps a rendering without a reason.
+ */
+function opensslLocalAbortOutcome(call: AppCall, fact: Extract<Fact, { kind: 'alert' }>, reading: boolean): string {
+  const reason = fact.cause === undefined ? undefined : OPENSSL_LOCAL_ABORT_REASON[fact.cause];
+  if (reason === undefined || call === 'shutdown') return reading ? '0 SSL_ERROR_SSL' : '-1 SSL_ERROR_SSL';
+  return fact.first ? `-1 SSL_ERROR_SSL: ${reason}` : OPENSSL_AFTER_LOCAL_ABORT;
+}
+
 export function openSslLens(sim: Simulation, side: Side, opts?: OpenSslLensOptions): OpenSslLens {
   return new OpenSslLens(sim, side, opts);
 }

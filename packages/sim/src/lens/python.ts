@@ -8,6 +8,10 @@
  *   (`SSLError: TLSV1_ALERT_DECRYPT_ERROR`) — once; every later recv returns b'' (`0 bytes`),
  *   and a later send raises `SSLZeroReturnError` (the same after a TLS 1.2 do_handshake that
  *   the server's alert failed);
+ * - a handshake it aborted itself raises `SSLError` with the name of libssl's reason for the
+ *   failure (a downgrade sentinel: `SSLError: INAPPROPRIATE_FALLBACK`; an untrusted server
+ *   certificate: `SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED`); a later send raises
+ *   `SSLEOFError`, a later recv returns b'';
  * - the peer's close_notify is an empty read (`0 bytes`), not an exception;
  * - `recv(0)` returns b'' without calling SSL_read at all: it never waits and never reads
  *   the socket, so it can never reveal a rejection;
@@ -17,7 +21,18 @@
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
-import { PYTHON_OUTCOME, pythonAlertOutcome } from './vocab/python.js';
+import { PYTHON_LOCAL_ABORT, PYTHON_OUTCOME, PYTHON_WRITE_AFTER_LOCAL_ABORT, pythonAlertOutcome } from './vocab/python.js';
+
+type AlertFact = Extract<Fact, { kind: 'alert' }>;
+
+function localReason(fact: AlertFact): string | undefined {
+  return fact.cause === undefined ? undefined : PYTHON_LOCAL_ABORT[fact.cause];
+}
+
+/** A handshake this side aborted: Python's exception for libssl's reason; a failure no case covers, the alert we sent. */
+function pythonLocalAbort(fact: AlertFact): string {
+  return localReason(fact) ?? `SSLError (sent ${fact.alert})`;
+}
 
 const EMPTY = new Uint8Array(0);
 
@@ -65,8 +80,8 @@ export class PythonLens extends Lens {
       case 'blocked':
         return { api, outcome: PYTHON_OUTCOME.blocked };
       case 'alert':
-        if (fact.first) return { api, outcome: fact.received ? pythonAlertOutcome(fact.alert) : `SSLError (sent ${fact.alert})` };
-        if (call === 'write') return { api, outcome: PYTHON_OUTCOME.writeAfterError };
+        if (fact.first) return { api, outcome: fact.received ? pythonAlertOutcome(fact.alert) : pythonLocalAbort(fact) };
+        if (call === 'write') return { api, outcome: !fact.received && localReason(fact) !== undefined ? PYTHON_WRITE_AFTER_LOCAL_ABORT : PYTHON_OUTCOME.writeAfterError };
         if (call === 'shutdown') return { api, outcome: PYTHON_OUTCOME.shutdownAfterError };
         return { api, outcome: PYTHON_OUTCOME.emptyRead };
       case 'shutdown':

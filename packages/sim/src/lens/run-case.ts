@@ -4,6 +4,7 @@
  * Its `outcomes` are what the real library's harness must print, line for line.
  */
 import { SealedTicketIssuer, buildCertificate, createEndpoint, createTlsEndpoint, generateKeyPair, nobleProvider, seededRandom, type CertifiedKey, type CryptoProvider } from '@tls13sim/handshake';
+import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
 import type { DiffCase, ScriptStep, ServerProgram } from './cases.js';
@@ -32,6 +33,8 @@ interface CasePki {
   readonly server: CertifiedKey;
   readonly client: CertifiedKey;
   readonly untrusted: CertifiedKey;
+  /** The CA of `untrusted`: a trust anchor that issued no server certificate. */
+  readonly otherCa: Uint8Array;
 }
 
 const pkiCache = new Map<number, CasePki>();
@@ -64,7 +67,7 @@ function casePki(seed: number): CasePki {
   };
   const ca = makeCa('CN=tls13sim differential CA');
   const other = makeCa('CN=untrusted CA');
-  const pki = { ca: ca.cert.der, server: leaf(ca, 'CN=localhost', false), client: leaf(ca, 'CN=client', true), untrusted: leaf(other, 'CN=stranger', true) };
+  const pki = { ca: ca.cert.der, server: leaf(ca, 'CN=localhost', false), client: leaf(ca, 'CN=client', true), untrusted: leaf(other, 'CN=stranger', true), otherCa: other.cert.der };
   pkiCache.set(seed, pki);
   return pki;
 }
@@ -77,19 +80,25 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   // A TLS 1.2 case: the server speaks only TLS 1.2; the client offers 1.2 and 1.3, as the
   // real libraries' clients do, and negotiates 1.2 (RFC 8446 §4.2.1, Appendix D).
   const tls12 = p.version === 'TLSv1.2';
-  const make = tls12 ? createTlsEndpoint : createEndpoint;
+  // A downgrade case: both sides speak TLS 1.2 and 1.3; an attacker strips the client's
+  // supported_versions (below), so the server answers TLS 1.2 with the sentinel (§4.1.3).
+  const downgrade = p.downgrade === true;
+  const make = tls12 || downgrade ? createTlsEndpoint : createEndpoint;
   const client = make({
-    ...(tls12 ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
+    ...(tls12 || downgrade ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
     role: 'client',
     crypto,
-    // As the real harnesses: the server certificate is not verified (the PKI is throwaway).
-    insecure: true,
+    // As the real harnesses: the server certificate is not verified (the PKI is throwaway),
+    // unless the case says so: then for the name localhost, against the CA it names.
+    ...(c.verifyServer === undefined
+      ? { insecure: true }
+      : { trustAnchors: [c.verifyServer === 'trusted' ? pki.ca : pki.otherCa], serverName: 'localhost', validationTime: VALIDATION_TIME }),
     random: seededRandom(`diff:${c.name}:client:${seed}`),
     ...(certificate !== undefined ? { certificate } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
   });
   const server = make({
-    ...(tls12 ? { versions: ['TLSv1.2'] as const } : {}),
+    ...(tls12 ? { versions: ['TLSv1.2'] as const } : downgrade ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
     role: 'server',
     crypto,
     random: seededRandom(`diff:${c.name}:server:${seed}`),
@@ -101,6 +110,8 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: new SealedTicketIssuer(seededRandom(`diff:${c.name}:tickets:${seed}`)) } } : {}),
   });
   const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
+  // The attacker of test/differential/mitm.ts: the first client-to-server delivery is the ClientHello.
+  if (downgrade) sim.setRewrite(rewriteFor('strip_supported_versions', 'client_to_server', 0));
   sim.setProgram('server', serverProgram(p));
   return sim;
 }

@@ -12,6 +12,8 @@
  * - TLS errors come from `process_new_packets`, a received fatal alert as
  *   `AlertReceived(<AlertDescription>)`; "future calls after an error will do no new work and
  *   will return the same error" — sticky; `complete_io` wraps it in an `InvalidData` I/O error;
+ * - a handshake it aborted itself is the `Error` rustls names for the failure (a downgrade
+ *   sentinel: `PeerMisbehaved(AttemptedDowngradeToTls12WhenTls13IsSupported)`);
  * - after an error the connection still accepts `write` and `send_close_notify`;
  * - `reader().read` returns `Ok(0)` after the peer's close_notify, and a `WouldBlock` error
  *   when no plaintext is available. A read here is the application's whole read step —
@@ -19,6 +21,7 @@
  *   reads the socket and surfaces a received alert.
  * Outcomes are written as Rust `Result` values (`Ok(4)`, `Err(AlertReceived(DecryptError))`).
  */
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
@@ -54,6 +57,19 @@ export const RUSTLS_ALERT_VARIANT: Readonly<Record<string, string>> = {
   no_application_protocol: 'NoApplicationProtocol',
 };
 
+/**
+ * A handshake the client aborted itself: rustls's `Error` for that failure, keyed by our
+ * endpoint's failure kind (packages/handshake/src/endpoint/errors.ts) — from the variant
+ * names of rustls's documented `PeerMisbehaved` and `CertificateError` enums, not from a run. Any other local abort is
+ * written `(sent <alert>)`.
+ */
+export const RUSTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  // RFC 8446 §4.1.3.
+  downgrade_detected: 'PeerMisbehaved(AttemptedDowngradeToTls12WhenTls13IsSupported)',
+  // RFC 8446 §4.4.2.4: the documented `CertificateError::UnknownIssuer`.
+  unknown_ca: 'InvalidCertificate(UnknownIssuer)',
+};
+
 const API: Record<AppCall, string> = {
   connect: 'complete_io',
   accept: 'complete_io',
@@ -82,9 +98,10 @@ export class RustlsLens extends Lens {
 
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
-    const alertErr = (alert: string, received: boolean): string => {
+    const alertErr = (alert: string, received: boolean, cause?: HandshakeErrorKind): string => {
       const v = RUSTLS_ALERT_VARIANT[alert] ?? alert;
-      const inner = received ? `AlertReceived(${v})` : `(sent ${v})`;
+      const local = cause === undefined ? undefined : RUSTLS_LOCAL_ABORT_ERROR[cause];
+      const inner = received ? `AlertReceived(${v})` : (local ?? `(sent ${v})`);
       return call === 'connect' || call === 'accept' ? `Err(InvalidData: ${inner})` : `Err(${inner})`;
     };
     switch (fact.kind) {
@@ -102,7 +119,7 @@ export class RustlsLens extends Lens {
       case 'blocked':
         return { api, outcome: 'blocked' };
       case 'alert':
-        return { api, outcome: call === 'shutdown' ? '()' : alertErr(fact.alert, fact.received) };
+        return { api, outcome: call === 'shutdown' ? '()' : alertErr(fact.alert, fact.received, fact.cause) };
       case 'refused':
         return { api, outcome: `Err(${fact.why})` };
     }

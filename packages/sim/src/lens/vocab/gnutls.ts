@@ -33,6 +33,7 @@
  *   server's verdict comes from the next gnutls_record_recv. Without the flag, our server
  *   refuses to request (the client did not offer post_handshake_auth).
  */
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
 
 /** gnutls_alert_get_name() of each RFC 8446 alert, by its RFC name. */
 export const GNUTLS_ALERT_NAME: Record<string, string> = {
@@ -141,3 +142,16 @@ export const GNUTLS_OUTCOME = {
   /** The server's post-handshake CertificateRequest, from gnutls_record_recv (GNUTLS_POST_HANDSHAKE_AUTH). */
   reauthRequest: 'GNUTLS_E_REAUTH_REQUEST',
 } as const;
+
+/**
+ * A handshake the client aborted itself (it sent the alert): the error code gnutls_handshake
+ * returns for that failure (gnutls_strerror_name), keyed by our endpoint's failure kind
+ * (packages/handshake/src/endpoint/errors.ts). Only kinds a differential case has observed.
+ * Later record calls are GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE, as after any failed handshake.
+ */
+export const GNUTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  // RFC 8446 §4.1.3, case tls12-downgrade: GnuTLS names the sentinel an illegal parameter it received.
+  downgrade_detected: 'GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER',
+  // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted (gnutls_session_set_verify_cert).
+  unknown_ca: 'GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR',
+};

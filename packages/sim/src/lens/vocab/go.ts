@@ -10,6 +10,7 @@
  * close_notify is fatal whatever its level (even user_canceled); a received close_notify is
  * `io.EOF`, Error() `"EOF"`. Both are sticky: every later Read returns the same error.
  */
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
 
 /** Go's text for each alert description (alert.go `alertText`), keyed by RFC 8446 §6 name. */
 export const GO_ALERT_TEXT: Readonly<Record<string, string>> = {
@@ -86,3 +87,16 @@ export function goErrOutcome(err: string | null): string {
 export function goCountOutcome(n: number, err: string | null): string {
   return `${n}, ${err ?? GO_NIL}`;
 }
+
+/**
+ * A handshake the client aborted itself (it sent the alert): the error Go's Handshake returns
+ * for that failure — its own words, not the alert's — keyed by our endpoint's failure kind
+ * (packages/handshake/src/endpoint/errors.ts). Only kinds a differential case has observed;
+ * every later Read and Write returns the same error (`0, <error>`).
+ */
+export const GO_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  // RFC 8446 §4.1.3, case tls12-downgrade (handshake_client.go, Go 1.19; it sends illegal_parameter).
+  downgrade_detected: 'tls: downgrade attempt detected, possibly due to a MitM attack or a broken middlebox',
+  // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted: x509.UnknownAuthorityError, returned as is by Go 1.19.
+  unknown_ca: 'x509: certificate signed by unknown authority',
+};

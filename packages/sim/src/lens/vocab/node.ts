@@ -31,6 +31,7 @@
  * - socket.write after socket.end(): returns false; the callback and an 'error' event both
  *   get ERR_STREAM_WRITE_AFTER_END, then 'close' with hadError=true.
  */
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import type { AlertName } from '@tls13sim/record';
 
 /** `err.code` of the 'error' event for each received fatal alert (ERR_SSL_ + OpenSSL's reason name). */
@@ -147,3 +148,17 @@ export function nodeConnectOutcome(endedBy: string | null): string {
 export function nodeReadOutcome(event: { readonly api: string; readonly outcome: string } | null): string {
   return event === null ? NODE_OUTCOME.blocked : `${event.api} ${event.outcome}`;
 }
+
+/**
+ * A handshake the client aborted itself (it sent the alert): the 'error' event's `err.code`,
+ * ERR_SSL_ + libssl's reason for that failure (see OPENSSL_LOCAL_ABORT_REASON), keyed by our
+ * endpoint's failure kind (packages/handshake/src/endpoint/errors.ts). Only kinds a
+ * differential case has observed; what follows is as after a received alert in the handshake.
+ */
+export const NODE_LOCAL_ABORT_CODE: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  // RFC 8446 §4.1.3, case tls12-downgrade (SSL_R_INAPPROPRIATE_FALLBACK).
+  downgrade_detected: 'ERR_SSL_INAPPROPRIATE_FALLBACK',
+  // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted: Node reports the X.509 verification error's code, here
+  // X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN's (a chain without its root gives another code).
+  unknown_ca: 'SELF_SIGNED_CERT_IN_CHAIN',
+};

@@ -16,6 +16,7 @@
  * `<ret> <SSL_get_error name>` followed, for SSL_ERROR_SSL, by `: <reason string>`; see
  * `opensslErrorOutcome`.
  */
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import type { AlertName } from '@tls13sim/record';
 
 /** Alerts whose arrival is not an error in TLS 1.3 (see above). */
@@ -150,3 +151,23 @@ export function opensslAlertOutcome(alert: Exclude<AlertName, 'close_notify'>, r
 export function opensslErrorOutcome(ret: number, error: SslErrorName, reason?: string): string {
   return reason === undefined ? `${ret} ${error}` : `${ret} ${error}: ${reason}`;
 }
+
+/**
+ * A handshake our client aborted itself (it sent the alert): libssl's error-queue reason for
+ * the same failure (the SSL_R_* reason its SSLfatal call names), keyed by the failure kind
+ * our endpoint reports (packages/handshake/src/endpoint/errors.ts). Only kinds a differential
+ * case has observed; any other local abort is worded without a reason.
+ */
+export const OPENSSL_LOCAL_ABORT_REASON: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  // RFC 8446 §4.1.3, case tls12-downgrade: SSL_R_INAPPROPRIATE_FALLBACK; libssl sends illegal_parameter.
+  downgrade_detected: 'inappropriate fallback',
+  // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted: SSL_R_CERTIFICATE_VERIFY_FAILED.
+  unknown_ca: 'certificate verify failed',
+};
+
+/**
+ * Every SSL_read / SSL_write after a handshake libssl aborted itself (observed: tls12-downgrade):
+ * the handshake state machine is in its error state and returns -1 with nothing on the error
+ * queue, which SSL_get_error calls SSL_ERROR_SYSCALL (errno unset).
+ */
+export const OPENSSL_AFTER_LOCAL_ABORT = '-1 SSL_ERROR_SYSCALL';

@@ -27,6 +27,7 @@
  *   True) turns into b'' as well. Python's table does have a name for it
  *   (TLSV1_ALERT_USER_CANCELLED, listed in PYTHON_UNREACHED_REASON) but it is never raised.
  */
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
 
 /** Alert (RFC 8446 §6 name) -> what follows `SSLError: ` when that alert is received as fatal. */
 export const PYTHON_ALERT_REASON: Readonly<Record<string, string>> = {
@@ -102,3 +103,23 @@ export function pythonAlertOutcome(alert: string): string {
   if (reason === undefined) throw new Error(`no Python rendering for alert '${alert}'`);
   return `${PYTHON_ALERT_CLASS}: ${reason}`;
 }
+
+/**
+ * A handshake the client aborted itself (it sent the alert): the exception the handshake
+ * raises, `<class>: <name>`, the name Python's table gives libssl's reason for that failure
+ * (see OPENSSL_LOCAL_ABORT_REASON), keyed by our endpoint's failure kind
+ * (packages/handshake/src/endpoint/errors.ts). Only kinds a differential case has observed.
+ */
+export const PYTHON_LOCAL_ABORT: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  // RFC 8446 §4.1.3, case tls12-downgrade (SSL_R_INAPPROPRIATE_FALLBACK).
+  downgrade_detected: 'SSLError: INAPPROPRIATE_FALLBACK',
+  // RFC 8446 §4.4.2.4, case server-cert-untrusted (SSL_R_CERTIFICATE_VERIFY_FAILED): its own subclass.
+  unknown_ca: 'SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED',
+};
+
+/**
+ * send() after a handshake the client aborted itself (observed: tls12-downgrade): SSL_write
+ * returns -1 with an empty error queue and no errno (SSL_ERROR_SYSCALL), which Python raises
+ * as SSLEOFError. recv() returns b'' (`0 bytes`), as after a received alert.
+ */
+export const PYTHON_WRITE_AFTER_LOCAL_ABORT = 'SSLEOFError';
