@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { HandshakeError } from '@tls13sim/handshake';
 import { testPki } from './endpoint-helpers.js';
-import { Link, linkPair } from './endpoint-inject.js';
+import { type Link, linkPair } from './endpoint-inject.js';
 
 const clientPki = testPki('ed25519', 'client.test');
 const wrongContext = { type: 'certificate' as const, certificateRequestContext: new Uint8Array([7, 7]), certificateList: [] };
