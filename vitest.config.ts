@@ -18,9 +18,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     // .ci/run reads the counts back from a JSON report (pnpm 12 keeps `--reporter` for itself).
-    ...(process.env.TLS13SIM_JSON_REPORT
-      ? { reporters: ['default', 'json'], outputFile: { json: process.env.TLS13SIM_JSON_REPORT } }
-      : {}),
+    ...(process.env.TLS13SIM_JSON_REPORT ? { reporters: ['default', 'json'], outputFile: { json: process.env.TLS13SIM_JSON_REPORT } } : {}),
     testTimeout: 30_000,
   },
 });

@@ -92,7 +92,10 @@ export const exploreBench: Bench = {
         [`1 thread (bytes:${(WORKERS_BOUND.splits as { k: number }).k}, no pruning)`, v('explore/workers-1').toFixed(1)],
         [`${v('explore/workers-n')} worker threads, same bound`, v('explore/workers-N').toFixed(1)],
         ['workers ÷ 1 thread', `${v('explore/workers-speedup').toFixed(2)}× (goal ≥ 1.7× on 2 cores)`],
-        [`plain computation, ${v('explore/workers-n')} threads ÷ 1, same rounds`, `${v('explore/workers-ceiling').toFixed(2)}× (what the machine gave N threads)`],
+        [
+          `plain computation, ${v('explore/workers-n')} threads ÷ 1, same rounds`,
+          `${v('explore/workers-ceiling').toFixed(2)}× (what the machine gave N threads)`,
+        ],
         [`one \`--workers ${v('explore/workers-n')}\` run, startup included`, `${v('explore/workers-N-oneshot-ms').toFixed(0)} ms`],
       ],
     );
@@ -107,7 +110,16 @@ function burnPool(n: number): { run: () => Promise<void>; close: () => Promise<v
   const code = `const { parentPort } = require('node:worker_threads'); parentPort.on('message', () => { ${BURN} parentPort.postMessage(0); });`;
   const workers = Array.from({ length: n }, () => new Worker(code, { eval: true }));
   return {
-    run: () => Promise.all(workers.map((w) => new Promise<void>((resolve) => { w.once('message', () => resolve()); w.postMessage(0); }))).then(() => undefined),
+    run: () =>
+      Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              w.once('message', () => resolve());
+              w.postMessage(0);
+            }),
+        ),
+      ).then(() => undefined),
     close: () => Promise.all(workers.map((w) => w.terminate())).then(() => undefined),
   };
 }

@@ -125,7 +125,14 @@ function openSocket(port: number): Promise<Socket> {
 }
 
 function clientEndpoint(): Endpoint {
-  return createEndpoint({ role: 'client', crypto: clientCrypto, random: systemRandom, serverName: SERVER_NAME, trustAnchors: [benchCert('ecdsa-p256').der], validationTime: VALIDATION_TIME });
+  return createEndpoint({
+    role: 'client',
+    crypto: clientCrypto,
+    random: systemRandom,
+    serverName: SERVER_NAME,
+    trustAnchors: [benchCert('ecdsa-p256').der],
+    validationTime: VALIDATION_TIME,
+  });
 }
 
 function drainEvents(ep: Endpoint): void {
@@ -391,7 +398,7 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
 
 export const floodBench: Bench = {
   id: 'flood',
-  title: "tls13sim serve under a one-connection flood: peak RSS ÷ idle RSS (goal < 2), and memory per idle connection",
+  title: 'tls13sim serve under a one-connection flood: peak RSS ÷ idle RSS (goal < 2), and memory per idle connection',
   run,
   format(rows) {
     const get = (name: string) => rows.find((r) => r.name === name)?.value ?? NaN;

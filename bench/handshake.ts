@@ -46,7 +46,13 @@ export function floorOf(provider: CryptoProvider, kind: CertKind): { replay: () 
     const { provider: rec, recording } = recordingProvider(provider);
     for (const round of ['warm-up', 'recorded']) {
       recording.reset();
-      handshake({ client: rec, server: rec, kind, clientRandom: seededRandom(`floor-client:${round}:${i}`), serverRandom: seededRandom(`floor-server:${round}:${i}`) });
+      handshake({
+        client: rec,
+        server: rec,
+        kind,
+        clientRandom: seededRandom(`floor-client:${round}:${i}`),
+        serverRandom: seededRandom(`floor-server:${round}:${i}`),
+      });
     }
     return recording;
   });

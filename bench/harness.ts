@@ -125,9 +125,7 @@ export interface Sampling {
 }
 
 export function sampling(opts: BenchOptions): Sampling {
-  return opts.quick
-    ? { rounds: 5, sampleMs: 100, warmupMs: 200 }
-    : { rounds: 25, sampleMs: 200, warmupMs: 1500 };
+  return opts.quick ? { rounds: 5, sampleMs: 100, warmupMs: 200 } : { rounds: 25, sampleMs: 200, warmupMs: 1500 };
 }
 
 /** What a table of interleaved measurements says under it. */
@@ -137,8 +135,7 @@ export const RATIO_NOTE =
 /** A plain text table with right-aligned numeric columns. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -227,7 +227,7 @@ export const loadBench: Bench = {
       '',
       `load/serve-node-vs-node-tls  ${get('load/serve-node-vs-node-tls')}x (handshakes/s, median of the per-round ratios)`,
       `Latency: TCP connect until our client is CONNECTED. RSS per connection: the server child's RSS with ${CLIENTS} idle connected connections, minus its idle RSS (both after forced GCs), ÷ ${CLIENTS}.`,
-      'The clients share the machine with the server: rates are those of the pair; server CPU per handshake is the server\'s own cost.',
+      "The clients share the machine with the server: rates are those of the pair; server CPU per handshake is the server's own cost.",
     ].join('\n');
   },
 };

@@ -20,19 +20,16 @@ function arg(name: string): string {
 
 const open = new Set<tls.TLSSocket>();
 let connected = 0;
-const server = tls.createServer(
-  { cert: readFileSync(arg('cert')), key: readFileSync(arg('key')), minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' },
-  (socket) => {
-    connected++;
-    open.add(socket);
-    socket.on('data', () => {});
-    socket.on('error', () => {}); // a client that destroys its socket: expected under load
-    socket.on('close', () => {
-      open.delete(socket);
-      connected--;
-    });
-  },
-);
+const server = tls.createServer({ cert: readFileSync(arg('cert')), key: readFileSync(arg('key')), minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' }, (socket) => {
+  connected++;
+  open.add(socket);
+  socket.on('data', () => {});
+  socket.on('error', () => {}); // a client that destroys its socket: expected under load
+  socket.on('close', () => {
+    open.delete(socket);
+    connected--;
+  });
+});
 server.on('tlsClientError', () => {});
 
 process.on('message', (m: { type: string; gc?: boolean }) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 describe('examples/ssl-connect-question.ts', () => {
-  it('connects and writes with success, then reads the server\'s rejection', async () => {
+  it("connects and writes with success, then reads the server's rejection", async () => {
     const { results } = await import('../examples/ssl-connect-question.js');
     expect(results.connect.result).toBe('ok');
     expect(results.write.result).toBe('ok');

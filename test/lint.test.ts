@@ -2,7 +2,7 @@
  * The linter, inside the test command: Biome with the repository's biome.jsonc (its choices
  * and each disabled rule's reason are in that file; docs/architecture.md, "Tooling"). Any
  * diagnostic at all — error, warning or info — fails, named with its file and line. The
- * formatter is configured there too but not checked here.
+ * formatter's check runs here too: a file `pnpm format` would change fails, named.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -83,5 +83,36 @@ describe('lint (Biome, biome.jsonc)', () => {
     expect(checked).toBeGreaterThanOrEqual(lintedFiles().length);
     expect(report.diagnostics.map(describeDiagnostic)).toEqual([]);
     expect(report.summary.errors + report.summary.warnings + report.summary.infos).toBe(0);
+  });
+});
+
+/** `biome format` (check only) in `cwd`: the files it would change, and how many it read. */
+function formatCheck(cwd: string): { wouldChange: string[]; checked: number } {
+  const r = spawnSync(biome, ['format', '--reporter=json', '--max-diagnostics=none'], { cwd, encoding: 'utf8', timeout: 60_000 });
+  if (r.error !== undefined) throw r.error;
+  const start = r.stdout.indexOf('{');
+  if (start < 0) throw new Error(`biome format printed no report (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const report = JSON.parse(r.stdout.slice(start, r.stdout.lastIndexOf('}') + 1)) as Report;
+  return {
+    wouldChange: report.diagnostics.filter((d) => d.category === 'format').map((d) => d.location?.path ?? '?'),
+    checked: report.summary.changed + report.summary.unchanged,
+  };
+}
+
+describe('format (Biome, biome.jsonc)', () => {
+  it('names a file whose formatting differs', () => {
+    const dir = join(work, 'format');
+    mkdirSync(join(dir, 'packages', 'x', 'src'), { recursive: true });
+    copyFileSync(join(root, 'biome.jsonc'), join(dir, 'biome.jsonc'));
+    writeFileSync(join(dir, 'packages', 'x', 'src', 'ugly.ts'), 'export const a = {b:1,c:"two"}\n');
+    writeFileSync(join(dir, 'packages', 'x', 'src', 'tidy.ts'), "export const a = { b: 1, c: 'two' };\n");
+    const { wouldChange } = formatCheck(dir);
+    expect(wouldChange.map((p) => p.replaceAll('\\', '/'))).toEqual([expect.stringMatching(/packages\/x\/src\/ugly\.ts$/)]);
+  });
+
+  it('finds every file formatted (`pnpm format` would change nothing)', () => {
+    const { wouldChange, checked } = formatCheck(root);
+    expect(checked).toBeGreaterThan(300);
+    expect(wouldChange).toEqual([]);
   });
 });

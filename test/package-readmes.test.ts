@@ -83,4 +83,3 @@ describe('packages/sim/README.md, the `tls13sim` command', () => {
     expect(new Set(named)).toEqual(new Set(listed));
   });
 });
-

@@ -56,7 +56,23 @@ import {
 import { nssHelloRetryRequest } from '../packages/sim/src/scenarios/rfc8448/nss.js';
 import '../packages/sim/src/scenarios/catalogue.js';
 import { renderKeylog, runScenario } from '../packages/sim/src/index.js';
-import { SERVER_RSA_KEY, certificateChain, clientRandom, installedSecrets, loggedSecrets, p256Key, pump, recordsOf, rfcField, rfcMessage, serverRandom, simpleInputs, startRun, x25519Key, type Run } from './rfc8448-harness.js';
+import {
+  SERVER_RSA_KEY,
+  certificateChain,
+  clientRandom,
+  installedSecrets,
+  loggedSecrets,
+  p256Key,
+  pump,
+  recordsOf,
+  rfcField,
+  rfcMessage,
+  serverRandom,
+  simpleInputs,
+  startRun,
+  x25519Key,
+  type Run,
+} from './rfc8448-harness.js';
 
 // --- RFC values --------------------------------------------------------------------------
 
@@ -130,7 +146,7 @@ describe('RFC 8448 §3 (simple 1-RTT handshake) through the endpoints', () => {
     expect(run.server.readApplicationData()).toEqual(APPLICATION_DATA);
   });
 
-  it('the server emits the §3 ServerHello, encrypted flight (signed with the RFC\'s PSS salt), NewSessionTicket, application data and close_notify byte for byte', () => {
+  it("the server emits the §3 ServerHello, encrypted flight (signed with the RFC's PSS salt), NewSessionTicket, application data and close_notify byte for byte", () => {
     const run = simpleRun();
     expectConnected(run);
     run.client.write(APPLICATION_DATA);
@@ -158,15 +174,23 @@ describe('RFC 8448 §3 (simple 1-RTT handshake) through the endpoints', () => {
     expectTrafficSecrets(simpleRun(), RFC8448_SIMPLE);
   });
 
-  it('the rfc8448-simple scenario\'s NSS key log holds the §3 traffic secrets and EXPORTER_SECRET (exp_master), once each, for the §3 client random', () => {
+  it("the rfc8448-simple scenario's NSS key log holds the §3 traffic secrets and EXPORTER_SECRET (exp_master), once each, for the §3 client random", () => {
     const random = toHex(clientRandom('simple_1rtt'));
     const lines = renderKeylog(runScenario('rfc8448-simple')).trim().split('\n');
     const rfc = { ...rfcTrafficSecrets(RFC8448_SIMPLE), EXPORTER_SECRET: rfcExporterSecret(RFC8448_SIMPLE) };
     expect(rfc.EXPORTER_SECRET).toBe('fe22f881176eda18eb8f44529e6792c50c9a3f89452f68d8ae311b4309d3cf50');
-    expect([...lines].sort()).toEqual(Object.entries(rfc).map(([label, secret]) => `${label} ${random} ${secret}`).sort());
+    expect([...lines].sort()).toEqual(
+      Object.entries(rfc)
+        .map(([label, secret]) => `${label} ${random} ${secret}`)
+        .sort(),
+    );
     // After the handshake keys: logged when the handshake completes.
-    expect(lines.indexOf(`EXPORTER_SECRET ${random} ${rfc.EXPORTER_SECRET}`)).toBeGreaterThan(lines.findIndex((l) => l.startsWith('CLIENT_HANDSHAKE_TRAFFIC_SECRET ')));
-    expect(lines.indexOf(`EXPORTER_SECRET ${random} ${rfc.EXPORTER_SECRET}`)).toBeGreaterThan(lines.findIndex((l) => l.startsWith('SERVER_HANDSHAKE_TRAFFIC_SECRET ')));
+    expect(lines.indexOf(`EXPORTER_SECRET ${random} ${rfc.EXPORTER_SECRET}`)).toBeGreaterThan(
+      lines.findIndex((l) => l.startsWith('CLIENT_HANDSHAKE_TRAFFIC_SECRET ')),
+    );
+    expect(lines.indexOf(`EXPORTER_SECRET ${random} ${rfc.EXPORTER_SECRET}`)).toBeGreaterThan(
+      lines.findIndex((l) => l.startsWith('SERVER_HANDSHAKE_TRAFFIC_SECRET ')),
+    );
   });
 });
 
@@ -276,7 +300,7 @@ describe('RFC 8448 §6 (client authentication) through the endpoints', () => {
     expect(recordsOf(run, 'server')).toEqual(rfcRecordsOf(RFC8448_CLIENT_AUTH_RECORDS, 'server'));
   });
 
-  it('each side verifies the other\'s RFC signature against the RFC certificate and derives the §6 traffic secrets and exporter master secret', () => {
+  it("each side verifies the other's RFC signature against the RFC certificate and derives the §6 traffic secrets and exporter master secret", () => {
     const run = clientAuthRun();
     expect(run.client.negotiated?.serverSignatureScheme).toBe('ecdsa_secp256r1_sha256');
     expect(run.server.peerCertificates).toEqual(certificateChain('client_authentication', 'client'));

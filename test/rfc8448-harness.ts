@@ -14,7 +14,13 @@ import { RFC8448_SIMPLE, type Rfc8448Trace as SecretsTrace } from '../packages/h
 // --- RFC values --------------------------------------------------------------------------
 
 /** The `nth` message `name` sent by `sender` in `trace`, decoded (RFC 8448 prints whole messages). */
-export function rfcMessage<T extends HandshakeMessage['type']>(trace: Rfc8448Trace, sender: 'client' | 'server', name: string, type: T, nth = 0): Extract<HandshakeMessage, { type: T }> {
+export function rfcMessage<T extends HandshakeMessage['type']>(
+  trace: Rfc8448Trace,
+  sender: 'client' | 'server',
+  name: string,
+  type: T,
+  nth = 0,
+): Extract<HandshakeMessage, { type: T }> {
   const found = RFC8448_MESSAGES.filter((m) => m.trace === trace && m.sender === sender && m.name === name)[nth];
   if (found === undefined) throw new Error(`no ${sender} ${name} #${nth} in ${trace}`);
   const bytes = fromHex(found.hex);
@@ -36,8 +42,10 @@ export const serverRandom = (trace: Rfc8448Trace, nth = 0): Uint8Array => rfcMes
 export const certificateChain = (trace: Rfc8448Trace, sender: 'client' | 'server'): Uint8Array[] =>
   rfcMessage(trace, sender, 'certificate', 'certificate').certificateList.map((e) => e.certData);
 
-export const x25519Key = (trace: SecretsTrace, side: 'client' | 'server'): Uint8Array => rfcField(trace, side, 'create an ephemeral x25519 key pair:', 'private key');
-export const p256Key = (trace: SecretsTrace, side: 'client' | 'server'): Uint8Array => rfcField(trace, side, 'create an ephemeral P-256 key pair:', 'private key');
+export const x25519Key = (trace: SecretsTrace, side: 'client' | 'server'): Uint8Array =>
+  rfcField(trace, side, 'create an ephemeral x25519 key pair:', 'private key');
+export const p256Key = (trace: SecretsTrace, side: 'client' | 'server'): Uint8Array =>
+  rfcField(trace, side, 'create an ephemeral P-256 key pair:', 'private key');
 
 /** RFC 8448 §2: the server's RSA key (it signs in §3, §5 and §7). */
 export const SERVER_RSA_KEY: PrivateKey = rsaPrivateKey(RFC8448_SERVER_RSA_KEY);

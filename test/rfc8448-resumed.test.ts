@@ -51,7 +51,8 @@ import { installedSecrets, pump, recordsOf, rfcField, rfcMessage, serverRandom, 
 // --- RFC values --------------------------------------------------------------------------
 
 /** A §4 secret as printed by `side` ("expanded" of its derive-secret step). */
-const resumedSecret = (side: 'client' | 'server', label: string): string => toHex(rfcField(RFC8448_RESUMED_0RTT, side, `derive secret "tls13 ${label}":`, 'expanded'));
+const resumedSecret = (side: 'client' | 'server', label: string): string =>
+  toHex(rfcField(RFC8448_RESUMED_0RTT, side, `derive secret "tls13 ${label}":`, 'expanded'));
 
 const SECTION3_NST = rfcMessage('simple_1rtt', 'server', 'new_session_ticket', 'new_session_ticket');
 const RESUMED_CH = rfcMessage('resumed_0rtt', 'client', 'client_hello', 'client_hello');
@@ -126,7 +127,7 @@ const sha256 = CIPHER_SUITE_PARAMS.TLS_AES_128_GCM_SHA256;
 // --- The tests ----------------------------------------------------------------------------
 
 describe('RFC 8448 §4 record vectors', () => {
-  it('every protected §4 record opens under the RFC\'s key and IV, at its sequence number, to the printed payload', () => {
+  it("every protected §4 record opens under the RFC's key and IV, at its sequence number, to the printed payload", () => {
     const aead = nobleAead('aes128gcm');
     const protectedRecords = RFC8448_RESUMED_RECORDS.filter((r) => r.keys !== null);
     expect(protectedRecords.map((r) => r.name)).toEqual([
@@ -146,7 +147,7 @@ describe('RFC 8448 §4 record vectors', () => {
     }
   });
 
-  it('the §4 ClientHello record carries the 512-byte message whose first 477 bytes are the binder\'s truncated prefix', () => {
+  it("the §4 ClientHello record carries the 512-byte message whose first 477 bytes are the binder's truncated prefix", () => {
     const ch = RFC8448_RESUMED_RECORDS[0]!;
     expect(ch.name).toBe('client_hello');
     expect(fromHex(ch.payload)).toHaveLength(512);
@@ -155,7 +156,7 @@ describe('RFC 8448 §4 record vectors', () => {
 });
 
 describe('RFC 8448 §4 (resumed 0-RTT handshake) through the endpoints', () => {
-  it('resumes 6 ms after the §3 ticket arrived, the age the RFC client obfuscated with the ticket\'s age_add', () => {
+  it("resumes 6 ms after the §3 ticket arrived, the age the RFC client obfuscated with the ticket's age_add", () => {
     expect(TICKET_AGE_MS).toBe(6);
     const { session } = resumedRun();
     expect(session.receivedAt).toBe(SECTION3_AT);
@@ -166,7 +167,7 @@ describe('RFC 8448 §4 (resumed 0-RTT handshake) through the endpoints', () => {
     expect(toHex(session.psk)).toBe(toHex(rfcField(RFC8448_RESUMED_0RTT, 'client', 'extract secret "early":', 'IKM')));
   });
 
-  it('the client offers the §3 ticket with the RFC\'s obfuscated_ticket_age and binder', () => {
+  it("the client offers the §3 ticket with the RFC's obfuscated_ticket_age and binder", () => {
     const run = resumedRun();
     const wire = run.sent[0]!.wire;
     const ch = decodeHandshake(wire[5]!, wire.subarray(9), { hashLength: 32 });
@@ -204,11 +205,18 @@ describe('RFC 8448 §4 (resumed 0-RTT handshake) through the endpoints', () => {
     expect(run.events.server.filter((e) => e.type === 'early_data')).toEqual([{ type: 'early_data', accepted: true }]);
     // RFC 8446 Appendix A.2, the 0-RTT-accepted path, each move once.
     const serverMoves = run.events.server.flatMap((e) => (e.type === 'state' ? [`${e.from}→${e.to}`] : []));
-    expect(serverMoves).toEqual(['START→RECVD_CH', 'RECVD_CH→NEGOTIATED', 'NEGOTIATED→WAIT_EOED', 'WAIT_EOED→WAIT_FLIGHT2', 'WAIT_FLIGHT2→WAIT_FINISHED', 'WAIT_FINISHED→CONNECTED']);
+    expect(serverMoves).toEqual([
+      'START→RECVD_CH',
+      'RECVD_CH→NEGOTIATED',
+      'NEGOTIATED→WAIT_EOED',
+      'WAIT_EOED→WAIT_FLIGHT2',
+      'WAIT_FLIGHT2→WAIT_FINISHED',
+      'WAIT_FINISHED→CONNECTED',
+    ]);
     expect(run.server.readApplicationData()).toEqual(EARLY_DATA);
   });
 
-  it('after the §4 conversation each side has read the other\'s data and close_notify', () => {
+  it("after the §4 conversation each side has read the other's data and close_notify", () => {
     const run = resumedConversation();
     expect(run.client.error).toBeUndefined();
     expect(run.server.error).toBeUndefined();
@@ -238,7 +246,10 @@ describe('RFC 8448 §4 (resumed 0-RTT handshake) through the endpoints', () => {
       const k = trafficKeys(nobleProvider, sha256, fromHex(secrets[label]!));
       return { key: toHex(k.key), iv: toHex(k.iv) };
     };
-    const rfc = (name: keyof typeof RFC8448_RESUMED_KEYS) => ({ key: toHex(fromHex(RFC8448_RESUMED_KEYS[name].key)), iv: toHex(fromHex(RFC8448_RESUMED_KEYS[name].iv)) });
+    const rfc = (name: keyof typeof RFC8448_RESUMED_KEYS) => ({
+      key: toHex(fromHex(RFC8448_RESUMED_KEYS[name].key)),
+      iv: toHex(fromHex(RFC8448_RESUMED_KEYS[name].iv)),
+    });
     expect(keysOf('CLIENT_EARLY_TRAFFIC_SECRET')).toEqual(rfc('clientEarly'));
     expect(keysOf('CLIENT_HANDSHAKE_TRAFFIC_SECRET')).toEqual(rfc('clientHandshake'));
     expect(keysOf('SERVER_HANDSHAKE_TRAFFIC_SECRET')).toEqual(rfc('serverHandshake'));
@@ -254,7 +265,7 @@ describe('RFC 8448 §4 (resumed 0-RTT handshake) through the endpoints', () => {
     expect(toHex(run.server.exportKeyingMaterial('EXPORTER-tls13sim', context, 32))).toBe(toHex(expected));
   });
 
-  it('the session\'s PSK over the ClientHello the client sent gives the §4 early secret and early exporter master secret', () => {
+  it("the session's PSK over the ClientHello the client sent gives the §4 early secret and early exporter master secret", () => {
     const run = resumedRun();
     const early = EarlySecret.fromPsk(nobleProvider, 'sha256', run.session.psk);
     expect(toHex(early.secret)).toBe(toHex(rfcField(RFC8448_RESUMED_0RTT, 'client', 'extract secret "early":', 'secret')));

@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { GNUTLS_ALERT_NAME, GNUTLS_ALERT_RECEIVED_ERROR, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_OUTCOME, gnutlsAlertOutcome } from '../../packages/sim/src/lens/vocab/gnutls.js';
+import {
+  GNUTLS_ALERT_NAME,
+  GNUTLS_ALERT_RECEIVED_ERROR,
+  GNUTLS_LOCAL_ABORT_ERROR,
+  GNUTLS_OUTCOME,
+  gnutlsAlertOutcome,
+} from '../../packages/sim/src/lens/vocab/gnutls.js';
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
 import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
@@ -66,7 +72,7 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
     });
   }
 
-  test.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): GnuTLS\'s own error, as GNUTLS_LOCAL_ABORT_ERROR says (real run)', async (name, kind) => {
+  test.each(LOCAL_ABORT_CASES)("a handshake our client aborts (%s): GnuTLS's own error, as GNUTLS_LOCAL_ABORT_ERROR says (real run)", async (name, kind) => {
     const c = diffCase(name);
     const outcomes = runs.get(c.name) ?? (await runCase(c, pki));
     expect(outcomes).toEqual([
@@ -80,7 +86,9 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
 
   // The comparison can fail: gnutls_record_send reads the socket
   test('a deliberately wrong lens (gnutls_record_send reads the socket) disagrees with the real library', () => {
-    const real = new Map(DIFF_CASES.filter((c) => ((n: string) => runs.get(n))(c.name) !== undefined).map((c) => [c, ((n: string) => runs.get(n))(c.name)!] as const));
+    const real = new Map(
+      DIFF_CASES.filter((c) => ((n: string) => runs.get(n))(c.name) !== undefined).map((c) => [c, ((n: string) => runs.get(n))(c.name)!] as const),
+    );
     expect(real.size).toBeGreaterThan(0);
     expect(mutantDisagreements(writePullsMutant('gnutls'), real)).toContain('write-after-alert');
   });

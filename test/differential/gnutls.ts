@@ -31,7 +31,13 @@ function build(): { binary: string } | { error: string } {
     if (cc.error !== undefined || cc.status !== 0) return { error: 'gcc missing' };
     const src = readFileSync(SOURCE);
     const flags = buildFlags();
-    const hash = createHash('sha256').update(src).update(readFileSync(join(dirname(SOURCE), '..', 'c', 'json.h'))).update(cc.stdout).update(flags.join(' ')).digest('hex').slice(0, 16);
+    const hash = createHash('sha256')
+      .update(src)
+      .update(readFileSync(join(dirname(SOURCE), '..', 'c', 'json.h')))
+      .update(cc.stdout)
+      .update(flags.join(' '))
+      .digest('hex')
+      .slice(0, 16);
     const binary = join(tmpdir(), `tls13sim-gnutls-harness-${hash}`);
     if (existsSync(binary)) return { binary };
     // Build under a private name, then rename: parallel workers never see a half-written file.

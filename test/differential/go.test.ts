@@ -71,18 +71,21 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     expect(mutantDisagreements(writeFailsAfterAlertMutant('go'), real)).toContain('write-after-alert');
   });
 
-  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): Go\'s own error, from every call, as GO_LOCAL_ABORT_ERROR says (real run)', async (name, kind) => {
-    const c = diffCase(name);
-    const outcomes = await outcomesOf(c.name);
-    const err = GO_LOCAL_ABORT_ERROR[kind]!;
-    expect(outcomes).toEqual([
-      { call: 'connect', api: GO_API.connect, outcome: err },
-      { call: 'write', api: GO_API.write, outcome: goCountOutcome(0, err) },
-      { call: 'read', api: GO_API.read, outcome: goCountOutcome(0, err) },
-    ]);
-    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
-    expect(mutantDisagreements(localAbortByAlertMutant('go'), new Map([[c, outcomes]]))).toEqual([c.name]);
-  });
+  it.each(LOCAL_ABORT_CASES)(
+    "a handshake our client aborts (%s): Go's own error, from every call, as GO_LOCAL_ABORT_ERROR says (real run)",
+    async (name, kind) => {
+      const c = diffCase(name);
+      const outcomes = await outcomesOf(c.name);
+      const err = GO_LOCAL_ABORT_ERROR[kind]!;
+      expect(outcomes).toEqual([
+        { call: 'connect', api: GO_API.connect, outcome: err },
+        { call: 'write', api: GO_API.write, outcome: goCountOutcome(0, err) },
+        { call: 'read', api: GO_API.read, outcome: goCountOutcome(0, err) },
+      ]);
+      // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+      expect(mutantDisagreements(localAbortByAlertMutant('go'), new Map([[c, outcomes]]))).toEqual([c.name]);
+    },
+  );
 
   it('vocabulary: received alerts read as GO_RECEIVED_ALERT says', async () => {
     const expectRead = async (name: string, alert: string): Promise<void> => {

@@ -43,7 +43,12 @@ export const WAIT_MS = 500;
 export const BLOCK_MS = 1000;
 
 /** Runs a harness process with `input` on stdin; resolves with its outcome lines. */
-export function runHarnessProcess(cmd: string, args: readonly string[], input: HarnessInput, opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Outcome[]> {
+export function runHarnessProcess(
+  cmd: string,
+  args: readonly string[],
+  input: HarnessInput,
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Outcome[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
     let out = '';

@@ -14,7 +14,13 @@ import { OPENSSL_LOCAL_ABORT_REASON } from '../../packages/sim/src/lens/vocab/op
 import { PYTHON_LOCAL_ABORT } from '../../packages/sim/src/lens/vocab/python.js';
 import { LOCAL_ABORT_CASES } from './lens-check.js';
 
-const TABLES = { openssl: OPENSSL_LOCAL_ABORT_REASON, python: PYTHON_LOCAL_ABORT, gnutls: GNUTLS_LOCAL_ABORT_ERROR, node: NODE_LOCAL_ABORT_CODE, go: GO_LOCAL_ABORT_ERROR };
+const TABLES = {
+  openssl: OPENSSL_LOCAL_ABORT_REASON,
+  python: PYTHON_LOCAL_ABORT,
+  gnutls: GNUTLS_LOCAL_ABORT_ERROR,
+  node: NODE_LOCAL_ABORT_CODE,
+  go: GO_LOCAL_ABORT_ERROR,
+};
 
 describe('local aborts (simulated)', () => {
   it.each(LOCAL_ABORT_CASES)('%s: the client aborts with failure kind %s and sends the alert; every verified table words it', (name, kind) => {

@@ -82,20 +82,23 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
     expect(mutantDisagreements(pullsOnCallMutant('node'), seen)).toContain('write-after-alert');
   });
 
-  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): the \'error\' code is Node\'s for the failure, as NODE_LOCAL_ABORT_CODE says (real run)', async (name, kind) => {
-    const c = diffCase(name);
-    const outcomes = seen.get(c) ?? (await runCase(c));
-    const code = NODE_LOCAL_ABORT_CODE[kind]!;
-    expect(outcomes.slice(0, 2)).toEqual([
-      { call: 'event', api: NODE_EVENT.error, outcome: code },
-      { call: 'connect', api: NODE_API.connect, outcome: NODE_EVENT.error },
-    ]);
-    expect(outcomes).toContainEqual({ call: 'read', api: NODE_API.read, outcome: nodeReadOutcome({ api: NODE_EVENT.error, outcome: code }) });
-    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
-    expect(mutantDisagreements(localAbortByAlertMutant('node'), new Map([[c, outcomes]]))).toEqual([c.name]);
-  });
+  it.each(LOCAL_ABORT_CASES)(
+    "a handshake our client aborts (%s): the 'error' code is Node's for the failure, as NODE_LOCAL_ABORT_CODE says (real run)",
+    async (name, kind) => {
+      const c = diffCase(name);
+      const outcomes = seen.get(c) ?? (await runCase(c));
+      const code = NODE_LOCAL_ABORT_CODE[kind]!;
+      expect(outcomes.slice(0, 2)).toEqual([
+        { call: 'event', api: NODE_EVENT.error, outcome: code },
+        { call: 'connect', api: NODE_API.connect, outcome: NODE_EVENT.error },
+      ]);
+      expect(outcomes).toContainEqual({ call: 'read', api: NODE_API.read, outcome: nodeReadOutcome({ api: NODE_EVENT.error, outcome: code }) });
+      // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+      expect(mutantDisagreements(localAbortByAlertMutant('node'), new Map([[c, outcomes]]))).toEqual([c.name]);
+    },
+  );
 
-  it("vocabulary: every received alert reads as NODE_ALERT_CODE says (real runs)", async () => {
+  it('vocabulary: every received alert reads as NODE_ALERT_CODE says (real runs)', async () => {
     // cv-rejected with the verifier's alert replaced: connect, then the next event is the alert.
     const base = diffCase('cv-rejected');
     const script: readonly ScriptStep[] = [{ op: 'connect' }, { op: 'read', n: 1024 }];

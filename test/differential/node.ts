@@ -35,11 +35,15 @@ let probe: { versions: string } | { reason: string } | undefined;
 
 function probeNode(): { versions: string } | { reason: string } {
   if (probe !== undefined) return probe;
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: the probe is JavaScript for `node -e`, its template literal evaluated there
-  const r = spawnSync(process.execPath, ['-e', "const t=require('node:tls');if(!t.DEFAULT_MAX_VERSION)process.exit(3);console.log(`node ${process.version} openssl ${process.versions.openssl}`)"], {
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the probe is JavaScript for `node -e`, its template literal evaluated there
+    ['-e', "const t=require('node:tls');if(!t.DEFAULT_MAX_VERSION)process.exit(3);console.log(`node ${process.version} openssl ${process.versions.openssl}`)"],
+    {
+      encoding: 'utf8',
+      timeout: 15_000,
+    },
+  );
   if (r.error !== undefined) probe = { reason: `node (${process.execPath}) cannot be run: ${r.error.message}` };
   else if (r.status !== 0) probe = { reason: `node's tls module is unusable (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}` };
   else probe = { versions: r.stdout.trim() };

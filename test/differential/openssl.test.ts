@@ -88,17 +88,20 @@ describe.runIf(run)(`differential: ${LIB}`, () => {
     }
   });
 
-  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): libssl names its own reason, as OPENSSL_LOCAL_ABORT_REASON says (real run)', async (name, kind) => {
-    const c = DIFF_CASES.find((x) => x.name === name)!;
-    const outcomes = seen[c.name] ?? (await runCase(c));
-    expect(outcomes).toEqual([
-      { call: 'connect', api: 'SSL_connect', outcome: `-1 SSL_ERROR_SSL: ${OPENSSL_LOCAL_ABORT_REASON[kind]}` },
-      { call: 'write', api: 'SSL_write', outcome: OPENSSL_AFTER_LOCAL_ABORT },
-      { call: 'read', api: 'SSL_read', outcome: OPENSSL_AFTER_LOCAL_ABORT },
-    ]);
-    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
-    expect(mutantDisagreements(localAbortByAlertMutant('openssl'), new Map([[c, outcomes]]))).toEqual([c.name]);
-  });
+  it.each(LOCAL_ABORT_CASES)(
+    'a handshake our client aborts (%s): libssl names its own reason, as OPENSSL_LOCAL_ABORT_REASON says (real run)',
+    async (name, kind) => {
+      const c = DIFF_CASES.find((x) => x.name === name)!;
+      const outcomes = seen[c.name] ?? (await runCase(c));
+      expect(outcomes).toEqual([
+        { call: 'connect', api: 'SSL_connect', outcome: `-1 SSL_ERROR_SSL: ${OPENSSL_LOCAL_ABORT_REASON[kind]}` },
+        { call: 'write', api: 'SSL_write', outcome: OPENSSL_AFTER_LOCAL_ABORT },
+        { call: 'read', api: 'SSL_read', outcome: OPENSSL_AFTER_LOCAL_ABORT },
+      ]);
+      // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+      expect(mutantDisagreements(localAbortByAlertMutant('openssl'), new Map([[c, outcomes]]))).toEqual([c.name]);
+    },
+  );
 
   it('TLS 1.2: the verdict fails SSL_connect itself (-1), in the same words (real runs)', async () => {
     const expected: Array<[string, Exclude<AlertName, 'close_notify'>]> = [

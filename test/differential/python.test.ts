@@ -12,7 +12,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertDescription } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { PYTHON_ALERT_REASON, PYTHON_LOCAL_ABORT, PYTHON_OUTCOME, PYTHON_WRITE_AFTER_LOCAL_ABORT, PYTHON_UNREACHED_REASON, pythonAlertOutcome } from '../../packages/sim/src/lens/vocab/python.js';
+import {
+  PYTHON_ALERT_REASON,
+  PYTHON_LOCAL_ABORT,
+  PYTHON_OUTCOME,
+  PYTHON_WRITE_AFTER_LOCAL_ABORT,
+  PYTHON_UNREACHED_REASON,
+  pythonAlertOutcome,
+} from '../../packages/sim/src/lens/vocab/python.js';
 import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
 import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
@@ -79,19 +86,22 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
     expect(mutantDisagreements(writePullsMutant('python'), real)).toContain('write-after-alert');
   });
 
-  it.each(LOCAL_ABORT_CASES)('a handshake our client aborts (%s): the exception names libssl\'s reason, as PYTHON_LOCAL_ABORT says (real run)', async (name, kind) => {
-    const c = diffCase(name);
-    const outcomes = seen[c.name] ?? (await runCase(c));
-    expect(outcomes).toEqual([
-      { call: 'connect', api: 'SSLSocket.do_handshake', outcome: PYTHON_LOCAL_ABORT[kind] },
-      { call: 'write', api: 'SSLSocket.send', outcome: PYTHON_WRITE_AFTER_LOCAL_ABORT },
-      { call: 'read', api: 'SSLSocket.recv', outcome: PYTHON_OUTCOME.emptyRead },
-    ]);
-    // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
-    expect(mutantDisagreements(localAbortByAlertMutant('python'), new Map([[c, outcomes]]))).toEqual([c.name]);
-  });
+  it.each(LOCAL_ABORT_CASES)(
+    "a handshake our client aborts (%s): the exception names libssl's reason, as PYTHON_LOCAL_ABORT says (real run)",
+    async (name, kind) => {
+      const c = diffCase(name);
+      const outcomes = seen[c.name] ?? (await runCase(c));
+      expect(outcomes).toEqual([
+        { call: 'connect', api: 'SSLSocket.do_handshake', outcome: PYTHON_LOCAL_ABORT[kind] },
+        { call: 'write', api: 'SSLSocket.send', outcome: PYTHON_WRITE_AFTER_LOCAL_ABORT },
+        { call: 'read', api: 'SSLSocket.recv', outcome: PYTHON_OUTCOME.emptyRead },
+      ]);
+      // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
+      expect(mutantDisagreements(localAbortByAlertMutant('python'), new Map([[c, outcomes]]))).toEqual([c.name]);
+    },
+  );
 
-  it("vocabulary: every received fatal alert reads as PYTHON_ALERT_REASON says (real runs)", async () => {
+  it('vocabulary: every received fatal alert reads as PYTHON_ALERT_REASON says (real runs)', async () => {
     // cv-rejected with the verifier's alert replaced: connect, then one recv(1024) meets the alert.
     const base = diffCase('cv-rejected');
     const alerts = Object.keys(AlertDescription).filter((a) => a !== 'close_notify');
@@ -105,7 +115,11 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
       ]);
     }
     // And the table itself is Python's: the names _ssl.err_codes_to_names gives (ERR_LIB_SSL, 1000 + code).
-    const r = spawnSync('python3', ['-I', '-c', 'import _ssl, json; print(json.dumps({str(k[1]): v for k, v in _ssl.err_codes_to_names.items() if k[0] == 20}))'], { encoding: 'utf8' });
+    const r = spawnSync(
+      'python3',
+      ['-I', '-c', 'import _ssl, json; print(json.dumps({str(k[1]): v for k, v in _ssl.err_codes_to_names.items() if k[0] == 20}))'],
+      { encoding: 'utf8' },
+    );
     const table = JSON.parse(r.stdout) as Record<string, string>;
     for (const alert of alerts) {
       const code = AlertDescription[alert as keyof typeof AlertDescription];

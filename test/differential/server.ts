@@ -114,7 +114,12 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
  * One real run of a case: its server on an ephemeral port, the library's harness as the
  * client (`run`), with the case's client certificate; the server is closed afterwards.
  */
-export async function runOnServer(c: DiffCase, pki: DiffPki, run: (input: HarnessInput) => Promise<Outcome[]>, opts: { waitMs?: number } = {}): Promise<Outcome[]> {
+export async function runOnServer(
+  c: DiffCase,
+  pki: DiffPki,
+  run: (input: HarnessInput) => Promise<Outcome[]>,
+  opts: { waitMs?: number } = {},
+): Promise<Outcome[]> {
   const server = await startDiffServer(c, pki);
   // A downgrade case: the harness talks to our server through the attacker (mitm.ts).
   const mitm = c.server.downgrade === true ? await startMitm(HOST, server.port) : undefined;
@@ -132,7 +137,7 @@ export async function runOnServer(c: DiffCase, pki: DiffPki, run: (input: Harnes
       script: c.script,
     });
     // The real client offered what it offers by default; the case's version is what it got.
-    const want = c.server.downgrade === true ? 'TLSv1.2' : c.server.version ?? 'TLSv1.3';
+    const want = c.server.downgrade === true ? 'TLSv1.2' : (c.server.version ?? 'TLSv1.3');
     if (mitm !== undefined && mitm.rewritten() === 0) throw new Error(`${c.name}: the attacker found no ClientHello with supported_versions to strip`);
     if (server.versions.length === 0 || server.versions.some((v) => v !== want)) {
       throw new Error(`${c.name}: the harness negotiated ${JSON.stringify(server.versions)}, the case needs ${want}`);

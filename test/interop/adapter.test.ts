@@ -17,7 +17,10 @@ beforeAll(() => {
   pki = makePki(['p256']);
 });
 
-async function ourServer(onConnection: (c: TlsConnection) => Promise<void>, opts: { idleTimeoutMs?: number; crypto?: 'noble' | 'node'; trace?: 'full' | 'handshake' } = {}): Promise<{ port: number; close: () => Promise<void> }> {
+async function ourServer(
+  onConnection: (c: TlsConnection) => Promise<void>,
+  opts: { idleTimeoutMs?: number; crypto?: 'noble' | 'node'; trace?: 'full' | 'handshake' } = {},
+): Promise<{ port: number; close: () => Promise<void> }> {
   const crypto = opts.crypto === 'node' ? providerByName('node') : nobleProvider;
   const server = new TlsServer({
     config: () => ({ crypto, random: systemRandom, certificate: pki.server.p256.certified }),
@@ -35,11 +38,14 @@ describe.concurrent('the TCP adapter', () => {
     const size = 32 << 20;
     const payload = new Uint8Array(size).map((_, i) => (i * 7) & 0xff);
     let sawFull = false;
-    const srv = await ourServer(async (conn) => {
-      await conn.handshake();
-      sawFull = !conn.write(payload);
-      await conn.close();
-    }, { crypto: 'node', trace: 'handshake' });
+    const srv = await ourServer(
+      async (conn) => {
+        await conn.handshake();
+        sawFull = !conn.write(payload);
+        await conn.close();
+      },
+      { crypto: 'node', trace: 'handshake' },
+    );
     // Node reads slowly: pause after the first chunk for a while.
     const got = await new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -62,7 +68,12 @@ describe.concurrent('the TCP adapter', () => {
     const silent = createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, HOST, r));
     const port = (silent.address() as AddressInfo).port;
-    const conn = await (await import('../../packages/sim/src/net/index.js')).connectTls({ host: HOST, port, config: clientConfig(pki), handshakeTimeoutMs: 300 });
+    const conn = await (await import('../../packages/sim/src/net/index.js')).connectTls({
+      host: HOST,
+      port,
+      config: clientConfig(pki),
+      handshakeTimeoutMs: 300,
+    });
     const t0 = Date.now();
     await expect(conn.handshake()).rejects.toThrow(/handshake timeout/);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
@@ -109,11 +120,29 @@ describe.concurrent('the TCP adapter', () => {
     writeFileSync(keylog, renderConnectionKeylog(trace));
     const r = spawnSync(
       'tshark',
-      ['-r', pcap, '-o', `tls.keylog_file:${keylog}`, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tls.handshake.type', '-e', 'tls.alert_message.desc', '-e', 'tls.app_data'],
+      [
+        '-r',
+        pcap,
+        '-o',
+        `tls.keylog_file:${keylog}`,
+        '-T',
+        'fields',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tls.handshake.type',
+        '-e',
+        'tls.alert_message.desc',
+        '-e',
+        'tls.app_data',
+      ],
       { encoding: 'utf8' },
     );
     expect(r.error, 'tshark must be installed (.ci/run installs it)').toBeUndefined();
-    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     const seen = rows
       .filter((x) => (x[1] ?? '') !== '' || (x[2] ?? '') !== '')
       .map(([port, hs, alert]) => `${port === '443' ? 'server' : 'client'}:${hs || `alert ${alert}`}`);

@@ -114,11 +114,32 @@ describe.concurrent('tls13sim serve and connect as processes', () => {
   }, 60_000);
 
   it('connect against openssl s_server that rejects our certificate: connect succeeds, then the late alert is reported and the exit status is 1', async () => {
-    const s = await opensslServer(['-www', '-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath, '-Verify', '1', '-verify_return_error', '-CAfile', pki.caPath]);
+    const s = await opensslServer([
+      '-www',
+      '-cert',
+      pki.server.p256.certPath,
+      '-key',
+      pki.server.p256.keyPath,
+      '-Verify',
+      '1',
+      '-verify_return_error',
+      '-CAfile',
+      pki.caPath,
+    ]);
     procs.push(s);
     const c = cli([
-      'connect', `${HOST}:${s.port}`, '--servername', 'localhost', '--ca', pki.caPath,
-      '--cert', pki.untrustedClient.certPath, '--key', pki.untrustedClient.keyPath, '--request', 'GET / HTTP/1.0\\r\\n\\r\\n',
+      'connect',
+      `${HOST}:${s.port}`,
+      '--servername',
+      'localhost',
+      '--ca',
+      pki.caPath,
+      '--cert',
+      pki.untrustedClient.certPath,
+      '--key',
+      pki.untrustedClient.keyPath,
+      '--request',
+      'GET / HTTP/1.0\\r\\n\\r\\n',
     ]);
     procs.push(c);
     expect(await c.exited(30_000)).toBe(1);
@@ -132,7 +153,22 @@ describe.concurrent('tls13sim serve and connect as processes', () => {
     const { port } = await startServe(['--cert', pki.server.p256.certPath, '--key', pki.server.p256.keyPath, '--crypto', 'node']);
     const sess = pki.path('cli-session.json');
     const keylog = pki.path('cli-keylog.txt');
-    const first = cli(['connect', `${HOST}:${port}`, '--servername', 'localhost', '--ca', pki.caPath, '--request', 'GET / HTTP/1.0\\r\\n\\r\\n', '--sess-out', sess, '--keylog', keylog, '--crypto', 'node']);
+    const first = cli([
+      'connect',
+      `${HOST}:${port}`,
+      '--servername',
+      'localhost',
+      '--ca',
+      pki.caPath,
+      '--request',
+      'GET / HTTP/1.0\\r\\n\\r\\n',
+      '--sess-out',
+      sess,
+      '--keylog',
+      keylog,
+      '--crypto',
+      'node',
+    ]);
     procs.push(first);
     expect(await first.exited(30_000)).toBe(0);
     expect(first.output()).toContain('HTTP/1.0 200 ok');
@@ -155,14 +191,38 @@ describe.concurrent('tls13sim serve and connect as processes', () => {
 describe.concurrent('tls13sim serve and connect with --versions (TLS 1.2)', () => {
   it('connect --versions 1.2 against openssl s_server -tls1_2 that rejects our certificate: connect itself fails, exit status 1', async () => {
     const p = run('openssl', [
-      's_server', '-accept', `${HOST}:0`, '-tls1_2', '-www', '-cert', pki.server.p256.certPath, '-key', pki.server.p256.keyPath,
-      '-Verify', '1', '-verify_return_error', '-CAfile', pki.caPath,
+      's_server',
+      '-accept',
+      `${HOST}:0`,
+      '-tls1_2',
+      '-www',
+      '-cert',
+      pki.server.p256.certPath,
+      '-key',
+      pki.server.p256.keyPath,
+      '-Verify',
+      '1',
+      '-verify_return_error',
+      '-CAfile',
+      pki.caPath,
     ]);
     procs.push(p);
     const port = Number((await p.waitFor(/ACCEPT \S+:(\d+)/))[1]);
     const c = cli([
-      'connect', `${HOST}:${port}`, '--servername', 'localhost', '--ca', pki.caPath, '--versions', '1.2',
-      '--cert', pki.untrustedClient.certPath, '--key', pki.untrustedClient.keyPath, '--request', 'GET / HTTP/1.0\\r\\n\\r\\n',
+      'connect',
+      `${HOST}:${port}`,
+      '--servername',
+      'localhost',
+      '--ca',
+      pki.caPath,
+      '--versions',
+      '1.2',
+      '--cert',
+      pki.untrustedClient.certPath,
+      '--key',
+      pki.untrustedClient.keyPath,
+      '--request',
+      'GET / HTTP/1.0\\r\\n\\r\\n',
     ]);
     procs.push(c);
     expect(await c.exited(30_000)).toBe(1);
@@ -183,7 +243,20 @@ describe.concurrent('tls13sim serve and connect with --versions (TLS 1.2)', () =
     await s.exited(30_000);
     expect(s.output()).toMatch(/Protocol *: TLSv1\.2/);
     expect(s.output()).toMatch(/Verify return code: 0 \(ok\)/);
-    const c = cli(['connect', `${HOST}:${port}`, '--servername', 'localhost', '--ca', pki.caPath, '--versions', '1.2', '--request', 'hello\\n', '--wait', '500']);
+    const c = cli([
+      'connect',
+      `${HOST}:${port}`,
+      '--servername',
+      'localhost',
+      '--ca',
+      pki.caPath,
+      '--versions',
+      '1.2',
+      '--request',
+      'hello\\n',
+      '--wait',
+      '500',
+    ]);
     procs.push(c);
     expect(await c.exited(30_000)).toBe(0);
     expect(c.output()).toMatch(/connect: ok at \d+ ms \(SSL_connect returned: the server's Finished is verified/);

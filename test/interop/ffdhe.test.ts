@@ -108,8 +108,16 @@ describe.concurrent('FFDHE against OpenSSL 3.0', () => {
   it('tls13sim connect --groups ffdhe2048 completes with s_server -groups ffdhe2048', async () => {
     const s = await www(['-groups', 'ffdhe2048']);
     let out = '';
-    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t), writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d), readStdin: async () => new Uint8Array(0) };
-    const status = await connect([`${HOST}:${s.port}`, '--servername', 'localhost', '--ca', pki.caPath, '--groups', 'ffdhe2048', '--request', 'GET / HTTP/1.0\\r\\n\\r\\n'], io);
+    const io = {
+      stdout: (t: string) => void (out += t),
+      stderr: (t: string) => void (out += t),
+      writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d),
+      readStdin: async () => new Uint8Array(0),
+    };
+    const status = await connect(
+      [`${HOST}:${s.port}`, '--servername', 'localhost', '--ca', pki.caPath, '--groups', 'ffdhe2048', '--request', 'GET / HTTP/1.0\\r\\n\\r\\n'],
+      io,
+    );
     expect(status, out).toBe(0);
     expect(out).toContain('group: ffdhe2048');
     expect(out).toContain('New, TLSv1.3');

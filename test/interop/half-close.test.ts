@@ -33,7 +33,11 @@ afterAll(async () => {
 
 async function serve(args: readonly string[]): Promise<{ port: number; conns: TlsConnection[]; log: () => string }> {
   let log = '';
-  const io = { stdout: (t: string) => void (log += t), stderr: (t: string) => void (log += t), writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d) };
+  const io = {
+    stdout: (t: string) => void (log += t),
+    stderr: (t: string) => void (log += t),
+    writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d),
+  };
   const h: ServeHandle = await startServe(['--port', '0', '--cert', pki.server.p256.certPath, '--key', pki.server.p256.keyPath, ...args], io);
   closers.push(() => h.close());
   const conns: TlsConnection[] = [];
@@ -63,7 +67,14 @@ function nodeHalfClose(port: number, payload: Uint8Array): Promise<HalfCloseResu
     let ended = false;
     let error: Error | undefined;
     // tls.connect passes allowHalfOpen on to its TLSSocket (@types/node does not list it).
-    const options = { host: HOST, port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3', allowHalfOpen: true } as tls.ConnectionOptions;
+    const options = {
+      host: HOST,
+      port,
+      servername: 'localhost',
+      ca: readFileSync(pki.caPath),
+      minVersion: 'TLSv1.3',
+      allowHalfOpen: true,
+    } as tls.ConnectionOptions;
     const socket = tls.connect(options, () => {
       socket.write(payload);
       socket.end();
@@ -301,7 +312,15 @@ function buildGoClient(): string {
   mkdirSync(src, { recursive: true });
   writeFileSync(join(src, 'main.go'), GO_CLIENT);
   writeFileSync(join(src, 'go.mod'), 'module halfclose\n\ngo 1.19\n');
-  const env = { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GO111MODULE: 'on', GOCACHE: join(root, 'gocache'), GOPATH: join(root, 'gopath'), CGO_ENABLED: '0' };
+  const env = {
+    ...process.env,
+    GOFLAGS: '-mod=mod',
+    GOPROXY: 'off',
+    GO111MODULE: 'on',
+    GOCACHE: join(root, 'gocache'),
+    GOPATH: join(root, 'gopath'),
+    CGO_ENABLED: '0',
+  };
   // Build under a unique name, then rename: parallel test workers may build at once.
   const tmp = `${bin}.${process.pid}.${Date.now()}.tmp`;
   const r = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], { cwd: src, env, encoding: 'utf8' });

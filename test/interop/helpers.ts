@@ -68,7 +68,12 @@ export function makePki(kinds: readonly LeafKind[] = ['ed25519', 'p256', 'p384',
   const caPath = write('ca.pem', certificateToPem(ca.cert));
   const otherCaPath = write('other-ca.pem', certificateToPem(other.cert));
 
-  function leaf(name: string, kind: KeyType, issuer: { cert: X509Certificate; key: ReturnType<typeof generateKeyPair> }, opts: { dns?: string[]; client?: boolean; subject?: string }): Identity {
+  function leaf(
+    name: string,
+    kind: KeyType,
+    issuer: { cert: X509Certificate; key: ReturnType<typeof generateKeyPair> },
+    opts: { dns?: string[]; client?: boolean; subject?: string },
+  ): Identity {
     const key = generateKeyPair(kind, systemRandom);
     const cert = buildCertificate(
       {
@@ -104,7 +109,11 @@ export function makePki(kinds: readonly LeafKind[] = ['ed25519', 'p256', 'p384',
 
   function makeCa(subject: string): { cert: X509Certificate; key: ReturnType<typeof generateKeyPair> } {
     const key = generateKeyPair('p256', systemRandom);
-    const cert = buildCertificate({ subject, publicKey: key.publicKey, notBefore: now - DAY, notAfter: now + 30 * DAY, isCA: true }, key.privateKey, systemRandom);
+    const cert = buildCertificate(
+      { subject, publicKey: key.publicKey, notBefore: now - DAY, notAfter: now + 30 * DAY, isCA: true },
+      key.privateKey,
+      systemRandom,
+    );
     return { cert, key };
   }
 }

@@ -302,7 +302,11 @@ describe.concurrent('our client against a Node tls server', () => {
 
 async function serve(args: readonly string[], leaf: LeafKind = 'p256'): Promise<{ port: number; conns: TlsConnection[]; log: () => string }> {
   let log = '';
-  const io = { stdout: (t: string) => void (log += t), stderr: (t: string) => void (log += t), writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d) };
+  const io = {
+    stdout: (t: string) => void (log += t),
+    stderr: (t: string) => void (log += t),
+    writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d),
+  };
   const h: ServeHandle = await startServe(['--port', '0', '--cert', pki.server[leaf].certPath, '--key', pki.server[leaf].keyPath, ...args], io);
   closers.push(() => h.close());
   const conns: TlsConnection[] = [];
@@ -324,7 +328,11 @@ interface NodeResult {
 }
 
 /** A Node TLS 1.3 client: sends `request`, reads to the end (or error). */
-function nodeGet(port: number, options: tls.ConnectionOptions & { onKeylog?: (line: string) => void } = {}, request = 'GET / HTTP/1.0\r\n\r\n'): Promise<NodeResult> {
+function nodeGet(
+  port: number,
+  options: tls.ConnectionOptions & { onKeylog?: (line: string) => void } = {},
+  request = 'GET / HTTP/1.0\r\n\r\n',
+): Promise<NodeResult> {
   const { onKeylog, ...connectOptions } = options;
   return new Promise((resolve) => {
     let text = '';
@@ -490,7 +498,9 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     const s = await serve(['--echo']);
     const text = await new Promise<string>((resolve, reject) => {
       let got = '';
-      const socket = tls.connect({ host: HOST, port: s.port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3' }, () => socket.write('ping'));
+      const socket = tls.connect({ host: HOST, port: s.port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3' }, () =>
+        socket.write('ping'),
+      );
       socket.on('data', (d: Buffer) => {
         got += d.toString();
         if (got === 'ping') socket.end();

@@ -29,7 +29,11 @@ interface Served {
 
 async function serve(args: readonly string[], leaf: LeafKind = 'p256'): Promise<Served> {
   let log = '';
-  const io = { stdout: (t: string) => void (log += t), stderr: (t: string) => void (log += t), writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d) };
+  const io = {
+    stdout: (t: string) => void (log += t),
+    stderr: (t: string) => void (log += t),
+    writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d),
+  };
   const h = await startServe(['--port', '0', '--cert', pki.server[leaf].certPath, '--key', pki.server[leaf].keyPath, ...args], io);
   handles.push(h);
   const conns: TlsConnection[] = [];
@@ -157,7 +161,10 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
   it('follows a KeyUpdate(update_requested) from s_client (K) and answers it', async () => {
     const s = await serve([]);
     // s_client's command letters work only without -ign_eof, one per line read.
-    const p = opensslClient(s.port, VERIFY.map((a) => (a === '' ? pki.caPath : a)));
+    const p = opensslClient(
+      s.port,
+      VERIFY.map((a) => (a === '' ? pki.caPath : a)),
+    );
     try {
       await p.waitFor(/Verify return code: 0/);
       p.send('K\n');
@@ -210,7 +217,10 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
 
   it('answers the close_notify s_client sends (Q) with its own', async () => {
     const s = await serve(['--echo']);
-    const p = opensslClient(s.port, VERIFY.map((a) => (a === '' ? pki.caPath : a)));
+    const p = opensslClient(
+      s.port,
+      VERIFY.map((a) => (a === '' ? pki.caPath : a)),
+    );
     try {
       await p.waitFor(/Verify return code: 0/);
       p.send('hello echo\n');

@@ -4,7 +4,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import type { CipherSuiteName, NamedGroupName, ResumptionSession } from '@tls13sim/handshake';
-import { clientConfig, epochs, expectSameKeylog, makePki, opensslServer, ourClient, readText, readUntil, type LeafKind, type OpensslServer, type Pki } from './helpers.js';
+import {
+  clientConfig,
+  epochs,
+  expectSameKeylog,
+  makePki,
+  opensslServer,
+  ourClient,
+  readText,
+  readUntil,
+  type LeafKind,
+  type OpensslServer,
+  type Pki,
+} from './helpers.js';
 
 let pki: Pki;
 const servers: OpensslServer[] = [];
@@ -128,7 +140,9 @@ describe.concurrent('our client against openssl s_server', () => {
     expect(err?.alert).toBe('certificate_required');
     expect(conn.ledger.peerVerdict).toMatchObject({ verdict: 'rejected', alert: { description: 'certificate_required' } });
     // OpenSSL sends it after its own Finished, so under its application traffic keys.
-    expect(conn.events.filter((e) => e.type === 'alert_received').map((e) => (e.type === 'alert_received' ? `${e.level} ${e.description} ${e.epoch}` : ''))).toEqual(['fatal certificate_required application']);
+    expect(
+      conn.events.filter((e) => e.type === 'alert_received').map((e) => (e.type === 'alert_received' ? `${e.level} ${e.description} ${e.epoch}` : '')),
+    ).toEqual(['fatal certificate_required application']);
     await s.waitFor(/peer did not return a certificate/);
   });
 

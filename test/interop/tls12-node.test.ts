@@ -89,7 +89,15 @@ describe.concurrent("our TLS 1.2 client against Node's tls server (maxVersion TL
 async function ourServer(extra: Partial<EndpointConfig>, leaf: LeafKind = 'p256') {
   const outcomes: string[] = [];
   const server = new TlsServer({
-    config: () => ({ crypto, random: systemRandom, certificate: pki.server[leaf].certified, validationTime: Date.now(), trustAnchors: [pki.caDer], ...V12, ...extra }),
+    config: () => ({
+      crypto,
+      random: systemRandom,
+      certificate: pki.server[leaf].certified,
+      validationTime: Date.now(),
+      trustAnchors: [pki.caDer],
+      ...V12,
+      ...extra,
+    }),
     onConnection: async (conn) => {
       try {
         await conn.handshake();
@@ -109,7 +117,10 @@ async function ourServer(extra: Partial<EndpointConfig>, leaf: LeafKind = 'p256'
 }
 
 /** Node's TLS 1.2 client: sends `hi`, returns what came back or the error. */
-function nodeClient(port: number, options: tls.ConnectionOptions): Promise<{ text: string; cipher?: string; version?: string; error?: Error & { code?: string } }> {
+function nodeClient(
+  port: number,
+  options: tls.ConnectionOptions,
+): Promise<{ text: string; cipher?: string; version?: string; error?: Error & { code?: string } }> {
   return new Promise((resolve) => {
     let text = '';
     const s = tls.connect({ host: HOST, port, servername: 'localhost', ca: readFileSync(pki.caPath), maxVersion: 'TLSv1.2', ...options }, () => s.write('hi'));

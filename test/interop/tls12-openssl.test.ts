@@ -39,7 +39,18 @@ const leafFor = (s: Tls12CipherSuiteName): LeafKind => (s.includes('_RSA_') ? 'r
 
 /** `openssl s_server` (TLS 1.2 only unless `version` says otherwise) on an ephemeral port, stdin kept open. */
 async function sServer(args: readonly string[], leaf: LeafKind = 'p256', version: string[] = ['-tls1_2']): Promise<Proc & { port: number }> {
-  const p = run('openssl', ['s_server', '-accept', `${HOST}:0`, ...version, '-www', '-cert', pki.server[leaf].certPath, '-key', pki.server[leaf].keyPath, ...args]);
+  const p = run('openssl', [
+    's_server',
+    '-accept',
+    `${HOST}:0`,
+    ...version,
+    '-www',
+    '-cert',
+    pki.server[leaf].certPath,
+    '-key',
+    pki.server[leaf].keyPath,
+    ...args,
+  ]);
   procs.push(p);
   const m = await p.waitFor(/ACCEPT \S+:(\d+)/);
   return { ...p, port: Number(m[1]) };
@@ -81,7 +92,9 @@ describe.concurrent('our TLS 1.2 client against openssl s_server -tls1_2', () =>
     const keylog = pki.path(`s-keylog-${Date.now()}.txt`);
     const s = await sServer(['-keylogfile', keylog]);
     const { conn } = await getPage(s.port, {});
-    const theirs = readFileSync(keylog, 'utf8').split('\n').filter((l) => l.startsWith('CLIENT_RANDOM'));
+    const theirs = readFileSync(keylog, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('CLIENT_RANDOM'));
     expect(theirs).toHaveLength(1);
     expect(keylogLines(conn.events)).toEqual(theirs);
   });
@@ -93,7 +106,7 @@ describe.concurrent('our TLS 1.2 client against openssl s_server -tls1_2', () =>
     expect(page.text).toContain('interop client');
   });
 
-  it('client certificate rejected: connect() itself fails with the server\'s alert (no later read needed)', async () => {
+  it("client certificate rejected: connect() itself fails with the server's alert (no later read needed)", async () => {
     const s = await sServer(['-Verify', '1', '-verify_return_error', '-CAfile', pki.caPath]);
     const conn = await ourClient(s.port, clientConfig(pki, { ...V12, certificate: pki.untrustedClient.certified }));
     const err = await conn.handshake().then(
@@ -118,7 +131,15 @@ async function ourServer(extra: Partial<EndpointConfig>, leaf: LeafKind = 'p256'
   const conns: TlsConnection[] = [];
   const outcomes: (string | undefined)[] = [];
   const server = new TlsServer({
-    config: () => ({ crypto, random: systemRandom, certificate: pki.server[leaf].certified, validationTime: Date.now(), trustAnchors: [pki.caDer], ...V12, ...extra }),
+    config: () => ({
+      crypto,
+      random: systemRandom,
+      certificate: pki.server[leaf].certified,
+      validationTime: Date.now(),
+      trustAnchors: [pki.caDer],
+      ...V12,
+      ...extra,
+    }),
     onConnection: async (conn) => {
       conns.push(conn);
       try {

@@ -260,9 +260,7 @@ export const RFC8448_CLIENT_AUTH_RECORDS: readonly RecordVector[] = [
     keys: 'clientApplication',
     seq: 0,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 e4 ad 7d 44 c2 92 45 33 9d 35 59 ' +
-      '62 c7 79 b8 9e f4 4c 58',
+    record: '17 03 03 00 13 e4 ad 7d 44 c2 92 45 33 9d 35 59 ' + '62 c7 79 b8 9e f4 4c 58',
   },
   {
     name: 'server_close_notify',
@@ -271,8 +269,6 @@ export const RFC8448_CLIENT_AUTH_RECORDS: readonly RecordVector[] = [
     keys: 'serverApplication',
     seq: 0,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 1d ec c5 d6 e6 4b ba 8a 6f 21 b4 ' +
-      'fd 07 74 97 da 2a 90 cb',
+    record: '17 03 03 00 13 1d ec c5 d6 e6 4b ba 8a 6f 21 b4 ' + 'fd 07 74 97 da 2a 90 cb',
   },
 ];

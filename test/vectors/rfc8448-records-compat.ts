@@ -214,10 +214,7 @@ export const RFC8448_COMPAT_RECORDS: readonly RecordVector[] = [
     contentType: 22,
     keys: 'clientHandshake',
     seq: 0,
-    payload:
-      '14 00 00 20 69 2c ab 15 5c c6 c1 00 ea d6 07 33 ' +
-      'd0 61 7f 6f b0 9b 71 aa 1e 8c 9a cc bb bc 9e 8e ' +
-      'd3 36 c1 dd',
+    payload: '14 00 00 20 69 2c ab 15 5c c6 c1 00 ea d6 07 33 ' + 'd0 61 7f 6f b0 9b 71 aa 1e 8c 9a cc bb bc 9e 8e ' + 'd3 36 c1 dd',
     record:
       '17 03 03 00 35 32 d0 30 e2 73 77 3a 86 96 c7 99 ' +
       '98 1a f6 ce d0 7f 87 48 2e 81 56 5e 39 4e 87 c8 ' +
@@ -231,9 +228,7 @@ export const RFC8448_COMPAT_RECORDS: readonly RecordVector[] = [
     keys: 'clientApplication',
     seq: 0,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 0f 62 91 55 38 2d ba 23 c4 e2 c5 ' +
-      'f7 f8 4e 6f 2e d3 08 3d',
+    record: '17 03 03 00 13 0f 62 91 55 38 2d ba 23 c4 e2 c5 ' + 'f7 f8 4e 6f 2e d3 08 3d',
   },
   {
     name: 'server_close_notify',
@@ -242,8 +237,6 @@ export const RFC8448_COMPAT_RECORDS: readonly RecordVector[] = [
     keys: 'serverApplication',
     seq: 0,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 b7 25 7b 0f ec af 69 d4 f0 9e 3f ' +
-      '89 1e 2a 25 d1 e2 88 45',
+    record: '17 03 03 00 13 b7 25 7b 0f ec af 69 d4 f0 9e 3f ' + '89 1e 2a 25 d1 e2 88 45',
   },
 ];

@@ -295,10 +295,7 @@ export const RFC8448_HRR_RECORDS: readonly RecordVector[] = [
     contentType: 22,
     keys: 'clientHandshake',
     seq: 0,
-    payload:
-      '14 00 00 20 23 f5 2f db 07 09 a5 5b d7 f7 9b 99 ' +
-      '1f 25 48 40 87 bc fd 4d 43 80 b1 23 26 a5 2a 28 ' +
-      'b2 e3 68 e1',
+    payload: '14 00 00 20 23 f5 2f db 07 09 a5 5b d7 f7 9b 99 ' + '1f 25 48 40 87 bc fd 4d 43 80 b1 23 26 a5 2a 28 ' + 'b2 e3 68 e1',
     record:
       '17 03 03 00 35 d7 4f 19 23 c6 62 fd 34 13 7c 6f ' +
       '50 2f 3d d2 b9 3d 95 1d 1b 3b c9 7e 42 af e2 3c ' +
@@ -312,9 +309,7 @@ export const RFC8448_HRR_RECORDS: readonly RecordVector[] = [
     keys: 'clientApplication',
     seq: 0,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 2e a6 cd f7 49 19 60 23 e2 b3 a4 ' +
-      '94 91 69 55 36 42 60 47',
+    record: '17 03 03 00 13 2e a6 cd f7 49 19 60 23 e2 b3 a4 ' + '94 91 69 55 36 42 60 47',
   },
   {
     name: 'server_close_notify',
@@ -323,8 +318,6 @@ export const RFC8448_HRR_RECORDS: readonly RecordVector[] = [
     keys: 'serverApplication',
     seq: 0,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 51 9f c5 07 5c b0 88 43 49 75 9f ' +
-      'f9 ef 6f 01 1b b4 c6 f2',
+    record: '17 03 03 00 13 51 9f c5 07 5c b0 88 43 49 75 9f ' + 'f9 ef 6f 01 1b b4 c6 f2',
   },
 ];

@@ -124,9 +124,7 @@ export const RFC8448_RESUMED_RECORDS: readonly ResumedRecordVector[] = [
     keys: 'clientEarly',
     seq: 0,
     payload: '41 42 43 44 45 46',
-    record:
-      '17 03 03 00 17 ab 1d f4 20 e7 5c 45 7a 7c c5 d2 ' +
-      '84 4f 76 d5 ae e4 b4 ed bf 04 9b e0',
+    record: '17 03 03 00 17 ab 1d f4 20 e7 5c 45 7a 7c c5 d2 ' + '84 4f 76 d5 ae e4 b4 ed bf 04 9b e0',
   },
   {
     name: 'server_hello',
@@ -178,9 +176,7 @@ export const RFC8448_RESUMED_RECORDS: readonly ResumedRecordVector[] = [
     keys: 'clientEarly',
     seq: 1,
     payload: '05 00 00 00',
-    record:
-      '17 03 03 00 15 ac a6 fc 94 48 41 29 8d f9 95 93 ' +
-      '72 5f 9b f9 75 44 29 b1 2f 09',
+    record: '17 03 03 00 15 ac a6 fc 94 48 41 29 8d f9 95 93 ' + '72 5f 9b f9 75 44 29 b1 2f 09',
   },
   {
     name: 'client_finished',
@@ -188,10 +184,7 @@ export const RFC8448_RESUMED_RECORDS: readonly ResumedRecordVector[] = [
     contentType: 22,
     keys: 'clientHandshake',
     seq: 0,
-    payload:
-      '14 00 00 20 72 30 a9 c9 52 c2 5c d6 13 8f c5 e6 ' +
-      '62 83 08 c4 1c 53 35 dd 81 b9 f9 6b ce a5 0f d3 ' +
-      '2b da 41 6d',
+    payload: '14 00 00 20 72 30 a9 c9 52 c2 5c d6 13 8f c5 e6 ' + '62 83 08 c4 1c 53 35 dd 81 b9 f9 6b ce a5 0f d3 ' + '2b da 41 6d',
     record:
       '17 03 03 00 35 00 f8 b4 67 d1 4c f2 2a 4b 3f 0b ' +
       '6a e0 d8 e6 cc 8d 08 e0 db 35 15 ef 5c 2b df 19 ' +
@@ -241,9 +234,7 @@ export const RFC8448_RESUMED_RECORDS: readonly ResumedRecordVector[] = [
     keys: 'clientApplication',
     seq: 1,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 0f ac ce 32 46 bd fc 63 69 83 8d ' +
-      '6a 82 ae 6d e5 d4 22 dc',
+    record: '17 03 03 00 13 0f ac ce 32 46 bd fc 63 69 83 8d ' + '6a 82 ae 6d e5 d4 22 dc',
   },
   {
     name: 'server_close_notify',
@@ -252,8 +243,6 @@ export const RFC8448_RESUMED_RECORDS: readonly ResumedRecordVector[] = [
     keys: 'serverApplication',
     seq: 1,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 5b 18 af 44 4e 8e 1e ec 71 58 fb ' +
-      '62 d8 f2 57 7d 37 ba 5d',
+    record: '17 03 03 00 13 5b 18 af 44 4e 8e 1e ec 71 58 fb ' + '62 d8 f2 57 7d 37 ba 5d',
   },
 ];

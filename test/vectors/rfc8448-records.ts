@@ -209,10 +209,7 @@ export const RFC8448_RECORDS: readonly RecordVector[] = [
     contentType: 22,
     keys: 'clientHandshake',
     seq: 0,
-    payload:
-      '14 00 00 20 a8 ec 43 6d 67 76 34 ae 52 5a c1 fc ' +
-      'eb e1 1a 03 9e c1 76 94 fa c6 e9 85 27 b6 42 f2 ' +
-      'ed d5 ce 61',
+    payload: '14 00 00 20 a8 ec 43 6d 67 76 34 ae 52 5a c1 fc ' + 'eb e1 1a 03 9e c1 76 94 fa c6 e9 85 27 b6 42 f2 ' + 'ed d5 ce 61',
     record:
       '17 03 03 00 35 75 ec 4d c2 38 cc e6 0b 29 80 44 ' +
       'a7 1e 21 9c 56 cc 77 b0 51 7f e9 b9 3c 7a 4b fc ' +
@@ -299,9 +296,7 @@ export const RFC8448_RECORDS: readonly RecordVector[] = [
     keys: 'clientApplication',
     seq: 1,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 c9 87 27 60 65 56 66 b7 4d 7f f1 ' +
-      '15 3e fd 6d b6 d0 b0 e3',
+    record: '17 03 03 00 13 c9 87 27 60 65 56 66 b7 4d 7f f1 ' + '15 3e fd 6d b6 d0 b0 e3',
   },
   {
     name: 'server_close_notify',
@@ -310,8 +305,6 @@ export const RFC8448_RECORDS: readonly RecordVector[] = [
     keys: 'serverApplication',
     seq: 2,
     payload: '01 00',
-    record:
-      '17 03 03 00 13 b5 8f d6 71 66 eb f5 99 d2 47 20 ' +
-      'cf be 7e fa 7a 88 64 a9',
+    record: '17 03 03 00 13 b5 8f d6 71 66 eb f5 99 d2 47 20 ' + 'cf be 7e fa 7a 88 64 a9',
   },
 ];

@@ -100,7 +100,7 @@ export const TLS12 = 0x0303;
 
 /** RFC 8701 GREASE values: 0x?A?A for two-byte code points. */
 export function isGrease(v: number): boolean {
-  return (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
+  return (v & 0x0f0f) === 0x0a0a && v >> 8 === (v & 0xff);
 }
 
 function reverse<T extends Record<string, number>>(t: T): Map<number, keyof T & string> {

@@ -18,7 +18,12 @@ function expectContextMismatch(l: Link, when: string): void {
   expect([(err as HandshakeError).kind, err!.alert, l.server.state]).toEqual(['illegal_parameter', 'illegal_parameter', 'CLOSED']);
   expect(err!.message).toBe(`illegal_parameter: client Certificate context does not match the CertificateRequest${when}`);
   l.s2c.deliverAll();
-  expect(l.log('client').of('alert_received').map((a) => a.description)).toEqual(['illegal_parameter']);
+  expect(
+    l
+      .log('client')
+      .of('alert_received')
+      .map((a) => a.description),
+  ).toEqual(['illegal_parameter']);
 }
 
 describe("the client Certificate's context must echo the CertificateRequest's (§4.4.2)", () => {

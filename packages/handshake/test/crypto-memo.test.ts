@@ -40,7 +40,9 @@ describe('memoizeProvider: pure calls', () => {
     const a = m.hmac('sha256', Uint8Array.of(1, 2), Uint8Array.of(3));
     const b = m.hmac('sha256', Uint8Array.of(1), Uint8Array.of(2, 3));
     expect(a).not.toEqual(b);
-    expect(m.hkdfExpand('sha256', bytes('p', 32), new Uint8Array(0), 16)).not.toEqual(m.hkdfExpand('sha256', bytes('p', 32), new Uint8Array(0), 17).subarray(0, 15));
+    expect(m.hkdfExpand('sha256', bytes('p', 32), new Uint8Array(0), 16)).not.toEqual(
+      m.hkdfExpand('sha256', bytes('p', 32), new Uint8Array(0), 17).subarray(0, 15),
+    );
     expect(m.stats.hits).toBe(0);
   });
 

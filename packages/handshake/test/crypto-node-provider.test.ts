@@ -30,7 +30,19 @@ const node = createNodeProvider();
 const noble = nobleProvider;
 const HASHES: HashName[] = ['sha256', 'sha384', 'sha512'];
 const AEADS: AeadName[] = ['aes128gcm', 'aes256gcm', 'chacha20poly1305'];
-const GROUPS: NamedGroupName[] = ['x25519', 'secp256r1', 'x448', 'secp384r1', 'secp521r1', 'X25519MLKEM768', 'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192'];
+const GROUPS: NamedGroupName[] = [
+  'x25519',
+  'secp256r1',
+  'x448',
+  'secp384r1',
+  'secp521r1',
+  'X25519MLKEM768',
+  'ffdhe2048',
+  'ffdhe3072',
+  'ffdhe4096',
+  'ffdhe6144',
+  'ffdhe8192',
+];
 
 const bytes = (seed: string, n: number) => seededRandom(seed).bytes(n);
 
@@ -54,16 +66,19 @@ describe('node provider: hashes, HMAC, HKDF', () => {
 
     it(`computes HMAC and HKDF extract/expand byte-equal to noble with ${alg}`, () => {
       const hLen = noble.hashLength(alg);
-      for (const [kl, dl] of [[0, 0], [1, 3], [32, 100], [200, 17]] as const) {
+      for (const [kl, dl] of [
+        [0, 0],
+        [1, 3],
+        [32, 100],
+        [200, 17],
+      ] as const) {
         const key = bytes(`k${kl}`, kl);
         const data = bytes(`d${dl}`, dl);
         expect(node.hmac(alg, key, data)).toEqual(noble.hmac(alg, key, data));
         // An empty salt is HashLen zeros (RFC 5869 §2.2); RFC 8446 §7.1 uses both forms.
         expect(node.hkdfExtract(alg, key, data)).toEqual(noble.hkdfExtract(alg, key, data));
       }
-      expect(node.hkdfExtract(alg, new Uint8Array(0), bytes('ikm', hLen))).toEqual(
-        node.hkdfExtract(alg, new Uint8Array(hLen), bytes('ikm', hLen)),
-      );
+      expect(node.hkdfExtract(alg, new Uint8Array(0), bytes('ikm', hLen))).toEqual(node.hkdfExtract(alg, new Uint8Array(hLen), bytes('ikm', hLen)));
       const prk = bytes('prk', hLen);
       for (const len of [0, 1, 12, hLen, hLen + 1, 3 * hLen + 5, 255 * hLen]) {
         const info = bytes(`info${len}`, len % 40);
@@ -125,7 +140,11 @@ describe('node provider: key exchange', () => {
       expect(a).toEqual(b);
     });
 
-    for (const [cn, sn] of [['node', 'noble'], ['noble', 'node'], ['node', 'node']] as const) {
+    for (const [cn, sn] of [
+      ['node', 'noble'],
+      ['noble', 'node'],
+      ['node', 'node'],
+    ] as const) {
       it(`agrees on the shared secret with a ${cn} client and a ${sn} server (${group})`, () => {
         const cp: CryptoProvider = cn === 'node' ? node : noble;
         const sp: CryptoProvider = sn === 'node' ? node : noble;
@@ -225,9 +244,7 @@ describe('node provider: signatures', () => {
     const msg = utf8('leading zero');
     let pss: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < 5000 && pss[0] !== 0; i++) {
-      pss = new Uint8Array(
-        nodeCrypto.sign('sha256', msg, { key: pem, padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
-      );
+      pss = new Uint8Array(nodeCrypto.sign('sha256', msg, { key: pem, padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }));
     }
     expect(pss[0]).toBe(0);
     let pkcs1: Uint8Array = new Uint8Array(0);
@@ -407,7 +424,14 @@ describe('record protection through sealInto (node) and through seal (noble)', (
       expect(plain.sealInto).toBeUndefined();
       const key = Uint8Array.from({ length: withInto.keyLength }, (_, i) => i * 7);
       const iv = Uint8Array.from({ length: 12 }, (_, i) => 200 - i);
-      for (const [type, length, padding] of [[23, 0, 0], [22, 1, 0], [21, 2, 5], [23, 1000, 0], [23, 16384, 0], [22, 300, 700]] as const) {
+      for (const [type, length, padding] of [
+        [23, 0, 0],
+        [22, 1, 0],
+        [21, 2, 5],
+        [23, 1000, 0],
+        [23, 16384, 0],
+        [22, 300, 700],
+      ] as const) {
         const content = Uint8Array.from({ length }, (_, i) => (i * 31) & 0xff);
         const seq = BigInt(length + padding);
         const a = protectRecord({ aead: withInto, key, iv }, seq, type, content, padding);

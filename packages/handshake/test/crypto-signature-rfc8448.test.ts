@@ -21,9 +21,7 @@ const cvMsg = hex(S.certificateVerify);
 const cvScheme = (cvMsg[4]! << 8) | cvMsg[5]!;
 const cvSignature = cvMsg.subarray(8);
 
-const transcriptHash = sha256(
-  new Uint8Array([...hex(S.clientHello), ...hex(S.serverHello), ...hex(S.encryptedExtensions), ...certMsg]),
-);
+const transcriptHash = sha256(new Uint8Array([...hex(S.clientHello), ...hex(S.serverHello), ...hex(S.encryptedExtensions), ...certMsg]));
 
 describe('RFC 8448 §3 server certificate and CertificateVerify', () => {
   it('parses the §3 certificate: serial 2, CN=rsa, 2016–2026, a 1024-bit rsaEncryption key', () => {
@@ -65,9 +63,7 @@ describe('RFC 8448 §3 server certificate and CertificateVerify', () => {
     const content = certificateVerifyContent('server', transcriptHash);
     const sig = signNoble('rsa_pss_rsae_sha256', priv, content, seededRandom('rfc8448'));
     const nodeKey = nodeCrypto.createPublicKey({ key: Buffer.from(encodeSpki(cert.publicKey!)), format: 'der', type: 'spki' });
-    expect(
-      nodeCrypto.verify('sha256', content, { key: nodeKey, padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig),
-    ).toBe(true);
+    expect(nodeCrypto.verify('sha256', content, { key: nodeKey, padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig)).toBe(true);
   });
 
   it('is self-signed: its sha256WithRSAEncryption signature verifies with its own key', () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
-import {
-  NOBLE_SIGNATURE_SCHEMES,
-  certificateVerifyContent,
-  schemesForKey,
-  signNoble,
-  signRsaPkcs1,
-  verifyNoble,
-} from '../src/crypto/signature.js';
+import { NOBLE_SIGNATURE_SCHEMES, certificateVerifyContent, schemesForKey, signNoble, signRsaPkcs1, verifyNoble } from '../src/crypto/signature.js';
 import type { EcCurve, PrivateKey, PublicKey } from '../src/crypto/keys.js';
 import { seededRandom } from '../src/crypto/random.js';
 import type { SignatureSchemeName } from '../src/constants.js';

@@ -69,7 +69,7 @@ describe('certificate selection (§4.4.2.2)', () => {
     expect(client.error?.alert).toBe('handshake_failure');
   });
 
-  it('lets a client answer a CertificateRequest with the certificate that fits the server\'s list', () => {
+  it("lets a client answer a CertificateRequest with the certificate that fits the server's list", () => {
     const { client, server } = makePair(
       { certificate: ed.leaf, certificates: [p256.leaf], trustAnchors: [p256.ca] },
       { certificate: p256.leaf, clientAuth: 'require', signatureSchemes: ['ecdsa_secp256r1_sha256'], trustAnchors: [p256.ca] },

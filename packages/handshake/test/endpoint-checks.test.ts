@@ -5,15 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AlertDescription, ContentType } from '@tls13sim/record';
-import {
-  encodeHandshake,
-  ffdheParams,
-  NamedGroup,
-  SignatureScheme,
-  type ClientHello,
-  type EndpointConfig,
-  type FfdheGroupName,
-} from '@tls13sim/handshake';
+import { encodeHandshake, ffdheParams, NamedGroup, SignatureScheme, type ClientHello, type EndpointConfig, type FfdheGroupName } from '@tls13sim/handshake';
 import { expectFailed, testPki } from './endpoint-helpers.js';
 import { type Link, linkPair } from './endpoint-inject.js';
 
@@ -48,7 +40,11 @@ const serverChain = testPki().leaf.chain;
 describe('the client checks the server flight', () => {
   it('a server Certificate with a non-empty request context is illegal_parameter (§4.4.2)', () => {
     const l = clientAfter('encrypted_extensions');
-    l.s2c.injectMessage({ type: 'certificate', certificateRequestContext: new Uint8Array([1]), certificateList: serverChain.map((certData) => ({ certData, extensions: [] })) });
+    l.s2c.injectMessage({
+      type: 'certificate',
+      certificateRequestContext: new Uint8Array([1]),
+      certificateList: serverChain.map((certData) => ({ certData, extensions: [] })),
+    });
     expectFailed(l.client, 'illegal_parameter', 'illegal_parameter');
   });
 
@@ -106,7 +102,9 @@ describe('the client checks the server flight', () => {
         hooks: {
           serverHello: (sh) => ({
             ...sh,
-            extensions: sh.extensions.map((e) => (e.type === 'key_share' ? { ...e, serverShare: { group: NamedGroup.x25519, keyExchange: new Uint8Array(32) } } : e)),
+            extensions: sh.extensions.map((e) =>
+              e.type === 'key_share' ? { ...e, serverShare: { group: NamedGroup.x25519, keyExchange: new Uint8Array(32) } } : e,
+            ),
           }),
         },
       },
@@ -141,7 +139,10 @@ describe('the server checks the ClientHello', () => {
   const CASES: Record<string, [Partial<EndpointConfig>, string]> = {
     'legacy_compression_methods other than [0] (§4.1.2)': [edit((ch) => ({ ...ch, legacyCompressionMethods: new Uint8Array([1, 0]) })), 'illegal_parameter'],
     'two key shares for one group (§4.2.8)': [
-      edit((ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [...e.clientShares, ...e.clientShares] } : e)) })),
+      edit((ch) => ({
+        ...ch,
+        extensions: ch.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [...e.clientShares, ...e.clientShares] } : e)),
+      })),
       'illegal_parameter',
     ],
     'a key share for a group not in supported_groups (§4.2.8)': [
@@ -160,7 +161,12 @@ describe('the server checks the ClientHello', () => {
       'missing_extension',
     ],
     'an all-zero x25519 share (§7.4.2)': [
-      edit((ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup.x25519, keyExchange: new Uint8Array(32) }] } : e)) })),
+      edit((ch) => ({
+        ...ch,
+        extensions: ch.extensions.map((e) =>
+          e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup.x25519, keyExchange: new Uint8Array(32) }] } : e,
+        ),
+      })),
       'illegal_parameter',
     ],
     'a secp256r1 share that is not on the curve (§4.2.8.2)': [
@@ -169,7 +175,11 @@ describe('the server checks the ClientHello', () => {
         hooks: {
           clientHello: (ch) => ({
             ...ch,
-            extensions: ch.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup.secp256r1, keyExchange: new Uint8Array([4, ...new Uint8Array(64).fill(1)]) }] } : e)),
+            extensions: ch.extensions.map((e) =>
+              e.type === 'key_share'
+                ? { ...e, clientShares: [{ group: NamedGroup.secp256r1, keyExchange: new Uint8Array([4, ...new Uint8Array(64).fill(1)]) }] }
+                : e,
+            ),
           }),
         },
       },
@@ -190,7 +200,11 @@ describe('the server checks the ClientHello', () => {
 describe('the server checks the client flight', () => {
   it('a client Certificate whose context differs from the CertificateRequest is illegal_parameter (§4.4.2)', () => {
     const l = serverWaiting({ certificate: clientPki.leaf }, { clientAuth: 'request', trustAnchors: [clientPki.ca] });
-    l.c2s.injectMessage({ type: 'certificate', certificateRequestContext: new Uint8Array([1]), certificateList: clientPki.leaf.chain.map((certData) => ({ certData, extensions: [] })) });
+    l.c2s.injectMessage({
+      type: 'certificate',
+      certificateRequestContext: new Uint8Array([1]),
+      certificateList: clientPki.leaf.chain.map((certData) => ({ certData, extensions: [] })),
+    });
     expectFailed(l.server, 'illegal_parameter', 'illegal_parameter');
   });
 
@@ -274,7 +288,10 @@ describe('ClientHello.legacy_version (Appendix D.5, §4.1.2, §4.2.1)', () => {
     });
   }
   it('a HelloRetryRequest with legacy_version 0x0300 is protocol_version at the client', () => {
-    const l = link({ groups: ['x25519', 'secp256r1'], keyShareGroups: ['x25519'] }, { groups: ['secp256r1'], hooks: { helloRetryRequest: (hrr) => ({ ...hrr, legacyVersion: 0x0300 }) } });
+    const l = link(
+      { groups: ['x25519', 'secp256r1'], keyShareGroups: ['x25519'] },
+      { groups: ['secp256r1'], hooks: { helloRetryRequest: (hrr) => ({ ...hrr, legacyVersion: 0x0300 }) } },
+    );
     l.client.start();
     l.run();
     expectFailed(l.client, 'protocol_version', 'protocol_version');
@@ -309,7 +326,14 @@ describe('key shares of every group (§4.2.8.1, §4.2.8.2, §7.4)', () => {
     ...(Object.fromEntries(Object.entries(ffdheLen).map(([g, n]) => [g, [n, n]])) as Record<keyof typeof ffdheLen, [number, number]>),
   };
   const ff = (n: number, fill: number): Uint8Array => new Uint8Array(n).fill(fill);
-  const bigBytes = (x: bigint, n: number): Uint8Array => Uint8Array.from(x.toString(16).padStart(2 * n, '0').match(/../g)!.map((h) => parseInt(h, 16)));
+  const bigBytes = (x: bigint, n: number): Uint8Array =>
+    Uint8Array.from(
+      x
+        .toString(16)
+        .padStart(2 * n, '0')
+        .match(/../g)!
+        .map((h) => parseInt(h, 16)),
+    );
   /** The wrong values of the right length for a group, by name. */
   function badValues(g: G, n: number): Record<string, Uint8Array> {
     if (g === 'x25519' || g === 'x448') return { 'all-zero (a zero shared secret, §7.4.2)': ff(n, 0) };
@@ -345,7 +369,15 @@ describe('key shares of every group (§4.2.8.1, §4.2.8.2, §7.4)', () => {
     for (const [what, share] of Object.entries(clientCases)) {
       it(`the server refuses a client ${g} share ${what}: illegal_parameter`, () => {
         const l = link(
-          { ...both, hooks: { clientHello: (ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup[g], keyExchange: share }] } : e)) }) } },
+          {
+            ...both,
+            hooks: {
+              clientHello: (ch) => ({
+                ...ch,
+                extensions: ch.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup[g], keyExchange: share }] } : e)),
+              }),
+            },
+          },
           { groups: [g] },
         );
         l.client.start();
@@ -359,7 +391,12 @@ describe('key shares of every group (§4.2.8.1, §4.2.8.2, §7.4)', () => {
       it(`the client refuses a server ${g} share ${what}: illegal_parameter`, () => {
         const l = link(both, {
           groups: [g],
-          hooks: { serverHello: (sh) => ({ ...sh, extensions: sh.extensions.map((e) => (e.type === 'key_share' ? { ...e, serverShare: { group: NamedGroup[g], keyExchange: share } } : e)) }) },
+          hooks: {
+            serverHello: (sh) => ({
+              ...sh,
+              extensions: sh.extensions.map((e) => (e.type === 'key_share' ? { ...e, serverShare: { group: NamedGroup[g], keyExchange: share } } : e)),
+            }),
+          },
         });
         l.client.start();
         l.run();
@@ -374,12 +411,30 @@ describe('key shares of every group (§4.2.8.1, §4.2.8.2, §7.4)', () => {
   it('an empty key_exchange does not decode: decode_error (the only key share that is not illegal_parameter)', () => {
     let captured: ClientHello | undefined;
     link({ hooks: { clientHello: (ch) => ((captured = ch), ch) } }, {}).client.start();
-    const oneByte = encodeHandshake({ ...captured!, extensions: captured!.extensions.map((e) => (e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup.x25519, keyExchange: new Uint8Array([0x42]) }] } : e)) });
+    const oneByte = encodeHandshake({
+      ...captured!,
+      extensions: captured!.extensions.map((e) =>
+        e.type === 'key_share' ? { ...e, clientShares: [{ group: NamedGroup.x25519, keyExchange: new Uint8Array([0x42]) }] } : e,
+      ),
+    });
     // extension_type 51, length 7, client_shares length 5, group 0x001d, key_exchange length 1, 0x42.
     const entry = [0x00, 0x33, 0x00, 0x07, 0x00, 0x05, 0x00, 0x1d, 0x00, 0x01, 0x42];
     const at = oneByte.findIndex((_, i) => entry.every((b, k) => oneByte[i + k] === b));
     expect(at).toBeGreaterThan(0);
-    const empty = Uint8Array.from([...oneByte.subarray(0, at), 0x00, 0x33, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x00, ...oneByte.subarray(at + entry.length)]);
+    const empty = Uint8Array.from([
+      ...oneByte.subarray(0, at),
+      0x00,
+      0x33,
+      0x00,
+      0x06,
+      0x00,
+      0x04,
+      0x00,
+      0x1d,
+      0x00,
+      0x00,
+      ...oneByte.subarray(at + entry.length),
+    ]);
     // One byte less in the handshake length (bytes 1–3) and in the extensions block's length,
     // which sits right after legacy_compression_methods: 4 + 2 + 32 + (1 + sid) + (2 + suites) + (1 + methods).
     const bodyLen = (empty[1]! << 16) | (empty[2]! << 8) | empty[3]!;
@@ -401,16 +456,33 @@ describe('key shares of every group (§4.2.8.1, §4.2.8.2, §7.4)', () => {
   });
 
   it('the client refuses a server share for a group it sent no share for (§4.2.8): illegal_parameter', () => {
-    const l = link({ groups: ['x25519', 'secp256r1'], keyShareGroups: ['x25519'] }, {
-      hooks: { serverHello: (sh) => ({ ...sh, extensions: sh.extensions.map((e) => (e.type === 'key_share' ? { ...e, serverShare: { group: NamedGroup.secp256r1, keyExchange: ff(65, 4) } } : e)) }) },
-    });
+    const l = link(
+      { groups: ['x25519', 'secp256r1'], keyShareGroups: ['x25519'] },
+      {
+        hooks: {
+          serverHello: (sh) => ({
+            ...sh,
+            extensions: sh.extensions.map((e) => (e.type === 'key_share' ? { ...e, serverShare: { group: NamedGroup.secp256r1, keyExchange: ff(65, 4) } } : e)),
+          }),
+        },
+      },
+    );
     l.client.start();
     l.run();
     expectFailed(l.client, 'illegal_parameter', 'illegal_parameter');
   });
 
   it('the server refuses a second share for a group missing from supported_groups, even beside a good one (§4.2.8): illegal_parameter', () => {
-    const l = link({ groups: ['x25519', 'secp256r1'], keyShareGroups: ['x25519', 'secp256r1'], hooks: { clientHello: (ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'supported_groups' ? { ...e, groups: [NamedGroup.x25519] } : e)) }) } }, {});
+    const l = link(
+      {
+        groups: ['x25519', 'secp256r1'],
+        keyShareGroups: ['x25519', 'secp256r1'],
+        hooks: {
+          clientHello: (ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'supported_groups' ? { ...e, groups: [NamedGroup.x25519] } : e)) }),
+        },
+      },
+      {},
+    );
     l.client.start();
     l.run();
     expectFailed(l.server, 'illegal_parameter', 'illegal_parameter');

@@ -95,10 +95,34 @@ interface Rejection {
 const reject = (alert: AlertName) => (): ClientCertVerdict => ({ action: 'reject', alert });
 
 const REJECTIONS: readonly Rejection[] = [
-  { name: 'the verifier rejects the certificate', client: { certificate: clientPki.leaf }, server: { clientAuth: 'require', clientCertVerifier: reject('bad_certificate') }, alert: 'bad_certificate', at: 'WAIT_CERT' },
-  { name: 'the verifier rejects with an alert of its choice', client: { certificate: clientPki.leaf }, server: { clientAuth: 'request', clientCertVerifier: reject('access_denied') }, alert: 'access_denied', at: 'WAIT_CERT' },
-  { name: 'the chain does not validate against the server trust anchors', client: { certificate: clientPki.leaf }, server: { clientAuth: 'require', trustAnchors: [foreignCa] }, alert: 'unknown_ca', at: 'WAIT_CERT' },
-  { name: 'the server requires a certificate and gets an empty Certificate', client: {}, server: { clientAuth: 'require' }, alert: 'certificate_required', at: 'WAIT_CERT' },
+  {
+    name: 'the verifier rejects the certificate',
+    client: { certificate: clientPki.leaf },
+    server: { clientAuth: 'require', clientCertVerifier: reject('bad_certificate') },
+    alert: 'bad_certificate',
+    at: 'WAIT_CERT',
+  },
+  {
+    name: 'the verifier rejects with an alert of its choice',
+    client: { certificate: clientPki.leaf },
+    server: { clientAuth: 'request', clientCertVerifier: reject('access_denied') },
+    alert: 'access_denied',
+    at: 'WAIT_CERT',
+  },
+  {
+    name: 'the chain does not validate against the server trust anchors',
+    client: { certificate: clientPki.leaf },
+    server: { clientAuth: 'require', trustAnchors: [foreignCa] },
+    alert: 'unknown_ca',
+    at: 'WAIT_CERT',
+  },
+  {
+    name: 'the server requires a certificate and gets an empty Certificate',
+    client: {},
+    server: { clientAuth: 'require' },
+    alert: 'certificate_required',
+    at: 'WAIT_CERT',
+  },
   {
     name: 'the CertificateVerify signature does not verify (certificate and private key do not match)',
     client: { certificate: { chain: clientPki.leaf.chain, privateKey: otherPki.leaf.privateKey } },

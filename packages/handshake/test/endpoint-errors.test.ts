@@ -28,26 +28,90 @@ import { clientPki as clientPki12, drive, pair12 } from './tls12-helpers.js';
  * (§ alone: RFC 8446).
  */
 const RFC_ALERT: Record<HandshakeErrorKind, { tls13: AlertName; tls12: AlertName; rule: string }> = {
-  unexpected_message: { tls13: 'unexpected_message', tls12: 'unexpected_message', rule: '§4: "a handshake message in an unexpected order MUST abort ... unexpected_message"; RFC 5246 §7.2.2' },
-  unaligned_key_change: { tls13: 'unexpected_message', tls12: 'unexpected_message', rule: '§5.1: messages preceding a key change must align with a record boundary "if not ... unexpected_message"' },
-  bad_change_cipher_spec: { tls13: 'unexpected_message', tls12: 'unexpected_message', rule: '§5: any other change_cipher_spec value, or a protected one, "MUST abort ... unexpected_message"' },
-  decode: { tls13: 'decode_error', tls12: 'decode_error', rule: '§6.2 decode_error: "A message could not be decoded"; §4.4.2.4 empty server Certificate; RFC 5246 §7.2.2' },
-  illegal_parameter: { tls13: 'illegal_parameter', tls12: 'illegal_parameter', rule: '§6.2 illegal_parameter: "A field in the handshake was incorrect or inconsistent"; RFC 5246 §7.2.2' },
-  downgrade_detected: { tls13: 'illegal_parameter', tls12: 'illegal_parameter', rule: '§4.1.3: sentinel found → "MUST abort the handshake with an "illegal_parameter" alert"' },
+  unexpected_message: {
+    tls13: 'unexpected_message',
+    tls12: 'unexpected_message',
+    rule: '§4: "a handshake message in an unexpected order MUST abort ... unexpected_message"; RFC 5246 §7.2.2',
+  },
+  unaligned_key_change: {
+    tls13: 'unexpected_message',
+    tls12: 'unexpected_message',
+    rule: '§5.1: messages preceding a key change must align with a record boundary "if not ... unexpected_message"',
+  },
+  bad_change_cipher_spec: {
+    tls13: 'unexpected_message',
+    tls12: 'unexpected_message',
+    rule: '§5: any other change_cipher_spec value, or a protected one, "MUST abort ... unexpected_message"',
+  },
+  decode: {
+    tls13: 'decode_error',
+    tls12: 'decode_error',
+    rule: '§6.2 decode_error: "A message could not be decoded"; §4.4.2.4 empty server Certificate; RFC 5246 §7.2.2',
+  },
+  illegal_parameter: {
+    tls13: 'illegal_parameter',
+    tls12: 'illegal_parameter',
+    rule: '§6.2 illegal_parameter: "A field in the handshake was incorrect or inconsistent"; RFC 5246 §7.2.2',
+  },
+  downgrade_detected: {
+    tls13: 'illegal_parameter',
+    tls12: 'illegal_parameter',
+    rule: '§4.1.3: sentinel found → "MUST abort the handshake with an "illegal_parameter" alert"',
+  },
   bad_finished: { tls13: 'decrypt_error', tls12: 'decrypt_error', rule: '§4.4.4: incorrect Finished → "decrypt_error"; RFC 5246 §7.2.2 decrypt_error' },
   bad_signature: { tls13: 'decrypt_error', tls12: 'decrypt_error', rule: '§4.4.3: CertificateVerify verification fails → "decrypt_error"; RFC 5246 §7.2.2' },
   bad_binder: { tls13: 'decrypt_error', tls12: 'decrypt_error', rule: '§4.2.11: binder does not validate → "decrypt_error"' },
-  no_common_parameters: { tls13: 'handshake_failure', tls12: 'handshake_failure', rule: '§4.1.1: no acceptable parameters → "handshake_failure"; RFC 5246 §7.4.1.3' },
+  no_common_parameters: {
+    tls13: 'handshake_failure',
+    tls12: 'handshake_failure',
+    rule: '§4.1.1: no acceptable parameters → "handshake_failure"; RFC 5246 §7.4.1.3',
+  },
   protocol_version: { tls13: 'protocol_version', tls12: 'protocol_version', rule: '§4.2.1 / §6.2 protocol_version; RFC 5246 §7.2.2' },
-  missing_extension: { tls13: 'missing_extension', tls12: 'handshake_failure', rule: '§9.2: a mandatory extension is absent → "missing_extension"; RFC 5246 has no missing_extension: handshake_failure (§7.2.2)' },
-  unsupported_extension: { tls13: 'unsupported_extension', tls12: 'unsupported_extension', rule: '§4.2: an unsolicited extension response → "unsupported_extension"; RFC 5246 §7.2.2' },
-  certificate_required: { tls13: 'certificate_required', tls12: 'handshake_failure', rule: '§4.4.2.4: the server MAY abort with "certificate_required"; RFC 5246 §7.4.6: "MAY ... respond with a fatal handshake_failure alert"' },
-  bad_certificate: { tls13: 'bad_certificate', tls12: 'bad_certificate', rule: '§6.2 / RFC 5246 §7.2.2 bad_certificate: "A certificate was corrupt, contained signatures that did not verify correctly, etc."' },
-  unsupported_certificate: { tls13: 'unsupported_certificate', tls12: 'unsupported_certificate', rule: '§6.2 / RFC 5246 §7.2.2 unsupported_certificate: "A certificate was of an unsupported type"' },
-  certificate_expired: { tls13: 'certificate_expired', tls12: 'certificate_expired', rule: '§6.2 / RFC 5246 §7.2.2 certificate_expired: "A certificate has expired or is not currently valid"' },
-  unknown_ca: { tls13: 'unknown_ca', tls12: 'unknown_ca', rule: '§6.2 / RFC 5246 §7.2.2 unknown_ca: "the CA certificate could not be located or could not be matched with a known trust anchor"' },
-  verifier_rejected: { tls13: 'bad_certificate', tls12: 'bad_certificate', rule: "the application verifier's verdict names the alert (§6.2 lets it choose, e.g. access_denied); bad_certificate only without one" },
-  no_application_protocol: { tls13: 'no_application_protocol', tls12: 'no_application_protocol', rule: 'RFC 7301 §3.2: no overlap → "no_application_protocol"' },
+  missing_extension: {
+    tls13: 'missing_extension',
+    tls12: 'handshake_failure',
+    rule: '§9.2: a mandatory extension is absent → "missing_extension"; RFC 5246 has no missing_extension: handshake_failure (§7.2.2)',
+  },
+  unsupported_extension: {
+    tls13: 'unsupported_extension',
+    tls12: 'unsupported_extension',
+    rule: '§4.2: an unsolicited extension response → "unsupported_extension"; RFC 5246 §7.2.2',
+  },
+  certificate_required: {
+    tls13: 'certificate_required',
+    tls12: 'handshake_failure',
+    rule: '§4.4.2.4: the server MAY abort with "certificate_required"; RFC 5246 §7.4.6: "MAY ... respond with a fatal handshake_failure alert"',
+  },
+  bad_certificate: {
+    tls13: 'bad_certificate',
+    tls12: 'bad_certificate',
+    rule: '§6.2 / RFC 5246 §7.2.2 bad_certificate: "A certificate was corrupt, contained signatures that did not verify correctly, etc."',
+  },
+  unsupported_certificate: {
+    tls13: 'unsupported_certificate',
+    tls12: 'unsupported_certificate',
+    rule: '§6.2 / RFC 5246 §7.2.2 unsupported_certificate: "A certificate was of an unsupported type"',
+  },
+  certificate_expired: {
+    tls13: 'certificate_expired',
+    tls12: 'certificate_expired',
+    rule: '§6.2 / RFC 5246 §7.2.2 certificate_expired: "A certificate has expired or is not currently valid"',
+  },
+  unknown_ca: {
+    tls13: 'unknown_ca',
+    tls12: 'unknown_ca',
+    rule: '§6.2 / RFC 5246 §7.2.2 unknown_ca: "the CA certificate could not be located or could not be matched with a known trust anchor"',
+  },
+  verifier_rejected: {
+    tls13: 'bad_certificate',
+    tls12: 'bad_certificate',
+    rule: "the application verifier's verdict names the alert (§6.2 lets it choose, e.g. access_denied); bad_certificate only without one",
+  },
+  no_application_protocol: {
+    tls13: 'no_application_protocol',
+    tls12: 'no_application_protocol',
+    rule: 'RFC 7301 §3.2: no overlap → "no_application_protocol"',
+  },
   internal: { tls13: 'internal_error', tls12: 'internal_error', rule: '§6.2 / RFC 5246 §7.2.2 internal_error: "An internal error unrelated to the peer"' },
 };
 
@@ -63,7 +127,12 @@ describe('alertFor: the one error kind → alert map', () => {
 
   it("gives a verifier's rejection the alert its verdict names, under either version", () => {
     const err = new HandshakeError('verifier_rejected', 'no', { verdictAlert: 'access_denied' });
-    expect([err.alert, alertFor(err), alertFor(err, 'TLSv1.2'), err.atVersion('TLSv1.2').alert]).toEqual(['access_denied', 'access_denied', 'access_denied', 'access_denied']);
+    expect([err.alert, alertFor(err), alertFor(err, 'TLSv1.2'), err.atVersion('TLSv1.2').alert]).toEqual([
+      'access_denied',
+      'access_denied',
+      'access_denied',
+      'access_denied',
+    ]);
   });
 
   it('re-reports an error at TLS 1.2 with its 1.2 alert, the same kind and detail', () => {
@@ -91,9 +160,17 @@ function pkiWithUsage(name: string, eku: 'serverAuth' | 'clientAuth') {
   const rand = seededRandom(`eku:${name}:${eku}`);
   const caKey = generateKeyPair('ed25519', rand);
   const window = { notBefore: Date.UTC(2020, 0, 1), notAfter: Date.UTC(2099, 0, 1) };
-  const ca = buildCertificate({ subject: `CN=EKU CA ${eku}`, publicKey: caKey.publicKey, ...window, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] }, caKey.privateKey, rand);
+  const ca = buildCertificate(
+    { subject: `CN=EKU CA ${eku}`, publicKey: caKey.publicKey, ...window, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] },
+    caKey.privateKey,
+    rand,
+  );
   const leafKey = generateKeyPair('ed25519', rand);
-  const leaf = buildCertificate({ subject: `CN=${name}`, issuer: ca, publicKey: leafKey.publicKey, ...window, dnsNames: [name], extKeyUsage: [eku] }, caKey.privateKey, rand);
+  const leaf = buildCertificate(
+    { subject: `CN=${name}`, issuer: ca, publicKey: leafKey.publicKey, ...window, dnsNames: [name], extKeyUsage: [eku] },
+    caKey.privateKey,
+    rand,
+  );
   return { ca: ca.der, leaf: { chain: [leaf.der], privateKey: leafKey.privateKey } };
 }
 
@@ -152,12 +229,18 @@ const SCENARIOS: Record<HandshakeErrorKind, Scenario> = {
       return l;
     },
   },
-  bad_change_cipher_spec: { who: 'client', run: () => clientAt('server_hello', (l) => l.s2c.inject(ContentType.change_cipher_spec, new Uint8Array([2]), 'plaintext')) },
+  bad_change_cipher_spec: {
+    who: 'client',
+    run: () => clientAt('server_hello', (l) => l.s2c.inject(ContentType.change_cipher_spec, new Uint8Array([2]), 'plaintext')),
+  },
   decode: {
     who: 'client',
     run: () => clientAt('encrypted_extensions', (l) => l.s2c.inject(ContentType.handshake, new Uint8Array([11, 0, 0, 4, 0, 0, 0, 0]))),
   },
-  illegal_parameter: { who: 'client', run: () => full({ cipherSuites: ['TLS_AES_128_GCM_SHA256'] }, { hooks: { serverHello: (sh) => ({ ...sh, cipherSuite: 0x1303 }) } }) },
+  illegal_parameter: {
+    who: 'client',
+    run: () => full({ cipherSuites: ['TLS_AES_128_GCM_SHA256'] }, { hooks: { serverHello: (sh) => ({ ...sh, cipherSuite: 0x1303 }) } }),
+  },
   downgrade_detected: {
     who: 'client',
     run: () =>
@@ -185,7 +268,8 @@ const SCENARIOS: Record<HandshakeErrorKind, Scenario> = {
   },
   bad_signature: {
     who: 'server',
-    run: () => full({ certificate: { chain: clientPki.leaf.chain, privateKey: otherPki.leaf.privateKey } }, { clientAuth: 'require', trustAnchors: [clientPki.ca] }),
+    run: () =>
+      full({ certificate: { chain: clientPki.leaf.chain, privateKey: otherPki.leaf.privateKey } }, { clientAuth: 'require', trustAnchors: [clientPki.ca] }),
   },
   bad_binder: { who: 'server', run: () => full({ externalPsk: { ...psk, key: new Uint8Array(32).fill(8) } }, { externalPsks: [psk] }) },
   no_common_parameters: { who: 'server', run: () => full({ cipherSuites: ['TLS_CHACHA20_POLY1305_SHA256'] }, { cipherSuites: ['TLS_AES_128_GCM_SHA256'] }) },
@@ -199,30 +283,48 @@ const SCENARIOS: Record<HandshakeErrorKind, Scenario> = {
   },
   unsupported_extension: {
     who: 'client',
-    run: () => full({}, { hooks: { encryptedExtensions: (ee) => ({ ...ee, extensions: [...ee.extensions, { type: 'application_layer_protocol_negotiation', protocols: ['h2'] }] }) } }),
+    run: () =>
+      full(
+        {},
+        {
+          hooks: {
+            encryptedExtensions: (ee) => ({ ...ee, extensions: [...ee.extensions, { type: 'application_layer_protocol_negotiation', protocols: ['h2'] }] }),
+          },
+        },
+      ),
   },
   certificate_required: { who: 'server', run: () => full({}, { clientAuth: 'require' }) },
   bad_certificate: { who: 'client', run: () => full({ serverName: 'not-the-server.test' }, {}) },
-  unsupported_certificate: { who: 'server', run: () => full({ certificate: serverOnlyClient.leaf }, { clientAuth: 'require', trustAnchors: [serverOnlyClient.ca] }) },
+  unsupported_certificate: {
+    who: 'server',
+    run: () => full({ certificate: serverOnlyClient.leaf }, { clientAuth: 'require', trustAnchors: [serverOnlyClient.ca] }),
+  },
   certificate_expired: { who: 'client', run: () => full({ validationTime: Date.UTC(2100, 0, 1) }, {}) },
   unknown_ca: { who: 'client', run: () => full({ trustAnchors: [strangerCa.ca] }, {}) },
   verifier_rejected: {
     who: 'server',
     alert: 'access_denied',
-    run: () => full({ certificate: clientPki.leaf }, { clientAuth: 'require', trustAnchors: [clientPki.ca], clientCertVerifier: () => ({ action: 'reject', alert: 'access_denied' }) }),
+    run: () =>
+      full(
+        { certificate: clientPki.leaf },
+        { clientAuth: 'require', trustAnchors: [clientPki.ca], clientCertVerifier: () => ({ action: 'reject', alert: 'access_denied' }) },
+      ),
   },
   no_application_protocol: { who: 'server', run: () => full({ alpn: ['h2'] }, { alpn: ['http/1.1'] }) },
   internal: {
     who: 'server',
     origin: 'catch-all',
     run: () =>
-      full({}, {
-        hooks: {
-          encryptedExtensions: () => {
-            throw new Error('a bug of ours');
+      full(
+        {},
+        {
+          hooks: {
+            encryptedExtensions: () => {
+              throw new Error('a bug of ours');
+            },
           },
         },
-      }),
+      ),
   },
 };
 
@@ -241,9 +343,19 @@ describe('every error kind, produced by a real run, gets its alert and the peer 
       // Our own bug, caught by the endpoint's catch-all: kind internal, the bug as its cause.
       if (sc.origin === 'catch-all') expect((err as { cause?: unknown }).cause).toBeInstanceOf(Error);
       expect(ep.state).toBe('CLOSED');
-      expect(l.log(sc.who).of('alert_sent').map((a) => [a.level, a.description])).toEqual([['fatal', alert]]);
+      expect(
+        l
+          .log(sc.who)
+          .of('alert_sent')
+          .map((a) => [a.level, a.description]),
+      ).toEqual([['fatal', alert]]);
       const peer = l.endpoint(peerRole);
-      expect(l.log(peerRole).of('alert_received').map((a) => [a.level, a.description])).toEqual([['fatal', alert]]);
+      expect(
+        l
+          .log(peerRole)
+          .of('alert_received')
+          .map((a) => [a.level, a.description]),
+      ).toEqual([['fatal', alert]]);
       expect(peer.error).toBeInstanceOf(PeerAlertError);
       expect(peer.error!.alert).toBe(alert);
       expect(l.log(peerRole).of('alert_sent')).toEqual([]);
@@ -256,7 +368,12 @@ describe('every error kind, produced by a real run, gets its alert and the peer 
     expect(err).toBeInstanceOf(TlsError);
     expect(err).not.toBeInstanceOf(HandshakeError);
     expect(err!.alert).toBe('illegal_parameter');
-    expect(l.log('client').of('alert_received').map((a) => a.description)).toEqual(['illegal_parameter']);
+    expect(
+      l
+        .log('client')
+        .of('alert_received')
+        .map((a) => a.description),
+    ).toEqual(['illegal_parameter']);
   });
 });
 
@@ -266,7 +383,11 @@ describe('a TLS 1.2 endpoint sends the TLS 1.2 alert of a kind (RFC 5246 §7.2)'
     client.start();
     drive(client, server);
     expect(server.error).toBeInstanceOf(HandshakeError);
-    expect([(server.error as HandshakeError).kind, server.error!.alert, client.error?.alert]).toEqual(['certificate_required', 'handshake_failure', 'handshake_failure']);
+    expect([(server.error as HandshakeError).kind, server.error!.alert, client.error?.alert]).toEqual([
+      'certificate_required',
+      'handshake_failure',
+      'handshake_failure',
+    ]);
     expect(server.error!.message).toBe('handshake_failure: the client sent no certificate (RFC 5246 §7.4.6)');
   });
 
@@ -279,11 +400,18 @@ describe('a TLS 1.2 endpoint sends the TLS 1.2 alert of a kind (RFC 5246 §7.2)'
     client.start();
     drive(client, server);
     expect(server.error).toBeInstanceOf(HandshakeError);
-    expect([(server.error as HandshakeError).kind, server.error!.alert, client.error?.alert]).toEqual(['missing_extension', 'handshake_failure', 'handshake_failure']);
+    expect([(server.error as HandshakeError).kind, server.error!.alert, client.error?.alert]).toEqual([
+      'missing_extension',
+      'handshake_failure',
+      'handshake_failure',
+    ]);
   });
 
   it("a verifier's verdict keeps its alert under TLS 1.2", () => {
-    const { client, server } = pair12({ certificate: clientPki12.leaf }, { clientAuth: 'require', clientCertVerifier: () => ({ action: 'reject', alert: 'access_denied' }) });
+    const { client, server } = pair12(
+      { certificate: clientPki12.leaf },
+      { clientAuth: 'require', clientCertVerifier: () => ({ action: 'reject', alert: 'access_denied' }) },
+    );
     client.start();
     drive(client, server);
     expect([(server.error as HandshakeError).kind, server.error!.alert, client.error?.alert]).toEqual(['verifier_rejected', 'access_denied', 'access_denied']);

@@ -91,7 +91,10 @@ describe(`at most ${N} records in a row that carry nothing`, () => {
     expectFailed(server, 'unexpected_message');
   });
 
-  for (const [receiver, sender] of [['server', 'client'], ['client', 'server']] as const) {
+  for (const [receiver, sender] of [
+    ['server', 'client'],
+    ['client', 'server'],
+  ] as const) {
     it(`the ${receiver} takes ${N} empty application-data records (§5.1) and answers the next with unexpected_message under its application keys`, () => {
       const pair = connected();
       events(pair[receiver]);

@@ -27,13 +27,28 @@ export function testPki(type: KeyType = 'ed25519', name = 'server.test', caType:
   const rand = seededRandom(`pki:${k}`);
   const caKey = generateKeyPair(caType, rand);
   const ca = buildCertificate(
-    { subject: `CN=Test CA ${caType}`, publicKey: caKey.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] },
+    {
+      subject: `CN=Test CA ${caType}`,
+      publicKey: caKey.publicKey,
+      notBefore: NOT_BEFORE,
+      notAfter: NOT_AFTER,
+      isCA: true,
+      keyUsage: ['keyCertSign', 'digitalSignature'],
+    },
     caKey.privateKey,
     rand,
   );
   const leafKey = generateKeyPair(type, rand);
   const leaf = buildCertificate(
-    { subject: `CN=${name}`, issuer: ca, publicKey: leafKey.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, dnsNames: [name], extKeyUsage: ['serverAuth', 'clientAuth'] },
+    {
+      subject: `CN=${name}`,
+      issuer: ca,
+      publicKey: leafKey.publicKey,
+      notBefore: NOT_BEFORE,
+      notAfter: NOT_AFTER,
+      dnsNames: [name],
+      extKeyUsage: ['serverAuth', 'clientAuth'],
+    },
     caKey.privateKey,
     rand,
   );

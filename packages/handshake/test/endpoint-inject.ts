@@ -11,14 +11,7 @@
  * numbers). Delivering units one at a time walks the receiver through each state; `inject`
  * seals an arbitrary message as the next record of the receiver's current read epoch.
  */
-import {
-  ContentType,
-  encodePlaintextRecord,
-  nobleAead,
-  protectRecord,
-  unprotectRecord,
-  type TrafficKeys as RecordKeys,
-} from '@tls13sim/record';
+import { ContentType, encodePlaintextRecord, nobleAead, protectRecord, unprotectRecord, type TrafficKeys as RecordKeys } from '@tls13sim/record';
 import {
   encodeHandshake,
   HandshakeType,
@@ -65,7 +58,9 @@ export class Log {
 
   /** The secret of the last keys installed for `direction` (from the keylog field). */
   lastSecret(direction: 'read' | 'write'): { epoch: string; label: string; secret: Uint8Array } | null {
-    const k = this.of('keys_installed').filter((e) => e.direction === direction).at(-1);
+    const k = this.of('keys_installed')
+      .filter((e) => e.direction === direction)
+      .at(-1);
     return k?.keylog ? { epoch: k.epoch, label: k.keylog.label, secret: k.keylog.secret } : null;
   }
 

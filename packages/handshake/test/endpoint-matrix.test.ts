@@ -51,9 +51,7 @@ function expectAgreement(client: Endpoint, server: Endpoint, clientLog: Log, ser
   expect(c).toEqual(s);
   const ctx = utf8('context');
   expect(client.exportKeyingMaterial('EXPORTER-matrix', ctx, 32)).toEqual(server.exportKeyingMaterial('EXPORTER-matrix', ctx, 32));
-  expect(client.exportKeyingMaterial('EXPORTER-matrix', new Uint8Array(0), 17)).toEqual(
-    server.exportKeyingMaterial('EXPORTER-matrix', new Uint8Array(0), 17),
-  );
+  expect(client.exportKeyingMaterial('EXPORTER-matrix', new Uint8Array(0), 17)).toEqual(server.exportKeyingMaterial('EXPORTER-matrix', new Uint8Array(0), 17));
   expect(client.exportKeyingMaterial('EXPORTER-a', ctx, 32)).not.toEqual(client.exportKeyingMaterial('EXPORTER-b', ctx, 32));
 }
 

@@ -151,7 +151,8 @@ describe('HelloRetryRequest (§4.1.4)', () => {
   it('with middlebox compatibility, each side still sends exactly one change_cipher_spec, around the HelloRetryRequest', () => {
     const r = handshake({ ...HRR_CLIENT, middleboxCompat: true }, HRR_SERVER);
     expect(r.client.state).toBe('CONNECTED');
-    const order = (log: Log) => log.of('record_sent').map((e) => (e.record.outerType === 'change_cipher_spec' ? 'ccs' : e.record.messages.join('+') || e.record.innerType));
+    const order = (log: Log) =>
+      log.of('record_sent').map((e) => (e.record.outerType === 'change_cipher_spec' ? 'ccs' : e.record.messages.join('+') || e.record.innerType));
     // §D.4: the server's CCS right after its first handshake message (the HRR); the client's before its second flight (ClientHello2).
     expect(order(r.serverLog).slice(0, 3)).toEqual(['hello_retry_request', 'ccs', 'server_hello']);
     expect(order(r.clientLog).slice(0, 3)).toEqual(['client_hello', 'ccs', 'client_hello']);
@@ -242,13 +243,15 @@ function plainHandshake(msg: Uint8Array): Uint8Array {
 
 describe('the second ClientHello is checked against the first (§4.1.2)', () => {
   type Edit = (ch: ClientHello) => ClientHello;
-  const mapExt = (f: (e: ClientHelloExtension) => ClientHelloExtension | null): Edit => (ch) => ({
-    ...ch,
-    extensions: ch.extensions.flatMap((e) => {
-      const x = f(e);
-      return x === null ? [] : [x];
-    }),
-  });
+  const mapExt =
+    (f: (e: ClientHelloExtension) => ClientHelloExtension | null): Edit =>
+    (ch) => ({
+      ...ch,
+      extensions: ch.extensions.flatMap((e) => {
+        const x = f(e);
+        return x === null ? [] : [x];
+      }),
+    });
   const EDITS: Record<string, Edit> = {
     'a different random': (ch) => ({ ...ch, random: ch.random.map((b) => b ^ 0xff) }),
     'a different legacy_session_id': (ch) => ({ ...ch, legacySessionId: new Uint8Array(32).fill(1) }),
@@ -313,11 +316,13 @@ describe('the client checks the ServerHello', () => {
   }
 
   const DOWNGRD = [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44];
-  const downgraded = (last: number) => (sh: ServerHello): ServerHello => ({
-    ...sh,
-    random: new Uint8Array([...sh.random.slice(0, 24), ...DOWNGRD, last]),
-    extensions: sh.extensions.filter((e) => e.type !== 'supported_versions'),
-  });
+  const downgraded =
+    (last: number) =>
+    (sh: ServerHello): ServerHello => ({
+      ...sh,
+      random: new Uint8Array([...sh.random.slice(0, 24), ...DOWNGRD, last]),
+      extensions: sh.extensions.filter((e) => e.type !== 'supported_versions'),
+    });
   it('detects the TLS 1.2 downgrade sentinel (§4.1.3): illegal_parameter', () => {
     const r = handshake({}, { hooks: { serverHello: downgraded(1) } });
     expectFailed(r.client, 'illegal_parameter', 'downgrade_detected');
@@ -341,7 +346,9 @@ describe('the server requires TLS 1.3 in supported_versions (§4.2.1)', () => {
   });
   it('supported_versions offering only TLS 1.2 gets protocol_version', () => {
     const r = handshake(
-      { hooks: { clientHello: (ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'supported_versions' ? { ...e, versions: [0x0303] } : e)) }) } },
+      {
+        hooks: { clientHello: (ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'supported_versions' ? { ...e, versions: [0x0303] } : e)) }) },
+      },
       {},
     );
     expectFailed(r.server, 'protocol_version', 'protocol_version');
@@ -429,7 +436,11 @@ describe('ALPN (RFC 7301)', () => {
   it('the client rejects ALPN in EncryptedExtensions when it offered none: unsupported_extension', () => {
     const r = handshake(
       {},
-      { hooks: { encryptedExtensions: (ee) => ({ ...ee, extensions: [...ee.extensions, { type: 'application_layer_protocol_negotiation', protocols: ['h2'] }] }) } },
+      {
+        hooks: {
+          encryptedExtensions: (ee) => ({ ...ee, extensions: [...ee.extensions, { type: 'application_layer_protocol_negotiation', protocols: ['h2'] }] }),
+        },
+      },
     );
     expectFailed(r.client, 'unsupported_extension', 'unsupported_extension');
   });
@@ -488,7 +499,11 @@ describe('record_size_limit (RFC 8449)', () => {
     expect(r.server.readApplicationData()).toEqual(big);
     expect(r.client.readApplicationData()).toEqual(big);
     const tag = 16;
-    const protectedSizes = (log: Log) => log.of('record_sent').filter((e) => e.record.epoch !== 'plaintext').map((e) => e.record.length - tag);
+    const protectedSizes = (log: Log) =>
+      log
+        .of('record_sent')
+        .filter((e) => e.record.epoch !== 'plaintext')
+        .map((e) => e.record.length - tag);
     // The server knew the client's limit from the ClientHello: every protected record, EncryptedExtensions on, respects it.
     expect(Math.max(...protectedSizes(r.serverLog))).toBeLessThanOrEqual(64);
     expect(Math.max(...protectedSizes(r.clientLog))).toBeLessThanOrEqual(100);
@@ -499,7 +514,10 @@ describe('record_size_limit (RFC 8449)', () => {
     const r = handshake({}, { recordSizeLimit: 100 });
     r.server.write(new Uint8Array(1000));
     drive(r.client, r.server);
-    const sizes = r.serverLog.of('record_sent').filter((e) => e.record.innerType === 'application_data').map((e) => e.record.length);
+    const sizes = r.serverLog
+      .of('record_sent')
+      .filter((e) => e.record.innerType === 'application_data')
+      .map((e) => e.record.length);
     expect(sizes).toEqual([1000 + 1 + 16]);
   });
   it('a record_size_limit in EncryptedExtensions that the client never offered is unsupported_extension (§4.2)', () => {

@@ -6,14 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AlertDescription, ContentType, utf8 } from '@tls13sim/record';
-import {
-  encodeHandshake,
-  findExtension,
-  KeyUpdateRequest,
-  decodeHandshakeMessage,
-  type ClientHello,
-  type EndpointConfig,
-} from '@tls13sim/handshake';
+import { encodeHandshake, findExtension, KeyUpdateRequest, decodeHandshakeMessage, type ClientHello, type EndpointConfig } from '@tls13sim/handshake';
 import { drive, expectFailed, makePair } from './endpoint-helpers.js';
 import { type Link, type Log, linkPair } from './endpoint-inject.js';
 
@@ -237,32 +230,35 @@ describe('middlebox compatibility mode (§D.4) and change_cipher_spec (§5)', ()
 describe('GREASE (RFC 8701) is tolerated', () => {
   const G = [0x0a0a, 0x1a1a, 0x2a2a, 0x3a3a, 0x4a4a, 0x5a5a];
   /** Idempotent: the hook also sees the second ClientHello, which is built from the (greased) first. */
-  const greasy = (ch: ClientHello): ClientHello => (ch.cipherSuites[0] === G[0] ? ch : {
-    ...ch,
-    cipherSuites: [G[0]!, ...ch.cipherSuites],
-    extensions: [
-      { type: 'unknown', code: G[1]!, data: new Uint8Array(0) },
-      ...ch.extensions.map((e) => {
-        switch (e.type) {
-          case 'supported_groups':
-            return { ...e, groups: [G[2]!, ...e.groups] };
-          case 'key_share':
-            return { ...e, clientShares: [{ group: G[2]!, keyExchange: new Uint8Array([0]) }, ...e.clientShares] };
-          case 'supported_versions':
-            return { ...e, versions: [G[3]!, ...e.versions] };
-          case 'signature_algorithms':
-            return { ...e, schemes: [G[4]!, ...e.schemes] };
-          case 'psk_key_exchange_modes':
-            return { ...e, modes: [0x0b, ...e.modes] };
-          case 'application_layer_protocol_negotiation':
-            return { ...e, protocols: ['\x0a\x0a', ...e.protocols] };
-          default:
-            return e;
-        }
-      }),
-      { type: 'unknown', code: G[5]!, data: new Uint8Array([0]) },
-    ],
-  });
+  const greasy = (ch: ClientHello): ClientHello =>
+    ch.cipherSuites[0] === G[0]
+      ? ch
+      : {
+          ...ch,
+          cipherSuites: [G[0]!, ...ch.cipherSuites],
+          extensions: [
+            { type: 'unknown', code: G[1]!, data: new Uint8Array(0) },
+            ...ch.extensions.map((e) => {
+              switch (e.type) {
+                case 'supported_groups':
+                  return { ...e, groups: [G[2]!, ...e.groups] };
+                case 'key_share':
+                  return { ...e, clientShares: [{ group: G[2]!, keyExchange: new Uint8Array([0]) }, ...e.clientShares] };
+                case 'supported_versions':
+                  return { ...e, versions: [G[3]!, ...e.versions] };
+                case 'signature_algorithms':
+                  return { ...e, schemes: [G[4]!, ...e.schemes] };
+                case 'psk_key_exchange_modes':
+                  return { ...e, modes: [0x0b, ...e.modes] };
+                case 'application_layer_protocol_negotiation':
+                  return { ...e, protocols: ['\x0a\x0a', ...e.protocols] };
+                default:
+                  return e;
+              }
+            }),
+            { type: 'unknown', code: G[5]!, data: new Uint8Array([0]) },
+          ],
+        };
 
   it('in the ClientHello: suites, groups, key shares, extensions, versions, signature algorithms, PSK modes, ALPN', () => {
     const l = link({ alpn: ['h2'], hooks: { clientHello: greasy } }, { alpn: ['h2'] });
@@ -310,7 +306,10 @@ describe('GREASE (RFC 8701) is tolerated', () => {
   });
 
   it('but a GREASE extension echoed in EncryptedExtensions is unsupported_extension (§4.2)', () => {
-    const l = link({}, { hooks: { encryptedExtensions: (ee) => ({ ...ee, extensions: [...ee.extensions, { type: 'unknown', code: 0x2a2a, data: new Uint8Array(0) }] }) } });
+    const l = link(
+      {},
+      { hooks: { encryptedExtensions: (ee) => ({ ...ee, extensions: [...ee.extensions, { type: 'unknown', code: 0x2a2a, data: new Uint8Array(0) }] }) } },
+    );
     l.client.start();
     l.run();
     expect(l.client.error?.alert).toBe('unsupported_extension');
@@ -337,7 +336,12 @@ describe('closure (§6.1)', () => {
       expect(b.peerClosed).toBe(true);
       expect(b.error).toBeUndefined();
       expect(a.peerClosed).toBe(false);
-      expect(l.log(second).of('alert_received').map((x) => [x.level, x.description])).toEqual([['warning', 'close_notify']]);
+      expect(
+        l
+          .log(second)
+          .of('alert_received')
+          .map((x) => [x.level, x.description]),
+      ).toEqual([['warning', 'close_notify']]);
       expect(() => a.write(utf8('x'))).toThrow();
       b.write(utf8('still talking'));
       l.run();
@@ -375,7 +379,12 @@ describe('closure (§6.1)', () => {
       l.run();
       expect(b.error).toBeUndefined();
       expect(a.error).toBeUndefined();
-      expect(l.log(first).of('key_update').filter((k) => k.direction === 'read')).toEqual([{ type: 'key_update', direction: 'read', requested: true }]);
+      expect(
+        l
+          .log(first)
+          .of('key_update')
+          .filter((k) => k.direction === 'read'),
+      ).toEqual([{ type: 'key_update', direction: 'read', requested: true }]);
       const got = a.readApplicationData();
       expect(got?.length).toBe(big.length + 'after the KeyUpdate'.length);
       expect(got!.subarray(0, big.length)).toEqual(big);
@@ -387,7 +396,12 @@ describe('closure (§6.1)', () => {
       expect(l.log(first).of('peer_closed')).toEqual([{ type: 'peer_closed', writeOpen: false }]);
       expect([a.state, b.state]).toEqual(['CLOSED', 'CLOSED']);
       expect([a.closedForWriting, a.peerClosed, b.closedForWriting, b.peerClosed]).toEqual([true, true, true, true]);
-      expect(l.log(second).of('alert_sent').map((x) => x.description)).toEqual(['close_notify']);
+      expect(
+        l
+          .log(second)
+          .of('alert_sent')
+          .map((x) => x.description),
+      ).toEqual(['close_notify']);
     });
   }
 

@@ -49,7 +49,9 @@ describe('NewSessionTicket', () => {
   });
 
   it('can send tickets right after the server Finished, before the client Finished arrives', () => {
-    const { sessions, serverEvents, tickets } = firstConnection({ tickets: { timing: 'after_server_finished', issuer: new SealedTicketIssuer(seededRandom(3)) } });
+    const { sessions, serverEvents, tickets } = firstConnection({
+      tickets: { timing: 'after_server_finished', issuer: new SealedTicketIssuer(seededRandom(3)) },
+    });
     expect(sessions).toHaveLength(2);
     const ticketSent = serverEvents.findIndex((e) => e?.type === 'record_sent' && e.record.messages.includes('new_session_ticket'));
     const clientFinished = serverEvents.findIndex((e) => e?.type === 'record_received' && e.record.messages.includes('finished'));
@@ -296,7 +298,11 @@ describe('post-handshake authentication', () => {
     if (appKeys?.type !== 'keys_installed' || !appKeys.keylog) throw new Error('no server application keys');
     const suite = server.negotiated!.suite;
     const { key, iv } = trafficKeys(nobleProvider, suite, appKeys.keylog.secret);
-    const cr = encodeHandshake({ type: 'certificate_request', certificateRequestContext: utf8('ctx'), extensions: [{ type: 'signature_algorithms', schemes: [0x0807] }] });
+    const cr = encodeHandshake({
+      type: 'certificate_request',
+      certificateRequestContext: utf8('ctx'),
+      extensions: [{ type: 'signature_algorithms', schemes: [0x0807] }],
+    });
     // The server sent nothing under its application keys yet: this is record 0 of that epoch.
     client.handleBytes(protectRecord({ aead: nobleAead(suite.aead), key, iv }, 0n, ContentType.handshake, cr));
     expect(client.error?.alert).toBe('unexpected_message');

@@ -18,7 +18,9 @@ describe('full handshake', () => {
     drive(client, server);
     expect(new TextDecoder().decode(client.readApplicationData()!)).toBe('pong');
     expect(client.trafficSecrets!.write).toEqual(server.trafficSecrets!.read);
-    const ev = events(client).filter((e) => e!.type === 'state').map((e) => (e as { to: string }).to);
+    const ev = events(client)
+      .filter((e) => e!.type === 'state')
+      .map((e) => (e as { to: string }).to);
     expect(ev).toEqual(['WAIT_SH', 'WAIT_EE', 'WAIT_CERT_CR', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED']);
   });
 });

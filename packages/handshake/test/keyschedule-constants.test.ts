@@ -59,7 +59,7 @@ describe('key schedule constants without a PSK (RFC 8446 §7.1)', () => {
     }
   });
 
-  it('are per provider: another provider gets its own values, never the first one\'s', () => {
+  it("are per provider: another provider gets its own values, never the first one's", () => {
     const a = counting(nobleProvider);
     const flip = (b: Uint8Array) => b.map((x) => x ^ 0xff);
     const b = counting(nobleProvider, flip);

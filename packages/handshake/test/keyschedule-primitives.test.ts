@@ -38,7 +38,10 @@ function nodeHkdfExpand(alg: HashName, prk: Uint8Array, info: Uint8Array, length
   const out: number[] = [];
   let t = Buffer.alloc(0);
   for (let i = 1; out.length < length; i++) {
-    t = nodeCrypto.createHmac(alg, prk).update(Buffer.concat([t, info, Buffer.from([i])])).digest();
+    t = nodeCrypto
+      .createHmac(alg, prk)
+      .update(Buffer.concat([t, info, Buffer.from([i])]))
+      .digest();
     out.push(...t);
   }
   return new Uint8Array(out.slice(0, length));

@@ -317,7 +317,11 @@ describe.each(RFC8448_TRACES.map((t) => [`RFC 8448 §${t.section} (${t.title})`,
       /^calculate PSK binder:$/,
       /^generate resumption secret "tls13 resumption":$/,
     ];
-    for (const s of trace.steps) expect(checked.some((re) => re.test(s.action)), s.action).toBe(true);
+    for (const s of trace.steps)
+      expect(
+        checked.some((re) => re.test(s.action)),
+        s.action,
+      ).toBe(true);
   });
 
   test('every traffic key and IV printed comes from the secret of its epoch and direction', () => {
@@ -436,7 +440,7 @@ describe('RFC 8448 §4 PSK binder and early data', () => {
     expect(hex(r.early.earlyExporterMasterSecret(r.hashes.clientHello))).toBe(ee.fields.expanded);
   });
 
-  test("the client Finished covers EndOfEarlyData", () => {
+  test('the client Finished covers EndOfEarlyData', () => {
     const types = r.messages.map((m) => `${m.side}:${m.type}`);
     expect(types).toEqual([
       'client:ClientHello',

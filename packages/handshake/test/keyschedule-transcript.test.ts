@@ -21,7 +21,11 @@ const ch2 = msg(1, r.bytes(220));
 const sh = msg(2, r.bytes(90));
 const ee = msg(8, r.bytes(10));
 
-const nodeHash = (alg: string, ...parts: Uint8Array[]) => nodeCrypto.createHash(alg).update(concatBytes(...parts)).digest('hex');
+const nodeHash = (alg: string, ...parts: Uint8Array[]) =>
+  nodeCrypto
+    .createHash(alg)
+    .update(concatBytes(...parts))
+    .digest('hex');
 
 describe('Transcript', () => {
   test('can be filled before the hash is known and then hashed with SHA-256 or SHA-384', () => {

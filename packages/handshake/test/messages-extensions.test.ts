@@ -132,7 +132,10 @@ describe('extensions in a message the §4.2 table does not allow them in', () =>
   });
 
   test('rejects a ServerHello carrying psk_key_exchange_modes with illegal_parameter', () => {
-    const sh: ServerHello = { ...baseServerHello, extensions: [...baseServerHello.extensions, raw(ExtensionType.psk_key_exchange_modes, new Uint8Array([1, 1]))] };
+    const sh: ServerHello = {
+      ...baseServerHello,
+      extensions: [...baseServerHello.extensions, raw(ExtensionType.psk_key_exchange_modes, new Uint8Array([1, 1]))],
+    };
     expect(alertOf(() => roundTrip(sh))).toBe('illegal_parameter');
   });
 });

@@ -48,7 +48,10 @@ const name = bytes(1, 20).map(latin1Decode);
 
 /** Codes outside the §4.2 table (and record_size_limit): unknown to TLS 1.3, GREASE included. */
 const unknownCode = fc
-  .oneof(u16, fc.integer({ min: 0, max: 15 }).map((n) => (n << 12) | 0x0a00 | (n << 4) | 0x0a))
+  .oneof(
+    u16,
+    fc.integer({ min: 0, max: 15 }).map((n) => (n << 12) | 0x0a00 | (n << 4) | 0x0a),
+  )
   .filter((c) => !EXTENSION_ALLOWED_IN.has(c));
 const unknownExt = fc.record({ type: fc.constant('unknown' as const), code: unknownCode, data: bytes(0, 12) });
 
@@ -178,7 +181,10 @@ const certificate: fc.Arbitrary<Certificate> = fc.record({
     fc.record({
       certData: bytes(1, 60),
       extensions: fc
-        .option(certificateStatus.map((data): CertificateEntryExtension => ({ type: 'status_request', data })), { nil: undefined })
+        .option(
+          certificateStatus.map((data): CertificateEntryExtension => ({ type: 'status_request', data })),
+          { nil: undefined },
+        )
         .map((e) => (e === undefined ? [] : [e])),
     }),
     { maxLength: 3 },
@@ -191,10 +197,7 @@ const newSessionTicket: fc.Arbitrary<NewSessionTicket> = fc.record({
   ticketAgeAdd: u32,
   ticketNonce: bytes(0, 12),
   ticket: bytes(1, 60),
-  extensions: block<NewSessionTicketExtension>(
-    [],
-    fc.oneof(fc.record({ type: fc.constant('early_data' as const), maxEarlyDataSize: u32 }), unknownExt),
-  ),
+  extensions: block<NewSessionTicketExtension>([], fc.oneof(fc.record({ type: fc.constant('early_data' as const), maxEarlyDataSize: u32 }), unknownExt)),
 });
 
 const handshakeMessage: fc.Arbitrary<HandshakeMessage> = fc.oneof(

@@ -18,12 +18,7 @@ import {
   type HandshakeMessage,
   type HandshakeMessageName,
 } from '../src/messages/index.js';
-import {
-  RFC8448_HASH_LENGTH,
-  RFC8448_MESSAGES,
-  RFC8448_RESUMED_CLIENT_HELLO_PREFIX,
-  type Rfc8448Trace,
-} from '../../../test/vectors/rfc8448-messages.js';
+import { RFC8448_HASH_LENGTH, RFC8448_MESSAGES, RFC8448_RESUMED_CLIENT_HELLO_PREFIX, type Rfc8448Trace } from '../../../test/vectors/rfc8448-messages.js';
 
 const decode = (hex: string): Decoded => decodeHandshakeMessage(fromHex(hex), { hashLength: RFC8448_HASH_LENGTH });
 
@@ -41,9 +36,7 @@ function as<K extends HandshakeMessageName>(m: HandshakeMessage, type: K): Extra
 describe('every RFC 8448 handshake message', () => {
   test('covers all five traces with the messages the RFC prints', () => {
     const traces = new Set(RFC8448_MESSAGES.map((v) => v.trace));
-    expect([...traces].sort()).toEqual(
-      ['client_authentication', 'compatibility_mode', 'hello_retry_request', 'resumed_0rtt', 'simple_1rtt'],
-    );
+    expect([...traces].sort()).toEqual(['client_authentication', 'compatibility_mode', 'hello_retry_request', 'resumed_0rtt', 'simple_1rtt']);
     expect(RFC8448_MESSAGES).toHaveLength(40);
   });
 
@@ -67,11 +60,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   test('reads the ClientHello fields and typed extensions the trace was built from', () => {
     const ch = as(decode(vector('simple_1rtt', 'client', 'client_hello')), 'client_hello');
     expect(ch.legacyVersion).toBe(0x0303);
-    expect(ch.cipherSuites).toEqual([
-      CipherSuite.TLS_AES_128_GCM_SHA256,
-      CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
-      CipherSuite.TLS_AES_256_GCM_SHA384,
-    ]);
+    expect(ch.cipherSuites).toEqual([CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384]);
     expect(toHex(ch.random)).toBe('cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7');
     expect(findExtension(ch.extensions, 'server_name')).toEqual({ type: 'server_name', serverNames: [{ nameType: 0, hostName: 'server' }] });
     expect(findExtension(ch.extensions, 'supported_versions')).toEqual({ type: 'supported_versions', versions: [TLS13] });
@@ -236,7 +225,12 @@ describe('the raw bytes a decoded message keeps for the transcript', () => {
     const copy = whole.slice();
     expect(decodeHandshake(whole[0]!, body, {}, copy).raw).toBe(copy);
     // No raw, or one that is not this message (wrong type, wrong length, other bytes): rebuilt.
-    const bad = [undefined, Uint8Array.of(1, ...whole.subarray(1)), whole.subarray(0, whole.length - 1), Uint8Array.from(whole, (b, i) => (i === 10 ? b ^ 1 : b))];
+    const bad = [
+      undefined,
+      Uint8Array.of(1, ...whole.subarray(1)),
+      whole.subarray(0, whole.length - 1),
+      Uint8Array.from(whole, (b, i) => (i === 10 ? b ^ 1 : b)),
+    ];
     for (const raw of bad) {
       const d = decodeHandshake(whole[0]!, body, {}, raw);
       expect(d.raw).not.toBe(raw);

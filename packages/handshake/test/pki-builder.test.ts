@@ -131,9 +131,7 @@ describe('buildCertificate', () => {
       expect(nodeLeaf.checkIssued(nodeCa), t).toBe(true);
       expect(nodeLeaf.issuer).toBe('O=tls13sim\nCN=Test Root');
       writeFileSync(join(dir, `${t}.pem`), pem);
-      expect(openssl(['verify', '-CAfile', join(dir, 'ca.pem'), '-purpose', 'sslserver', join(dir, `${t}.pem`)]).trim()).toBe(
-        `${join(dir, `${t}.pem`)}: OK`,
-      );
+      expect(openssl(['verify', '-CAfile', join(dir, 'ca.pem'), '-purpose', 'sslserver', join(dir, `${t}.pem`)]).trim()).toBe(`${join(dir, `${t}.pem`)}: OK`);
       expect(verifyChain([leaf.der], { trustAnchors: [ca.der], now: NOW, hostname: `${t}.leaf.example` })).toMatchObject({ ok: true });
     }
   });
@@ -162,11 +160,7 @@ describe('buildCertificate', () => {
 
   it('refuses a self-signed certificate signed by a key other than the subject key', () => {
     expect(() =>
-      buildCertificate(
-        { subject: 'x', publicKey: key('p256').publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER },
-        key('ed25519').privateKey,
-        rand,
-      ),
+      buildCertificate({ subject: 'x', publicKey: key('p256').publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER }, key('ed25519').privateKey, rand),
     ).toThrow(/self-signed/);
   });
 

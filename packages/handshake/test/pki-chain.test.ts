@@ -71,17 +71,44 @@ describe('verifyChain: good chains', () => {
 
 describe('verifyChain: rejections and their kinds (each named after its RFC 8446 §6.2 alert)', () => {
   it('rejects an expired leaf with certificate_expired', () => {
-    const old = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], notBefore: NOW - 2 * YEAR, notAfter: NOW - YEAR }, interKey);
+    const old = issue(
+      {
+        subject: 'www.example.test',
+        issuer: inter,
+        publicKey: leafKey.publicKey,
+        dnsNames: ['www.example.test'],
+        notBefore: NOW - 2 * YEAR,
+        notAfter: NOW - YEAR,
+      },
+      interKey,
+    );
     expect(verifyChain([old.der, inter.der], good)).toMatchObject({ ok: false, kind: 'certificate_expired', reason: expect.stringMatching(/expired/) });
   });
 
   it('rejects a not-yet-valid leaf with certificate_expired', () => {
-    const future = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], notBefore: NOW + YEAR, notAfter: NOW + 2 * YEAR }, interKey);
-    expect(verifyChain([future.der, inter.der], good)).toMatchObject({ ok: false, kind: 'certificate_expired', reason: expect.stringMatching(/not valid before/) });
+    const future = issue(
+      {
+        subject: 'www.example.test',
+        issuer: inter,
+        publicKey: leafKey.publicKey,
+        dnsNames: ['www.example.test'],
+        notBefore: NOW + YEAR,
+        notAfter: NOW + 2 * YEAR,
+      },
+      interKey,
+    );
+    expect(verifyChain([future.der, inter.der], good)).toMatchObject({
+      ok: false,
+      kind: 'certificate_expired',
+      reason: expect.stringMatching(/not valid before/),
+    });
   });
 
   it('rejects a chain through an expired intermediate with certificate_expired', () => {
-    const oldInter = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, notBefore: NOW - 3 * YEAR, notAfter: NOW - 1 }, rootKey);
+    const oldInter = issue(
+      { subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, notBefore: NOW - 3 * YEAR, notAfter: NOW - 1 },
+      rootKey,
+    );
     expect(verifyChain([leaf.der, oldInter.der], good)).toMatchObject({ ok: false, kind: 'certificate_expired' });
   });
 
@@ -92,7 +119,11 @@ describe('verifyChain: rejections and their kinds (each named after its RFC 8446
 
   it('rejects a certificate for another host name with bad_certificate', () => {
     for (const hostname of ['example.test', 'evil.test', 'a.b.apps.example.test', 'apps.example.test']) {
-      expect(verifyChain([leaf.der, inter.der], { ...good, hostname }), hostname).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/not valid for/) });
+      expect(verifyChain([leaf.der, inter.der], { ...good, hostname }), hostname).toMatchObject({
+        ok: false,
+        kind: 'bad_certificate',
+        reason: expect.stringMatching(/not valid for/),
+      });
     }
   });
 
@@ -132,15 +163,25 @@ describe('verifyChain: rejections and their kinds (each named after its RFC 8446
   });
 
   it('rejects an issuer whose keyUsage lacks keyCertSign with bad_certificate', () => {
-    const noSign = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, keyUsage: ['digitalSignature'] }, rootKey);
+    const noSign = issue(
+      { subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, keyUsage: ['digitalSignature'] },
+      rootKey,
+    );
     expect(verifyChain([leaf.der, noSign.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/keyCertSign/) });
   });
 
   it('rejects a path longer than a pathLenConstraint allows with bad_certificate', () => {
-    const constrainedRootInter = issue({ subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, pathLen: 0 }, rootKey);
+    const constrainedRootInter = issue(
+      { subject: 'O=Chain Test, CN=Intermediate', issuer: root, publicKey: interKey.publicKey, isCA: true, pathLen: 0 },
+      rootKey,
+    );
     const sub = issue({ subject: 'CN=Sub CA', issuer: constrainedRootInter, publicKey: otherKey.publicKey, isCA: true }, interKey);
     const deepLeaf = issue({ subject: 'www.example.test', issuer: sub, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'] }, otherKey);
-    expect(verifyChain([deepLeaf.der, sub.der, constrainedRootInter.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/pathLen/) });
+    expect(verifyChain([deepLeaf.der, sub.der, constrainedRootInter.der], good)).toMatchObject({
+      ok: false,
+      kind: 'bad_certificate',
+      reason: expect.stringMatching(/pathLen/),
+    });
     // Without the constraint the same shape verifies.
     const sub2 = issue({ subject: 'CN=Sub CA', issuer: inter, publicKey: otherKey.publicKey, isCA: true }, interKey);
     const deepLeaf2 = issue({ subject: 'www.example.test', issuer: sub2, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'] }, otherKey);
@@ -148,13 +189,22 @@ describe('verifyChain: rejections and their kinds (each named after its RFC 8446
   });
 
   it('rejects a server-only certificate used for client authentication with unsupported_certificate', () => {
-    const serverOnly = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], extKeyUsage: ['serverAuth'] }, interKey);
+    const serverOnly = issue(
+      { subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], extKeyUsage: ['serverAuth'] },
+      interKey,
+    );
     expect(verifyChain([serverOnly.der, inter.der], { ...good, purpose: 'server' }).ok).toBe(true);
-    expect(verifyChain([serverOnly.der, inter.der], { trustAnchors: [root.der], now: NOW, purpose: 'client' })).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
+    expect(verifyChain([serverOnly.der, inter.der], { trustAnchors: [root.der], now: NOW, purpose: 'client' })).toMatchObject({
+      ok: false,
+      kind: 'unsupported_certificate',
+    });
   });
 
   it('rejects a leaf whose keyUsage forbids signing with unsupported_certificate (RFC 8446 §4.4.2.2)', () => {
-    const encOnly = issue({ subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], keyUsage: ['keyEncipherment'] }, interKey);
+    const encOnly = issue(
+      { subject: 'www.example.test', issuer: inter, publicKey: leafKey.publicKey, dnsNames: ['www.example.test'], keyUsage: ['keyEncipherment'] },
+      interKey,
+    );
     expect(verifyChain([encOnly.der, inter.der], good)).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
   });
 
@@ -168,11 +218,18 @@ describe('verifyChain: rejections and their kinds (each named after its RFC 8446
   it('rejects a certificate with an unknown critical extension with unsupported_certificate, and ignores a non-critical one', () => {
     const ext = (critical: boolean) => derSequence(derOid('1.2.3.4.5'), ...(critical ? [derBoolean(true)] : []), derOctetString(derSequence()));
     expect(verifyChain([craft({ extensions: [ext(false)] }), inter.der], { trustAnchors: [root.der], now: NOW }).ok).toBe(true);
-    expect(verifyChain([craft({ extensions: [ext(true)] }), inter.der], { trustAnchors: [root.der], now: NOW })).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
+    expect(verifyChain([craft({ extensions: [ext(true)] }), inter.der], { trustAnchors: [root.der], now: NOW })).toMatchObject({
+      ok: false,
+      kind: 'unsupported_certificate',
+    });
   });
 
   it('rejects malformed DER and an empty chain with bad_certificate', () => {
-    expect(verifyChain([leaf.der.subarray(0, 100), inter.der], good)).toMatchObject({ ok: false, kind: 'bad_certificate', reason: expect.stringMatching(/bad DER/) });
+    expect(verifyChain([leaf.der.subarray(0, 100), inter.der], good)).toMatchObject({
+      ok: false,
+      kind: 'bad_certificate',
+      reason: expect.stringMatching(/bad DER/),
+    });
     expect(verifyChain([], good)).toMatchObject({ ok: false, kind: 'bad_certificate' });
   });
 });
@@ -193,7 +250,7 @@ function craft(opts: { spki?: Uint8Array; extensions: Uint8Array[] }): Uint8Arra
   return derSequence(tbs, alg, derBitString(signData('ed25519', interKey.privateKey, tbs, rand)));
 }
 
-describe('verifyChain: signatures through the endpoint\'s crypto provider', () => {
+describe("verifyChain: signatures through the endpoint's crypto provider", () => {
   /** nobleProvider, noting each verify call's scheme; `answer` overrides its result. */
   const recording = (answer?: boolean): { crypto: CryptoProvider; schemes: string[] } => {
     const schemes: string[] = [];
@@ -218,7 +275,7 @@ describe('verifyChain: signatures through the endpoint\'s crypto provider', () =
     expect(verifyChain([leaf.der, inter.der], { ...good, crypto })).toMatchObject({ ok: false, kind: 'bad_certificate' });
   });
 
-  it('verifies with noble what the provider does not support, and an ECDSA hash that is not the curve\'s own', () => {
+  it("verifies with noble what the provider does not support, and an ECDSA hash that is not the curve's own", () => {
     const edOnly = recording();
     const crypto = { ...edOnly.crypto, supportedSignatureSchemes: ['ed25519'] as const };
     expect(verifyChain([leaf.der, inter.der], { ...good, crypto }).ok).toBe(true);

@@ -75,8 +75,16 @@ describe('DER writer and reader', () => {
   });
 
   it('writes UTCTime through 2049 and GeneralizedTime from 2050 (RFC 5280 §4.1.2.5)', () => {
-    expect(Buffer.from(derTime(new Date('2049-12-31T23:59:59Z'))).subarray(2).toString()).toBe('491231235959Z');
-    expect(Buffer.from(derTime(new Date('2050-01-01T00:00:00Z'))).subarray(2).toString()).toBe('20500101000000Z');
+    expect(
+      Buffer.from(derTime(new Date('2049-12-31T23:59:59Z')))
+        .subarray(2)
+        .toString(),
+    ).toBe('491231235959Z');
+    expect(
+      Buffer.from(derTime(new Date('2050-01-01T00:00:00Z')))
+        .subarray(2)
+        .toString(),
+    ).toBe('20500101000000Z');
     expect(new DerReader(derUtcTime(new Date('1950-01-01T00:00:00Z'))).time().toISOString()).toBe('1950-01-01T00:00:00.000Z');
     expect(new DerReader(derGeneralizedTime(new Date('2125-06-07T08:09:10Z'))).time().toISOString()).toBe('2125-06-07T08:09:10.000Z');
   });
@@ -165,7 +173,12 @@ describe('PEM', () => {
   it('round-trips DER through 64-column PEM, and finds every block among other text', () => {
     const der = new Uint8Array(100).map((_, i) => i * 7);
     const pem = toPem('CERTIFICATE', der);
-    expect(pem.split('\n').slice(1, -2).every((l) => l.length <= 64)).toBe(true);
+    expect(
+      pem
+        .split('\n')
+        .slice(1, -2)
+        .every((l) => l.length <= 64),
+    ).toBe(true);
     const blocks = parsePem(`junk before\n${pem}between\n${toPem('PRIVATE KEY', der.subarray(0, 31))}`);
     expect(blocks.map((b) => b.label)).toEqual(['CERTIFICATE', 'PRIVATE KEY']);
     expect(hex(blocks[0]!.der)).toBe(hex(der));

@@ -116,7 +116,7 @@ describe('certificates made by openssl req -x509', () => {
     expect(clientUse).toMatchObject({ ok: false, kind: 'unsupported_certificate' });
   });
 
-  it('verifies ECDSA certificate signatures whose hash is not the curve\'s own (X.509 does not bind them)', () => {
+  it("verifies ECDSA certificate signatures whose hash is not the curve's own (X.509 does not bind them)", () => {
     for (const namedCurve of ['P-256', 'P-384', 'P-521']) {
       for (const hash of ['sha256', 'sha384', 'sha512'] as const) {
         const { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('ec', { namedCurve });

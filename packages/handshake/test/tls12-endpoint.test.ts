@@ -31,11 +31,7 @@ describe('TLS 1.2 full handshakes: every suite x certificate type x group', () =
     for (const key of keys) for (const group of ['x25519', 'secp256r1', 'secp384r1']) cases.push([suite, key, group]);
   }
   it.each(cases)('%s with a %s certificate over %s: both CONNECTED, data both ways, exporters agree', (suite, key, group) => {
-    const { client, server } = pair12(
-      { crypto: nodeCrypto, tls12CipherSuites: [suite], groups: [group as 'x25519'] },
-      { crypto: nodeCrypto },
-      key,
-    );
+    const { client, server } = pair12({ crypto: nodeCrypto, tls12CipherSuites: [suite], groups: [group as 'x25519'] }, { crypto: nodeCrypto }, key);
     client.start();
     drive(client, server);
     expect([client.state, server.state, client.error?.message, server.error?.message]).toEqual(['CONNECTED', 'CONNECTED', undefined, undefined]);
@@ -120,7 +116,12 @@ describe('client authentication: the verdict arrives inside connect()', () => {
       'alert_sent fatal access_denied',
       'state WAIT_CERT>CLOSED',
     ]);
-    expect(cl.lines().slice(-4)).toEqual(['state WAIT_SHD>WAIT_CCS', 'recv plaintext alert access_denied', 'alert_received fatal access_denied', 'state WAIT_CCS>CLOSED']);
+    expect(cl.lines().slice(-4)).toEqual([
+      'state WAIT_SHD>WAIT_CCS',
+      'recv plaintext alert access_denied',
+      'alert_received fatal access_denied',
+      'state WAIT_CCS>CLOSED',
+    ]);
     expect(client.handshakeComplete).toBe(false);
     expect(client.error?.alert).toBe('access_denied');
     expect(cl.all.some((e) => e.type === 'handshake_complete')).toBe(false);
@@ -187,7 +188,12 @@ describe('RFC 7627 and RFC 5746 are required', () => {
 
   it('a non-empty renegotiation_info in a first handshake is handshake_failure (RFC 5746 §3.6)', () => {
     const { client, server } = pair12({
-      hooks: { clientHello: (ch) => ({ ...ch, extensions: ch.extensions.map((e) => (e.type === 'unknown' && e.code === 0xff01 ? { ...e, data: new Uint8Array([1, 7]) } : e)) }) },
+      hooks: {
+        clientHello: (ch) => ({
+          ...ch,
+          extensions: ch.extensions.map((e) => (e.type === 'unknown' && e.code === 0xff01 ? { ...e, data: new Uint8Array([1, 7]) } : e)),
+        }),
+      },
     });
     client.start();
     drive(client, server);
@@ -282,12 +288,28 @@ describe('after the handshake', () => {
     expect(new TextDecoder().decode(a.server.readApplicationData()!)).toBe('still here');
     // A renegotiating ClientHello as the client's record seq 1.
     const b = setup();
-    const ch = encodeHandshake({ type: 'client_hello', legacyVersion: 0x0303, random: new Uint8Array(32), legacySessionId: new Uint8Array(0), cipherSuites: [0xc02b], legacyCompressionMethods: new Uint8Array([0]), extensions: [{ type: 'unknown', code: 23, data: new Uint8Array(0) }, { type: 'unknown', code: 0xff01, data: new Uint8Array([0]) }] });
+    const ch = encodeHandshake({
+      type: 'client_hello',
+      legacyVersion: 0x0303,
+      random: new Uint8Array(32),
+      legacySessionId: new Uint8Array(0),
+      cipherSuites: [0xc02b],
+      legacyCompressionMethods: new Uint8Array([0]),
+      extensions: [
+        { type: 'unknown', code: 23, data: new Uint8Array(0) },
+        { type: 'unknown', code: 0xff01, data: new Uint8Array([0]) },
+      ],
+    });
     b.server.handleBytes(sealHandshake12(b.keysOf(b.cl, 'client'), 1n, ch));
     expect(b.sl.lines().slice(-2)).toEqual(['sent tls12 alert no_renegotiation', 'alert_sent warning no_renegotiation']);
     b.server.write(utf8('still here'));
     flush(b.server, b.client);
-    expect(b.cl.lines().slice(-4)).toEqual(['recv tls12 alert no_renegotiation', 'alert_received warning no_renegotiation', 'recv tls12 application_data', 'application_data']);
+    expect(b.cl.lines().slice(-4)).toEqual([
+      'recv tls12 alert no_renegotiation',
+      'alert_received warning no_renegotiation',
+      'recv tls12 application_data',
+      'application_data',
+    ]);
     expect([b.client.state, b.server.state, b.client.error, b.server.error]).toEqual(['CONNECTED', 'CONNECTED', undefined, undefined]);
   });
 

@@ -11,7 +11,10 @@ import { concatBytes, toHex } from '@tls13sim/record';
 import type { TlsEndpoint } from '@tls13sim/handshake';
 import { clientPki, drive, flush, Log12, nodeCrypto, pair12, takeRecords } from './tls12-helpers.js';
 
-const authCfg = [{ crypto: nodeCrypto, certificate: clientPki.leaf }, { crypto: nodeCrypto, clientAuth: 'require' as const }] as const;
+const authCfg = [
+  { crypto: nodeCrypto, certificate: clientPki.leaf },
+  { crypto: nodeCrypto, clientAuth: 'require' as const },
+] as const;
 
 /** A client that sent its ClientHello, a server that answered; the server's flight not yet delivered. */
 function atServerFlight() {
@@ -72,16 +75,19 @@ describe('the server flight, damaged', () => {
   it('random multi-byte damage anywhere in the flight never completes both sides nor crashes', () => {
     const { client, server, flight } = atServerFlight();
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 3, max: flight.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
-        const bad = flight.slice();
-        for (const [i, x] of edits) if (i !== 2) bad[i]! ^= x;
-        const c = client.clone();
-        const s = server.clone();
-        c.handleBytes(bad);
-        const o = outcome(c, s);
-        expect(o.both).toBe(false);
-        expect(o.internal).toBe(false);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 3, max: flight.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (edits) => {
+          const bad = flight.slice();
+          for (const [i, x] of edits) if (i !== 2) bad[i]! ^= x;
+          const c = client.clone();
+          const s = server.clone();
+          c.handleBytes(bad);
+          const o = outcome(c, s);
+          expect(o.both).toBe(false);
+          expect(o.internal).toBe(false);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -108,7 +114,7 @@ describe("the client's second flight, damaged", () => {
 describe('record versions after the hellos', () => {
   // RFC 5246 §6.2.1 / Appendix E.1: once negotiated, every record carries version {3, 3}.
   // (Found by the bit-flip test above: a flipped version byte went unnoticed and both sides completed.)
-  it('a record of the client\'s second flight with a version other than 3.3 ends in protocol_version at the server', () => {
+  it("a record of the client's second flight with a version other than 3.3 ends in protocol_version at the server", () => {
     const { client, server, flight } = atServerFlight();
     client.handleBytes(flight);
     const records = takeRecords(client);
@@ -130,7 +136,7 @@ describe('record versions after the hellos', () => {
     }
   });
 
-  it('the server\'s ChangeCipherSpec with another version ends in protocol_version at the client', () => {
+  it("the server's ChangeCipherSpec with another version ends in protocol_version at the client", () => {
     const { client, server, flight } = atServerFlight();
     client.handleBytes(flight);
     server.handleBytes(concatBytes(...takeRecords(client)));
@@ -153,7 +159,10 @@ describe('split independence and clone', () => {
     client.start();
     for (let round = 0; round < 10; round++) {
       let moved = 0;
-      for (const [from, to] of [[client, server], [server, client]] as const) {
+      for (const [from, to] of [
+        [client, server],
+        [server, client],
+      ] as const) {
         const bytes = concatBytes(...takeRecords(from));
         if (bytes.length === 0) continue;
         moved++;

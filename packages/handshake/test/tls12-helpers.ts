@@ -23,12 +23,24 @@ export function pair12(client: Partial<EndpointConfig> = {}, server: Partial<End
   const pki = testPki(serverKey, 'server.test');
   const crypto = client.crypto ?? server.crypto ?? nobleProvider;
   const c = createTlsEndpoint({
-    role: 'client', versions: ['TLSv1.2'], crypto, random: seededRandom(`c12:${seed}`), serverName: 'server.test',
-    trustAnchors: [pki.ca], validationTime: VALIDATION_TIME, ...client,
+    role: 'client',
+    versions: ['TLSv1.2'],
+    crypto,
+    random: seededRandom(`c12:${seed}`),
+    serverName: 'server.test',
+    trustAnchors: [pki.ca],
+    validationTime: VALIDATION_TIME,
+    ...client,
   });
   const s = createTlsEndpoint({
-    role: 'server', versions: ['TLSv1.2'], crypto, random: seededRandom(`s12:${seed}`), certificate: pki.leaf,
-    validationTime: VALIDATION_TIME, trustAnchors: [clientPki.ca], ...server,
+    role: 'server',
+    versions: ['TLSv1.2'],
+    crypto,
+    random: seededRandom(`s12:${seed}`),
+    certificate: pki.leaf,
+    validationTime: VALIDATION_TIME,
+    trustAnchors: [clientPki.ca],
+    ...server,
   });
   return { client: c, server: s, ca: pki.ca };
 }
@@ -90,7 +102,14 @@ export class Log12 {
 }
 
 /** The record keys `side` writes with, from the master secret of its keylog event and the hellos' randoms. */
-export function writeKeys12(log: Log12, side: 'client' | 'server', suiteName: Tls12CipherSuiteName, clientRandom: Uint8Array, serverRandom: Uint8Array, crypto = nobleProvider): Tls12Keys {
+export function writeKeys12(
+  log: Log12,
+  side: 'client' | 'server',
+  suiteName: Tls12CipherSuiteName,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  crypto = nobleProvider,
+): Tls12Keys {
   const k = log.pump().all.find((e) => e.type === 'keys_installed' && e.keylog !== undefined);
   if (k === undefined || k.type !== 'keys_installed') throw new Error('no keys installed yet');
   const suite = TLS12_SUITE_PARAMS[suiteName];

@@ -13,9 +13,22 @@ const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxL
 const u16 = fc.integer({ min: 0, max: 0xffff });
 
 const message: fc.Arbitrary<NonHello> = fc.oneof(
-  fc.record({ type: fc.constant('server_hello' as const), version: u16, random: bytes(32, 32), sessionId: bytes(0, 32), cipherSuite: u16, compression: fc.integer({ min: 0, max: 255 }), extensions: fc.uniqueArray(fc.record({ code: u16, data: bytes(0, 20) }), { selector: (e) => e.code, maxLength: 5 }) }),
+  fc.record({
+    type: fc.constant('server_hello' as const),
+    version: u16,
+    random: bytes(32, 32),
+    sessionId: bytes(0, 32),
+    cipherSuite: u16,
+    compression: fc.integer({ min: 0, max: 255 }),
+    extensions: fc.uniqueArray(fc.record({ code: u16, data: bytes(0, 20) }), { selector: (e) => e.code, maxLength: 5 }),
+  }),
   fc.record({ type: fc.constant('server_key_exchange' as const), namedCurve: u16, publicKey: bytes(1, 97), algorithm: u16, signature: bytes(0, 100) }),
-  fc.record({ type: fc.constant('certificate_request' as const), certificateTypes: bytes(1, 4), schemes: fc.array(u16, { minLength: 1, maxLength: 8 }), authorities: fc.array(bytes(1, 30), { maxLength: 3 }) }),
+  fc.record({
+    type: fc.constant('certificate_request' as const),
+    certificateTypes: bytes(1, 4),
+    schemes: fc.array(u16, { minLength: 1, maxLength: 8 }),
+    authorities: fc.array(bytes(1, 30), { maxLength: 3 }),
+  }),
   fc.record({ type: fc.constant('certificate' as const), chain: fc.array(bytes(1, 60), { maxLength: 3 }) }),
   fc.record({ type: fc.constant('server_hello_done' as const) }),
   fc.record({ type: fc.constant('client_key_exchange' as const), publicKey: bytes(1, 133) }),

@@ -43,10 +43,22 @@ const IETF = [
 
 /** OpenSSL's TLS1-PRF: the seed it takes is label || seed. */
 function opensslPrf(hash: HashName, secret: Uint8Array, labelAndSeed: Uint8Array, length: number): string {
-  const out = execFileSync('openssl', [
-    'kdf', '-keylen', String(length), '-kdfopt', `digest:${hash.toUpperCase()}`,
-    '-kdfopt', `hexsecret:${toHex(secret)}`, '-kdfopt', `hexseed:${toHex(labelAndSeed)}`, 'TLS1-PRF',
-  ], { encoding: 'utf8', timeout: 10_000 });
+  const out = execFileSync(
+    'openssl',
+    [
+      'kdf',
+      '-keylen',
+      String(length),
+      '-kdfopt',
+      `digest:${hash.toUpperCase()}`,
+      '-kdfopt',
+      `hexsecret:${toHex(secret)}`,
+      '-kdfopt',
+      `hexseed:${toHex(labelAndSeed)}`,
+      'TLS1-PRF',
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
   return out.trim().replace(/:/g, '').toLowerCase();
 }
 
@@ -61,7 +73,8 @@ describe('TLS 1.2 PRF known answers', () => {
 
   it('every output length is a prefix of the longer output (P_hash is a stream; the excess is discarded)', () => {
     const v = IETF[0]!;
-    for (let n = 0; n <= 100; n++) expect(toHex(tls12Prf(nobleProvider, 'sha256', fromHex(v.secret), 'test label', fromHex(v.seed), n))).toBe(v.out.slice(0, 2 * n));
+    for (let n = 0; n <= 100; n++)
+      expect(toHex(tls12Prf(nobleProvider, 'sha256', fromHex(v.secret), 'test label', fromHex(v.seed), n))).toBe(v.out.slice(0, 2 * n));
     expect(() => tls12PHash(nobleProvider, 'sha256', new Uint8Array(1), new Uint8Array(1), -1)).toThrow(RangeError);
   });
 });
@@ -69,10 +82,16 @@ describe('TLS 1.2 PRF known answers', () => {
 describe('TLS 1.2 derivations against OpenSSL 3.0 TLS1-PRF', () => {
   it('PRF with random secrets, seeds and lengths, both hashes', () => {
     fc.assert(
-      fc.property(fc.constantFrom<HashName>('sha256', 'sha384'), fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 200 }), (hash, secret, seed, n) => {
+      fc.property(
+        fc.constantFrom<HashName>('sha256', 'sha384'),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.uint8Array({ minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 200 }),
+        (hash, secret, seed, n) => {
           const want = opensslPrf(hash, secret, concatBytes(utf8('some label'), seed), n);
           expect(toHex(tls12Prf(nobleProvider, hash, secret, 'some label', seed, n))).toBe(want);
-        }),
+        },
+      ),
       { numRuns: 12 },
     );
   });

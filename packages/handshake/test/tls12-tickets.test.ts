@@ -88,9 +88,17 @@ describe('RFC 5077 tickets', () => {
     const first = firstConnection();
     const cases: [string, Parameters<typeof pair12>[0], Parameters<typeof pair12>[1]][] = [
       ['another issuer', { tls12Session: first.session! }, { tls12Tickets: { issuer: new SealedTicketIssuer(seededRandom('other keys')) } }],
-      ['a corrupted ticket', { tls12Session: { ...first.session!, ticket: first.session!.ticket.map((b, i) => (i === 20 ? b ^ 1 : b)) } }, { tls12Tickets: { issuer: first.issuer } }],
+      [
+        'a corrupted ticket',
+        { tls12Session: { ...first.session!, ticket: first.session!.ticket.map((b, i) => (i === 20 ? b ^ 1 : b)) } },
+        { tls12Tickets: { issuer: first.issuer } },
+      ],
       ['expired', { tls12Session: first.session! }, { tls12Tickets: { issuer: first.issuer } }],
-      ['suite not offered', { tls12Session: first.session!, tls12CipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'] }, { tls12Tickets: { issuer: first.issuer } }],
+      [
+        'suite not offered',
+        { tls12Session: first.session!, tls12CipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'] },
+        { tls12Tickets: { issuer: first.issuer } },
+      ],
     ];
     for (const [name, c, s] of cases) {
       const { client, server } = pair12(c, s, 'p256', 3);

@@ -25,9 +25,22 @@ import { drive, Log12, nodeCrypto, takeRecords } from './tls12-helpers.js';
 const pki = testPki('p256', 'server.test');
 const DOWNGRD = '444f574e47524401';
 
-function endpoints(cv: readonly TlsVersion[] | undefined, sv: readonly TlsVersion[] | undefined, extra: Partial<EndpointConfig> = {}, crypto: CryptoProvider = nodeCrypto) {
+function endpoints(
+  cv: readonly TlsVersion[] | undefined,
+  sv: readonly TlsVersion[] | undefined,
+  extra: Partial<EndpointConfig> = {},
+  crypto: CryptoProvider = nodeCrypto,
+) {
   const base = { crypto, validationTime: VALIDATION_TIME };
-  const client = createTlsEndpoint({ ...base, role: 'client', random: seededRandom('vc'), serverName: 'server.test', trustAnchors: [pki.ca], ...(cv ? { versions: cv } : {}), ...extra });
+  const client = createTlsEndpoint({
+    ...base,
+    role: 'client',
+    random: seededRandom('vc'),
+    serverName: 'server.test',
+    trustAnchors: [pki.ca],
+    ...(cv ? { versions: cv } : {}),
+    ...extra,
+  });
   const server = createTlsEndpoint({ ...base, role: 'server', random: seededRandom('vs'), certificate: pki.leaf, ...(sv ? { versions: sv } : {}) });
   return { client, server };
 }
@@ -109,8 +122,15 @@ describe('downgrade protection (RFC 8446 §4.1.3)', () => {
     client.start();
     const ch = decodeHandshakeMessage(client.pollTransmit()!.subarray(5)) as ClientHello;
     // The 1.3-only ClientHello has no EMS nor renegotiation_info: the attacker adds what the 1.2 server requires.
-    const extra = [{ type: 'unknown' as const, code: 23, data: new Uint8Array(0) }, { type: 'unknown' as const, code: 0xff01, data: new Uint8Array([0]) }];
-    const raw = encodeHandshake({ ...ch, cipherSuites: [...ch.cipherSuites, 0xc02b], extensions: [...ch.extensions.filter((e) => e.type !== 'supported_versions'), ...extra] });
+    const extra = [
+      { type: 'unknown' as const, code: 23, data: new Uint8Array(0) },
+      { type: 'unknown' as const, code: 0xff01, data: new Uint8Array([0]) },
+    ];
+    const raw = encodeHandshake({
+      ...ch,
+      cipherSuites: [...ch.cipherSuites, 0xc02b],
+      extensions: [...ch.extensions.filter((e) => e.type !== 'supported_versions'), ...extra],
+    });
     server.handleBytes(new Uint8Array([22, 3, 1, raw.length >> 8, raw.length & 0xff, ...raw]));
     for (const r of takeRecords(server)) client.handleBytes(r);
     expect(client.error?.alert).toBe('illegal_parameter');
@@ -141,7 +161,9 @@ describe('the 1.2+1.3 endpoint', () => {
 
   it('continues as TLS 1.2 from a ClientHello that spans several records (the transcript holds all of it)', () => {
     const pad = { type: 'padding' as const, data: new Uint8Array(20_000) };
-    const { client, server } = endpoints(['TLSv1.2', 'TLSv1.3'], ['TLSv1.2'], { hooks: { clientHello: (ch) => ({ ...ch, extensions: [pad, ...ch.extensions] }) } });
+    const { client, server } = endpoints(['TLSv1.2', 'TLSv1.3'], ['TLSv1.2'], {
+      hooks: { clientHello: (ch) => ({ ...ch, extensions: [pad, ...ch.extensions] }) },
+    });
     client.start();
     drive(client, server);
     expect([client.state, server.state, client.version]).toEqual(['CONNECTED', 'CONNECTED', 'TLSv1.2']);

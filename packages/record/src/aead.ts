@@ -157,13 +157,16 @@ class CachedGcm {
   }
 }
 
-type CipherFactory = (key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) => {
+type CipherFactory = (
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad?: Uint8Array,
+) => {
   encrypt(plaintext: Uint8Array): Uint8Array;
   decrypt(ciphertext: Uint8Array): Uint8Array;
 };
 
 const KEY_LENGTH: Record<AeadName, number> = { aes128gcm: 16, aes256gcm: 32, chacha20poly1305: 32 };
-
 
 class NobleAead implements Aead {
   readonly keyLength: number;

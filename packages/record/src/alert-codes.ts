@@ -38,9 +38,7 @@ export const AlertDescription = {
 } as const;
 export type AlertName = keyof typeof AlertDescription;
 
-const alertNameByCode = new Map<number, AlertName>(
-  Object.entries(AlertDescription).map(([k, v]) => [v, k as AlertName]),
-);
+const alertNameByCode = new Map<number, AlertName>(Object.entries(AlertDescription).map(([k, v]) => [v, k as AlertName]));
 
 /** The RFC name of an alert code, or `unknown_<code>` for values outside §6 (kept, not rejected). */
 export function alertName(code: number): string {

@@ -83,9 +83,7 @@ export class Reader {
 
   u32(): number {
     this.need(4, 'uint32');
-    const v =
-      this.buf[this.pos]! * 0x1000000 +
-      ((this.buf[this.pos + 1]! << 16) | (this.buf[this.pos + 2]! << 8) | this.buf[this.pos + 3]!);
+    const v = this.buf[this.pos]! * 0x1000000 + ((this.buf[this.pos + 1]! << 16) | (this.buf[this.pos + 2]! << 8) | this.buf[this.pos + 3]!);
     this.pos += 4;
     return v;
   }

@@ -22,9 +22,7 @@ export const ContentType = {
 } as const;
 export type ContentTypeName = keyof typeof ContentType;
 
-const contentTypeNameByCode = new Map<number, ContentTypeName>(
-  Object.entries(ContentType).map(([k, v]) => [v, k as ContentTypeName]),
-);
+const contentTypeNameByCode = new Map<number, ContentTypeName>(Object.entries(ContentType).map(([k, v]) => [v, k as ContentTypeName]));
 
 /** The RFC name of a content type, or `unknown_<n>` (for traces of bad input). */
 export function contentTypeName(code: number): string {
@@ -36,10 +34,5 @@ export function contentTypeName(code: number): string {
  * all-zero TLSInnerPlaintext has no valid type (§5.4); it never appears on the wire.
  */
 export function isRecordContentType(code: number): boolean {
-  return (
-    code === ContentType.change_cipher_spec ||
-    code === ContentType.alert ||
-    code === ContentType.handshake ||
-    code === ContentType.application_data
-  );
+  return code === ContentType.change_cipher_spec || code === ContentType.alert || code === ContentType.handshake || code === ContentType.application_data;
 }

@@ -60,11 +60,7 @@ export function encodeRecordHeader(type: number, version: number, length: number
  * Frames one TLSPlaintext record (§5.1). Sending an oversized or forbidden zero-length
  * fragment is our own bug, so it is a RangeError, not an alert.
  */
-export function encodePlaintextRecord(
-  type: number,
-  fragment: Uint8Array,
-  version: number = LEGACY_RECORD_VERSION,
-): Uint8Array {
+export function encodePlaintextRecord(type: number, fragment: Uint8Array, version: number = LEGACY_RECORD_VERSION): Uint8Array {
   if (!isRecordContentType(type)) throw new RangeError(`encodePlaintextRecord: bad content type ${type}`);
   if (fragment.length > maxFragmentLength(type)) {
     throw new RangeError(`encodePlaintextRecord: fragment of ${fragment.length} bytes exceeds the record limit`);

@@ -164,13 +164,7 @@ function recordNonceInto(iv: Uint8Array, seq: bigint, nonce: Uint8Array): Uint8A
  * built first because it is the AEAD additional data (§5.2: additional_data =
  * TLSCiphertext.opaque_type || TLSCiphertext.legacy_record_version || TLSCiphertext.length).
  */
-export function protectRecord(
-  keys: TrafficKeys,
-  seq: bigint,
-  contentType: number,
-  content: Uint8Array,
-  padding = 0,
-): Uint8Array {
+export function protectRecord(keys: TrafficKeys, seq: bigint, contentType: number, content: Uint8Array, padding = 0): Uint8Array {
   if (!isRecordContentType(contentType)) throw new RangeError(`protectRecord: bad content type ${contentType}`);
   const innerLength = content.length + 1 + padding;
   if (innerLength > MAX_INNER_PLAINTEXT_LENGTH) {

@@ -268,7 +268,7 @@ describe('Deframer properties', () => {
 });
 
 describe('Deframer buffer hand-over', () => {
-  it('returns a record that filled its buffer as its own: later pushes and the caller\'s input do not change it', () => {
+  it("returns a record that filled its buffer as its own: later pushes and the caller's input do not change it", () => {
     const d = new Deframer();
     const body = new Uint8Array(300).fill(0xab);
     const first = encodePlaintextRecord(ContentType.handshake, body);

@@ -99,7 +99,9 @@ describe('per-record nonce (RFC 8446 §5.3)', () => {
     const iv = fromHex('5d313eb2671276ee13000b30');
     expect(toHex(recordNonce(iv, 0n))).toBe('5d313eb2671276ee13000b30');
     expect(toHex(recordNonce(iv, 1n))).toBe('5d313eb2671276ee13000b31');
-    expect(toHex(recordNonce(iv, 0x0102030405060708n))).toBe(`5d313eb2${(0x671276ee ^ 0x01020304 >>> 0).toString(16).padStart(8, '0')}${(0x13000b30 ^ 0x05060708).toString(16).padStart(8, '0')}`);
+    expect(toHex(recordNonce(iv, 0x0102030405060708n))).toBe(
+      `5d313eb2${(0x671276ee ^ (0x01020304 >>> 0)).toString(16).padStart(8, '0')}${(0x13000b30 ^ 0x05060708).toString(16).padStart(8, '0')}`,
+    );
     expect(toHex(recordNonce(iv, SEQUENCE_MAX))).toBe('5d313eb2' + '98ed8911ecfff4cf');
   });
 
@@ -157,8 +159,20 @@ describe('padding policies', () => {
   });
 
   it('draws random padding up to max from the injected source, reproducibly', () => {
-    const a = Array.from({ length: 50 }, ((r) => () => paddingLength({ kind: 'random', max: 40, random: r }, 10))(seededRandom(9)));
-    const b = Array.from({ length: 50 }, ((r) => () => paddingLength({ kind: 'random', max: 40, random: r }, 10))(seededRandom(9)));
+    const a = Array.from(
+      { length: 50 },
+      (
+        (r) => () =>
+          paddingLength({ kind: 'random', max: 40, random: r }, 10)
+      )(seededRandom(9)),
+    );
+    const b = Array.from(
+      { length: 50 },
+      (
+        (r) => () =>
+          paddingLength({ kind: 'random', max: 40, random: r }, 10)
+      )(seededRandom(9)),
+    );
     expect(a).toEqual(b);
     expect(Math.max(...a)).toBeLessThanOrEqual(40);
     expect(new Set(a).size).toBeGreaterThan(10);

@@ -335,11 +335,13 @@ describe('rejected 0-RTT skipping (§4.2.10)', () => {
     server.skipUndecryptable(1000);
     const client = new RecordLayer();
     client.installWriteKeys('handshake', ...hsKeys());
-    server.pushBytes(concatBytes(
-      protectRecord(early, 0n, AD, new Uint8Array(100)),
-      protectRecord(early, 1n, AD, new Uint8Array(100)),
-      client.seal(HS, fromHex('14 00 00 01 aa'))[0]!,
-    ));
+    server.pushBytes(
+      concatBytes(
+        protectRecord(early, 0n, AD, new Uint8Array(100)),
+        protectRecord(early, 1n, AD, new Uint8Array(100)),
+        client.seal(HS, fromHex('14 00 00 01 aa'))[0]!,
+      ),
+    );
     const r = server.nextRecord()!;
     expect([r.contentType, toHex(r.data), r.seq, server.skipping]).toEqual([HS, '14000001aa', 0n, false]);
     server.pushBytes(protectRecord(early, 2n, AD, new Uint8Array(1)));

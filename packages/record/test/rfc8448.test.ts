@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ContentType,
-  fromHex,
-  nobleAead,
-  protectRecord,
-  RecordLayer,
-  toHex,
-  unprotectRecord,
-  type TrafficKeys,
-} from '@tls13sim/record';
+import { ContentType, fromHex, nobleAead, protectRecord, RecordLayer, toHex, unprotectRecord, type TrafficKeys } from '@tls13sim/record';
 import { RFC8448_KEYS, RFC8448_RECORDS, type RecordVector } from '../../../test/vectors/rfc8448-records.js';
 
 const aes128 = nobleAead('aes128gcm');

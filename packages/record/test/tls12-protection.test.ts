@@ -57,23 +57,28 @@ describe('TLS 1.2 record protection: layout and nonces by the RFCs, checked with
   for (const name of names) {
     it(`${name}: header keeps the real type, the explicit nonce is the sequence number (GCM) or absent (ChaCha), AAD = seq || type || version || plaintext length`, () => {
       fc.assert(
-        fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.constantFrom(AD, HS, ALERT), fc.uint8Array({ minLength: 1, maxLength: 200 }), (seq, type, content) => {
-          const k = keysFor(name);
-          const wire = protectRecord12(k, seq, type, content);
-          expect([wire[0], wire[1], wire[2]]).toEqual([type, 3, 3]);
-          const body = wire.subarray(5);
-          expect((wire[3]! << 8) | wire[4]!).toBe(body.length);
-          const explicitLen = name === 'chacha20poly1305' ? 0 : 8;
-          expect(body.length).toBe(explicitLen + content.length + 16);
-          const explicit = body.subarray(0, explicitLen);
-          if (explicitLen === 8) expect(BigInt(`0x${toHex(explicit)}`)).toBe(seq);
-          const seqBytes = Buffer.alloc(8);
-          seqBytes.writeBigUInt64BE(seq);
-          const aad = concatBytes(seqBytes, new Uint8Array([type, 3, 3, content.length >> 8, content.length & 0xff]));
-          const pt = nodeOpen(name, k.key, rfcNonce(name, k.iv, seq, explicit), aad, body.subarray(explicitLen));
-          expect(toHex(pt)).toBe(toHex(content));
-          expect(unprotectRecord12(k, seq, wire)).toEqual({ contentType: type, content });
-        }),
+        fc.property(
+          fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+          fc.constantFrom(AD, HS, ALERT),
+          fc.uint8Array({ minLength: 1, maxLength: 200 }),
+          (seq, type, content) => {
+            const k = keysFor(name);
+            const wire = protectRecord12(k, seq, type, content);
+            expect([wire[0], wire[1], wire[2]]).toEqual([type, 3, 3]);
+            const body = wire.subarray(5);
+            expect((wire[3]! << 8) | wire[4]!).toBe(body.length);
+            const explicitLen = name === 'chacha20poly1305' ? 0 : 8;
+            expect(body.length).toBe(explicitLen + content.length + 16);
+            const explicit = body.subarray(0, explicitLen);
+            if (explicitLen === 8) expect(BigInt(`0x${toHex(explicit)}`)).toBe(seq);
+            const seqBytes = Buffer.alloc(8);
+            seqBytes.writeBigUInt64BE(seq);
+            const aad = concatBytes(seqBytes, new Uint8Array([type, 3, 3, content.length >> 8, content.length & 0xff]));
+            const pt = nodeOpen(name, k.key, rfcNonce(name, k.iv, seq, explicit), aad, body.subarray(explicitLen));
+            expect(toHex(pt)).toBe(toHex(content));
+            expect(unprotectRecord12(k, seq, wire)).toEqual({ contentType: type, content });
+          },
+        ),
         { numRuns: 60 },
       );
     });
@@ -135,7 +140,10 @@ describe('TLS 1.2 record protection: layout and nonces by the RFCs, checked with
         for (let bit = 0; bit < 8; bit++) {
           const w = wire.slice();
           w[i]! ^= 1 << bit;
-          expect(alertOf(() => unprotectRecord12(k, 3n, w)), `byte ${i} bit ${bit}`).toBe('bad_record_mac');
+          expect(
+            alertOf(() => unprotectRecord12(k, 3n, w)),
+            `byte ${i} bit ${bit}`,
+          ).toBe('bad_record_mac');
         }
       }
     });
@@ -201,7 +209,11 @@ describe('RecordLayer in TLS 1.2 mode', () => {
     fc.assert(
       fc.property(fc.constantFrom(...names), fc.array(fc.nat(), { maxLength: 8 }), (name, cuts) => {
         const { w, r } = pair12(name);
-        const stream = concatBytes(...w.seal(HS, fromHex('1400000c000102030405060708090a0b')), ...w.seal(AD, new Uint8Array(300).fill(5)), ...w.seal(ALERT, fromHex('0100')));
+        const stream = concatBytes(
+          ...w.seal(HS, fromHex('1400000c000102030405060708090a0b')),
+          ...w.seal(AD, new Uint8Array(300).fill(5)),
+          ...w.seal(ALERT, fromHex('0100')),
+        );
         const { r: whole } = pair12(name);
         whole.pushBytes(stream);
         const expected = readAll(whole).map((x) => [x.contentType, toHex(x.data)]);
@@ -244,11 +256,15 @@ describe('RecordLayer in TLS 1.2 mode', () => {
           outcome = (e as { alert?: string }).alert ?? 'crash';
         }
         const expected =
-          i === 0 ? ['bad_record_mac', 'unexpected_message'] // another known type fails the AAD; an unknown one the deframer
-          : i === 1 ? ['protocol_version'] // the major version byte (deframer)
-          : i === 2 ? ['bad_record_mac']
-          : i === 3 || i === 4 ? ['wait', 'bad_record_mac', 'record_overflow']
-          : ['bad_record_mac'];
+          i === 0
+            ? ['bad_record_mac', 'unexpected_message'] // another known type fails the AAD; an unknown one the deframer
+            : i === 1
+              ? ['protocol_version'] // the major version byte (deframer)
+              : i === 2
+                ? ['bad_record_mac']
+                : i === 3 || i === 4
+                  ? ['wait', 'bad_record_mac', 'record_overflow']
+                  : ['bad_record_mac'];
         expect(expected, `byte ${i} bit ${bit}: ${outcome}`).toContain(outcome);
       }
     }

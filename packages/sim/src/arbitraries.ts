@@ -20,7 +20,15 @@ import type { NetDirection, Side } from './trace.js';
 
 export { DEFAULT_SPEC, buildPair, exploreCrypto, type ConfigSpec, type EndpointPair, type ExploredGroup } from './explore/config.js';
 export { EXPLORE_SERVER_NAME, EXPLORE_VALIDATION_TIME, exploreCa, exploreLeaf, type ExploredScheme } from './explore/pki.js';
-export { DEFAULT_SCRIPT, ScriptedScheduler, type DeliveryStep, type FaultKind, type FaultPlan, type ScheduleScript, type UnitChoice } from './explore/schedule.js';
+export {
+  DEFAULT_SCRIPT,
+  ScriptedScheduler,
+  type DeliveryStep,
+  type FaultKind,
+  type FaultPlan,
+  type ScheduleScript,
+  type UnitChoice,
+} from './explore/schedule.js';
 export { baselineOf, runCase, streamBytes, type AppAction, type Case, type Outcome } from './explore/case.js';
 
 // ── configurations ─────────────────────────────────────────────────────────────────────
@@ -175,11 +183,9 @@ export function appActionArb(ops: readonly AppAction['op'][] = ['write', 'keyUpd
   return fc.oneof(...ops.map((o) => byOp[o]));
 }
 
-export function caseArb(opts: {
-  config?: fc.Arbitrary<ConfigSpec>;
-  script?: fc.Arbitrary<ScheduleScript>;
-  actions?: fc.Arbitrary<readonly AppAction[]>;
-} = {}): fc.Arbitrary<Case> {
+export function caseArb(
+  opts: { config?: fc.Arbitrary<ConfigSpec>; script?: fc.Arbitrary<ScheduleScript>; actions?: fc.Arbitrary<readonly AppAction[]> } = {},
+): fc.Arbitrary<Case> {
   return fc.record({
     config: opts.config ?? successfulConfigArb(),
     script: opts.script ?? scheduleScriptArb(),

@@ -87,7 +87,9 @@ function verdictText(e: TraceEvent): string | undefined {
 /** The server's verdict on the client: whichever came first, its handshake completing or its fatal alert. */
 function serverJudged(trace: Trace, serverComplete: Moment | undefined): Moment | undefined {
   const alert = first(trace, 'server', (e) =>
-    e.type === 'alert_sent' && e.description !== 'close_notify' && e.description !== 'user_canceled' ? `rejected: alert ${e.description} (${e.epoch})` : undefined,
+    e.type === 'alert_sent' && e.description !== 'close_notify' && e.description !== 'user_canceled'
+      ? `rejected: alert ${e.description} (${e.epoch})`
+      : undefined,
   );
   const accepted = serverComplete && { ...serverComplete, text: 'accepted (its handshake complete)' };
   return [accepted, alert].filter((m): m is Moment => m !== undefined).sort((a, b) => a.seq - b.seq)[0];
@@ -109,7 +111,9 @@ export function keyMoments(trace: Trace): KeyMoments {
     clientComplete: complete('client'),
     serverComplete,
     serverJudged: serverJudged(trace, serverComplete),
-    connectReturned: first(trace, 'client', (e) => (e.type === 'app_call' && e.call === 'connect' && e.result !== 'blocked' && e.result !== 'want_read' ? callText(e) : undefined)),
+    connectReturned: first(trace, 'client', (e) =>
+      e.type === 'app_call' && e.call === 'connect' && e.result !== 'blocked' && e.result !== 'want_read' ? callText(e) : undefined,
+    ),
     firstErrorCall: first(trace, 'client', (e) => (e.type === 'app_call' && e.call !== 'event' && e.result === 'error' ? callText(e) : undefined)),
     clientLearns: first(trace, 'client', verdictText),
     clientKnows: verdict('knows'),
@@ -138,7 +142,8 @@ export function connectVerdictSummary(m: KeyMoments): string {
   const judgedFirst = m.serverJudged !== undefined && m.serverJudged.seq < connect.seq;
   const connectFailed = m.firstErrorCall !== undefined && m.firstErrorCall.seq === connect.seq;
   if (connectFailed) return `${m.version}: the server rejected the client before connect() returned, and connect() itself reported it (${connect.text}).`;
-  const later = m.firstErrorCall === undefined ? 'no later call reported it' : `only a later call reported it, at ${m.firstErrorCall.time} ms (${m.firstErrorCall.text})`;
+  const later =
+    m.firstErrorCall === undefined ? 'no later call reported it' : `only a later call reported it, at ${m.firstErrorCall.time} ms (${m.firstErrorCall.text})`;
   return `${m.version}: connect() returned at ${connect.time} ms (${connect.text}) ${judgedFirst ? 'after' : 'before'} the server rejected the client; ${later}.`;
 }
 

@@ -46,4 +46,14 @@ export {
 export { DEFAULT_BOUND, formatExhaustive, type Bound, type SplitMode, type ExhaustiveResult } from './explore/exhaustive.js';
 export { exploreCrypto } from './explore/config.js';
 export { FaultSyntaxError, parseFaultText } from './explore/fault-text.js';
-export { runSpec, specSim, anchorOf, type ScenarioSpec, type EndpointSpec, type ProgramOp, type AnchorSpec, type NoteSpec, type CertificateName } from './scenarios/spec.js';
+export {
+  runSpec,
+  specSim,
+  anchorOf,
+  type ScenarioSpec,
+  type EndpointSpec,
+  type ProgramOp,
+  type AnchorSpec,
+  type NoteSpec,
+  type CertificateName,
+} from './scenarios/spec.js';

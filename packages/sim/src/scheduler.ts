@@ -232,9 +232,7 @@ export class ReplayScheduler implements Scheduler {
     if (c === undefined) return null;
     const available = ctx.queues[c.direction].totalBytes;
     if (c.take > available) {
-      throw new Error(
-        `replay diverged at choice ${this.next}: ${c.take} bytes ${c.direction} recorded, ${available} queued`,
-      );
+      throw new Error(`replay diverged at choice ${this.next}: ${c.take} bytes ${c.direction} recorded, ${available} queued`);
     }
     this.next++;
     return c;

@@ -179,7 +179,8 @@ class Pki implements TestPki {
       out = { chain: good.chain, privateKey: stray.privateKey };
     } else {
       const issuer = flaw === 'untrusted' ? this.untrustedIssuer() : this.trusted;
-      const name = role === 'server' ? (flaw === 'wrong-name' ? TEST_WRONG_NAME : TEST_SERVER_NAME) : flaw === 'wrong-name' ? 'client.wrong.test' : 'client.test';
+      const name =
+        role === 'server' ? (flaw === 'wrong-name' ? TEST_WRONG_NAME : TEST_SERVER_NAME) : flaw === 'wrong-name' ? 'client.wrong.test' : 'client.test';
       const rand = this.rand(`leaf/${id}`);
       const k = generateKeyPair(keyType, rand);
       const cert = buildCertificate(
@@ -314,7 +315,8 @@ export function clientServerPair(opts: PairOptions = {}): Simulation {
   const name = opts.name ?? 'pair';
   const crypto = opts.crypto ?? nobleProvider;
   const auth: ClientAuthPolicy | undefined = opts.server?.clientAuth;
-  const clientCert = opts.clientCertificate === undefined ? (auth === 'require' || auth === 'request' ? pki.client : undefined) : (opts.clientCertificate ?? undefined);
+  const clientCert =
+    opts.clientCertificate === undefined ? (auth === 'require' || auth === 'request' ? pki.client : undefined) : (opts.clientCertificate ?? undefined);
   const client = createEndpoint({
     role: 'client',
     crypto,

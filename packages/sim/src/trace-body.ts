@@ -27,9 +27,7 @@ function closureText(side: Side, closed: 'read' | 'write', otherOpen: boolean): 
   const peer = side === 'client' ? 'server' : 'client';
   const what = closed === 'read' ? `read side closed (the ${peer}'s close_notify)` : 'write side closed (close_notify sent)';
   if (!otherOpen) return `${what}; both directions closed (RFC 8446 §6.1)`;
-  return closed === 'read'
-    ? `${what}; can still write: half-closed (RFC 8446 §6.1)`
-    : `${what}; still reads until the ${peer}'s: half-closed (RFC 8446 §6.1)`;
+  return closed === 'read' ? `${what}; can still write: half-closed (RFC 8446 §6.1)` : `${what}; still reads until the ${peer}'s: half-closed (RFC 8446 §6.1)`;
 }
 
 /**

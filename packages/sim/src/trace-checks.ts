@@ -78,4 +78,3 @@ export function checkVerdict(trace: Trace, side: Side, verdict: Verdict, opts: V
   const pass = last.verdict === verdict && (opts.basis === undefined || last.basis === opts.basis);
   return { pass, saw: `${side}'s verdict is ${last.verdict}${last.basis !== undefined ? ` (${last.basis})` : ''}: ${last.evidence}, ${where(last)}` };
 }
-

@@ -19,7 +19,15 @@
 import { expect } from 'vitest';
 import { renderTimeline } from './render/timeline.js';
 import type { AppCall, Side, Trace, Verdict } from './trace.js';
-import { checkCompleteBefore, checkSurfaceAlertOn, checkVerdict, traceOf, type AlertExpectation, type TraceCheck, type VerdictExpectation } from './trace-checks.js';
+import {
+  checkCompleteBefore,
+  checkSurfaceAlertOn,
+  checkVerdict,
+  traceOf,
+  type AlertExpectation,
+  type TraceCheck,
+  type VerdictExpectation,
+} from './trace-checks.js';
 
 export * from './trace-checks.js';
 

@@ -80,7 +80,9 @@ describe('connect --key-update', () => {
     const code = await runCli(['connect', `127.0.0.1:${s.handle.port}`, '--insecure', '--key-update', '--request', 'GET / HTTP/1.0\\r\\n\\r\\n'], io);
     expect(code, io.err).toBe(0);
     expect(io.err).toMatch(/key update: sent KeyUpdate\(update_requested\) at \d+ ms; our write keys are now application\+1/);
-    expect(io.err).toMatch(/key update: the server answered with its own KeyUpdate at \d+ ms: both directions rekeyed \(read application\+1, write application\+1\)/);
+    expect(io.err).toMatch(
+      /key update: the server answered with its own KeyUpdate at \d+ ms: both directions rekeyed \(read application\+1, write application\+1\)/,
+    );
     // The server's page, written after it processed our KeyUpdate: both its epochs moved on.
     expect(io.out).toContain('HTTP/1.0 200 ok');
     expect(io.out).toContain('read epoch: application+1');
@@ -103,7 +105,9 @@ describe('connect --key-update', () => {
 
   it('against openssl s_server: it receives the KeyUpdate, then our data; its reply arrives under its new keys', async () => {
     // s_server exits when its stdin closes (TOOLCHAIN.md): keep it open and write to it.
-    const srv = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-cert', files.cert, '-key', files.key, '-msg'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const srv = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-cert', files.cert, '-key', files.key, '-msg'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     const waiters: (() => void)[] = [];
     const onData = (d: Buffer): void => {

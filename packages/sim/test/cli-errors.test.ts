@@ -39,10 +39,18 @@ async function expectCliError(argv: readonly string[], message: RegExp): Promise
 
 describe('serve: bad certificate and key files are one line at start-up', () => {
   const cases: [string, () => string[], RegExp][] = [
-    ['--cert /etc/passwd (not PEM or DER)', () => ['--cert', '/etc/passwd', '--key', bad.key], /--cert \/etc\/passwd: not a certificate \(neither PEM nor DER\)/],
+    [
+      '--cert /etc/passwd (not PEM or DER)',
+      () => ['--cert', '/etc/passwd', '--key', bad.key],
+      /--cert \/etc\/passwd: not a certificate \(neither PEM nor DER\)/,
+    ],
     ['--key /etc/passwd', () => ['--cert', bad.cert, '--key', '/etc/passwd'], /--key \/etc\/passwd: not a private key/],
     ['swapped --cert and --key', () => ['--cert', bad.key, '--key', bad.cert], /holds a private key, not a certificate \(are --cert and --key swapped\?\)/],
-    ['a key file given as the certificate, the right certificate as the key', () => ['--cert', bad.cert, '--key', bad.cert], /--key .*holds a certificate, not a private key/],
+    [
+      'a key file given as the certificate, the right certificate as the key',
+      () => ['--cert', bad.cert, '--key', bad.cert],
+      /--key .*holds a certificate, not a private key/,
+    ],
     ['an encrypted key', () => ['--cert', bad.cert, '--key', bad.encryptedKey], /the private key is encrypted.*openssl pkey/],
     ['a secp256k1 key', () => ['--cert', bad.secp256k1Cert, '--key', bad.secp256k1Key], /unsupported key type: secp256k1/],
     ['an X448 key', () => ['--cert', bad.cert, '--key', bad.x448Key], /unsupported key type: X448 \(a key-exchange key: it cannot sign\)/],
@@ -73,7 +81,10 @@ describe('serve: where it cannot listen', () => {
     servers.push(busy);
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as { port: number }).port;
-    await expectCliError(['serve', '--port', String(port)], new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)`));
+    await expectCliError(
+      ['serve', '--port', String(port)],
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)`),
+    );
   });
 
   it('a host that is not an address of this machine', async () => {
@@ -82,7 +93,10 @@ describe('serve: where it cannot listen', () => {
   });
 
   it('an unwritable --keylog', async () => {
-    await expectCliError(['serve', '--port', '0', '--keylog', bad.path('no-such-dir/k.log')], /cannot write --keylog .*no-such-dir\/k\.log: directory .*no such file or directory/);
+    await expectCliError(
+      ['serve', '--port', '0', '--keylog', bad.path('no-such-dir/k.log')],
+      /cannot write --keylog .*no-such-dir\/k\.log: directory .*no such file or directory/,
+    );
     await expectCliError(['serve', '--port', '0', '--keylog', bad.dir], /cannot write --keylog .*: is a directory/);
   });
 });
@@ -118,12 +132,20 @@ describe('connect: bad inputs are found before connecting', () => {
     ['an unwritable --trace', () => ['--trace', bad.path('no-such-dir/t.json')], /cannot write --trace/],
     ['--sess-in that is not JSON', () => ['--sess-in', '/etc/passwd'], /--sess-in \/etc\/passwd: not a tls13sim session file \(not JSON;/],
     ['--sess-in that is a certificate', () => ['--sess-in', bad.cert], /not a tls13sim session file/],
-    ['--sess-in of JSON without a psk', () => {
-      writeFileSync(bad.path('nopsk.json'), JSON.stringify({ version: 1, ticket: '00', suite: 'TLS_AES_128_GCM_SHA256' }));
-      return ['--sess-in', bad.path('nopsk.json')];
-    }, /not a tls13sim session file \(psk must be a non-empty hex string/],
+    [
+      '--sess-in of JSON without a psk',
+      () => {
+        writeFileSync(bad.path('nopsk.json'), JSON.stringify({ version: 1, ticket: '00', suite: 'TLS_AES_128_GCM_SHA256' }));
+        return ['--sess-in', bad.path('nopsk.json')];
+      },
+      /not a tls13sim session file \(psk must be a non-empty hex string/,
+    ],
     ['a missing --sess-in file', () => ['--sess-in', bad.path('nope.json')], /cannot read --sess-in .*no such file or directory/],
-    ['a missing --early-data file', () => ['--sess-in', bad.session, '--early-data', bad.path('nope.txt')], /cannot read --early-data .*nope\.txt: no such file or directory/],
+    [
+      'a missing --early-data file',
+      () => ['--sess-in', bad.session, '--early-data', bad.path('nope.txt')],
+      /cannot read --early-data .*nope\.txt: no such file or directory/,
+    ],
     ['a client certificate that does not match its key', () => ['--cert', bad.cert, '--key', bad.otherKey], /does not match the certificate/],
     ['an encrypted client key', () => ['--cert', bad.cert, '--key', bad.encryptedKey], /the private key is encrypted/],
   ];
@@ -138,7 +160,10 @@ describe('connect: bad inputs are found before connecting', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    await expectCliError(['connect', `127.0.0.1:${port}`, '--insecure', '--request', 'x'], new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused \\(ECONNREFUSED\\)`));
+    await expectCliError(
+      ['connect', `127.0.0.1:${port}`, '--insecure', '--request', 'x'],
+      new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused \\(ECONNREFUSED\\)`),
+    );
   });
 });
 
@@ -154,14 +179,22 @@ describe('run, replay, explore', () => {
     ['not JSON', () => '/etc/passwd', /\/etc\/passwd is not a tls13sim counterexample file \(not JSON;/],
     ['missing', () => bad.path('nope.json'), /cannot read counterexample .*no such file or directory/],
     ['JSON, not a counterexample', () => bad.session, /is not a tls13sim counterexample file \(no "tls13sim": "counterexample", version 1 header/],
-    ['an unknown property', () => {
-      writeFileSync(bad.path('cx-prop.json'), JSON.stringify({ tls13sim: 'counterexample', version: 1, property: 'nope', input: {} }));
-      return bad.path('cx-prop.json');
-    }, /unknown property 'nope'/],
-    ['no input', () => {
-      writeFileSync(bad.path('cx-noinput.json'), JSON.stringify({ tls13sim: 'counterexample', version: 1, property: 'fault-free' }));
-      return bad.path('cx-noinput.json');
-    }, /not a tls13sim counterexample file \(no input/],
+    [
+      'an unknown property',
+      () => {
+        writeFileSync(bad.path('cx-prop.json'), JSON.stringify({ tls13sim: 'counterexample', version: 1, property: 'nope', input: {} }));
+        return bad.path('cx-prop.json');
+      },
+      /unknown property 'nope'/,
+    ],
+    [
+      'no input',
+      () => {
+        writeFileSync(bad.path('cx-noinput.json'), JSON.stringify({ tls13sim: 'counterexample', version: 1, property: 'fault-free' }));
+        return bad.path('cx-noinput.json');
+      },
+      /not a tls13sim counterexample file \(no input/,
+    ],
   ])('replay of a bad file (%s): one line, exit 2 (1 would say "reproduced")', async (_, file, message) => {
     const io = fakeIo();
     const code = await runCli(['replay', file()], io);
@@ -248,11 +281,11 @@ describe('README "Troubleshooting" shows what the CLI prints', () => {
     ['encrypted key', () => ['serve', '--port', '0', '--cert', at('cert.pem'), '--key', at('encrypted-key.pem')]],
     ['secp256k1 key', () => ['serve', '--port', '0', '--cert', at('secp256k1-cert.pem'), '--key', at('secp256k1-key.pem')]],
     ['X448 key', () => ['serve', '--port', '0', '--cert', at('cert.pem'), '--key', at('x448-key.pem')]],
-    ['key not the certificate\'s', () => ['serve', '--port', '0', '--cert', at('cert.pem'), '--key', at('other-key.pem')]],
+    ["key not the certificate's", () => ['serve', '--port', '0', '--cert', at('cert.pem'), '--key', at('other-key.pem')]],
     ['truncated DER', () => ['serve', '--port', '0', '--cert', at('cert.der'), '--key', at('key.pem')]],
     ['missing file', () => ['serve', '--port', '0', '--cert', at('missing.pem'), '--key', at('key.pem')]],
     ['port in use', (busyPort) => ['serve', '--port', String(busyPort)]],
-    ['not this machine\'s address', () => ['serve', '--port', '4433', '--host', '192.0.2.1']],
+    ["not this machine's address", () => ['serve', '--port', '4433', '--host', '192.0.2.1']],
     ['nothing listening', () => ['connect', '127.0.0.1:1', '--insecure', '--request', 'x']],
     ['--keylog in a missing directory', () => ['connect', '127.0.0.1:4433', '--insecure', '--request', 'x', '--keylog', '/no/such/dir/keys.log']],
     ['--pcap a directory', () => ['connect', '127.0.0.1:4433', '--insecure', '--request', 'x', '--pcap', '/tmp']],

@@ -21,7 +21,7 @@ describe('tls13sim help', () => {
     expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[1])).toEqual(expect.arrayContaining(COMMANDS));
   });
 
-  it.each(COMMANDS.map((c) => [c]))('`%s --help` prints that command\'s usage on stdout, exit 0', async (command) => {
+  it.each(COMMANDS.map((c) => [c]))("`%s --help` prints that command's usage on stdout, exit 0", async (command) => {
     for (const flag of ['--help', '-h']) {
       const io = fakeIo();
       expect(await runCli([command, flag], io)).toBe(0);
@@ -39,7 +39,7 @@ describe('tls13sim help', () => {
     expect(io.out).not.toContain('SSL_connect');
   });
 
-  it('lists every command the README\'s CLI block shows, and the block shows every command', async () => {
+  it("lists every command the README's CLI block shows, and the block shows every command", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const block = /## The `tls13sim` CLI[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!;
     const shown = [...block.matchAll(/^tls13sim ([a-z]+)/gm)].map((m) => m[1]);
@@ -86,7 +86,7 @@ describe('tls13sim explore', () => {
   });
 });
 
-describe('usage errors point at the command\'s own help', () => {
+describe("usage errors point at the command's own help", () => {
   it.each([
     [['run', 'full-handshake', '--bogus'], /^tls13sim: unknown option --bogus \(`tls13sim run --help` shows the usage\)$/],
     [['explore', '--bogus'], /^tls13sim: explore: unknown option --bogus \(`tls13sim explore --help` shows the usage\)$/],

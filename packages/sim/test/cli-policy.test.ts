@@ -20,12 +20,15 @@ async function runJson(args: string[]): Promise<Trace> {
 const deliveries = (t: Trace) => t.events.flatMap((e) => (e.type === 'delivered' ? [e] : []));
 
 describe('tls13sim run with a delivery policy', () => {
-  it('--fault drop:c2s:1 drops the client\'s second delivery (its Certificate/CertificateVerify/Finished flight)', async () => {
+  it("--fault drop:c2s:1 drops the client's second delivery (its Certificate/CertificateVerify/Finished flight)", async () => {
     const t = await runJson(['client-cv-rejected', '--fault', 'drop:c2s:1']);
     const c2s = deliveries(t).filter((d) => d.direction === 'client_to_server');
     expect(c2s[1]!.fault).toEqual({ kind: 'drop' });
     expect(c2s.filter((d) => d.fault !== undefined)).toHaveLength(1);
-    expect(t.events[0]).toMatchObject({ type: 'note', text: "Delivery changed (--fault drop:c2s:1): the scenario's notes, written for its own delivery, are left out." });
+    expect(t.events[0]).toMatchObject({
+      type: 'note',
+      text: "Delivery changed (--fault drop:c2s:1): the scenario's notes, written for its own delivery, are left out.",
+    });
     // The scenario's narration is left out (the simulation's own facts, `fact` notes, stay).
     const narration = (x: Trace) => x.events.filter((e) => e.type === 'note' && e.fact === undefined);
     expect(narration(t)).toHaveLength(1);

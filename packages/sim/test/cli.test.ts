@@ -134,5 +134,4 @@ describe('tls13sim CLI', () => {
     const list = spawnSync('npx', ['tsx', 'packages/sim/src/cli/main.ts', 'list'], { cwd: root, encoding: 'utf8' });
     expect(list.status).toBe(0);
   });
-
 });

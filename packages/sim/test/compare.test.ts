@@ -51,7 +51,9 @@ describe('keyMoments', () => {
     expect(m.serverJudged!.seq).toBeLessThan(m.firstErrorCall!.seq);
     eventOf(v13, m.clientComplete, 'handshake_complete', 'client');
     expect(m.clientKnows?.text).toBe('rejected (decrypt_error), known');
-    expect(connectVerdictSummary(m)).toMatch(/^TLS 1\.3: connect\(\) returned at 20 ms \(SSL_connect → 1\) before the server rejected the client; only a later call reported it, at 40 ms/);
+    expect(connectVerdictSummary(m)).toMatch(
+      /^TLS 1\.3: connect\(\) returned at 20 ms \(SSL_connect → 1\) before the server rejected the client; only a later call reported it, at 40 ms/,
+    );
   });
 
   it("acceptance: TLS 1.2's client knows before connect() returns, TLS 1.3's does not", () => {
@@ -96,7 +98,10 @@ describe('tls13sim compare', () => {
     const io = fakeIo();
     expect(await runCli(['compare', 'client-cert-rejected', '--lens', 'go', '--format', 'json', '--seed', '3'], io)).toBe(0);
     const json = JSON.parse(io.out) as ReturnType<typeof compareJson>;
-    expect(json.runs.map((r) => [r.scenario, r.version])).toEqual([['client-cert-rejected', 'TLS 1.3'], ['tls12-client-cert-rejected', 'TLS 1.2']]);
+    expect(json.runs.map((r) => [r.scenario, r.version])).toEqual([
+      ['client-cert-rejected', 'TLS 1.3'],
+      ['tls12-client-cert-rejected', 'TLS 1.2'],
+    ]);
     expect(json.runs[0]!.connectReturned?.text).toBe('Conn.Handshake → nil');
     expect(json.runs[1]!.connectReturned?.text).toBe('Conn.Handshake → remote error: tls: bad certificate');
     expect(json.runs[0]!.firstErrorCall?.text).toMatch(/^Conn\.Read → 0, remote error: tls: bad certificate/);

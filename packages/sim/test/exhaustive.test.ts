@@ -99,7 +99,12 @@ describe('exhaustive explorer', () => {
     const serverNeverAlerts = (b: { alerts: readonly string[] }): void => {
       if (b.alerts.some((a) => a.startsWith('server:'))) throw new PropertyViolation('the server sent an alert');
     };
-    const r = exploreExhaustive('client-cv-rejected', { bound: { depth: 64, splits: parseSplits('bytes:256') }, extraChecks: [serverNeverAlerts], dir, maxExamples: 2 });
+    const r = exploreExhaustive('client-cv-rejected', {
+      bound: { depth: 64, splits: parseSplits('bytes:256') },
+      extraChecks: [serverNeverAlerts],
+      dir,
+      maxExamples: 2,
+    });
     expect(r.violating).toBe(80n);
     expect(r.violations).toHaveLength(2);
     expect(r.violations[0]!.message).toBe('PropertyViolation: the server sent an alert');

@@ -381,7 +381,12 @@ export class FakeEndpoint implements EndpointApi {
       if (this.config.separateRecords ?? true) {
         for (const [n, b] of flight) this.send(CT.handshake, [b], 'handshake', [n]);
       } else {
-        this.send(CT.handshake, flight.map(([, b]) => b), 'handshake', flight.map(([n]) => n));
+        this.send(
+          CT.handshake,
+          flight.map(([, b]) => b),
+          'handshake',
+          flight.map(([n]) => n),
+        );
       }
       this.st.sentFinished = true;
       this.keys('write', 'application');

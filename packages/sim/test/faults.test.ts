@@ -71,7 +71,12 @@ describe('faults', () => {
     expect(ofType(sim.events, 'alert_received')[0]).toMatchObject({ side: 'client', description: 'unknown_40' });
     expect(sim.client.state).toBe('CLOSED');
     // The server's real flight still crossed the network afterwards (and was discarded by the closed client).
-    expect(toClient.slice(1).map((d) => d.hex).join('')).toBe(sentHex(sim.toTrace(), 'server'));
+    expect(
+      toClient
+        .slice(1)
+        .map((d) => d.hex)
+        .join(''),
+    ).toBe(sentHex(sim.toTrace(), 'server'));
   });
 
   it('inject fires even when the network is otherwise idle', () => {

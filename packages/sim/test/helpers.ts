@@ -28,10 +28,7 @@ export function deliveredHex(trace: Trace | readonly TraceEvent[], direction: Ne
     .join('');
 }
 
-export function ofType<T extends TraceEvent['type']>(
-  trace: Trace | readonly TraceEvent[],
-  type: T,
-): Array<Extract<TraceEvent, { type: T }>> {
+export function ofType<T extends TraceEvent['type']>(trace: Trace | readonly TraceEvent[], type: T): Array<Extract<TraceEvent, { type: T }>> {
   const events = 'events' in trace ? trace.events : trace;
   return events.filter((e): e is Extract<TraceEvent, { type: T }> => e.type === type);
 }

@@ -29,7 +29,7 @@ describe('docs/lenses.md', () => {
     expect(row).toContain("call 1: `tls.connect` → `'error'` (the event `'error'` → `ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR`)");
   });
 
-  it('words a handshake the client aborts itself (the downgrade sentinel) by each library\'s own reason, not by the alert it sent', () => {
+  it("words a handshake the client aborts itself (the downgrade sentinel) by each library's own reason, not by the alert it sent", () => {
     const row = text.split('\n').find((l) => l.startsWith('| **tls12-downgrade**'))!;
     expect(row).toContain('`SSL_connect` → `-1 SSL_ERROR_SSL: inappropriate fallback`');
     expect(row).toContain("`'error'` → `ERR_SSL_INAPPROPRIATE_FALLBACK`");
@@ -39,7 +39,7 @@ describe('docs/lenses.md', () => {
     expect(row).not.toContain('(sent ');
   });
 
-  it('words a server certificate the client rejects by each library\'s own verification failure', () => {
+  it("words a server certificate the client rejects by each library's own verification failure", () => {
     const row = text.split('\n').find((l) => l.startsWith('| **server-cert-untrusted**'))!;
     expect(row).toContain('`SSL_connect` → `-1 SSL_ERROR_SSL: certificate verify failed`');
     expect(row).toContain("`'error'` → `SELF_SIGNED_CERT_IN_CHAIN`");

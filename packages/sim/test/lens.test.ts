@@ -202,7 +202,7 @@ describe('OpenSSL lens, blocking, bounded', () => {
 });
 
 describe('every lens, every scenario', () => {
-  it('runs each catalogue scenario through each lens, and the calls are worded in that library\'s API', async () => {
+  it("runs each catalogue scenario through each lens, and the calls are worded in that library's API", async () => {
     await import('../src/scenarios/catalogue.js');
     const { LENS_NAMES, listScenarios, runScenario } = await import('../src/index.js');
     const apiOf: Record<string, RegExp> = {
@@ -225,7 +225,7 @@ describe('every lens, every scenario', () => {
     }
   });
 
-  it('--lens go words client-cv-rejected in Go\'s words, and a first note says so', async () => {
+  it("--lens go words client-cv-rejected in Go's words, and a first note says so", async () => {
     await import('../src/scenarios/catalogue.js');
     const { runScenario } = await import('../src/index.js');
     const t = runScenario('client-cv-rejected', undefined, { lens: 'go' });

@@ -73,7 +73,7 @@ describe('explore --shard K/N and explore merge', () => {
     expect(() => readShard(junk)).toThrow(/junk\.json: not a shard result file/);
   });
 
-  it('the CLI: N shard files merged print the single run\'s summary (but for the work it took)', async () => {
+  it("the CLI: N shard files merged print the single run's summary (but for the work it took)", async () => {
     const args = ['explore', '--exhaustive', SCENARIO, '--splits', 'bytes:256', '--depth', '64'];
     const work = /^(schedules|pruned|rate|elapsed|workers|crypto memo) .*\n/gm;
     const one = fakeIo();
@@ -108,7 +108,10 @@ describe('explore --workers / --shard / merge: bad input is a one-line usage err
     [['merge'], /^tls13sim: explore: merge needs the shards' result files/],
     [['merge', '--seed', '1'], /^tls13sim: explore: merge takes only files, got option --seed/],
     [['merge', '/nonexistent/shard.json'], /^tls13sim: explore: merge: \/nonexistent\/shard\.json: not a shard result file \(ENOENT/],
-    [['--exhaustive', SCENARIO, '--splits', 'bytes:256', '--depth', '64', '--shard', '1/2', '--out', '/nonexistent/dir/x.json'], /^tls13sim: explore: cannot write --out \/nonexistent\/dir\/x\.json: ENOENT/],
+    [
+      ['--exhaustive', SCENARIO, '--splits', 'bytes:256', '--depth', '64', '--shard', '1/2', '--out', '/nonexistent/dir/x.json'],
+      /^tls13sim: explore: cannot write --out \/nonexistent\/dir\/x\.json: ENOENT/,
+    ],
   ])('explore %j', async (args, message) => {
     const io = fakeIo();
     expect(await runCli(['explore', ...args], io)).toBe(2);

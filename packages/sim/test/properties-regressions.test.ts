@@ -40,7 +40,17 @@ describe('property counterexamples, fixed', () => {
 
   it('after a HelloRetryRequest and the second ClientHello, the server stops skipping undecryptable records (§4.2.10)', () => {
     const c: Case = {
-      config: { ...DEFAULT_SPEC, suite: 'TLS_AES_256_GCM_SHA384', group: 'x448', psk: 'ticket', earlyData: 412, padding: { kind: 'random', max: 52 }, postHandshakeAuth: true, clientCert: 'ed448', verdict: 'ignore' },
+      config: {
+        ...DEFAULT_SPEC,
+        suite: 'TLS_AES_256_GCM_SHA384',
+        group: 'x448',
+        psk: 'ticket',
+        earlyData: 412,
+        padding: { kind: 'random', max: 52 },
+        postHandshakeAuth: true,
+        clientCert: 'ed448',
+        verdict: 'ignore',
+      },
       script: {
         steps: [
           { dir: 'client_to_server', unit: { kind: 'record' } },
@@ -49,7 +59,10 @@ describe('property counterexamples, fixed', () => {
         delays: { client_to_server: 10, server_to_client: 10 },
         fault: { kind: 'corrupt', index: 4, offset: 0.30712890625, xor: 2 },
       },
-      actions: [{ op: 'write', at: 5, side: 'server', size: 1762 }, { op: 'keyUpdate', at: 12, side: 'client', request: true }],
+      actions: [
+        { op: 'write', at: 5, side: 'server', size: 1762 },
+        { op: 'keyUpdate', at: 12, side: 'client', request: true },
+      ],
     };
     checkSingleFault(c);
   });

@@ -7,15 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildCertificate,
-  createEndpoint,
-  generateKeyPair,
-  nobleProvider,
-  seededRandom,
-  type ClientCertVerdict,
-  type EndpointApi,
-} from '@tls13sim/handshake';
+import { buildCertificate, createEndpoint, generateKeyPair, nobleProvider, seededRandom, type ClientCertVerdict, type EndpointApi } from '@tls13sim/handshake';
 import { Simulation, openSslLens, renderKeylog, renderPcap, renderTimeline, traceToJson, type DeliveryPolicy } from '../src/index.js';
 import { ofType } from './helpers.js';
 
@@ -180,10 +172,27 @@ describe('Simulation over the real endpoints', () => {
     writeFileSync(join(dir, 'run.keylog'), renderKeylog(trace));
     const out = execFileSync(
       'tshark',
-      ['-r', join(dir, 'run.pcap'), '-o', `tls.keylog_file:${join(dir, 'run.keylog')}`, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tls.handshake.type', '-e', 'tls.alert_message.desc'],
+      [
+        '-r',
+        join(dir, 'run.pcap'),
+        '-o',
+        `tls.keylog_file:${join(dir, 'run.keylog')}`,
+        '-T',
+        'fields',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tls.handshake.type',
+        '-e',
+        'tls.alert_message.desc',
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     );
-    const rows = out.trim().split('\n').map((l) => l.split('\t')).filter((r) => (r[1] ?? '') !== '' || (r[2] ?? '') !== '');
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'))
+      .filter((r) => (r[1] ?? '') !== '' || (r[2] ?? '') !== '');
     const seen = rows.map(([port, hs, alert]) => `${port === '443' ? 'server' : 'client'}:${hs || `alert ${alert}`}`);
     expect(seen).toEqual(['client:1', 'server:2,8,13,11,15,20', 'client:11,15,20', 'server:alert 42']);
     expect(ofType(trace, 'alert_sent')[0]).toMatchObject({ side: 'server', description: 'bad_certificate' });

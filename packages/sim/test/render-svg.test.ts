@@ -143,7 +143,12 @@ function groups(svg: string, cls: string): Array<{ attrs: Attrs; inner: string }
 }
 
 const unescapeXml = (s: string): string =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** The visible text of some markup: its `<text>` elements, one per line. */
 function texts(markup: string): string[] {
@@ -231,7 +236,12 @@ describe('renderSvg', () => {
     const alerts = groups(svg, 'record').filter((g) => g.attrs['data-inner-type'] === 'alert');
     expect(alerts).toHaveLength(1);
     const [alert] = alerts;
-    expect(alert!.attrs).toMatchObject({ 'data-from': 'server', 'data-outer-type': 'application_data', 'data-epoch': 'application', 'data-arrived-time': '40' });
+    expect(alert!.attrs).toMatchObject({
+      'data-from': 'server',
+      'data-outer-type': 'application_data',
+      'data-epoch': 'application',
+      'data-arrived-time': '40',
+    });
     const label = texts(alert!.inner).join(' ');
     expect(label).toContain('[Alert(fatal, decrypt_error)]');
     expect(label).toContain('application_data');
@@ -252,8 +262,20 @@ describe('renderSvg', () => {
     // Each event's text, its wrapped lines joined.
     const all = groups(svg, 'ev').map((g) => texts(g.inner).join(' '));
     all.push(...texts(svg));
-    for (const t of ['WAIT_FINISHED → CONNECTED', 'WAIT_CV → CLOSED', 'keys: write application', '★ handshake complete', '✗ verdict: rejected (knows)', '✗ alert received: decrypt_error (fatal)', '» SSL_read → 0 SSL_ERROR_SSL: tlsv1', 'API calls (openssl)']) {
-      expect(all.some((x) => x.startsWith(t)), t).toBe(true);
+    for (const t of [
+      'WAIT_FINISHED → CONNECTED',
+      'WAIT_CV → CLOSED',
+      'keys: write application',
+      '★ handshake complete',
+      '✗ verdict: rejected (knows)',
+      '✗ alert received: decrypt_error (fatal)',
+      '» SSL_read → 0 SSL_ERROR_SSL: tlsv1',
+      'API calls (openssl)',
+    ]) {
+      expect(
+        all.some((x) => x.startsWith(t)),
+        t,
+      ).toBe(true);
     }
     // Epoch bars in the epoch colours: both sides go plaintext → handshake → application.
     const bars = [...svg.matchAll(/<rect[^>]*data-epoch="([^"]+)"/g)].map((m) => m[1]);
@@ -396,7 +418,9 @@ describe('renderHtml', () => {
     const html = renderHtml(cv);
     expect(html).toContain('<title>tls13sim — client-cv-rejected (seed 1)</title>');
     for (const [epoch, colour] of Object.entries(EPOCH_COLOURS)) {
-      expect(html, epoch).toMatch(new RegExp(`<span class="swatch" style="background:${colour}"></span><strong[^>]*>[^<]*${epoch === 'plaintext' ? 'plaintext' : epoch}`));
+      expect(html, epoch).toMatch(
+        new RegExp(`<span class="swatch" style="background:${colour}"></span><strong[^>]*>[^<]*${epoch === 'plaintext' ? 'plaintext' : epoch}`),
+      );
     }
     const items = [...html.matchAll(/<li value="(\d+)">.*?— (.*)<\/li>/g)];
     const notes = teachingNotes(cv);

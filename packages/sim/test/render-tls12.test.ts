@@ -16,7 +16,9 @@ describe('text timeline', () => {
   const text = renderTimeline(cv12);
 
   it('explains ‹› in its legend and brackets the tls12 records so', () => {
-    expect(text.split('\n')[1]).toBe("plaintext bare · ‹› TLS 1.2 keys, on from each side's ChangeCipherSpec (RFC 5246 §7.1) · ★ handshake complete (RFC 5246 §7.4.9)");
+    expect(text.split('\n')[1]).toBe(
+      "plaintext bare · ‹› TLS 1.2 keys, on from each side's ChangeCipherSpec (RFC 5246 §7.1) · ★ handshake complete (RFC 5246 §7.4.9)",
+    );
     expect(text).toMatch(/│ ‹Finished› +─+▶/);
     expect(text).toMatch(/│ ChangeCipherSpec ⇒ ‹keys› +─+▶/);
     expect(text).not.toContain('[Finished]');
@@ -50,7 +52,8 @@ describe('SVG and HTML of tls12-client-cv-rejected', () => {
   });
 
   it('shows the TLS 1.2 states of both sides', () => {
-    for (const s of ['WAIT_SHD → WAIT_CCS', 'WAIT_CR_OR_SHD → WAIT_SHD', 'WAIT_CCS → CLOSED', 'WAIT_CKE → WAIT_CV', 'WAIT_CV → CLOSED']) expect(svg).toContain(`>${s}<`);
+    for (const s of ['WAIT_SHD → WAIT_CCS', 'WAIT_CR_OR_SHD → WAIT_SHD', 'WAIT_CCS → CLOSED', 'WAIT_CKE → WAIT_CV', 'WAIT_CV → CLOSED'])
+      expect(svg).toContain(`>${s}<`);
   });
 
   it('the HTML page explains the tls12 epoch and the key switch', () => {

@@ -181,10 +181,28 @@ describe('renderers', () => {
     writeFileSync(file, renderPcap(trace));
     const out = execFileSync(
       'tshark',
-      ['-r', file, '-o', 'tcp.check_checksum:TRUE', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tls.record.content_type', '-e', 'tls.record.length', '-e', 'tcp.checksum.status'],
+      [
+        '-r',
+        file,
+        '-o',
+        'tcp.check_checksum:TRUE',
+        '-T',
+        'fields',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tls.record.content_type',
+        '-e',
+        'tls.record.length',
+        '-e',
+        'tcp.checksum.status',
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
     );
-    const rows = out.trim().split('\n').map((l) => l.split('\t'));
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     const seen = rows.flatMap(([port, types, lengths]) =>
       types ? types.split(',').map((t, i) => `${port === '443' ? 'server' : 'client'}:${t}:${lengths!.split(',')[i]}`) : [],
     );

@@ -85,7 +85,12 @@ describe('tls13sim replay', () => {
   }, 60_000);
 
   it('rejects bad usage with exit code 2', async () => {
-    for (const args of [['replay'], ['replay', '--property', 'nope', '--seed', '1', '--path', '0'], ['replay', '--property', 'fault-free', '--seed', 'x', '--path', '0'], ['replay', 'a', 'b']]) {
+    for (const args of [
+      ['replay'],
+      ['replay', '--property', 'nope', '--seed', '1', '--path', '0'],
+      ['replay', '--property', 'fault-free', '--seed', 'x', '--path', '0'],
+      ['replay', 'a', 'b'],
+    ]) {
       const out = io();
       expect(await runCli(args, out)).toBe(2);
     }

@@ -21,7 +21,7 @@ const seqOf = (t: Trace, pred: (e: TraceEvent) => boolean): number => {
 const hex = (s: string): string => s.replace(/\s+/g, '').toLowerCase();
 
 describe('rfc8448-resumed-0rtt', () => {
-  it('emits the records of RFC 8448 §4, byte for byte, in the RFC\'s order', () => {
+  it("emits the records of RFC 8448 §4, byte for byte, in the RFC's order", () => {
     const sentRecords = ofType(trace, 'record_sent').map((r) => `${r.side}:${r.hex}`);
     expect(sentRecords).toEqual(RFC8448_RESUMED_RECORDS.map((r) => `${r.sender}:${hex(r.record)}`));
   });
@@ -37,7 +37,11 @@ describe('rfc8448-resumed-0rtt', () => {
     expect(early[1]!.messages).toEqual(['end_of_early_data']);
     const firstRead = seqOf(trace, (e) => e.type === 'app_call' && e.side === 'server' && e.call === 'read');
     expect(firstRead).toBeLessThan(seqOf(trace, (e) => e.type === 'handshake_complete' && e.side === 'client'));
-    expect(ofType(trace, 'app_call', 'server').filter((c) => c.call === 'read').map((c) => c.bytes)).toEqual([6, 50]);
+    expect(
+      ofType(trace, 'app_call', 'server')
+        .filter((c) => c.call === 'read')
+        .map((c) => c.bytes),
+    ).toEqual([6, 50]);
   });
 
   it('has the server wait in WAIT_EOED until EndOfEarlyData, and closes with close_notify both ways', () => {

@@ -25,13 +25,34 @@ import { RFC8448_COMPAT_RECORDS } from '../../../test/vectors/rfc8448-records-co
 
 /** Every scenario name DESIGN.md lists (a public contract). */
 const DESIGN_NAMES = [
-  'full-handshake', 'client-auth', 'client-cert-rejected', 'client-cv-rejected', 'client-cert-missing',
-  'client-cert-ignored', 'hello-retry', 'resumption', 'early-data', 'early-data-rejected', 'key-update',
-  'post-handshake-auth', 'post-handshake-auth-rejected', 'ticket-as-signal', 'nonblocking-read',
-  'blocking-read-deadlock', 'zero-length-read', 'rfc8448-simple', 'rfc8448-resumed-0rtt', 'rfc8448-hrr',
-  'rfc8448-client-auth', 'rfc8448-compat', 'half-rtt-then-rejected',
+  'full-handshake',
+  'client-auth',
+  'client-cert-rejected',
+  'client-cv-rejected',
+  'client-cert-missing',
+  'client-cert-ignored',
+  'hello-retry',
+  'resumption',
+  'early-data',
+  'early-data-rejected',
+  'key-update',
+  'post-handshake-auth',
+  'post-handshake-auth-rejected',
+  'ticket-as-signal',
+  'nonblocking-read',
+  'blocking-read-deadlock',
+  'zero-length-read',
+  'rfc8448-simple',
+  'rfc8448-resumed-0rtt',
+  'rfc8448-hrr',
+  'rfc8448-client-auth',
+  'rfc8448-compat',
+  'half-rtt-then-rejected',
   // TLS 1.2 (docs/tls12.md): the client-authentication twins and the RFC 8446 §4.1.3 downgrade.
-  'tls12-client-auth', 'tls12-client-cert-rejected', 'tls12-client-cv-rejected', 'downgrade-detected',
+  'tls12-client-auth',
+  'tls12-client-cert-rejected',
+  'tls12-client-cv-rejected',
+  'downgrade-detected',
 ];
 
 const cache = new Map<string, Trace>();
@@ -62,11 +83,26 @@ function seqOf(t: Trace, what: string, pred: Pred): number {
   return one(t, what, pred).seq;
 }
 
-const complete = (side: string): Pred => (e) => e.type === 'handshake_complete' && e.side === side;
-const recv = (side: string, msg: string): Pred => (e) => e.type === 'record_received' && e.side === side && e.messages.includes(msg);
-const sent = (side: string, msg: string): Pred => (e) => e.type === 'record_sent' && e.side === side && e.messages.includes(msg);
-const alertSent = (side: string): Pred => (e) => e.type === 'alert_sent' && e.side === side;
-const alertRecv = (side: string): Pred => (e) => e.type === 'alert_received' && e.side === side;
+const complete =
+  (side: string): Pred =>
+  (e) =>
+    e.type === 'handshake_complete' && e.side === side;
+const recv =
+  (side: string, msg: string): Pred =>
+  (e) =>
+    e.type === 'record_received' && e.side === side && e.messages.includes(msg);
+const sent =
+  (side: string, msg: string): Pred =>
+  (e) =>
+    e.type === 'record_sent' && e.side === side && e.messages.includes(msg);
+const alertSent =
+  (side: string): Pred =>
+  (e) =>
+    e.type === 'alert_sent' && e.side === side;
+const alertRecv =
+  (side: string): Pred =>
+  (e) =>
+    e.type === 'alert_received' && e.side === side;
 
 function calls(t: Trace, side: string, call: string): Array<Of<'app_call'>> {
   return t.events.filter((e): e is Of<'app_call'> => e.type === 'app_call' && e.side === side && e.call === call);
@@ -115,7 +151,7 @@ describe('the catalogue', () => {
     expect(notes.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('prints a scenario\'s JSON trace through `tls13sim run --format json`', async () => {
+  it("prints a scenario's JSON trace through `tls13sim run --format json`", async () => {
     let out = '';
     const code = await runCli(['run', 'client-cv-rejected', '--format', 'json'], {
       stdout: (t) => (out += t),
@@ -130,7 +166,7 @@ describe('the catalogue', () => {
 describe('full-handshake', () => {
   const t = trace('full-handshake');
 
-  it('completes the client before the server has received the client\'s Finished', () => {
+  it("completes the client before the server has received the client's Finished", () => {
     expect(seqOf(t, 'client complete', complete('client'))).toBeLessThan(seqOf(t, 'server gets finished', recv('server', 'finished')));
     expect(seqOf(t, 'server gets finished', recv('server', 'finished'))).toBeLessThan(seqOf(t, 'server complete', complete('server')));
   });
@@ -148,7 +184,7 @@ describe('full-handshake', () => {
     expect(ofType(t, 'alert_sent')).toEqual([]);
   });
 
-  it('sends the server\'s flight as ServerHello in the clear and the rest in one record under handshake keys', () => {
+  it("sends the server's flight as ServerHello in the clear and the rest in one record under handshake keys", () => {
     const server = ofType(t, 'record_sent', 'server').filter((r) => r.innerType === 'handshake');
     expect(server.map((r) => [r.epoch, r.messages])).toEqual([
       ['plaintext', ['server_hello']],
@@ -177,14 +213,14 @@ describe('hello-retry', () => {
 describe('key-update', () => {
   const t = trace('key-update');
 
-  it('sends the client\'s KeyUpdate under the old keys and its next data under application+1', () => {
+  it("sends the client's KeyUpdate under the old keys and its next data under application+1", () => {
     const ku = one(t, 'client key_update', sent('client', 'key_update')) as Of<'record_sent'>;
     expect(ku.epoch).toBe('application');
     const after = ofType(t, 'record_sent', 'client').filter((r) => r.seq > ku.seq && r.innerType === 'application_data');
     expect(after.map((r) => r.epoch)).toEqual(['application+1']);
   });
 
-  it('answers update_requested with the server\'s own KeyUpdate, then data under application+1', () => {
+  it("answers update_requested with the server's own KeyUpdate, then data under application+1", () => {
     const got = seqOf(t, 'server receives key_update', recv('server', 'key_update'));
     const answer = one(t, 'server key_update', sent('server', 'key_update')) as Of<'record_sent'>;
     expect(answer.seq).toBeGreaterThan(got);
@@ -229,12 +265,12 @@ describe('client-cert-rejected', () => {
     expect(calls(t, 'client', 'write')[0]!.seq).toBeLessThan(alert);
   });
 
-  it('sends bad_certificate under the server\'s application keys; the server never completes', () => {
+  it("sends bad_certificate under the server's application keys; the server never completes", () => {
     expect(one(t, 'server alert', alertSent('server'))).toMatchObject({ description: 'bad_certificate', epoch: 'application', level: 'fatal' });
     expect(all(t, complete('server'))).toEqual([]);
   });
 
-  it('surfaces the rejection on the client\'s read: error(bad_certificate)', () => {
+  it("surfaces the rejection on the client's read: error(bad_certificate)", () => {
     expect(results(t, 'client', 'read')).toEqual(['error(bad_certificate)']);
     expect(calls(t, 'client', 'read')[0]!.seq).toBeGreaterThan(seqOf(t, 'client gets alert', alertRecv('client')));
     expect(ofType(t, 'peer_verdict', 'client').map((v) => v.verdict)).toEqual(['rejected']);
@@ -244,7 +280,7 @@ describe('client-cert-rejected', () => {
 describe('client-cv-rejected', () => {
   const t = trace('client-cv-rejected');
 
-  it('returns ok from the client\'s connect() and completes its handshake before the server has received its CertificateVerify', () => {
+  it("returns ok from the client's connect() and completes its handshake before the server has received its CertificateVerify", () => {
     const cv = seqOf(t, 'server gets CV', recv('server', 'certificate_verify'));
     expect(results(t, 'client', 'connect')).toEqual(['ok']);
     expect(calls(t, 'client', 'connect')[0]!.seq).toBeLessThan(cv);
@@ -264,7 +300,7 @@ describe('client-cv-rejected', () => {
     expect(calls(t, 'client', 'write')[0]!.seq).toBeLessThan(seqOf(t, 'server alert', alertSent('server')));
   });
 
-  it('returns error(decrypt_error) from the client\'s next read', () => {
+  it("returns error(decrypt_error) from the client's next read", () => {
     const reads = calls(t, 'client', 'read');
     expect(results(t, 'client', 'read')).toEqual(['error(decrypt_error)']);
     expect(reads[0]!.seq).toBeGreaterThan(calls(t, 'client', 'write')[0]!.seq);
@@ -304,7 +340,7 @@ describe('client-cert-ignored', () => {
 describe('nonblocking-read', () => {
   const t = trace('nonblocking-read');
 
-  it('returns want_read from connect() until the server\'s flight is delivered', () => {
+  it("returns want_read from connect() until the server's flight is delivered", () => {
     expect(results(t, 'client', 'connect')).toEqual(['want_read', 'want_read', 'ok']);
     const ok = calls(t, 'client', 'connect')[2]!;
     const flight = one(t, 'client gets server finished', recv('client', 'finished'));
@@ -312,7 +348,7 @@ describe('nonblocking-read', () => {
     expect(ok.seq).toBeGreaterThan(flight.seq);
   });
 
-  it('returns want_read from read() while the server\'s data is in flight, then ok', () => {
+  it("returns want_read from read() while the server's data is in flight, then ok", () => {
     expect(results(t, 'client', 'read')).toEqual(['want_read', 'want_read', 'ok']);
     const data = one(t, 'server data sent', (e) => e.type === 'record_sent' && e.side === 'server' && e.innerType === 'application_data');
     const reads = calls(t, 'client', 'read');
@@ -326,7 +362,7 @@ describe('nonblocking-read', () => {
 describe('blocking-read-deadlock', () => {
   const t = trace('blocking-read-deadlock');
 
-  it('reports blocked for the client\'s read after the server accepted and has nothing to say', () => {
+  it("reports blocked for the client's read after the server accepted and has nothing to say", () => {
     expect(results(t, 'client', 'connect')).toEqual(['ok']);
     expect(results(t, 'client', 'read')).toEqual(['blocked']);
     expect(calls(t, 'client', 'read')[0]!.seq).toBeGreaterThan(seqOf(t, 'server complete', complete('server')));
@@ -334,9 +370,14 @@ describe('blocking-read-deadlock', () => {
   });
 
   it('leaves nothing in flight and the client without a verdict', () => {
-    for (const [side, dir] of [['client', 'client_to_server'], ['server', 'server_to_client']] as const) {
+    for (const [side, dir] of [
+      ['client', 'client_to_server'],
+      ['server', 'server_to_client'],
+    ] as const) {
       const sentBytes = ofType(t, 'record_sent', side).reduce((n, r) => n + r.hex.length / 2, 0);
-      const delivered = ofType(t, 'delivered').filter((d) => d.direction === dir).reduce((n, d) => n + d.taken, 0);
+      const delivered = ofType(t, 'delivered')
+        .filter((d) => d.direction === dir)
+        .reduce((n, d) => n + d.taken, 0);
       expect(delivered, dir).toBe(sentBytes);
     }
     expect(ofType(t, 'peer_verdict', 'client')).toEqual([]);
@@ -370,20 +411,25 @@ describe('zero-length-read', () => {
   });
 });
 
-const fact = (f: string, side?: string): Pred => (e) => e.type === 'note' && e.fact === f && (side === undefined || e.side === side);
-const appData = (side: string, epoch?: string): Pred => (e) =>
-  e.type === 'record_sent' && e.side === side && e.innerType === 'application_data' && (epoch === undefined || e.epoch === epoch);
+const fact =
+  (f: string, side?: string): Pred =>
+  (e) =>
+    e.type === 'note' && e.fact === f && (side === undefined || e.side === side);
+const appData =
+  (side: string, epoch?: string): Pred =>
+  (e) =>
+    e.type === 'record_sent' && e.side === side && e.innerType === 'application_data' && (epoch === undefined || e.epoch === epoch);
 
 describe('resumption', () => {
   const t = trace('resumption');
 
-  it('resumes without Certificate or CertificateVerify: the server\'s flight is EncryptedExtensions and Finished', () => {
+  it("resumes without Certificate or CertificateVerify: the server's flight is EncryptedExtensions and Finished", () => {
     const server = ofType(t, 'record_sent', 'server').filter((r) => r.innerType === 'handshake' && r.epoch !== 'application');
     expect(server.map((r) => r.messages)).toEqual([['server_hello'], ['encrypted_extensions', 'finished']]);
     expect(ofType(t, 'record_sent', 'client').flatMap((r) => r.messages)).not.toContain('certificate');
   });
 
-  it('completes the client one round trip after its ClientHello, and hands out fresh tickets after the client\'s Finished', () => {
+  it("completes the client one round trip after its ClientHello, and hands out fresh tickets after the client's Finished", () => {
     const hello = one(t, 'client hello', sent('client', 'client_hello'));
     expect(hello.time).toBeGreaterThan(0);
     expect(one(t, 'client complete', complete('client')).time - hello.time).toBe(20);
@@ -398,7 +444,7 @@ describe('resumption', () => {
 describe('early-data', () => {
   const t = trace('early-data');
 
-  it('sends the request under early keys in the client\'s first flight, before it has received anything', () => {
+  it("sends the request under early keys in the client's first flight, before it has received anything", () => {
     const early = one(t, 'early data', appData('client', 'early'));
     const firstReceived = one(t, 'client receives', (e) => e.type === 'record_received' && e.side === 'client');
     expect(early.seq).toBeLessThan(firstReceived.seq);
@@ -413,7 +459,11 @@ describe('early-data', () => {
   });
 
   it('accepts the early data, ends it with EndOfEarlyData under early keys, and answers with 0.5-RTT data', () => {
-    expect(all(t, fact('early_data_accepted')).map((e) => e.side).sort()).toEqual(['client', 'server']);
+    expect(
+      all(t, fact('early_data_accepted'))
+        .map((e) => e.side)
+        .sort(),
+    ).toEqual(['client', 'server']);
     const eoed = one(t, 'EndOfEarlyData', sent('client', 'end_of_early_data')) as Of<'record_sent'>;
     expect(eoed.epoch).toBe('early');
     expect(eoed.seq).toBeLessThan(seqOf(t, 'client finished', sent('client', 'finished')));
@@ -453,7 +503,11 @@ describe('early-data-rejected', () => {
 
   it('sends early data that the server skips, and no EndOfEarlyData', () => {
     expect(all(t, appData('client', 'early'))).toHaveLength(1);
-    expect(all(t, fact('early_data_rejected')).map((e) => e.side).sort()).toEqual(['client', 'server']);
+    expect(
+      all(t, fact('early_data_rejected'))
+        .map((e) => e.side)
+        .sort(),
+    ).toEqual(['client', 'server']);
     expect(all(t, sent('client', 'end_of_early_data'))).toEqual([]);
   });
 
@@ -469,13 +523,13 @@ describe('early-data-rejected', () => {
 describe('ticket-as-signal', () => {
   const t = trace('ticket-as-signal');
 
-  it('sends NewSessionTickets only after the server has received the client\'s Finished', () => {
+  it("sends NewSessionTickets only after the server has received the client's Finished", () => {
     const tickets = all(t, sent('server', 'new_session_ticket'));
     expect(tickets.length).toBeGreaterThan(0);
     expect(tickets[0]!.seq).toBeGreaterThan(seqOf(t, 'server complete', complete('server')));
   });
 
-  it('turns the client\'s verdict to accepted (known, not presumed) inside the read that processes the tickets', () => {
+  it("turns the client's verdict to accepted (known, not presumed) inside the read that processes the tickets", () => {
     const v = ofType(t, 'peer_verdict', 'client');
     expect(v).toHaveLength(1);
     expect(v[0]).toMatchObject({ verdict: 'accepted', basis: 'knows' });
@@ -519,7 +573,7 @@ describe('post-handshake-auth', () => {
 describe('post-handshake-auth-rejected', () => {
   const t = trace('post-handshake-auth-rejected');
 
-  it('sends access_denied under application keys after the client\'s certificate arrives', () => {
+  it("sends access_denied under application keys after the client's certificate arrives", () => {
     const alert = one(t, 'server alert', alertSent('server'));
     expect(alert).toMatchObject({ description: 'access_denied', epoch: 'application' });
     expect(alert.seq).toBeGreaterThan(seqOf(t, 'server gets certificate', recv('server', 'certificate')));
@@ -576,7 +630,7 @@ describe.each([
 });
 
 describe('rfc8448 scenario specifics', () => {
-  it('rfc8448-simple sends one NewSessionTicket after the client\'s Finished and 50 bytes each way', () => {
+  it("rfc8448-simple sends one NewSessionTicket after the client's Finished and 50 bytes each way", () => {
     const t = trace('rfc8448-simple');
     expect(all(t, sent('server', 'new_session_ticket'))).toHaveLength(1);
     expect(seqOf(t, 'ticket', sent('server', 'new_session_ticket'))).toBeGreaterThan(seqOf(t, 'server gets finished', recv('server', 'finished')));

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  Simulation,
-  parseTrace,
-  scheduleFromTrace,
-  traceToJson,
-  type DeliveryPolicy,
-  type DeliveryUnit,
-  type Interleave,
-} from '../src/index.js';
+import { Simulation, parseTrace, scheduleFromTrace, traceToJson, type DeliveryPolicy, type DeliveryUnit, type Interleave } from '../src/index.js';
 import { fakePair } from './fake-endpoint.js';
 import { CLIENT_AUTH, deliveredHex, fakeSim, ofType, receivedHex, sentHex } from './helpers.js';
 
@@ -78,10 +70,7 @@ describe('Simulation', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom(...UNITS), fc.constantFrom(...INTERLEAVES), (seed, unit, interleave) => {
         const t = runAndWrite({ unit, interleave }, seed).toTrace();
-        return (
-          deliveredHex(t, 'client_to_server') === sentHex(t, 'client') &&
-          deliveredHex(t, 'server_to_client') === sentHex(t, 'server')
-        );
+        return deliveredHex(t, 'client_to_server') === sentHex(t, 'client') && deliveredHex(t, 'server_to_client') === sentHex(t, 'server');
       }),
       { numRuns: 60, seed: 8446 },
     );
@@ -172,7 +161,10 @@ describe('Simulation', () => {
     const policy: DeliveryPolicy = {
       unit: { kind: 'random' },
       interleave: 'random',
-      faults: [{ kind: 'duplicate', at: { index: 1 } }, { kind: 'inject', at: { direction: 'client_to_server', index: 3 }, bytes: new Uint8Array([21, 3, 3, 0, 2, 1, 0]) }],
+      faults: [
+        { kind: 'duplicate', at: { index: 1 } },
+        { kind: 'inject', at: { direction: 'client_to_server', index: 3 }, bytes: new Uint8Array([21, 3, 3, 0, 2, 1, 0]) },
+      ],
     };
     const original = fakeSim({ ...CLIENT_AUTH, tickets: 1 }, policy, 31);
     original.run();

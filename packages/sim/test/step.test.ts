@@ -93,7 +93,7 @@ describe('tls13sim step', () => {
     expect(view.inFlightBytes('server_to_client')).toBe(0);
   });
 
-  it('shows bytes that arrived but the library has not read: the alert waits in the client\'s socket until its read', () => {
+  it("shows bytes that arrived but the library has not read: the alert waits in the client's socket until its read", () => {
     const trace = runScenario('client-cv-rejected');
     const view = new StepView();
     const lines: string[] = [];

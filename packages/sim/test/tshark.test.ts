@@ -124,17 +124,20 @@ describe(`tshark decrypts the captures of the scenarios${reason}`, () => {
     ]);
   });
 
-  it.skipIf(!run)('client-cv-rejected: decrypts every record and shows the client\'s Certificate, CertificateVerify, Finished, then the server\'s decrypt_error', async () => {
-    const { pcap, keylog } = await exportCapture('client-cv-rejected');
-    const rows = tshark(pcap, keylog);
-    for (const r of rows) expect(r.contentTypes, 'every record decrypted').toHaveLength(r.records);
-    expect(rows).toEqual(expectedRows(runScenario('client-cv-rejected')));
-    expect(summary(rows)).toEqual([
-      'client: client_hello',
-      'server: server_hello encrypted_extensions certificate_request certificate certificate_verify finished',
-      'client: certificate certificate_verify finished',
-      'client: application_data',
-      'server: alert decrypt_error',
-    ]);
-  });
+  it.skipIf(!run)(
+    "client-cv-rejected: decrypts every record and shows the client's Certificate, CertificateVerify, Finished, then the server's decrypt_error",
+    async () => {
+      const { pcap, keylog } = await exportCapture('client-cv-rejected');
+      const rows = tshark(pcap, keylog);
+      for (const r of rows) expect(r.contentTypes, 'every record decrypted').toHaveLength(r.records);
+      expect(rows).toEqual(expectedRows(runScenario('client-cv-rejected')));
+      expect(summary(rows)).toEqual([
+        'client: client_hello',
+        'server: server_hello encrypted_extensions certificate_request certificate certificate_verify finished',
+        'client: certificate certificate_verify finished',
+        'client: application_data',
+        'server: alert decrypt_error',
+      ]);
+    },
+  );
 });

@@ -29,7 +29,9 @@ describe('tlsProperty', () => {
     }
     expect(failure).toBeInstanceOf(TlsPropertyFailure);
     const m = failure!.message;
-    expect(m).toMatch(/^property server-completes-first failed after \d+ run\(s\), shrunk \d+ time\(s\): Error: the server does not complete first: server: completes at event #\d+/);
+    expect(m).toMatch(
+      /^property server-completes-first failed after \d+ run\(s\), shrunk \d+ time\(s\): Error: the server does not complete first: server: completes at event #\d+/,
+    );
     expect(m).toContain(`replay: tls13sim replay ${failure!.file}`);
     expect(m).toContain('tls13sim — pair (seed ');
     expect(m).toContain('★ client handshake complete');

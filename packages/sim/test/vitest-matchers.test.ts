@@ -65,13 +65,17 @@ describe('@tls13sim/sim/vitest matchers', () => {
     expect(m).toContain('tls13sim — client-cv-rejected (seed 1)');
     expect(m).toContain('★ client handshake complete');
     const a = failure(() => expect(rejected).toSurfaceAlertOn('write', 'decrypt_error'));
-    expect(a).toMatch(/expected decrypt_error to surface first on write, but the first call that reports decrypt_error is the client's read \(SSL_read → 0 SSL_ERROR_SSL: tlsv1 alert decrypt error\), event #\d+ at 40 ms/);
+    expect(a).toMatch(
+      /expected decrypt_error to surface first on write, but the first call that reports decrypt_error is the client's read \(SSL_read → 0 SSL_ERROR_SSL: tlsv1 alert decrypt error\), event #\d+ at 40 ms/,
+    );
     expect(a).toContain('» SSL_read → 0 SSL_ERROR_SSL');
     const v = failure(() => expect(rejected).toHaveVerdict('client', 'accepted'));
     expect(v).toMatch(/expected client's verdict to be accepted, but client's verdict is rejected \(knows\): /);
     const n = failure(() => expect(rejected).not.toHaveVerdict('client', 'rejected'));
     expect(n).toMatch(/^expected not client's verdict to be rejected/);
-    expect(failure(() => expect(rejected).toSurfaceAlertOn('read', 'unknown_ca'))).toContain('no application call reports unknown_ca (alerts reported: client read → decrypt_error)');
+    expect(failure(() => expect(rejected).toSurfaceAlertOn('read', 'unknown_ca'))).toContain(
+      'no application call reports unknown_ca (alerts reported: client read → decrypt_error)',
+    );
   });
 
   it('refuses what is not a trace, and a bad side, in one line', () => {

@@ -76,7 +76,9 @@ export function decodeRecords(events: readonly TraceEvent[]): Map<number, Decode
   const keys = new Map<Side, WriteKey | undefined>();
   const pending = new Map<Side, Uint8Array>();
   const hellos: Hellos12 = {};
-  const tls12 = events.some((e) => (e.type === 'keys_installed' || e.type === 'record_sent') && e.epoch === 'tls12') || events.some((e) => e.type === 'record_sent' && e.messages.includes('server_hello_done'));
+  const tls12 =
+    events.some((e) => (e.type === 'keys_installed' || e.type === 'record_sent') && e.epoch === 'tls12') ||
+    events.some((e) => e.type === 'record_sent' && e.messages.includes('server_hello_done'));
   let suite: CipherSuiteParams | undefined;
   for (const e of events) {
     if (e.type === 'keys_installed' && e.direction === 'write' && (e.side === 'client' || e.side === 'server')) {
@@ -102,7 +104,13 @@ function decodeOne12(e: TraceEventOf<'record_sent'>, side: Side, key: WriteKey |
   if (k === undefined) return { ...base, wire, fields: [], error: 'the hellos (randoms, suite) needed for the TLS 1.2 key block are not in the trace' };
   const sequence = key.sequence++;
   const opened = open12(k.keys, sequence, wire);
-  if (opened === undefined) return { ...base, wire, fields: [], error: `does not open with the key block of ${key.label} at sequence number ${sequence} (bad_record_mac, RFC 5246 §6.2.3.3)` };
+  if (opened === undefined)
+    return {
+      ...base,
+      wire,
+      fields: [],
+      error: `does not open with the key block of ${key.label} at sequence number ${sequence} (bad_record_mac, RFC 5246 §6.2.3.3)`,
+    };
   return {
     ...base,
     wire,
@@ -138,7 +146,12 @@ function decodeOne(
   }
   if (key === undefined) return { ...base, wire, fields: [], error: `no ${side} write key with a keylog secret before this record` };
   const sequence = key.sequence++;
-  const candidates = key.suite !== undefined ? [key.suite] : suite !== undefined ? [suite] : Object.values(CIPHER_SUITE_PARAMS).filter((s) => s.hashLength === key.secret.length);
+  const candidates =
+    key.suite !== undefined
+      ? [key.suite]
+      : suite !== undefined
+        ? [suite]
+        : Object.values(CIPHER_SUITE_PARAMS).filter((s) => s.hashLength === key.secret.length);
   for (const s of candidates) {
     let opened: ReturnType<typeof unprotectRecord>;
     try {
@@ -173,7 +186,14 @@ function serverHelloSuite(d: DecodedRecord): CipherSuiteParams | undefined {
   return undefined;
 }
 
-function contentFields(type: number, content: Uint8Array, side: Side, suite: CipherSuiteParams | undefined, pending: Map<Side, Uint8Array>, tls12 = false): Field[] {
+function contentFields(
+  type: number,
+  content: Uint8Array,
+  side: Side,
+  suite: CipherSuiteParams | undefined,
+  pending: Map<Side, Uint8Array>,
+  tls12 = false,
+): Field[] {
   const n = content.length;
   switch (type) {
     case ContentType.alert: {
@@ -263,7 +283,13 @@ class Walk {
     const start = this.pos;
     if (start + n > this.b.length) throw new RangeError(`${name} runs past the message`);
     this.pos += n;
-    return { name, value: value(this.b.subarray(start, start + n)), start: start + this.shift, end: start + n + this.shift, ...(children !== undefined ? { children } : {}) };
+    return {
+      name,
+      value: value(this.b.subarray(start, start + n)),
+      start: start + this.shift,
+      end: start + n + this.shift,
+      ...(children !== undefined ? { children } : {}),
+    };
   }
   /** A vector with an `lenBytes` length prefix: the field covers prefix and body; `inner` walks the body. */
   vec(name: string, lenBytes: number, value: (body: Uint8Array) => string, inner?: (w: Walk, end: number) => Field[]): Field {
@@ -273,7 +299,13 @@ class Walk {
     if (end > this.b.length) throw new RangeError(`${name} runs past the message`);
     const children = inner?.(this, end);
     this.pos = end;
-    return { name, value: value(this.b.subarray(end - len, end)), start: start + this.shift, end: end + this.shift, ...(children !== undefined ? { children } : {}) };
+    return {
+      name,
+      value: value(this.b.subarray(end - len, end)),
+      start: start + this.shift,
+      end: end + this.shift,
+      ...(children !== undefined ? { children } : {}),
+    };
   }
   get(start: number, end: number): Uint8Array {
     return this.b.subarray(start, end);
@@ -324,11 +356,16 @@ function bodyFields(w: Walk, msgType: number, m: HandshakeMessage | undefined, o
       out.push(w.field('legacy_version', 2, version), w.field('random', 32, hex), w.vec('legacy_session_id', 1, hex));
       const suites: string[] = [];
       out.push(
-        w.vec('cipher_suites', 2, () => suites.join(', '), (ww, e) => {
-          const f: Field[] = [];
-          while (ww.pos + 2 <= e) f.push(ww.field(`suite ${f.length}`, 2, (b) => (suites.push(suiteName12(u(b))), suites[suites.length - 1]!)));
-          return f;
-        }),
+        w.vec(
+          'cipher_suites',
+          2,
+          () => suites.join(', '),
+          (ww, e) => {
+            const f: Field[] = [];
+            while (ww.pos + 2 <= e) f.push(ww.field(`suite ${f.length}`, 2, (b) => (suites.push(suiteName12(u(b))), suites[suites.length - 1]!)));
+            return f;
+          },
+        ),
         w.vec('legacy_compression_methods', 1, hex),
       );
       if (w.pos < end) out.push(extensions(w, m));
@@ -342,7 +379,10 @@ function bodyFields(w: Walk, msgType: number, m: HandshakeMessage | undefined, o
         w.vec('legacy_session_id_echo', 1, hex),
       );
       const suite = w.field('cipher_suite', 2, (b) => nameOf('suite', u(b)));
-      out.push(suite, w.field('legacy_compression_method', 1, (b) => String(b[0])));
+      out.push(
+        suite,
+        w.field('legacy_compression_method', 1, (b) => String(b[0])),
+      );
       if (w.pos < end) out.push(extensions(w, m));
       return suite.value;
     }
@@ -356,20 +396,25 @@ function bodyFields(w: Walk, msgType: number, m: HandshakeMessage | undefined, o
       out.push(w.vec('certificate_request_context', 1, hex));
       const subjects: string[] = [];
       out.push(
-        w.vec('certificate_list', 3, () => `${subjects.length} certificates`, (ww, e) => {
-          const f: Field[] = [];
-          while (ww.pos < e) {
-            const entryStart = ww.pos;
-            const cert = ww.vec(`certificate ${f.length}`, 3, (der) => {
-              const s = subjectOf(der);
-              subjects.push(s);
-              return s;
-            });
-            const exts = ww.vec('extensions', 2, (b) => `${b.length} B`);
-            f.push({ name: `CertificateEntry ${f.length}`, value: cert.value, start: entryStart + ww.shift, end: exts.end, children: [cert, exts] });
-          }
-          return f;
-        }),
+        w.vec(
+          'certificate_list',
+          3,
+          () => `${subjects.length} certificates`,
+          (ww, e) => {
+            const f: Field[] = [];
+            while (ww.pos < e) {
+              const entryStart = ww.pos;
+              const cert = ww.vec(`certificate ${f.length}`, 3, (der) => {
+                const s = subjectOf(der);
+                subjects.push(s);
+                return s;
+              });
+              const exts = ww.vec('extensions', 2, (b) => `${b.length} B`);
+              f.push({ name: `CertificateEntry ${f.length}`, value: cert.value, start: entryStart + ww.shift, end: exts.end, children: [cert, exts] });
+            }
+            return f;
+          },
+        ),
       );
       return subjects.length === 0 ? 'empty (no certificate)' : subjects.join(' ← ');
     }
@@ -385,7 +430,13 @@ function bodyFields(w: Walk, msgType: number, m: HandshakeMessage | undefined, o
     }
     case HT.new_session_ticket: {
       const life = w.field('ticket_lifetime', 4, (b) => `${u(b)} s`);
-      out.push(life, w.field('ticket_age_add', 4, (b) => String(u(b))), w.vec('ticket_nonce', 1, hex), w.vec('ticket', 2, hex), extensions(w, m));
+      out.push(
+        life,
+        w.field('ticket_age_add', 4, (b) => String(u(b))),
+        w.vec('ticket_nonce', 1, hex),
+        w.vec('ticket', 2, hex),
+        extensions(w, m),
+      );
       return `lifetime ${life.value}`;
     }
     case HT.key_update: {
@@ -434,7 +485,9 @@ function extensionSummary(ext: { readonly type: string }): string {
   const names = (table: 'group' | 'scheme', v: unknown) => (Array.isArray(v) ? v.map((n) => nameOf(table, n as number)).join(', ') : '');
   switch (ext.type) {
     case 'supported_versions':
-      return Array.isArray(x['versions']) ? (x['versions'] as number[]).map((v) => version(new Uint8Array([v >> 8, v & 0xff]))).join(', ') : version(new Uint8Array([(x['selectedVersion'] as number) >> 8, (x['selectedVersion'] as number) & 0xff]));
+      return Array.isArray(x['versions'])
+        ? (x['versions'] as number[]).map((v) => version(new Uint8Array([v >> 8, v & 0xff]))).join(', ')
+        : version(new Uint8Array([(x['selectedVersion'] as number) >> 8, (x['selectedVersion'] as number) & 0xff]));
     case 'server_name':
       return Array.isArray(x['serverNames']) ? (x['serverNames'] as { hostName: string }[]).map((s) => s.hostName).join(', ') : 'acknowledged';
     case 'supported_groups':

@@ -97,28 +97,54 @@ export function messageFields12(msg: Uint8Array, start: number): { summary: stri
       const at = 4 + 2 + 32 + 1 + m.sessionId.length;
       return {
         summary: `TLS 1.2, ${suite}`,
-        fields: [f('server_version', 4, 2, `0x${m.version.toString(16)}`), f('random', 6, 32, `${hex(m.random)}${sentinel}`), f('cipher_suite', at, 2, suite), f('extensions', at + 3, msg.length - at - 3, m.extensions.map((e) => extensionName12(e.code)).join(', '))],
+        fields: [
+          f('server_version', 4, 2, `0x${m.version.toString(16)}`),
+          f('random', 6, 32, `${hex(m.random)}${sentinel}`),
+          f('cipher_suite', at, 2, suite),
+          f('extensions', at + 3, msg.length - at - 3, m.extensions.map((e) => extensionName12(e.code)).join(', ')),
+        ],
       };
     }
     case 'certificate': {
       const names = m.chain.map(subject);
-      return { summary: names.length === 0 ? 'empty (no certificate)' : names.join(' ← '), fields: [f('certificate_list', 4, msg.length - 4, `${names.length} certificates: ${names.join(' ← ')}`)] };
+      return {
+        summary: names.length === 0 ? 'empty (no certificate)' : names.join(' ← '),
+        fields: [f('certificate_list', 4, msg.length - 4, `${names.length} certificates: ${names.join(' ← ')}`)],
+      };
     }
     case 'server_key_exchange':
       return {
         summary: `${nameOf('group', m.namedCurve)}, signed with ${nameOf('scheme', m.algorithm)}`,
-        fields: [f('named_curve', 5, 2, nameOf('group', m.namedCurve)), f('public', 7, 1 + m.publicKey.length, hex(m.publicKey)), f('signature', 8 + m.publicKey.length, msg.length - 8 - m.publicKey.length, `${nameOf('scheme', m.algorithm)}: ${hex(m.signature)}`)],
+        fields: [
+          f('named_curve', 5, 2, nameOf('group', m.namedCurve)),
+          f('public', 7, 1 + m.publicKey.length, hex(m.publicKey)),
+          f('signature', 8 + m.publicKey.length, msg.length - 8 - m.publicKey.length, `${nameOf('scheme', m.algorithm)}: ${hex(m.signature)}`),
+        ],
       };
     case 'certificate_request':
-      return { summary: m.schemes.map((s) => nameOf('scheme', s)).join(', '), fields: [f('certificate_types', 4, 1 + m.certificateTypes.length, hex(m.certificateTypes))] };
+      return {
+        summary: m.schemes.map((s) => nameOf('scheme', s)).join(', '),
+        fields: [f('certificate_types', 4, 1 + m.certificateTypes.length, hex(m.certificateTypes))],
+      };
     case 'client_key_exchange':
       return { summary: `ECDH public key, ${m.publicKey.length} B`, fields: [f('public', 4, msg.length - 4, hex(m.publicKey))] };
     case 'certificate_verify':
-      return { summary: nameOf('scheme', m.algorithm), fields: [f('algorithm', 4, 2, nameOf('scheme', m.algorithm)), f('signature', 6, msg.length - 6, hex(m.signature))] };
+      return {
+        summary: nameOf('scheme', m.algorithm),
+        fields: [f('algorithm', 4, 2, nameOf('scheme', m.algorithm)), f('signature', 6, msg.length - 6, hex(m.signature))],
+      };
     case 'finished':
-      return { summary: `verify_data ${hex(m.verifyData)}`, fields: [f('verify_data', 4, m.verifyData.length, `${hex(m.verifyData)} (PRF(master_secret, finished_label, Hash(handshake_messages)), RFC 5246 §7.4.9)`)] };
+      return {
+        summary: `verify_data ${hex(m.verifyData)}`,
+        fields: [
+          f('verify_data', 4, m.verifyData.length, `${hex(m.verifyData)} (PRF(master_secret, finished_label, Hash(handshake_messages)), RFC 5246 §7.4.9)`),
+        ],
+      };
     case 'new_session_ticket':
-      return { summary: `lifetime hint ${m.lifetimeHint} s`, fields: [f('ticket_lifetime_hint', 4, 4, `${m.lifetimeHint} s`), f('ticket', 8, msg.length - 8, hex(m.ticket))] };
+      return {
+        summary: `lifetime hint ${m.lifetimeHint} s`,
+        fields: [f('ticket_lifetime_hint', 4, 4, `${m.lifetimeHint} s`), f('ticket', 8, msg.length - 8, hex(m.ticket))],
+      };
     default:
       return { summary: `${msg.length} B`, fields: [] };
   }

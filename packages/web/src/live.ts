@@ -109,7 +109,8 @@ export class Live {
     if (q.bytes === 0) return `nothing is queued ${dir}`;
     if (!Number.isInteger(c.take) || c.take < 1 || c.take > q.bytes) return `${dir} holds ${q.bytes} B: take 1…${q.bytes}, not ${c.take}`;
     const f = c.fault;
-    if (f?.kind === 'truncate' && !(Number.isInteger(f.keep) && f.keep >= 0 && f.keep < c.take)) return `truncate keeps 0…${c.take - 1} of ${c.take} B, not ${f.keep}`;
+    if (f?.kind === 'truncate' && !(Number.isInteger(f.keep) && f.keep >= 0 && f.keep < c.take))
+      return `truncate keeps 0…${c.take - 1} of ${c.take} B, not ${f.keep}`;
     if (f?.kind === 'corrupt' && !(Number.isInteger(f.offset) && f.offset >= 0 && f.offset < c.take && f.xor >= 1 && f.xor <= 255)) {
       return `corrupt flips a byte at 0…${c.take - 1} with a non-zero mask, not offset ${f.offset} mask ${f.xor}`;
     }
@@ -151,10 +152,7 @@ export class Live {
   private call(side: Side, step: AppStep): void {
     const lens = createLens(this.lens, this.sim, side, { pulls: 'on_arrival' });
     const r =
-      step.call === 'connect' ? lens.connect()
-      : step.call === 'accept' ? lens.accept()
-      : step.call === 'write' ? lens.write(step.data)
-      : lens.read(step.max);
+      step.call === 'connect' ? lens.connect() : step.call === 'accept' ? lens.accept() : step.call === 'write' ? lens.write(step.data) : lens.read(step.max);
     this.pos[side]++;
     // A blocking application stops at its first failed call.
     if (r.result === 'error') this.pos[side] = this.setup.app[side].length;
@@ -167,7 +165,18 @@ export function formatChoices(cs: readonly LiveChoice[]): string {
   return cs
     .map((c) => {
       const f = c.fault;
-      const suffix = f === undefined ? '' : f.kind === 'drop' ? 'd' : f.kind === 'duplicate' ? 'u' : f.kind === 'truncate' ? `t${f.keep}` : f.kind === 'corrupt' ? `x${f.offset}${f.xor === 1 ? '' : `^${f.xor}`}` : '';
+      const suffix =
+        f === undefined
+          ? ''
+          : f.kind === 'drop'
+            ? 'd'
+            : f.kind === 'duplicate'
+              ? 'u'
+              : f.kind === 'truncate'
+                ? `t${f.keep}`
+                : f.kind === 'corrupt'
+                  ? `x${f.offset}${f.xor === 1 ? '' : `^${f.xor}`}`
+                  : '';
       return `${c.direction === 'client_to_server' ? 'c' : 's'}${c.take}${suffix}`;
     })
     .join('.');
@@ -184,11 +193,15 @@ export function parseChoices(s: string): LiveChoice[] {
     const direction: NetDirection = m[1] === 'c' ? 'client_to_server' : 'server_to_client';
     const take = Number(m[2]);
     const fault: AppliedFault | undefined =
-      m[3] !== undefined ? { kind: 'drop' }
-      : m[4] !== undefined ? { kind: 'duplicate' }
-      : m[5] !== undefined ? { kind: 'truncate', keep: Number(m[5]) }
-      : m[6] !== undefined ? { kind: 'corrupt', offset: Number(m[6]), xor: m[7] === undefined ? 1 : Number(m[7]) }
-      : undefined;
+      m[3] !== undefined
+        ? { kind: 'drop' }
+        : m[4] !== undefined
+          ? { kind: 'duplicate' }
+          : m[5] !== undefined
+            ? { kind: 'truncate', keep: Number(m[5]) }
+            : m[6] !== undefined
+              ? { kind: 'corrupt', offset: Number(m[6]), xor: m[7] === undefined ? 1 : Number(m[7]) }
+              : undefined;
     return fault === undefined ? { direction, take } : { direction, take, fault };
   });
 }

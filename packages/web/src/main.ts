@@ -157,14 +157,21 @@ function recordBytes(f: RecordFlight): HTMLElement {
       const type = parseInt(body.slice(i, i + 2), 16);
       const len = parseInt(body.slice(i + 2, i + 8), 16);
       const end = Math.min(body.length, i + 8 + len * 2);
-      box.append(hexSpan(body.slice(i, i + 8), 'h-msg', `${camel(handshakeTypeName(type))}, ${len} B`), hexSpan(body.slice(i + 8, end), '', `${camel(handshakeTypeName(type))} body`));
+      box.append(
+        hexSpan(body.slice(i, i + 8), 'h-msg', `${camel(handshakeTypeName(type))}, ${len} B`),
+        hexSpan(body.slice(i + 8, end), '', `${camel(handshakeTypeName(type))} body`),
+      );
       i = end;
     }
     if (i < body.length) box.append(hexSpan(body.slice(i), '', 'rest of a message split across records'));
   } else if (f.sent.epoch === 'tls12' && body.length > 32) {
     // RFC 5246 §6.2.3.3 GenericAEADCipher: the explicit nonce (8 B for AES-GCM, RFC 5288 §3; none for ChaCha20, RFC 7905 §2), the ciphertext, the tag.
     box.append(
-      hexSpan(body.slice(0, -32), '', `encrypted under the tls12 keys: explicit nonce (AES-GCM) + ${f.sent.innerType} content (the outer type is the real one, RFC 5246 §6.2.3.3)`),
+      hexSpan(
+        body.slice(0, -32),
+        '',
+        `encrypted under the tls12 keys: explicit nonce (AES-GCM) + ${f.sent.innerType} content (the outer type is the real one, RFC 5246 §6.2.3.3)`,
+      ),
       hexSpan(body.slice(-32), 'h-tag', 'AEAD tag (16 B)'),
     );
   } else if (f.sent.outerType === 'application_data' && f.sent.epoch !== 'plaintext' && body.length > 32) {
@@ -217,7 +224,15 @@ function decodedView(d: DecodedRecord | undefined): HTMLElement {
       ul.append(
         h(
           'li',
-          { class: 'field', tabindex: '0', 'data-field': f.name, 'data-path': p, 'data-start': String(from), 'data-end': String(Math.max(from, to)), title: `bytes ${f.start}…${f.end - 1} of the plaintext${where}` },
+          {
+            class: 'field',
+            tabindex: '0',
+            'data-field': f.name,
+            'data-path': p,
+            'data-start': String(from),
+            'data-end': String(Math.max(from, to)),
+            title: `bytes ${f.start}…${f.end - 1} of the plaintext${where}`,
+          },
           h('span', { class: 'fname' }, f.name),
           f.value === '' ? '' : ': ',
           h('span', { class: 'fval' }, f.value),
@@ -361,7 +376,8 @@ function renderSide(side: Side, v: StepView): HTMLElement {
   }
   const newSeqs = new Set(v.current.map((e) => e.seq));
   const calls = h('ol', { class: 'calls' });
-  for (const c of s.calls) calls.append(h('li', { class: `${newSeqs.has(c.seq) ? 'new ' : ''}${c.result === 'error' ? 'error' : ''}` }, `${c.time} ms ${callText(c)}`));
+  for (const c of s.calls)
+    calls.append(h('li', { class: `${newSeqs.has(c.seq) ? 'new ' : ''}${c.result === 'error' ? 'error' : ''}` }, `${c.time} ms ${callText(c)}`));
   const keys = (dir: 'read' | 'write') => {
     const list = l.keys[dir];
     return list.length === 0 ? h('span', {}, 'none') : epochNode(list[list.length - 1]!.epoch);
@@ -402,7 +418,12 @@ function renderRecords(v: StepView, decoded: ReadonlyMap<number, DecodedRecord>)
   table.append(h('tr', {}, ...['#', 'from → to', 'outer type', 'inner type', 'epoch', 'contents', 'size', 'so far'].map((t) => h('th', { scope: 'col' }, t))));
   v.records.forEach((f, i) => {
     const e = f.sent;
-    const contents = e.alert !== undefined ? `Alert(${e.alert.level}, ${e.alert.description})` : e.messages.length > 0 ? e.messages.map(camel).join(', ') : `${e.innerType} ${e.length} B`;
+    const contents =
+      e.alert !== undefined
+        ? `Alert(${e.alert.level}, ${e.alert.description})`
+        : e.messages.length > 0
+          ? e.messages.map(camel).join(', ')
+          : `${e.innerType} ${e.length} B`;
     const details = h('details', {}, h('summary', { title: 'bytes, decrypted' }, contents), recordBytes(f));
     // Built when first opened: a table redrawn on every step need not draw every byte.
     details.addEventListener('toggle', () => {
@@ -562,11 +583,15 @@ function init(): void {
     const kind = fault.value as FaultKind | '';
     const arg = Number(faultArg.value);
     const f =
-      kind === '' ? undefined
-      : kind === 'drop' ? { kind }
-      : kind === 'duplicate' ? { kind }
-      : kind === 'truncate' ? { kind, keep: arg }
-      : { kind, offset: arg, xor: 1 };
+      kind === ''
+        ? undefined
+        : kind === 'drop'
+          ? { kind }
+          : kind === 'duplicate'
+            ? { kind }
+            : kind === 'truncate'
+              ? { kind, keep: arg }
+              : { kind, offset: arg, xor: 1 };
     choose(f === undefined ? { direction, take } : { direction, take, fault: f });
   });
   lens.addEventListener('change', () => {
@@ -593,11 +618,15 @@ function init(): void {
     if (t !== null && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
     const act =
-      ev.key === 'ArrowRight' || ev.key === 'n' ? forward
-      : ev.key === 'ArrowLeft' || ev.key === 'p' ? () => go(link.step - 1)
-      : ev.key === 'Home' ? () => go(0)
-      : ev.key === 'End' ? toEnd
-      : undefined;
+      ev.key === 'ArrowRight' || ev.key === 'n'
+        ? forward
+        : ev.key === 'ArrowLeft' || ev.key === 'p'
+          ? () => go(link.step - 1)
+          : ev.key === 'Home'
+            ? () => go(0)
+            : ev.key === 'End'
+              ? toEnd
+              : undefined;
     if (act === undefined) return;
     ev.preventDefault();
     act();

@@ -11,7 +11,12 @@ function sent(trace: Trace): TraceEventOf<'record_sent'>[] {
 
 function field(d: DecodedRecord, path: string): Field {
   const f = flatFields(d.fields).find((x) => x.path === path);
-  if (f === undefined) throw new Error(`no field ${path} in ${flatFields(d.fields).map((x) => x.path).join('; ')}`);
+  if (f === undefined)
+    throw new Error(
+      `no field ${path} in ${flatFields(d.fields)
+        .map((x) => x.path)
+        .join('; ')}`,
+    );
   return f.field;
 }
 
@@ -68,7 +73,8 @@ describe('decodeRecords: rfc8448-simple against RFC 8448 §3', () => {
   const trace = runScenario('rfc8448-simple', 1);
   const decoded = decodeRecords(trace.events);
   const records = sent(trace);
-  const rfc = (sender: string, name: string) => RFC8448_MESSAGES.find((m) => m.trace === 'simple_1rtt' && m.sender === sender && m.name === name)!.hex.replace(/\s+/g, '');
+  const rfc = (sender: string, name: string) =>
+    RFC8448_MESSAGES.find((m) => m.trace === 'simple_1rtt' && m.sender === sender && m.name === name)!.hex.replace(/\s+/g, '');
 
   it("decrypts the server's Finished: verify_data is the RFC's", () => {
     const flight = decoded.get(records.find((e) => e.side === 'server' && e.epoch === 'handshake')!.seq)!;
@@ -96,7 +102,12 @@ describe('decodeRecords: rfc8448-simple against RFC 8448 §3', () => {
     const cut = 100; // bytes of the message in the first record
     const rec = (frag: string) => `160301${(frag.length / 2).toString(16).padStart(4, '0')}${frag}`;
     const events = trace.events.flatMap((e): TraceEvent[] =>
-      e === ch ? [{ ...ch, hex: rec(body.slice(0, cut * 2)) }, { ...ch, seq: -1, hex: rec(body.slice(cut * 2)) }] : [e],
+      e === ch
+        ? [
+            { ...ch, hex: rec(body.slice(0, cut * 2)) },
+            { ...ch, seq: -1, hex: rec(body.slice(cut * 2)) },
+          ]
+        : [e],
     );
     const d = decodeRecords(events);
     const first = d.get(ch.seq)!;

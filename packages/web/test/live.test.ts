@@ -38,7 +38,11 @@ describe('LiveSession', () => {
     expect(s.at(k).quiescent).toBe(true);
     const v = s.view(k);
     expect(v.sides.client.ledger.knows).toMatchObject({ verdict: 'rejected', basis: 'knows', alert: { description: 'decrypt_error' } });
-    expect(v.sides.client.calls.map((c) => `${c.api} → ${c.outcome}`)).toEqual(['SSL_connect → 1', 'SSL_write → 18', 'SSL_read → 0 SSL_ERROR_SSL: tlsv1 alert decrypt error']);
+    expect(v.sides.client.calls.map((c) => `${c.api} → ${c.outcome}`)).toEqual([
+      'SSL_connect → 1',
+      'SSL_write → 18',
+      'SSL_read → 0 SSL_ERROR_SSL: tlsv1 alert decrypt error',
+    ]);
     expect(s.encoded).toMatch(/^c\d+(\.[cs]\d+)+$/);
     // Back is exact: the view after the first choice is the same as before.
     const one = s.view(1);

@@ -33,7 +33,17 @@ describe('stepper steps', () => {
     const run = Run.of('client-cv-rejected', 1, 'openssl');
     const units = stepUnits(run.trace);
     expect(units.flat()).toEqual(run.trace.events);
-    expect(units.map((u) => u[0]!.type)).toEqual(['note', 'delivered', 'delivered', 'processed', 'processed', 'delivered', 'delivered', 'delivered', 'processed']);
+    expect(units.map((u) => u[0]!.type)).toEqual([
+      'note',
+      'delivered',
+      'delivered',
+      'processed',
+      'processed',
+      'delivered',
+      'delivered',
+      'delivered',
+      'processed',
+    ]);
     expect(units.every((u) => u.slice(1).every((e) => e.type !== 'delivered' && e.type !== 'processed'))).toBe(true);
   });
 

@@ -7,7 +7,6 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { HashName } from './provider.js';
 
-
 const HASHES = { sha256, sha384, sha512 } as const;
 
 export const HASH_LENGTHS: Readonly<Record<HashName, number>> = { sha256: 32, sha384: 48, sha512: 64 };

@@ -279,7 +279,12 @@ export function memoizeProvider(inner: CryptoProvider, opts: MemoOptions = {}): 
       tagLength: a.tagLength,
       seal: (key, nonce, aad, plaintext) => pure('seal', [a.name, key, nonce, aad, plaintext], () => a.seal(key, nonce, aad, plaintext), copy),
       open: (key, nonce, aad, ciphertext) =>
-        pure('open', [a.name, key, nonce, aad, ciphertext], () => a.open(key, nonce, aad, ciphertext), (v) => (v === null ? null : v.slice())),
+        pure(
+          'open',
+          [a.name, key, nonce, aad, ciphertext],
+          () => a.open(key, nonce, aad, ciphertext),
+          (v) => (v === null ? null : v.slice()),
+        ),
     };
   }
 
@@ -291,11 +296,20 @@ export function memoizeProvider(inner: CryptoProvider, opts: MemoOptions = {}): 
       group: g,
       generate: (rand) => drawing('generate', [g], rand, (r) => k.generate(r), cloneShare),
       respond: (peerShare, rand) =>
-        drawing('respond', [g, peerShare], rand, (r) => k.respond(peerShare, r), (v) =>
-          v === null ? null : { share: v.share.slice(), sharedSecret: v.sharedSecret.slice() },
+        drawing(
+          'respond',
+          [g, peerShare],
+          rand,
+          (r) => k.respond(peerShare, r),
+          (v) => (v === null ? null : { share: v.share.slice(), sharedSecret: v.sharedSecret.slice() }),
         ),
       finish: (own, peerShare) =>
-        pure('finish', [g, own.group, own.privateKey, own.share, peerShare], () => k.finish(own, peerShare), (v) => (v === null ? null : v.slice())),
+        pure(
+          'finish',
+          [g, own.group, own.privateKey, own.share, peerShare],
+          () => k.finish(own, peerShare),
+          (v) => (v === null ? null : v.slice()),
+        ),
     };
   }
 
@@ -307,8 +321,7 @@ export function memoizeProvider(inner: CryptoProvider, opts: MemoOptions = {}): 
     hash: (alg: HashName, data: Uint8Array) => pure('hash', [alg, data], () => inner.hash(alg, data), copy),
     hashLength: (alg: HashName) => inner.hashLength(alg),
     hmac: (alg: HashName, key: Uint8Array, data: Uint8Array) => pure('hmac', [alg, key, data], () => inner.hmac(alg, key, data), copy),
-    hkdfExtract: (alg: HashName, salt: Uint8Array, ikm: Uint8Array) =>
-      pure('hkdfExtract', [alg, salt, ikm], () => inner.hkdfExtract(alg, salt, ikm), copy),
+    hkdfExtract: (alg: HashName, salt: Uint8Array, ikm: Uint8Array) => pure('hkdfExtract', [alg, salt, ikm], () => inner.hkdfExtract(alg, salt, ikm), copy),
     hkdfExpand: (alg: HashName, prk: Uint8Array, info: Uint8Array, length: number) =>
       pure('hkdfExpand', [alg, prk, info, length], () => inner.hkdfExpand(alg, prk, info, length), copy),
     aead(name: AeadName): Aead {
@@ -332,7 +345,12 @@ export function memoizeProvider(inner: CryptoProvider, opts: MemoOptions = {}): 
     sign: (scheme: SignatureSchemeName, key: PrivateKey, message: Uint8Array, rand: RandomSource) =>
       drawing('sign', [scheme, privateKeyId(key), message], rand, (r) => inner.sign(scheme, key, message, r), copy),
     verify: (scheme: SignatureSchemeName, key: PublicKey, message: Uint8Array, signature: Uint8Array) =>
-      pure('verify', [scheme, publicKeyId(key), message, signature], () => inner.verify(scheme, key, message, signature), (v) => v),
+      pure(
+        'verify',
+        [scheme, publicKeyId(key), message, signature],
+        () => inner.verify(scheme, key, message, signature),
+        (v) => v,
+      ),
     get supportedGroups() {
       return inner.supportedGroups;
     },

@@ -33,14 +33,11 @@ export function createNobleProvider(): CryptoProvider {
     hashLength: (alg: HashName) => HASH_LENGTHS[alg],
     hmac: (alg: HashName, key: Uint8Array, data: Uint8Array) => nobleHmac(alg, key, data),
     hkdfExtract: (alg: HashName, salt: Uint8Array, ikm: Uint8Array) => nobleHkdfExtract(alg, salt, ikm),
-    hkdfExpand: (alg: HashName, prk: Uint8Array, info: Uint8Array, length: number) =>
-      nobleHkdfExpand(alg, prk, info, length),
+    hkdfExpand: (alg: HashName, prk: Uint8Array, info: Uint8Array, length: number) => nobleHkdfExpand(alg, prk, info, length),
     aead: (name: AeadName): Aead => nobleAead(name),
     keyExchange: (group: NamedGroupName) => byGroup.get(group),
-    sign: (scheme: SignatureSchemeName, key: PrivateKey, message: Uint8Array, rand: RandomSource) =>
-      signNoble(scheme, key, message, rand),
-    verify: (scheme: SignatureSchemeName, key: PublicKey, message: Uint8Array, signature: Uint8Array) =>
-      verifyNoble(scheme, key, message, signature),
+    sign: (scheme: SignatureSchemeName, key: PrivateKey, message: Uint8Array, rand: RandomSource) => signNoble(scheme, key, message, rand),
+    verify: (scheme: SignatureSchemeName, key: PublicKey, message: Uint8Array, signature: Uint8Array) => verifyNoble(scheme, key, message, signature),
     supportedGroups: EXCHANGES.map((k) => k.group),
     get supportedSignatureSchemes(): readonly SignatureSchemeName[] {
       return NOBLE_SIGNATURE_SCHEMES;

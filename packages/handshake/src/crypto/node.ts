@@ -45,9 +45,7 @@ function loadNodeCrypto(): Crypto {
 
 /** A Buffer as a plain Uint8Array: a view when it owns its memory, else a copy (pooled small Buffers). */
 function u8(b: Uint8Array): Uint8Array {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength
-    ? new Uint8Array(b.buffer, 0, b.byteLength)
-    : new Uint8Array(b);
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : new Uint8Array(b);
 }
 
 function isAllZero(b: Uint8Array): boolean {
@@ -422,7 +420,6 @@ function privateJwk(key: PrivateKey): NodeCrypto.JsonWebKey {
     }
   }
 }
-
 
 function signatures(c: Crypto) {
   const privateKeys = new WeakMap<PrivateKey, NodeCrypto.KeyObject>();

@@ -16,12 +16,7 @@ export interface RandomSource {
 const encoder = new TextEncoder();
 
 export function seededRandom(seed: number | string | Uint8Array): RandomSource {
-  const seedBytes =
-    typeof seed === 'number'
-      ? encoder.encode(`tls13sim-seed:${seed}`)
-      : typeof seed === 'string'
-        ? encoder.encode(seed)
-        : seed.slice();
+  const seedBytes = typeof seed === 'number' ? encoder.encode(`tls13sim-seed:${seed}`) : typeof seed === 'string' ? encoder.encode(seed) : seed.slice();
   return new SeededDrbg(seedBytes, 0, new Uint8Array(0), 0);
 }
 

@@ -242,7 +242,7 @@ function rsasp1(key: RsaPrivateKey, m: bigint): bigint {
   const qInv = modInverse(q, p);
   const s1 = modPow(m, dP, p);
   const s2 = modPow(m, dQ, q);
-  const h = (((s1 - s2) % p) + p) % p * qInv % p;
+  const h = (((((s1 - s2) % p) + p) % p) * qInv) % p;
   const s = s2 + q * h;
   if (modPow(s, e, n) !== m) throw new Error('RSASP1: signature check failed (inconsistent private key)');
   return s;

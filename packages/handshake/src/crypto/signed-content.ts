@@ -51,9 +51,7 @@ export function schemesForKey(key: PublicKey | PrivateKey): SignatureSchemeName[
     case 'ed448':
       return ['ed448'];
     case 'ecdsa':
-      return [
-        key.curve === 'p256' ? 'ecdsa_secp256r1_sha256' : key.curve === 'p384' ? 'ecdsa_secp384r1_sha384' : 'ecdsa_secp521r1_sha512',
-      ];
+      return [key.curve === 'p256' ? 'ecdsa_secp256r1_sha256' : key.curve === 'p384' ? 'ecdsa_secp384r1_sha384' : 'ecdsa_secp521r1_sha512'];
     case 'rsa':
       return key.pss
         ? ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512']

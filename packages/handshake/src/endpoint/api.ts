@@ -14,16 +14,7 @@ export type { Tls12ClientStateName, Tls12ServerStateName } from '../tls12/state.
 export type Role = 'client' | 'server';
 
 /** RFC 8446 Appendix A.1 client states, plus CLOSED. */
-export type ClientStateName =
-  | 'START'
-  | 'WAIT_SH'
-  | 'WAIT_EE'
-  | 'WAIT_CERT_CR'
-  | 'WAIT_CERT'
-  | 'WAIT_CV'
-  | 'WAIT_FINISHED'
-  | 'CONNECTED'
-  | 'CLOSED';
+export type ClientStateName = 'START' | 'WAIT_SH' | 'WAIT_EE' | 'WAIT_CERT_CR' | 'WAIT_CERT' | 'WAIT_CV' | 'WAIT_FINISHED' | 'CONNECTED' | 'CLOSED';
 
 /** RFC 8446 Appendix A.2 server states, plus CLOSED. */
 export type ServerStateName =

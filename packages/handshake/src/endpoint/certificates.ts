@@ -73,10 +73,7 @@ function codesFor(alg: SignatureAlgorithm): number[] {
     case 'rsa_pkcs1':
       return byHash(alg.hash, { sha256: 0x0401, sha384: 0x0501, sha512: 0x0601 });
     case 'rsa_pss':
-      return [
-        ...byHash(alg.hash, { sha256: 0x0804, sha384: 0x0805, sha512: 0x0806 }),
-        ...byHash(alg.hash, { sha256: 0x0809, sha384: 0x080a, sha512: 0x080b }),
-      ];
+      return [...byHash(alg.hash, { sha256: 0x0804, sha384: 0x0805, sha512: 0x0806 }), ...byHash(alg.hash, { sha256: 0x0809, sha384: 0x080a, sha512: 0x080b })];
     case 'unsupported':
       return [];
   }
@@ -88,13 +85,7 @@ function codesFor(alg: SignatureAlgorithm): number[] {
  * "If the client does not send any certificates ... the client MUST send a Certificate
  * message containing no certificates").
  */
-export function sendClientCertificate(
-  req: PendingCertRequest,
-  transcript: Transcript,
-  hash: Negotiated['suite']['hash'],
-  env: Env,
-  out: Out,
-): void {
+export function sendClientCertificate(req: PendingCertRequest, transcript: Transcript, hash: Negotiated['suite']['hash'], env: Env, out: Out): void {
   const choice = chooseCertificate(env.config.certificates, req.schemes, req.schemesCert, env);
   if (choice === null) {
     out.send({ type: 'certificate', certificateRequestContext: req.context, certificateList: [] }, transcript);
@@ -132,7 +123,8 @@ export function judgeClientCertificate(certificateList: readonly { readonly cert
   const chain = certificateList.map((e) => e.certData);
   const key = peerLeafKey(chain, env, 'client', null);
   const verdict = env.config.clientCertVerifier?.(chain) ?? { action: 'accept' as const };
-  if (verdict.action === 'reject') throw new HandshakeError('verifier_rejected', 'the verifier rejected the client certificate', { verdictAlert: verdict.alert });
+  if (verdict.action === 'reject')
+    throw new HandshakeError('verifier_rejected', 'the verifier rejected the client certificate', { verdictAlert: verdict.alert });
   return { kind: 'chain', chain, key, ignore: verdict.action === 'ignore' };
 }
 
@@ -143,6 +135,7 @@ export function judgeClientCertificate(certificateList: readonly { readonly cert
  * list is judged (judgeClientCertificate).
  */
 export function judgeClientCertificateMessage(cert: Certificate, requestedContext: Uint8Array, env: Env, when: string): ClientCertificateJudgement {
-  if (!bytesEqual(cert.certificateRequestContext, requestedContext)) fail('illegal_parameter', `client Certificate context does not match the CertificateRequest${when}`);
+  if (!bytesEqual(cert.certificateRequestContext, requestedContext))
+    fail('illegal_parameter', `client Certificate context does not match the CertificateRequest${when}`);
   return judgeClientCertificate(cert.certificateList, env, when);
 }

@@ -29,14 +29,7 @@ import type {
   ServerHello,
   ServerHelloExtension,
 } from '../messages/types.js';
-import {
-  appKeylogLabel,
-  groupName,
-  peerLeafKey,
-  sameBytes,
-  suiteParams,
-  verifyCertificateVerify,
-} from './common.js';
+import { appKeylogLabel, groupName, peerLeafKey, sameBytes, suiteParams, verifyCertificateVerify } from './common.js';
 import { fail, unexpected } from './errors.js';
 import { sendClientCertificate } from './certificates.js';
 import type { ClientKeys, ClientState, Negotiated, OfferedPsk, PendingCertRequest } from './state.js';
@@ -181,7 +174,6 @@ export function clientHandle(state: ClientState, msg: Decoded, env: Env): Step<C
   }
 }
 
-
 /** Checks common to ServerHello and HelloRetryRequest (§4.1.3, §4.1.4). */
 function checkServerHelloCommon(st: S<'WAIT_SH'>, m: ServerHello | HelloRetryRequest): void {
   const sv = findExtension<HelloRetryRequestExtension | ServerHelloExtension, 'supported_versions'>(m.extensions, 'supported_versions');
@@ -274,7 +266,7 @@ function selectedPsk(st: S<'WAIT_SH'>, sh: ServerHello, hash: string): OfferedPs
   const offered = st.psk !== null && findExtension(st.clientHello.extensions, 'pre_shared_key') !== undefined;
   if (!offered || st.psk === null) fail('illegal_parameter', 'server selected a PSK that was not offered');
   if (ext.selectedIdentity !== 0) fail('illegal_parameter', `selected_identity ${ext.selectedIdentity} out of range`);
-  if (st.psk.hash !== hash) fail('illegal_parameter', 'the selected cipher suite does not use the PSK\'s hash');
+  if (st.psk.hash !== hash) fail('illegal_parameter', "the selected cipher suite does not use the PSK's hash");
   return st.psk;
 }
 
@@ -289,7 +281,8 @@ function onHelloRetryRequest(st: S<'WAIT_SH'>, hrr: Decoded<HelloRetryRequest>, 
   if (ks !== undefined) {
     const group = groupName(ks.selectedGroup);
     // §4.2.8: the selected_group "MUST be in the "supported_groups" extension in the original ClientHello" and not one with a share already.
-    if (group === undefined || !env.config.groups.includes(group)) fail('illegal_parameter', `HelloRetryRequest selects group 0x${ks.selectedGroup.toString(16)}, which was not offered`);
+    if (group === undefined || !env.config.groups.includes(group))
+      fail('illegal_parameter', `HelloRetryRequest selects group 0x${ks.selectedGroup.toString(16)}, which was not offered`);
     if (st.shares.some((s) => s.group === group)) fail('illegal_parameter', `HelloRetryRequest selects ${group}, for which a share was already sent`);
     shares = [env.crypto.keyExchange(group)!.generate(env.random)];
   }
@@ -354,7 +347,8 @@ function onEncryptedExtensions(st: S<'WAIT_EE'>, ee: Decoded<EncryptedExtensions
         // RFC 7301 §3.1: the server's list "MUST contain exactly one" protocol, one the client offered.
         if (env.config.alpn.length === 0) fail('unsupported_extension', 'ALPN in EncryptedExtensions, but none was offered');
         const [p] = e.protocols;
-        if (e.protocols.length !== 1 || p === undefined || !env.config.alpn.includes(p)) fail('illegal_parameter', 'server selected an ALPN protocol that was not offered');
+        if (e.protocols.length !== 1 || p === undefined || !env.config.alpn.includes(p))
+          fail('illegal_parameter', 'server selected an ALPN protocol that was not offered');
         negotiated = { ...negotiated, alpn: p };
         break;
       }
@@ -496,5 +490,3 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
     },
   });
 }
-
-

@@ -41,12 +41,7 @@ export function appKeylogLabel(side: 'client' | 'server', generation: number): s
  * configured. A chain that fails gets the verifier's alert. A client must have anchors
  * unless it is configured `insecure`.
  */
-export function peerLeafKey(
-  chain: readonly Uint8Array[],
-  env: Env,
-  purpose: 'server' | 'client',
-  hostname: string | null,
-): PublicKey {
+export function peerLeafKey(chain: readonly Uint8Array[], env: Env, purpose: 'server' | 'client', hostname: string | null): PublicKey {
   const { trustAnchors, validationTime } = env.config;
   let key: PublicKey | null;
   // A client that verifies nothing would talk to anyone: no anchors is an error unless the
@@ -121,7 +116,11 @@ export function signCertificateVerify(
   env: Env,
 ): CertificateVerify {
   const content = certificateVerifyContent(side, transcript.hash(env.crypto, hash));
-  const cv: CertificateVerify = { type: 'certificate_verify', algorithm: SignatureScheme[scheme], signature: env.crypto.sign(scheme, key, content, env.random) };
+  const cv: CertificateVerify = {
+    type: 'certificate_verify',
+    algorithm: SignatureScheme[scheme],
+    signature: env.crypto.sign(scheme, key, content, env.random),
+  };
   return env.config.hooks.certificateVerify ? env.config.hooks.certificateVerify(cv) : cv;
 }
 

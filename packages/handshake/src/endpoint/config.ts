@@ -9,14 +9,7 @@ import type { AeadName, KeyLimit } from '@tls13sim/record';
 import type { Tls12CipherSuiteName } from '../tls12/suites.js';
 import type { Tls12Session } from '../tls12/state.js';
 import type { ExternalPsk, ResumptionSession, TicketIssuer, TicketPolicy } from './psk.js';
-import type {
-  CertificateRequest,
-  CertificateVerify,
-  ClientHello,
-  EncryptedExtensions,
-  HelloRetryRequest,
-  ServerHello,
-} from '../messages/types.js';
+import type { CertificateRequest, CertificateVerify, ClientHello, EncryptedExtensions, HelloRetryRequest, ServerHello } from '../messages/types.js';
 
 /** A certificate chain (DER, leaf first) and the leaf's private key. */
 export interface CertifiedKey {
@@ -34,10 +27,7 @@ export type ClientCertVerdict =
 
 export type ClientAuthPolicy = 'none' | 'request' | 'require';
 
-export type PaddingPolicy =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'block'; readonly size: number }
-  | { readonly kind: 'random'; readonly max: number };
+export type PaddingPolicy = { readonly kind: 'none' } | { readonly kind: 'block'; readonly size: number } | { readonly kind: 'random'; readonly max: number };
 
 export interface EndpointConfig {
   readonly role: Role;
@@ -160,11 +150,7 @@ export interface MessageHooks {
   readonly ticketNonce?: (index: number) => Uint8Array;
 }
 
-export const DEFAULT_SUITES: readonly CipherSuiteName[] = [
-  'TLS_AES_128_GCM_SHA256',
-  'TLS_AES_256_GCM_SHA384',
-  'TLS_CHACHA20_POLY1305_SHA256',
-];
+export const DEFAULT_SUITES: readonly CipherSuiteName[] = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 
 export const DEFAULT_GROUPS: readonly NamedGroupName[] = ['x25519', 'secp256r1', 'x448', 'secp384r1', 'secp521r1'];
 

@@ -79,7 +79,8 @@ function onKeyUpdate(role: Role, st: Connected, ku: Decoded<KeyUpdate>, env: Env
   // A peer that only rekeys makes us derive and install keys for nothing: past a bound with
   // no application data between, it is flooding (the RFC sets no number; BoringSSL allows 32).
   const keyUpdatesInARow = st.app.keyUpdatesInARow + 1;
-  if (keyUpdatesInARow > MAX_KEY_UPDATES_IN_A_ROW) fail('unexpected_message', `more than ${MAX_KEY_UPDATES_IN_A_ROW} KeyUpdates in a row without application data`);
+  if (keyUpdatesInARow > MAX_KEY_UPDATES_IN_A_ROW)
+    fail('unexpected_message', `more than ${MAX_KEY_UPDATES_IN_A_ROW} KeyUpdates in a row without application data`);
   const out = new Out();
   const peer = role === 'client' ? 'server' : 'client';
   const readGeneration = st.app.readGeneration + 1;
@@ -138,7 +139,7 @@ function onPostHandshakeCertificateRequest(st: Connected, cr: Decoded<Certificat
   sendClientCertificate({ context: cr.certificateRequestContext, schemes: sa.schemes, schemesCert }, transcript, suite.hash, env, out);
   const verifyData = finishedVerifyData(env.crypto, suite.hash, st.app.writeSecret, transcript.hash(env.crypto, suite.hash));
   out.send({ type: 'finished', verifyData }, transcript);
-  out.event({ type: 'note', text: 'answered a post-handshake CertificateRequest; the verdict is the server\'s' });
+  out.event({ type: 'note', text: "answered a post-handshake CertificateRequest; the verdict is the server's" });
   return out.done(st);
 }
 
@@ -173,7 +174,7 @@ function onPostHandshakeFinished(st: Connected, fin: Decoded<Finished>, env: Env
   if (pending?.stage !== 'finished') return fail('unexpected_message', 'Finished out of order');
   const { suite } = st.app.negotiated;
   if (!verifyFinished(env.crypto, suite.hash, st.app.readSecret, pending.transcript.hash(env.crypto, suite.hash), fin.verifyData)) {
-    fail('bad_finished', 'the client\'s post-handshake Finished does not verify');
+    fail('bad_finished', "the client's post-handshake Finished does not verify");
   }
   const out = new Out();
   out.event({ type: 'post_handshake_auth', stage: pending.chain.length > 0 ? 'authenticated' : 'unauthenticated' });

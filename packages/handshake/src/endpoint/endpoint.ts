@@ -544,7 +544,12 @@ export class Endpoint implements EndpointApi {
         ? this.rl.sealPlaintext(ContentType.handshake, data.subarray(pos, end), legacyVersion)
         : this.rl.seal(ContentType.handshake, data.subarray(pos, end));
       for (const wire of records) {
-        this.transmit(wire, { outerType: plaintext ? 'handshake' : 'application_data', innerType: 'handshake', epoch: this.rl.writeEpoch as EpochName, messages: carried });
+        this.transmit(wire, {
+          outerType: plaintext ? 'handshake' : 'application_data',
+          innerType: 'handshake',
+          epoch: this.rl.writeEpoch as EpochName,
+          messages: carried,
+        });
       }
     }
   }
@@ -593,9 +598,7 @@ export class Endpoint implements EndpointApi {
     const { outerType, innerType, epoch, messages, alert } = info;
     const length = wire.length - 5;
     const record: RecordInfo =
-      alert === undefined
-        ? { outerType, innerType, epoch, messages, length, wire }
-        : { outerType, innerType, epoch, messages, alert, length, wire };
+      alert === undefined ? { outerType, innerType, epoch, messages, length, wire } : { outerType, innerType, epoch, messages, alert, length, wire };
     this.emit({ type: 'record_sent', record });
   }
 
@@ -647,7 +650,12 @@ export class Endpoint implements EndpointApi {
     const { suite } = st.keys.negotiated;
     const { key, iv } = trafficKeys(this.env.crypto, suite, st.keys.clientHandshakeSecret);
     this.rl.installWriteKeys('handshake', this.env.crypto.aead(suite.aead), key, iv);
-    this.emit({ type: 'keys_installed', direction: 'write', epoch: 'handshake', keylog: { label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', secret: st.keys.clientHandshakeSecret } });
+    this.emit({
+      type: 'keys_installed',
+      direction: 'write',
+      epoch: 'handshake',
+      keylog: { label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', secret: st.keys.clientHandshakeSecret },
+    });
   }
 
   private throwIfFailed(): void {
@@ -685,13 +693,11 @@ function recordPadding(p: PaddingPolicy, random: RandomSource): RecordPaddingPol
   return p.kind === 'random' ? { kind: 'random', max: p.max, random: (n) => random.bytes(n) } : p;
 }
 
-
 /** Creates a client or server endpoint. */
 export function createEndpoint(config: EndpointConfig): Endpoint {
   if (config.versions?.includes('TLSv1.2')) throw new Error('createEndpoint makes TLS 1.3 endpoints: use createTlsEndpoint for versions that include TLSv1.2');
   return new Endpoint(config);
 }
-
 
 /**
  * The trace name of a received handshake message. A HelloRetryRequest travels as
@@ -715,7 +721,5 @@ function receivedRecord(
   alert?: { readonly level: string; readonly description: string },
 ): RecordInfo {
   const { outerType, innerType, epoch, length, wire } = base;
-  return alert === undefined
-    ? { outerType, innerType, epoch, length, wire, messages }
-    : { outerType, innerType, epoch, length, wire, messages, alert };
+  return alert === undefined ? { outerType, innerType, epoch, length, wire, messages } : { outerType, innerType, epoch, length, wire, messages, alert };
 }

@@ -19,13 +19,7 @@ import { TICKET_AGE_WINDOW_MS, type TicketState } from './psk.js';
 import { EarlySecret } from '../keyschedule/stages.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import { findExtension } from '../messages/index.js';
-import type {
-  Certificate,
-  CertificateVerify,
-  ClientHello,
-  Decoded,
-  Finished,
-} from '../messages/types.js';
+import type { Certificate, CertificateVerify, ClientHello, Decoded, Finished } from '../messages/types.js';
 import { appKeylogLabel, groupName, suiteName, verifyCertificateVerify } from './common.js';
 import { connectedHandle } from './connected.js';
 import { sendServerFlight, sendTickets, suiteCode, type ChosenPsk, type Selection } from './server-flight.js';
@@ -98,7 +92,8 @@ function checkClientHello(ch: ClientHello): void {
   // Appendix D.5: "Any endpoint receiving a Hello message with ClientHello.legacy_version ... set to 0x0300 MUST abort the handshake with a "protocol_version" alert."
   // §4.1.2: in a TLS 1.3 ClientHello "the legacy_version field MUST be set to 0x0303"; anything lower is a hello from before TLS 1.2, refused the same way.
   // §4.2.1: servers "MUST NOT use the ClientHello.legacy_version value for version negotiation": a value above 0x0303 is not refused.
-  if (ch.legacyVersion < TLS12) fail('protocol_version', `ClientHello.legacy_version 0x${ch.legacyVersion.toString(16).padStart(4, '0')} is below 0x0303 (Appendix D.5)`);
+  if (ch.legacyVersion < TLS12)
+    fail('protocol_version', `ClientHello.legacy_version 0x${ch.legacyVersion.toString(16).padStart(4, '0')} is below 0x0303 (Appendix D.5)`);
   // §4.1.2: "If a TLS 1.3 ClientHello is received with any other value in this field, the server MUST abort the handshake with an "illegal_parameter" alert."
   if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
     fail('illegal_parameter', 'legacy_compression_methods is not exactly [null]');
@@ -225,7 +220,6 @@ function onEndOfEarlyData(st: S<'WAIT_EOED'>, eoed: Decoded, _env: Env): Step<Se
   out.via({ kind: 'WAIT_FLIGHT2', keys });
   return out.done({ kind: 'WAIT_FINISHED', keys, clientChain: [], clientAuth: null });
 }
-
 
 // --- Client authentication (§4.4.2, §4.4.3) -------------------------------------------------
 

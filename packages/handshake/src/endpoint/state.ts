@@ -94,7 +94,14 @@ export interface AppSecrets {
 /** Server side of one post-handshake authentication (§4.6.2): CertificateRequest sent, answer pending. */
 export type PendingPostHandshakeAuth =
   | { readonly stage: 'certificate'; readonly context: Uint8Array; readonly transcript: Transcript }
-  | { readonly stage: 'certificate_verify'; readonly context: Uint8Array; readonly transcript: Transcript; readonly chain: readonly Uint8Array[]; readonly key: PublicKey; readonly ignore: boolean }
+  | {
+      readonly stage: 'certificate_verify';
+      readonly context: Uint8Array;
+      readonly transcript: Transcript;
+      readonly chain: readonly Uint8Array[];
+      readonly key: PublicKey;
+      readonly ignore: boolean;
+    }
   | { readonly stage: 'finished'; readonly context: Uint8Array; readonly transcript: Transcript; readonly chain: readonly Uint8Array[] };
 
 export type ClientState =
@@ -161,7 +168,13 @@ export type ServerState =
   /** 0-RTT accepted: early data until EndOfEarlyData (§4.5); `budget` bytes remain of max_early_data_size. */
   | { readonly kind: 'WAIT_EOED'; readonly keys: ServerKeys; readonly budget: number }
   | { readonly kind: 'WAIT_CERT'; readonly keys: ServerKeys }
-  | { readonly kind: 'WAIT_CV'; readonly keys: ServerKeys; readonly clientChain: readonly Uint8Array[]; readonly clientKey: PublicKey; readonly ignore: boolean }
+  | {
+      readonly kind: 'WAIT_CV';
+      readonly keys: ServerKeys;
+      readonly clientChain: readonly Uint8Array[];
+      readonly clientKey: PublicKey;
+      readonly ignore: boolean;
+    }
   | {
       readonly kind: 'WAIT_FINISHED';
       readonly keys: ServerKeys;

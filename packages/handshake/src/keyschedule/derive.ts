@@ -41,23 +41,12 @@ export function finishedKey(provider: CryptoProvider, hash: HashName, baseKey: U
  * Certificate*, CertificateVerify*)). `baseKey` is the sender's handshake traffic secret
  * (or, post-handshake, its application traffic secret).
  */
-export function finishedVerifyData(
-  provider: CryptoProvider,
-  hash: HashName,
-  baseKey: Uint8Array,
-  transcriptHash: Uint8Array,
-): Uint8Array {
+export function finishedVerifyData(provider: CryptoProvider, hash: HashName, baseKey: Uint8Array, transcriptHash: Uint8Array): Uint8Array {
   return provider.hmac(hash, finishedKey(provider, hash, baseKey), transcriptHash);
 }
 
 /** §4.4.4: "Recipients of Finished messages MUST verify that the contents are correct" — in constant time. */
-export function verifyFinished(
-  provider: CryptoProvider,
-  hash: HashName,
-  baseKey: Uint8Array,
-  transcriptHash: Uint8Array,
-  verifyData: Uint8Array,
-): boolean {
+export function verifyFinished(provider: CryptoProvider, hash: HashName, baseKey: Uint8Array, transcriptHash: Uint8Array, verifyData: Uint8Array): boolean {
   return constantTimeEqual(finishedVerifyData(provider, hash, baseKey, transcriptHash), verifyData);
 }
 
@@ -67,22 +56,12 @@ export function verifyFinished(
  * ClientHello truncated before the binders list (preceded, after a HelloRetryRequest, by
  * message_hash and the HelloRetryRequest).
  */
-export function pskBinder(
-  provider: CryptoProvider,
-  hash: HashName,
-  binderKey: Uint8Array,
-  truncatedTranscriptHash: Uint8Array,
-): Uint8Array {
+export function pskBinder(provider: CryptoProvider, hash: HashName, binderKey: Uint8Array, truncatedTranscriptHash: Uint8Array): Uint8Array {
   return finishedVerifyData(provider, hash, binderKey, truncatedTranscriptHash);
 }
 
 /** §4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
-export function resumptionPsk(
-  provider: CryptoProvider,
-  hash: HashName,
-  resumptionMasterSecret: Uint8Array,
-  ticketNonce: Uint8Array,
-): Uint8Array {
+export function resumptionPsk(provider: CryptoProvider, hash: HashName, resumptionMasterSecret: Uint8Array, ticketNonce: Uint8Array): Uint8Array {
   return hkdfExpandLabel(provider, hash, resumptionMasterSecret, 'resumption', ticketNonce, provider.hashLength(hash));
 }
 

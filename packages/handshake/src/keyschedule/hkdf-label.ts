@@ -72,13 +72,7 @@ function encodeHkdfLabel(length: number, labelVector: Uint8Array, context: Uint8
  * Takes the transcript hash already computed (see `Transcript.hash`), so the caller decides
  * which messages it covers.
  */
-export function deriveSecret(
-  provider: CryptoProvider,
-  hash: HashName,
-  secret: Uint8Array,
-  label: string,
-  transcriptHash: Uint8Array,
-): Uint8Array {
+export function deriveSecret(provider: CryptoProvider, hash: HashName, secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
   const hashLength = provider.hashLength(hash);
   if (transcriptHash.length !== hashLength) {
     throw new RangeError(`Derive-Secret "${label}": transcript hash is ${transcriptHash.length} bytes, ${hash} needs ${hashLength}`);

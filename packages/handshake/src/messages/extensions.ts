@@ -44,10 +44,7 @@ export function extensionCode(ext: Extension): number {
 }
 
 /** The first extension of the given name, narrowed to the shape it has in this message. */
-export function findExtension<E extends { readonly type: string }, K extends E['type']>(
-  exts: readonly E[],
-  type: K,
-): Extract<E, { type: K }> | undefined {
+export function findExtension<E extends { readonly type: string }, K extends E['type']>(exts: readonly E[], type: K): Extract<E, { type: K }> | undefined {
   return exts.find((e): e is Extract<E, { type: K }> => e.type === type);
 }
 
@@ -85,9 +82,12 @@ function writeBody(w: Writer, ext: Extension): void {
     case 'server_name':
       // Empty in EncryptedExtensions; ServerNameList in ClientHello (RFC 6066 §3).
       if ('serverNames' in ext) {
-        w.vec16((l) => {
-          for (const n of ext.serverNames) l.u8(n.nameType).opaque16(latin1Encode(n.hostName), bounds(1, 0xffff));
-        }, bounds(1, 0xffff));
+        w.vec16(
+          (l) => {
+            for (const n of ext.serverNames) l.u8(n.nameType).opaque16(latin1Encode(n.hostName), bounds(1, 0xffff));
+          },
+          bounds(1, 0xffff),
+        );
       }
       return;
     case 'supported_groups':
@@ -113,15 +113,21 @@ function writeBody(w: Writer, ext: Extension): void {
       w.opaque16(ext.cookie, bounds(1, 0xffff));
       return;
     case 'psk_key_exchange_modes':
-      w.vec8((l) => {
-        for (const m of ext.modes) l.u8(m);
-      }, bounds(1, 255));
+      w.vec8(
+        (l) => {
+          for (const m of ext.modes) l.u8(m);
+        },
+        bounds(1, 255),
+      );
       return;
     case 'pre_shared_key':
       if ('identities' in ext) {
-        w.vec16((l) => {
-          for (const id of ext.identities) l.opaque16(id.identity, bounds(1, 0xffff)).u32(id.obfuscatedTicketAge);
-        }, bounds(7, 0xffff));
+        w.vec16(
+          (l) => {
+            for (const id of ext.identities) l.opaque16(id.identity, bounds(1, 0xffff)).u32(id.obfuscatedTicketAge);
+          },
+          bounds(7, 0xffff),
+        );
         writeBinders(w, ext.binders);
       } else w.u16(ext.selectedIdentity);
       return;
@@ -131,17 +137,23 @@ function writeBody(w: Writer, ext: Extension): void {
     case 'post_handshake_auth':
       return;
     case 'application_layer_protocol_negotiation':
-      w.vec16((l) => {
-        for (const p of ext.protocols) l.opaque8(latin1Encode(p), bounds(1, 255));
-      }, bounds(2, 0xffff));
+      w.vec16(
+        (l) => {
+          for (const p of ext.protocols) l.opaque8(latin1Encode(p), bounds(1, 255));
+        },
+        bounds(2, 0xffff),
+      );
       return;
     case 'record_size_limit':
       w.u16(ext.limit);
       return;
     case 'certificate_authorities':
-      w.vec16((l) => {
-        for (const dn of ext.authorities) l.opaque16(dn, bounds(1, 0xffff));
-      }, bounds(3, 0xffff));
+      w.vec16(
+        (l) => {
+          for (const dn of ext.authorities) l.opaque16(dn, bounds(1, 0xffff));
+        },
+        bounds(3, 0xffff),
+      );
       return;
     case 'padding':
     case 'status_request':
@@ -159,9 +171,12 @@ function assertNever(x: never): never {
 
 /** `PskBinderEntry binders<33..2^16-1>;` with `opaque PskBinderEntry<32..255>;` (§4.2.11). */
 export function writeBinders(w: Writer, binders: readonly Uint8Array[]): void {
-  w.vec16((l) => {
-    for (const b of binders) l.opaque8(b, bounds(32, 255));
-  }, bounds(33, 0xffff));
+  w.vec16(
+    (l) => {
+      for (const b of binders) l.opaque8(b, bounds(32, 255));
+    },
+    bounds(33, 0xffff),
+  );
 }
 
 // -------------------------------------------------------------------------- decoding
@@ -264,9 +279,7 @@ function decodeTypedBody(ctx: ExtensionContext, code: number, r: Reader): Extens
     case ET.pre_shared_key:
       // §4.2.11 CH: OfferedPsks;  SH: uint16 selected_identity;
       if (ctx === 'client_hello') {
-        const identities: PskIdentity[] = r
-          .vec16(bounds(7, 0xffff))
-          .list((x) => ({ identity: x.opaque16(bounds(1, 0xffff)), obfuscatedTicketAge: x.u32() }));
+        const identities: PskIdentity[] = r.vec16(bounds(7, 0xffff)).list((x) => ({ identity: x.opaque16(bounds(1, 0xffff)), obfuscatedTicketAge: x.u32() }));
         const binders = r.vec16(bounds(33, 0xffff)).list((x) => x.opaque8(bounds(32, 255)));
         return { type: 'pre_shared_key', identities, binders };
       }

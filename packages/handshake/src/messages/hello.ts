@@ -4,14 +4,7 @@
 import { Reader, type Writer, bounds, bytesEqual, fromHex } from '@tls13sim/record';
 import { ExtensionType } from '../constants.js';
 import { readExtensionList, readOpaqueExtensionList, writeExtensions } from './extensions.js';
-import type {
-  ClientHello,
-  ClientHelloExtension,
-  HelloRetryRequest,
-  HelloRetryRequestExtension,
-  ServerHello,
-  ServerHelloExtension,
-} from './types.js';
+import type { ClientHello, ClientHelloExtension, HelloRetryRequest, HelloRetryRequestExtension, ServerHello, ServerHelloExtension } from './types.js';
 
 /**
  * §4.1.3: "For reasons of backward compatibility with middleboxes ... the

@@ -1,12 +1,7 @@
 /** EncryptedExtensions and CertificateRequest bodies (RFC 8446 §4.3). */
 import { type Reader, type Writer, bounds, TlsError } from '@tls13sim/record';
 import { findExtension, readExtensionList, writeExtensions } from './extensions.js';
-import type {
-  CertificateRequest,
-  CertificateRequestExtension,
-  EncryptedExtensions,
-  EncryptedExtensionsExtension,
-} from './types.js';
+import type { CertificateRequest, CertificateRequestExtension, EncryptedExtensions, EncryptedExtensionsExtension } from './types.js';
 
 // §4.3.1 struct { Extension extensions<0..2^16-1>; } EncryptedExtensions;
 const EE_EXTENSIONS = bounds(0, 0xffff);

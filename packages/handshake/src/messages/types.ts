@@ -212,17 +212,9 @@ export type ClientHelloExtension =
   | StatusRequestExtension
   | UnknownExtension;
 
-export type ServerHelloExtension =
-  | SupportedVersionsServerExtension
-  | KeyShareServerExtension
-  | PreSharedKeyServerExtension
-  | UnknownExtension;
+export type ServerHelloExtension = SupportedVersionsServerExtension | KeyShareServerExtension | PreSharedKeyServerExtension | UnknownExtension;
 
-export type HelloRetryRequestExtension =
-  | SupportedVersionsServerExtension
-  | KeyShareHelloRetryRequestExtension
-  | CookieExtension
-  | UnknownExtension;
+export type HelloRetryRequestExtension = SupportedVersionsServerExtension | KeyShareHelloRetryRequestExtension | CookieExtension | UnknownExtension;
 
 export type EncryptedExtensionsExtension =
   | ServerNameAckExtension

@@ -75,7 +75,12 @@ export function encodeName(input: NameInput): Uint8Array {
       const oid = /^\d+(\.\d+)+$/.test(type) ? type : attributeOid(type);
       if (oid === undefined) throw new Error(`unknown name attribute "${type}"`);
       // RFC 5280 §4.1.2.4: countryName and serialNumber are PrintableString; others UTF8String.
-      const encoded = oid === '2.5.4.6' || oid === '2.5.4.5' ? derPrintable(value) : oid === '1.2.840.113549.1.9.1' ? derTlv(0x16, new TextEncoder().encode(value)) : derUtf8(value);
+      const encoded =
+        oid === '2.5.4.6' || oid === '2.5.4.5'
+          ? derPrintable(value)
+          : oid === '1.2.840.113549.1.9.1'
+            ? derTlv(0x16, new TextEncoder().encode(value))
+            : derUtf8(value);
       return derSet(derSequence(derOid(oid), encoded));
     }),
   );
@@ -93,14 +98,19 @@ function parseNameString(s: string): [string, string][] {
     else if (c === sep) {
       parts.push(cur);
       cur = '';
-    }
-    else cur += c;
+    } else cur += c;
   }
   parts.push(cur);
   return parts.map((p) => {
     const i = p.indexOf('=');
     if (i <= 0) throw new Error(`bad name component "${p.trim()}"`);
-    return [p.slice(0, i).trim(), p.slice(i + 1).trim().replace(/\\(.)/g, '$1')];
+    return [
+      p.slice(0, i).trim(),
+      p
+        .slice(i + 1)
+        .trim()
+        .replace(/\\(.)/g, '$1'),
+    ];
   });
 }
 

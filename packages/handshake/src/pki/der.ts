@@ -338,7 +338,6 @@ export function derTlv(tag: number, value: Uint8Array): Uint8Array {
   return out;
 }
 
-
 export function derSequence(...children: Uint8Array[]): Uint8Array {
   return derTlv(Tag.SEQUENCE, concatBytes(...children));
 }

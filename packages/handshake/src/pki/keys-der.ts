@@ -13,19 +13,7 @@ import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import type { EcCurve, PrivateKey, PublicKey } from '../crypto/keys.js';
 import { modInverse } from '../crypto/signature.js';
-import {
-  DerError,
-  DerReader,
-  Tag,
-  contextTag,
-  derBitString,
-  derContext,
-  derInteger,
-  derNull,
-  derOctetString,
-  derOid,
-  derSequence,
-} from './der.js';
+import { DerError, DerReader, Tag, contextTag, derBitString, derContext, derInteger, derNull, derOctetString, derOid, derSequence } from './der.js';
 import { CURVE_OID, OID, curveForOid } from './oids.js';
 
 const CURVES = { p256, p384, p521 } as const;
@@ -273,10 +261,7 @@ export function encodePkcs8(key: PrivateKey): Uint8Array {
   const wrap = (alg: Uint8Array, inner: Uint8Array) => derSequence(derInteger(0), alg, derOctetString(inner));
   switch (key.type) {
     case 'rsa':
-      return wrap(
-        key.pss ? derSequence(derOid(OID.rsassaPss)) : derSequence(derOid(OID.rsaEncryption), derNull()),
-        rsaPrivateKeyDer(key),
-      );
+      return wrap(key.pss ? derSequence(derOid(OID.rsassaPss)) : derSequence(derOid(OID.rsaEncryption), derNull()), rsaPrivateKeyDer(key));
     case 'ecdsa': {
       const point = key.publicKey.type === 'ecdsa' ? key.publicKey.point : CURVES[key.curve].getPublicKey(key.scalar, false);
       return wrap(

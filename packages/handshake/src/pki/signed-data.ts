@@ -28,13 +28,7 @@ const CURVES = { p256, p384, p521 } as const;
  * to its curve, PSS with other parameters than §4.2.3's, schemes the provider lacks — stays
  * on noble.
  */
-export function verifySignedData(
-  alg: SignatureAlgorithm,
-  key: PublicKey,
-  data: Uint8Array,
-  signature: Uint8Array,
-  crypto?: CryptoProvider,
-): boolean {
+export function verifySignedData(alg: SignatureAlgorithm, key: PublicKey, data: Uint8Array, signature: Uint8Array, crypto?: CryptoProvider): boolean {
   if (crypto !== undefined) {
     const scheme = tlsSchemeOf(alg, key);
     if (scheme !== undefined && crypto.supportedSignatureSchemes.includes(scheme)) {
@@ -139,11 +133,7 @@ function pssAlgorithm(hash: SignatureHashName): Uint8Array {
   const hashAlg = derSequence(derOid(HASH_OID[hash]), derNull());
   return derSequence(
     derOid(OID.rsassaPss),
-    derSequence(
-      derContext(0, hashAlg),
-      derContext(1, derSequence(derOid(OID.mgf1), hashAlg)),
-      derContext(2, derInteger(HASH_LEN[hash])),
-    ),
+    derSequence(derContext(0, hashAlg), derContext(1, derSequence(derOid(OID.mgf1), hashAlg)), derContext(2, derInteger(HASH_LEN[hash]))),
   );
 }
 

@@ -287,8 +287,7 @@ export function parseSignatureAlgorithm(node: DerNode): SignatureAlgorithm {
     case OID.sha512WithRSAEncryption: {
       // RFC 4055 §5: parameters NULL (absent tolerated, as most verifiers do).
       if (!noParams && !nullParams) throw new DerError('PKCS#1 signature algorithm parameters must be NULL');
-      const hash: SignatureHashName =
-        oid === OID.sha256WithRSAEncryption ? 'sha256' : oid === OID.sha384WithRSAEncryption ? 'sha384' : 'sha512';
+      const hash: SignatureHashName = oid === OID.sha256WithRSAEncryption ? 'sha256' : oid === OID.sha384WithRSAEncryption ? 'sha384' : 'sha512';
       return { oid, name: `${hash}WithRSAEncryption`, kind: 'rsa_pkcs1', hash };
     }
     case OID.rsassaPss: {

@@ -38,17 +38,22 @@ export function onServerHello(st: CState<'WAIT_SH'>, sh: ServerHello12 & { raw: 
   if (sh.version !== 0x0303) fail('protocol_version', `ServerHello version 0x${sh.version.toString(16)} is not TLS 1.2`);
   // RFC 8446 §4.1.3: "TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values ... If a match is found, the client MUST abort the handshake with an "illegal_parameter" alert."
   const sentinel = hasDowngradeSentinel(sh.random);
-  if (sentinel === 'tls11' || (sentinel === 'tls12' && env.tls13Capable)) fail('downgrade_detected', `ServerHello.random carries the ${sentinel === 'tls12' ? 'TLS 1.2' : 'TLS 1.1'} downgrade sentinel (RFC 8446 §4.1.3)`);
+  if (sentinel === 'tls11' || (sentinel === 'tls12' && env.tls13Capable))
+    fail('downgrade_detected', `ServerHello.random carries the ${sentinel === 'tls12' ? 'TLS 1.2' : 'TLS 1.1'} downgrade sentinel (RFC 8446 §4.1.3)`);
   const suite = tls12SuiteByCode(sh.cipherSuite);
   // RFC 5246 §7.4.1.3: the cipher_suite is "selected by the server from the list in ClientHello.cipher_suites".
-  if (suite === undefined || !st.offered.includes(sh.cipherSuite)) fail('illegal_parameter', `ServerHello chose cipher suite 0x${sh.cipherSuite.toString(16)}, which we did not offer`);
+  if (suite === undefined || !st.offered.includes(sh.cipherSuite))
+    fail('illegal_parameter', `ServerHello chose cipher suite 0x${sh.cipherSuite.toString(16)}, which we did not offer`);
   if (sh.compression !== 0) fail('illegal_parameter', `ServerHello chose compression method ${sh.compression}, which we did not offer`);
   let alpn: string | null = null;
   let ems = false;
   let reneg = false;
   let ticketPromised = false;
   for (const e of sh.extensions) {
-    const unasked = e.code === EXT_SESSION_TICKET ? !st.ticketExt : !ANSWERABLE.has(e.code) || (e.code === 16 && env.config.alpn.length === 0) || (e.code === 0 && env.config.serverName === null);
+    const unasked =
+      e.code === EXT_SESSION_TICKET
+        ? !st.ticketExt
+        : !ANSWERABLE.has(e.code) || (e.code === 16 && env.config.alpn.length === 0) || (e.code === 0 && env.config.serverName === null);
     if (unasked) {
       fail('unsupported_extension', `ServerHello carries extension ${e.code}, which we did not offer (RFC 5246 §7.4.1.4)`);
     }
@@ -56,7 +61,8 @@ export function onServerHello(st: CState<'WAIT_SH'>, sh: ServerHello12 & { raw: 
     if (e.code === EXT_RENEGOTIATION_INFO) reneg = (checkEmptyRenegotiationInfo(e.data), true);
     if (e.code === EXT_EC_POINT_FORMATS) checkPointFormats(e.data);
     // RFC 5077 §3.2: the server's SessionTicket extension is empty.
-    if (e.code === EXT_SESSION_TICKET) ticketPromised = e.data.length === 0 || fail('decode', 'the ServerHello session_ticket extension is not empty (RFC 5077 §3.2)');
+    if (e.code === EXT_SESSION_TICKET)
+      ticketPromised = e.data.length === 0 || fail('decode', 'the ServerHello session_ticket extension is not empty (RFC 5077 §3.2)');
     if (e.code === 16) {
       alpn = decodeServerAlpn(e.data);
       // RFC 7301 §3.1: the server's choice must be one the client offered.
@@ -68,11 +74,27 @@ export function onServerHello(st: CState<'WAIT_SH'>, sh: ServerHello12 & { raw: 
   // RFC 5746 §3.4: a client MAY abort when the server does not indicate secure renegotiation; OpenSSL 3.0 clients do (handshake_failure).
   if (!reneg) fail('no_common_parameters', 'the server does not support secure renegotiation (RFC 5746 renegotiation_info absent)');
   st.transcript.add(sh.raw);
-  const hello: Tls12Hello = { clientRandom: st.clientRandom, serverRandom: sh.random, suite: suite!, alpn, serverName: env.config.serverName, transcript: st.transcript, ticketPromised };
+  const hello: Tls12Hello = {
+    clientRandom: st.clientRandom,
+    serverRandom: sh.random,
+    suite: suite!,
+    alpn,
+    serverName: env.config.serverName,
+    transcript: st.transcript,
+    ticketPromised,
+  };
   if (isResumption(st.sessionId, st.offeredSession, sh.sessionId, suite!)) {
     // RFC 5077 §3.1 figure 2: no Certificate, no key exchange; the server's ChangeCipherSpec and Finished come next.
     const secrets = resumedSecrets(env, suite!, st.offeredSession.master, st.clientRandom, sh.random);
-    return new Out12().done({ kind: 'WAIT_CCS', hello, secrets, negotiated: negotiatedOf(hello, null, null, true), serverChain: [], resumed: true, ticketExpected: ticketPromised });
+    return new Out12().done({
+      kind: 'WAIT_CCS',
+      hello,
+      secrets,
+      negotiated: negotiatedOf(hello, null, null, true),
+      serverChain: [],
+      resumed: true,
+      ticketExpected: ticketPromised,
+    });
   }
   return new Out12().done({ kind: 'WAIT_CERT', hello });
 }
@@ -89,12 +111,21 @@ function onCertificate(st: CState<'WAIT_CERT'>, chain: readonly Uint8Array[], ra
 function onServerKeyExchange(st: CState<'WAIT_SKE'>, ske: ServerKeyExchange12 & { raw: Uint8Array }, env: Env12): Step12 {
   const group = groupName(ske.namedCurve);
   // RFC 8422 §5.4: the curve must be one the client listed in supported_groups.
-  if (group === undefined || !env.groups12.includes(group)) fail('illegal_parameter', `ServerKeyExchange uses group 0x${ske.namedCurve.toString(16)}, which we did not offer`);
+  if (group === undefined || !env.groups12.includes(group))
+    fail('illegal_parameter', `ServerKeyExchange uses group 0x${ske.namedCurve.toString(16)}, which we did not offer`);
   // RFC 8422 §5.4: the signature covers ClientHello.random + ServerHello.random + ServerECDHParams.
   const signed = concatBytes(st.hello.clientRandom, st.hello.serverRandom, encodeEcdhParams(ske.namedCurve, ske.publicKey));
   const scheme = checkTls12Signature(ske.algorithm, st.serverKey, signed, ske.signature, env, 'ServerKeyExchange');
   st.hello.transcript.add(ske.raw);
-  return new Out12().done({ kind: 'WAIT_CR_OR_SHD', hello: st.hello, serverChain: st.serverChain, group: group!, serverShare: ske.publicKey, serverScheme: scheme, certRequest: null });
+  return new Out12().done({
+    kind: 'WAIT_CR_OR_SHD',
+    hello: st.hello,
+    serverChain: st.serverChain,
+    group: group!,
+    serverShare: ske.publicKey,
+    serverScheme: scheme,
+    certRequest: null,
+  });
 }
 
 function onCertificateRequest(st: CState<'WAIT_CR_OR_SHD'>, cr: CertificateRequest12 & { raw: Uint8Array }): Step12 {
@@ -163,7 +194,16 @@ function onServerFinished(st: CState<'WAIT_FINISHED'>, verifyData: Uint8Array, r
   out.event({ type: 'finished_verified', version: 'TLSv1.2' });
   if (st.resumed) clientResumedFinish(out, st.hello, st.secrets, env);
   out.event({ type: 'handshake_complete' });
-  return out.done({ kind: 'CONNECTED', app: { negotiated: st.negotiated, secrets: st.secrets, peerCertificates: st.serverChain, clientRandom: st.hello.clientRandom, serverRandom: st.hello.serverRandom } });
+  return out.done({
+    kind: 'CONNECTED',
+    app: {
+      negotiated: st.negotiated,
+      secrets: st.secrets,
+      peerCertificates: st.serverChain,
+      clientRandom: st.hello.clientRandom,
+      serverRandom: st.hello.serverRandom,
+    },
+  });
 }
 
 /** RFC 5077 §3.3: the ticket, in the transcript, before the server's ChangeCipherSpec; an empty one is no ticket. */
@@ -171,7 +211,11 @@ function onNewSessionTicket(st: CState<'WAIT_CCS'>, ticket: Uint8Array, lifetime
   st.hello.transcript.add(raw);
   const out = new Out12();
   if (ticket.length > 0) {
-    out.event({ type: 'new_session_ticket', lifetime: lifetimeHint, tls12Session: sessionFromTicket(ticket, lifetimeHint, st.hello, st.secrets.master, env.now) });
+    out.event({
+      type: 'new_session_ticket',
+      lifetime: lifetimeHint,
+      tls12Session: sessionFromTicket(ticket, lifetimeHint, st.hello, st.secrets.master, env.now),
+    });
   }
   return out.done({ ...st, ticketExpected: false });
 }

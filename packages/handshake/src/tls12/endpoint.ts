@@ -33,7 +33,6 @@ import { tls12Env } from './env.js';
 export { tls12Env } from './env.js';
 import { EPOCH, NO_RENEGOTIATION, Tls12Io } from './io.js';
 
-
 export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
   private st: Tls12State = { kind: 'START' };
   private env: Omit<Env12, 'now'>;
@@ -124,7 +123,15 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
       const random = this.env.random.bytes(32);
       const { hello, raw, sessionId, session, ticketExt } = buildTls12ClientHello({ ...this.env, now }, random);
       const step: Step12<Tls12ClientState> = {
-        state: { kind: 'WAIT_SH', clientRandom: random, transcript: new Transcript([raw]), offered: hello.cipherSuites, sessionId, offeredSession: session, ticketExt },
+        state: {
+          kind: 'WAIT_SH',
+          clientRandom: random,
+          transcript: new Transcript([raw]),
+          offered: hello.cipherSuites,
+          sessionId,
+          offeredSession: session,
+          ticketExt,
+        },
         actions: [{ kind: 'send', name: 'client_hello', raw }],
       };
       this.apply(step);
@@ -221,7 +228,13 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
   // --- records ---------------------------------------------------------------------------
 
   private processRecord(rec: ReadRecord): void {
-    const base = { outerType: contentTypeName(rec.outerType), innerType: contentTypeName(rec.contentType), epoch: rec.epoch as EpochName, length: rec.wire.length - 5, wire: rec.wire };
+    const base = {
+      outerType: contentTypeName(rec.outerType),
+      innerType: contentTypeName(rec.contentType),
+      epoch: rec.epoch as EpochName,
+      length: rec.wire.length - 5,
+      wire: rec.wire,
+    };
     // RFC 5246 §6.2.1: a record's version is "the version of the protocol being employed";
     // only records before the hellos have fixed it may carry another {3, x} (Appendix E.1).
     // Unlike TLS 1.3's legacy_record_version (RFC 8446 §5.1), it is not to be ignored.
@@ -377,7 +390,6 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
     if (this.st.kind !== state.kind) this.emit({ type: 'state', from: this.st.kind, to: state.kind });
     this.st = state;
   }
-
 }
 
 /** A deep copy of the one mutable part of a state, its transcript (clone() forks must not share it). */
@@ -385,7 +397,7 @@ function cloneState(st: Tls12State): Tls12State {
   const s = st as Tls12State & { transcript?: Transcript; hello?: Tls12Hello; flight?: Tls12ServerFlight };
   if (s.transcript !== undefined) return { ...s, transcript: s.transcript.clone() } as Tls12State;
   if (s.hello !== undefined) return { ...s, hello: { ...s.hello, transcript: s.hello.transcript.clone() } } as Tls12State;
-  if (s.flight !== undefined) return { ...s, flight: { ...s.flight, hello: { ...s.flight.hello, transcript: s.flight.hello.transcript.clone() } } } as Tls12State;
+  if (s.flight !== undefined)
+    return { ...s, flight: { ...s.flight, hello: { ...s.flight.hello, transcript: s.flight.hello.transcript.clone() } } } as Tls12State;
   return st;
 }
-

@@ -10,10 +10,16 @@ export function tls12Env(config: EndpointConfig, tls13Capable: boolean): Omit<En
   const suites = (config.tls12CipherSuites ?? DEFAULT_TLS12_SUITES).map((n) => TLS12_SUITE_PARAMS[n]);
   if (suites.some((s) => s === undefined)) throw new Error('EndpointConfig: tls12CipherSuites has a name that is not a TLS 1.2 suite');
   const groups12 = resolved.groups.filter((g) => (TLS12_GROUPS as readonly string[]).includes(g));
-  if (groups12.length === 0) throw new Error(`EndpointConfig: none of the groups (${resolved.groups.join(', ')}) is usable for TLS 1.2 (${TLS12_GROUPS.join(', ')})`);
+  if (groups12.length === 0)
+    throw new Error(`EndpointConfig: none of the groups (${resolved.groups.join(', ')}) is usable for TLS 1.2 (${TLS12_GROUPS.join(', ')})`);
   const tickets = config.tls12Tickets;
   return {
-    config: resolved, crypto: config.crypto, random: config.random, suites12: suites, groups12, tls13Capable,
+    config: resolved,
+    crypto: config.crypto,
+    random: config.random,
+    suites12: suites,
+    groups12,
+    tls13Capable,
     tls12Session: config.tls12Session ?? null,
     tls12RequestTicket: config.tls12RequestTicket ?? config.tls12Session !== undefined,
     // RFC 5077 §3.3: the lifetime hint is advisory; 7200 s as the TLS 1.3 default ticket lifetime here.

@@ -49,7 +49,10 @@ export function tls12SchemeCodes(env: Env12): number[] {
 }
 
 /** A TLS 1.2-only ClientHello (RFC 5246 §7.4.1.2 with RFC 8422 §5.1, RFC 7627, RFC 5746). */
-export function buildTls12ClientHello(env: Env12, random: Uint8Array): { hello: ClientHello; raw: Uint8Array; sessionId: Uint8Array; session: Tls12Session | null; ticketExt: boolean } {
+export function buildTls12ClientHello(
+  env: Env12,
+  random: Uint8Array,
+): { hello: ClientHello; raw: Uint8Array; sessionId: Uint8Array; session: Tls12Session | null; ticketExt: boolean } {
   const c = env.config;
   const offer = clientTicketOffer(env);
   const extensions: ClientHelloExtension[] = [];
@@ -93,4 +96,3 @@ export function checkPointFormats(data: Uint8Array): void {
   r.end('ec_point_formats');
   if (!formats.includes(0)) fail('illegal_parameter', 'ec_point_formats does not include uncompressed (RFC 8422 §5.1.2)');
 }
-

@@ -61,7 +61,8 @@ export abstract class Tls12Io {
       const carried = names.filter((_, i) => starts[i]! >= pos && starts[i]! < end);
       const chunk = data.subarray(pos, end);
       const records = plaintext ? this.rl.sealPlaintext(ContentType.handshake, chunk, legacy) : this.rl.seal(ContentType.handshake, chunk);
-      for (const wire of records) this.transmit(wire, { outerType: 'handshake', innerType: 'handshake', epoch: this.rl.writeEpoch as EpochName, messages: carried });
+      for (const wire of records)
+        this.transmit(wire, { outerType: 'handshake', innerType: 'handshake', epoch: this.rl.writeEpoch as EpochName, messages: carried });
     }
   }
 

@@ -29,8 +29,16 @@ export function resumedSecrets(env: Env12, suite: Tls12SuiteParams, master: Uint
 
 export function negotiatedOf(hello: Tls12Hello, group: string | null, serverScheme: string | null, resumed: boolean): Tls12Negotiated {
   return {
-    version: 'TLSv1.2', suite: hello.suite, group, alpn: hello.alpn, serverName: hello.serverName,
-    serverSignatureScheme: serverScheme, helloRetry: false, resumed, peerRecordSizeLimit: null, extendedMasterSecret: true,
+    version: 'TLSv1.2',
+    suite: hello.suite,
+    group,
+    alpn: hello.alpn,
+    serverName: hello.serverName,
+    serverSignatureScheme: serverScheme,
+    helloRetry: false,
+    resumed,
+    peerRecordSizeLimit: null,
+    extendedMasterSecret: true,
   };
 }
 
@@ -49,7 +57,12 @@ export function clientTicketOffer(env: Env12): { ext: RawExtension | null; sessi
  * MUST respond with the same Session ID present in the ClientHello." The resumed session
  * keeps its cipher suite (RFC 5246 §7.4.1.3: a resumed session's suite is the session's).
  */
-export function isResumption(sessionId: Uint8Array | undefined, offered: Tls12Session | null | undefined, echoed: Uint8Array, suite: Tls12SuiteParams): offered is Tls12Session {
+export function isResumption(
+  sessionId: Uint8Array | undefined,
+  offered: Tls12Session | null | undefined,
+  echoed: Uint8Array,
+  suite: Tls12SuiteParams,
+): offered is Tls12Session {
   if (offered === null || offered === undefined || sessionId === undefined || sessionId.length === 0 || !bytesEqual(sessionId, echoed)) return false;
   if (suite.name !== offered.suite) fail('illegal_parameter', `the server resumed the session with ${suite.name}, not its ${offered.suite}`);
   return true;
@@ -101,7 +114,16 @@ export function acceptedTicket(ch: ClientHello, env: Env12): { suite: Tls12Suite
 export function issueTicket(out: Out12, suite: Tls12SuiteParams, master: Uint8Array, alpn: string | null, t: Transcript, env: Env12): void {
   const policy = env.tls12Tickets!;
   const lifetime = policy.lifetime;
-  const state = { suite: suite.name as string as CipherSuiteName, psk: master, issuedAt: env.now, ticketAgeAdd: 0, lifetime, maxEarlyData: 0, alpn, id: env.random.bytes(16) };
+  const state = {
+    suite: suite.name as string as CipherSuiteName,
+    psk: master,
+    issuedAt: env.now,
+    ticketAgeAdd: 0,
+    lifetime,
+    maxEarlyData: 0,
+    alpn,
+    id: env.random.bytes(16),
+  };
   const ticket = policy.issuer.issue(state, env.random, env.crypto);
   out.send('new_session_ticket', encodeTls12({ type: 'new_session_ticket', lifetimeHint: lifetime, ticket }), t);
 }
@@ -110,7 +132,14 @@ export function issueTicket(out: Out12, suite: Tls12SuiteParams, master: Uint8Ar
  * The server's abbreviated flight (RFC 5077 §3.1 figure 2): ServerHello (session_id echoed),
  * [NewSessionTicket], ChangeCipherSpec, Finished; then it waits for the client's.
  */
-export function resumedServerFlight(out: Out12, hello: Tls12Hello, serverHelloRaw: Uint8Array, master: Uint8Array, ticket: boolean, env: Env12): Step12<Tls12ServerState> {
+export function resumedServerFlight(
+  out: Out12,
+  hello: Tls12Hello,
+  serverHelloRaw: Uint8Array,
+  master: Uint8Array,
+  ticket: boolean,
+  env: Env12,
+): Step12<Tls12ServerState> {
   const t = hello.transcript;
   out.send('server_hello', serverHelloRaw, t);
   if (ticket) issueTicket(out, hello.suite, master, hello.alpn, t, env);

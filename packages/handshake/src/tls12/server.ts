@@ -113,7 +113,15 @@ export function onClientHello(ch: ClientHello & { raw: Uint8Array }, env: Env12)
   if (resumed !== null) {
     const hello = { clientRandom: ch.random, serverRandom: random, suite: resumed.suite, alpn, serverName, transcript: new Transcript([ch.raw]) };
     // RFC 5077 §3.4: accepting the ticket, the server "MUST respond with the same Session ID present in the ClientHello".
-    const sh = encodeTls12({ type: 'server_hello', version: TLS12, random, sessionId: ch.legacySessionId, cipherSuite: resumed.suite.code, compression: 0, extensions });
+    const sh = encodeTls12({
+      type: 'server_hello',
+      version: TLS12,
+      random,
+      sessionId: ch.legacySessionId,
+      cipherSuite: resumed.suite.code,
+      compression: 0,
+      extensions,
+    });
     return resumedServerFlight(new Out12(), hello, sh, resumed.master, ticketPromised, env);
   }
   return fullServerFlight(ch, env, { extensions, alpn, random, serverName, ticketPromised });
@@ -129,13 +137,17 @@ function fullServerFlight(
   const schemes = findExtension(ch.extensions, 'signature_algorithms')?.schemes;
   if (schemes === undefined) fail('missing_extension', 'the ClientHello has no signature_algorithms (RFC 5246 §7.4.1.4.1: we do not fall back to SHA-1)');
   const choice = chooseSuite(ch, schemes, env);
-  if (choice === null) fail('no_common_parameters', 'no TLS 1.2 cipher suite in common that our certificates and the client\'s signature algorithms allow');
+  if (choice === null) fail('no_common_parameters', "no TLS 1.2 cipher suite in common that our certificates and the client's signature algorithms allow");
   const group = chooseGroup(ch, env);
   if (group === null) fail('no_common_parameters', 'no elliptic-curve group in common');
   const transcript = new Transcript([ch.raw]);
   const out = new Out12();
   const { suite, certificate, scheme } = choice!;
-  out.send('server_hello', encodeTls12({ type: 'server_hello', version: TLS12, random, sessionId: new Uint8Array(0), cipherSuite: suite.code, compression: 0, extensions }), transcript);
+  out.send(
+    'server_hello',
+    encodeTls12({ type: 'server_hello', version: TLS12, random, sessionId: new Uint8Array(0), cipherSuite: suite.code, compression: 0, extensions }),
+    transcript,
+  );
   out.send('certificate', encodeTls12({ type: 'certificate', chain: certificate.chain }), transcript);
   const kex = env.crypto.keyExchange(group as NamedGroupName);
   if (kex === undefined) fail('internal', `no key exchange for ${group}`);
@@ -143,11 +155,25 @@ function fullServerFlight(
   const params = encodeEcdhParams(NamedGroup[group as NamedGroupName], share.share);
   // RFC 8422 §5.4: signed_params = client_random + server_random + ServerECDHParams.
   const signature = signTls12(scheme, certificate.privateKey, concatBytes(ch.random, random, params), env);
-  out.send('server_key_exchange', encodeTls12({ type: 'server_key_exchange', namedCurve: NamedGroup[group as NamedGroupName], publicKey: share.share, algorithm: SignatureScheme[scheme], signature }), transcript);
+  out.send(
+    'server_key_exchange',
+    encodeTls12({
+      type: 'server_key_exchange',
+      namedCurve: NamedGroup[group as NamedGroupName],
+      publicKey: share.share,
+      algorithm: SignatureScheme[scheme],
+      signature,
+    }),
+    transcript,
+  );
   const certRequested = env.config.clientAuth !== 'none';
   if (certRequested) {
     // RFC 5246 §7.4.4; rsa_sign(1) and ecdsa_sign(64) (RFC 8422 §5.5); no authorities named.
-    out.send('certificate_request', encodeTls12({ type: 'certificate_request', certificateTypes: new Uint8Array([1, 64]), schemes: env.config.schemeCodes, authorities: [] }), transcript);
+    out.send(
+      'certificate_request',
+      encodeTls12({ type: 'certificate_request', certificateTypes: new Uint8Array([1, 64]), schemes: env.config.schemeCodes, authorities: [] }),
+      transcript,
+    );
   }
   out.send('server_hello_done', encodeTls12({ type: 'server_hello_done' }), transcript);
   const flight: Tls12ServerFlight = {
@@ -170,7 +196,11 @@ function fullServerFlight(
  */
 function onClientCertificate(st: SState<'WAIT_CERT'>, chain: readonly Uint8Array[], raw: Uint8Array, env: Env12): Step12 {
   // certificate_required becomes handshake_failure at the TLS 1.2 endpoint (errors.ts TLS12_ALERT_OF_KIND).
-  const judged = judgeClientCertificate(chain.map((certData) => ({ certData })), env, ' (RFC 5246 §7.4.6)');
+  const judged = judgeClientCertificate(
+    chain.map((certData) => ({ certData })),
+    env,
+    ' (RFC 5246 §7.4.6)',
+  );
   st.flight.hello.transcript.add(raw);
   if (judged.kind === 'none') return new Out12().done({ ...st, kind: 'WAIT_CKE' });
   return new Out12().done({ ...st, kind: 'WAIT_CKE', clientChain: judged.chain, clientKey: judged.key, ignore: judged.ignore });
@@ -185,7 +215,8 @@ function onClientKeyExchange(st: SState<'WAIT_CKE'>, publicKey: Uint8Array, raw:
   t.add(raw);
   const secrets = deriveSecrets(env, st.flight.hello, shared!, t);
   // RFC 5246 §7.4.8: a client that sent a certificate with signing capability sends CertificateVerify.
-  if (st.clientKey !== null) return new Out12().done({ kind: 'WAIT_CV', flight: st.flight, secrets, clientChain: st.clientChain, clientKey: st.clientKey, ignore: st.ignore });
+  if (st.clientKey !== null)
+    return new Out12().done({ kind: 'WAIT_CV', flight: st.flight, secrets, clientChain: st.clientChain, clientKey: st.clientKey, ignore: st.ignore });
   return new Out12().done({ kind: 'WAIT_CCS', flight: st.flight, secrets, clientChain: [], resumed: false });
 }
 
@@ -259,4 +290,3 @@ export function serverHandle12(st: Tls12ServerState, msg: Decoded12, env: Env12)
   }
   return unexpected(st.kind, msg as never);
 }
-

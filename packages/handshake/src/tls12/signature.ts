@@ -77,7 +77,14 @@ export function verifyTls12(scheme: SignatureSchemeName, key: PublicKey, message
  * as OpenSSL answers) and fit the key; a signature that fails is decrypt_error (RFC 5246
  * §7.2.2: "a signature could not be correctly verified").
  */
-export function checkTls12Signature(algorithm: number, key: PublicKey, message: Uint8Array, signature: Uint8Array, env: Env, what: string): SignatureSchemeName {
+export function checkTls12Signature(
+  algorithm: number,
+  key: PublicKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+  env: Env,
+  what: string,
+): SignatureSchemeName {
   const scheme = schemeName(algorithm);
   if (scheme === undefined || !env.config.schemeCodes.includes(algorithm)) {
     fail12('illegal_parameter', `${what} uses signature algorithm 0x${algorithm.toString(16).padStart(4, '0')}, which we did not offer`);

@@ -133,16 +133,19 @@ type S<K extends Tls12ServerStateName, X = object> = { readonly kind: K } & X;
 
 export type Tls12ClientState =
   | C<'START'>
-  | C<'WAIT_SH', {
-      readonly clientRandom: Uint8Array;
-      readonly transcript: Transcript;
-      readonly offered: readonly number[];
-      /** The ClientHello's session_id and the session offered by ticket (RFC 5077 §3.4), if any. */
-      readonly sessionId?: Uint8Array;
-      readonly offeredSession?: Tls12Session | null;
-      /** We sent a session_ticket extension (RFC 5077 §3.2). */
-      readonly ticketExt?: boolean;
-    }>
+  | C<
+      'WAIT_SH',
+      {
+        readonly clientRandom: Uint8Array;
+        readonly transcript: Transcript;
+        readonly offered: readonly number[];
+        /** The ClientHello's session_id and the session offered by ticket (RFC 5077 §3.4), if any. */
+        readonly sessionId?: Uint8Array;
+        readonly offeredSession?: Tls12Session | null;
+        /** We sent a session_ticket extension (RFC 5077 §3.2). */
+        readonly ticketExt?: boolean;
+      }
+    >
   | C<'WAIT_CERT', { readonly hello: Tls12Hello }>
   | C<'WAIT_SKE', { readonly hello: Tls12Hello; readonly serverChain: readonly Uint8Array[]; readonly serverKey: PublicKey }>
   | C<'WAIT_CR_OR_SHD', AfterSke>
@@ -168,7 +171,16 @@ export type Tls12ServerState =
   | S<'START'>
   | S<'WAIT_CERT', ServerWaitCke>
   | S<'WAIT_CKE', ServerWaitCke>
-  | S<'WAIT_CV', { readonly flight: Tls12ServerFlight; readonly secrets: Tls12Secrets; readonly clientChain: readonly Uint8Array[]; readonly clientKey: PublicKey; readonly ignore: boolean }>
+  | S<
+      'WAIT_CV',
+      {
+        readonly flight: Tls12ServerFlight;
+        readonly secrets: Tls12Secrets;
+        readonly clientChain: readonly Uint8Array[];
+        readonly clientKey: PublicKey;
+        readonly ignore: boolean;
+      }
+    >
   | S<'WAIT_CCS', ServerKeyed>
   | S<'WAIT_FINISHED', ServerKeyed>
   | S<'CONNECTED', { readonly app: Tls12Connected }>

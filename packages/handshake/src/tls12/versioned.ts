@@ -26,7 +26,9 @@ import { tls12ClientExtensions } from './hello.js';
 
 /** The ClientHello of a 1.2+1.3 client: the 1.3 one plus what a TLS 1.2 server needs (RFC 8446 Appendix D.1). */
 export function dualVersionClientHello(ch: ClientHello, tls12Suites: readonly number[]): ClientHello {
-  const extensions: ClientHelloExtension[] = ch.extensions.map((e) => (e.type === 'supported_versions' ? { type: 'supported_versions', versions: [TLS13, TLS12] } : e));
+  const extensions: ClientHelloExtension[] = ch.extensions.map((e) =>
+    e.type === 'supported_versions' ? { type: 'supported_versions', versions: [TLS13, TLS12] } : e,
+  );
   // §4.2.11: pre_shared_key stays last.
   const psk = extensions.findIndex((e) => e.type === 'pre_shared_key');
   extensions.splice(psk === -1 ? extensions.length : psk, 0, ...tls12ClientExtensions());
@@ -62,7 +64,10 @@ function serverHelloIs13(body: Uint8Array): boolean {
     r.u16();
     r.u8();
     if (r.atEnd) return false;
-    return r.vec16().list((x) => ({ code: x.u16(), data: x.opaque16() })).some((e) => e.code === 43);
+    return r
+      .vec16()
+      .list((x) => ({ code: x.u16(), data: x.opaque16() }))
+      .some((e) => e.code === 43);
   } catch {
     // A malformed ServerHello: the 1.3 client gives it its alert.
     return true;

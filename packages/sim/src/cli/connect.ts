@@ -11,14 +11,7 @@
  * Exit status: 0 when the handshake succeeded and no fatal alert followed; 1 otherwise.
  */
 import { isIP } from 'node:net';
-import {
-  CipherSuite,
-  systemRandom,
-  type CipherSuiteName,
-  type EndpointConfig,
-  type EndpointEvent,
-  type ResumptionSession,
-} from '@tls13sim/handshake';
+import { CipherSuite, systemRandom, type CipherSuiteName, type EndpointConfig, type EndpointEvent, type ResumptionSession } from '@tls13sim/handshake';
 import { fromHex, isTlsError, toHex } from '@tls13sim/record';
 import { renderConnectionKeylog, renderConnectionPcap } from '../net/capture.js';
 import { connectTls } from '../net/client.js';
@@ -27,11 +20,37 @@ import type { LedgerView } from '../ledger.js';
 import { traceToJson } from '../trace.js';
 import { CliError, UsageError, registerCommand, type CliIo } from './command.js';
 import { checkWritable, flagOption, parseOptions, writeOutput } from './options.js';
-import { cryptoProvider, describeConnection, loadAnchors, loadCertifiedKey, parseCount, parseGroups, parseSuites, parseVersions, readInput, splitList } from './tls-options.js';
+import {
+  cryptoProvider,
+  describeConnection,
+  loadAnchors,
+  loadCertifiedKey,
+  parseCount,
+  parseGroups,
+  parseSuites,
+  parseVersions,
+  readInput,
+  splitList,
+} from './tls-options.js';
 
 const FLAGS = [
-  'servername', 'cert', 'key', 'ca', 'groups', 'suites', 'versions', 'sess-out', 'sess-in', 'early-data', 'keylog',
-  'request', 'crypto', 'alpn', 'pcap', 'trace', 'wait',
+  'servername',
+  'cert',
+  'key',
+  'ca',
+  'groups',
+  'suites',
+  'versions',
+  'sess-out',
+  'sess-in',
+  'early-data',
+  'keylog',
+  'request',
+  'crypto',
+  'alpn',
+  'pcap',
+  'trace',
+  'wait',
 ];
 const BOOLEAN_FLAGS = ['insecure', 'key-update'];
 /** Files written after the connection: checked before it, so a typo costs no connection. */
@@ -235,13 +254,15 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
     }
   }
   for (const line of describeConnection(conn, {
-    'early data': earlyData === undefined ? 'not sent' : earlyAccepted === undefined ? 'not offered (session does not allow it)' : earlyAccepted ? 'accepted' : 'rejected',
+    'early data':
+      earlyData === undefined ? 'not sent' : earlyAccepted === undefined ? 'not offered (session does not allow it)' : earlyAccepted ? 'accepted' : 'rejected',
     'session tickets': lastSession !== undefined ? 'received' : 'none',
     closed: conn.closed !== undefined ? describeReason(conn.closed) : 'open',
   })) {
     say(line);
   }
-  for (const line of ledgerLines(conn.ledger, conn.connectedAt, conn.negotiated !== null && 'version' in conn.negotiated ? conn.negotiated.version : 'TLSv1.3')) say(line);
+  for (const line of ledgerLines(conn.ledger, conn.connectedAt, conn.negotiated !== null && 'version' in conn.negotiated ? conn.negotiated.version : 'TLSv1.3'))
+    say(line);
 
   const sessOut = options.get('sess-out');
   if (sessOut !== undefined) {

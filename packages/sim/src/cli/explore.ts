@@ -42,7 +42,8 @@ interface Options {
 
 const splitsText = DEFAULT_BOUND.splits.kind === 'bytes' ? `bytes:${DEFAULT_BOUND.splits.k}` : DEFAULT_BOUND.splits.kind;
 
-export const EXPLORE_USAGE = 'tls13sim explore [--runs N] [--seed S] [--property NAME]... [--path P] | --exhaustive SCENARIO [--depth N] [--splits record|flight|bytes:K] [--seed S] [--no-dedupe] [--no-memo] [--workers N | --shard K/N --out FILE] | merge FILE...';
+export const EXPLORE_USAGE =
+  'tls13sim explore [--runs N] [--seed S] [--property NAME]... [--path P] | --exhaustive SCENARIO [--depth N] [--splits record|flight|bytes:K] [--seed S] [--no-dedupe] [--no-memo] [--workers N | --shard K/N --out FILE] | merge FILE...';
 
 /** What `tls13sim explore --help` adds under the usage line. */
 export function exploreHelp(): string {
@@ -52,7 +53,7 @@ export function exploreHelp(): string {
       .filter((d) => d.setup !== undefined)
       .map((d) => d.name)
       .join(', ')}`,
-    '  --workers N: worker threads (default: the core count); --shard K/N --out FILE: the K-th of N parts, a JSON result file; merge FILE...: the N files combined into one run\'s summary',
+    "  --workers N: worker threads (default: the core count); --shard K/N --out FILE: the K-th of N parts, a JSON result file; merge FILE...: the N files combined into one run's summary",
     '',
   ].join('\n');
 }
@@ -120,8 +121,10 @@ function parse(argv: readonly string[]): Options {
     else throw usage(`unexpected argument '${arg}'`);
   }
   if (out.runs !== undefined && out.runs <= 0) throw usage('--runs must be a positive integer');
-  const exhaustiveOnly = out.bound !== DEFAULT_BOUND || !out.dedupe || !out.memo || out.workers !== undefined || out.shard !== undefined || out.out !== undefined;
-  if (out.exhaustive === undefined && exhaustiveOnly) throw usage('--depth, --splits, --no-dedupe, --no-memo, --workers, --shard and --out go with --exhaustive SCENARIO');
+  const exhaustiveOnly =
+    out.bound !== DEFAULT_BOUND || !out.dedupe || !out.memo || out.workers !== undefined || out.shard !== undefined || out.out !== undefined;
+  if (out.exhaustive === undefined && exhaustiveOnly)
+    throw usage('--depth, --splits, --no-dedupe, --no-memo, --workers, --shard and --out go with --exhaustive SCENARIO');
   if (out.shard !== undefined && out.workers !== undefined) throw usage('--shard runs in one process: it does not take --workers');
   if ((out.shard === undefined) !== (out.out === undefined)) throw usage('--shard K/N and --out FILE go together');
   if (out.exhaustive !== undefined && (out.runs !== undefined || out.props.length > 0 || out.path !== undefined)) {
@@ -133,8 +136,12 @@ function parse(argv: readonly string[]): Options {
   if (out.exhaustive !== undefined) {
     const def = getScenario(out.exhaustive);
     if (def?.setup === undefined) {
-      const ok = listScenarios().filter((d) => d.setup !== undefined).map((d) => d.name);
-      throw usage(`${def === undefined ? 'unknown scenario' : 'no setup hook for the explorer in scenario'} '${out.exhaustive}' (explorable: ${ok.join(', ')})`);
+      const ok = listScenarios()
+        .filter((d) => d.setup !== undefined)
+        .map((d) => d.name);
+      throw usage(
+        `${def === undefined ? 'unknown scenario' : 'no setup hook for the explorer in scenario'} '${out.exhaustive}' (explorable: ${ok.join(', ')})`,
+      );
     }
   }
   return out;
@@ -176,7 +183,11 @@ function properties(opts: Options, io: CliIo): number {
   let failed = 0;
   io.stdout(`tls13sim explore — seed ${opts.seed}${opts.runs ? `, ${opts.runs} runs each` : ', CI run counts'}\n`);
   for (const def of chosen) {
-    const r = runProperty(def, { seed: opts.seed, ...(opts.runs !== undefined ? { runs: opts.runs } : {}), ...(opts.path !== undefined ? { path: opts.path } : {}) });
+    const r = runProperty(def, {
+      seed: opts.seed,
+      ...(opts.runs !== undefined ? { runs: opts.runs } : {}),
+      ...(opts.path !== undefined ? { path: opts.path } : {}),
+    });
     const rate = r.runs / (r.ms / 1000);
     if (!r.failed) {
       io.stdout(`  ok    ${def.name.padEnd(15)} ${String(r.runs).padStart(6)} runs  ${(r.ms / 1000).toFixed(1).padStart(6)} s  (${rate.toFixed(1)} runs/s)\n`);
@@ -196,7 +207,7 @@ function properties(opts: Options, io: CliIo): number {
 
 /** `tls13sim explore merge FILE...`: the shards' result files combined into one run's summary. */
 function mergeCommand(files: readonly string[], io: CliIo): number {
-  if (files.length === 0) throw usage('merge needs the shards\' result files: explore merge FILE...');
+  if (files.length === 0) throw usage("merge needs the shards' result files: explore merge FILE...");
   const bad = files.find((f) => f.startsWith('-'));
   if (bad !== undefined) throw usage(`merge takes only files, got option ${bad}`);
   let r: ReturnType<typeof mergeShards>;

@@ -18,7 +18,19 @@ import './step.js';
 import './replay.js';
 import './explore.js';
 import './compare.js';
-import { asksForHelp, commandUsage, debugStack, defaultIo, errorLine, findCommand, registerCommand, systemErrorText, usage, UsageError, type CliIo } from './command.js';
+import {
+  asksForHelp,
+  commandUsage,
+  debugStack,
+  defaultIo,
+  errorLine,
+  findCommand,
+  registerCommand,
+  systemErrorText,
+  usage,
+  UsageError,
+  type CliIo,
+} from './command.js';
 import { checkWritable, formatOption, parseOptions, scenarioArg, seedOption, writeOutput } from './options.js';
 import { POLICY_FLAGS, POLICY_HELP, POLICY_USAGE, policyOptions, runWithDelivery } from './policy-options.js';
 

@@ -10,13 +10,7 @@
  * it read, the response to the request — and then sends its own close_notify and FIN.
  */
 import { appendFileSync } from 'node:fs';
-import {
-  SealedTicketIssuer,
-  systemRandom,
-  type EndpointConfig,
-  type EndpointEvent,
-  type ExternalPsk,
-} from '@tls13sim/handshake';
+import { SealedTicketIssuer, systemRandom, type EndpointConfig, type EndpointEvent, type ExternalPsk } from '@tls13sim/handshake';
 import { isTlsError } from '@tls13sim/record';
 import { attachKeylog } from '../net/capture.js';
 import { describeReason, type TlsConnection } from '../net/connection.js';
@@ -38,7 +32,23 @@ import {
   subjectOf,
 } from './tls-options.js';
 
-const FLAGS = ['port', 'host', 'cert', 'key', 'client-auth', 'ca', 'groups', 'suites', 'tickets', 'psk', 'psk-identity', 'keylog', 'crypto', 'alpn', 'versions'];
+const FLAGS = [
+  'port',
+  'host',
+  'cert',
+  'key',
+  'client-auth',
+  'ca',
+  'groups',
+  'suites',
+  'tickets',
+  'psk',
+  'psk-identity',
+  'keylog',
+  'crypto',
+  'alpn',
+  'versions',
+];
 const BOOLEAN_FLAGS = ['echo'];
 
 export const SERVE_USAGE =
@@ -188,7 +198,8 @@ function watch(conn: TlsConnection): Seen {
     if (ev.type === 'early_data') seen.earlyData = ev.accepted;
     if (ev.type === 'application_data' && conn.connectedAt === undefined) seen.earlyBytes += ev.length;
     if (ev.type === 'post_handshake_auth') seen.pha = ev.stage;
-    if (ev.type === 'record_sent' && ev.record.messages.includes('new_session_ticket')) seen.tickets += ev.record.messages.filter((m) => m === 'new_session_ticket').length;
+    if (ev.type === 'record_sent' && ev.record.messages.includes('new_session_ticket'))
+      seen.tickets += ev.record.messages.filter((m) => m === 'new_session_ticket').length;
   });
   return seen;
 }

@@ -14,7 +14,8 @@ import type { NetDirection, Trace, TraceEvent } from '../trace.js';
 import { UsageError, type CliIo } from './command.js';
 import { StepView } from './step-view.js';
 
-export const LIVE_HELP = 'Enter/n: next flight (first sent, first delivered) · c, s: next flight client→server, server→client · c N, s N: its first N bytes · drop c, drop s: lose that flight · b: back one step · q: quit';
+export const LIVE_HELP =
+  'Enter/n: next flight (first sent, first delivered) · c, s: next flight client→server, server→client · c N, s N: its first N bytes · drop c, drop s: lose that flight · b: back one step · q: quit';
 
 const DIR: Record<'c' | 's', NetDirection> = { c: 'client_to_server', s: 'server_to_client' };
 

@@ -69,7 +69,8 @@ export async function stepCommand(args: readonly string[], io: CliIo, input: Asy
   const name = scenarioArg(positional[0]!);
   const seed = seedOption(options);
   if (flagOption(options, 'choose')) {
-    if (POLICY_FLAGS.some((f) => options.has(f))) throw new UsageError('step --choose takes no --unit, --interleave, --delay or --fault: you choose each delivery');
+    if (POLICY_FLAGS.some((f) => options.has(f)))
+      throw new UsageError('step --choose takes no --unit, --interleave, --delay or --fault: you choose each delivery');
     return liveStep(name, seed, io, input);
   }
   const delivery = policyOptions(options);
@@ -128,5 +129,9 @@ async function* stdinLines(): AsyncIterable<string> {
   }
 }
 
-registerCommand('step', (args, io) => stepCommand(args, io, stdinLines()), `tls13sim step <scenario> [--seed N] [--choose] ${POLICY_USAGE}   interactive: Enter or n delivers the next unit, q quits`, () =>
-  `${POLICY_HELP}  --choose       step live: you choose every delivery (${choosableScenarios().join(', ')})\n                 ${LIVE_HELP}\n`);
+registerCommand(
+  'step',
+  (args, io) => stepCommand(args, io, stdinLines()),
+  `tls13sim step <scenario> [--seed N] [--choose] ${POLICY_USAGE}   interactive: Enter or n delivers the next unit, q quits`,
+  () => `${POLICY_HELP}  --choose       step live: you choose every delivery (${choosableScenarios().join(', ')})\n                 ${LIVE_HELP}\n`,
+);

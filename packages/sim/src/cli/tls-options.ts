@@ -84,7 +84,10 @@ export function parseVersions(text: string): TlsVersion[] {
 
 /** `a,b` (this CLI's lists) or OpenSSL's `a:b`. */
 export function splitList(text: string): string[] {
-  const items = text.split(/[,:]/).map((x) => x.trim()).filter((x) => x.length > 0);
+  const items = text
+    .split(/[,:]/)
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
   if (items.length === 0) throw new UsageError(`empty list '${text}'`);
   return items;
 }

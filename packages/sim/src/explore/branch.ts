@@ -198,7 +198,12 @@ export class Branch {
     for (const e of events) {
       if (e.type === 'alert_sent') this.alerts.push(`${e.side}:${e.description}@${e.epoch}`);
       if (e.type === 'note' && e.fact === 'handle_error') this.thrown.push(`${e.side}: ${e.text}`);
-      if (this.setup.version !== 'TLSv1.2' && e.type === 'record_received' && e.side === 'server' && e.messages.some((m) => m === 'certificate_verify' || m === 'finished')) {
+      if (
+        this.setup.version !== 'TLSv1.2' &&
+        e.type === 'record_received' &&
+        e.side === 'server' &&
+        e.messages.some((m) => m === 'certificate_verify' || m === 'finished')
+      ) {
         // §4.4.4: the client's handshake is complete when it sends its Finished, before the
         // server can have received its CertificateVerify or Finished (not in TLS 1.2, RFC 5246 §7.3).
         if (this.sim.ledger('client').handshakeComplete === undefined) {

@@ -107,17 +107,22 @@ export function checkAuthentic(o: Outcome): void {
       const hello = (type: 'record_sent' | 'record_received', who: Side, before: number): string =>
         ev
           .filter((e) => e.seq < before && e.side === who && e.type === type && e.epoch === 'plaintext' && e.innerType === 'handshake')
-          .map((e) => ((e.type === 'record_sent' || e.type === 'record_received') ? e.hex.slice(10) : ''))
+          .map((e) => (e.type === 'record_sent' || e.type === 'record_received' ? e.hex.slice(10) : ''))
           .join('');
       const got = hello('record_received', side, complete.seq);
       const want = hello('record_sent', peer, Infinity);
-      if (got !== want) fail(`${side} completed the handshake over plaintext handshake bytes ${peer} did not send (differ at hex ${firstDiff(Buffer.from(got), Buffer.from(want))})`);
+      if (got !== want)
+        fail(
+          `${side} completed the handshake over plaintext handshake bytes ${peer} did not send (differ at hex ${firstDiff(Buffer.from(got), Buffer.from(want))})`,
+        );
     }
     const want = expectedStream(o, side);
     const got = o.received[side];
     if (!isPrefix(got, want)) {
       const at = firstDiff(got, want);
-      fail(`${side} received application data that ${peer} did not send: ${got.length} bytes, first difference at byte ${at} (got ${toHex(got.subarray(at, at + 8))}, sent ${toHex(want.subarray(at, at + 8))})`);
+      fail(
+        `${side} received application data that ${peer} did not send: ${got.length} bytes, first difference at byte ${at} (got ${toHex(got.subarray(at, at + 8))}, sent ${toHex(want.subarray(at, at + 8))})`,
+      );
     }
   }
 }
@@ -145,7 +150,9 @@ export function checkFaultFree(c: Case, o: Outcome = runCase(c), base: Outcome =
   const ss = o.server.trafficSecrets!;
   if (!eq(cs.write, ss.read) || !eq(cs.read, ss.write)) fail('client and server hold different application traffic secrets');
   if (o.client.writeEpoch !== o.server.readEpoch || o.client.readEpoch !== o.server.writeEpoch) {
-    fail(`key epochs disagree: client write ${o.client.writeEpoch} / server read ${o.server.readEpoch}, server write ${o.server.writeEpoch} / client read ${o.client.readEpoch}`);
+    fail(
+      `key epochs disagree: client write ${o.client.writeEpoch} / server read ${o.server.readEpoch}, server write ${o.server.writeEpoch} / client read ${o.client.readEpoch}`,
+    );
   }
   const ctx = new TextEncoder().encode('tls13sim');
   if (!eq(o.client.exportKeyingMaterial('EXPORTER-tls13sim-explore', ctx, 32), o.server.exportKeyingMaterial('EXPORTER-tls13sim-explore', ctx, 32))) {
@@ -162,14 +169,19 @@ export function checkFaultFree(c: Case, o: Outcome = runCase(c), base: Outcome =
 /** Property 4's extra: tickets all arrived, each post-handshake authentication finished. */
 function checkPostHandshakeHandled(c: Case, o: Outcome): void {
   const ev = o.sim.events;
-  const tickets = ev.filter((e) => e.side === 'client' && e.type === 'record_received').flatMap((e) => (e.type === 'record_received' ? e.messages : [])).filter((m) => m === 'new_session_ticket').length;
+  const tickets = ev
+    .filter((e) => e.side === 'client' && e.type === 'record_received')
+    .flatMap((e) => (e.type === 'record_received' ? e.messages : []))
+    .filter((m) => m === 'new_session_ticket').length;
   if (tickets !== c.config.tickets) fail(`the client received ${tickets} NewSessionTickets, the server was to send ${c.config.tickets}`);
   const requested = o.actionsDone.filter((a) => a.op === 'requestClientAuth').length;
   const finished = facts(ev, 'server', 'post_handshake_auth_authenticated') + facts(ev, 'server', 'post_handshake_auth_unauthenticated');
   if (finished !== requested) fail(`${requested} post-handshake authentications requested, ${finished} finished`);
   const withCert = c.config.clientCert !== null && c.config.verdict === 'accept';
   if (requested > 0 && facts(ev, 'server', withCert ? 'post_handshake_auth_authenticated' : 'post_handshake_auth_unauthenticated') !== requested) {
-    fail(`post-handshake authentication ended ${withCert ? 'unauthenticated' : 'authenticated'} for a client ${withCert ? 'with an accepted' : 'without an accepted'} certificate`);
+    fail(
+      `post-handshake authentication ended ${withCert ? 'unauthenticated' : 'authenticated'} for a client ${withCert ? 'with an accepted' : 'without an accepted'} certificate`,
+    );
   }
   const kus = o.actionsDone.filter((a) => a.op === 'keyUpdate');
   for (const side of SIDES) {
@@ -211,9 +223,7 @@ export function checkSingleFault(c: Case, o: Outcome = runCase(c)): void {
   }
   if (impact?.detectable) {
     const r = endpoints[impact.receiver];
-    const closedBefore = o.sim.events.some(
-      (e) => e.seq < impact.seq && e.side === impact.receiver && (e.type === 'alert_received' || e.type === 'alert_sent'),
-    );
+    const closedBefore = o.sim.events.some((e) => e.seq < impact.seq && e.side === impact.receiver && (e.type === 'alert_received' || e.type === 'alert_sent'));
     if (!closedBefore && r.error === undefined) fail(`${impact.receiver} silently accepted a tampered protected record: ${impact.describe}`);
   }
 }

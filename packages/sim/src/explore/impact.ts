@@ -120,7 +120,7 @@ export function faultImpact(sim: Simulation): FaultImpact | null {
       aligned = boundary(a) && boundary(a + t);
       region = aligned ? [a, a + t] : [startOf(a), Infinity];
       mayStick = fault.kind === 'drop' || !aligned;
-      detectable = fault.kind === 'duplicate' && aligned && !plaintextIn(a, a + t) && !(rejectedEarlyIn(a, a + t));
+      detectable = fault.kind === 'duplicate' && aligned && !plaintextIn(a, a + t) && !rejectedEarlyIn(a, a + t);
       describe = `${fault.kind} of stream bytes ${a}..${a + t} ${direction}`;
       break;
     case 'truncate':

@@ -41,7 +41,6 @@ export type LensOp =
   | { readonly op: 'step' }
   | { readonly op: 'deliverAll' };
 
-
 function fail(message: string): never {
   throw new PropertyViolation(message);
 }
@@ -114,7 +113,8 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
           case 'ok': {
             const got = res.bytes ?? new Uint8Array(0);
             if (got.length === 0 || got.length > s.n || got.length > available) fail(`${this}: ${got.length} bytes with ${available} unread`);
-            if (!same(got, streamBytes(peer, m.consumed[s.side], got.length))) fail(`${this}: bytes differ from what ${peer} wrote at offset ${m.consumed[s.side]}`);
+            if (!same(got, streamBytes(peer, m.consumed[s.side], got.length)))
+              fail(`${this}: bytes differ from what ${peer} wrote at offset ${m.consumed[s.side]}`);
             if (m.settled && got.length !== Math.min(s.n, available)) fail(`${this}: ${got.length} bytes, but ${available} were delivered`);
             if (s.op === 'read') m.consumed[s.side] += got.length;
             return;
@@ -124,7 +124,8 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
             if (m.settled && m.shut[peer]) fail(`${this}: want_read after ${peer}'s close_notify was delivered`);
             return;
           case 'error':
-            if (res.alert !== 'close_notify' || !m.shut[peer] || available > 0) fail(`${this}: ${show(res)} with ${available} unread, ${peer} ${m.shut[peer] ? 'shut down' : 'open'}`);
+            if (res.alert !== 'close_notify' || !m.shut[peer] || available > 0)
+              fail(`${this}: ${show(res)} with ${available} unread, ${peer} ${m.shut[peer] ? 'shut down' : 'open'}`);
             return;
           default:
             return fail(`${this}: ${show(res)}`);
@@ -182,7 +183,11 @@ export function lensCommandArbs(): fc.Arbitrary<LensCommand>[] {
   const ops: fc.Arbitrary<LensOp>[] = [
     side.map((s) => ({ op: 'connect', side: s }) as const),
     fc.record({ side, size: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 65, max: 5000 })) }).map((x) => ({ op: 'write', ...x }) as const),
-    fc.record({ op: fc.constantFrom('read' as const, 'peek' as const), side, n: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 128 }), fc.integer({ min: 129, max: 20000 })) }),
+    fc.record({
+      op: fc.constantFrom('read' as const, 'peek' as const),
+      side,
+      n: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 128 }), fc.integer({ min: 129, max: 20000 })),
+    }),
     side.map((s) => ({ op: 'shutdown', side: s }) as const),
     fc.record({ side, request: fc.boolean() }).map((x) => ({ op: 'keyUpdate', ...x }) as const),
     fc.constant({ op: 'step' } as const),

@@ -132,7 +132,9 @@ function startWorker(): Worker {
 export const defaultWorkers = (): number => availableParallelism();
 
 /** A worker's answer to a job. */
-export type WorkerReply = { readonly ok: true; readonly results: UnitResult[]; /** Time the worker spent on the job. */ readonly ms: number } | { readonly ok: false; readonly error: string };
+export type WorkerReply =
+  | { readonly ok: true; readonly results: UnitResult[] /** Time the worker spent on the job. */; readonly ms: number }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * N worker threads kept for several explorations (each keeps its crypto memo warm, as one
@@ -328,7 +330,8 @@ export function mergeShards(files: ReadonlyArray<{ name: string; shard: ShardFil
   const seen = new Map<number, string>();
   for (const { name, shard: s } of files) {
     for (const f of ['scenario', 'seed', 'bound', 'dedupe', 'unitDepth', 'units', 'maxExamples'] as const) {
-      if (s[f] !== first[f]) throw new Error(`${name}: ${f} ${JSON.stringify(s[f])} differs from ${files[0]!.name}'s ${JSON.stringify(first[f])}: not shards of one exploration`);
+      if (s[f] !== first[f])
+        throw new Error(`${name}: ${f} ${JSON.stringify(s[f])} differs from ${files[0]!.name}'s ${JSON.stringify(first[f])}: not shards of one exploration`);
     }
     if (s.shard.n !== first.shard.n) throw new Error(`${name}: shard ${s.shard.k}/${s.shard.n}, but ${files[0]!.name} is one of ${first.shard.n}`);
     const dup = seen.get(s.shard.k);
@@ -351,7 +354,8 @@ export function mergeShards(files: ReadonlyArray<{ name: string; shard: ShardFil
     })),
   );
   const units = new Set(results.map((r) => r.unit));
-  if (units.size !== results.length || units.size !== first.units) throw new Error(`the shards cover ${units.size} distinct of ${first.units} units in ${results.length} results: not an exact cover`);
+  if (units.size !== results.length || units.size !== first.units)
+    throw new Error(`the shards cover ${units.size} distinct of ${first.units} units in ${results.length} results: not an exact cover`);
   const ms = Math.max(...files.map((f) => f.shard.ms));
   return mergeUnits(first.scenario, first.seed, boundOf(first.bound), results, ms, { maxExamples: first.maxExamples, ...opts });
 }

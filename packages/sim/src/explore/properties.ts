@@ -4,14 +4,7 @@
  * file. Tests, `pnpm explore` and `tls13sim replay` all go through this table.
  */
 import fc from 'fast-check';
-import {
-  appActionArb,
-  caseArb,
-  configSpecArb,
-  faultPlanArb,
-  scheduleScriptArb,
-  successfulConfigArb,
-} from '../arbitraries.js';
+import { appActionArb, caseArb, configSpecArb, faultPlanArb, scheduleScriptArb, successfulConfigArb } from '../arbitraries.js';
 import { exhaustiveProperty } from './branch.js';
 import { runCase, type Case } from './case.js';
 import { checkFaultFree, checkSingleFault } from './checks.js';
@@ -57,7 +50,7 @@ const singleFault: PropertyDef<Case> = {
 
 const clientAuth: PropertyDef<ClientAuthCase> = {
   name: 'client-auth',
-  description: "client authentication: the client completes before the server reads its Finished; a rejection surfaces through read/peek/write, never connect",
+  description: 'client authentication: the client completes before the server reads its Finished; a rejection surfaces through read/peek/write, never connect',
   arbitrary: fc.record({
     config: configSpecArb({
       clientAuth: fc.constantFrom('require' as const, 'request' as const),
@@ -126,7 +119,11 @@ const lensModel: PropertyDef<LensInput> = {
   ciRuns: 200,
   check: (x) => runLensModel(x.config, x.script, x.commands),
   // fast-check hands back its own wrappers around our commands (`cmd`).
-  encode: (x) => ({ config: x.config, script: x.script, commands: [...x.commands].map((c) => (c as LensCommand).spec ?? (c as unknown as { cmd: LensCommand }).cmd.spec) }),
+  encode: (x) => ({
+    config: x.config,
+    script: x.script,
+    commands: [...x.commands].map((c) => (c as LensCommand).spec ?? (c as unknown as { cmd: LensCommand }).cmd.spec),
+  }),
   decode: (json) => {
     const j = json as { config: ConfigSpec; script: ScheduleScript; commands: LensOp[] };
     return { config: j.config, script: j.script, commands: j.commands.map((op) => new LensCommand(op)) };

@@ -95,7 +95,13 @@ export function runProperty<T>(def: PropertyDef<T>, opts: ExploreOptions = {}): 
   };
 }
 
-export function saveCounterexample<T>(def: PropertyDef<T>, input: T, meta: { seed: number; path: string; error: string }, dir?: string, module?: string): string {
+export function saveCounterexample<T>(
+  def: PropertyDef<T>,
+  input: T,
+  meta: { seed: number; path: string; error: string },
+  dir?: string,
+  module?: string,
+): string {
   const outDir = resolve(dir ?? process.env.TLS13SIM_CX_DIR ?? join(tmpdir(), 'tls13sim-counterexamples'));
   mkdirSync(outDir, { recursive: true });
   let extra: Pick<CounterexampleFile, 'schedule' | 'traceSha256'> = {};
@@ -103,7 +109,17 @@ export function saveCounterexample<T>(def: PropertyDef<T>, input: T, meta: { see
     const sim = def.simulate(input);
     extra = { schedule: sim.schedule, traceSha256: traceDigest(sim) };
   }
-  const body: CounterexampleFile = { tls13sim: 'counterexample', version: 1, property: def.name, seed: meta.seed, path: meta.path, error: meta.error, input: def.encode(input), ...extra, ...(module !== undefined ? { module } : {}) };
+  const body: CounterexampleFile = {
+    tls13sim: 'counterexample',
+    version: 1,
+    property: def.name,
+    seed: meta.seed,
+    path: meta.path,
+    error: meta.error,
+    input: def.encode(input),
+    ...extra,
+    ...(module !== undefined ? { module } : {}),
+  };
   const text = `${stableStringify(body)}\n`;
   const id = createHash('sha256').update(text).digest('hex').slice(0, 10);
   const file = join(outDir, `${def.name}-${id}.json`);

@@ -57,7 +57,6 @@ export const DEFAULT_SCRIPT: ScheduleScript = {
   fault: null,
 };
 
-
 function unitBytes(unit: UnitChoice, q: QueueView): number {
   switch (unit.kind) {
     case 'flight':

@@ -35,4 +35,3 @@ export interface TlsProperty<T> {
 export function defineTlsProperty<T>(def: TlsProperty<T>): TlsProperty<T> {
   return def;
 }
-

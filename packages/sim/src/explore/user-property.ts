@@ -88,7 +88,8 @@ export function tlsProperty<T>(def: TlsProperty<T>, opts: TlsPropertyOptions = {
     timeline = `(the shrunk case could not be re-run for its timeline: ${messageOf(e)})`;
   }
   const encoded = JSON.stringify(prop.encode(input));
-  const replay = def.module !== undefined ? `tls13sim replay ${file}` : `${file} (give the property a \`module: import.meta.url\` to replay it with tls13sim replay)`;
+  const replay =
+    def.module !== undefined ? `tls13sim replay ${file}` : `${file} (give the property a \`module: import.meta.url\` to replay it with tls13sim replay)`;
   const text = [
     `property ${def.name} failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s): ${error}`,
     `input: ${encoded.length > 2000 ? `${encoded.slice(0, 2000)}…` : encoded}`,

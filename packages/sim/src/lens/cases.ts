@@ -84,7 +84,8 @@ const OPENSSL_ONLY = 'an OpenSSL-only call or mode';
 const onlyOpenssl = { node: OPENSSL_ONLY, go: OPENSSL_ONLY, python: OPENSSL_ONLY, gnutls: OPENSSL_ONLY, rustls: OPENSSL_ONLY };
 const NO_PHA_GO = 'Go 1.19 crypto/tls offers no post-handshake authentication';
 const NO_PHA_NODE = "Node's tls has no API to enable post-handshake authentication on a client";
-const NO_EMS_GO = 'Go 1.19 crypto/tls offers no extended_master_secret (RFC 7627), which our TLS 1.2 server requires: every TLS 1.2 handshake fails at its ClientHello';
+const NO_EMS_GO =
+  'Go 1.19 crypto/tls offers no extended_master_secret (RFC 7627), which our TLS 1.2 server requires: every TLS 1.2 handshake fails at its ClientHello';
 
 export const DIFF_CASES: readonly DiffCase[] = [
   {
@@ -200,7 +201,15 @@ export const DIFF_CASES: readonly DiffCase[] = [
     title: 'SSL_pending: what a record left after a short read',
     server: { clientAuth: 'none', echo: true },
     clientCert: 'none',
-    script: [{ op: 'connect' }, { op: 'pending' }, { op: 'write', data: PING }, { op: 'read', n: 3 }, { op: 'pending' }, { op: 'read', n: 3 }, { op: 'pending' }],
+    script: [
+      { op: 'connect' },
+      { op: 'pending' },
+      { op: 'write', data: PING },
+      { op: 'read', n: 3 },
+      { op: 'pending' },
+      { op: 'read', n: 3 },
+      { op: 'pending' },
+    ],
     unsupported: onlyOpenssl,
   },
   // TLS 1.2 twins of the verdict cases: the server speaks only TLS 1.2, so it judges the

@@ -11,7 +11,7 @@ import { runCaseThroughLens } from './run-case.js';
 
 const LIBRARY: Record<LensName, string> = {
   openssl: 'OpenSSL 3.0 (libssl)',
-  node: "Node 20 `tls`",
+  node: 'Node 20 `tls`',
   go: 'Go 1.19 `crypto/tls`',
   python: 'Python 3.11 `ssl`',
   gnutls: 'GnuTLS 3.7',
@@ -48,7 +48,8 @@ function firstVerdictCall(c: DiffCase, lens: LensName): string {
   if (hit.call === 'event' && calls === 0) {
     // The event ended the handshake call itself (TLS 1.2: Node's connect ends with 'error').
     const first = run.sim.events.find((e) => e.side === 'client' && e.type === 'app_call' && e.call !== 'event' && e.seq > hit.seq);
-    if (first !== undefined && first.type === 'app_call') return `call 1: ${code(first.api ?? first.call)} → ${code(first.outcome ?? first.result)} (the event ${what})`;
+    if (first !== undefined && first.type === 'app_call')
+      return `call 1: ${code(first.api ?? first.call)} → ${code(first.outcome ?? first.result)} (the event ${what})`;
   }
   if (hit.call === 'event') return `event after call ${calls}, no call needed: ${what}`;
   return `call ${calls}: ${what}`;
@@ -63,9 +64,7 @@ function sequence(c: DiffCase, lens: LensName): string {
 }
 
 function scriptText(c: DiffCase): string {
-  return c.script
-    .map((s) => (s.op === 'write' ? `write("${s.data}")` : s.op === 'read' || s.op === 'peek' ? `${s.op}(${s.n})` : s.op))
-    .join(', ');
+  return c.script.map((s) => (s.op === 'write' ? `write("${s.data}")` : s.op === 'read' || s.op === 'peek' ? `${s.op}(${s.n})` : s.op)).join(', ');
 }
 
 export function renderLensDoc(): string {

@@ -95,7 +95,8 @@ export class GnutlsLens extends Lens {
       case 'alert':
         if (call === 'shutdown') return { api, outcome: GNUTLS_OUTCOME.ok };
         if (fact.first && fact.received) return { api, outcome: gnutlsAlertOutcome(fact.alert) };
-        if (fact.first && fact.cause !== undefined && GNUTLS_LOCAL_ABORT_ERROR[fact.cause] !== undefined) return { api, outcome: GNUTLS_LOCAL_ABORT_ERROR[fact.cause]! };
+        if (fact.first && fact.cause !== undefined && GNUTLS_LOCAL_ABORT_ERROR[fact.cause] !== undefined)
+          return { api, outcome: GNUTLS_LOCAL_ABORT_ERROR[fact.cause]! };
         return { api, outcome: GNUTLS_OUTCOME.invalidSession };
       case 'refused':
         return { api, outcome: fact.why };

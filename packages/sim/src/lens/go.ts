@@ -55,7 +55,16 @@ export class GoLens extends Lens {
   }
 
   protected word(call: AppCall, fact: Fact): Worded {
-    const api = call === 'connect' || call === 'accept' ? GO_API.connect : call === 'read' || call === 'peek' ? GO_API.read : call === 'write' ? GO_API.write : call === 'shutdown' ? GO_API.shutdown : '(event)';
+    const api =
+      call === 'connect' || call === 'accept'
+        ? GO_API.connect
+        : call === 'read' || call === 'peek'
+          ? GO_API.read
+          : call === 'write'
+            ? GO_API.write
+            : call === 'shutdown'
+              ? GO_API.shutdown
+              : '(event)';
     const counted = call === 'read' || call === 'peek' || call === 'write';
     const err = (e: string): string => (counted ? `0, ${e}` : e);
     switch (fact.kind) {
@@ -68,7 +77,10 @@ export class GoLens extends Lens {
       case 'eof':
         return { api, outcome: err('EOF') };
       case 'alert':
-        return { api, outcome: err(fact.received ? remote(fact.alert) : (fact.cause !== undefined ? GO_LOCAL_ABORT_ERROR[fact.cause] : undefined) ?? local(fact.alert)) };
+        return {
+          api,
+          outcome: err(fact.received ? remote(fact.alert) : ((fact.cause !== undefined ? GO_LOCAL_ABORT_ERROR[fact.cause] : undefined) ?? local(fact.alert))),
+        };
       case 'blocked':
         return { api, outcome: 'blocked' };
       case 'want_read':

@@ -32,7 +32,17 @@ import type { PullMode, Simulation } from '../simulation.js';
 import type { AppResult, Side, TraceEvent } from '../trace.js';
 import { HandshakeError, type TlsEndpoint } from '@tls13sim/handshake';
 import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
-import { NODE_API, NODE_EVENT, NODE_LOCAL_ABORT_CODE, NODE_OUTCOME, nodeAlertCode, nodeCloseOutcome, nodeDataOutcome, nodeProtocol, nodeWriteOutcome } from './vocab/node.js';
+import {
+  NODE_API,
+  NODE_EVENT,
+  NODE_LOCAL_ABORT_CODE,
+  NODE_OUTCOME,
+  nodeAlertCode,
+  nodeCloseOutcome,
+  nodeDataOutcome,
+  nodeProtocol,
+  nodeWriteOutcome,
+} from './vocab/node.js';
 
 interface NodeEvent {
   readonly api: string;
@@ -145,7 +155,10 @@ export class NodeLens extends Lens {
       if (e.type === 'state' && e.to === 'CONNECTED' && !this.fired.secureConnect) {
         this.fired.secureConnect = true;
         // A server-side TLSSocket emits 'secure' (the server, 'secureConnection').
-        this.emitEvent({ api: this.side === 'client' ? NODE_EVENT.secureConnect : "'secure'", outcome: nodeProtocol((this.ep as Partial<TlsEndpoint>).version ?? null) }, false);
+        this.emitEvent(
+          { api: this.side === 'client' ? NODE_EVENT.secureConnect : "'secure'", outcome: nodeProtocol((this.ep as Partial<TlsEndpoint>).version ?? null) },
+          false,
+        );
       } else if (e.type === 'record_received' && e.innerType === 'application_data' && e.epoch !== 'early') {
         this.emitData();
       } else if (e.type === 'alert_received' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
@@ -228,7 +241,11 @@ export class NodeLens extends Lens {
     const pending = this.deferred;
     this.deferred = [];
     for (const outcome of pending) {
-      this.sim.recordAppCall(this.side, 'event', outcome === NODE_OUTCOME.writeOk ? 'ok' : 'error', { lens: this.name, api: NODE_EVENT.writeCallback, outcome });
+      this.sim.recordAppCall(this.side, 'event', outcome === NODE_OUTCOME.writeOk ? 'ok' : 'error', {
+        lens: this.name,
+        api: NODE_EVENT.writeCallback,
+        outcome,
+      });
     }
     // A destroyed socket's 'close' comes after the callbacks already due.
     if (this.closeDue) {
@@ -264,9 +281,27 @@ export class NodeLens extends Lens {
     return this.line('read', NODE_API.read, `${ev.api} ${ev.outcome}`, isError ? 'error' : 'ok', undefined, isError ? ev.alert : undefined);
   }
 
-  private line(call: 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown', api: string, outcome: string, result: AppResult, bytes?: Uint8Array, alert?: string): LensResult {
-    this.sim.recordAppCall(this.side, call, result, { lens: this.name, api, outcome, ...(bytes !== undefined ? { bytes: bytes.length } : {}), ...(alert !== undefined ? { alert } : {}) });
-    const fact: Fact = result === 'blocked' ? { kind: 'blocked' } : result === 'error' && alert !== undefined ? { kind: 'alert', alert, received: true, first: true } : { kind: 'done' };
+  private line(
+    call: 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown',
+    api: string,
+    outcome: string,
+    result: AppResult,
+    bytes?: Uint8Array,
+    alert?: string,
+  ): LensResult {
+    this.sim.recordAppCall(this.side, call, result, {
+      lens: this.name,
+      api,
+      outcome,
+      ...(bytes !== undefined ? { bytes: bytes.length } : {}),
+      ...(alert !== undefined ? { alert } : {}),
+    });
+    const fact: Fact =
+      result === 'blocked'
+        ? { kind: 'blocked' }
+        : result === 'error' && alert !== undefined
+          ? { kind: 'alert', alert, received: true, first: true }
+          : { kind: 'done' };
     return { result, api, outcome, fact, ...(bytes !== undefined ? { bytes } : {}), ...(alert !== undefined ? { alert } : {}) };
   }
 }

@@ -81,7 +81,8 @@ export class PythonLens extends Lens {
         return { api, outcome: PYTHON_OUTCOME.blocked };
       case 'alert':
         if (fact.first) return { api, outcome: fact.received ? pythonAlertOutcome(fact.alert) : pythonLocalAbort(fact) };
-        if (call === 'write') return { api, outcome: !fact.received && localReason(fact) !== undefined ? PYTHON_WRITE_AFTER_LOCAL_ABORT : PYTHON_OUTCOME.writeAfterError };
+        if (call === 'write')
+          return { api, outcome: !fact.received && localReason(fact) !== undefined ? PYTHON_WRITE_AFTER_LOCAL_ABORT : PYTHON_OUTCOME.writeAfterError };
         if (call === 'shutdown') return { api, outcome: PYTHON_OUTCOME.shutdownAfterError };
         return { api, outcome: PYTHON_OUTCOME.emptyRead };
       case 'shutdown':

@@ -3,7 +3,17 @@
  * client script as the real run over TCP, with the client's application seen through a lens.
  * Its `outcomes` are what the real library's harness must print, line for line.
  */
-import { SealedTicketIssuer, buildCertificate, createEndpoint, createTlsEndpoint, generateKeyPair, nobleProvider, seededRandom, type CertifiedKey, type CryptoProvider } from '@tls13sim/handshake';
+import {
+  SealedTicketIssuer,
+  buildCertificate,
+  createEndpoint,
+  createTlsEndpoint,
+  generateKeyPair,
+  nobleProvider,
+  seededRandom,
+  type CertifiedKey,
+  type CryptoProvider,
+} from '@tls13sim/handshake';
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
@@ -46,7 +56,11 @@ function casePki(seed: number): CasePki {
   const rand = seededRandom(`tls13sim-diff-pki:${seed}`);
   const makeCa = (subject: string) => {
     const key = generateKeyPair('ed25519', rand);
-    const cert = buildCertificate({ subject, publicKey: key.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] }, key.privateKey, rand);
+    const cert = buildCertificate(
+      { subject, publicKey: key.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] },
+      key.privateKey,
+      rand,
+    );
     return { key, cert };
   };
   const leaf = (issuer: ReturnType<typeof makeCa>, subject: string, client: boolean): CertifiedKey => {
@@ -67,7 +81,13 @@ function casePki(seed: number): CasePki {
   };
   const ca = makeCa('CN=tls13sim differential CA');
   const other = makeCa('CN=untrusted CA');
-  const pki = { ca: ca.cert.der, server: leaf(ca, 'CN=localhost', false), client: leaf(ca, 'CN=client', true), untrusted: leaf(other, 'CN=stranger', true), otherCa: other.cert.der };
+  const pki = {
+    ca: ca.cert.der,
+    server: leaf(ca, 'CN=localhost', false),
+    client: leaf(ca, 'CN=client', true),
+    untrusted: leaf(other, 'CN=stranger', true),
+    otherCa: other.cert.der,
+  };
   pkiCache.set(seed, pki);
   return pki;
 }

@@ -52,7 +52,10 @@ export function streamBytes(events: readonly TraceEvent[], direction: 'client_to
  * taken live (tcpdump, Wireshark) decrypts while the connection runs; EXPORTER_SECRET
  * when the handshake completes.
  */
-export function attachKeylog(conn: { readonly events: readonly TraceEvent[]; on(event: 'event', f: (ev: TraceEvent) => void): unknown }, write: (line: string) => void): void {
+export function attachKeylog(
+  conn: { readonly events: readonly TraceEvent[]; on(event: 'event', f: (ev: TraceEvent) => void): unknown },
+  write: (line: string) => void,
+): void {
   const written = new Set<string>();
   const pending: { label: string; secret: string }[] = [];
   let random: string | undefined;

@@ -129,7 +129,14 @@ export function describeReason(r: CloseReason): string {
   }
 }
 
-const DEFAULTS = { handshakeTimeoutMs: 10_000, idleTimeoutMs: 0, readHighWaterMark: 1 << 20, closeGraceMs: 2_000, trace: 'full' as 'full' | 'handshake', allowHalfOpen: false };
+const DEFAULTS = {
+  handshakeTimeoutMs: 10_000,
+  idleTimeoutMs: 0,
+  readHighWaterMark: 1 << 20,
+  closeGraceMs: 2_000,
+  trace: 'full' as 'full' | 'handshake',
+  allowHalfOpen: false,
+};
 
 /**
  * Events: `secure` (our endpoint reached CONNECTED: connect/accept returned), `readable`
@@ -388,7 +395,8 @@ export class TlsConnection extends EventEmitter {
     if (this.endpoint.error !== undefined) return;
     // Still read after we closed: the peer's answering close_notify belongs in the trace.
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
-    if (this.recordsDeliveries) this.emitTrace('network', { type: 'delivered', direction: this.inbound, bytes: bytes.length, taken: bytes.length, hex: toHex(bytes) });
+    if (this.recordsDeliveries)
+      this.emitTrace('network', { type: 'delivered', direction: this.inbound, bytes: bytes.length, taken: bytes.length, hex: toHex(bytes) });
     this.guarded(() => this.endpoint.handleBytes(bytes, this.opts.clock()));
     this.pump();
     if (this.endpoint.bufferedApplicationBytes >= this.opts.readHighWaterMark) this.socket.pause();
@@ -450,7 +458,8 @@ export class TlsConnection extends EventEmitter {
     while (!this.writeBlocked && !this.socket.destroyed && !this.socketEnded) {
       const rec = this.endpoint.pollTransmit();
       if (rec === null) break;
-      if (this.recordsDeliveries) this.emitTrace('network', { type: 'delivered', direction: this.outbound, bytes: rec.length, taken: rec.length, hex: toHex(rec) });
+      if (this.recordsDeliveries)
+        this.emitTrace('network', { type: 'delivered', direction: this.outbound, bytes: rec.length, taken: rec.length, hex: toHex(rec) });
       if (!this.socket.write(rec)) {
         this.writeBlocked = true;
         this.socket.once('drain', () => {
@@ -518,11 +527,7 @@ export class TlsConnection extends EventEmitter {
    */
   private get halfClosed(): boolean {
     return (
-      this.opts.allowHalfOpen &&
-      this.secureAt !== undefined &&
-      this.endpoint.peerClosed &&
-      !this.endpoint.closedForWriting &&
-      this.endpoint.error === undefined
+      this.opts.allowHalfOpen && this.secureAt !== undefined && this.endpoint.peerClosed && !this.endpoint.closedForWriting && this.endpoint.error === undefined
     );
   }
 

@@ -172,7 +172,13 @@ function follow(
   if (last === undefined || fate === 'dropped' || fate === 'truncated') {
     // A drop or cut of the record's last byte means it never arrives whole.
     const arrived = last !== undefined && lost !== last.ev ? last.ev : undefined;
-    return { ...base, ...(arrived ? { arrived } : {}), ...(lost ? { lost } : {}), fate: last === undefined && lost === undefined ? 'in_flight' : fate, discarded: false };
+    return {
+      ...base,
+      ...(arrived ? { arrived } : {}),
+      ...(lost ? { lost } : {}),
+      fate: last === undefined && lost === undefined ? 'in_flight' : fate,
+      discarded: false,
+    };
   }
   if (fate === 'in_flight') fate = 'delivered';
   const arrived = last.ev;

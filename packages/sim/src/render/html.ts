@@ -34,7 +34,8 @@ const EPOCH_MEANING: Readonly<Record<string, string>> = {
   early: '0-RTT keys from a resumed session (RFC 8446 §2.3)',
   handshake: 'handshake keys: the rest of the handshake (RFC 8446 §7.1)',
   application: 'application traffic keys (RFC 8446 §7.1)',
-  tls12: "TLS 1.2 keys from the master secret's key block (RFC 5246 §6.3): each side switches to them with its ChangeCipherSpec (RFC 5246 §7.1), and protects its Finished and everything after under them",
+  tls12:
+    "TLS 1.2 keys from the master secret's key block (RFC 5246 §6.3): each side switches to them with its ChangeCipherSpec (RFC 5246 §7.1), and protects its Finished and everything after under them",
 };
 
 export function renderHtml(trace: Trace): string {

@@ -32,13 +32,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 
 /** Text for XML or HTML content and attribute values: `& < > " '` escaped, characters XML cannot hold replaced by U+FFFD. */
 export function escapeXml(s: string): string {
-  return s
-    .replace(NOT_XML, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return s.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** A rough width of `s` in a sans-serif face at `size` px, erring wide, for lane widths and wrapping. */
@@ -63,7 +57,10 @@ function monoWidth(s: string, size: number): number {
 
 type Measure = (s: string) => number;
 
-const sans = (size: number): Measure => (s) => textWidth(s, size);
+const sans =
+  (size: number): Measure =>
+  (s) =>
+    textWidth(s, size);
 
 /** How lane text of class `cls` is measured (as the `STYLE` sheet below draws it). */
 function measureFor(cls: string): Measure {
@@ -129,7 +126,10 @@ function wireNote(ev: Sent): string | undefined {
 export function recordTitle(f: RecordFlight, tls12 = false): string {
   const ev = f.sent;
   const what = recordTokens(ev, tls12).join(' ');
-  const parts = [`${f.from} → ${f.to}: ${what} (${f.size} B on the wire, outer type ${ev.outerType}, inner type ${ev.innerType}, ${ev.epoch} keys)`, `sent at ${ev.time} ms`];
+  const parts = [
+    `${f.from} → ${f.to}: ${what} (${f.size} B on the wire, outer type ${ev.outerType}, inner type ${ev.innerType}, ${ev.epoch} keys)`,
+    `sent at ${ev.time} ms`,
+  ];
   if (f.arrived !== undefined) parts.push(`arrived at ${f.arrived.time} ms`);
   if (f.processed !== undefined) parts.push(`read by the ${f.to}'s library at ${f.processed.time} ms`);
   else if (f.arrived?.buffered === true) parts.push(`never read by the ${f.to}'s library`);
@@ -368,7 +368,10 @@ const STYLE = [
 ]
   .map((rule) => {
     const brace = rule.indexOf('{');
-    const selectors = rule.slice(0, brace).split(',').map((sel) => `svg.tls13sim-timeline ${sel}`);
+    const selectors = rule
+      .slice(0, brace)
+      .split(',')
+      .map((sel) => `svg.tls13sim-timeline ${sel}`);
     return `${selectors.join(',')}${rule.slice(brace)}`;
   })
   .join('');
@@ -465,7 +468,8 @@ export function renderSvg(trace: Trace, options: SvgOptions = {}): string {
   const width = g.width;
   const out: string[] = [];
   const first = trace.events[0];
-  const span = first === undefined ? 0 : trace.events.reduce((m, e) => Math.max(m, e.time), first.time) - trace.events.reduce((m, e) => Math.min(m, e.time), first.time);
+  const span =
+    first === undefined ? 0 : trace.events.reduce((m, e) => Math.max(m, e.time), first.time) - trace.events.reduce((m, e) => Math.min(m, e.time), first.time);
   const label = `TLS 1.3 timeline of ${trace.scenario} (seed ${trace.seed}): ${flightsAll.records.length} records between client and server over ${span} ms, time running down, client left, server right.`;
 
   if (options.embedded !== true) out.push('<?xml version="1.0" encoding="UTF-8"?>');
@@ -484,7 +488,12 @@ export function renderSvg(trace: Trace, options: SvgOptions = {}): string {
   // Header: title, how to read, epoch legend, side and lane headings.
   out.push(text(M, M + 16, `tls13sim — ${trace.scenario} (seed ${trace.seed})`, { class: 'h1' }));
   out.push(
-    text(M, M + 36, 'Time runs down (virtual ms). Solid arrow: a record, from when it was sent to when its bytes arrived in the peer’s socket; dashed: waiting there until the peer’s library read it.', { class: 'lg' }),
+    text(
+      M,
+      M + 36,
+      'Time runs down (virtual ms). Solid arrow: a record, from when it was sent to when its bytes arrived in the peer’s socket; dashed: waiting there until the peer’s library read it.',
+      { class: 'lg' },
+    ),
   );
   out.push(legend(trace, M, M + 58));
   const headY = M + header - 28;
@@ -528,7 +537,13 @@ export function renderSvg(trace: Trace, options: SvgOptions = {}): string {
     out.push(`<g${attrs({ class: 'app-return', 'data-seq': String(ev.seq), 'data-time': String(ev.time), 'data-side': ev.side, 'data-call': ev.call })}>`);
     out.push(`<line${attrs({ x1: g.axis.client, y1: yy, x2: g.axis.server, y2: yy, stroke: '#6e7781', 'stroke-dasharray': '6 4', 'stroke-width': 1 })}/>`);
     const x = ev.side === 'client' ? g.axis.server - 8 : g.axis.client + 8;
-    out.push(text(x, yy - 4, `the ${ev.side}’s ${ev.api ?? `${ev.call}()`} has returned`, { class: 'lg halo', 'text-anchor': ev.side === 'client' ? 'end' : 'start', fill: '#57606a' }));
+    out.push(
+      text(x, yy - 4, `the ${ev.side}’s ${ev.api ?? `${ev.call}()`} has returned`, {
+        class: 'lg halo',
+        'text-anchor': ev.side === 'client' ? 'end' : 'start',
+        fill: '#57606a',
+      }),
+    );
     out.push('</g>');
   }
   out.push('</g>');
@@ -545,8 +560,12 @@ export function renderSvg(trace: Trace, options: SvgOptions = {}): string {
     const it = bySeq.get(ev.seq)!;
     const yy = it.top + 4;
     const x1 = (g.axis.client + g.axis.server) / 2;
-    out.push(`<g${attrs({ class: 'injected', 'data-seq': String(ev.seq), 'data-to': to })}><title>${escapeXml(`${ev.bytes} B injected by the network toward the ${to} at ${ev.time} ms`)}</title>`);
-    out.push(`<line${attrs({ x1, y1: yy - 22, x2: g.axis[to], y2: yy, stroke: '#cf222e', 'stroke-width': 1.6, 'stroke-dasharray': '2 3', 'marker-end': `url(#${markerId('inject')})` })}/>`);
+    out.push(
+      `<g${attrs({ class: 'injected', 'data-seq': String(ev.seq), 'data-to': to })}><title>${escapeXml(`${ev.bytes} B injected by the network toward the ${to} at ${ev.time} ms`)}</title>`,
+    );
+    out.push(
+      `<line${attrs({ x1, y1: yy - 22, x2: g.axis[to], y2: yy, stroke: '#cf222e', 'stroke-width': 1.6, 'stroke-dasharray': '2 3', 'marker-end': `url(#${markerId('inject')})` })}/>`,
+    );
     out.push('</g>');
   }
   out.push('</g>');
@@ -570,7 +589,8 @@ export function renderSvg(trace: Trace, options: SvgOptions = {}): string {
         `<g${attrs({ class: 'ev delivered', 'data-seq': String(d.seq), 'data-time': String(d.time), 'data-direction': d.direction })}>${text(x, it.top + 16, it.text, { class: d.fault?.kind === 'drop' ? 'dl halo x' : 'dl halo', 'text-anchor': to === 'client' ? 'start' : 'end' })}</g>`,
       );
     } else if (it.kind === 'note') {
-      const cx = it.note.side === 'client' ? g.markX.client + MARK_W / 2 : it.note.side === 'server' ? g.markX.server + MARK_W / 2 : (g.axis.client + g.axis.server) / 2;
+      const cx =
+        it.note.side === 'client' ? g.markX.client + MARK_W / 2 : it.note.side === 'server' ? g.markX.server + MARK_W / 2 : (g.axis.client + g.axis.server) / 2;
       out.push(noteMarker(it.note, cx, it.top + it.height / 2));
     }
   }
@@ -607,7 +627,8 @@ function epochBars(trace: Trace, items: readonly Item[], g: Geometry, bodyTop: n
     for (const direction of ['read', 'write'] as const) {
       const changes: Array<{ at: number; time: number; epoch: EpochName }> = [{ at: bodyTop, time: trace.events[0]?.time ?? 0, epoch: 'plaintext' }];
       for (const ev of trace.events) {
-        if (ev.type === 'keys_installed' && ev.side === side && ev.direction === direction) changes.push({ at: y.get(ev.seq)!, time: ev.time, epoch: ev.epoch });
+        if (ev.type === 'keys_installed' && ev.side === side && ev.direction === direction)
+          changes.push({ at: y.get(ev.seq)!, time: ev.time, epoch: ev.epoch });
       }
       const x = direction === 'read' ? rx : wx;
       for (const [i, c] of changes.entries()) {
@@ -730,7 +751,8 @@ function describe(trace: Trace, records: readonly RecordFlight[], notes: readonl
   for (const ev of trace.events) {
     if (ev.type === 'app_call' && ev.side !== 'network') parts.push(`At ${ev.time} ms the ${ev.side} calls ${callText(ev)}.`);
     if (ev.type === 'handshake_complete') parts.push(`At ${ev.time} ms the ${ev.side}'s handshake is complete.`);
-    if (ev.type === 'peer_verdict') parts.push(`At ${ev.time} ms the ${ev.side}'s verdict on its peer: ${ev.verdict}${ev.basis !== undefined ? ` (${ev.basis})` : ''}, ${ev.evidence}.`);
+    if (ev.type === 'peer_verdict')
+      parts.push(`At ${ev.time} ms the ${ev.side}'s verdict on its peer: ${ev.verdict}${ev.basis !== undefined ? ` (${ev.basis})` : ''}, ${ev.evidence}.`);
   }
   for (const note of notes) parts.push(`Note ${note.number} (${note.time} ms): ${note.text}`);
   return parts.join(' ');

@@ -134,7 +134,8 @@ function renderEvent(ev: TraceEvent, closure: Closure, tls12: boolean): Line[] {
       return inColumn(ev.side, `» ${callText(ev)}`);
     case 'note':
       if (ev.side === 'network' || ev.fact === undefined) return [[`※ ${ev.text}`, '', '']];
-      if (ev.fact === 'read_closed' || ev.fact === 'write_closed') return inColumn(ev.side, closure.label(ev.side, ev.fact === 'read_closed' ? 'read' : 'write'));
+      if (ev.fact === 'read_closed' || ev.fact === 'write_closed')
+        return inColumn(ev.side, closure.label(ev.side, ev.fact === 'read_closed' ? 'read' : 'write'));
       return inColumn(ev.side, ev.fact === 'finished_built' ? 'Finished built' : ev.fact === 'finished_verified' ? "peer's Finished verified" : ev.text);
   }
 }

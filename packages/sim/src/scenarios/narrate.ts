@@ -62,22 +62,40 @@ export function narrate(source: Simulation | Trace, notes: readonly Note[]): Tra
 
 // ── anchors ────────────────────────────────────────────────────────────────────────────
 
-export const sent = (side: Side, message: string) => (e: TraceEvent): boolean =>
-  e.type === 'record_sent' && e.side === side && e.messages.includes(message);
+export const sent =
+  (side: Side, message: string) =>
+  (e: TraceEvent): boolean =>
+    e.type === 'record_sent' && e.side === side && e.messages.includes(message);
 
-export const received = (side: Side, message: string) => (e: TraceEvent): boolean =>
-  e.type === 'record_received' && e.side === side && e.messages.includes(message);
+export const received =
+  (side: Side, message: string) =>
+  (e: TraceEvent): boolean =>
+    e.type === 'record_received' && e.side === side && e.messages.includes(message);
 
-export const complete = (side: Side) => (e: TraceEvent): boolean => e.type === 'handshake_complete' && e.side === side;
+export const complete =
+  (side: Side) =>
+  (e: TraceEvent): boolean =>
+    e.type === 'handshake_complete' && e.side === side;
 
-export const alertSent = (side: Side) => (e: TraceEvent): boolean => e.type === 'alert_sent' && e.side === side;
+export const alertSent =
+  (side: Side) =>
+  (e: TraceEvent): boolean =>
+    e.type === 'alert_sent' && e.side === side;
 
-export const alertReceived = (side: Side) => (e: TraceEvent): boolean => e.type === 'alert_received' && e.side === side;
+export const alertReceived =
+  (side: Side) =>
+  (e: TraceEvent): boolean =>
+    e.type === 'alert_received' && e.side === side;
 
-export const verdict = (side: Side, v: string) => (e: TraceEvent): boolean =>
-  e.type === 'peer_verdict' && e.side === side && e.verdict === v;
+export const verdict =
+  (side: Side, v: string) =>
+  (e: TraceEvent): boolean =>
+    e.type === 'peer_verdict' && e.side === side && e.verdict === v;
 
-export const state = (side: Side, to: string) => (e: TraceEvent): boolean => e.type === 'state' && e.side === side && e.to === to;
+export const state =
+  (side: Side, to: string) =>
+  (e: TraceEvent): boolean =>
+    e.type === 'state' && e.side === side && e.to === to;
 
 /** The n-th (0-based) application call `call` on `side`. */
 export function appCall(side: Side, call: string, n = 0): (e: TraceEvent) => boolean {
@@ -86,8 +104,7 @@ export function appCall(side: Side, call: string, n = 0): (e: TraceEvent) => boo
   return (e) => e.type === 'app_call' && e.side === side && e.call === call && ++seen === n;
 }
 
-export const appData = (side: Side, dir: 'sent' | 'received') => (e: TraceEvent): boolean =>
-  e.type === (dir === 'sent' ? 'record_sent' : 'record_received') &&
-  e.side === side &&
-  'innerType' in e &&
-  e.innerType === 'application_data';
+export const appData =
+  (side: Side, dir: 'sent' | 'received') =>
+  (e: TraceEvent): boolean =>
+    e.type === (dir === 'sent' ? 'record_sent' : 'record_received') && e.side === side && 'innerType' in e && e.innerType === 'application_data';

@@ -4,13 +4,7 @@
  * certificate, and a stray key that matches no certificate (to make a CertificateVerify
  * the server cannot verify, RFC 8446 §4.4.3).
  */
-import {
-  buildCertificate,
-  generateKeyPair,
-  seededRandom,
-  type CertifiedKey,
-  type PrivateKey,
-} from '@tls13sim/handshake';
+import { buildCertificate, generateKeyPair, seededRandom, type CertifiedKey, type PrivateKey } from '@tls13sim/handshake';
 
 export const SERVER_NAME = 'server.test';
 /** Certificate validity is checked at this fixed instant (never the wall clock). */
@@ -35,13 +29,28 @@ export function scenarioPki(seed: number): ScenarioPki {
   const rand = seededRandom(`tls13sim-scenario-pki:${seed}`);
   const caKey = generateKeyPair('ed25519', rand);
   const ca = buildCertificate(
-    { subject: 'CN=tls13sim Scenario CA', publicKey: caKey.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] },
+    {
+      subject: 'CN=tls13sim Scenario CA',
+      publicKey: caKey.publicKey,
+      notBefore: NOT_BEFORE,
+      notAfter: NOT_AFTER,
+      isCA: true,
+      keyUsage: ['keyCertSign', 'digitalSignature'],
+    },
     caKey.privateKey,
     rand,
   );
   const serverKey = generateKeyPair('ed25519', rand);
   const serverCert = buildCertificate(
-    { subject: `CN=${SERVER_NAME}`, issuer: ca, publicKey: serverKey.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, dnsNames: [SERVER_NAME], extKeyUsage: ['serverAuth'] },
+    {
+      subject: `CN=${SERVER_NAME}`,
+      issuer: ca,
+      publicKey: serverKey.publicKey,
+      notBefore: NOT_BEFORE,
+      notAfter: NOT_AFTER,
+      dnsNames: [SERVER_NAME],
+      extKeyUsage: ['serverAuth'],
+    },
     caKey.privateKey,
     rand,
   );

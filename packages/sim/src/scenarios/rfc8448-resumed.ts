@@ -106,12 +106,12 @@ registerScenario({
       { after: state('server', 'WAIT_EOED'), text: 'The server keeps reading under the early keys until EndOfEarlyData (Appendix A.2).' },
       {
         after: sent('client', 'end_of_early_data'),
-        text: 'EndOfEarlyData, the last record under the early keys (§4.5); the client\'s Finished follows under its handshake keys.',
+        text: "EndOfEarlyData, the last record under the early keys (§4.5); the client's Finished follows under its handshake keys.",
       },
       { after: complete('client'), text: '★ The client completes on sending its Finished.' },
-      { after: received('server', 'end_of_early_data'), text: 'The server switches its read keys to the client\'s handshake keys.' },
-      { after: complete('server'), text: '★ The server completes on the client\'s Finished — after it already read the 0-RTT data.' },
-      { after: appCall('client', 'shutdown'), text: 'The client sends close_notify (§6.1); shutdown() waits for the server\'s.' },
+      { after: received('server', 'end_of_early_data'), text: "The server switches its read keys to the client's handshake keys." },
+      { after: complete('server'), text: "★ The server completes on the client's Finished — after it already read the 0-RTT data." },
+      { after: appCall('client', 'shutdown'), text: "The client sends close_notify (§6.1); shutdown() waits for the server's." },
     ]);
   },
 });

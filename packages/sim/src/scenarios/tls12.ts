@@ -46,11 +46,14 @@ export const TLS12_CLIENT_AUTH: ScenarioSpec = {
   server: { ...CLIENT_AUTH.server, versions: TLS12_ONLY },
   program: REQUEST_RESPONSE,
   notes: [
-    { after: 'start', text: 'client-auth under TLS 1.2 (RFC 5246): the server requires a client certificate and accepts it. Both endpoints speak TLS 1.2 only.' },
+    {
+      after: 'start',
+      text: 'client-auth under TLS 1.2 (RFC 5246): the server requires a client certificate and accepts it. Both endpoints speak TLS 1.2 only.',
+    },
     ...FLIGHTS,
     {
       after: { event: 'record_received', side: 'server', message: 'certificate_verify' },
-      text: 'The server checks the chain and the CertificateVerify signature (§7.4.8) — both good — then the client\'s Finished (§7.4.9).',
+      text: "The server checks the chain and the CertificateVerify signature (§7.4.8) — both good — then the client's Finished (§7.4.9).",
     },
     {
       after: { event: 'handshake_complete', side: 'server' },
@@ -67,14 +70,18 @@ export const TLS12_CLIENT_AUTH: ScenarioSpec = {
   ],
 };
 
-registerSpecScenario(TLS12_CLIENT_AUTH, 'client-auth under TLS 1.2 (RFC 5246): the acceptance is known inside connect(), from the server Finished', (seed, opts) => ({
-  sim: specSim(TLS12_CLIENT_AUTH, seed, { crypto: opts?.crypto }),
-  app: {
-    client: [{ call: 'connect' }, { call: 'write', data: utf8(REQUEST) }, { call: 'read', max: 1024 }],
-    server: [{ call: 'accept' }, { call: 'read', max: 1024 }, { call: 'write', data: utf8(RESPONSE) }],
-  },
-  version: 'TLSv1.2',
-}));
+registerSpecScenario(
+  TLS12_CLIENT_AUTH,
+  'client-auth under TLS 1.2 (RFC 5246): the acceptance is known inside connect(), from the server Finished',
+  (seed, opts) => ({
+    sim: specSim(TLS12_CLIENT_AUTH, seed, { crypto: opts?.crypto }),
+    app: {
+      client: [{ call: 'connect' }, { call: 'write', data: utf8(REQUEST) }, { call: 'read', max: 1024 }],
+      server: [{ call: 'accept' }, { call: 'read', max: 1024 }, { call: 'write', data: utf8(RESPONSE) }],
+    },
+    version: 'TLSv1.2',
+  }),
+);
 
 export const TLS12_CLIENT_CERT_REJECTED: ScenarioSpec = {
   name: 'tls12-client-cert-rejected',
@@ -89,7 +96,7 @@ export const TLS12_CLIENT_CERT_REJECTED: ScenarioSpec = {
     ...FLIGHTS,
     {
       after: { event: 'alert_sent', side: 'server' },
-      text: 'The server rejects the certificate with bad_certificate (RFC 5246 §7.2.2). It has not switched keys (its ChangeCipherSpec would come after the client\'s Finished), so the alert goes in plaintext.',
+      text: "The server rejects the certificate with bad_certificate (RFC 5246 §7.2.2). It has not switched keys (its ChangeCipherSpec would come after the client's Finished), so the alert goes in plaintext.",
     },
     {
       after: { event: 'peer_verdict', side: 'client', verdict: 'rejected' },
@@ -102,7 +109,10 @@ export const TLS12_CLIENT_CERT_REJECTED: ScenarioSpec = {
   ],
 };
 
-registerSpecScenario(TLS12_CLIENT_CERT_REJECTED, 'client-cert-rejected under TLS 1.2: bad_certificate arrives in plaintext while connect() runs, and connect() fails');
+registerSpecScenario(
+  TLS12_CLIENT_CERT_REJECTED,
+  'client-cert-rejected under TLS 1.2: bad_certificate arrives in plaintext while connect() runs, and connect() fails',
+);
 
 export const TLS12_CLIENT_CV_REJECTED: ScenarioSpec = {
   name: 'tls12-client-cv-rejected',
@@ -159,7 +169,7 @@ export const DOWNGRADE_DETECTED: ScenarioSpec = {
   notes: [
     {
       after: 'start',
-      text: 'Client and server both speak TLS 1.2 and TLS 1.3 (RFC 8446 §4.2.1). An attacker on the path rewrites the ClientHello in flight: it strips supported_versions, so the hello reads as a TLS 1.2 client\'s.',
+      text: "Client and server both speak TLS 1.2 and TLS 1.3 (RFC 8446 §4.2.1). An attacker on the path rewrites the ClientHello in flight: it strips supported_versions, so the hello reads as a TLS 1.2 client's.",
     },
     {
       after: { event: 'delivered', side: 'network' },
@@ -180,4 +190,7 @@ export const DOWNGRADE_DETECTED: ScenarioSpec = {
   ],
 };
 
-registerSpecScenario(DOWNGRADE_DETECTED, 'An attacker strips supported_versions: the server answers TLS 1.2 with DOWNGRD\\x01, the client aborts (RFC 8446 §4.1.3)');
+registerSpecScenario(
+  DOWNGRADE_DETECTED,
+  'An attacker strips supported_versions: the server answers TLS 1.2 with DOWNGRD\\x01, the client aborts (RFC 8446 §4.1.3)',
+);

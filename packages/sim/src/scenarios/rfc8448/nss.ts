@@ -78,7 +78,9 @@ export const nssCertificateRequest = (cr: CertificateRequest): CertificateReques
 });
 
 /** Puts the RFC's signature in place of a stand-in key's (§6 publishes neither private key). */
-export const rfcSignature = (signature: Uint8Array) => (cv: CertificateVerify): CertificateVerify => ({ ...cv, signature });
+export const rfcSignature =
+  (signature: Uint8Array) =>
+  (cv: CertificateVerify): CertificateVerify => ({ ...cv, signature });
 
 /** The §3 NewSessionTicket's ticket_nonce: 00 00 for the first ticket. */
 export const nssTicketNonce = (i: number): Uint8Array => new Uint8Array([0, i]);

@@ -8,7 +8,13 @@ import { Simulation } from '../../simulation.js';
 import type { Rfc8448Configs } from './endpoints.js';
 
 export function rfc8448Simulation(name: string, seed: number, { client, server }: Rfc8448Configs): Simulation {
-  return new Simulation({ client: createEndpoint(client), server: createEndpoint(server), scenario: name, seed, policy: scenarioPolicy({ unit: { kind: 'flight' } }) });
+  return new Simulation({
+    client: createEndpoint(client),
+    server: createEndpoint(server),
+    scenario: name,
+    seed,
+    policy: scenarioPolicy({ unit: { kind: 'flight' } }),
+  });
 }
 
 /**

@@ -26,8 +26,8 @@ const common = (section: string): Note[] => [
     text: `RFC 8448 ${section}, reproduced: the RFC's private keys and randoms are injected and NSS's extension choices applied as hooks, so every record below is the RFC's, byte for byte (compare --format hex with the RFC).`,
   },
   { after: complete('client'), text: '★ The client completes one flight before the server, as in every full handshake.' },
-  { after: complete('server'), text: '★ The server completes on the client\'s Finished.' },
-  { after: appCall('client', 'shutdown'), text: 'The client sends close_notify (§6.1); shutdown() waits for the server\'s.' },
+  { after: complete('server'), text: "★ The server completes on the client's Finished." },
+  { after: appCall('client', 'shutdown'), text: "The client sends close_notify (§6.1); shutdown() waits for the server's." },
 ];
 
 registerScenario({
@@ -55,11 +55,11 @@ registerScenario({
       ...common('§3 (Simple 1-RTT Handshake)'),
       {
         after: sent('server', 'certificate_verify'),
-        text: 'The server signs with rsa_pss_rsae_sha256 using the RFC\'s RSA key (§2) and the salt recovered from the RFC\'s signature, so its CertificateVerify is the RFC\'s.',
+        text: "The server signs with rsa_pss_rsae_sha256 using the RFC's RSA key (§2) and the salt recovered from the RFC's signature, so its CertificateVerify is the RFC's.",
       },
       {
         after: sent('server', 'new_session_ticket'),
-        text: 'One NewSessionTicket after the client\'s Finished: lifetime 30 s, nonce 00 00, early data up to 1024 bytes — the ticket §4 resumes with.',
+        text: "One NewSessionTicket after the client's Finished: lifetime 30 s, nonce 00 00, early data up to 1024 bytes — the ticket §4 resumes with.",
       },
     ]);
   },
@@ -122,10 +122,10 @@ registerScenario({
     drive(sim, null);
     return narrate(sim, [
       ...common('§6 (Client Authentication)'),
-      { after: sent('server', 'certificate_request'), text: 'CertificateRequest (§4.3.2) in the server\'s first flight.' },
+      { after: sent('server', 'certificate_request'), text: "CertificateRequest (§4.3.2) in the server's first flight." },
       {
         after: sent('client', 'certificate_verify'),
-        text: 'The client\'s Certificate, CertificateVerify and Finished travel in one record; its handshake completes before the server has checked any of them.',
+        text: "The client's Certificate, CertificateVerify and Finished travel in one record; its handshake completes before the server has checked any of them.",
       },
     ]);
   },
