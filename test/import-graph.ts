@@ -11,7 +11,8 @@
 import { readdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-type Token = { kind: 'word' | 'string' | 'punct'; text: string; depth: number };
+/** A token with its brace depth and its offset in the source. */
+export type Token = { kind: 'word' | 'string' | 'punct'; text: string; depth: number; offset: number };
 
 const REGEX_AFTER_WORDS = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'instanceof', 'yield', 'await']);
 
@@ -93,34 +94,34 @@ export function tokenize(src: string, onComment?: (text: string, offset: number)
       i = end + 2;
     } else if (c === '"' || c === "'") {
       const [next, value] = readQuoted(src, i);
-      tokens.push({ kind: 'string', text: value, depth: braces.length });
+      tokens.push({ kind: 'string', text: value, depth: braces.length, offset: i });
       i = next;
     } else if (c === '`') {
-      tokens.push({ kind: 'string', text: '`', depth: braces.length });
+      tokens.push({ kind: 'string', text: '`', depth: braces.length, offset: i });
       i = template(i + 1);
     } else if (/[A-Za-z_$]/.test(c)) {
       const m = /^[A-Za-z0-9_$]+/.exec(src.slice(i, i + 200))!;
-      tokens.push({ kind: 'word', text: m[0], depth: braces.length });
+      tokens.push({ kind: 'word', text: m[0], depth: braces.length, offset: i });
       i += m[0].length;
     } else if (/[0-9]/.test(c)) {
       const m = /^[0-9A-Za-z_.]+/.exec(src.slice(i, i + 200))!;
-      tokens.push({ kind: 'word', text: m[0], depth: braces.length });
+      tokens.push({ kind: 'word', text: m[0], depth: braces.length, offset: i });
       i += m[0].length;
     } else if (c === '/' && regexCanStart(tokens[tokens.length - 1])) {
-      tokens.push({ kind: 'string', text: '/regex/', depth: braces.length });
+      tokens.push({ kind: 'string', text: '/regex/', depth: braces.length, offset: i });
       i = skipRegex(src, i);
     } else if (c === '{') {
-      tokens.push({ kind: 'punct', text: c, depth: braces.length });
+      tokens.push({ kind: 'punct', text: c, depth: braces.length, offset: i });
       braces.push(false);
       i++;
     } else if (c === '}') {
       if (braces.pop() === true) i = template(i + 1);
       else {
-        tokens.push({ kind: 'punct', text: c, depth: braces.length });
+        tokens.push({ kind: 'punct', text: c, depth: braces.length, offset: i });
         i++;
       }
     } else {
-      tokens.push({ kind: 'punct', text: c, depth: braces.length });
+      tokens.push({ kind: 'punct', text: c, depth: braces.length, offset: i });
       i++;
     }
   }

@@ -9,62 +9,16 @@
  * buffered when it does.
  */
 import type { Aead, AeadName } from './aead-types.js';
-import { ContentType, contentTypeName } from './content.js';
+import { ContentType } from './content.js';
 import { TlsError } from './errors.js';
-import { Deframer, encodePlaintextRecord, LEGACY_RECORD_VERSION, MAX_PLAINTEXT_LENGTH, type RawRecord } from './framing.js';
-import {
-  MAX_INNER_PLAINTEXT_LENGTH,
-  NO_PADDING,
-  paddingLength,
-  protectRecord,
-  SEQUENCE_MAX,
-  unprotectRecord,
-  type PaddingPolicy,
-  type TrafficKeys,
-} from './protection.js';
-import { protectRecord12, tls12FixedIvLength, unprotectRecord12 } from './tls12-protection.js';
+import { encodePlaintextRecord, LEGACY_RECORD_VERSION, MAX_PLAINTEXT_LENGTH } from './framing.js';
+import { MAX_INNER_PLAINTEXT_LENGTH, NO_PADDING, paddingLength, protectRecord, SEQUENCE_MAX, type PaddingPolicy } from './protection.js';
+import { checkNotEmpty, clampLimit, DEFAULT_KEY_LIMITS, plaintextDirection, PLAINTEXT_EPOCH, type Direction, type KeyLimit } from './record-direction.js';
+import { DEFAULT_MAX_IGNORED_RECORDS, RecordReader, type ReadRecord } from './record-reader.js';
+import { protectRecord12, tls12FixedIvLength } from './tls12-protection.js';
 
-/** The epoch name of unprotected records (the trace format: docs/architecture.md "The trace contract"). */
-export const PLAINTEXT_EPOCH = 'plaintext';
-
-/** One record as the state machine sees it. */
-export interface ReadRecord {
-  /** The real content type: the inner type of a protected record, else the outer type. */
-  readonly contentType: number;
-  /** The content (TLSPlaintext.fragment or TLSInnerPlaintext.content, padding removed). */
-  readonly data: Uint8Array;
-  /** The read epoch it was protected under, or 'plaintext' for an unprotected record. */
-  readonly epoch: string;
-  /** The whole record as received, header included. */
-  readonly wire: Uint8Array;
-  /** The wire content type (application_data for every protected record). */
-  readonly outerType: number;
-  /** The sequence number it was opened with; null for an unprotected record. */
-  readonly seq: bigint | null;
-  /** Bytes of zero padding removed (§5.4); 0 for an unprotected record. */
-  readonly padding: number;
-}
-
-/** §5.5 key usage limits for one key. */
-export interface KeyLimit {
-  /** Records that may be protected under one key; sealing more is refused. */
-  readonly maxRecords: bigint;
-  /** `keyUpdateDue` turns true once this many records have been written under one key. */
-  readonly updateAt: bigint;
-}
-
-/**
- * §5.5: "For AES-GCM, up to 2^24.5 full-size records (about 24 million) may be encrypted
- * on a given connection" (per key: a KeyUpdate resets the count, §4.6.3). 2^24.5 rounded
- * down. "For ChaCha20/Poly1305, the record sequence number would wrap before the safety
- * limit is reached": the limit is the sequence space itself. Updates are due at 3/4.
- */
-const AES_GCM_MAX_RECORDS = 23_726_566n;
-export const DEFAULT_KEY_LIMITS: Readonly<Record<AeadName, KeyLimit>> = {
-  aes128gcm: { maxRecords: AES_GCM_MAX_RECORDS, updateAt: (AES_GCM_MAX_RECORDS * 3n) / 4n },
-  aes256gcm: { maxRecords: AES_GCM_MAX_RECORDS, updateAt: (AES_GCM_MAX_RECORDS * 3n) / 4n },
-  chacha20poly1305: { maxRecords: SEQUENCE_MAX, updateAt: (SEQUENCE_MAX * 3n) / 4n },
-};
+export { DEFAULT_KEY_LIMITS, PLAINTEXT_EPOCH, type KeyLimit } from './record-direction.js';
+export { DEFAULT_MAX_IGNORED_RECORDS, type ReadRecord } from './record-reader.js';
 
 export interface RecordLayerOptions {
   padding?: PaddingPolicy;
@@ -81,63 +35,23 @@ export interface RecordLayerOptions {
   maxIgnoredRecords?: number;
 }
 
-interface Direction {
-  epoch: string;
-  keys: TrafficKeys | null;
-  /** The keys protect TLS 1.2 records (tls12-protection.ts): no inner type, no padding. */
-  tls12: boolean;
-  /** The sequence number of the next record; also the count of records under this key. */
-  seq: bigint;
-  limit: KeyLimit;
-}
-
-const NO_LIMIT: KeyLimit = { maxRecords: SEQUENCE_MAX, updateAt: SEQUENCE_MAX };
-
-/**
- * Records in a row that move nothing forward, accepted before the next one is refused: alert
- * records (a fatal alert or close_notify ends reading anyway, so the ones that go on are
- * ignored warnings: user_canceled), change_cipher_spec records, zero-length application
- * data (§5.1 allows them "as a traffic analysis countermeasure") and records skipped as
- * rejected 0-RTT data that count no bytes towards max_early_data_size. RFC 8446 sets no
- * number. A conforming peer sends at most one change_cipher_spec (§D.4) and one
- * user_canceled (§6.1) in a row; 32 leaves room for empty records as padding while a flood
- * ends at the 33rd record. OpenSSL and BoringSSL allow 32 empty records in a row
- * (MAX_EMPTY_RECORDS, kMaxEmptyRecords) and a few warning alerts (OpenSSL
- * MAX_WARN_ALERT_COUNT 5, BoringSSL kMaxWarningAlerts 4); Go's crypto/tls allows 16
- * non-advancing records of any of these kinds (maxUselessRecords). All three then send
- * unexpected_message, as we do (§6.2: "An inappropriate message ... was received").
- */
-export const DEFAULT_MAX_IGNORED_RECORDS = 32;
-
-interface SkipState {
-  readonly maxBytes: number;
-  skipped: number;
-}
-
 export class RecordLayer {
-  private deframer = new Deframer();
-  private read: Direction = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT, tls12: false };
-  private write: Direction = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT, tls12: false };
+  /** The read side: deframer, read keys, early-data skipping, flood count (record-reader.ts). */
+  private reader: RecordReader;
+  private write: Direction = plaintextDirection();
   private padding: PaddingPolicy;
   private keyLimits: Partial<Record<AeadName, KeyLimit>>;
   private plaintextAlertsAfterKeys: boolean;
   /** RFC 8449 record_size_limit of the peer: the largest TLSInnerPlaintext we may send. */
   private recordSizeLimit = MAX_INNER_PLAINTEXT_LENGTH;
-  /** RFC 8449 record_size_limit we advertised: the largest TLSInnerPlaintext we accept. */
-  private readRecordSizeLimit = MAX_INNER_PLAINTEXT_LENGTH;
-  private skip: SkipState | null = null;
-  private failed: TlsError | null = null;
   private readonly maxIgnoredRecords: number;
-  /** Records read in a row that carried nothing (DEFAULT_MAX_IGNORED_RECORDS). */
-  private ignoredInRow = 0;
 
   constructor(options: RecordLayerOptions = {}) {
     this.padding = options.padding ?? NO_PADDING;
     this.keyLimits = { ...options.keyLimits };
     this.plaintextAlertsAfterKeys = options.plaintextAlertsAfterKeys ?? false;
-    const maxIgnored = options.maxIgnoredRecords ?? DEFAULT_MAX_IGNORED_RECORDS;
-    if (!Number.isInteger(maxIgnored) || maxIgnored < 1) throw new RangeError(`RecordLayer: maxIgnoredRecords ${maxIgnored} is not a positive integer`);
-    this.maxIgnoredRecords = maxIgnored;
+    this.maxIgnoredRecords = options.maxIgnoredRecords ?? DEFAULT_MAX_IGNORED_RECORDS;
+    this.reader = new RecordReader(this.plaintextAlertsAfterKeys, this.maxIgnoredRecords);
   }
 
   get writeEpoch(): string {
@@ -145,7 +59,7 @@ export class RecordLayer {
   }
 
   get readEpoch(): string {
-    return this.read.epoch;
+    return this.reader.read.epoch;
   }
 
   /** Sequence number of the next record written (= records written under the current key). */
@@ -155,12 +69,12 @@ export class RecordLayer {
 
   /** Sequence number of the next protected record to be read. */
   get readSeq(): bigint {
-    return this.read.seq;
+    return this.reader.read.seq;
   }
 
   /** Received bytes not yet returned as records. */
   get bufferedBytes(): number {
-    return this.deframer.buffered;
+    return this.reader.deframer.buffered;
   }
 
   /** §5.5: true once the write key has protected `updateAt` records; send a KeyUpdate. */
@@ -170,7 +84,7 @@ export class RecordLayer {
 
   /** True while rejected 0-RTT data is being skipped (§4.2.10). */
   get skipping(): boolean {
-    return this.skip !== null;
+    return this.reader.skipping;
   }
 
   /** §5.3: "Each sequence number is set to zero ... whenever the key is changed". */
@@ -183,11 +97,11 @@ export class RecordLayer {
    * HelloRetryRequest: its second ClientHello goes out in the clear (§4.1.4, §4.2.10).
    */
   clearWriteKeys(): void {
-    this.write = { epoch: PLAINTEXT_EPOCH, keys: null, seq: 0n, limit: NO_LIMIT, tls12: false };
+    this.write = plaintextDirection();
   }
 
   installReadKeys(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
-    this.read = this.direction(epoch, aead, key, iv);
+    this.reader.read = this.direction(epoch, aead, key, iv);
   }
 
   /**
@@ -201,7 +115,7 @@ export class RecordLayer {
 
   /** RFC 5246 §6.1: the pending read state becomes current when ChangeCipherSpec is received. */
   installReadKeys12(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
-    this.read = this.direction(epoch, aead, key, iv, true);
+    this.reader.read = this.direction(epoch, aead, key, iv, true);
   }
 
   private direction(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array, tls12 = false): Direction {
@@ -222,7 +136,7 @@ export class RecordLayer {
   /** Overrides the §5.5 limit of one AEAD, for keys installed from now on and the current ones. */
   setKeyLimit(aead: AeadName, limit: KeyLimit): void {
     this.keyLimits[aead] = limit;
-    for (const d of [this.read, this.write]) {
+    for (const d of [this.reader.read, this.write]) {
       if (d.keys?.aead.name === aead) d.limit = clampLimit(limit);
     }
   }
@@ -250,10 +164,7 @@ export class RecordLayer {
    * records. Unprotected records keep the §5.1 limit of 2^14.
    */
   setReadRecordSizeLimit(n: number): void {
-    if (!Number.isInteger(n) || n < 2 || n > MAX_INNER_PLAINTEXT_LENGTH) {
-      throw new RangeError(`setReadRecordSizeLimit: ${n} outside 2..${MAX_INNER_PLAINTEXT_LENGTH}`);
-    }
-    this.readRecordSizeLimit = n;
+    this.reader.setReadRecordSizeLimit(n);
   }
 
   /** The current record size limit (TLSInnerPlaintext bytes per protected record). */
@@ -354,33 +265,27 @@ export class RecordLayer {
   }
 
   pushBytes(bytes: Uint8Array): void {
-    this.deframer.push(bytes);
+    this.reader.pushBytes(bytes);
   }
 
   /** `pushBytes` for a buffer the caller gives up (it must not read or write it afterwards): no copy. */
   pushOwnedBytes(bytes: Uint8Array): void {
-    this.deframer.pushOwned(bytes);
+    this.reader.pushOwnedBytes(bytes);
   }
 
   /**
    * §4.2.10: a server that rejects 0-RTT "skips past early data by attempting to deprotect
    * received records using the handshake traffic key, discarding records which fail
-   * deprotection (up to the configured max_early_data_size). Once a record is deprotected
-   * successfully, it is treated as the start of the client's second flight". After a
-   * HelloRetryRequest (no read keys yet) it skips "all records with an external content
-   * type of application_data". Skipped bytes are counted as the fragment length less the
-   * 17 bytes (tag + content type) that cannot be early data; going past `maxBytes` is
-   * unexpected_message (§4.6.1: "A server receiving more than max_early_data_size bytes of
-   * 0-RTT data SHOULD terminate the connection with an unexpected_message alert").
+   * deprotection (up to the configured max_early_data_size)" (record-reader.ts). Going past
+   * `maxBytes` is unexpected_message (§4.6.1).
    */
   skipUndecryptable(maxBytes: number): void {
-    if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new RangeError(`skipUndecryptable: ${maxBytes}`);
-    this.skip = { maxBytes, skipped: 0 };
+    this.reader.skipUndecryptable(maxBytes);
   }
 
   /** Stops skipping (e.g. the HelloRetryRequest path, once the second ClientHello arrives). */
   stopSkipping(): void {
-    this.skip = null;
+    this.reader.stopSkipping();
   }
 
   /**
@@ -388,140 +293,7 @@ export class RecordLayer {
    * after that the read side is dead and every call throws the same error.
    */
   nextRecord(): ReadRecord | null {
-    if (this.failed) throw this.failed;
-    try {
-      return this.readOne();
-    } catch (e) {
-      if (e instanceof TlsError) this.failed = e;
-      throw e;
-    }
-  }
-
-  private readOne(): ReadRecord | null {
-    for (;;) {
-      const raw = this.deframer.next();
-      if (raw === null) return null;
-      if (this.read.tls12 && this.read.keys !== null) return this.open12(raw, this.read.keys);
-      const outer = raw.type;
-      // §5: a change_cipher_spec record "may appear at a point at the handshake where the
-      // implementation is expecting protected records, and so it is necessary to detect
-      // this condition prior to attempting to deprotect the record". Its value and timing
-      // are the state machine's to judge.
-      if (outer === ContentType.change_cipher_spec) {
-        this.countRecord(outer, raw.fragment.length);
-        return { contentType: outer, data: raw.fragment, epoch: PLAINTEXT_EPOCH, wire: raw.wire, outerType: outer, seq: null, padding: 0 };
-      }
-      const keys = this.read.keys;
-      if (keys === null) {
-        if (outer !== ContentType.application_data) return this.plainRecord(raw);
-        if (this.skip) {
-          this.skipBytes(raw.fragment.length);
-          continue;
-        }
-        // §5.1: "Application Data messages are always protected."
-        throw new TlsError('unexpected_message', 'application_data record before read keys are installed');
-      }
-      if (outer === ContentType.alert && this.plaintextAlertsAfterKeys) return this.plainRecord(raw);
-      if (outer !== ContentType.application_data) {
-        throw new TlsError('unexpected_message', `unprotected ${contentTypeName(outer)} record after read keys were installed`);
-      }
-      if (this.read.seq >= SEQUENCE_MAX) {
-        // §5.3: "If a TLS implementation would need to wrap a sequence number, it MUST
-        // either rekey ... or terminate the connection." The peer did not rekey.
-        throw new TlsError('unexpected_message', 'peer exhausted the 64-bit read sequence number without a KeyUpdate');
-      }
-      let opened: ReturnType<typeof unprotectRecord>;
-      try {
-        opened = unprotectRecord(keys, this.read.seq, raw.wire);
-      } catch (e) {
-        if (this.skip && e instanceof TlsError && e.alert === 'bad_record_mac') {
-          this.skipBytes(raw.fragment.length);
-          continue;
-        }
-        throw e;
-      }
-      this.skip = null;
-      if (opened.content.length + 1 + opened.padding > this.readRecordSizeLimit) {
-        throw new TlsError('record_overflow', `protected record over our record_size_limit of ${this.readRecordSizeLimit} (RFC 8449)`);
-      }
-      const seq = this.read.seq;
-      this.read.seq += 1n;
-      if (opened.contentType === ContentType.change_cipher_spec) {
-        throw new TlsError('unexpected_message', 'protected change_cipher_spec record (§5)');
-      }
-      checkReceivedNotEmpty(opened.contentType, opened.content);
-      this.countRecord(opened.contentType, opened.content.length);
-      return {
-        contentType: opened.contentType,
-        data: opened.content,
-        epoch: this.read.epoch,
-        wire: raw.wire,
-        outerType: outer,
-        seq,
-        padding: opened.padding,
-      };
-    }
-  }
-
-  /**
-   * A TLS 1.2 record under the current read state: every record type is protected once the
-   * peer's ChangeCipherSpec made the read state current (RFC 5246 §6.1, §7.1).
-   */
-  private open12(raw: RawRecord, keys: TrafficKeys): ReadRecord {
-    if (this.read.seq >= SEQUENCE_MAX) {
-      // RFC 5246 §6.1: "Sequence numbers ... MUST NOT exceed 2^64-1"; 1.2 has no rekeying.
-      throw new TlsError('unexpected_message', 'peer exhausted the 64-bit read sequence number');
-    }
-    const opened = unprotectRecord12(keys, this.read.seq, raw.wire);
-    const seq = this.read.seq;
-    this.read.seq += 1n;
-    checkReceivedNotEmpty(opened.contentType, opened.content);
-    this.countRecord(opened.contentType, opened.content.length);
-    return { contentType: opened.contentType, data: opened.content, epoch: this.read.epoch, wire: raw.wire, outerType: raw.type, seq, padding: 0 };
-  }
-
-  private skipBytes(fragmentLength: number): void {
-    const skip = this.skip!;
-    const counted = Math.max(0, fragmentLength - 17);
-    skip.skipped += counted;
-    if (skip.skipped > skip.maxBytes) {
-      throw new TlsError('unexpected_message', `more than ${skip.maxBytes} bytes of rejected early data (§4.6.1)`);
-    }
-    // A record too short to hold early data costs nothing against max_early_data_size: it
-    // counts as ignored, or a peer could send such records for ever.
-    if (counted === 0) this.countIgnored();
-    else this.ignoredInRow = 0;
-  }
-
-  /** An unprotected record as the state machine sees it. */
-  private plainRecord(raw: RawRecord): ReadRecord {
-    checkReceivedNotEmpty(raw.type, raw.fragment);
-    this.countRecord(raw.type, raw.fragment.length);
-    return { contentType: raw.type, data: raw.fragment, epoch: PLAINTEXT_EPOCH, wire: raw.wire, outerType: raw.type, seq: null, padding: 0 };
-  }
-
-  /**
-   * Counts a record returned to the state machine: handshake data and non-empty application
-   * data move the connection forward; alerts, change_cipher_spec and empty records do not
-   * (DEFAULT_MAX_IGNORED_RECORDS).
-   */
-  private countRecord(contentType: number, length: number): void {
-    if (contentType === ContentType.alert || contentType === ContentType.change_cipher_spec || length === 0) {
-      this.countIgnored();
-    } else {
-      this.ignoredInRow = 0;
-    }
-  }
-
-  private countIgnored(): void {
-    this.ignoredInRow += 1;
-    if (this.ignoredInRow > this.maxIgnoredRecords) {
-      // RFC 8446 sets no limit; §6.2 unexpected_message: "An inappropriate message ... was received".
-      throw new TlsError(
-        'unexpected_message',
-        `more than ${this.maxIgnoredRecords} records in a row carried nothing (alerts, change_cipher_spec, empty or skipped records): a flood`,
-      );
-    }
+    return this.reader.nextRecord();
   }
 
   /**
@@ -530,7 +302,7 @@ export class RecordLayer {
    */
   forceSequence(direction: 'read' | 'write', seq: bigint): void {
     if (seq < 0n || seq > SEQUENCE_MAX) throw new RangeError(`forceSequence: ${seq}`);
-    (direction === 'read' ? this.read : this.write).seq = seq;
+    (direction === 'read' ? this.reader.read : this.write).seq = seq;
   }
 
   /**
@@ -545,41 +317,9 @@ export class RecordLayer {
       plaintextAlertsAfterKeys: this.plaintextAlertsAfterKeys,
       maxIgnoredRecords: this.maxIgnoredRecords,
     });
-    c.deframer = this.deframer.clone();
-    c.read = { ...this.read };
+    c.reader = this.reader.clone();
     c.write = { ...this.write };
     c.recordSizeLimit = this.recordSizeLimit;
-    c.readRecordSizeLimit = this.readRecordSizeLimit;
-    c.skip = this.skip ? { ...this.skip } : null;
-    c.failed = this.failed;
-    c.ignoredInRow = this.ignoredInRow;
     return c;
-  }
-}
-
-/** §5.5 limits never exceed the sequence space: §5.3 sequence numbers "should not wrap". */
-function clampLimit(l: KeyLimit): KeyLimit {
-  const maxRecords = l.maxRecords > SEQUENCE_MAX ? SEQUENCE_MAX : l.maxRecords;
-  if (maxRecords < 1n) throw new RangeError('key limit: maxRecords must be at least 1');
-  return { maxRecords, updateAt: l.updateAt > maxRecords ? maxRecords : l.updateAt };
-}
-
-/** §5.1 / §5.4: we never send a zero-length handshake or alert fragment. */
-function checkNotEmpty(contentType: number, data: Uint8Array): void {
-  if (data.length === 0 && (contentType === ContentType.handshake || contentType === ContentType.alert)) {
-    throw new RangeError(`RecordLayer: zero-length ${contentTypeName(contentType)} record`);
-  }
-}
-
-/**
- * §5.4: "Implementations MUST NOT send Handshake and Alert records that have a zero-length
- * TLSInnerPlaintext.content; if such a message is received, the receiving implementation
- * MUST terminate the connection with an unexpected_message alert." The same alert for an
- * unprotected zero-length handshake or alert record (§5.1: "MUST NOT send zero-length
- * fragments of Handshake types").
- */
-function checkReceivedNotEmpty(contentType: number, data: Uint8Array): void {
-  if (data.length === 0 && (contentType === ContentType.handshake || contentType === ContentType.alert)) {
-    throw new TlsError('unexpected_message', `zero-length ${contentTypeName(contentType)} record`);
   }
 }

@@ -3,13 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { getScenario, listScenarios, openSslLens, parseTrace, registerScenario, runScenario, type Trace } from '../src/index.js';
 import { runCli, type CliIo } from '../src/cli/main.js';
-import { CLIENT_AUTH, fakeSim } from './helpers.js';
+import { CLIENT_AUTH, pairSim } from './helpers.js';
 
 registerScenario({
-  name: 'fake-client-cv-rejected',
-  description: 'scripted fake endpoints: the server rejects the client CertificateVerify',
+  name: 'pair-client-cv-rejected',
+  description: 'real endpoints: the server rejects the client CertificateVerify',
   run(seed) {
-    const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true }, { unit: { kind: 'random' } }, seed);
+    const sim = pairSim({ ...CLIENT_AUTH, rejectClientCv: true }, { unit: { kind: 'random' } }, seed);
     const c = openSslLens(sim, 'client', { blocking: true });
     c.connect();
     c.read(10);
@@ -19,7 +19,7 @@ registerScenario({
 registerScenario({
   name: 'fake-trace',
   description: 'a scenario returning a Trace',
-  run: (seed): Trace => ({ version: 1, scenario: 'whatever', seed: 0, events: fakeSim({}, {}, seed).toTrace().events }),
+  run: (seed): Trace => ({ version: 1, scenario: 'whatever', seed: 0, events: pairSim({}, {}, seed).toTrace().events }),
 });
 
 function io(): CliIo & { out: string; err: string; files: Map<string, string | Uint8Array> } {
@@ -44,9 +44,9 @@ describe('scenario registry', () => {
   it('lists registered scenarios sorted by name and refuses duplicates', () => {
     const names = listScenarios().map((s) => s.name);
     expect(names).toEqual([...names].sort());
-    expect(names).toContain('fake-client-cv-rejected');
-    expect(() => registerScenario({ name: 'fake-trace', description: '', run: () => fakeSim() })).toThrow(/already registered/);
-    expect(() => registerScenario({ name: 'Bad Name', description: '', run: () => fakeSim() })).toThrow(/bad name/);
+    expect(names).toContain('pair-client-cv-rejected');
+    expect(() => registerScenario({ name: 'fake-trace', description: '', run: () => pairSim() })).toThrow(/already registered/);
+    expect(() => registerScenario({ name: 'Bad Name', description: '', run: () => pairSim() })).toThrow(/bad name/);
     expect(getScenario('nope')).toBeUndefined();
   });
 
@@ -54,7 +54,7 @@ describe('scenario registry', () => {
     const t = runScenario('fake-trace', 5);
     expect(t.scenario).toBe('fake-trace');
     expect(t.seed).toBe(5);
-    expect(runScenario('fake-client-cv-rejected').seed).toBe(1);
+    expect(runScenario('pair-client-cv-rejected').seed).toBe(1);
   });
 });
 
@@ -64,7 +64,7 @@ describe('tls13sim CLI', () => {
     expect(await runCli(['list'], r)).toBe(0);
     // Names are padded to the longest one, then two spaces.
     const width = Math.max(...listScenarios().map((s) => s.name.length));
-    expect(r.out).toMatch(new RegExp(`^${'fake-client-cv-rejected'.padEnd(width)}  scripted fake endpoints`, 'm'));
+    expect(r.out).toMatch(new RegExp(`^${'pair-client-cv-rejected'.padEnd(width)}  real endpoints: the server rejects`, 'm'));
     // …and which lenses are verified against their real library.
     expect(r.out).toContain('openssl (verified against the real library)');
     expect(r.out).toContain('rustls (modelled from its documentation)');
@@ -82,11 +82,11 @@ describe('tls13sim CLI', () => {
   it('run --format json prints the version-1 trace, byte-identical for the same seed', async () => {
     const a = io();
     const b = io();
-    expect(await runCli(['run', 'fake-client-cv-rejected', '--format', 'json', '--seed', '3'], a)).toBe(0);
-    expect(await runCli(['run', 'fake-client-cv-rejected', '--format=json', '--seed=3'], b)).toBe(0);
+    expect(await runCli(['run', 'pair-client-cv-rejected', '--format', 'json', '--seed', '3'], a)).toBe(0);
+    expect(await runCli(['run', 'pair-client-cv-rejected', '--format=json', '--seed=3'], b)).toBe(0);
     expect(a.out).toBe(b.out);
     const t = parseTrace(a.out);
-    expect(t).toMatchObject({ version: 1, scenario: 'fake-client-cv-rejected', seed: 3 });
+    expect(t).toMatchObject({ version: 1, scenario: 'pair-client-cv-rejected', seed: 3 });
     expect(t.events.some((e) => e.type === 'app_call' && e.result === 'error' && e.alert === 'decrypt_error')).toBe(true);
   });
 
@@ -97,14 +97,14 @@ describe('tls13sim CLI', () => {
       [['--format', 'hex'], 'legacy_record_version'],
     ] as const) {
       const r = io();
-      expect(await runCli(['run', 'fake-client-cv-rejected', ...args], r)).toBe(0);
+      expect(await runCli(['run', 'pair-client-cv-rejected', ...args], r)).toBe(0);
       expect(r.out).toContain(needle);
     }
   });
 
   it('run --keylog and --pcap write the files', async () => {
     const r = io();
-    expect(await runCli(['run', 'fake-client-cv-rejected', '--keylog', 'k.log', '--pcap', 'c.pcap'], r)).toBe(0);
+    expect(await runCli(['run', 'pair-client-cv-rejected', '--keylog', 'k.log', '--pcap', 'c.pcap'], r)).toBe(0);
     expect(String(r.files.get('k.log'))).toMatch(/^SERVER_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64}$/m);
     const pcap = r.files.get('c.pcap') as Uint8Array;
     expect(new DataView(pcap.buffer, pcap.byteOffset).getUint32(0, true)).toBe(0xa1b2c3d4);

@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '@tls13sim/record';
 import { traceToJson } from '../src/index.js';
-import { CLIENT_AUTH, deliveredHex, fakeSim, ofType, sentHex } from './helpers.js';
+import { CLIENT_AUTH, deliveredHex, pairSim, ofType, sentHex } from './helpers.js';
 
 const alertRecord = (level: number, code: number): Uint8Array => new Uint8Array([21, 3, 3, 0, 2, level, code]);
 
 describe('faults', () => {
   it('drop: removes the unit from the stream, so the server never sees the ClientHello', () => {
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'drop', at: { index: 0 } }] });
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'drop', at: { index: 0 } }] });
     const r = sim.run();
     expect(r.quiescent).toBe(true);
     const [d] = ofType(sim.events, 'delivered');
-    expect(d).toMatchObject({ bytes: 0, taken: 83, fault: { kind: 'drop' }, hex: '' });
+    expect(d).toMatchObject({ bytes: 0, taken: 181, fault: { kind: 'drop' }, hex: '' });
     expect(sim.server.state).toBe('START');
     expect(sim.client.state).toBe('WAIT_SH');
     expect(ofType(sim.events, 'record_received')).toHaveLength(0);
   });
 
   it('duplicate: delivers the unit again as the next unit, and a repeated ClientHello is an unexpected_message', () => {
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'duplicate', at: { direction: 'client_to_server', index: 0 } }] });
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'duplicate', at: { direction: 'client_to_server', index: 0 } }] });
     sim.run();
     const toServer = ofType(sim.events, 'delivered').filter((d) => d.direction === 'client_to_server');
     expect(toServer[0]!.fault).toEqual({ kind: 'duplicate' });
@@ -28,17 +28,17 @@ describe('faults', () => {
   });
 
   it('truncate: hands over only the first `keep` bytes and loses the rest, leaving the receiver waiting', () => {
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'truncate', at: { index: 0 }, keep: 40 }] });
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'truncate', at: { index: 0 }, keep: 40 }] });
     sim.run();
     const [d] = ofType(sim.events, 'delivered');
-    expect(d).toMatchObject({ bytes: 40, taken: 83, fault: { kind: 'truncate', keep: 40 } });
+    expect(d).toMatchObject({ bytes: 40, taken: 181, fault: { kind: 'truncate', keep: 40 } });
     expect(d!.hex).toBe(sentHex(sim.toTrace(), 'client').slice(0, 80));
     expect(sim.server.state).toBe('START');
     expect(sim.isQuiescent).toBe(true);
   });
 
   it('truncate with a seeded length records the length it chose', () => {
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'truncate', at: { index: 1 } }] }, 17);
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'truncate', at: { index: 1 } }] }, 17);
     sim.run();
     const d = ofType(sim.events, 'delivered')[1]!;
     expect(d.fault?.kind).toBe('truncate');
@@ -48,9 +48,12 @@ describe('faults', () => {
   });
 
   it('corrupt: flips one byte of the unit, and a tampered protected record is a bad_record_mac', () => {
-    // Server flight: ServerHello (79 B) + protected record; corrupt inside the protected one.
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'corrupt', at: { direction: 'server_to_client', index: 0 }, offset: 100, xor: 0x40 }] });
+    // Server flight: ServerHello (95 B) + protected records; corrupt inside the first protected one.
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'corrupt', at: { direction: 'server_to_client', index: 0 }, offset: 100, xor: 0x40 }] });
     sim.run();
+    const serverHello = ofType(sim.events, 'record_sent').find((r) => r.side === 'server')!;
+    expect(serverHello.messages).toEqual(['server_hello']);
+    expect(serverHello.hex.length / 2).toBe(95);
     const d = ofType(sim.events, 'delivered').find((e) => e.direction === 'server_to_client')!;
     const sent = fromHex(sentHex(sim.toTrace(), 'server').slice(0, d.taken * 2));
     const got = fromHex(d.hex);
@@ -64,11 +67,12 @@ describe('faults', () => {
 
   it('inject: delivers a forged record before the chosen delivery, without consuming the queue', () => {
     const forged = alertRecord(2, 40);
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'inject', at: { direction: 'server_to_client', index: 0 }, bytes: forged }] });
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'inject', at: { direction: 'server_to_client', index: 0 }, bytes: forged }] });
     sim.run();
     const toClient = ofType(sim.events, 'delivered').filter((d) => d.direction === 'server_to_client');
     expect(toClient[0]).toMatchObject({ taken: 0, bytes: 7, hex: '15030300020228', fault: { kind: 'inject', hex: '15030300020228' } });
-    expect(ofType(sim.events, 'alert_received')[0]).toMatchObject({ side: 'client', description: 'unknown_40' });
+    // RFC 8446 §6: alert 40 is handshake_failure; a fatal alert closes the connection (§6.2).
+    expect(ofType(sim.events, 'alert_received')[0]).toMatchObject({ side: 'client', level: 'fatal', description: 'handshake_failure' });
     expect(sim.client.state).toBe('CLOSED');
     // The server's real flight still crossed the network afterwards (and was discarded by the closed client).
     expect(
@@ -80,7 +84,7 @@ describe('faults', () => {
   });
 
   it('inject fires even when the network is otherwise idle', () => {
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'inject', at: { direction: 'client_to_server', index: 2 }, bytes: alertRecord(1, 0) }] });
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'inject', at: { direction: 'client_to_server', index: 2 }, bytes: alertRecord(1, 0) }] });
     sim.run();
     const toServer = ofType(sim.events, 'delivered').filter((d) => d.direction === 'client_to_server');
     expect(toServer).toHaveLength(3);
@@ -94,17 +98,17 @@ describe('faults', () => {
         { kind: 'drop' as const, at: { index: 5 } },
       ],
     };
-    const a = fakeSim(CLIENT_AUTH, policy, 23);
+    const a = pairSim(CLIENT_AUTH, policy, 23);
     a.run();
     const faults = ofType(a.events, 'delivered').flatMap((d, i) => (d.fault ? [[i, d.fault.kind]] : []));
     expect(faults).toEqual([[2, 'corrupt']]);
-    const b = fakeSim(CLIENT_AUTH, policy, 23);
+    const b = pairSim(CLIENT_AUTH, policy, 23);
     b.run();
     expect(traceToJson(b.toTrace())).toBe(traceToJson(a.toTrace()));
   });
 
   it('leaves the fault-free direction untouched', () => {
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'corrupt', at: { direction: 'client_to_server', index: 1 }, offset: 10 }] });
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'corrupt', at: { direction: 'client_to_server', index: 1 }, offset: 10 }] });
     sim.run();
     expect(deliveredHex(sim.toTrace(), 'server_to_client')).toBe(sentHex(sim.toTrace(), 'server'));
   });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { openSslLens } from '../src/index.js';
-import { CLIENT_AUTH, fakeSim, ofType } from './helpers.js';
+import { CLIENT_AUTH, pairSim, ofType } from './helpers.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
 
 describe('OpenSSL lens, non-blocking', () => {
   it('connect returns want_read until the client has sent its Finished, then ok', () => {
-    const sim = fakeSim(CLIENT_AUTH);
+    const sim = pairSim(CLIENT_AUTH);
     const c = openSslLens(sim, 'client');
     expect(c.connect().result).toBe('want_read');
     sim.step(); // ClientHello → server
@@ -19,7 +19,7 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('accept returns ok only once the server is CONNECTED', () => {
-    const sim = fakeSim(CLIENT_AUTH);
+    const sim = pairSim(CLIENT_AUTH);
     const s = openSslLens(sim, 'server');
     sim.step(); // ClientHello → the server's socket buffer: OpenSSL has not read it yet
     expect(sim.buffered('server')).toBeGreaterThan(0);
@@ -30,7 +30,7 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('read returns want_read before data arrives and ok with the data after', () => {
-    const sim = fakeSim({ ...CLIENT_AUTH, greeting: 'welcome' });
+    const sim = pairSim({ ...CLIENT_AUTH, greeting: 'welcome' });
     const c = openSslLens(sim, 'client');
     sim.step();
     sim.step();
@@ -43,7 +43,7 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('peek returns the data without consuming it', () => {
-    const sim = fakeSim({ greeting: 'abcdef' });
+    const sim = pairSim({ greeting: 'abcdef' });
     sim.run();
     const c = openSslLens(sim, 'client');
     expect(dec(c.peek(3).bytes)).toBe('abc');
@@ -53,7 +53,7 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('write after the alert has arrived succeeds: SSL_write never reads the socket; the next read fails, and so does every write after it', () => {
-    const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
+    const sim = pairSim({ ...CLIENT_AUTH, rejectClientCv: true });
     const c = openSslLens(sim, 'client');
     sim.step();
     sim.step();
@@ -73,7 +73,7 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('read of zero bytes, non-blocking: want_read while nothing has been processed, error(alert) once the alert has arrived', () => {
-    const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true, greeting: 'never' });
+    const sim = pairSim({ ...CLIENT_AUTH, rejectClientCv: true, greeting: 'never' });
     const c = openSslLens(sim, 'client');
     sim.step();
     sim.step();
@@ -83,7 +83,7 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('read of zero bytes leaves buffered data for the next read', () => {
-    const sim = fakeSim({ greeting: 'xyz' });
+    const sim = pairSim({ greeting: 'xyz' });
     sim.run();
     const c = openSslLens(sim, 'client');
     expect(c.read(0).bytes?.length).toBe(0);
@@ -91,13 +91,13 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('write before the handshake completes returns want_read', () => {
-    const sim = fakeSim();
+    const sim = pairSim();
     const c = openSslLens(sim, 'client');
     expect(c.write(enc('early?')).result).toBe('want_read');
   });
 
   it('shutdown sends close_notify once, want_read until the peer answers, then ok', () => {
-    const sim = fakeSim();
+    const sim = pairSim();
     sim.run();
     const c = openSslLens(sim, 'client');
     const s = openSslLens(sim, 'server');
@@ -113,13 +113,13 @@ describe('OpenSSL lens, non-blocking', () => {
   });
 
   it('refuses connect on the server side and accept on the client side', () => {
-    const sim = fakeSim();
+    const sim = pairSim();
     expect(() => openSslLens(sim, 'server').connect()).toThrow(/client side/);
     expect(() => openSslLens(sim, 'client').accept()).toThrow(/server side/);
   });
 
   it('records every call as an app_call event', () => {
-    const sim = fakeSim({ greeting: 'hey' });
+    const sim = pairSim({ greeting: 'hey' });
     const c = openSslLens(sim, 'client');
     c.connect();
     sim.run();
@@ -139,7 +139,7 @@ describe('OpenSSL lens, non-blocking', () => {
 
 describe('OpenSSL lens, blocking', () => {
   it('connect drives the scheduler until the client has sent its Finished, and no further', () => {
-    const sim = fakeSim(CLIENT_AUTH);
+    const sim = pairSim(CLIENT_AUTH);
     const c = openSslLens(sim, 'client', { blocking: true });
     expect(c.connect().result).toBe('ok');
     expect(ofType(sim.events, 'delivered')).toHaveLength(2);
@@ -147,14 +147,14 @@ describe('OpenSSL lens, blocking', () => {
   });
 
   it('read drives until the alert arrives and returns error(alert)', () => {
-    const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
+    const sim = pairSim({ ...CLIENT_AUTH, rejectClientCv: true });
     const c = openSslLens(sim, 'client', { blocking: true });
     expect(c.connect().result).toBe('ok');
     expect(c.read(10)).toMatchObject({ result: 'error', alert: 'decrypt_error' });
   });
 
   it('read reports blocked when the server accepted and has nothing to say', () => {
-    const sim = fakeSim(CLIENT_AUTH);
+    const sim = pairSim(CLIENT_AUTH);
     const c = openSslLens(sim, 'client', { blocking: true });
     expect(c.connect().result).toBe('ok');
     expect(c.read(10).result).toBe('blocked');
@@ -164,7 +164,7 @@ describe('OpenSSL lens, blocking', () => {
   });
 
   it("read drives until the server's application data arrives", () => {
-    const sim = fakeSim({ ...CLIENT_AUTH, greeting: 'ok!' });
+    const sim = pairSim({ ...CLIENT_AUTH, greeting: 'ok!' });
     const c = openSslLens(sim, 'client', { blocking: true });
     const r = c.read(10);
     expect(r.result).toBe('ok');
@@ -172,32 +172,41 @@ describe('OpenSSL lens, blocking', () => {
   });
 
   it('read of zero bytes waits like any read in blocking mode (libssl 3.0): until the alert, or blocked when nothing can come', () => {
-    const rejected = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
+    const rejected = pairSim({ ...CLIENT_AUTH, rejectClientCv: true });
     const c = openSslLens(rejected, 'client', { blocking: true });
     expect(c.connect().result).toBe('ok');
     expect(c.read(0)).toMatchObject({ result: 'error', alert: 'decrypt_error' });
-    const silent = fakeSim(CLIENT_AUTH);
+    const silent = pairSim(CLIENT_AUTH);
     const d = openSslLens(silent, 'client', { blocking: true });
     expect(d.connect().result).toBe('ok');
     expect(d.read(0)).toMatchObject({ result: 'blocked', outcome: 'blocked' });
   });
 
   it('connect reports blocked when the ClientHello was dropped', () => {
-    const sim = fakeSim(CLIENT_AUTH, { faults: [{ kind: 'drop', at: { index: 0 } }] });
+    const sim = pairSim(CLIENT_AUTH, { faults: [{ kind: 'drop', at: { index: 0 } }] });
     expect(openSslLens(sim, 'client', { blocking: true }).connect().result).toBe('blocked');
   });
 });
 
 describe('OpenSSL lens, blocking, bounded', () => {
   it('throws a livelock error instead of answering when a blocking call exceeds its step bound', () => {
-    const sim = fakeSim({ echo: true });
+    // Both applications write back every byte they read, so the records ping-pong forever;
+    // the server's echo takes each byte as it arrives, so its SSL_read never has data.
+    const sim = pairSim({ echo: true });
     sim.run();
     sim.write('server', new Uint8Array([1]));
     const s = openSslLens(sim, 'server', { blocking: true, maxSteps: 20 });
-    // The first SSL_shutdown sends close_notify and returns 0 at once, even when blocking;
-    // the second waits for the peer's.
+    expect(() => s.read(10)).toThrow(/not quiescent after 20 steps/);
+  });
+
+  it('returns 0 from the first SSL_shutdown at once, even when blocking', () => {
+    const sim = pairSim();
+    sim.run();
+    const s = openSslLens(sim, 'server', { blocking: true, maxSteps: 20 });
     expect(s.shutdown()).toMatchObject({ outcome: '0' });
-    expect(() => s.shutdown()).toThrow(/not quiescent after 20 steps/);
+    // At once: the close_notify is still on its way, nothing was delivered to wait for the peer's.
+    expect(sim.inFlight('server_to_client')).toBeGreaterThan(0);
+    expect(sim.server.closedForWriting).toBe(true);
   });
 });
 

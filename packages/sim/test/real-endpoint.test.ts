@@ -1,6 +1,6 @@
 /**
  * The Simulation, lens, ledger and renderers driving the real endpoints
- * (`createEndpoint` from @tls13sim/handshake), not the scripted fake.
+ * (`createEndpoint` from @tls13sim/handshake) with their own certificates.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

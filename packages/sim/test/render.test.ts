@@ -19,10 +19,10 @@ import {
   renderTimeline,
   type Trace,
 } from '../src/index.js';
-import { CLIENT_AUTH, fakeSim, ofType, sentHex } from './helpers.js';
+import { CLIENT_AUTH, pairSim, ofType, sentHex } from './helpers.js';
 
 function rejectedRun(): Trace {
-  const sim = fakeSim({ ...CLIENT_AUTH, rejectClientCv: true });
+  const sim = pairSim({ ...CLIENT_AUTH, rejectClientCv: true });
   const c = openSslLens(sim, 'client', { blocking: true });
   c.connect();
   c.write(new TextEncoder().encode('hello'));
@@ -134,6 +134,7 @@ describe('renderers', () => {
       'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
       'SERVER_TRAFFIC_SECRET_0',
       'CLIENT_TRAFFIC_SECRET_0',
+      'EXPORTER_SECRET',
     ]);
     for (const l of lines) expect(l).toMatch(new RegExp(`^[A-Z_0-9]+ ${random} [0-9a-f]{64}$`));
   });
@@ -142,8 +143,8 @@ describe('renderers', () => {
     const trace = rejectedRun();
     const json = renderJson(trace);
     expect(parseTrace(json)).toEqual(JSON.parse(JSON.stringify(trace)));
-    expect(json.startsWith('{"version":1,"scenario":"fake","seed":1,"events":[')).toBe(true);
-    expect(json).toContain('{"seq":0,"time":0,"side":"client","type":"state","from":"START","to":"WAIT_SH"}');
+    expect(json.startsWith('{"version":1,"scenario":"pair","seed":1,"events":[')).toBe(true);
+    expect(json).toContain('{"seq":1,"time":0,"side":"client","type":"state","from":"START","to":"WAIT_SH"}');
     expect(json).toMatch(/"type":"alert_sent","level":"fatal","description":"decrypt_error","epoch":"application"/);
   });
 
@@ -193,6 +194,8 @@ describe('renderers', () => {
         '-e',
         'tls.record.content_type',
         '-e',
+        'tls.record.opaque_type',
+        '-e',
         'tls.record.length',
         '-e',
         'tcp.checksum.status',
@@ -203,16 +206,21 @@ describe('renderers', () => {
       .trim()
       .split('\n')
       .map((l) => l.split('\t'));
-    const seen = rows.flatMap(([port, types, lengths]) =>
-      types ? types.split(',').map((t, i) => `${port === '443' ? 'server' : 'client'}:${t}:${lengths!.split(',')[i]}`) : [],
+    // A TLS 1.3 protected record's outer type is `opaque_type` to tshark (RFC 8446 §5.2); in
+    // one segment the plaintext records (ServerHello) come before the protected ones.
+    const seen = rows.flatMap(([port, plain, opaque, lengths]) =>
+      [plain, opaque]
+        .filter((t) => t)
+        .flatMap((t) => t!.split(','))
+        .map((t, i) => `${port === '443' ? 'server' : 'client'}:${t}:${lengths!.split(',')[i]}`),
     );
     // Every record of this run was delivered whole, so tshark sees each one, in order per direction.
     const expected = ofType(trace, 'record_sent').map((r) => `${r.side}:${parseInt(r.hex.slice(0, 2), 16)}:${r.length}`);
     const bySide = (xs: string[], side: string): string[] => xs.filter((x) => x.startsWith(side));
     expect(bySide(seen, 'client')).toEqual(bySide(expected, 'client'));
     expect(bySide(seen, 'server')).toEqual(bySide(expected, 'server'));
-    expect(seen).toHaveLength(8);
+    expect(seen).toHaveLength(6);
     // Checksums verify (status 1 = good).
-    for (const r of rows) expect(r[3]).toBe('1');
+    for (const r of rows) expect(r[4]).toBe('1');
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Simulation, parseTrace, scheduleFromTrace, traceToJson, type DeliveryPolicy, type DeliveryUnit, type Interleave } from '../src/index.js';
-import { fakePair } from './fake-endpoint.js';
-import { CLIENT_AUTH, deliveredHex, fakeSim, ofType, receivedHex, sentHex } from './helpers.js';
+import { CLIENT_AUTH, deliveredHex, ofType, pairSim, realPair, receivedHex, sentHex } from './helpers.js';
 
 const UNITS: DeliveryUnit[] = [
   { kind: 'flight' },
@@ -16,7 +15,7 @@ const UNITS: DeliveryUnit[] = [
 const INTERLEAVES: Interleave[] = ['fifo', 'random', 'client_first', 'server_first', 'alternate'];
 
 function runAndWrite(policy: DeliveryPolicy, seed: number): Simulation {
-  const sim = fakeSim({ ...CLIENT_AUTH, tickets: 2, greeting: 'hi' }, policy, seed);
+  const sim = pairSim({ ...CLIENT_AUTH, tickets: 2, greeting: 'hi' }, policy, seed);
   sim.run();
   sim.write('client', new TextEncoder().encode('ping'));
   sim.run();
@@ -25,16 +24,17 @@ function runAndWrite(policy: DeliveryPolicy, seed: number): Simulation {
 
 describe('Simulation', () => {
   it('starts with the client emitting its ClientHello as flight 0', () => {
-    const sim = fakeSim();
+    const sim = pairSim();
     sim.start();
     expect(sim.client.state).toBe('WAIT_SH');
-    expect(sim.inFlight('client_to_server')).toBe(83);
+    // The ClientHello record: a 5-byte header and a 176-byte message (as in the README's demo).
+    expect(sim.inFlight('client_to_server')).toBe(181);
     expect(sim.inFlight('server_to_client')).toBe(0);
     expect(ofType(sim.events, 'record_sent').map((e) => e.messages)).toEqual([['client_hello']]);
   });
 
   it('drives a client-auth handshake to quiescence with both sides CONNECTED', () => {
-    const sim = fakeSim(CLIENT_AUTH);
+    const sim = pairSim(CLIENT_AUTH);
     const r = sim.run();
     expect(r).toEqual({ steps: 3, quiescent: true, livelock: false });
     expect(sim.client.state).toBe('CONNECTED');
@@ -77,7 +77,7 @@ describe('Simulation', () => {
   });
 
   it('splits records at single bytes when the unit is one byte', () => {
-    const sim = fakeSim(CLIENT_AUTH, { unit: { kind: 'bytes', n: 1 } });
+    const sim = pairSim(CLIENT_AUTH, { unit: { kind: 'bytes', n: 1 } });
     sim.run();
     const delivered = ofType(sim.events, 'delivered');
     expect(delivered.every((d) => d.bytes === 1)).toBe(true);
@@ -87,7 +87,7 @@ describe('Simulation', () => {
   });
 
   it('coalesces flights when the unit is everything ready', () => {
-    const sim = fakeSim({ ...CLIENT_AUTH, tickets: 1 }, { unit: { kind: 'all' } });
+    const sim = pairSim({ ...CLIENT_AUTH, tickets: 1 }, { unit: { kind: 'all' } });
     sim.run();
     sim.write('client', new Uint8Array([1]));
     sim.write('client', new Uint8Array([2]));
@@ -97,7 +97,7 @@ describe('Simulation', () => {
   });
 
   it('delivers one record per step when the unit is a record', () => {
-    const sim = fakeSim(CLIENT_AUTH, { unit: { kind: 'record' } });
+    const sim = pairSim(CLIENT_AUTH, { unit: { kind: 'record' } });
     sim.run();
     const perStep = ofType(sim.events, 'delivered').map((d) => d.bytes);
     const records = ofType(sim.events, 'record_sent').map((r) => r.hex.length / 2);
@@ -105,7 +105,7 @@ describe('Simulation', () => {
   });
 
   it('puts per-direction delays on the virtual clock', () => {
-    const sim = fakeSim(CLIENT_AUTH, { delay: { client_to_server: 30, server_to_client: 5 } });
+    const sim = pairSim(CLIENT_AUTH, { delay: { client_to_server: 30, server_to_client: 5 } });
     sim.run();
     expect(ofType(sim.events, 'delivered').map((d) => [d.direction, d.time])).toEqual([
       ['client_to_server', 30],
@@ -116,7 +116,7 @@ describe('Simulation', () => {
   });
 
   it('lets the other direction go first when its data is ready earlier (interleaving by delay)', () => {
-    const sim = fakeSim({}, { delay: 10 });
+    const sim = pairSim({}, { delay: 10 });
     sim.run();
     sim.write('client', new Uint8Array([1])); // ready at now+10
     sim.advanceClock(5);
@@ -143,11 +143,11 @@ describe('Simulation', () => {
       interleave: 'random',
       faults: [{ kind: 'corrupt', at: { direction: 'server_to_client', index: 3 } }],
     };
-    const original = fakeSim({ ...CLIENT_AUTH, greeting: 'hello' }, policy, 7);
+    const original = pairSim({ ...CLIENT_AUTH, greeting: 'hello' }, policy, 7);
     original.run();
     const replay = new Simulation({
-      ...fakePair({ ...CLIENT_AUTH, greeting: 'hello' }),
-      scenario: 'fake',
+      ...realPair({ ...CLIENT_AUTH, greeting: 'hello' }, 7),
+      scenario: 'pair',
       seed: 7,
       policy: { delay: policy.delay },
       replay: original.schedule,
@@ -166,23 +166,23 @@ describe('Simulation', () => {
         { kind: 'inject', at: { direction: 'client_to_server', index: 3 }, bytes: new Uint8Array([21, 3, 3, 0, 2, 1, 0]) },
       ],
     };
-    const original = fakeSim({ ...CLIENT_AUTH, tickets: 1 }, policy, 31);
+    const original = pairSim({ ...CLIENT_AUTH, tickets: 1 }, policy, 31);
     original.run();
     const saved = parseTrace(traceToJson(original.toTrace()));
     const schedule = scheduleFromTrace(saved.events);
     expect(schedule).toEqual(original.schedule);
-    const replay = new Simulation({ ...fakePair({ ...CLIENT_AUTH, tickets: 1 }), scenario: 'fake', seed: 31, replay: schedule });
+    const replay = new Simulation({ ...realPair({ ...CLIENT_AUTH, tickets: 1 }, 31), scenario: 'pair', seed: 31, replay: schedule });
     replay.run();
     expect(traceToJson(replay.toTrace())).toBe(traceToJson(original.toTrace()));
   });
 
   it('refuses to replay a schedule that does not fit the queues', () => {
-    const sim = new Simulation({ ...fakePair(), replay: [{ at: 10, direction: 'client_to_server', take: 9999 }] });
+    const sim = new Simulation({ ...realPair(), replay: [{ at: 10, direction: 'client_to_server', take: 9999 }] });
     expect(() => sim.step()).toThrow(/replay diverged/);
   });
 
   it('forks into independent continuations that share the past', () => {
-    const sim = fakeSim(CLIENT_AUTH, { unit: { kind: 'record' } });
+    const sim = pairSim(CLIENT_AUTH, { unit: { kind: 'record' } });
     sim.step();
     sim.step();
     const fork = sim.fork();
@@ -203,7 +203,7 @@ describe('Simulation', () => {
   });
 
   it('restores a snapshot as many times as asked, each restore independent', () => {
-    const sim = fakeSim(CLIENT_AUTH, { unit: { kind: 'split' }, interleave: 'random' }, 3);
+    const sim = pairSim(CLIENT_AUTH, { unit: { kind: 'split' }, interleave: 'random' }, 3);
     sim.step();
     const snap = sim.snapshot();
     const a = Simulation.restore(snap);
@@ -215,7 +215,7 @@ describe('Simulation', () => {
   });
 
   it('copies the rng state into a fork, so forks with different futures diverge only by their own choices', () => {
-    const sim = fakeSim(CLIENT_AUTH, { unit: { kind: 'split' } }, 11);
+    const sim = pairSim(CLIENT_AUTH, { unit: { kind: 'split' } }, 11);
     sim.start();
     const f1 = sim.fork();
     const f2 = sim.fork();
@@ -225,7 +225,7 @@ describe('Simulation', () => {
   });
 
   it('reports livelock from runBounded when two echoing peers ping-pong forever', () => {
-    const sim = fakeSim({ echo: true });
+    const sim = pairSim({ echo: true });
     sim.run();
     sim.write('client', new Uint8Array([7]));
     const r = sim.runBounded(50);
@@ -234,18 +234,18 @@ describe('Simulation', () => {
   });
 
   it('reports quiescence from runBounded when the run ends within the bound', () => {
-    const sim = fakeSim(CLIENT_AUTH);
+    const sim = pairSim(CLIENT_AUTH);
     expect(sim.runBounded(50)).toEqual({ steps: 3, quiescent: true, livelock: false });
     expect(sim.isQuiescent).toBe(true);
   });
 
   it('says exactly what one step did', () => {
-    const sim = fakeSim();
+    const sim = pairSim();
     const s = sim.step()!;
     expect(s.to).toBe('server');
-    expect(s.delivered).toBe(83);
-    expect(s.choice).toEqual({ at: 10, direction: 'client_to_server', take: 83 });
-    expect(s.events[0]).toMatchObject({ type: 'delivered', side: 'network', direction: 'client_to_server', bytes: 83, taken: 83, flight: 0 });
+    expect(s.delivered).toBe(181);
+    expect(s.choice).toEqual({ at: 10, direction: 'client_to_server', take: 181 });
+    expect(s.events[0]).toMatchObject({ type: 'delivered', side: 'network', direction: 'client_to_server', bytes: 181, taken: 181, flight: 0 });
     expect(ofType(s.events, 'state').map((e) => e.to)).toEqual(['RECVD_CH', 'NEGOTIATED', 'WAIT_FLIGHT2', 'WAIT_FINISHED']);
   });
 });

@@ -17,8 +17,8 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import type { SignatureSchemeName } from '../constants.js';
 import type { PrivateKey, PublicKey } from '../crypto/keys.js';
 import type { RandomSource } from '../crypto/random.js';
+import { DerReader, contextTag } from './der.js';
 import {
-  DerReader,
   derBitString,
   derBoolean,
   derContext,
@@ -32,8 +32,7 @@ import {
   derTime,
   derTlv,
   derUtf8,
-  contextTag,
-} from './der.js';
+} from './der-write.js';
 import { encodeSpki, publicKeysEqual } from './keys-der.js';
 import { OID, attributeOid } from './oids.js';
 import { parseIp } from './hostname.js';

@@ -1,5 +1,6 @@
 /** PKI: DER, X.509, PEM, keys, chain verification, host names, a certificate builder. */
 export * from './der.js';
+export * from './der-write.js';
 export * from './oids.js';
 export * from './keys-der.js';
 export * from './x509.js';

@@ -13,7 +13,8 @@ import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import type { EcCurve, PrivateKey, PublicKey } from '../crypto/keys.js';
 import { modInverse } from '../crypto/signature.js';
-import { DerError, DerReader, Tag, contextTag, derBitString, derContext, derInteger, derNull, derOctetString, derOid, derSequence } from './der.js';
+import { DerError, DerReader, Tag, contextTag } from './der.js';
+import { derBitString, derContext, derInteger, derNull, derOctetString, derOid, derSequence } from './der-write.js';
 import { CURVE_OID, OID, curveForOid } from './oids.js';
 
 const CURVES = { p256, p384, p521 } as const;

@@ -13,7 +13,7 @@ import type { PrivateKey, PublicKey } from '../crypto/keys.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
 import { signNoble, signRsaPkcs1, verifyNoble, type SignatureHashName } from '../crypto/signature.js';
-import { derInteger, derNull, derOid, derSequence, derContext } from './der.js';
+import { derInteger, derNull, derOid, derSequence, derContext } from './der-write.js';
 import { OID } from './oids.js';
 import type { SignatureAlgorithm } from './x509.js';
 

@@ -1,0 +1,22 @@
+/**
+ * What the node:crypto provider's parts share (node.ts, node-kex.ts, node-signatures.ts):
+ * the module's type and two byte helpers.
+ */
+import type * as NodeCrypto from 'node:crypto';
+
+/** The `node:crypto` module, loaded at run time (node.ts). */
+export type Crypto = typeof NodeCrypto;
+
+/** A Buffer as a plain Uint8Array: a view when it owns its memory, else a copy (pooled small Buffers). */
+export function u8(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : new Uint8Array(b);
+}
+
+export function isAllZero(b: Uint8Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < b.length; i++) acc |= b[i]!;
+  return acc === 0;
+}
+
+/** Base64url without padding (JWK, RFC 7517). */
+export const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
