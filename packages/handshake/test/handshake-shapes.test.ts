@@ -39,7 +39,7 @@ interface Seen {
 interface Internals {
   st: { kind: string };
   emit(ev: EndpointEvent): void;
-  apply(step: { actions: readonly { kind: string; state?: { kind: string } }[] }): void;
+  apply(step: { actions: readonly { kind: string; state?: { kind: string } }[] }, rest?: number): void;
 }
 
 /** Wraps `ep`'s emit and apply (see the module comment) to record its sequence. */
@@ -61,13 +61,14 @@ function observe(ep: TlsEndpoint, countCcs: boolean): Seen {
     emit(ev);
   };
   const apply = target.apply.bind(target);
-  target.apply = (step) => {
-    // One transition per received message; a nested apply (queued data) is not one.
+  target.apply = (step, rest) => {
+    // One transition per received message; a nested apply is not one.
     if (depth === 0 && pending.length > 0) seen.steps.push(`< ${pending.shift()!}`);
     for (const a of step.actions) if (a.kind === 'via' && a.state !== undefined) seen.vias.push(a.state);
     depth++;
     try {
-      apply(step);
+      // `rest` (the 1.3 driver's count of messages left in the record, §5.1) passes through.
+      apply(step, rest);
     } finally {
       depth--;
     }

@@ -10,6 +10,7 @@ import type { HandshakeMessage } from '../messages/types.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
 import type { Direction, EndpointEvent, EpochName } from './api.js';
+import type { ConnUpdate } from './conn.js';
 import type { ResolvedConfig } from './resolve.js';
 import type { AnyState, PassThroughState } from './state.js';
 
@@ -38,7 +39,11 @@ export type Action =
   /** Application data under the write keys in force (0-RTT early data). */
   | { readonly kind: 'app_data'; readonly data: Uint8Array }
   /** Back to unprotected writes (a 0-RTT client answering a HelloRetryRequest). */
-  | { readonly kind: 'plaintext_write' };
+  | { readonly kind: 'plaintext_write' }
+  /** Received application data, handed to the application's read buffer. */
+  | { readonly kind: 'deliver'; readonly data: Uint8Array }
+  /** A change to the per-connection record (conn.ts), in order with the other actions. */
+  | { readonly kind: 'conn'; readonly set: ConnUpdate };
 
 export interface Step<S extends AnyState = AnyState> {
   readonly state: S;
