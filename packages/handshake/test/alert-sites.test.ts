@@ -1,5 +1,6 @@
 /**
- * No failure site names an alert: in the endpoint and TLS 1.2 state machines an error is
+ * No failure site names an alert: in the endpoint and TLS 1.2 state machines and the message
+ * decoders' semantic checks (duplicated or misplaced extensions, …) an error is
  * raised as a kind (`fail('bad_finished', …)`), and `alertFor` (endpoint/errors.ts) alone
  * maps kinds to alerts (RFC 8446 §6.2, RFC 5246 §7.2). Record-layer errors
  * (packages/record) are their own layer and are not scanned.
@@ -10,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { AlertDescription } from '@tls13sim/record';
 
 const SRC = join(import.meta.dirname, '../src');
-const DIRS = ['endpoint', 'tls12'];
+const DIRS = ['endpoint', 'tls12', 'messages'];
 /** The one file that names alerts for kinds. */
 const MAP_FILE = 'endpoint/errors.ts';
 /**
@@ -53,11 +54,19 @@ describe('failure sites raise error kinds, never alerts', () => {
 
   it('scans the state machines of both versions', () => {
     expect(files.map((f) => f.file)).toEqual(
-      expect.arrayContaining(['endpoint/server.ts', 'endpoint/client.ts', 'endpoint/endpoint.ts', 'tls12/server.ts', 'tls12/client.ts', MAP_FILE]),
+      expect.arrayContaining([
+        'endpoint/server.ts',
+        'endpoint/client.ts',
+        'endpoint/endpoint.ts',
+        'tls12/server.ts',
+        'tls12/client.ts',
+        'messages/extensions.ts',
+        MAP_FILE,
+      ]),
     );
   });
 
-  it('constructs no TlsError with an alert name in endpoint/ or tls12/', () => {
+  it('constructs no TlsError with an alert name in endpoint/, tls12/ or messages/', () => {
     const sites = files.flatMap((f) => [...f.code.matchAll(/new TlsError\(/g)].map(() => f.file));
     expect(sites).toEqual([]);
   });

@@ -10,11 +10,12 @@
  * does the §4.2 table of where an extension may appear. Encoding follows the object's shape,
  * so a test can put any extension in any message. Order is kept as received.
  */
-import { Reader, Writer, bounds, DecodeError, TlsError, type VecBounds } from '@tls13sim/record';
+import { Reader, Writer, bounds, DecodeError, type VecBounds } from '@tls13sim/record';
 import { ExtensionType, nameOf } from '../constants.js';
 import { isAllowedIn, isResponseContext } from './extension-rules.js';
 import { latin1Decode, latin1Encode } from './latin1.js';
 import type { Extension, ExtensionContext, ExtensionName, KeyShareEntry, PskIdentity, ServerName } from './types.js';
+import { fail } from '../endpoint/errors.js';
 
 const ET = ExtensionType;
 
@@ -201,7 +202,7 @@ export function readExtensionList(ctx: ExtensionContext, r: Reader): Extension[]
     // the handshake with an "illegal_parameter" alert."
     const i = raw.findIndex((e) => e.code === ET.pre_shared_key);
     if (i !== -1 && i !== raw.length - 1) {
-      throw new TlsError('illegal_parameter', 'pre_shared_key is not the last extension of the ClientHello');
+      fail('illegal_parameter', 'pre_shared_key is not the last extension of the ClientHello');
     }
   }
   return out;
@@ -218,7 +219,7 @@ function checkNoDuplicates(raw: readonly { code: number }[]): void {
   // §4.2: "There MUST NOT be more than one extension of the same type in a given extension block."
   const seen = new Set<number>();
   for (const { code } of raw) {
-    if (seen.has(code)) throw new TlsError('illegal_parameter', `duplicated extension ${nameOf('extension', code)}`);
+    if (seen.has(code)) fail('illegal_parameter', `duplicated extension ${nameOf('extension', code)}`);
     seen.add(code);
   }
 }
@@ -226,13 +227,13 @@ function checkNoDuplicates(raw: readonly { code: number }[]): void {
 function decodeExtension(ctx: ExtensionContext, code: number, data: Uint8Array): Extension {
   const allowed = isAllowedIn(code, ctx);
   if (allowed === false) {
-    throw new TlsError('illegal_parameter', `extension ${nameOf('extension', code)} is not allowed in ${ctx} (RFC 8446 §4.2)`);
+    fail('illegal_parameter', `extension ${nameOf('extension', code)} is not allowed in ${ctx} (RFC 8446 §4.2)`);
   }
   const r = new Reader(data);
   const ext = allowed === true ? decodeTypedBody(ctx, code, r) : undefined;
   if (ext === undefined) {
     if (isResponseContext(ctx)) {
-      throw new TlsError('unsupported_extension', `unsolicited extension ${nameOf('extension', code)} in ${ctx}`);
+      fail('unsupported_extension', `unsolicited extension ${nameOf('extension', code)} in ${ctx}`);
     }
     return { type: 'unknown', code, data };
   }
@@ -301,7 +302,7 @@ function decodeTypedBody(ctx: ExtensionContext, code: number, r: Reader): Extens
       // error and generate an "illegal_parameter" alert."
       const limit = r.u16();
       r.end('record_size_limit extension');
-      if (limit < 64) throw new TlsError('illegal_parameter', `record_size_limit ${limit} < 64`);
+      if (limit < 64) fail('illegal_parameter', `record_size_limit ${limit} < 64`);
       return { type: 'record_size_limit', limit };
     }
     case ET.padding:

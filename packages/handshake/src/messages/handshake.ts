@@ -6,7 +6,7 @@
  *       select (Handshake.msg_type) { ... };
  *   } Handshake;
  */
-import { DecodeError, Reader, TlsError, Writer, bytesEqual, concatBytes } from '@tls13sim/record';
+import { DecodeError, Reader, Writer, bytesEqual, concatBytes } from '@tls13sim/record';
 import { HandshakeType, nameOf } from '../constants.js';
 import { readCertificate, readCertificateVerify, readFinished, writeCertificate, writeCertificateVerify, writeFinished } from './authentication.js';
 import { readClientHello, readServerHello, writeClientHello, writeServerHello } from './hello.js';
@@ -21,6 +21,7 @@ import {
 } from './post-handshake.js';
 import { readCertificateRequest, readEncryptedExtensions, writeCertificateRequest, writeEncryptedExtensions } from './server-parameters.js';
 import type { DecodeContext, Decoded, HandshakeFrame, HandshakeMessage } from './types.js';
+import { fail } from '../endpoint/errors.js';
 
 const HT = HandshakeType;
 const HEADER = 4;
@@ -144,7 +145,7 @@ function decodeBody(msgType: number, r: Reader, ctx: DecodeContext): HandshakeMe
       }
       return readMessageHash(r);
     default:
-      throw new TlsError('unexpected_message', `unknown handshake type ${msgType}`);
+      fail('unexpected_message', `unknown handshake type ${msgType}`);
   }
 }
 

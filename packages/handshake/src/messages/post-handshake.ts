@@ -1,8 +1,9 @@
 /** NewSessionTicket, EndOfEarlyData, KeyUpdate (RFC 8446 §4.5, §4.6) and message_hash (§4.4.1). */
-import { type Reader, type Writer, bounds, TlsError } from '@tls13sim/record';
+import { type Reader, type Writer, bounds } from '@tls13sim/record';
 import { KeyUpdateRequest } from '../constants.js';
 import { readExtensionList, writeExtensions } from './extensions.js';
 import type { EndOfEarlyData, KeyUpdate, MessageHash, NewSessionTicket, NewSessionTicketExtension } from './types.js';
+import { fail } from '../endpoint/errors.js';
 
 // §4.6.1
 const NONCE = bounds(0, 255); //             opaque ticket_nonce<0..255>;
@@ -39,7 +40,7 @@ export function readKeyUpdate(r: Reader): KeyUpdate {
   const requestUpdate = r.u8();
   r.end('KeyUpdate');
   if (requestUpdate !== KeyUpdateRequest.update_not_requested && requestUpdate !== KeyUpdateRequest.update_requested) {
-    throw new TlsError('illegal_parameter', `KeyUpdate request_update ${requestUpdate}`);
+    fail('illegal_parameter', `KeyUpdate request_update ${requestUpdate}`);
   }
   return { type: 'key_update', requestUpdate };
 }

@@ -1,7 +1,8 @@
 /** EncryptedExtensions and CertificateRequest bodies (RFC 8446 §4.3). */
-import { type Reader, type Writer, bounds, TlsError } from '@tls13sim/record';
+import { type Reader, type Writer, bounds } from '@tls13sim/record';
 import { findExtension, readExtensionList, writeExtensions } from './extensions.js';
 import type { CertificateRequest, CertificateRequestExtension, EncryptedExtensions, EncryptedExtensionsExtension } from './types.js';
+import { fail } from '../endpoint/errors.js';
 
 // §4.3.1 struct { Extension extensions<0..2^16-1>; } EncryptedExtensions;
 const EE_EXTENSIONS = bounds(0, 0xffff);
@@ -32,7 +33,7 @@ export function readCertificateRequest(r: Reader): CertificateRequest {
   // missing_extension: "a handshake message not containing an extension that is mandatory
   // to send for the offered TLS version or other negotiated parameters".
   if (findExtension(extensions, 'signature_algorithms') === undefined) {
-    throw new TlsError('missing_extension', 'CertificateRequest without signature_algorithms');
+    fail('missing_extension', 'CertificateRequest without signature_algorithms');
   }
   return { type: 'certificate_request', certificateRequestContext, extensions };
 }
