@@ -35,5 +35,6 @@ export function renderTrace(trace: Trace, format: TextFormat): string {
 }
 export { renderSvg, escapeXml, teachingNotes, type SvgOptions, type TeachingNote } from './svg.js';
 export { renderHtml } from './html.js';
+export { renderShapesDoc } from './shapes-doc.js';
 export { recordFlights, type RecordFlight, type RecordFate, type Flights } from './flights.js';
 export { EPOCH_COLOURS, epochColour } from './epoch-colours.js';
