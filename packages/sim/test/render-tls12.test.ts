@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import '../src/scenarios/catalogue.js';
-import { renderHexDump, renderHtml, renderSvg, renderTimeline, runScenario } from '../src/index.js';
+import { renderHexDump, renderHtml, renderMermaid, renderSvg, renderTimeline, runScenario } from '../src/index.js';
 import { epochColour } from '../src/render/epoch-colours.js';
 import { recordFlights } from '../src/render/flights.js';
 
@@ -79,5 +79,17 @@ describe('hex dump', () => {
     expect(hex).toMatch(/GenericAEADCipher: nonce_explicit \(8 B with AES-GCM, RFC 5288 §3\), handshake encrypted, tag RFC 5246 §6\.2\.3\.3$/m);
     expect(hex).not.toContain('middlebox compatibility');
     expect(renderHexDump(runScenario('rfc8448-compat'))).toContain('change_cipher_spec (middlebox compatibility)');
+  });
+});
+
+describe('mermaid', () => {
+  it("draws a TLS 1.2 ChangeCipherSpec as the key switch (RFC 5246 §7.1), TLS 1.3's compatibility one as a plain record", () => {
+    const m12 = renderMermaid(runScenario('tls12-client-auth')).split('\n');
+    expect(m12).toContain('  C->>S: ChangeCipherSpec ⇒ ‹keys›');
+    expect(m12).toContain('  S->>C: ChangeCipherSpec ⇒ ‹keys›');
+    expect(m12.filter((l) => l.includes('change_cipher_spec'))).toEqual([]);
+    const m13 = renderMermaid(runScenario('rfc8448-compat')).split('\n');
+    expect(m13).toContain('  S->>C: change_cipher_spec');
+    expect(m13.filter((l) => l.includes('⇒'))).toEqual([]);
   });
 });
