@@ -31,7 +31,12 @@ describe('TLS 1.2 full handshakes: every suite x certificate type x group', () =
     for (const key of keys) for (const group of ['x25519', 'secp256r1', 'secp384r1']) cases.push([suite, key, group]);
   }
   it.each(cases)('%s with a %s certificate over %s: both CONNECTED, data both ways, exporters agree', (suite, key, group) => {
-    const { client, server } = pair12({ crypto: nodeCrypto, tls12CipherSuites: [suite], groups: [group as 'x25519'] }, { crypto: nodeCrypto }, key);
+    // The client lists the group under test and, for an ECDSA certificate, the certificate's
+    // curve (RFC 8422 §5.1: the server may use only curves the client lists); the server
+    // offers only the group under test, so that is the key exchange.
+    const curve = { p256: 'secp256r1', p384: 'secp384r1' }[key as 'p256'] as 'secp256r1' | undefined;
+    const groups = [...new Set([group, ...(curve !== undefined ? [curve] : [])])] as 'x25519'[];
+    const { client, server } = pair12({ crypto: nodeCrypto, tls12CipherSuites: [suite], groups }, { crypto: nodeCrypto, groups: [group as 'x25519'] }, key);
     client.start();
     drive(client, server);
     expect([client.state, server.state, client.error?.message, server.error?.message]).toEqual(['CONNECTED', 'CONNECTED', undefined, undefined]);
@@ -370,6 +375,17 @@ describe('versions', () => {
   it('createEndpoint (TLS 1.3) refuses a configuration offering TLS 1.2, pointing to createTlsEndpoint; bad version lists are refused', () => {
     expect(() => createEndpoint({ role: 'client', crypto: nodeCrypto, random: seededRandom('x'), versions: ['TLSv1.2'] })).toThrow(/createTlsEndpoint/);
     expect(() => createTlsEndpoint({ role: 'client', crypto: nodeCrypto, random: seededRandom('x'), versions: [] })).toThrow(/versions/);
+  });
+
+  it("a server's ECDSA certificate must be on a curve the client lists (RFC 8422 §5.1): P-384 offered only x25519 and P-256 fails, with P-384 listed it completes", () => {
+    const refused = pair12({ groups: ['x25519', 'secp256r1'] }, {}, 'p384');
+    refused.client.start();
+    drive(refused.client, refused.server);
+    expect([refused.server.error?.alert, refused.client.error?.alert]).toEqual(['handshake_failure', 'handshake_failure']);
+    const ok = pair12({ groups: ['x25519', 'secp384r1'] }, {}, 'p384');
+    ok.client.start();
+    drive(ok.client, ok.server);
+    expect([ok.client.handshakeComplete, ok.server.handshakeComplete]).toEqual([true, true]);
   });
 
   it('a server whose certificate fits no offered suite fails with handshake_failure', () => {

@@ -9,6 +9,7 @@
 import { concatBytes } from '@tls13sim/record';
 import { NamedGroup, SignatureScheme, TLS12, type NamedGroupName } from '../constants.js';
 import { judgeClientCertificate } from '../endpoint/certificates.js';
+import type { EcCurve, PrivateKey } from '../crypto/keys.js';
 import type { CertifiedKey } from '../endpoint/config.js';
 import { fail, unexpected } from '../endpoint/errors.js';
 import { findExtension } from '../messages/extensions.js';
@@ -47,12 +48,27 @@ interface Choice {
   readonly scheme: ReturnType<typeof chooseTls12Scheme> & string;
 }
 
+/** The named group of each ECDSA curve. */
+const ECDSA_CURVE: Readonly<Record<EcCurve, NamedGroupName>> = { p256: 'secp256r1', p384: 'secp384r1', p521: 'secp521r1' };
+
+/**
+ * RFC 8422 §5.1: a server "MUST NOT negotiate the use of an ECC cipher suite unless it can
+ * complete the handshake while respecting the choice of curves" the client lists, which
+ * binds the curve of an ECDSA certificate too (§2.1, §5.3). A client that lists no groups
+ * takes any curve.
+ */
+function curveOffered(key: PrivateKey, ch: ClientHello): boolean {
+  if (key.type !== 'ecdsa') return true;
+  const offered = findExtension(ch.extensions, 'supported_groups')?.groups;
+  return offered === undefined || offered.includes(NamedGroup[ECDSA_CURVE[key.curve]]);
+}
+
 /** Server preference (RFC 5246 §7.4.1.3: "a single cipher suite selected by the server from the list in ClientHello.cipher_suites"), with a certificate and scheme that fit. */
 function chooseSuite(ch: ClientHello, schemes: readonly number[], env: Env12): Choice | null {
   for (const suite of env.suites12) {
     if (!ch.cipherSuites.includes(suite.code)) continue;
     for (const certificate of env.config.certificates) {
-      if (!keyTypeOk(certificate.privateKey.type, suite)) continue;
+      if (!keyTypeOk(certificate.privateKey.type, suite) || !curveOffered(certificate.privateKey, ch)) continue;
       const scheme = chooseTls12Scheme(certificate.privateKey, schemes, env);
       if (scheme !== null) return { suite, certificate, scheme };
     }
