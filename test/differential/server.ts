@@ -3,7 +3,7 @@
  * case's server program (packages/sim/src/lens/cases.ts). The client is the real library's
  * harness. One listener serves one case; every connection runs the same program.
  */
-import type { EndpointEvent } from '@tls13sim/handshake';
+import type { EndpointConfig, EndpointEvent } from '@tls13sim/handshake';
 import { SealedTicketIssuer, createNodeProvider, systemRandom } from '@tls13sim/handshake';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
@@ -30,7 +30,8 @@ export interface DiffServer {
   close(): Promise<void>;
 }
 
-export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffServer> {
+/** `override` replaces parts of the case's server config (a test of the config itself). */
+export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Partial<EndpointConfig> = {}): Promise<DiffServer> {
   const log: string[] = [];
   const versions: string[] = [];
   const p = c.server;
@@ -39,7 +40,9 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffSe
   const server = new TlsServer({
     config: () => ({
       // A TLS 1.2 case: our server speaks only TLS 1.2 (the real clients offer 1.2 and 1.3).
-      ...(p.version === 'TLSv1.2' ? { versions: ['TLSv1.2' as const] } : {}),
+      // It accepts a ClientHello without extended_master_secret (Go 1.19 sends none; RFC 7627
+      // §5.3), so those clients meet it too; for a client that offers it nothing changes.
+      ...(p.version === 'TLSv1.2' ? { versions: ['TLSv1.2' as const], tls12ExtendedMasterSecret: 'prefer' as const } : {}),
       // A downgrade case: a TLS 1.2 and 1.3 server (RFC 8446 §4.1.3 makes it write the sentinel).
       ...(p.downgrade === true ? { versions: ['TLSv1.2' as const, 'TLSv1.3' as const] } : {}),
       crypto,
@@ -50,6 +53,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki): Promise<DiffSe
       validationTime: Date.now(),
       ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
       ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: tickets } } : {}),
+      ...override,
     }),
     handshakeTimeoutMs: 10_000,
     idleTimeoutMs: 20_000,

@@ -119,6 +119,11 @@ export interface EndpointConfig {
    * `tickets` (TLS 1.3): a ticket of one version never resumes the other.
    */
   readonly tls12Tickets?: { readonly issuer: TicketIssuer; readonly lifetime?: number };
+  /**
+   * TLS 1.2 server: 'require' (default) refuses a ClientHello without extended_master_secret
+   * (RFC 7627 §5.3); 'prefer' accepts it and uses the RFC 5246 §8.1 master secret.
+   */
+  readonly tls12ExtendedMasterSecret?: 'require' | 'prefer';
 }
 
 export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';

@@ -5,19 +5,23 @@ import type { Transcript } from '../keyschedule/transcript.js';
 import { fail } from '../endpoint/errors.js';
 import type { Env } from '../endpoint/step.js';
 import { encodeTls12 } from './messages.js';
-import { tls12ExtendedMasterSecret, tls12KeyBlock, tls12VerifyData } from './prf.js';
+import { tls12ExtendedMasterSecret, tls12KeyBlock, tls12MasterSecret, tls12VerifyData } from './prf.js';
 import type { Tls12Hello, Tls12Secrets } from './state.js';
 import type { Tls12SuiteParams } from './suites.js';
 
 /**
  * RFC 7627 §4 master secret from the ECDHE shared secret (RFC 8422 §5.10: the
  * pre-master secret is the x-coordinate / X25519 output) over the session hash, the
- * transcript through ClientKeyExchange; then the RFC 5246 §6.3 key block.
+ * transcript through ClientKeyExchange — or, for a client without extended_master_secret
+ * (hello.legacyMasterSecret), the RFC 5246 §8.1 one over the two randoms; then the RFC 5246
+ * §6.3 key block.
  */
 export function deriveSecrets(env: Env, hello: Tls12Hello, preMaster: Uint8Array, transcriptThroughCke: Transcript): Tls12Secrets {
   const { suite } = hello;
-  const sessionHash = transcriptThroughCke.hash(env.crypto, suite.hash);
-  const master = tls12ExtendedMasterSecret(env.crypto, suite.hash, preMaster, sessionHash);
+  const master =
+    hello.legacyMasterSecret === true
+      ? tls12MasterSecret(env.crypto, suite.hash, preMaster, hello.clientRandom, hello.serverRandom)
+      : tls12ExtendedMasterSecret(env.crypto, suite.hash, preMaster, transcriptThroughCke.hash(env.crypto, suite.hash));
   const kb = tls12KeyBlock(env.crypto, suite.hash, master, hello.clientRandom, hello.serverRandom, suite.keyLength, suite.fixedIvLength);
   return { master, clientKey: kb.client.key, clientIv: kb.client.iv, serverKey: kb.server.key, serverIv: kb.server.iv };
 }

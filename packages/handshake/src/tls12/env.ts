@@ -24,5 +24,6 @@ export function tls12Env(config: EndpointConfig, tls13Capable: boolean): Omit<En
     tls12RequestTicket: config.tls12RequestTicket ?? config.tls12Session !== undefined,
     // RFC 5077 §3.3: the lifetime hint is advisory; 7200 s as the TLS 1.3 default ticket lifetime here.
     tls12Tickets: tickets ? { issuer: tickets.issuer, lifetime: tickets.lifetime ?? 7200 } : null,
+    tls12Ems: config.tls12ExtendedMasterSecret ?? 'require',
   };
 }

@@ -46,6 +46,20 @@ export function tls12ExtendedMasterSecret(crypto: CryptoProvider, hash: HashName
   return tls12Prf(crypto, hash, preMasterSecret, 'extended master secret', sessionHash, MASTER_SECRET_LENGTH);
 }
 
+/**
+ * RFC 5246 §8.1: master_secret = PRF(pre_master_secret, "master secret",
+ * ClientHello.random + ServerHello.random)[0..47] — without RFC 7627's session hash.
+ */
+export function tls12MasterSecret(
+  crypto: CryptoProvider,
+  hash: HashName,
+  preMasterSecret: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+): Uint8Array {
+  return tls12Prf(crypto, hash, preMasterSecret, 'master secret', concatBytes(clientRandom, serverRandom), MASTER_SECRET_LENGTH);
+}
+
 /** One direction's record keys from the key block (no MAC key: AEAD suites, RFC 5246 §6.3 mac_key_length 0). */
 export interface Tls12DirectionKeys {
   readonly key: Uint8Array;

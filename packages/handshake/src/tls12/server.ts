@@ -84,12 +84,12 @@ function chooseGroup(ch: ClientHello, env: Env12): string | null {
 }
 
 /** Checks the ClientHello's TLS 1.2 requirements; returns the ServerHello extensions to answer with. */
-function helloExtensions(ch: ClientHello, env: Env12): { extensions: RawExtension[]; alpn: string | null } {
+function helloExtensions(ch: ClientHello, env: Env12): { extensions: RawExtension[]; alpn: string | null; ems: boolean } {
   // RFC 5246 §7.4.1.2: compression methods "MUST" include null (0).
   if (!ch.legacyCompressionMethods.includes(0)) fail('illegal_parameter', 'the ClientHello does not offer the null compression method');
-  // RFC 7627 §5.3: "If the server receives a ClientHello without the extension, it SHOULD abort the handshake if it does not wish to interoperate with legacy clients." We require it.
-  const ems = rawExtension(ch, EXT_EXTENDED_MASTER_SECRET);
-  if (ems === undefined) fail('no_common_parameters', 'the client did not offer extended_master_secret (RFC 7627), which we require');
+  // RFC 7627 §5.3: "If the server receives a ClientHello without the extension, it SHOULD abort the handshake if it does not wish to interoperate with legacy clients." 'require' does; 'prefer' goes on without it.
+  const ems = rawExtension(ch, EXT_EXTENDED_MASTER_SECRET) !== undefined;
+  if (!ems && env.tls12Ems === 'require') fail('no_common_parameters', 'the client did not offer extended_master_secret (RFC 7627), which we require');
   const reneg = rawExtension(ch, EXT_RENEGOTIATION_INFO);
   if (reneg !== undefined) checkEmptyRenegotiationInfo(reneg);
   const points = rawExtension(ch, EXT_EC_POINT_FORMATS);
@@ -97,7 +97,8 @@ function helloExtensions(ch: ClientHello, env: Env12): { extensions: RawExtensio
   const extensions: RawExtension[] = [];
   // RFC 5746 §3.6: the server "MUST include an empty "renegotiation_info" extension in the ServerHello" when the client sent the extension or the SCSV.
   if (reneg !== undefined || ch.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV)) extensions.push(renegotiationInfoExtension);
-  extensions.push(emsExtension);
+  // RFC 7627 §5.2: the server echoes the extension only when the client offered it.
+  if (ems) extensions.push(emsExtension);
   // RFC 8422 §5.2: a server that selects an ECC suite answering ec_point_formats sends its own.
   if (points !== undefined) extensions.push(ecPointFormatsExtension);
   let alpn: string | null = null;
@@ -109,7 +110,7 @@ function helloExtensions(ch: ClientHello, env: Env12): { extensions: RawExtensio
     const name = new TextEncoder().encode(alpn);
     extensions.push({ code: 16, data: concatBytes(new Uint8Array([0, name.length + 1, name.length]), name) });
   }
-  return { extensions, alpn };
+  return { extensions, alpn, ems };
 }
 
 /** START: the ClientHello and the server's whole first flight. */
@@ -117,15 +118,16 @@ export function onClientHello(ch: ClientHello & { raw: Uint8Array }, env: Env12)
   const versions = findExtension(ch.extensions, 'supported_versions')?.versions;
   // RFC 5246 Appendix E.1 / RFC 8446 §4.2.1: TLS 1.2 must be offered (in supported_versions when present).
   if (versions !== undefined ? !versions.includes(TLS12) : ch.legacyVersion < TLS12) fail('protocol_version', 'the client does not offer TLS 1.2');
-  const { extensions, alpn } = helloExtensions(ch, env);
-  const ticketPromised = wantsTicket(ch, env);
+  const { extensions, alpn, ems } = helloExtensions(ch, env);
+  // Tickets are issued for extended-master-secret sessions only, so RFC 7627 §5.3 ("If the original session used the extension but the new ClientHello does not contain it, the server MUST abort the abbreviated handshake") makes a client without it take a full handshake, and get no ticket.
+  const ticketPromised = ems && wantsTicket(ch, env);
   // RFC 5077 §3.2: an empty SessionTicket extension in the ServerHello promises a NewSessionTicket.
   if (ticketPromised) extensions.push({ code: EXT_SESSION_TICKET, data: new Uint8Array(0) });
   const random = env.random.bytes(32);
   // RFC 8446 §4.1.3: a TLS 1.3 server negotiating TLS 1.2 writes the sentinel in the last 8 bytes of ServerHello.random.
   if (env.tls13Capable) random.set(DOWNGRADE_TLS12, 24);
   const serverName = findExtension(ch.extensions, 'server_name')?.serverNames[0]?.hostName ?? null;
-  const resumed = acceptedTicket(ch, env);
+  const resumed = ems ? acceptedTicket(ch, env) : null;
   if (resumed !== null) {
     const hello = { clientRandom: ch.random, serverRandom: random, suite: resumed.suite, alpn, serverName, transcript: new Transcript([ch.raw]) };
     // RFC 5077 §3.4: accepting the ticket, the server "MUST respond with the same Session ID present in the ClientHello".
@@ -140,16 +142,16 @@ export function onClientHello(ch: ClientHello & { raw: Uint8Array }, env: Env12)
     });
     return resumedServerFlight(new Out12(), hello, sh, resumed.master, ticketPromised, env);
   }
-  return fullServerFlight(ch, env, { extensions, alpn, random, serverName, ticketPromised });
+  return fullServerFlight(ch, env, { extensions, alpn, random, serverName, ticketPromised, legacyMasterSecret: !ems });
 }
 
 /** The full handshake's first flight: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone. */
 function fullServerFlight(
   ch: ClientHello & { raw: Uint8Array },
   env: Env12,
-  h: { extensions: RawExtension[]; alpn: string | null; random: Uint8Array; serverName: string | null; ticketPromised: boolean },
+  h: { extensions: RawExtension[]; alpn: string | null; random: Uint8Array; serverName: string | null; ticketPromised: boolean; legacyMasterSecret: boolean },
 ): Step12 {
-  const { extensions, alpn, random, serverName, ticketPromised } = h;
+  const { extensions, alpn, random, serverName, ticketPromised, legacyMasterSecret } = h;
   const schemes = findExtension(ch.extensions, 'signature_algorithms')?.schemes;
   if (schemes === undefined) fail('missing_extension', 'the ClientHello has no signature_algorithms (RFC 5246 §7.4.1.4.1: we do not fall back to SHA-1)');
   const choice = chooseSuite(ch, schemes, env);
@@ -193,7 +195,7 @@ function fullServerFlight(
   }
   out.send('server_hello_done', encodeTls12({ type: 'server_hello_done' }), transcript);
   const flight: Tls12ServerFlight = {
-    hello: { clientRandom: ch.random, serverRandom: random, suite, alpn, serverName, transcript },
+    hello: { clientRandom: ch.random, serverRandom: random, suite, alpn, serverName, transcript, ...(legacyMasterSecret ? { legacyMasterSecret } : {}) },
     share,
     group,
     serverScheme: scheme,

@@ -75,6 +75,8 @@ export interface Tls12Hello {
   readonly alpn: string | null;
   readonly serverName: string | null;
   readonly transcript: Transcript;
+  /** The client offered no extended_master_secret: the RFC 5246 §8.1 master secret, not RFC 7627's. */
+  readonly legacyMasterSecret?: boolean;
   /** The server answered our session_ticket extension: a NewSessionTicket precedes its ChangeCipherSpec (RFC 5077 §3.2). */
   readonly ticketPromised?: boolean;
 }

@@ -45,6 +45,8 @@ export interface Env12 extends Env {
   readonly tls12RequestTicket: boolean;
   /** Server (RFC 5077): the ticket issuer and the lifetime hint (seconds), or null for no tickets. */
   readonly tls12Tickets: { readonly issuer: TicketIssuer; readonly lifetime: number } | null;
+  /** Server (RFC 7627 §5.3): refuse or accept a ClientHello without extended_master_secret. */
+  readonly tls12Ems: 'require' | 'prefer';
 }
 
 export class Out12 {

@@ -84,8 +84,6 @@ const OPENSSL_ONLY = 'an OpenSSL-only call or mode';
 const onlyOpenssl = { node: OPENSSL_ONLY, go: OPENSSL_ONLY, python: OPENSSL_ONLY, gnutls: OPENSSL_ONLY, rustls: OPENSSL_ONLY };
 const NO_PHA_GO = 'Go 1.19 crypto/tls offers no post-handshake authentication';
 const NO_PHA_NODE = "Node's tls has no API to enable post-handshake authentication on a client";
-const NO_EMS_GO =
-  'Go 1.19 crypto/tls offers no extended_master_secret (RFC 7627), which our TLS 1.2 server requires: every TLS 1.2 handshake fails at its ClientHello';
 
 export const DIFF_CASES: readonly DiffCase[] = [
   {
@@ -258,7 +256,6 @@ function tls12Twins(): DiffCase[] {
     server: { version: 'TLSv1.2', clientAuth: 'require', echo: true, ...extra },
     clientCert,
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
-    unsupported: { go: NO_EMS_GO },
   }));
 }
 

@@ -1,0 +1,104 @@
+/**
+ * RFC 7627 against a real peer without extended_master_secret: Python's ssl (OpenSSL 3.0
+ * underneath) with SSL_OP_NO_EXTENDED_MASTER_SECRET, TLS 1.2 only, against our server.
+ * With tls12ExtendedMasterSecret 'prefer' the handshake completes, data flows, and the
+ * NSS CLIENT_RANDOM line equals OpenSSL's (the RFC 5246 §8.1 master secret on both
+ * sides); with the default 'require' OpenSSL gets our handshake_failure.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeProvider, systemRandom, type EndpointConfig } from '@tls13sim/handshake';
+import { keylogLines, TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
+import { HOST, makePki, run, type Pki, type Proc } from './helpers.js';
+
+let pki: Pki;
+const procs: Proc[] = [];
+const servers: TlsServer[] = [];
+const crypto = createNodeProvider();
+
+beforeAll(() => {
+  pki = makePki(['p256']);
+});
+
+afterAll(async () => {
+  for (const p of procs) p.kill();
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+/** OpenSSL 3.0 ssl.h: SSL_OP_NO_EXTENDED_MASTER_SECRET is SSL_OP_BIT(0). */
+const CLIENT = `
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.options |= 1
+ctx.load_verify_locations(sys.argv[2])
+ctx.keylog_filename = sys.argv[3]
+try:
+    s = ctx.wrap_socket(socket.create_connection(("${HOST}", int(sys.argv[1])), timeout=10), server_hostname="localhost")
+    s.sendall(b"hello\\n")
+    print("got", s.recv(100).decode().strip(), flush=True)
+except ssl.SSLError as e:
+    print("error", e.reason, flush=True)
+`;
+
+async function ourServer(extra: Partial<EndpointConfig>) {
+  const conns: TlsConnection[] = [];
+  const outcomes: string[] = [];
+  const server = new TlsServer({
+    config: () => ({
+      crypto,
+      random: systemRandom,
+      versions: ['TLSv1.2'],
+      certificate: pki.server.p256.certified,
+      validationTime: Date.now(),
+      ...extra,
+    }),
+    onConnection: async (conn) => {
+      conns.push(conn);
+      try {
+        await conn.handshake();
+        outcomes.push('ok');
+      } catch (e) {
+        outcomes.push((e as { alert?: string }).alert ?? String(e));
+        return;
+      }
+      const line = await conn.read();
+      conn.write(`echo: ${new TextDecoder().decode(line ?? new Uint8Array(0))}`);
+      await conn.close();
+    },
+    onError: () => {},
+  });
+  servers.push(server);
+  const addr = await server.listen(0, HOST);
+  return { port: addr.port, conns, outcomes };
+}
+
+async function pythonClient(port: number): Promise<{ out: string; keylog: string[] }> {
+  const keylog = pki.path(`py-keylog-${port}.txt`);
+  const p = run('python3', ['-c', CLIENT, String(port), pki.caPath, keylog]);
+  procs.push(p);
+  await p.exited(15_000);
+  const lines = readFileSync(keylog, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('CLIENT_RANDOM'));
+  return { out: p.output(), keylog: lines };
+}
+
+describe.concurrent('a TLS 1.2 client without extended_master_secret (Python ssl / OpenSSL 3.0)', () => {
+  it("'prefer': completes, echoes, and both sides log the same master secret", async () => {
+    const s = await ourServer({ tls12ExtendedMasterSecret: 'prefer' });
+    const { out, keylog } = await pythonClient(s.port);
+    expect(out).toContain('got echo: hello');
+    expect(s.outcomes).toEqual(['ok']);
+    expect(keylog).toHaveLength(1);
+    expect(keylogLines(s.conns[0]!.events)).toEqual(keylog);
+  });
+
+  it("'require' (default): OpenSSL gets handshake_failure", async () => {
+    const s = await ourServer({});
+    const { out } = await pythonClient(s.port);
+    expect(out).toContain('error SSLV3_ALERT_HANDSHAKE_FAILURE');
+    for (let i = 0; i < 100 && s.outcomes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.outcomes).toEqual(['handshake_failure']);
+  });
+});
