@@ -25,7 +25,7 @@ import { checkTls12Signature, chooseTls12Scheme, signTls12 } from './signature.j
 import type { Tls12ClientState, Tls12Hello } from './state.js';
 import { tls12SuiteByCode } from './suites.js';
 import { clientResumedFinish, EXT_SESSION_TICKET, isResumption, negotiatedOf, resumedSecrets, sessionFromTicket } from './resume.js';
-import { Out12, type Env12, type Step12 } from './step.js';
+import { Out12, refuseRenegotiation, type Env12, type Step12 } from './step.js';
 
 type CState<K extends Tls12ClientState['kind']> = Extract<Tls12ClientState, { kind: K }>;
 
@@ -252,11 +252,7 @@ export function clientHandle12(st: Tls12ClientState, msg: Decoded12, env: Env12)
       break;
     case 'CONNECTED':
       // RFC 5246 §7.4.1.1: a client "MAY ... respond with a no_renegotiation alert" to a HelloRequest; OpenSSL with renegotiation disabled sends it as a warning and carries on.
-      if (msg.type === 'hello_request') {
-        const out = new Out12();
-        out.push({ kind: 'alert', alert: 'no_renegotiation' });
-        return out.done(st);
-      }
+      if (msg.type === 'hello_request') return refuseRenegotiation(st);
       break;
     default:
       break;

@@ -33,7 +33,7 @@ import { checkTls12Signature, chooseTls12Scheme, signTls12 } from './signature.j
 import type { Tls12ServerFlight, Tls12ServerState } from './state.js';
 import type { Tls12SuiteParams } from './suites.js';
 import { acceptedTicket, EXT_SESSION_TICKET, issueTicket, negotiatedOf, resumedServerFlight, wantsTicket } from './resume.js';
-import { Out12, type Env12, type Step12 } from './step.js';
+import { Out12, refuseRenegotiation, type Env12, type Step12 } from './step.js';
 
 type SState<K extends Tls12ServerState['kind']> = Extract<Tls12ServerState, { kind: K }>;
 
@@ -297,11 +297,7 @@ export function serverHandle12(st: Tls12ServerState, msg: Decoded12, env: Env12)
       break;
     case 'CONNECTED':
       // RFC 5246 §7.2.2 no_renegotiation: "sent ... by the server in response to a client hello after initial handshaking"; a warning, as OpenSSL with renegotiation disabled sends it.
-      if (msg.type === 'client_hello') {
-        const out = new Out12();
-        out.push({ kind: 'alert', alert: 'no_renegotiation' });
-        return out.done(st);
-      }
+      if (msg.type === 'client_hello') return refuseRenegotiation(st);
       break;
     default:
       break;

@@ -73,3 +73,14 @@ export class Out12 {
     return { state, actions: this.actions };
   }
 }
+
+/**
+ * Refuses a renegotiation (a HelloRequest at the client, a ClientHello at the server, once
+ * CONNECTED) with the warning no_renegotiation and stays where it is (RFC 5246 §7.2.2,
+ * RFC 5746), as OpenSSL does with renegotiation disabled.
+ */
+export function refuseRenegotiation<S extends Tls12State>(st: S): Step12<S> {
+  const out = new Out12();
+  out.push({ kind: 'alert', alert: 'no_renegotiation' });
+  return out.done(st);
+}
