@@ -20,7 +20,7 @@ import {
   type KeyType,
   type X509Certificate,
 } from '@tls13sim/handshake';
-import { connectTls, type TlsConnection } from '../../packages/sim/src/net/index.js';
+import { connectTls, TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
 
 export const HOST = '127.0.0.1';
 
@@ -328,4 +328,37 @@ export function expectSameKeylog(oursText: string, theirsText: string): void {
   const random = [...theirs.keys()][0]!;
   expect(ours.get(random)).toEqual(theirs.get(random));
   expect(keylogLabels(ours.get(random)!)).toEqual([...KEYLOG_LABELS]);
+}
+
+/**
+ * Our server on 127.0.0.1: completes each handshake, echoes one line back (`echo: …`) and
+ * closes; records each connection and its handshake outcome ('ok' or the alert). The
+ * server goes into `servers` for the caller to close.
+ */
+export async function startEchoServer(
+  config: () => Omit<EndpointConfig, 'role'>,
+  servers: TlsServer[],
+): Promise<{ port: number; conns: TlsConnection[]; outcomes: (string | undefined)[] }> {
+  const conns: TlsConnection[] = [];
+  const outcomes: (string | undefined)[] = [];
+  const server = new TlsServer({
+    config,
+    onConnection: async (conn) => {
+      conns.push(conn);
+      try {
+        await conn.handshake();
+        outcomes.push('ok');
+      } catch (e) {
+        outcomes.push((e as { alert?: string }).alert ?? String(e));
+        return;
+      }
+      const line = await conn.read();
+      conn.write(`echo: ${new TextDecoder().decode(line ?? new Uint8Array(0))}`);
+      await conn.close();
+    },
+    onError: () => {},
+  });
+  servers.push(server);
+  const addr = await server.listen(0, HOST);
+  return { port: addr.port, conns, outcomes };
 }

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeProvider, systemRandom, type EndpointConfig } from '@tls13sim/handshake';
-import { keylogLines, TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
-import { HOST, makePki, run, type Pki, type Proc } from './helpers.js';
+import { keylogLines, type TlsServer } from '../../packages/sim/src/net/index.js';
+import { HOST, makePki, run, startEchoServer, type Pki, type Proc } from './helpers.js';
 
 let pki: Pki;
 const procs: Proc[] = [];
@@ -41,36 +41,11 @@ except ssl.SSLError as e:
     print("error", e.reason, flush=True)
 `;
 
-async function ourServer(extra: Partial<EndpointConfig>) {
-  const conns: TlsConnection[] = [];
-  const outcomes: string[] = [];
-  const server = new TlsServer({
-    config: () => ({
-      crypto,
-      random: systemRandom,
-      versions: ['TLSv1.2'],
-      certificate: pki.server.p256.certified,
-      validationTime: Date.now(),
-      ...extra,
-    }),
-    onConnection: async (conn) => {
-      conns.push(conn);
-      try {
-        await conn.handshake();
-        outcomes.push('ok');
-      } catch (e) {
-        outcomes.push((e as { alert?: string }).alert ?? String(e));
-        return;
-      }
-      const line = await conn.read();
-      conn.write(`echo: ${new TextDecoder().decode(line ?? new Uint8Array(0))}`);
-      await conn.close();
-    },
-    onError: () => {},
-  });
-  servers.push(server);
-  const addr = await server.listen(0, HOST);
-  return { port: addr.port, conns, outcomes };
+function ourServer(extra: Partial<EndpointConfig>) {
+  return startEchoServer(
+    () => ({ crypto, random: systemRandom, versions: ['TLSv1.2'], certificate: pki.server.p256.certified, validationTime: Date.now(), ...extra }),
+    servers,
+  );
 }
 
 async function pythonClient(port: number): Promise<{ out: string; keylog: string[] }> {

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeProvider, SealedTicketIssuer, systemRandom, type EndpointConfig, type Tls12CipherSuiteName, type Tls12Session } from '@tls13sim/handshake';
-import { keylogLines, TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
-import { clientConfig, HOST, makePki, ourClient, readText, run, type LeafKind, type Pki, type Proc } from './helpers.js';
+import { keylogLines, type TlsServer } from '../../packages/sim/src/net/index.js';
+import { clientConfig, HOST, makePki, ourClient, readText, run, startEchoServer, type LeafKind, type Pki, type Proc } from './helpers.js';
 
 let pki: Pki;
 const procs: Proc[] = [];
@@ -127,37 +127,11 @@ describe.concurrent('our TLS 1.2 client against openssl s_server -tls1_2', () =>
 });
 
 /** Our server: echoes one line back and closes; records each connection and its handshake outcome. */
-async function ourServer(extra: Partial<EndpointConfig>, leaf: LeafKind = 'p256') {
-  const conns: TlsConnection[] = [];
-  const outcomes: (string | undefined)[] = [];
-  const server = new TlsServer({
-    config: () => ({
-      crypto,
-      random: systemRandom,
-      certificate: pki.server[leaf].certified,
-      validationTime: Date.now(),
-      trustAnchors: [pki.caDer],
-      ...V12,
-      ...extra,
-    }),
-    onConnection: async (conn) => {
-      conns.push(conn);
-      try {
-        await conn.handshake();
-        outcomes.push('ok');
-      } catch (e) {
-        outcomes.push((e as { alert?: string }).alert ?? String(e));
-        return;
-      }
-      const line = await conn.read();
-      conn.write(`echo: ${new TextDecoder().decode(line ?? new Uint8Array(0))}`);
-      await conn.close();
-    },
-    onError: () => {},
-  });
-  servers.push(server);
-  const addr = await server.listen(0, HOST);
-  return { port: addr.port, conns, outcomes };
+function ourServer(extra: Partial<EndpointConfig>, leaf: LeafKind = 'p256') {
+  return startEchoServer(
+    () => ({ crypto, random: systemRandom, certificate: pki.server[leaf].certified, validationTime: Date.now(), trustAnchors: [pki.caDer], ...V12, ...extra }),
+    servers,
+  );
 }
 
 async function sClient(port: number, args: readonly string[], version: string[] = ['-tls1_2']): Promise<string> {
