@@ -217,7 +217,7 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
   try {
     await conn.handshake();
     say(
-      conn.endpoint.version === 'TLSv1.2'
+      conn.version === 'TLSv1.2'
         ? `connect: ok at ${conn.connectedAt} ms (SSL_connect returned: the server's Finished is verified, sent after it judged our flight, RFC 5246 §7.3)`
         : `connect: ok at ${conn.connectedAt} ms (SSL_connect returned: our Finished is sent)`,
     );
@@ -261,8 +261,7 @@ export async function connect(args: readonly string[], io: ConnectIo): Promise<n
   })) {
     say(line);
   }
-  for (const line of ledgerLines(conn.ledger, conn.connectedAt, conn.negotiated !== null && 'version' in conn.negotiated ? conn.negotiated.version : 'TLSv1.3'))
-    say(line);
+  for (const line of ledgerLines(conn.ledger, conn.connectedAt, conn.version ?? 'TLSv1.3')) say(line);
 
   const sessOut = options.get('sess-out');
   if (sessOut !== undefined) {

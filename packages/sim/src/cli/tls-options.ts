@@ -314,8 +314,7 @@ export function describeConnection(conn: TlsConnection, extra: Record<string, st
   const n = conn.negotiated;
   const peer = conn.peerCertificates;
   const lines: Record<string, string> = {
-    // The endpoint forgets once closed; what was negotiated is kept by the connection.
-    protocol: ep.version ?? (n === null ? '(none)' : 'version' in n ? n.version : 'TLSv1.3'),
+    protocol: conn.version ?? '(none)',
     state: ep.state,
     'cipher suite': n?.suite.name ?? '(none)',
     group: n?.group ?? '(none)',

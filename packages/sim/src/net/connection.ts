@@ -22,7 +22,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { AnyNegotiated, TlsEndpoint } from '@tls13sim/handshake';
+import type { AnyNegotiated, TlsEndpoint, TlsVersion } from '@tls13sim/handshake';
 import { type TlsError, isTlsError, toHex } from '@tls13sim/record';
 import { Ledgers, type LedgerView } from '../ledger.js';
 import { toTraceBody } from '../trace-body.js';
@@ -202,6 +202,12 @@ export class TlsConnection extends EventEmitter {
 
   toTrace(): Trace {
     return { version: 1, scenario: this.opts.label, seed: 0, events: [...this.rec.events] };
+  }
+
+  /** The protocol version negotiated (kept after the endpoint closes, as `negotiated` is); null before the hellos. */
+  get version(): TlsVersion | null {
+    const n = this.negotiated;
+    return this.endpoint.version ?? (n === null ? null : 'version' in n ? n.version : 'TLSv1.3');
   }
 
   get ledger(): LedgerView {
