@@ -12,6 +12,7 @@ import {
   PeerAlertError,
   alertFor,
   alertForKind,
+  ERROR_ALERTS,
   buildCertificate,
   generateKeyPair,
   seededRandom,
@@ -123,6 +124,11 @@ describe('alertFor: the one error kind → alert map', () => {
       expect(alertFor(new HandshakeError(kind, 'x'))).toBe(want.tls13);
       expect(alertFor(new HandshakeError(kind, 'x'), 'TLSv1.2')).toBe(want.tls12);
     }
+  });
+
+  it('still exports the TLS 1.3 table as ERROR_ALERTS, equal to what alertForKind gives under TLS 1.3', () => {
+    expect(Object.keys(ERROR_ALERTS)).toEqual([...HANDSHAKE_ERROR_KINDS]);
+    for (const kind of HANDSHAKE_ERROR_KINDS) expect(ERROR_ALERTS[kind]).toBe(alertForKind(kind, 'TLSv1.3'));
   });
 
   it("gives a verifier's rejection the alert its verdict names, under either version", () => {

@@ -65,6 +65,13 @@ export type HandshakeErrorKind = keyof typeof ALERT_OF_KIND;
 /** Every kind, in table order. */
 export const HANDSHAKE_ERROR_KINDS = Object.keys(ALERT_OF_KIND) as readonly HandshakeErrorKind[];
 
+/**
+ * The TLS 1.3 table, read-only, under the name earlier versions of this package exported.
+ * What an error sends is `alertFor(error, version)`: it adds the TLS 1.2 differences and a
+ * verifier's own alert.
+ */
+export const ERROR_ALERTS: Readonly<Record<HandshakeErrorKind, AlertName>> = ALERT_OF_KIND;
+
 /** The protocol version whose alerts apply. */
 export type AlertVersion = 'TLSv1.3' | 'TLSv1.2';
 
