@@ -9,7 +9,8 @@
  * handshake/node+tickets/<cert>: the node provider with the server sending two
  * NewSessionTickets, as Node's `tls` server (OpenSSL's default) does in its row;
  * node-vs-node-tls/<cert> and node+tickets-vs-node-tls/<cert>: our handshakes/s ÷ Node's,
- * taken within each round.
+ * taken within each round; protocol/node/<cert> (µs): one handshake with every provider
+ * call answered from a recording (canned.ts), i.e. the protocol's own time without crypto.
  */
 import { createNodeProvider, nobleProvider, seededRandom, type CryptoProvider } from '@tls13sim/handshake';
 import {
@@ -25,6 +26,7 @@ import {
   type Interleaved,
 } from './harness.js';
 import { CERT_KINDS, freshHandshake, handshake, type CertKind } from './fixtures.js';
+import { cannedProvider } from './canned.js';
 import { recordingProvider } from './floor.js';
 import { nodeTlsContexts, nodeTlsHandshake } from './node-tls.js';
 
@@ -60,6 +62,30 @@ export function floorOf(provider: CryptoProvider, kind: CertKind): { replay: () 
   return { replay: () => recordings[next++ % FLOOR_RECORDINGS]!.replay(), counts: recordings[0]!.counts };
 }
 
+/**
+ * One handshake of `kind` with no cryptography in it: the same seeds every time, and every
+ * provider call answered from a recording of that handshake (canned.ts). The recording is
+ * of the second handshake, as in `floorOf`: the first computes the provider's constants.
+ */
+export function protocolOnly(provider: CryptoProvider, kind: CertKind): () => void {
+  const canned = cannedProvider(provider);
+  const once = () =>
+    void handshake({
+      client: canned.provider,
+      server: canned.provider,
+      kind,
+      clientRandom: seededRandom('protocol-client'),
+      serverRandom: seededRandom('protocol-server'),
+    });
+  once();
+  canned.record();
+  once();
+  return () => {
+    canned.play();
+    once();
+  };
+}
+
 async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const s = sampling(opts);
   const rows: BenchRow[] = [];
@@ -74,7 +100,13 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
     const nodeFloor = floorOf(node, kind);
     const ctx = nodeTlsContexts(kind);
     const n = await interleavedAsyncOpsPerSecond(
-      [() => void freshHandshake(node, kind), nodeFloor.replay, () => void freshHandshake(node, kind, true), () => nodeTlsHandshake(ctx)],
+      [
+        () => void freshHandshake(node, kind),
+        nodeFloor.replay,
+        () => void freshHandshake(node, kind, true),
+        () => nodeTlsHandshake(ctx),
+        protocolOnly(node, kind),
+      ],
       s,
     );
     rows.push(...handshakeRows('node', kind, n));
@@ -83,6 +115,7 @@ async function run(opts: BenchOptions): Promise<BenchRow[]> {
     // node handshakes/s ÷ Node tls handshakes/s (issue 9's goal: ≥ 1), without and with tickets.
     rows.push({ name: `node-vs-node-tls/${kind}`, value: sig3(1 / n.ratios[3]!), unit: 'x' });
     rows.push({ name: `node+tickets-vs-node-tls/${kind}`, value: sig3(n.ratios[2]! / n.ratios[3]!), unit: 'x' });
+    rows.push({ name: `protocol/node/${kind}`, value: sig3(1e6 / n.rates[4]!), unit: 'µs' });
   }
   return rows;
 }
@@ -109,15 +142,17 @@ export const handshakeBench: Bench = {
       for (const impl of ['noble', 'node', 'node+tickets', 'node-tls']) {
         const ratio = v(`floor-ratio/${impl}/${kind}`);
         const vsNode = v(`${impl}-vs-node-tls/${kind}`);
+        const protocol = v(`protocol/${impl}/${kind}`);
         out.push([
           `${impl} / ${kind}`,
           f(v(`handshake/${impl}/${kind}`)),
           f(v(`floor/${impl}/${kind}`)),
           ratio === undefined ? '-' : `${ratio.toFixed(2)}×`,
           vsNode === undefined ? '-' : `${vsNode.toFixed(2)}×`,
+          f(protocol, 1),
         ]);
       }
     }
-    return `${table(['implementation / certificate', 'handshakes/s', 'crypto floor/s', 'time ÷ floor', '÷ Node tls'], out)}\n\n${RATIO_NOTE}`;
+    return `${table(['implementation / certificate', 'handshakes/s', 'crypto floor/s', 'time ÷ floor', '÷ Node tls', 'protocol-only µs'], out)}\n\n${RATIO_NOTE}`;
   },
 };
