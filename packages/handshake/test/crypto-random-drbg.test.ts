@@ -77,3 +77,18 @@ describe('seededRandom (SHA-256 counter-mode DRBG)', () => {
     expect(r.bytes(40)).toEqual(all.subarray(30, 70));
   });
 });
+
+describe('CounterSha256 (the DRBG blocks)', () => {
+  it('is SHA-256(prefix || counter) for prefixes either side of the block boundaries and any uint32 counter', async () => {
+    const { CounterSha256 } = await import('../src/crypto/counter-sha256.js');
+    for (const len of [0, 1, 51, 52, 55, 56, 59, 60, 63, 64, 65, 115, 116, 127, 128, 129, 200]) {
+      const prefix = Uint8Array.from({ length: len }, (_, i) => (i * 29 + len) & 0xff);
+      const blocks = new CounterSha256(prefix);
+      for (const c of [0, 1, 255, 256, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff]) {
+        const ctr = Uint8Array.of(c >>> 24, (c >>> 16) & 0xff, (c >>> 8) & 0xff, c & 0xff);
+        const expected = new Uint8Array(createHash('sha256').update(prefix).update(ctr).digest());
+        expect(blocks.digest(c), `prefix of ${len} bytes, counter ${c}`).toEqual(expected);
+      }
+    }
+  });
+});

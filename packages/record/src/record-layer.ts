@@ -16,6 +16,7 @@ import { MAX_INNER_PLAINTEXT_LENGTH, NO_PADDING, paddingLength, protectRecord, S
 import { checkNotEmpty, clampLimit, DEFAULT_KEY_LIMITS, plaintextDirection, PLAINTEXT_EPOCH, type Direction, type KeyLimit } from './record-direction.js';
 import { DEFAULT_MAX_IGNORED_RECORDS, RecordReader, type ReadRecord } from './record-reader.js';
 import { protectRecord12, tls12FixedIvLength } from './tls12-protection.js';
+import { span } from './bytes.js';
 
 export { DEFAULT_KEY_LIMITS, PLAINTEXT_EPOCH, type KeyLimit } from './record-direction.js';
 export { DEFAULT_MAX_IGNORED_RECORDS, type ReadRecord } from './record-reader.js';
@@ -212,7 +213,7 @@ export class RecordLayer {
     }
     const out: Uint8Array[] = [];
     for (let i = 0; i < count; i++) {
-      const content = data.subarray(i * chunk, Math.min(data.length, (i + 1) * chunk));
+      const content = span(data, i * chunk, Math.min(data.length, (i + 1) * chunk));
       const pad = paddingLength(this.padding, content.length, this.recordSizeLimit);
       out.push(protectRecord(keys, this.write.seq, contentType, content, pad));
       this.write.seq += 1n;

@@ -18,5 +18,9 @@ export function isAllZero(b: Uint8Array): boolean {
   return acc === 0;
 }
 
-/** Base64url without padding (JWK, RFC 7517). */
-export const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+/**
+ * Base64url without padding (JWK, RFC 7517). Copied into Node's Buffer pool rather than
+ * viewed through `b.buffer`: a key of up to 64 bytes lives on the JS heap, and asking for
+ * its buffer makes V8 move it out first (an allocation; the pool's copy is not one).
+ */
+export const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');

@@ -3,8 +3,8 @@
  * providers receive a `RandomSource`. `seededRandom` is a deterministic DRBG (SHA-256 in
  * counter mode over the seed) so that a seed replays a run byte for byte.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
+import { CounterSha256 } from './counter-sha256.js';
 
 export interface RandomSource {
   /** `n` fresh bytes. */
@@ -14,37 +14,25 @@ export interface RandomSource {
 }
 
 const encoder = new TextEncoder();
+const NO_BYTES = new Uint8Array(0);
 
 export function seededRandom(seed: number | string | Uint8Array): RandomSource {
-  const seedBytes = typeof seed === 'number' ? encoder.encode(`tls13sim-seed:${seed}`) : typeof seed === 'string' ? encoder.encode(seed) : seed.slice();
-  return new SeededDrbg(seedBytes, 0, new Uint8Array(0), 0);
+  const seedBytes = typeof seed === 'number' ? encoder.encode(`tls13sim-seed:${seed}`) : typeof seed === 'string' ? encoder.encode(seed) : seed;
+  return new SeededDrbg(new CounterSha256(seedBytes), 0, NO_BYTES, 0);
 }
-
-type Sha256 = ReturnType<typeof sha256.create>;
 
 /** SHA-256(seed || uint32 counter, big-endian) blocks, served in order. */
 class SeededDrbg implements RandomSource {
-  /**
-   * SHA-256 having absorbed the seed: each block continues a copy of it with the counter.
-   * Only ever copied from, so clones share it.
-   */
-  private readonly seeded: Sha256;
-  /** The copy a block is hashed in, reused from block to block. */
-  private scratch: Sha256 | undefined;
-  private readonly counterBytes = new Uint8Array(4);
-
   constructor(
-    private readonly seed: Uint8Array,
+    /** The seed's hashing, shared by clones: it holds no position (the counter is ours). */
+    private readonly blocks: CounterSha256,
     private counter: number,
     private pool: Uint8Array,
     private poolPos: number,
-    seeded?: Sha256,
-  ) {
-    this.seeded = seeded ?? sha256.create().update(seed);
-  }
+  ) {}
 
   clone(): RandomSource {
-    return new SeededDrbg(this.seed, this.counter, this.pool, this.poolPos, this.seeded);
+    return new SeededDrbg(this.blocks, this.counter, this.pool, this.poolPos);
   }
 
   bytes(n: number): Uint8Array {
@@ -52,21 +40,15 @@ class SeededDrbg implements RandomSource {
     let filled = 0;
     while (filled < n) {
       if (this.poolPos === this.pool.length) {
-        const c = this.counter++;
-        const ctr = this.counterBytes;
-        ctr[0] = c >>> 24;
-        ctr[1] = (c >>> 16) & 0xff;
-        ctr[2] = (c >>> 8) & 0xff;
-        ctr[3] = c & 0xff;
-        const h = (this.scratch = this.seeded._cloneInto(this.scratch));
-        h.update(ctr);
         // A fresh pool per block: clones of this source share the one they were made with.
-        this.pool = new Uint8Array(32);
-        h.digestInto(this.pool);
+        this.pool = this.blocks.digest(this.counter++);
         this.poolPos = 0;
       }
-      const take = Math.min(n - filled, this.pool.length - this.poolPos);
-      out.set(this.pool.subarray(this.poolPos, this.poolPos + take), filled);
+      // Byte by byte, not `out.set(pool.subarray(…))`: a view of a small on-heap array makes
+      // V8 move its bytes off-heap first, which cost more than the block's hashing.
+      const pool = this.pool;
+      const take = Math.min(n - filled, pool.length - this.poolPos);
+      for (let k = 0; k < take; k++) out[filled + k] = pool[this.poolPos + k]!;
       filled += take;
       this.poolPos += take;
     }

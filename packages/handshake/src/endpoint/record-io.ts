@@ -11,6 +11,7 @@ import {
   type AlertName,
   ContentType,
   concatBytes,
+  span,
   encodeAlert,
   HandshakeReassembler,
   type HandshakeMessage,
@@ -221,8 +222,8 @@ export class RecordIo {
       const end = Math.min(data.length, pos + chunk);
       const carried = names.filter((_, i) => starts[i]! >= pos && starts[i]! < end);
       const records = plaintext
-        ? this.rl.sealPlaintext(ContentType.handshake, data.subarray(pos, end), legacyVersion)
-        : this.rl.seal(ContentType.handshake, data.subarray(pos, end));
+        ? this.rl.sealPlaintext(ContentType.handshake, span(data, pos, end), legacyVersion)
+        : this.rl.seal(ContentType.handshake, span(data, pos, end));
       const epoch = this.rl.writeEpoch as EpochName;
       for (const wire of records) {
         this.transmit(wire, { outerType: plaintext ? 'handshake' : 'application_data', innerType: 'handshake', epoch, messages: carried }, closed);
