@@ -12,6 +12,7 @@
  * joined only within one epoch, and the caller proves that a key-changing message ended
  * its record with `assertRecordBoundary()` before it installs new read keys.
  */
+import { viewableBytes } from './bytes.js';
 import { TlsError } from './errors.js';
 
 export const HANDSHAKE_HEADER_LENGTH = 4;
@@ -66,7 +67,10 @@ export class HandshakeReassembler {
     }
     if (data.length === 0) return;
     this.epoch = epoch;
-    this.chunks.push(data.slice());
+    // A copy with a buffer of its own (viewableBytes): its messages are views of it.
+    const copy = viewableBytes(data.length);
+    copy.set(data);
+    this.chunks.push(copy);
     this.length += data.length;
     this.checkHeader();
   }
