@@ -21,6 +21,10 @@ export interface Aead {
    * (sealing in place). A RangeError if `out` is too short.
    */
   sealInto?(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void;
-  /** Returns null on any authentication failure (never throws for bad input). */
+  /**
+   * Returns null on any authentication failure (never throws for bad input). The plaintext
+   * is the caller's to keep: a fresh array (or a view of one) that the AEAD does not reuse,
+   * since the record layer keeps handshake bytes as they come out of `open`.
+   */
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }

@@ -62,15 +62,31 @@ export class HandshakeReassembler {
    * with an unexpected_message alert").
    */
   push(data: Uint8Array, epoch: string): void {
+    this.add(data, epoch, false);
+  }
+
+  /**
+   * `push` for bytes the caller hands over and never shows anyone else (a record's freshly
+   * decrypted content): kept as they are instead of copied, since nobody can change them.
+   */
+  pushOwned(data: Uint8Array, epoch: string): void {
+    this.add(data, epoch, true);
+  }
+
+  private add(data: Uint8Array, epoch: string, owned: boolean): void {
     if (this.length > 0 && this.epoch !== epoch) {
       throw new TlsError('unexpected_message', `handshake message spans a key change (${this.epoch} → ${epoch})`);
     }
     if (data.length === 0) return;
     this.epoch = epoch;
-    // A copy with a buffer of its own (viewableBytes): its messages are views of it.
-    const copy = viewableBytes(data.length);
-    copy.set(data);
-    this.chunks.push(copy);
+    if (owned) {
+      this.chunks.push(data);
+    } else {
+      // A copy with a buffer of its own (viewableBytes): its messages are views of it.
+      const copy = viewableBytes(data.length);
+      copy.set(data);
+      this.chunks.push(copy);
+    }
     this.length += data.length;
     this.checkHeader();
   }

@@ -141,7 +141,10 @@ export class RecordIo {
 
   /** The handshake messages a handshake record completes, in order (§5.1: a message may span records). */
   handshakeFrames(rec: ReadRecord): HandshakeMessage[] {
-    this.hs.push(rec.data, rec.epoch);
+    // A protected record's content is the AEAD's fresh output, seen by nobody else; a
+    // plaintext record's is a view of its wire bytes, which the record event shows.
+    if (rec.epoch === 'plaintext') this.hs.push(rec.data, rec.epoch);
+    else this.hs.pushOwned(rec.data, rec.epoch);
     const frames: HandshakeMessage[] = [];
     for (let f = this.hs.next(); f !== null; f = this.hs.next()) frames.push(f);
     return frames;
