@@ -26,7 +26,9 @@ export interface Canned {
 }
 
 interface Noted {
+  /** The provider method, and what it was called for (the algorithm, group or scheme). */
   readonly op: string;
+  readonly detail: string;
   readonly result: unknown;
   readonly draws: readonly number[];
 }
@@ -36,31 +38,36 @@ export function cannedProvider(inner: CryptoProvider): Canned {
   const noted: Noted[] = [];
   let next = 0;
 
-  /** `compute` draws through the RandomSource it is given; `rand` is the caller's. */
-  const call = <T>(op: string, rand: RandomSource | null, compute: (r: RandomSource | null) => T): T => {
+  /** Computes (passing or recording); `compute` draws through the RandomSource it is given. */
+  const call = <T>(op: string, detail: string, rand: RandomSource | null, compute: (r: RandomSource | null) => T): T => {
     if (mode === 'pass') return compute(rand);
-    if (mode === 'record') {
-      const draws: number[] = [];
-      const counting: RandomSource | null =
-        rand === null
-          ? null
-          : {
-              bytes(n) {
-                draws.push(n);
-                return rand.bytes(n);
-              },
-            };
-      const result = compute(counting);
-      noted.push({ op, result, draws });
-      return result;
-    }
+    const draws: number[] = [];
+    const counting: RandomSource | null =
+      rand === null
+        ? null
+        : {
+            bytes(n) {
+              draws.push(n);
+              return rand.bytes(n);
+            },
+          };
+    const result = compute(counting);
+    noted.push({ op, detail, result, draws });
+    return result;
+  };
+  /**
+   * The next recorded result. Callers come here before making a closure or a name string,
+   * so that a replay allocates next to nothing of its own.
+   */
+  const replay = (op: string, detail: string, rand: RandomSource | null): unknown => {
     const n = noted[next++];
-    if (n === undefined || n.op !== op) {
-      throw new Error(`canned: call ${next} is ${op}, the recording has ${n === undefined ? 'no more calls' : n.op}`);
+    if (n === undefined || n.op !== op || n.detail !== detail) {
+      throw new Error(`canned: call ${next} is ${op}:${detail}, the recording has ${n === undefined ? 'no more calls' : `${n.op}:${n.detail}`}`);
     }
     for (const d of n.draws) rand!.bytes(d);
-    return n.result as T;
+    return n.result;
   };
+  const playing = () => mode === 'play';
 
   const aeads = new Map<AeadName, Aead>();
   const aead = (name: AeadName): Aead => {
@@ -72,8 +79,9 @@ export function cannedProvider(inner: CryptoProvider): Canned {
         keyLength: x.keyLength,
         nonceLength: x.nonceLength,
         tagLength: x.tagLength,
-        seal: (key, nonce, ad, pt) => call(`seal:${name}`, null, () => x.seal(key, nonce, ad, pt)),
-        open: (key, nonce, ad, ct) => call(`open:${name}`, null, () => x.open(key, nonce, ad, ct)),
+        seal: (key, nonce, ad, pt) => (playing() ? (replay('seal', name, null) as Uint8Array) : call('seal', name, null, () => x.seal(key, nonce, ad, pt))),
+        open: (key, nonce, ad, ct) =>
+          playing() ? (replay('open', name, null) as Uint8Array | null) : call('open', name, null, () => x.open(key, nonce, ad, ct)),
       };
       aeads.set(name, a);
     }
@@ -83,14 +91,17 @@ export function cannedProvider(inner: CryptoProvider): Canned {
   const keyExchange = (group: Parameters<CryptoProvider['keyExchange']>[0]): KeyExchange | undefined => {
     if (kexes.has(group)) return kexes.get(group);
     const x = inner.keyExchange(group);
+    type Generated = ReturnType<KeyExchange['generate']>;
+    type Responded = ReturnType<KeyExchange['respond']>;
+    type Finished = ReturnType<KeyExchange['finish']>;
     const k: KeyExchange | undefined =
       x === undefined
         ? undefined
         : {
             group: x.group,
-            generate: (rand) => call(`generate:${group}`, rand, (r) => x.generate(r!)),
-            respond: (peer, rand) => call(`respond:${group}`, rand, (r) => x.respond(peer, r!)),
-            finish: (own, peer) => call(`finish:${group}`, null, () => x.finish(own, peer)),
+            generate: (rand) => (playing() ? (replay('generate', group, rand) as Generated) : call('generate', group, rand, (r) => x.generate(r!))),
+            respond: (peer, rand) => (playing() ? (replay('respond', group, rand) as Responded) : call('respond', group, rand, (r) => x.respond(peer, r!))),
+            finish: (own, peer) => (playing() ? (replay('finish', group, null) as Finished) : call('finish', group, null, () => x.finish(own, peer))),
           };
     kexes.set(group, k);
     return k;
@@ -98,15 +109,19 @@ export function cannedProvider(inner: CryptoProvider): Canned {
 
   const provider: CryptoProvider = {
     name: `canned(${inner.name})`,
-    hash: (alg, data) => call(`hash:${alg}`, null, () => inner.hash(alg, data)),
+    hash: (alg, data) => (playing() ? (replay('hash', alg, null) as Uint8Array) : call('hash', alg, null, () => inner.hash(alg, data))),
     hashLength: (alg) => inner.hashLength(alg),
-    hmac: (alg, key, data) => call(`hmac:${alg}`, null, () => inner.hmac(alg, key, data)),
-    hkdfExtract: (alg, salt, ikm) => call(`hkdfExtract:${alg}`, null, () => inner.hkdfExtract(alg, salt, ikm)),
-    hkdfExpand: (alg, prk, info, length) => call(`hkdfExpand:${alg}`, null, () => inner.hkdfExpand(alg, prk, info, length)),
+    hmac: (alg, key, data) => (playing() ? (replay('hmac', alg, null) as Uint8Array) : call('hmac', alg, null, () => inner.hmac(alg, key, data))),
+    hkdfExtract: (alg, salt, ikm) =>
+      playing() ? (replay('hkdfExtract', alg, null) as Uint8Array) : call('hkdfExtract', alg, null, () => inner.hkdfExtract(alg, salt, ikm)),
+    hkdfExpand: (alg, prk, info, length) =>
+      playing() ? (replay('hkdfExpand', alg, null) as Uint8Array) : call('hkdfExpand', alg, null, () => inner.hkdfExpand(alg, prk, info, length)),
     aead,
     keyExchange,
-    sign: (scheme, key, message, rand) => call(`sign:${scheme}`, rand, (r) => inner.sign(scheme, key, message, r!)),
-    verify: (scheme, key, message, signature) => call(`verify:${scheme}`, null, () => inner.verify(scheme, key, message, signature)),
+    sign: (scheme, key, message, rand) =>
+      playing() ? (replay('sign', scheme, rand) as Uint8Array) : call('sign', scheme, rand, (r) => inner.sign(scheme, key, message, r!)),
+    verify: (scheme, key, message, signature) =>
+      playing() ? (replay('verify', scheme, null) as boolean) : call('verify', scheme, null, () => inner.verify(scheme, key, message, signature)),
     supportedGroups: inner.supportedGroups,
     supportedSignatureSchemes: inner.supportedSignatureSchemes,
   };
