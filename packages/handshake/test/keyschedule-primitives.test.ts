@@ -308,3 +308,29 @@ describe('TLS-Exporter (RFC 8446 §7.5) agrees with Node TLS 1.3', () => {
     expect(hex(a)).toBe(hex(manual));
   });
 });
+
+describe('hkdfExpandLabel lends its info buffer', () => {
+  test('passes the provider the §7.1 HkdfLabel, in a buffer reused for the next label of the same length', async () => {
+    const { hkdfExpandLabel: expand, hkdfLabel: label } = await import('../src/keyschedule/hkdf-label.js');
+    const seen: { info: Uint8Array; copy: string }[] = [];
+    const provider = {
+      ...nobleProvider,
+      hkdfExpand(alg: 'sha256', prk: Uint8Array, info: Uint8Array, length: number) {
+        seen.push({ info, copy: Buffer.from(info).toString('hex') });
+        return nobleProvider.hkdfExpand(alg, prk, info, length);
+      },
+    };
+    const secret = new Uint8Array(32).fill(7);
+    const a = new Uint8Array(32).fill(1);
+    const b = new Uint8Array(32).fill(2);
+    const first = expand(provider, 'sha256', secret, 'c hs traffic', a, 32);
+    const second = expand(provider, 'sha256', secret, 's hs traffic', b, 32);
+    // What each call saw is the label it asked for, and the output is HKDF-Expand of it.
+    expect(seen[0]!.copy).toBe(Buffer.from(label('c hs traffic', a, 32)).toString('hex'));
+    expect(seen[1]!.copy).toBe(Buffer.from(label('s hs traffic', b, 32)).toString('hex'));
+    expect(first).toEqual(nobleProvider.hkdfExpand('sha256', secret, label('c hs traffic', a, 32), 32));
+    expect(second).toEqual(nobleProvider.hkdfExpand('sha256', secret, label('s hs traffic', b, 32), 32));
+    // Same length, same buffer: a provider that kept `info` would see it change.
+    expect(seen[1]!.info).toBe(seen[0]!.info);
+  });
+});

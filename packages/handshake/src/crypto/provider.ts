@@ -2,7 +2,9 @@
  * The crypto boundary. Everything cryptographic in tls13sim goes through a
  * `CryptoProvider`; the noble implementation is the default, `node:crypto` is another.
  * All calls are synchronous and pure given their inputs (randomness is passed in), which
- * is what lets the explorer memoise them.
+ * is what lets the explorer memoise them. Byte arguments are lent for the call, as with
+ * `Aead`: read them during the call and copy what you keep, since callers may reuse them
+ * (the key schedule writes each HKDF `info` into a buffer it lends again).
  */
 import type { NamedGroupName, SignatureSchemeName } from '../constants.js';
 import type { PrivateKey, PublicKey } from './keys.js';

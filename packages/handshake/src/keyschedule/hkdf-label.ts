@@ -27,20 +27,44 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  return provider.hkdfExpand(hash, secret, hkdfLabel(label, context, length), length);
+  return provider.hkdfExpand(hash, secret, lentHkdfLabel(label, context, length), length);
+}
+
+/**
+ * Buffers for `info`, one per length, reused from call to call: a provider reads its
+ * arguments during the call and keeps none (CryptoProvider), and a handshake expands some
+ * thirty labels. Only the labels of at most 64 lengths are kept (exporter labels are the
+ * application's).
+ */
+const lentInfo = new Map<number, Uint8Array>();
+
+/** `hkdfLabel`, written into a lent buffer. */
+function lentHkdfLabel(label: string | Uint8Array, context: Uint8Array, length: number): Uint8Array {
+  const vector = typeof label === 'string' ? labelVectorOf(label) : labelVector(label);
+  const n = 2 + vector.length + 1 + context.length;
+  let out = lentInfo.get(n);
+  if (out === undefined) {
+    out = new Uint8Array(n);
+    if (lentInfo.size < 64) lentInfo.set(n, out);
+  }
+  return writeHkdfLabel(out, length, vector, context);
 }
 
 /** The encoded HkdfLabel structure (the HKDF `info`) of §7.1; exported for traces and tests. */
 export function hkdfLabel(label: string | Uint8Array, context: Uint8Array, length: number): Uint8Array {
-  if (typeof label !== 'string') return encodeHkdfLabel(length, labelVector(label), context);
-  // The §7.1 labels are a handful of constants: encode each one once.
+  const vector = typeof label === 'string' ? labelVectorOf(label) : labelVector(label);
+  return writeHkdfLabel(new Uint8Array(2 + vector.length + 1 + context.length), length, vector, context);
+}
+
+/** The §7.1 labels are a handful of constants: each is encoded once. */
+function labelVectorOf(label: string): Uint8Array {
   let vector = labelVectors.get(label);
   if (vector === undefined) {
     vector = labelVector(utf8(label));
     // Exporter labels come from the application: keep the cache small whatever it asks.
     if (labelVectors.size < 64) labelVectors.set(label, vector);
   }
-  return encodeHkdfLabel(length, vector, context);
+  return vector;
 }
 
 /** `opaque label<7..255> = "tls13 " + Label`, length prefix included. */
@@ -50,11 +74,10 @@ function labelVector(label: Uint8Array): Uint8Array {
 
 const labelVectors = new Map<string, Uint8Array>();
 
-/** uint16 length || label vector || `opaque context<0..255>`, written straight into one buffer. */
-function encodeHkdfLabel(length: number, labelVector: Uint8Array, context: Uint8Array): Uint8Array {
+/** uint16 length || label vector || `opaque context<0..255>`, written straight into `out` (exactly that long). */
+function writeHkdfLabel(out: Uint8Array, length: number, labelVector: Uint8Array, context: Uint8Array): Uint8Array {
   if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw new RangeError(`Writer: ${length} is not a uint16`);
   if (context.length > 255) throw new RangeError(`Writer: vector length ${context.length} outside <0..255>`);
-  const out = new Uint8Array(2 + labelVector.length + 1 + context.length);
   out[0] = length >>> 8;
   out[1] = length & 0xff;
   out.set(labelVector, 2);
