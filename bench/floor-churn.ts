@@ -6,7 +6,7 @@
  *
  * Each operation runs in batches of 300, in 12 interleaved rounds (the first two
  * discarded); the median µs per operation is printed. On the bench machine 5 KB of
- * short-lived objects per replay (about 2 µs of work on its own) made the floor 29–61 µs
+ * short-lived objects per replay (about 2 µs of work on its own) made the floor 20–61 µs
  * slower (docs/performance.md).
  */
 import { createNodeProvider } from '@tls13sim/handshake';
