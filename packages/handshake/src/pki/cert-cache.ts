@@ -19,10 +19,17 @@ const MAX_ENTRIES = 256;
 let buckets = new Map<number, X509Certificate[]>();
 let entries = 0;
 
-/** FNV-1a over every byte: a bucket index, not an identity (the bytes are compared on a hit). */
+/**
+ * The bucket key: FNV-1a over the length and 16 sampled bytes, 8 spread over the
+ * certificate and its last 8 (the signature, the most varied part), not over every byte.
+ * Equal DER gives equal keys, and a bucket hit is confirmed byte by byte, so a collision
+ * costs a comparison, never a wrong answer.
+ */
 function fingerprint(b: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const n = b.length;
+  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  for (let k = 0; k < 8 && n > 0; k++) h = Math.imul(h ^ b[Math.floor((k * n) / 8)]!, 0x01000193);
+  for (let k = 1; k <= 8 && k <= n; k++) h = Math.imul(h ^ b[n - k]!, 0x01000193);
   return h >>> 0;
 }
 
