@@ -14,7 +14,7 @@ import { AppData } from './app-data.js';
 import { clientHandle, clientStart } from './client.js';
 import { alertRekey, cancelStep, closeStep, keyUpdateStep, requestClientAuthStep, UsageError, writeStep } from './commands.js';
 import type { EndpointConfig } from './config.js';
-import { type Conn, type ConnUpdate, INITIAL_CONN } from './conn.js';
+import { type Conn, type ConnUpdate, INITIAL_CONN, updateConn } from './conn.js';
 import { alertFor, HandshakeError, internalError } from './errors.js';
 import { RecordIo } from './record-io.js';
 import { acceptAlert, acceptApplicationData, acceptChangeCipherSpec, type ReceivedRecord } from './record-steps.js';
@@ -377,7 +377,7 @@ export class Endpoint implements EndpointApi {
   }
 
   private update(set: ConnUpdate): void {
-    this.conn = { ...this.conn, ...set };
+    this.conn = updateConn(this.conn, set);
   }
 
   private emit(e: EndpointEvent): void {
