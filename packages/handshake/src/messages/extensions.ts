@@ -193,9 +193,11 @@ export function decodeExtensions(ctx: ExtensionContext, data: Uint8Array): Exten
 
 /** Reads extensions until `r` is exhausted. */
 export function readExtensionList(ctx: ExtensionContext, r: Reader): Extension[] {
-  const raw: { code: number; data: Uint8Array }[] = r.list((x) => ({ code: x.u16(), data: x.opaque16() }));
+  // Each body as a window on the message, not a copy: a decoder copies what it keeps, and
+  // an extension kept opaque is copied when it is found to be one.
+  const raw: { code: number; body: Reader }[] = r.list((x) => ({ code: x.u16(), body: x.vec16() }));
   checkNoDuplicates(raw);
-  const out = raw.map((e) => decodeExtension(ctx, e.code, e.data));
+  const out = raw.map((e) => decodeExtension(ctx, e.code, e.body));
   if (ctx === 'client_hello') {
     // §4.2.11: "The "pre_shared_key" extension MUST be the last extension in the
     // ClientHello ... Servers MUST check that it is the last extension and otherwise fail
@@ -224,20 +226,20 @@ function checkNoDuplicates(raw: readonly { code: number }[]): void {
   }
 }
 
-function decodeExtension(ctx: ExtensionContext, code: number, data: Uint8Array): Extension {
+function decodeExtension(ctx: ExtensionContext, code: number, r: Reader): Extension {
   const allowed = isAllowedIn(code, ctx);
   if (allowed === false) {
     fail('illegal_parameter', `extension ${nameOf('extension', code)} is not allowed in ${ctx} (RFC 8446 §4.2)`);
   }
-  const r = new Reader(data);
   const ext = allowed === true ? decodeTypedBody(ctx, code, r) : undefined;
   if (ext === undefined) {
     if (isResponseContext(ctx)) {
       fail('unsupported_extension', `unsolicited extension ${nameOf('extension', code)} in ${ctx}`);
     }
-    return { type: 'unknown', code, data };
+    // Not decoded: nothing was read from the body, which is kept whole.
+    return { type: 'unknown', code, data: r.rest() };
   }
-  r.end(`${nameOf('extension', code)} extension`);
+  if (!r.atEnd) r.end(`${nameOf('extension', code)} extension`);
   return ext;
 }
 
