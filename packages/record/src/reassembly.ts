@@ -95,9 +95,7 @@ export class HandshakeReassembler {
   next(): HandshakeMessage | null {
     if (this.length < HANDSHAKE_HEADER_LENGTH) return null;
     this.checkHeader();
-    const header = this.peek(HANDSHAKE_HEADER_LENGTH);
-    const bodyLength = (header[1]! << 16) | (header[2]! << 8) | header[3]!;
-    const total = HANDSHAKE_HEADER_LENGTH + bodyLength;
+    const total = HANDSHAKE_HEADER_LENGTH + this.bodyLength();
     if (this.length < total) return null;
     const raw = this.take(total);
     const epoch = this.epoch!;
@@ -146,13 +144,22 @@ export class HandshakeReassembler {
   /** Rejects an oversized message as soon as its header arrives, before buffering it. */
   private checkHeader(): void {
     if (this.length < HANDSHAKE_HEADER_LENGTH) return;
-    const h = this.peek(HANDSHAKE_HEADER_LENGTH);
-    const bodyLength = (h[1]! << 16) | (h[2]! << 8) | h[3]!;
+    const bodyLength = this.bodyLength();
     if (bodyLength > this.maxMessageSize) {
       // No §6.2 alert names "too big for us"; OpenSSL and BoringSSL send illegal_parameter
       // (SSL_R_EXCESSIVE_MESSAGE_SIZE).
       throw new TlsError('illegal_parameter', `handshake message of ${bodyLength} bytes exceeds the limit of ${this.maxMessageSize}`);
     }
+  }
+
+  /**
+   * The uint24 length in the header of the next message (its 4 bytes are buffered), read
+   * where it lies when the first chunk holds the header: no view made for it.
+   */
+  private bodyLength(): number {
+    const first = this.chunks[0]!;
+    const h = first.length >= HANDSHAKE_HEADER_LENGTH ? first : this.peek(HANDSHAKE_HEADER_LENGTH);
+    return (h[1]! << 16) | (h[2]! << 8) | h[3]!;
   }
 
   /** The first `n` buffered bytes, to read (a view when the first chunk holds them). */
@@ -176,9 +183,10 @@ export class HandshakeReassembler {
     // would (docs/architecture.md "Conventions" 8) without a second copy.
     const first = this.chunks[0]!;
     if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
       this.length -= n;
+      // The whole chunk is the message (one message per record, the usual case): no view.
+      if (first.length === n) return this.chunks.shift()!;
+      this.chunks[0] = first.subarray(n);
       return first.subarray(0, n);
     }
     const out = new Uint8Array(n);
