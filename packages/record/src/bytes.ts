@@ -12,16 +12,6 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/**
- * A zeroed array of `n` bytes that may be viewed (`subarray`, `.buffer`) at no extra cost.
- * V8 makes arrays of up to 64 bytes on the JS heap and moves them out to a buffer of their
- * own at their first view (an allocation and a copy); these small ones get their buffer at
- * once. For larger ones the two ways are the same.
- */
-export function viewableBytes(n: number): Uint8Array {
-  return n <= 64 ? new Uint8Array(new ArrayBuffer(n)) : new Uint8Array(n);
-}
-
 /** `b[from, to)` as a view, or `b` itself when that is all of it (no view made). */
 export function span(b: Uint8Array, from: number, to: number): Uint8Array {
   return from === 0 && to === b.length ? b : b.subarray(from, to);

@@ -14,7 +14,6 @@
  */
 import { ContentType, isRecordContentType } from './content.js';
 import { TlsError } from './errors.js';
-import { viewableBytes } from './bytes.js';
 
 export const RECORD_HEADER_LENGTH = 5;
 /** §5.1: "The length MUST NOT exceed 2^14 bytes." */
@@ -131,7 +130,7 @@ export class Deframer {
       } else if (live === 0) {
         // Nothing held: a buffer of exactly these bytes, which `next` can hand over whole
         // when they are one record (no second copy), and grows from if they are not.
-        this.buf = viewableBytes(need);
+        this.buf = new Uint8Array(need);
       } else {
         // Grow geometrically so that one-byte pushes stay linear overall.
         const next = new Uint8Array(Math.max(need, this.buf.length * 2, 256));

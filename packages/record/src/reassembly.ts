@@ -12,7 +12,6 @@
  * joined only within one epoch, and the caller proves that a key-changing message ended
  * its record with `assertRecordBoundary()` before it installs new read keys.
  */
-import { viewableBytes } from './bytes.js';
 import { TlsError } from './errors.js';
 
 export const HANDSHAKE_HEADER_LENGTH = 4;
@@ -82,10 +81,7 @@ export class HandshakeReassembler {
     if (owned) {
       this.chunks.push(data);
     } else {
-      // A copy with a buffer of its own (viewableBytes): its messages are views of it.
-      const copy = viewableBytes(data.length);
-      copy.set(data);
-      this.chunks.push(copy);
+      this.chunks.push(data.slice());
     }
     this.length += data.length;
     this.checkHeader();
