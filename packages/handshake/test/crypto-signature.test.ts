@@ -189,3 +189,20 @@ describe('CertificateVerify signed content (RFC 8446 §4.4.3)', () => {
     expect(schemesForKey(pairs.rsaPss.priv)).toEqual(['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512']);
   });
 });
+
+describe('lentCertificateVerifyContent', () => {
+  it('is certificateVerifyContent, in one buffer per side and hash length that the next call reuses', async () => {
+    const { certificateVerifyContent: fresh, lentCertificateVerifyContent: lent } = await import('../src/crypto/signed-content.js');
+    const h1 = new Uint8Array(32).fill(1);
+    const h2 = new Uint8Array(32).fill(2);
+    const a = lent('server', h1);
+    expect(a).toEqual(fresh('server', h1));
+    const b = lent('server', h2);
+    expect(b).toBe(a);
+    expect(b).toEqual(fresh('server', h2));
+    // Other side or other hash length: its own buffer, with its own prefix.
+    expect(lent('client', h1)).not.toBe(a);
+    expect(lent('client', h1)).toEqual(fresh('client', h1));
+    expect(lent('server', new Uint8Array(48).fill(3))).toEqual(fresh('server', new Uint8Array(48).fill(3)));
+  });
+});

@@ -40,6 +40,27 @@ export function certificateVerifyContent(side: CertificateVerifySide, transcript
 }
 
 /**
+ * Buffers for the signed content, one per side and hash length, lent to the provider for
+ * one sign or verify call (CryptoProvider: byte arguments are lent for the call): the
+ * prefix stays in place and only the transcript hash is written.
+ */
+const lent = new Map<string, Uint8Array>();
+
+/** `certificateVerifyContent`, written into a lent buffer: for a provider call that reads it and keeps nothing. */
+export function lentCertificateVerifyContent(side: CertificateVerifySide, transcriptHash: Uint8Array): Uint8Array {
+  const prefix = PREFIX[side];
+  const id = `${side}:${transcriptHash.length}`;
+  let out = lent.get(id);
+  if (out === undefined) {
+    out = new Uint8Array(prefix.length + transcriptHash.length);
+    out.set(prefix);
+    lent.set(id, out);
+  }
+  out.set(transcriptHash, prefix.length);
+  return out;
+}
+
+/**
  * The CertificateVerify schemes (§4.2.3) a key can sign or verify with, preferred first.
  * An rsaEncryption key gets rsa_pss_rsae_*, an id-RSASSA-PSS key rsa_pss_pss_*; an ECDSA
  * key only the scheme of its own curve (TLS 1.3 binds curve and hash). rsa_pkcs1_* never.

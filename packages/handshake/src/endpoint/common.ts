@@ -2,7 +2,8 @@
 import { bytesEqual } from '@tls13sim/record';
 import { CipherSuite, NamedGroup, SignatureScheme, type CipherSuiteName, type NamedGroupName, type SignatureSchemeName } from '../constants.js';
 import type { PrivateKey, PublicKey } from '../crypto/keys.js';
-import { certificateVerifyContent, schemesForKey } from '../crypto/signature.js';
+import { schemesForKey } from '../crypto/signature.js';
+import { lentCertificateVerifyContent } from '../crypto/signed-content.js';
 import { cipherSuiteParams, type CipherSuiteParams } from '../keyschedule/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { CertificateVerify } from '../messages/types.js';
@@ -91,7 +92,7 @@ export function verifyCertificateVerify(
   if (!schemesForKey(key).includes(scheme)) {
     fail('illegal_parameter', `CertificateVerify scheme ${scheme} does not fit the certificate's ${key.type} key`);
   }
-  const content = certificateVerifyContent(side, transcript.hash(env.crypto, hash));
+  const content = lentCertificateVerifyContent(side, transcript.hash(env.crypto, hash));
   if (!env.crypto.verify(scheme, key, content, cv.signature)) {
     fail('bad_signature', `the ${side} CertificateVerify signature (${scheme}) does not verify`);
   }
@@ -115,7 +116,7 @@ export function signCertificateVerify(
   side: 'server' | 'client',
   env: Env,
 ): CertificateVerify {
-  const content = certificateVerifyContent(side, transcript.hash(env.crypto, hash));
+  const content = lentCertificateVerifyContent(side, transcript.hash(env.crypto, hash));
   const cv: CertificateVerify = {
     type: 'certificate_verify',
     algorithm: SignatureScheme[scheme],
