@@ -88,9 +88,13 @@ export class RecordLayer {
     return this.reader.skipping;
   }
 
-  /** §5.3: "Each sequence number is set to zero ... whenever the key is changed". */
-  installWriteKeys(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
-    this.write = this.direction(epoch, aead, key, iv);
+  /**
+   * §5.3: "Each sequence number is set to zero ... whenever the key is changed". The key and
+   * IV are copied, unless `handedOver`: the caller gives them up (fresh from the key
+   * schedule, written by nobody again) and they are kept as they are.
+   */
+  installWriteKeys(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array, handedOver = false): void {
+    this.write = this.direction(epoch, aead, key, iv, false, handedOver);
   }
 
   /**
@@ -101,8 +105,9 @@ export class RecordLayer {
     this.write = plaintextDirection();
   }
 
-  installReadKeys(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array): void {
-    this.reader.read = this.direction(epoch, aead, key, iv);
+  /** As `installWriteKeys`, for reading. */
+  installReadKeys(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array, handedOver = false): void {
+    this.reader.read = this.direction(epoch, aead, key, iv, false, handedOver);
   }
 
   /**
@@ -119,7 +124,7 @@ export class RecordLayer {
     this.reader.read = this.direction(epoch, aead, key, iv, true);
   }
 
-  private direction(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array, tls12 = false): Direction {
+  private direction(epoch: string, aead: Aead, key: Uint8Array, iv: Uint8Array, tls12 = false, handedOver = false): Direction {
     if (typeof epoch !== 'string' || epoch === '' || epoch === PLAINTEXT_EPOCH) {
       throw new RangeError(`RecordLayer: bad epoch name ${JSON.stringify(epoch)}`);
     }
@@ -127,7 +132,8 @@ export class RecordLayer {
     const ivLength = tls12 ? tls12FixedIvLength(aead) : aead.nonceLength;
     if (iv.length !== ivLength) throw new RangeError(`RecordLayer: ${aead.name} iv must be ${ivLength} bytes`);
     const limit = this.keyLimits[aead.name] ?? DEFAULT_KEY_LIMITS[aead.name];
-    return { epoch, keys: { aead, key: key.slice(), iv: iv.slice() }, seq: 0n, limit: clampLimit(limit), tls12 };
+    const keys = handedOver ? { aead, key, iv } : { aead, key: key.slice(), iv: iv.slice() };
+    return { epoch, keys, seq: 0n, limit: clampLimit(limit), tls12 };
   }
 
   setPadding(policy: PaddingPolicy): void {

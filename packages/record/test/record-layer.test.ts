@@ -521,3 +521,33 @@ describe('records in a row that carry nothing (DEFAULT_MAX_IGNORED_RECORDS)', ()
     expect(() => new RecordLayer({ maxIgnoredRecords: 0 })).toThrow(RangeError);
   });
 });
+
+describe('installing keys: copied, or handed over', () => {
+  it('copies the key and IV by default, so later writes to them change nothing; keeps handed-over ones as they are', () => {
+    const key = new Uint8Array(16).fill(0x42);
+    const iv = new Uint8Array(12).fill(0x24);
+    const data = Uint8Array.of(1, 2, 3);
+    const seal = (handedOver: boolean, k: Uint8Array, i: Uint8Array) => {
+      const w = new RecordLayer();
+      w.installWriteKeys('application', nobleAead('aes128gcm'), k, i, handedOver);
+      return w;
+    };
+    const reference = seal(false, key.slice(), iv.slice()).seal(ContentType.application_data, data)[0]!;
+
+    // Copied: overwriting the caller's arrays afterwards does not reach the record layer.
+    const k1 = key.slice();
+    const i1 = iv.slice();
+    const copied = seal(false, k1, i1);
+    k1.fill(0);
+    i1.fill(0);
+    expect(copied.seal(ContentType.application_data, data)[0]).toEqual(reference);
+
+    // Handed over: the arrays are the record layer's now (the endpoint hands over fresh keys
+    // it never writes again), so a write to them would show.
+    const k2 = key.slice();
+    const i2 = iv.slice();
+    const kept = seal(true, k2, i2);
+    k2.fill(0);
+    expect(kept.seal(ContentType.application_data, data)[0]).not.toEqual(reference);
+  });
+});

@@ -190,15 +190,16 @@ export class RecordIo {
    * the read keys must end its record.
    */
   private installKeys(a: Extract<Action, { kind: 'keys' }>, rest: number): void {
+    // Fresh from the key schedule and seen by nobody else: handed over, not copied.
     const { key, iv } = trafficKeys(this.crypto, a.suite, a.secret);
     const aead = this.crypto.aead(a.suite.aead);
     if (a.direction === 'write') {
-      this.rl.installWriteKeys(a.epoch, aead, key, iv);
+      this.rl.installWriteKeys(a.epoch, aead, key, iv, true);
     } else {
       if (rest > 0 || this.hs.hasPending()) {
         throw new HandshakeError('unaligned_key_change', 'handshake data follows a key-changing message in the same record (§5.1)');
       }
-      this.rl.installReadKeys(a.epoch, aead, key, iv);
+      this.rl.installReadKeys(a.epoch, aead, key, iv, true);
     }
     this.emit({ type: 'keys_installed', direction: a.direction, epoch: a.epoch, ...(a.keylog ? { keylog: { label: a.keylog, secret: a.secret } } : {}) });
   }
