@@ -13,7 +13,7 @@ import type { KeyExchange, KeyShareSecret } from './provider.js';
 import type { RandomSource } from './random.js';
 
 /** The two calls every DH group has: a public value from a private key, and a shared secret. */
-interface DhGroup {
+export interface DhGroup {
   readonly group: NamedGroupName;
   readonly shareLength: number;
   newPrivateKey(rand: RandomSource): Uint8Array;
@@ -22,7 +22,8 @@ interface DhGroup {
   sharedSecret(privateKey: Uint8Array, peer: Uint8Array): Uint8Array | null;
 }
 
-function dhKeyExchange(g: DhGroup): KeyExchange {
+/** The three KeyExchange calls over a DH group's two (shared with the node:crypto exchanges, node-kex.ts). */
+export function dhKeyExchange(g: DhGroup): KeyExchange {
   return {
     group: g.group,
     generate(rand: RandomSource): KeyShareSecret {
@@ -44,7 +45,7 @@ function dhKeyExchange(g: DhGroup): KeyExchange {
   };
 }
 
-function isAllZero(b: Uint8Array): boolean {
+export function isAllZero(b: Uint8Array): boolean {
   let acc = 0;
   for (let i = 0; i < b.length; i++) acc |= b[i]!;
   return acc === 0;

@@ -12,12 +12,6 @@ export function u8(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : new Uint8Array(b);
 }
 
-export function isAllZero(b: Uint8Array): boolean {
-  let acc = 0;
-  for (let i = 0; i < b.length; i++) acc |= b[i]!;
-  return acc === 0;
-}
-
 /**
  * Base64url without padding (JWK, RFC 7517). Copied into Node's Buffer pool rather than
  * viewed through `b.buffer`: a key of up to 64 bytes lives on the JS heap, and asking for

@@ -5,25 +5,15 @@
  */
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { concatBytes } from '@tls13sim/record';
-import type { NamedGroupName } from '../constants.js';
+import { concatBytes, constantTimeEqual } from '@tls13sim/record';
 import { MLKEM768_SIZES } from './kex-mlkem.js';
 import type { KeyExchange, KeyShareSecret } from './provider.js';
-import type { RandomSource } from './random.js';
-import { nistPrivateKey } from './kex-ecdhe.js';
+import { type DhGroup, isAllZero, nistPrivateKey } from './kex-ecdhe.js';
 import { ffdheParams, ffdhePeerValue, ffdhePrivateKey, type FfdheGroupName } from './kex-ffdhe.js';
-import { b64u, type Crypto, isAllZero, u8 } from './node-common.js';
+import { b64u, type Crypto, u8 } from './node-common.js';
 
 // ---------------------------------------------------------------------------------------
 // Key exchange (RFC 8446 §4.2.8, §7.4)
-
-interface DhGroup {
-  readonly group: NamedGroupName;
-  readonly shareLength: number;
-  newPrivateKey(rand: RandomSource): Uint8Array;
-  publicValue(privateKey: Uint8Array): Uint8Array;
-  sharedSecret(privateKey: Uint8Array, peer: Uint8Array): Uint8Array | null;
-}
 
 /**
  * Remembers the objects built for the last few private keys: `respond` needs one twice
@@ -33,41 +23,12 @@ interface DhGroup {
 function lastOne<T>(build: (sk: Uint8Array) => T, size = 4): (sk: Uint8Array) => T {
   const recent: { key: Uint8Array; value: T }[] = [];
   return (sk) => {
-    const hit = recent.find((r) => sameBytes(r.key, sk));
+    const hit = recent.find((r) => constantTimeEqual(r.key, sk));
     if (hit !== undefined) return hit.value;
     const value = build(sk);
     recent.unshift({ key: sk.slice(), value });
     if (recent.length > size) recent.pop();
     return value;
-  };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let acc = 0;
-  for (let i = 0; i < a.length; i++) acc |= a[i]! ^ b[i]!;
-  return acc === 0;
-}
-
-export function dhKeyExchange(g: DhGroup): KeyExchange {
-  return {
-    group: g.group,
-    generate(rand) {
-      const privateKey = g.newPrivateKey(rand);
-      return { group: g.group, privateKey, share: g.publicValue(privateKey) };
-    },
-    respond(peerShare, rand) {
-      if (peerShare.length !== g.shareLength) return null;
-      const privateKey = g.newPrivateKey(rand);
-      const sharedSecret = g.sharedSecret(privateKey, peerShare);
-      if (sharedSecret === null) return null;
-      return { share: g.publicValue(privateKey), sharedSecret };
-    },
-    finish(own, peerShare) {
-      if (own.group !== g.group) throw new TypeError(`finish: a ${own.group} key share given to ${g.group}`);
-      if (peerShare.length !== g.shareLength) return null;
-      return g.sharedSecret(own.privateKey, peerShare);
-    },
   };
 }
 

@@ -28,7 +28,8 @@ import type { Aead, AeadName, CryptoProvider, HashName, KeyExchange } from './pr
 import { NOBLE_SIGNATURE_SCHEMES } from './signature.js';
 import { FFDHE_GROUPS } from './kex-ffdhe.js';
 import { type Crypto, u8 } from './node-common.js';
-import { dhKeyExchange, ffdhe, hybrid, montgomery, nist } from './node-kex.js';
+import { dhKeyExchange } from './kex-ecdhe.js';
+import { ffdhe, hybrid, montgomery, nist } from './node-kex.js';
 import { signatures } from './node-signatures.js';
 
 function loadNodeCrypto(): Crypto {
