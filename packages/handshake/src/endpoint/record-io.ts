@@ -10,8 +10,6 @@ import {
   AlertLevel,
   type AlertName,
   ContentType,
-  concatBytes,
-  span,
   encodeAlert,
   HandshakeReassembler,
   type HandshakeMessage,
@@ -27,7 +25,7 @@ import { trafficKeys } from '../keyschedule/derive.js';
 import type { EndpointEvent, EpochName, RecordInfo, Role } from './api.js';
 import type { Conn, ConnUpdate } from './conn.js';
 import { HandshakeError } from './errors.js';
-import { recordPadding } from './records.js';
+import { flightPieces, recordPadding } from './records.js';
 import type { ResolvedConfig } from './resolve.js';
 import type { Action } from './step.js';
 
@@ -212,25 +210,13 @@ export class RecordIo {
     const { raws, names } = this.pending;
     if (raws.length === 0) return false;
     this.pending = { raws: [], names: [] };
-    // Only read from here on (sealing copies it into records): one message needs no joining.
-    const data = raws.length === 1 ? raws[0]! : concatBytes(...raws);
-    const starts: number[] = [];
-    let off = 0;
-    for (const r of raws) {
-      starts.push(off);
-      off += r.length;
-    }
     const plaintext = this.rl.writeEpoch === 'plaintext';
-    const chunk = plaintext ? MAX_PLAINTEXT_LENGTH : this.rl.maxFragment - 1;
-    for (let pos = 0; pos < data.length; pos += chunk) {
-      const end = Math.min(data.length, pos + chunk);
-      const carried = names.filter((_, i) => starts[i]! >= pos && starts[i]! < end);
-      const records = plaintext
-        ? this.rl.sealPlaintext(ContentType.handshake, span(data, pos, end), legacyVersion)
-        : this.rl.seal(ContentType.handshake, span(data, pos, end));
+    const size = plaintext ? MAX_PLAINTEXT_LENGTH : this.rl.maxFragment - 1;
+    for (const piece of flightPieces(raws, names, size)) {
+      const records = plaintext ? this.rl.sealPlaintext(ContentType.handshake, piece.bytes, legacyVersion) : this.rl.seal(ContentType.handshake, piece.bytes);
       const epoch = this.rl.writeEpoch as EpochName;
       for (const wire of records) {
-        this.transmit(wire, { outerType: plaintext ? 'handshake' : 'application_data', innerType: 'handshake', epoch, messages: carried }, closed);
+        this.transmit(wire, { outerType: plaintext ? 'handshake' : 'application_data', innerType: 'handshake', epoch, messages: piece.messages }, closed);
       }
     }
     return true;

@@ -3,7 +3,14 @@
  * messages are named in events, what was negotiated in a state, and the record padding
  * policy built from the configuration.
  */
-import { contentTypeName, type HandshakeMessage as HandshakeFrame, type ReadRecord, type PaddingPolicy as RecordPaddingPolicy } from '@tls13sim/record';
+import {
+  concatBytes,
+  contentTypeName,
+  type HandshakeMessage as HandshakeFrame,
+  type ReadRecord,
+  type PaddingPolicy as RecordPaddingPolicy,
+  span,
+} from '@tls13sim/record';
 import { HandshakeType, nameOf } from '../constants.js';
 import type { RandomSource } from '../crypto/random.js';
 import { decodeHandshake, HRR_RANDOM } from '../messages/index.js';
@@ -89,4 +96,32 @@ export function negotiatedOf(st: AnyState): Negotiated | null {
 
 export function recordPadding(p: PaddingPolicy, random: RandomSource): RecordPaddingPolicy {
   return p.kind === 'random' ? { kind: 'random', max: p.max, random: (n) => random.bytes(n) } : p;
+}
+
+/** One record's share of a handshake flight: its bytes, and the messages that start in it. */
+export interface FlightPiece {
+  readonly bytes: Uint8Array;
+  readonly messages: readonly string[];
+}
+
+/**
+ * Queued handshake messages cut into pieces of at most `size` bytes, one record each
+ * (RFC 8446 §5.1, RFC 5246 §6.2.1: a message may span records, a record may carry
+ * several). A lone message is not joined to anything, and a piece that is all of the
+ * flight is the flight itself, not a view: the record layer copies what it seals.
+ */
+export function flightPieces(raws: readonly Uint8Array[], names: readonly string[], size: number): FlightPiece[] {
+  const data = raws.length === 1 ? raws[0]! : concatBytes(...raws);
+  const starts: number[] = [];
+  let off = 0;
+  for (const r of raws) {
+    starts.push(off);
+    off += r.length;
+  }
+  const pieces: FlightPiece[] = [];
+  for (let pos = 0; pos < data.length; pos += size) {
+    const end = Math.min(data.length, pos + size);
+    pieces.push({ bytes: span(data, pos, end), messages: names.filter((_, i) => starts[i]! >= pos && starts[i]! < end) });
+  }
+  return pieces;
 }

@@ -16,6 +16,7 @@ import {
   type RecordLayer,
 } from '@tls13sim/record';
 import type { EndpointEvent, EpochName, RecordInfo, Role } from '../endpoint/api.js';
+import { flightPieces } from '../endpoint/records.js';
 
 /** RFC 5246 §7.2.2 no_renegotiation(100): TLS 1.2 only, so not in the RFC 8446 alert table. */
 export const NO_RENEGOTIATION = 100;
@@ -45,24 +46,14 @@ export abstract class Tls12Io {
     const { raws, names } = this.pendingHs;
     if (raws.length === 0) return;
     this.pendingHs = { raws: [], names: [] };
-    const data = concatBytes(...raws);
-    const starts: number[] = [];
-    let off = 0;
-    for (const r of raws) {
-      starts.push(off);
-      off += r.length;
-    }
     const plaintext = this.rl.writeEpoch === 'plaintext';
     // RFC 5246 Appendix E.1: a ClientHello's record may carry {03,01}, as TLS 1.3's does (RFC 8446 §5.1).
     const legacy = this.role === 'client' && !this.helloSent ? LEGACY_RECORD_VERSION_HELLO : undefined;
     if (this.role === 'client') this.helloSent = true;
-    for (let pos = 0; pos < data.length; pos += MAX_PLAINTEXT_LENGTH) {
-      const end = Math.min(data.length, pos + MAX_PLAINTEXT_LENGTH);
-      const carried = names.filter((_, i) => starts[i]! >= pos && starts[i]! < end);
-      const chunk = data.subarray(pos, end);
-      const records = plaintext ? this.rl.sealPlaintext(ContentType.handshake, chunk, legacy) : this.rl.seal(ContentType.handshake, chunk);
+    for (const piece of flightPieces(raws, names, MAX_PLAINTEXT_LENGTH)) {
+      const records = plaintext ? this.rl.sealPlaintext(ContentType.handshake, piece.bytes, legacy) : this.rl.seal(ContentType.handshake, piece.bytes);
       for (const wire of records)
-        this.transmit(wire, { outerType: 'handshake', innerType: 'handshake', epoch: this.rl.writeEpoch as EpochName, messages: carried });
+        this.transmit(wire, { outerType: 'handshake', innerType: 'handshake', epoch: this.rl.writeEpoch as EpochName, messages: piece.messages });
     }
   }
 
