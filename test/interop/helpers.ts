@@ -18,6 +18,7 @@ import {
   type CertifiedKey,
   type EndpointConfig,
   type KeyType,
+  type Tls12CipherSuiteName,
   type X509Certificate,
 } from '@tls13sim/handshake';
 import { connectTls, TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
@@ -27,6 +28,19 @@ export const HOST = '127.0.0.1';
 // ── PKI ─────────────────────────────────────────────────────────────────────────────────
 
 export type LeafKind = 'ed25519' | 'p256' | 'p384' | 'rsa';
+
+/** OpenSSL's names (openssl ciphers -V; Node's `ciphers` option takes the same) for the RFC 5289 / RFC 7905 suites. */
+export const TLS12_OPENSSL_NAME: Record<Tls12CipherSuiteName, string> = {
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
+};
+export const TLS12_SUITES = Object.keys(TLS12_OPENSSL_NAME) as Tls12CipherSuiteName[];
+/** The leaf a TLS 1.2 suite needs: RSA for ECDHE_RSA, P-256 for ECDHE_ECDSA. */
+export const tls12LeafFor = (s: Tls12CipherSuiteName): LeafKind => (s.includes('_RSA_') ? 'rsa' : 'p256');
 
 export interface Identity {
   readonly certPath: string;

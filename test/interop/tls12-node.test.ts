@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeProvider, systemRandom, type EndpointConfig, type Tls12CipherSuiteName } from '@tls13sim/handshake';
+import { createNodeProvider, systemRandom, type EndpointConfig } from '@tls13sim/handshake';
 import { keylogLines, TlsServer } from '../../packages/sim/src/net/index.js';
-import { clientConfig, HOST, makePki, ourClient, readText, type LeafKind, type Pki } from './helpers.js';
+import { clientConfig, HOST, makePki, ourClient, readText, TLS12_OPENSSL_NAME, TLS12_SUITES, tls12LeafFor, type LeafKind, type Pki } from './helpers.js';
 
 let pki: Pki;
 const closers: (() => Promise<void>)[] = [];
@@ -24,17 +24,6 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.all(closers.map((c) => c()));
 });
-
-const NODE_NAME: Record<Tls12CipherSuiteName, string> = {
-  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
-  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
-};
-const SUITES = Object.keys(NODE_NAME) as Tls12CipherSuiteName[];
-const leafFor = (s: Tls12CipherSuiteName): LeafKind => (s.includes('_RSA_') ? 'rsa' : 'p256');
 
 /** A Node TLS 1.2 server answering the first chunk `X` with `echo: X`, then ending. */
 async function nodeServer(options: tls.TlsOptions, leaf: LeafKind = 'p256') {
@@ -52,9 +41,9 @@ async function nodeServer(options: tls.TlsOptions, leaf: LeafKind = 'p256') {
 }
 
 describe.concurrent("our TLS 1.2 client against Node's tls server (maxVersion TLSv1.2)", () => {
-  for (const suite of SUITES) {
+  for (const suite of TLS12_SUITES) {
     it(`${suite}: handshake, echo, close; the CLIENT_RANDOM key log line equals Node's`, async () => {
-      const s = await nodeServer({ ciphers: NODE_NAME[suite] }, leafFor(suite));
+      const s = await nodeServer({ ciphers: TLS12_OPENSSL_NAME[suite] }, tls12LeafFor(suite));
       const conn = await ourClient(s.port, clientConfig(pki, { ...V12, tls12CipherSuites: [suite] }));
       await conn.handshake();
       expect(conn.negotiated?.suite.name).toBe(suite);
@@ -132,11 +121,11 @@ function nodeClient(
 }
 
 describe.concurrent("Node's tls client (maxVersion TLSv1.2) against our TLS 1.2 server", () => {
-  for (const suite of SUITES) {
+  for (const suite of TLS12_SUITES) {
     it(`${suite}: handshake and echo`, async () => {
-      const s = await ourServer({ tls12CipherSuites: [suite] }, leafFor(suite));
-      const r = await nodeClient(s.port, { ciphers: NODE_NAME[suite] });
-      expect(r).toMatchObject({ text: 'echo: hi', cipher: NODE_NAME[suite], version: 'TLSv1.2' });
+      const s = await ourServer({ tls12CipherSuites: [suite] }, tls12LeafFor(suite));
+      const r = await nodeClient(s.port, { ciphers: TLS12_OPENSSL_NAME[suite] });
+      expect(r).toMatchObject({ text: 'echo: hi', cipher: TLS12_OPENSSL_NAME[suite], version: 'TLSv1.2' });
     });
   }
 

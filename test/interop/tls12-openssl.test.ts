@@ -7,9 +7,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeProvider, SealedTicketIssuer, systemRandom, type EndpointConfig, type Tls12CipherSuiteName, type Tls12Session } from '@tls13sim/handshake';
+import { createNodeProvider, SealedTicketIssuer, systemRandom, type EndpointConfig, type Tls12Session } from '@tls13sim/handshake';
 import { keylogLines, type TlsServer } from '../../packages/sim/src/net/index.js';
-import { clientConfig, HOST, makePki, ourClient, readText, run, startEchoServer, type LeafKind, type Pki, type Proc } from './helpers.js';
+import {
+  clientConfig,
+  HOST,
+  makePki,
+  ourClient,
+  readText,
+  run,
+  startEchoServer,
+  TLS12_OPENSSL_NAME,
+  TLS12_SUITES,
+  tls12LeafFor,
+  type LeafKind,
+  type Pki,
+  type Proc,
+} from './helpers.js';
 
 let pki: Pki;
 const procs: Proc[] = [];
@@ -24,18 +38,6 @@ afterAll(async () => {
   for (const p of procs) p.kill();
   await Promise.all(servers.map((s) => s.close()));
 });
-
-/** OpenSSL's names (openssl ciphers -V) for the RFC 5289 / RFC 7905 suites. */
-const OPENSSL_NAME: Record<Tls12CipherSuiteName, string> = {
-  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
-  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
-};
-const SUITES = Object.keys(OPENSSL_NAME) as Tls12CipherSuiteName[];
-const leafFor = (s: Tls12CipherSuiteName): LeafKind => (s.includes('_RSA_') ? 'rsa' : 'p256');
 
 /** `openssl s_server` (TLS 1.2 only unless `version` says otherwise) on an ephemeral port, stdin kept open. */
 async function sServer(args: readonly string[], leaf: LeafKind = 'p256', version: string[] = ['-tls1_2']): Promise<Proc & { port: number }> {
@@ -68,13 +70,13 @@ async function getPage(port: number, extra: Partial<EndpointConfig>) {
 }
 
 describe.concurrent('our TLS 1.2 client against openssl s_server -tls1_2', () => {
-  for (const suite of SUITES) {
+  for (const suite of TLS12_SUITES) {
     it(`${suite}: handshake, data, close_notify`, async () => {
-      const s = await sServer(['-cipher', OPENSSL_NAME[suite]], leafFor(suite));
+      const s = await sServer(['-cipher', TLS12_OPENSSL_NAME[suite]], tls12LeafFor(suite));
       const { conn, page } = await getPage(s.port, { tls12CipherSuites: [suite] });
       expect(conn.negotiated?.suite.name).toBe(suite);
       expect(page.end).toBe('eof');
-      expect(page.text).toContain(`New, TLSv1.2, Cipher is ${OPENSSL_NAME[suite]}`);
+      expect(page.text).toContain(`New, TLSv1.2, Cipher is ${TLS12_OPENSSL_NAME[suite]}`);
     });
   }
 
@@ -144,11 +146,11 @@ async function sClient(port: number, args: readonly string[], version: string[] 
 }
 
 describe.concurrent('openssl s_client -tls1_2 against our TLS 1.2 server', () => {
-  for (const suite of SUITES) {
+  for (const suite of TLS12_SUITES) {
     it(`${suite}: handshake and echo`, async () => {
-      const s = await ourServer({ tls12CipherSuites: [suite] }, leafFor(suite));
-      const out = await sClient(s.port, ['-cipher', OPENSSL_NAME[suite]]);
-      expect(out).toContain(`New, TLSv1.2, Cipher is ${OPENSSL_NAME[suite]}`);
+      const s = await ourServer({ tls12CipherSuites: [suite] }, tls12LeafFor(suite));
+      const out = await sClient(s.port, ['-cipher', TLS12_OPENSSL_NAME[suite]]);
+      expect(out).toContain(`New, TLSv1.2, Cipher is ${TLS12_OPENSSL_NAME[suite]}`);
       expect(out).toContain('Verify return code: 0 (ok)');
       expect(out).toContain('echo: hello');
       expect(out).toMatch(/Extended master secret: yes/);
