@@ -69,6 +69,16 @@ export function fromHex(hex: string): Uint8Array {
 
 const encoder = new TextEncoder();
 
+/**
+ * UTF-8 bytes of `s`. ASCII, which is what TLS names and labels are, is copied char by char:
+ * TextEncoder's call into the runtime costs more than the copy for strings this short.
+ */
 export function utf8(s: string): Uint8Array {
-  return encoder.encode(s);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
 }

@@ -4,6 +4,7 @@
  * counter mode over the seed) so that a seed replays a run byte for byte.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
+import { utf8 } from '@tls13sim/record';
 import { CounterSha256 } from './counter-sha256.js';
 
 export interface RandomSource {
@@ -13,11 +14,10 @@ export interface RandomSource {
   clone?(): RandomSource;
 }
 
-const encoder = new TextEncoder();
 const NO_BYTES = new Uint8Array(0);
 
 export function seededRandom(seed: number | string | Uint8Array): RandomSource {
-  const seedBytes = typeof seed === 'number' ? encoder.encode(`tls13sim-seed:${seed}`) : typeof seed === 'string' ? encoder.encode(seed) : seed;
+  const seedBytes = typeof seed === 'number' ? utf8(`tls13sim-seed:${seed}`) : typeof seed === 'string' ? utf8(seed) : seed;
   return new SeededDrbg(new CounterSha256(seedBytes), 0, NO_BYTES, 0);
 }
 

@@ -3,7 +3,7 @@
  * session, external PSKs, and the server's ticket protection — AEAD-sealed tickets under a
  * rotating key (stateless server), or a stateful store — with optional single use (§8.1).
  */
-import { Reader, Writer, nobleAead, type Aead } from '@tls13sim/record';
+import { Reader, Writer, nobleAead, utf8, type Aead } from '@tls13sim/record';
 import type { CipherSuiteName } from '../constants.js';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
@@ -58,20 +58,19 @@ export interface TicketIssuer {
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 function encodeState(s: TicketState): Uint8Array {
   return new Writer()
     .u8(1)
-    .opaque8(utf8Encoder.encode(s.suite))
+    .opaque8(utf8(s.suite))
     .opaque8(s.psk)
     .u32(Math.floor(s.issuedAt / 0x100000000))
     .u32(s.issuedAt % 0x100000000)
     .u32(s.ticketAgeAdd)
     .u32(s.lifetime)
     .u32(s.maxEarlyData)
-    .opaque8(utf8Encoder.encode(s.alpn ?? ''))
+    .opaque8(utf8(s.alpn ?? ''))
     .opaque8(s.id)
     .finish();
 }
