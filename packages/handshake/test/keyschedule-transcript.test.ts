@@ -1,7 +1,7 @@
 /** The handshake transcript (RFC 8446 §4.4.1): raw messages kept, hashed on demand. */
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { concatBytes, toHex } from '@tls13sim/record';
+import { concatBytes, toHex, type Writer } from '@tls13sim/record';
 import { nobleProvider } from '../src/crypto/noble.js';
 import { seededRandom } from '../src/crypto/random.js';
 import { Transcript, messageHash } from '../src/keyschedule/index.js';
@@ -140,5 +140,58 @@ describe('the HelloRetryRequest rewrite (§4.4.1)', () => {
     const c = t.clone();
     t.replaceWithMessageHash(P, 'sha256');
     expect(hex(c.messages[0]!)).toBe(hex(ch1));
+  });
+});
+
+describe('Transcript.addWritten', () => {
+  /** Writes `m` (a whole message) through the writer it is given, as an encoder would. */
+  const writing = (m: Uint8Array) => (w: Writer) => void w.bytes(m);
+
+  test('records what it writes, as add does, and hashes the same', () => {
+    const a = new Transcript();
+    const b = new Transcript();
+    for (const m of [ch1, sh, ee]) {
+      a.add(m);
+      expect(hex(b.addWritten(writing(m)))).toBe(hex(m));
+    }
+    expect(hex(b.bytes())).toBe(hex(a.bytes()));
+    expect(hex(b.hash(P, 'sha256'))).toBe(hex(a.hash(P, 'sha256')));
+    expect(b.messages.map(hex)).toEqual([ch1, sh, ee].map(hex));
+  });
+
+  test('returns views lying back to back in one buffer, with no buffer of their own', () => {
+    const t = new Transcript();
+    const x = t.addWritten(writing(sh));
+    const y = t.addWritten(writing(ee));
+    expect(y.buffer).toBe(x.buffer);
+    expect(y.byteOffset).toBe(x.byteOffset + x.length);
+  });
+
+  test('a view returned earlier never changes: not by growth, clones appending, or a rewrite', () => {
+    const t = new Transcript();
+    const first = t.addWritten(writing(ch1));
+    const c = t.clone();
+    c.add(hrr);
+    const second = t.addWritten(writing(ch2)); // the clone wrote first: a copy is made
+    const big = msg(11, r.bytes(3000));
+    const third = t.addWritten(writing(big)); // past the buffer: the writer grows it
+    expect(hex(first)).toBe(hex(ch1));
+    expect(hex(second)).toBe(hex(ch2));
+    expect(hex(third)).toBe(hex(big));
+    expect(hex(t.bytes())).toBe(hex(concatBytes(ch1, ch2, big)));
+    expect(hex(c.bytes())).toBe(hex(concatBytes(ch1, hrr)));
+    const u = new Transcript();
+    const kept = u.addWritten(writing(ch1));
+    u.replaceWithMessageHash(P, 'sha256');
+    u.addWritten(writing(hrr));
+    expect(hex(kept)).toBe(hex(ch1));
+  });
+
+  test('refuses fewer than four bytes, and records nothing then', () => {
+    const t = new Transcript();
+    expect(() => t.addWritten((w) => void w.u16(1))).toThrow(/not a handshake message/);
+    expect(t.length).toBe(0);
+    t.addWritten(writing(sh));
+    expect(hex(t.bytes())).toBe(hex(sh));
   });
 });

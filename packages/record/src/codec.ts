@@ -181,8 +181,12 @@ export class Writer {
   private len = 0;
   private borrowed: boolean;
 
-  constructor() {
-    if (spare !== null) {
+  /** `own`: work in this buffer, not the spare (appendingTo). */
+  constructor(own?: Uint8Array) {
+    if (own !== undefined) {
+      this.buf = own;
+      this.borrowed = false;
+    } else if (spare !== null) {
       this.buf = spare;
       spare = null;
       this.borrowed = true;
@@ -192,9 +196,27 @@ export class Writer {
     }
   }
 
+  /**
+   * A writer that appends to `buf` after its first `from` bytes, which it keeps: for an
+   * owner that holds a growing buffer and wants a message encoded straight into it. Once
+   * `buf` is outgrown the writer works in a larger copy (the first `from` bytes included):
+   * the owner then takes `buffer` in place of its own. `finish` is not for such a writer.
+   */
+  static appendingTo(buf: Uint8Array, from: number): Writer {
+    if (from > buf.length) throw new RangeError(`Writer.appendingTo: offset ${from} past the buffer's ${buf.length} bytes`);
+    const w = new Writer(buf);
+    w.len = from;
+    return w;
+  }
+
+  /** The working buffer: the bytes written are its first `length`. An appending writer's owner reads it; others call `finish`. */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
   private grow(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    let cap = Math.max(this.buf.length * 2, 256);
     while (cap < this.len + n) cap *= 2;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.len));

@@ -92,6 +92,34 @@ describe('Reader and Writer', () => {
   });
 });
 
+describe('Writer.appendingTo', () => {
+  it('writes after the given offset into the given buffer, keeping what precedes it', () => {
+    const buf = fromHex('aabbcc0000000000');
+    const w = Writer.appendingTo(buf, 3);
+    w.u16(0x0102).opaque8(fromHex('ff'));
+    expect(w.buffer).toBe(buf);
+    expect(w.length).toBe(7);
+    expect(toHex(buf.subarray(0, 7))).toBe('aabbcc010201ff');
+  });
+
+  it('grows into a larger copy that keeps the prefix, leaving the given buffer as it was past the offset', () => {
+    const buf = fromHex('aabbcc00');
+    const w = Writer.appendingTo(buf, 3);
+    w.bytes(new Uint8Array(300).fill(7));
+    expect(w.buffer).not.toBe(buf);
+    expect(w.length).toBe(303);
+    expect(toHex(w.buffer.subarray(0, 4))).toBe('aabbcc07');
+    expect(toHex(buf)).toBe('aabbcc00');
+  });
+
+  it('grows from an empty buffer, and refuses an offset past the end', () => {
+    const w = Writer.appendingTo(new Uint8Array(0), 0);
+    w.u8(5);
+    expect(toHex(w.buffer.subarray(0, w.length))).toBe('05');
+    expect(() => Writer.appendingTo(new Uint8Array(2), 3)).toThrow(/past the buffer/);
+  });
+});
+
 describe('toHex', () => {
   it('writes two lower-case digits per byte, short and long inputs alike', () => {
     const naive = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

@@ -98,6 +98,24 @@ export function recordPadding(p: PaddingPolicy, random: RandomSource): RecordPad
   return p.kind === 'random' ? { kind: 'random', max: p.max, random: (n) => random.bytes(n) } : p;
 }
 
+/**
+ * `parts` as one array: a view when they lie back to back in one buffer (messages the
+ * transcript encoded in turn, Transcript.addWritten), else a copy. Only views (a non-zero
+ * offset) have their buffer compared: asking a small array for its buffer would move it
+ * out of the JS heap.
+ */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const first = parts[0]!;
+  let end = first.byteOffset + first.length;
+  if (first.byteOffset === 0) return concatBytes(...parts);
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.byteOffset !== end || p.buffer !== first.buffer) return concatBytes(...parts);
+    end += p.length;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
+}
+
 /** One record's share of a handshake flight: its bytes, and the messages that start in it. */
 export interface FlightPiece {
   readonly bytes: Uint8Array;
@@ -107,11 +125,12 @@ export interface FlightPiece {
 /**
  * Queued handshake messages cut into pieces of at most `size` bytes, one record each
  * (RFC 8446 §5.1, RFC 5246 §6.2.1: a message may span records, a record may carry
- * several). A lone message is not joined to anything, and a piece that is all of the
- * flight is the flight itself, not a view: the record layer copies what it seals.
+ * several). A lone message is not joined to anything, messages back to back in one buffer
+ * are joined by a view, and a piece that is all of the flight is the flight itself, not a
+ * view: the record layer copies what it seals.
  */
 export function flightPieces(raws: readonly Uint8Array[], names: readonly string[], size: number): FlightPiece[] {
-  const data = raws.length === 1 ? raws[0]! : concatBytes(...raws);
+  const data = raws.length === 1 ? raws[0]! : joined(raws);
   const starts: number[] = [];
   let off = 0;
   for (const r of raws) {

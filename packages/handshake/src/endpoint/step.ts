@@ -5,7 +5,7 @@
 import type { AlertName } from '@tls13sim/record';
 import type { CipherSuiteParams } from '../keyschedule/suites.js';
 import type { Transcript } from '../keyschedule/transcript.js';
-import { encodeHandshake } from '../messages/index.js';
+import { encodeHandshake, writeHandshake } from '../messages/index.js';
 import type { HandshakeMessage } from '../messages/types.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
@@ -64,8 +64,8 @@ export class Out {
 
   /** Encodes `msg`, appends it to `transcript` (when given) and queues it for sending. */
   send(msg: HandshakeMessage, transcript: Transcript | null): Uint8Array {
-    const raw = encodeHandshake(msg);
-    transcript?.add(raw);
+    // Encoded straight into the transcript when there is one: no buffer of its own.
+    const raw = transcript === null ? encodeHandshake(msg) : transcript.addWritten((w) => writeHandshake(w, msg));
     this.actions.push({ kind: 'send', name: msg.type, raw });
     return raw;
   }

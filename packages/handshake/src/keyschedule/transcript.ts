@@ -4,6 +4,7 @@
  * before the cipher suite — and so the hash — is known.
  */
 import { HandshakeType } from '../constants.js';
+import { Writer } from '@tls13sim/record';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 
 /**
@@ -45,6 +46,30 @@ export class Transcript {
     j.used = end;
     this.total = end;
     this.ends.push(end);
+  }
+
+  /**
+   * Appends one whole handshake message that `write` encodes straight into the joined
+   * bytes, and returns it: a view of them, which never changes (bytes are only written past
+   * `used`). This saves the message a buffer of its own and a copy.
+   */
+  addWritten(write: (w: Writer) => void): Uint8Array {
+    let j = this.joined;
+    const start = this.total;
+    if (j.used !== start || j.bytes.length === 0) {
+      const bytes = new Uint8Array(Math.max(2 * j.bytes.length, start + 256, 1024));
+      bytes.set(j.bytes.subarray(0, start));
+      j = this.joined = { bytes, used: start };
+    }
+    const w = Writer.appendingTo(j.bytes, start);
+    write(w);
+    const end = w.length;
+    if (end - start < 4) throw new RangeError(`Transcript.addWritten: ${end - start} bytes is not a handshake message`);
+    if (w.buffer !== j.bytes) j = this.joined = { bytes: w.buffer, used: start };
+    j.used = end;
+    this.total = end;
+    this.ends.push(end);
+    return j.bytes.subarray(start, end);
   }
 
   /** The messages, each a view of the joined copy (decoded values own their bytes: docs/architecture.md "Conventions" 8). */

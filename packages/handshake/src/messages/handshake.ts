@@ -81,8 +81,13 @@ function writeBody(w: Writer, msg: HandshakeMessage): void {
 /** The whole message: msg_type, uint24 length, body, written in one pass. */
 export function encodeHandshake(msg: HandshakeMessage): Uint8Array {
   const w = new Writer();
-  w.u8(wireType(msg)).vec24((body) => writeBody(body, msg));
+  writeHandshake(w, msg);
   return w.finish();
+}
+
+/** Writes one whole handshake message (msg_type, uint24 length, body) to `w`. */
+export function writeHandshake(w: Writer, msg: HandshakeMessage): void {
+  w.u8(wireType(msg)).vec24((body) => writeBody(body, msg));
 }
 
 /**
