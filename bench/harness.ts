@@ -57,13 +57,22 @@ export interface Interleaved {
  * minutes) cancels out instead of landing on one side. Before timing, every operation runs
  * for `warmupMs` so that what is measured is the code once the JIT has optimised it, not
  * its first few hundred runs.
+ *
+ * Each timed batch follows an untimed one of the same operation (`settleMs`). A batch
+ * leaves garbage, and the next batch's first collections pay for it: without the settle
+ * batch an operation would be charged part of its neighbour's collection and spared part
+ * of its own. Floor replays leave dead node:crypto objects whose collection costs more
+ * than a handshake's garbage does; bench/carryover.ts measures it.
  */
 export function interleavedOpsPerSecond(ops: readonly (() => void)[], opts: Sampling): Interleaved {
   for (const op of ops) timedBatch(op, opts.warmupMs);
   const perRound: number[][] = [];
   for (let round = 0; round < opts.rounds; round++) {
     const r: number[] = [];
-    for (const j of roundOrder(ops.length, round)) r[j] = timedBatch(ops[j]!, opts.sampleMs);
+    for (const j of roundOrder(ops.length, round)) {
+      timedBatch(ops[j]!, opts.settleMs);
+      r[j] = timedBatch(ops[j]!, opts.sampleMs);
+    }
     perRound.push(r);
   }
   return summarize(perRound);
@@ -78,7 +87,10 @@ export async function interleavedAsyncOpsPerSecond(ops: readonly (() => void | P
   const perRound: number[][] = [];
   for (let round = 0; round < opts.rounds; round++) {
     const r: number[] = [];
-    for (const j of roundOrder(ops.length, round)) r[j] = await timedAsyncBatch(ops[j]!, opts.sampleMs);
+    for (const j of roundOrder(ops.length, round)) {
+      await timedAsyncBatch(ops[j]!, opts.settleMs);
+      r[j] = await timedAsyncBatch(ops[j]!, opts.sampleMs);
+    }
     perRound.push(r);
   }
   return summarize(perRound);
@@ -122,10 +134,12 @@ export interface Sampling {
   readonly sampleMs: number;
   /** Untimed running before the first timed batch. */
   readonly warmupMs: number;
+  /** Untimed running of the same operation just before each timed batch (see interleavedOpsPerSecond). */
+  readonly settleMs: number;
 }
 
 export function sampling(opts: BenchOptions): Sampling {
-  return opts.quick ? { rounds: 5, sampleMs: 100, warmupMs: 200 } : { rounds: 25, sampleMs: 200, warmupMs: 1500 };
+  return opts.quick ? { rounds: 5, sampleMs: 100, warmupMs: 200, settleMs: 100 } : { rounds: 25, sampleMs: 200, warmupMs: 1500, settleMs: 200 };
 }
 
 /** What a table of interleaved measurements says under it. */
