@@ -15,6 +15,7 @@
  */
 import { createNodeProvider } from '@tls13sim/handshake';
 import { floorOf } from './handshake.js';
+import { median, timedBatch } from './harness.js';
 import { CERT_KINDS, freshHandshake, type CertKind } from './fixtures.js';
 
 const [kindArg = 'ed25519', roundsArg = '20', cleanArg] = process.argv.slice(2);
@@ -31,18 +32,9 @@ const handshake = () => void freshHandshake(node, kind);
 /** µs per operation over a batch of at least `ms`. */
 function batch(op: () => void, ms: number): number {
   if (cleanArg === 'minor') gc!({ type: 'minor' });
-  let n = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  do {
-    op();
-    n++;
-    elapsed = performance.now() - start;
-  } while (elapsed < ms);
-  return (elapsed * 1000) / n;
+  return 1e6 / timedBatch(op, ms);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 batch(handshake, 1500);
 batch(floor, 1500);
 const t = { hsAfterFloor: [] as number[], hsAfterHs: [] as number[], floorAfterHs: [] as number[], floorAfterFloor: [] as number[] };

@@ -25,7 +25,7 @@ export interface Bench {
 }
 
 /** Runs `op` for at least `ms` and returns its rate in operations per second. */
-function timedBatch(op: () => void, ms: number): number {
+export function timedBatch(op: () => void, ms: number): number {
   let n = 0;
   const start = performance.now();
   let elapsed = 0;
