@@ -1,0 +1,47 @@
+/**
+ * The bench harness (bench/harness.ts) times each batch of an operation right after an
+ * untimed batch of the same operation, so that no batch pays for the garbage another
+ * operation left (bench/carryover.ts measures why). These tests check the order in which
+ * the operations run, not how fast anything is: every stretch of calls to one operation
+ * must last at least a settle batch and a timed batch.
+ */
+import { describe, expect, it } from 'vitest';
+import { interleavedAsyncOpsPerSecond, interleavedOpsPerSecond, type Sampling } from '../bench/harness.js';
+
+const SAMPLING: Sampling = { rounds: 4, sampleMs: 15, settleMs: 15, warmupMs: 40 };
+
+/** Operations that note, for each uninterrupted stretch of calls to one of them, when it began and ended. */
+function stretches(count: number) {
+  const runs: { op: number; first: number; last: number }[] = [];
+  const ops = Array.from({ length: count }, (_, j) => () => {
+    const t = performance.now();
+    const r = runs[runs.length - 1];
+    if (r !== undefined && r.op === j) r.last = t;
+    else runs.push({ op: j, first: t, last: t });
+  });
+  return { runs, ops };
+}
+
+/** Each stretch after the warm-up lasts a settle batch plus a timed batch (less the time of one call at its edges). */
+function expectSettled(runs: readonly { op: number; first: number; last: number }[], count: number): void {
+  // Warm-up stretches (one per operation), then 2 per round at most (round ends merge with the next round's start).
+  expect(runs.length).toBeGreaterThanOrEqual(count + SAMPLING.rounds);
+  for (const r of runs.slice(count)) expect(r.last - r.first).toBeGreaterThanOrEqual(SAMPLING.settleMs + SAMPLING.sampleMs - 1);
+}
+
+describe('interleaved batches', () => {
+  it('run an untimed batch of the same operation before each timed one', () => {
+    const { runs, ops } = stretches(3);
+    const m = interleavedOpsPerSecond(ops, SAMPLING);
+    expect(m.rates).toHaveLength(3);
+    expectSettled(runs, 3);
+  });
+
+  it('do the same for operations that complete asynchronously', async () => {
+    const { runs, ops } = stretches(2);
+    const asyncOps = ops.map((op) => async () => op());
+    const m = await interleavedAsyncOpsPerSecond(asyncOps, SAMPLING);
+    expect(m.rates).toHaveLength(2);
+    expectSettled(runs, 2);
+  });
+});
