@@ -15,7 +15,7 @@ import { negotiatedOf, type ReceivedBase } from '../src/endpoint/records.js';
 import type { AnyState, Negotiated, ServerKeys } from '../src/endpoint/state.js';
 import type { Action, Env, Step } from '../src/endpoint/step.js';
 import type { Endpoint } from '../src/index.js';
-import { drive, makePair } from './endpoint-helpers.js';
+import { drive, makePair, testPki } from './endpoint-helpers.js';
 
 /** Test-only view of the driver's private fields (see handshake-shapes.test.ts for the same seam). */
 interface Internals {
@@ -282,5 +282,34 @@ describe('the driver', () => {
     expect(client.writeEpoch).not.toBe('application');
     expect(new TextDecoder().decode(server.readApplicationData()!)).toBe('m0m1m2m3m4m5m6m7');
     expect(deepest).toBe(1);
+  });
+});
+
+describe('what an established connection keeps', () => {
+  const appOf = (ep: Endpoint) => {
+    const st = inner(ep).st;
+    if (st.kind !== 'CONNECTED') throw new Error(`not connected: ${st.kind}`);
+    return st.app;
+  };
+
+  it('keeps the handshake transcript only when post-handshake authentication can follow (§4.2.6, §4.6.2)', () => {
+    const plain = connected();
+    expect(appOf(plain.client).transcript).toBeNull();
+    expect(appOf(plain.server).transcript).toBeNull();
+    // §7.1: "Once all the values which are to be derived from a given secret have been
+    // computed, that secret SHOULD be erased": the master secret's are, at the end of the handshake.
+    expect('master' in appOf(plain.client)).toBe(false);
+    expect('master' in appOf(plain.server)).toBe(false);
+
+    const { client, server } = makePair({ postHandshakeAuth: true, certificate: testPki('ed25519', 'client.test').leaf }, {}, 23);
+    client.start(0);
+    drive(client, server);
+    // Both sides keep it through the client's Finished: CH, SH, EE, Certificate, CertificateVerify, Finished, Finished.
+    expect(appOf(client).transcript?.length).toBe(7);
+    expect(appOf(server).transcript?.length).toBe(7);
+    server.requestClientAuth();
+    drive(client, server);
+    expect(server.error).toBeUndefined();
+    expect(server.peerCertificates).toHaveLength(1);
   });
 });

@@ -473,7 +473,6 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
     kind: 'CONNECTED',
     app: {
       negotiated: st.keys.negotiated,
-      master,
       readSecret: serverApp,
       writeSecret: clientApp,
       readGeneration: 0,
@@ -484,7 +483,7 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       keyUpdateOwed: false,
       keyUpdatesInARow: 0,
       postHandshakeAuth: env.config.postHandshakeAuth,
-      transcript,
+      transcript: env.config.postHandshakeAuth ? transcript : null,
       pendingAuth: null,
       ticketsSent: 0,
     },

@@ -6,6 +6,7 @@
  */
 import { KeyUpdateRequest } from '../constants.js';
 import { finishedVerifyData, nextTrafficSecret, resumptionPsk, verifyFinished } from '../keyschedule/derive.js';
+import type { Transcript } from '../keyschedule/transcript.js';
 import { findExtension } from '../messages/index.js';
 import type { Certificate, CertificateRequest, CertificateVerify, Decoded, Finished, KeyUpdate, NewSessionTicket } from '../messages/types.js';
 import type { Role } from './api.js';
@@ -105,6 +106,12 @@ export function sendKeyUpdate(role: Role, app: AppSecrets, requestPeer: boolean,
 
 // --- Post-handshake authentication (§4.6.2) -------------------------------------------------
 
+/** The handshake transcript, which a connection keeps only when post_handshake_auth was offered (callers have checked that it was). */
+function handshakeTranscript(app: AppSecrets): Transcript {
+  if (app.transcript === null) throw new Error('post-handshake authentication on a connection that kept no transcript');
+  return app.transcript;
+}
+
 /**
  * Server: sends a CertificateRequest with a fresh, non-empty context (§4.3.2). The caller
  * (Endpoint.requestClientAuth) has checked that the client offered post_handshake_auth and
@@ -112,7 +119,7 @@ export function sendKeyUpdate(role: Role, app: AppSecrets, requestPeer: boolean,
  */
 export function requestPostHandshakeAuth(app: AppSecrets, env: Env, out: Out): AppSecrets {
   const context = env.random.bytes(8);
-  const transcript = app.transcript.clone();
+  const transcript = handshakeTranscript(app).clone();
   const cr: CertificateRequest = {
     type: 'certificate_request',
     certificateRequestContext: context,
@@ -132,7 +139,7 @@ function onPostHandshakeCertificateRequest(st: Connected, cr: Decoded<Certificat
   const sa = findExtension(cr.extensions, 'signature_algorithms');
   if (sa === undefined) fail('missing_extension', 'CertificateRequest without signature_algorithms (§4.3.2)');
   const { suite } = st.app.negotiated;
-  const transcript = st.app.transcript.clone();
+  const transcript = handshakeTranscript(st.app).clone();
   transcript.add(cr.raw);
   const out = new Out();
   const schemesCert = findExtension(cr.extensions, 'signature_algorithms_cert')?.schemes ?? null;

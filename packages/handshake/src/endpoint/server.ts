@@ -268,7 +268,6 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
     kind: 'CONNECTED',
     app: {
       negotiated: st.keys.negotiated,
-      master: st.keys.master,
       readSecret: clientApp,
       writeSecret: st.keys.serverApplicationSecret,
       readGeneration: 0,
@@ -279,7 +278,7 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       keyUpdateOwed: false,
       keyUpdatesInARow: 0,
       postHandshakeAuth: st.keys.clientOfferedPostHandshakeAuth,
-      transcript,
+      transcript: st.keys.clientOfferedPostHandshakeAuth ? transcript : null,
       pendingAuth: null,
       ticketsSent,
     },

@@ -64,10 +64,12 @@ export interface ClientKeys {
   readonly serverHandshakeSecret: Uint8Array;
 }
 
-/** Secrets of an established connection (§7.1, §7.2). */
+/**
+ * Secrets of an established connection (§7.1, §7.2). The master secret is not among them:
+ * every value derived from it exists by now, and §7.1 says such a secret "SHOULD be erased".
+ */
 export interface AppSecrets {
   readonly negotiated: Negotiated;
-  readonly master: MasterSecret;
   readonly readSecret: Uint8Array;
   readonly writeSecret: Uint8Array;
   /** Number of KeyUpdates applied to each direction (epoch `application+N`). */
@@ -83,8 +85,12 @@ export interface AppSecrets {
   readonly keyUpdatesInARow: number;
   /** Client: post_handshake_auth was offered (§4.2.6) — by us (client) or by the peer (server). */
   readonly postHandshakeAuth: boolean;
-  /** The handshake transcript through the client's Finished: the base of post-handshake authentication (§4.4.1). */
-  readonly transcript: Transcript;
+  /**
+   * The handshake transcript through the client's Finished: the base of post-handshake
+   * authentication (§4.4.1). Kept only when `postHandshakeAuth` is set; null otherwise, so
+   * that an idle connection does not hold the whole handshake.
+   */
+  readonly transcript: Transcript | null;
   /** Server: a post-handshake CertificateRequest awaiting its answer (§4.6.2). */
   readonly pendingAuth: PendingPostHandshakeAuth | null;
   /** Server: NewSessionTickets sent so far (the nonce counter). */
