@@ -9,6 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CryptoProvider } from '../src/crypto/provider.js';
 import { nobleProvider } from '../src/crypto/noble.js';
+import { seededRandom } from '../src/crypto/random.js';
+import type { EndpointConfig } from '../src/endpoint/config.js';
+import { SealedTicketIssuer } from '../src/endpoint/psk.js';
 import { drive, makePair } from './endpoint-helpers.js';
 
 function counting(inner: CryptoProvider): { provider: CryptoProvider; counts: Record<string, number>; reset: () => void } {
@@ -26,12 +29,14 @@ function counting(inner: CryptoProvider): { provider: CryptoProvider; counts: Re
   return { provider, counts, reset: () => Object.keys(counts).forEach((k) => delete counts[k]) };
 }
 
-function fullHandshake(provider: CryptoProvider, seed: number): void {
-  const { client, server } = makePair({ crypto: provider }, { crypto: provider }, seed);
+function fullHandshake(provider: CryptoProvider, seed: number, server: Partial<EndpointConfig> = {}): void {
+  const pair = makePair({ crypto: provider }, { crypto: provider, ...server }, seed);
+  const { client } = pair;
+  const srv = pair.server;
   client.start();
-  drive(client, server);
+  drive(client, srv);
   expect(client.state).toBe('CONNECTED');
-  expect(server.state).toBe('CONNECTED');
+  expect(srv.state).toBe('CONNECTED');
 }
 
 describe('provider calls of a full handshake (RFC 8446 §7.1)', () => {
@@ -42,17 +47,34 @@ describe('provider calls of a full handshake (RFC 8446 §7.1)', () => {
     fullHandshake(c.provider, 2);
     expect(c.counts).toEqual({
       // Per side, Transcript-Hash for: hs traffic, CertificateVerify, the server Finished,
-      // ap traffic and exporter (through server Finished), the client Finished, res master.
-      hash: 10,
+      // ap traffic and exporter (through server Finished), the client Finished; and the
+      // client's res master (through the client Finished): a server that sends no tickets
+      // needs none (§4.6.1).
+      hash: 9,
       // Per side: Handshake Secret and Master Secret.
       hkdfExtract: 4,
-      // Per side: 2 hs + derived + 2 ap + exp + res master, 4 × (key, iv), 2 finished keys.
-      hkdfExpand: 34,
+      // Per side: 2 hs + derived + 2 ap + exp, 4 × (key, iv), 2 finished keys; the client's
+      // res master.
+      hkdfExpand: 33,
       // Per side: its Finished and the peer's.
       hmac: 4,
       sign: 1,
       // The server's CertificateVerify, and the CA's signature on the server certificate.
       verify: 2,
+    });
+  });
+
+  it("add, for a server that sends tickets, its res master and each ticket's PSK and sealing", () => {
+    const c = counting(nobleProvider);
+    const tickets = { count: 2, issuer: new SealedTicketIssuer(seededRandom('call-count-tickets')) };
+    fullHandshake(c.provider, 3, { tickets });
+    c.reset();
+    fullHandshake(c.provider, 4, { tickets });
+    expect(c.counts).toMatchObject({
+      // The server's res master hashes the transcript through the client Finished.
+      hash: 10,
+      // Its res master, then per ticket the server's PSK and the client's.
+      hkdfExpand: 34 + 2 * 2,
     });
   });
 });

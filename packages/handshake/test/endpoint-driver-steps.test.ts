@@ -300,6 +300,9 @@ describe('what an established connection keeps', () => {
     // computed, that secret SHOULD be erased": the master secret's are, at the end of the handshake.
     expect('master' in appOf(plain.client)).toBe(false);
     expect('master' in appOf(plain.server)).toBe(false);
+    // The client keeps resumption_master_secret for tickets to come; a server sends its own by the end of the handshake.
+    expect(appOf(plain.client).resumptionSecret).toHaveLength(32);
+    expect(appOf(plain.server).resumptionSecret).toBeNull();
 
     const { client, server } = makePair({ postHandshakeAuth: true, certificate: testPki('ed25519', 'client.test').leaf }, {}, 23);
     client.start(0);

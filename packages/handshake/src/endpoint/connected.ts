@@ -53,7 +53,7 @@ function onNewSessionTicket(st: Connected, nst: Decoded<NewSessionTicket>, env: 
   const session: ResumptionSession = {
     ticket: nst.ticket,
     suite: suite.name,
-    psk: resumptionPsk(env.crypto, suite.hash, st.app.resumptionSecret, nst.ticketNonce),
+    psk: resumptionPsk(env.crypto, suite.hash, clientResumptionSecret(st.app), nst.ticketNonce),
     ticketAgeAdd: nst.ticketAgeAdd,
     lifetime: nst.ticketLifetime,
     receivedAt: env.now,
@@ -105,6 +105,12 @@ export function sendKeyUpdate(role: Role, app: AppSecrets, requestPeer: boolean,
 }
 
 // --- Post-handshake authentication (§4.6.2) -------------------------------------------------
+
+/** A client's resumption_master_secret (a server keeps none; it never reads a NewSessionTicket: connectedHandle). */
+function clientResumptionSecret(app: AppSecrets): Uint8Array {
+  if (app.resumptionSecret === null) throw new Error('a NewSessionTicket on a connection that kept no resumption secret');
+  return app.resumptionSecret;
+}
 
 /** The handshake transcript, which a connection keeps only when post_handshake_auth was offered (callers have checked that it was). */
 function handshakeTranscript(app: AppSecrets): Transcript {

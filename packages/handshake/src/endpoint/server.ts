@@ -254,7 +254,6 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
     fail('bad_finished', 'the client Finished does not verify');
   }
   transcript.add(fin.raw);
-  const resumptionSecret = st.keys.master.resumptionMasterSecret(transcript.hash(env.crypto, suite.hash));
   const clientApp = st.keys.clientApplicationSecret;
   const out = new Out();
   out.keys('read', 'application', suite, clientApp, appKeylogLabel('client', 0));
@@ -263,7 +262,12 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
   out.event({ type: 'handshake_complete' });
   let ticketsSent = st.keys.ticketsSent;
   const policy = env.config.tickets;
-  if (policy !== null && ticketsSent === 0) ticketsSent = sendTickets(policy, st.keys.negotiated, resumptionSecret, 0, env, out);
+  // resumption_master_secret is only for NewSessionTickets (§4.6.1), which a server sends
+  // here, or with its flight, or not at all: it is derived only when they go now.
+  if (policy !== null && ticketsSent === 0) {
+    const resumptionSecret = st.keys.master.resumptionMasterSecret(transcript.hash(env.crypto, suite.hash));
+    ticketsSent = sendTickets(policy, st.keys.negotiated, resumptionSecret, 0, env, out);
+  }
   return out.done({
     kind: 'CONNECTED',
     app: {
@@ -273,7 +277,7 @@ function onFinished(st: S<'WAIT_FINISHED'>, fin: Decoded<Finished>, env: Env): S
       readGeneration: 0,
       writeGeneration: 0,
       exporterSecret: st.keys.exporterSecret,
-      resumptionSecret,
+      resumptionSecret: null,
       peerCertificates: st.clientChain,
       keyUpdateOwed: false,
       keyUpdatesInARow: 0,

@@ -76,7 +76,8 @@ export interface AppSecrets {
   readonly readGeneration: number;
   readonly writeGeneration: number;
   readonly exporterSecret: Uint8Array;
-  readonly resumptionSecret: Uint8Array;
+  /** Client: resumption_master_secret, for the NewSessionTickets to come (§4.6.1). Null on a server, which sends its tickets by the end of the handshake. */
+  readonly resumptionSecret: Uint8Array | null;
   /** The peer's certificate chain (DER, leaf first) if it authenticated, else empty. */
   readonly peerCertificates: readonly Uint8Array[];
   /** We owe the peer a KeyUpdate answer (§4.6.3). */
