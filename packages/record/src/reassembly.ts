@@ -78,11 +78,7 @@ export class HandshakeReassembler {
     }
     if (data.length === 0) return;
     this.epoch = epoch;
-    if (owned) {
-      this.chunks.push(data);
-    } else {
-      this.chunks.push(data.slice());
-    }
+    this.chunks.push(owned ? data : data.slice());
     this.length += data.length;
     this.checkHeader();
   }

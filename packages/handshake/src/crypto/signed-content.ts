@@ -44,17 +44,16 @@ export function certificateVerifyContent(side: CertificateVerifySide, transcript
  * one sign or verify call (CryptoProvider: byte arguments are lent for the call): the
  * prefix stays in place and only the transcript hash is written.
  */
-const lent = new Map<string, Uint8Array>();
+const lent: Record<CertificateVerifySide, Map<number, Uint8Array>> = { server: new Map(), client: new Map() };
 
 /** `certificateVerifyContent`, written into a lent buffer: for a provider call that reads it and keeps nothing. */
 export function lentCertificateVerifyContent(side: CertificateVerifySide, transcriptHash: Uint8Array): Uint8Array {
   const prefix = PREFIX[side];
-  const id = `${side}:${transcriptHash.length}`;
-  let out = lent.get(id);
+  let out = lent[side].get(transcriptHash.length);
   if (out === undefined) {
     out = new Uint8Array(prefix.length + transcriptHash.length);
     out.set(prefix);
-    lent.set(id, out);
+    lent[side].set(transcriptHash.length, out);
   }
   out.set(transcriptHash, prefix.length);
   return out;

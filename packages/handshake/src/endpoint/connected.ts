@@ -6,7 +6,6 @@
  */
 import { KeyUpdateRequest } from '../constants.js';
 import { finishedVerifyData, nextTrafficSecret, resumptionPsk, verifyFinished } from '../keyschedule/derive.js';
-import type { Transcript } from '../keyschedule/transcript.js';
 import { findExtension } from '../messages/index.js';
 import type { Certificate, CertificateRequest, CertificateVerify, Decoded, Finished, KeyUpdate, NewSessionTicket } from '../messages/types.js';
 import type { Role } from './api.js';
@@ -53,7 +52,7 @@ function onNewSessionTicket(st: Connected, nst: Decoded<NewSessionTicket>, env: 
   const session: ResumptionSession = {
     ticket: nst.ticket,
     suite: suite.name,
-    psk: resumptionPsk(env.crypto, suite.hash, clientResumptionSecret(st.app), nst.ticketNonce),
+    psk: resumptionPsk(env.crypto, suite.hash, kept(st.app.resumptionSecret, 'resumption secret'), nst.ticketNonce),
     ticketAgeAdd: nst.ticketAgeAdd,
     lifetime: nst.ticketLifetime,
     receivedAt: env.now,
@@ -106,16 +105,14 @@ export function sendKeyUpdate(role: Role, app: AppSecrets, requestPeer: boolean,
 
 // --- Post-handshake authentication (§4.6.2) -------------------------------------------------
 
-/** A client's resumption_master_secret (a server keeps none; it never reads a NewSessionTicket: connectedHandle). */
-function clientResumptionSecret(app: AppSecrets): Uint8Array {
-  if (app.resumptionSecret === null) throw new Error('a NewSessionTicket on a connection that kept no resumption secret');
-  return app.resumptionSecret;
-}
-
-/** The handshake transcript, which a connection keeps only when post_handshake_auth was offered (callers have checked that it was). */
-function handshakeTranscript(app: AppSecrets): Transcript {
-  if (app.transcript === null) throw new Error('post-handshake authentication on a connection that kept no transcript');
-  return app.transcript;
+/**
+ * A value an established connection keeps only when it can need it: a client's
+ * resumption_master_secret (a server never reads a NewSessionTicket: connectedHandle), the
+ * handshake transcript when post_handshake_auth was offered (callers check that it was).
+ */
+function kept<T>(value: T | null, what: string): T {
+  if (value === null) throw new Error(`this connection kept no ${what}`);
+  return value;
 }
 
 /**
@@ -125,7 +122,7 @@ function handshakeTranscript(app: AppSecrets): Transcript {
  */
 export function requestPostHandshakeAuth(app: AppSecrets, env: Env, out: Out): AppSecrets {
   const context = env.random.bytes(8);
-  const transcript = handshakeTranscript(app).clone();
+  const transcript = kept(app.transcript, 'handshake transcript').clone();
   const cr: CertificateRequest = {
     type: 'certificate_request',
     certificateRequestContext: context,
@@ -145,7 +142,7 @@ function onPostHandshakeCertificateRequest(st: Connected, cr: Decoded<Certificat
   const sa = findExtension(cr.extensions, 'signature_algorithms');
   if (sa === undefined) fail('missing_extension', 'CertificateRequest without signature_algorithms (§4.3.2)');
   const { suite } = st.app.negotiated;
-  const transcript = handshakeTranscript(st.app).clone();
+  const transcript = kept(st.app.transcript, 'handshake transcript').clone();
   transcript.add(cr.raw);
   const out = new Out();
   const schemesCert = findExtension(cr.extensions, 'signature_algorithms_cert')?.schemes ?? null;

@@ -40,7 +40,7 @@ const lentInfo = new Map<number, Uint8Array>();
 
 /** `hkdfLabel`, written into a lent buffer. */
 function lentHkdfLabel(label: string | Uint8Array, context: Uint8Array, length: number): Uint8Array {
-  const vector = typeof label === 'string' ? labelVectorOf(label) : labelVector(label);
+  const vector = labelVectorFor(label);
   const n = 2 + vector.length + 1 + context.length;
   let out = lentInfo.get(n);
   if (out === undefined) {
@@ -52,8 +52,13 @@ function lentHkdfLabel(label: string | Uint8Array, context: Uint8Array, length: 
 
 /** The encoded HkdfLabel structure (the HKDF `info`) of §7.1; exported for traces and tests. */
 export function hkdfLabel(label: string | Uint8Array, context: Uint8Array, length: number): Uint8Array {
-  const vector = typeof label === 'string' ? labelVectorOf(label) : labelVector(label);
+  const vector = labelVectorFor(label);
   return writeHkdfLabel(new Uint8Array(2 + vector.length + 1 + context.length), length, vector, context);
+}
+
+/** A label's vector: a string label (§7.1's, or an exporter's) from the cache, bytes encoded afresh. */
+function labelVectorFor(label: string | Uint8Array): Uint8Array {
+  return typeof label === 'string' ? labelVectorOf(label) : labelVector(label);
 }
 
 /** The §7.1 labels are a handful of constants: each is encoded once. */

@@ -35,17 +35,8 @@ export class Transcript {
   /** Appends one whole handshake message (msg_type, uint24 length, body). */
   add(message: Uint8Array): void {
     if (message.length < 4) throw new RangeError(`Transcript.add: ${message.length} bytes is not a handshake message`);
-    let j = this.joined;
-    const end = this.total + message.length;
-    if (j.used !== this.total || j.bytes.length < end) {
-      const bytes = new Uint8Array(Math.max(end, 2 * j.bytes.length, 1024));
-      bytes.set(j.bytes.subarray(0, this.total));
-      j = this.joined = { bytes, used: this.total };
-    }
-    j.bytes.set(message, this.total);
-    j.used = end;
-    this.total = end;
-    this.ends.push(end);
+    this.writable(message.length).bytes.set(message, this.total);
+    this.appended(this.total + message.length);
   }
 
   /**
@@ -54,22 +45,34 @@ export class Transcript {
    * `used`). This saves the message a buffer of its own and a copy.
    */
   addWritten(write: (w: Writer) => void): Uint8Array {
-    let j = this.joined;
     const start = this.total;
-    if (j.used !== start || j.bytes.length === 0) {
-      const bytes = new Uint8Array(Math.max(2 * j.bytes.length, start + 256, 1024));
-      bytes.set(j.bytes.subarray(0, start));
-      j = this.joined = { bytes, used: start };
-    }
-    const w = Writer.appendingTo(j.bytes, start);
+    // Room for one byte at least: the writer grows the buffer (prefix included) past that.
+    const w = Writer.appendingTo(this.writable(1).bytes, start);
     write(w);
     const end = w.length;
     if (end - start < 4) throw new RangeError(`Transcript.addWritten: ${end - start} bytes is not a handshake message`);
-    if (w.buffer !== j.bytes) j = this.joined = { bytes: w.buffer, used: start };
-    j.used = end;
+    if (w.buffer !== this.joined.bytes) this.joined = { bytes: w.buffer, used: start };
+    this.appended(end);
+    return this.joined.bytes.subarray(start, end);
+  }
+
+  /**
+   * The joined bytes, ours to write past `total`, with room for `need` more: a copy of the
+   * prefix when a clone appended first (its `used` is past ours) or the buffer is too short.
+   */
+  private writable(need: number): Joined {
+    const j = this.joined;
+    if (j.used === this.total && j.bytes.length >= this.total + need) return j;
+    const bytes = new Uint8Array(Math.max(this.total + need, 2 * j.bytes.length, 1024));
+    bytes.set(j.bytes.subarray(0, this.total));
+    return (this.joined = { bytes, used: this.total });
+  }
+
+  /** Records a message written into the joined bytes up to `end`. */
+  private appended(end: number): void {
+    this.joined.used = end;
     this.total = end;
     this.ends.push(end);
-    return j.bytes.subarray(start, end);
   }
 
   /** The messages, each a view of the joined copy (decoded values own their bytes: docs/architecture.md "Conventions" 8). */
