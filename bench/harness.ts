@@ -46,6 +46,8 @@ export interface Interleaved {
    * within the same round; `ratios[0]` is 1.
    */
   readonly ratios: number[];
+  /** The median over rounds of (operation i's rate ÷ operation j's rate) within the same round. */
+  ratio(i: number, j: number): number;
 }
 
 /**
@@ -106,7 +108,11 @@ function roundOrder(n: number, round: number): number[] {
 function summarize(perRound: readonly (readonly number[])[]): Interleaved {
   const n = perRound[0]?.length ?? 0;
   const column = (f: (r: readonly number[], j: number) => number) => Array.from({ length: n }, (_, j) => median(perRound.map((r) => f(r, j))));
-  return { rates: column((r, j) => r[j]!), ratios: column((r, j) => r[j]! / r[0]!) };
+  return {
+    rates: column((r, j) => r[j]!),
+    ratios: column((r, j) => r[j]! / r[0]!),
+    ratio: (i, j) => median(perRound.map((r) => r[i]! / r[j]!)),
+  };
 }
 
 async function timedAsyncBatch(op: () => void | Promise<void>, ms: number): Promise<number> {

@@ -21,6 +21,13 @@ const REQUIRED: Record<string, string> = {
   'floor-ratio/noble/ecdsa-p256': 'x',
   'node-vs-node-tls/ed25519': 'x',
   'node-vs-node-tls/ecdsa-p256': 'x',
+  // Issue 20: the ticketed floor and the ceiling of ÷ Node tls (Node's time ÷ the floor's).
+  'floor-ratio/node+tickets/ed25519': 'x',
+  'floor-ratio/node+tickets/ecdsa-p256': 'x',
+  'floor-vs-node-tls/ed25519': 'x',
+  'floor-vs-node-tls/ecdsa-p256': 'x',
+  'floor+tickets-vs-node-tls/ed25519': 'x',
+  'floor+tickets-vs-node-tls/ecdsa-p256': 'x',
   'explore/plain': '1/s',
   'explore/memo': '1/s',
   // Issue 20 item 2: the explorer on 1 thread and on N worker threads (bench/explore.ts).
