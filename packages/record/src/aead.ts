@@ -166,6 +166,9 @@ type CipherFactory = (
   decrypt(ciphertext: Uint8Array): Uint8Array;
 };
 
+/** noble's AEAD with an output buffer: `encrypt(plaintext, output)` writes ciphertext and tag into `output` (plaintext may be its start). */
+type OutputCipherFactory = (key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) => { encrypt(plaintext: Uint8Array, output: Uint8Array): Uint8Array };
+
 const KEY_LENGTH: Record<AeadName, number> = { aes128gcm: 16, aes256gcm: 32, chacha20poly1305: 32 };
 
 class NobleAead implements Aead {
@@ -189,6 +192,34 @@ class NobleAead implements Aead {
     this.check(key, nonce);
     if (this.gcm !== null) return this.gcm.seal(key, nonce, aad, plaintext);
     return (chacha20poly1305 as unknown as CipherFactory)(key, nonce, aad).encrypt(plaintext);
+  }
+
+  /**
+   * ChaCha20-Poly1305 sealed where it lies in `out`: the parts are placed there (a part
+   * already in place is not copied), then noble encrypts that region in place. noble's
+   * ChaCha20 works a 32-bit word at a time only on a 4-byte-aligned region (else byte by
+   * byte, several times slower), so an unaligned region is sealed into a new buffer and
+   * copied instead. AES-GCM gains nothing here: `seal`, then a copy.
+   */
+  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void {
+    this.check(key, nonce);
+    let total = 0;
+    for (const p of parts) total += p.length;
+    if (out.length - offset < total + this.tagLength) {
+      throw new RangeError(`${this.name}: sealInto needs ${total + this.tagLength} bytes at ${offset}, out has ${out.length}`);
+    }
+    let pos = offset;
+    for (const p of parts) {
+      if (p.buffer !== out.buffer || p.byteOffset !== out.byteOffset + pos) out.set(p, pos);
+      pos += p.length;
+    }
+    const region = out.subarray(offset, offset + total + this.tagLength);
+    const plaintext = region.subarray(0, total);
+    if (this.gcm === null && (region.byteOffset & 3) === 0) {
+      (chacha20poly1305 as unknown as OutputCipherFactory)(key, nonce, aad).encrypt(plaintext, region);
+      return;
+    }
+    region.set(this.seal(key, nonce, aad, plaintext));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ContentType,
   decodeInnerPlaintext,
@@ -292,6 +292,83 @@ describe('record protection through an AEAD that seals in place', () => {
       expect(sealed).toEqual([name]);
       const opened = unprotectRecord(plain, 3n, viaSealInto);
       expect([opened.contentType, toHex(opened.content), opened.padding]).toEqual([ContentType.application_data, '0102030405', 7]);
+    }
+  });
+});
+
+describe('noble sealInto and the aligned layout of large records', () => {
+  /** OpenSSL's seal of `pt`: the reference every noble path is held against. */
+  const opensslSeal = (name: AeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array): string => {
+    const c = createCipheriv(nodeName[name] as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+    c.setAAD(aad, { plaintextLength: pt.length });
+    return Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]).toString('hex');
+  };
+
+  it('writes what OpenSSL seals, from parts anywhere, at aligned and unaligned offsets, in place or not', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...names),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.boolean(),
+        (name, a, b, offset, inPlace) => {
+          const aead = nobleAead(name);
+          const key = new Uint8Array(aead.keyLength).fill(9);
+          const nonce = fromHex('0b0a09080706050403020100');
+          const aad = fromHex('1703030000');
+          const out = new Uint8Array(offset + a.length + b.length + 16 + 3);
+          let parts: Uint8Array[] = [a, b];
+          if (inPlace) {
+            out.set(a, offset);
+            out.set(b, offset + a.length);
+            parts = [out.subarray(offset, offset + a.length), out.subarray(offset + a.length, offset + a.length + b.length)];
+          }
+          aead.sealInto!(key, nonce, aad, parts, out, offset);
+          const pt = new Uint8Array([...a, ...b]);
+          expect(toHex(out.subarray(offset, offset + pt.length + 16))).toBe(opensslSeal(name, key, nonce, aad, pt));
+          expect(out.subarray(0, offset).every((x) => x === 0)).toBe(true);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('refuses an output too short for ciphertext and tag', () => {
+    for (const name of names) {
+      const aead = nobleAead(name);
+      const key = new Uint8Array(aead.keyLength);
+      expect(() => aead.sealInto!(key, new Uint8Array(12), new Uint8Array(0), [new Uint8Array(10)], new Uint8Array(30), 5)).toThrow(RangeError);
+    }
+  });
+
+  it('seals an aligned ChaCha20-Poly1305 region in place, without a sealed copy', () => {
+    const aead = nobleAead('chacha20poly1305');
+    const spy = vi.spyOn(aead, 'seal');
+    try {
+      const key = new Uint8Array(32).fill(1);
+      const content = new Uint8Array(4000).fill(0x61);
+      const record = protectRecord({ aead, key, iv: new Uint8Array(12) }, 0n, ContentType.application_data, content);
+      expect(spy).not.toHaveBeenCalled();
+      const out = new Uint8Array(4 + 1 + 100 + 16).subarray(4);
+      aead.sealInto!(key, new Uint8Array(12), new Uint8Array(0), [new Uint8Array(100)], out, 1);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(unprotectRecord({ aead, key, iv: new Uint8Array(12) }, 0n, record).content.length).toBe(4000);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('lays out a large record so that its encrypted_record is 4-byte aligned, and a small one as a plain array', () => {
+    for (const name of names) {
+      const keys = keysFor(name);
+      for (const size of [300, 16384]) {
+        const record = protectRecord(keys, 1n, ContentType.application_data, new Uint8Array(size).fill(2));
+        expect((record.byteOffset + 5) % 4).toBe(0);
+        expect(unprotectRecord(keys, 1n, record).content.length).toBe(size);
+      }
+      const small = protectRecord(keys, 1n, ContentType.alert, Uint8Array.of(2, 40));
+      expect([small.byteOffset, small.buffer.byteLength]).toEqual([0, small.length]);
     }
   });
 });
