@@ -60,19 +60,28 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
 
 const utf8Decoder = new TextDecoder();
 
-function encodeState(s: TicketState): Uint8Array {
-  return new Writer()
+/**
+ * The state's encoding, `lead` bytes into a new array with `trail` bytes to spare after it
+ * (a sealed ticket's header and tag go there: SealedTicketIssuer.issue).
+ */
+function encodeState(s: TicketState, lead = 0, trail = 0): Uint8Array {
+  const suite = utf8(s.suite);
+  const alpn = utf8(s.alpn ?? '');
+  // u8 version, three opaque8, five u32, two opaque8.
+  const length = 1 + (1 + suite.length) + (1 + s.psk.length) + 20 + (1 + alpn.length) + (1 + s.id.length);
+  const out = new Uint8Array(lead + length + trail);
+  Writer.appendingTo(out, lead)
     .u8(1)
-    .opaque8(utf8(s.suite))
+    .opaque8(suite)
     .opaque8(s.psk)
     .u32(Math.floor(s.issuedAt / 0x100000000))
     .u32(s.issuedAt % 0x100000000)
     .u32(s.ticketAgeAdd)
     .u32(s.lifetime)
     .u32(s.maxEarlyData)
-    .opaque8(utf8(s.alpn ?? ''))
-    .opaque8(s.id)
-    .finish();
+    .opaque8(alpn)
+    .opaque8(s.id);
+  return out;
 }
 
 function decodeState(b: Uint8Array): TicketState | null {
@@ -122,12 +131,22 @@ export class SealedTicketIssuer implements TicketIssuer {
     this.keys = this.keys.slice(0, this.keep);
   }
 
+  /**
+   * ticket = key id (u32) || nonce (12) || AEAD(key, nonce, aad = those 16 bytes, state),
+   * written into one array: the state is encoded where its ciphertext goes and sealed
+   * there when the AEAD can (sealInto).
+   */
   issue(state: TicketState, rand: RandomSource, crypto?: CryptoProvider): Uint8Array {
     const k = this.keys[0]!;
     const nonce = rand.bytes(12);
-    const header = new Writer().u32(k.id).bytes(nonce).finish();
-    const sealed = ticketAead(crypto).seal(k.key, nonce, header, encodeState(state));
-    return new Writer().bytes(header).bytes(sealed).finish();
+    const aead = ticketAead(crypto);
+    const ticket = encodeState(state, 16, aead.tagLength);
+    Writer.appendingTo(ticket, 0).u32(k.id).bytes(nonce);
+    const header = ticket.subarray(0, 16);
+    const body = ticket.subarray(16, ticket.length - aead.tagLength);
+    if (aead.sealInto !== undefined) aead.sealInto(k.key, nonce, header, [body], ticket, 16);
+    else ticket.set(aead.seal(k.key, nonce, header, body), 16);
+    return ticket;
   }
 
   open(ticket: Uint8Array, crypto?: CryptoProvider): TicketState | null {

@@ -3,7 +3,7 @@
  * ClientHello, ServerHello … Finished (§4.1.3, §4.3, §4.4) and the application write keys;
  * and the NewSessionTickets it sends (§4.6.1), with the flight or after the client Finished.
  */
-import { Reader, Writer } from '@tls13sim/record';
+import { Reader } from '@tls13sim/record';
 import { CipherSuite, NamedGroup, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
 import type { HashName } from '../crypto/provider.js';
 import { finishedVerifyData, resumptionPsk } from '../keyschedule/derive.js';
@@ -294,12 +294,7 @@ export function sendServerFlight(
 export function sendTickets(policy: TicketPolicy, negotiated: Negotiated, resumptionSecret: Uint8Array, sent: number, env: Env, out: Out): number {
   const { suite } = negotiated;
   for (let i = 0; i < policy.count; i++) {
-    const nonce =
-      env.config.hooks.ticketNonce?.(sent + i) ??
-      new Writer()
-        .u32(0)
-        .u32(sent + i)
-        .finish();
+    const nonce = env.config.hooks.ticketNonce?.(sent + i) ?? ticketNonce(sent + i);
     const ticketAgeAdd = new Reader(env.random.bytes(4)).u32();
     const state: TicketState = {
       suite: suite.name,
@@ -323,6 +318,16 @@ export function sendTickets(policy: TicketPolicy, negotiated: Negotiated, resump
   }
   if (policy.count > 0) out.event({ type: 'note', text: `sent ${policy.count} NewSessionTicket(s)` });
   return sent + policy.count;
+}
+
+/** The default ticket_nonce: the ticket's number on this connection as a uint64 (§4.6.1: "unique across all tickets issued on this connection"). */
+function ticketNonce(n: number): Uint8Array {
+  const b = new Uint8Array(8);
+  b[4] = n >>> 24;
+  b[5] = (n >>> 16) & 0xff;
+  b[6] = (n >>> 8) & 0xff;
+  b[7] = n & 0xff;
+  return b;
 }
 
 /** RFC 7301 §3.2: our most preferred protocol the client offers; none in common → no_application_protocol. */
