@@ -5,7 +5,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { protectRecord, toHex, unprotectRecord, utf8, type Aead } from '@tls13sim/record';
+import { protectRecord, toHex, unprotectRecord, utf8 } from '@tls13sim/record';
 import {
   SealedTicketIssuer,
   createNodeProvider,
@@ -24,7 +24,7 @@ import {
   type ResumptionSession,
   type SignatureSchemeName,
 } from '@tls13sim/handshake';
-import { drive, makePair, testPki } from './endpoint-helpers.js';
+import { drive, makePair, sealOnlyAead, testPki } from './endpoint-helpers.js';
 
 const node = createNodeProvider();
 const noble = nobleProvider;
@@ -421,15 +421,7 @@ describe('record protection through sealInto (node) and through seal (noble)', (
       const withInto = node.aead(name);
       // noble's AEAD has a sealInto too: this one is seal and open only, so that protectRecord
       // takes its other path (seal, then copy) and the two paths are held against each other.
-      const nobleAead = noble.aead(name);
-      const plain: Aead = {
-        name: nobleAead.name,
-        keyLength: nobleAead.keyLength,
-        nonceLength: nobleAead.nonceLength,
-        tagLength: nobleAead.tagLength,
-        seal: nobleAead.seal.bind(nobleAead),
-        open: nobleAead.open.bind(nobleAead),
-      };
+      const plain = sealOnlyAead(noble.aead(name));
       expect(withInto.sealInto).toBeDefined();
       const key = Uint8Array.from({ length: withInto.keyLength }, (_, i) => i * 7);
       const iv = Uint8Array.from({ length: 12 }, (_, i) => 200 - i);

@@ -12,6 +12,7 @@ import {
   type EndpointConfig,
   type KeyType,
 } from '@tls13sim/handshake';
+import type { Aead } from '@tls13sim/record';
 
 const NOT_BEFORE = Date.UTC(2020, 0, 1);
 const NOT_AFTER = Date.UTC(2099, 0, 1);
@@ -115,4 +116,9 @@ export function expectFailed(ep: Endpoint, alert: string, kind?: string): void {
     expect((ep.error as HandshakeError).kind).toBe(kind);
   }
   expect(ep.state).toBe('CLOSED');
+}
+
+/** `a` with seal and open only, no sealInto: to hold record protection's seal-then-copy path against sealInto. */
+export function sealOnlyAead(a: Aead): Aead {
+  return { name: a.name, keyLength: a.keyLength, nonceLength: a.nonceLength, tagLength: a.tagLength, seal: a.seal.bind(a), open: a.open.bind(a) };
 }

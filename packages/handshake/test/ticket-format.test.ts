@@ -6,8 +6,9 @@
  */
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { toHex, utf8, type Aead } from '@tls13sim/record';
+import { toHex, utf8 } from '@tls13sim/record';
 import { createNodeProvider, nobleProvider, SealedTicketIssuer, seededRandom, type CryptoProvider, type TicketState } from '@tls13sim/handshake';
+import { sealOnlyAead } from './endpoint-helpers.js';
 
 const state: TicketState = {
   suite: 'TLS_AES_128_GCM_SHA256',
@@ -37,21 +38,7 @@ const expectedState = toHex(
 
 /** `inner` with its AEAD's sealInto taken away. */
 function sealOnly(inner: CryptoProvider): CryptoProvider {
-  return {
-    ...inner,
-    aead(name) {
-      const a = inner.aead(name);
-      const plain: Aead = {
-        name: a.name,
-        keyLength: a.keyLength,
-        nonceLength: a.nonceLength,
-        tagLength: a.tagLength,
-        seal: a.seal.bind(a),
-        open: a.open.bind(a),
-      };
-      return plain;
-    },
-  };
+  return { ...inner, aead: (name) => sealOnlyAead(inner.aead(name)) };
 }
 
 describe('sealed session tickets', () => {
