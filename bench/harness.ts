@@ -105,7 +105,8 @@ function roundOrder(n: number, round: number): number[] {
 }
 
 /** Median rates and median per-round ratios to the first operation, from `perRound[round][op]`. */
-function summarize(perRound: readonly (readonly number[])[]): Interleaved {
+/** Rates and ratios from each round's rates (one row per round, one column per operation). */
+export function summarize(perRound: readonly (readonly number[])[]): Interleaved {
   const n = perRound[0]?.length ?? 0;
   const column = (f: (r: readonly number[], j: number) => number) => Array.from({ length: n }, (_, j) => median(perRound.map((r) => f(r, j))));
   return {

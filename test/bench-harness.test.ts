@@ -6,7 +6,7 @@
  * must last at least a settle batch and a timed batch.
  */
 import { describe, expect, it } from 'vitest';
-import { interleavedAsyncOpsPerSecond, interleavedOpsPerSecond, type Sampling } from '../bench/harness.js';
+import { interleavedAsyncOpsPerSecond, interleavedOpsPerSecond, summarize, type Sampling } from '../bench/harness.js';
 
 const SAMPLING: Sampling = { rounds: 4, sampleMs: 15, settleMs: 15, warmupMs: 40 };
 
@@ -43,5 +43,24 @@ describe('interleaved batches', () => {
     const m = await interleavedAsyncOpsPerSecond(asyncOps, SAMPLING);
     expect(m.rates).toHaveLength(2);
     expectSettled(runs, 2);
+  });
+});
+
+describe('ratios between operations', () => {
+  // Three rounds of three operations' rates. Operations 1 and 2 have the same median rate
+  // (4), but within each round operation 2 ran at 4, 0.5 and 0.5 times operation 1.
+  const m = summarize([
+    [1, 2, 8],
+    [1, 4, 2],
+    [1, 8, 4],
+  ]);
+
+  it('are medians of the ratios within each round, not quotients of medians', () => {
+    expect(m.rates).toEqual([1, 4, 4]);
+    expect(m.ratios).toEqual([1, 4, 4]);
+    expect(m.ratio(2, 1)).toBe(0.5);
+    expect(m.ratios[2]! / m.ratios[1]!).toBe(1);
+    expect(m.ratio(1, 2)).toBe(2);
+    expect(m.ratio(1, 1)).toBe(1);
   });
 });
