@@ -3,11 +3,12 @@
  * (crypto/random.ts): every recorded run and scenario trace replays from it, so its bytes
  * must never change. Checked against that definition written out directly, over seeds of
  * every form and length (either side of SHA-256's 55/64-byte block boundaries), draw sizes
- * that cross blocks, and clones drawn from alongside their originals.
+ * that cross blocks, and clones drawn from alongside their originals. `systemRandom`, the
+ * CSPRNG for real connections, is checked for its pooling and its spread.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/crypto/random.js';
+import { describe, expect, it, vi } from 'vitest';
+import { seededRandom, systemRandom } from '../src/crypto/random.js';
 
 /** The definition: the first `n` bytes of SHA-256(seed || 0) || SHA-256(seed || 1) || … */
 function reference(seed: Uint8Array, n: number): Uint8Array {
@@ -90,5 +91,40 @@ describe('CounterSha256 (the DRBG blocks)', () => {
         expect(blocks.digest(c), `prefix of ${len} bytes, counter ${c}`).toEqual(expected);
       }
     }
+  });
+});
+
+describe('systemRandom', () => {
+  it('serves small draws from a pool filled 1 KiB at a time, and large ones straight from the CSPRNG', () => {
+    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues');
+    try {
+      const draws = Array.from({ length: 96 }, () => systemRandom.bytes(32));
+      // 96 × 32 bytes = 3 KiB: three or four fills of the pool (one may be part-used already).
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(4);
+      expect(spy.mock.calls.every(([a]) => (a as Uint8Array).length === 1024)).toBe(true);
+      spy.mockClear();
+      expect(systemRandom.bytes(4096)).toHaveLength(4096);
+      expect(spy.mock.calls.map(([a]) => (a as Uint8Array).length)).toEqual([4096]);
+      // No byte is handed out twice: no 32-byte draw repeats, and none is all zeros.
+      const hex = new Set(draws.map((d) => Buffer.from(d).toString('hex')));
+      expect(hex.size).toBe(96);
+      expect(draws.some((d) => d.every((x) => x === 0))).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('gives each length asked for, zero included, and refuses a bad one', () => {
+    for (const n of [0, 1, 4, 12, 16, 32, 48, 255, 256, 257, 1024, 3000]) expect(systemRandom.bytes(n)).toHaveLength(n);
+    expect(() => systemRandom.bytes(-1)).toThrow(RangeError);
+    expect(() => systemRandom.bytes(1.5)).toThrow(RangeError);
+  });
+
+  it('spreads its bytes like a CSPRNG: each byte value about equally often over 64 KiB of small draws', () => {
+    const counts = new Array<number>(256).fill(0);
+    for (let i = 0; i < 4096; i++) for (const b of systemRandom.bytes(16)) counts[b]! += 1;
+    // 65,536 bytes: 256 expected per value; a uniform source stays within ±120 with overwhelming probability (7.5 sigma).
+    expect(Math.min(...counts)).toBeGreaterThan(136);
+    expect(Math.max(...counts)).toBeLessThan(376);
   });
 });

@@ -56,8 +56,40 @@ class SeededDrbg implements RandomSource {
   }
 }
 
-/** The system CSPRNG (crypto.getRandomValues), for real connections. */
-export const systemRandom: RandomSource = { bytes: (n) => randomBytes(n) };
+/**
+ * How many bytes `systemRandom` asks the system CSPRNG for at a time. A call costs about
+ * 1.8 µs for 32 bytes and 3.3 µs for 4,096 on the bench machine (Node 20, OpenSSL 3.0), and
+ * a server handshake makes a dozen small draws (randoms, key shares, ticket nonces and ids).
+ */
+const SYSTEM_POOL = 1024;
+
+/**
+ * The system CSPRNG (crypto.getRandomValues), for real connections. Draws of up to a
+ * quarter of SYSTEM_POOL come out of a pool filled SYSTEM_POOL bytes at a time; each byte
+ * is handed out once and zeroed in the pool as it goes. Larger draws go to the CSPRNG
+ * directly. (Node's own `crypto.randomUUID` keeps such a cache too.)
+ */
+export const systemRandom: RandomSource = {
+  bytes(n: number): Uint8Array {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`systemRandom: cannot draw ${n} bytes`);
+    if (n > SYSTEM_POOL / 4) return randomBytes(n);
+    if (systemPoolPos + n > systemPool.length) {
+      systemPool = randomBytes(SYSTEM_POOL);
+      systemPoolPos = 0;
+    }
+    const out = new Uint8Array(n);
+    const pool = systemPool;
+    for (let k = 0; k < n; k++) {
+      out[k] = pool[systemPoolPos + k]!;
+      pool[systemPoolPos + k] = 0;
+    }
+    systemPoolPos += n;
+    return out;
+  },
+};
+
+let systemPool: Uint8Array = NO_BYTES;
+let systemPoolPos = 0;
 
 /** Replays fixed byte strings in order (to inject RFC 8448's randoms and keys), then fails loudly. */
 export function scriptedRandom(chunks: readonly Uint8Array[], fallback?: RandomSource): RandomSource {
