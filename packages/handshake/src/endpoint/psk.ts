@@ -70,7 +70,7 @@ function encodeState(s: TicketState, lead = 0, trail = 0): Uint8Array {
   // u8 version, three opaque8, five u32, two opaque8.
   const length = 1 + (1 + suite.length) + (1 + s.psk.length) + 20 + (1 + alpn.length) + (1 + s.id.length);
   const out = new Uint8Array(lead + length + trail);
-  Writer.appendingTo(out, lead)
+  const w = Writer.appendingTo(out, lead)
     .u8(1)
     .opaque8(suite)
     .opaque8(s.psk)
@@ -81,6 +81,8 @@ function encodeState(s: TicketState, lead = 0, trail = 0): Uint8Array {
     .u32(s.maxEarlyData)
     .opaque8(alpn)
     .opaque8(s.id);
+  // A writer that outgrows `out` works on in a copy: a miscounted length must not pass silently.
+  if (w.buffer !== out || w.length !== lead + length) throw new Error(`encodeState: wrote ${w.length - lead} bytes, counted ${length}`);
   return out;
 }
 
