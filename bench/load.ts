@@ -5,8 +5,9 @@
  * Each server runs in a child process with the same P-256 certificate on 127.0.0.1:
  * `serve` as the CLI starts it (serve-child.ts, `--crypto node`, its default two
  * NewSessionTickets) and `tls.createServer` (node-tls-serve-child.ts, TLS 1.3 only; OpenSSL
- * also sends two tickets by default). Both agree on x25519 with our client; OpenSSL picks
- * TLS_AES_256_GCM_SHA384, serve TLS_AES_128_GCM_SHA256. The clients are ours, in this process: `connectTls`
+ * also sends two tickets by default). Both agree on x25519 and TLS_AES_128_GCM_SHA256 with
+ * our client (Node's server is told the suite: OpenSSL would pick TLS_AES_256_GCM_SHA384).
+ * The clients are ours, in this process: `connectTls`
  * (packages/sim/src/net) with the node:crypto provider, `trace: 'handshake'`.
  *
  * For each server: a child is started and warmed up (WARMUP sequential handshakes, closed),
@@ -54,6 +55,9 @@ const WARMUP = 20;
 export const LOAD_SERVERS = ['serve-node', 'node-tls'] as const;
 export type LoadServer = (typeof LOAD_SERVERS)[number];
 
+/** The suite both servers negotiate with our client (Node's is told it: node-tls-serve-child.ts). */
+const LOAD_SUITE = 'TLS_AES_128_GCM_SHA256';
+
 const clientConfig = {
   crypto: createNodeProvider(),
   random: systemRandom,
@@ -71,6 +75,12 @@ async function connect(port: number): Promise<{ conn: TlsConnection; ms: number 
   } catch (e) {
     conn.destroy();
     throw e;
+  }
+  // Both servers must do the same work: a different suite would not compare like with like.
+  const suite = conn.negotiated?.suite.name;
+  if (suite !== LOAD_SUITE) {
+    conn.destroy();
+    throw new Error(`bench load: negotiated ${String(suite)}, not ${LOAD_SUITE}`);
   }
   return { conn, ms: performance.now() - t0 };
 }

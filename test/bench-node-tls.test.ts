@@ -1,0 +1,38 @@
+/**
+ * The handshake bench compares our handshakes with Node's own `tls` (bench/node-tls.ts).
+ * Like with like: Node's must negotiate what ours does, x25519 and TLS_AES_128_GCM_SHA256
+ * (left alone, OpenSSL picks TLS_AES_256_GCM_SHA384), over TLS 1.3 with the same
+ * certificate, verified.
+ */
+import { duplexPair } from 'node:stream';
+import * as tls from 'node:tls';
+import { describe, expect, it } from 'vitest';
+import { CERT_KINDS, SERVER_NAME } from '../bench/fixtures.js';
+import { nodeTlsContexts } from '../bench/node-tls.js';
+
+describe("the bench's Node tls handshakes", () => {
+  for (const kind of CERT_KINDS) {
+    it(`${kind}: TLS 1.3, x25519, TLS_AES_128_GCM_SHA256, the server verified`, async () => {
+      const ctx = nodeTlsContexts(kind);
+      const [a, b] = duplexPair();
+      const server = new tls.TLSSocket(b, { isServer: true, secureContext: ctx.server });
+      const client = tls.connect({ socket: a, secureContext: ctx.client, servername: SERVER_NAME });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          client.once('secureConnect', resolve);
+          client.once('error', reject);
+          server.once('error', reject);
+        });
+        expect([client.getProtocol(), client.getCipher().name, client.getEphemeralKeyInfo()]).toEqual([
+          'TLSv1.3',
+          'TLS_AES_128_GCM_SHA256',
+          { type: 'ECDH', name: 'X25519', size: 253 },
+        ]);
+        expect(client.authorized).toBe(true);
+      } finally {
+        client.destroy();
+        server.destroy();
+      }
+    });
+  }
+});
