@@ -26,6 +26,8 @@ export const CERT_KINDS: readonly CertKind[] = ['ed25519', 'ecdsa-p256'];
 const KEY_TYPE: Record<CertKind, KeyType> = { ed25519: 'ed25519', 'ecdsa-p256': 'p256' };
 
 export const SERVER_NAME = 'server.test';
+/** The cipher suite our bench endpoints negotiate by default, and Node's `tls` is held to (node-tls.ts, load.ts). */
+export const BENCH_SUITE = 'TLS_AES_128_GCM_SHA256';
 export const VALIDATION_TIME = Date.UTC(2026, 0, 1);
 
 export interface BenchCert {

@@ -143,6 +143,9 @@ function handshakeRows(provider: string, kind: CertKind, m: Interleaved): BenchR
   ];
 }
 
+/** The ceiling row of each implementation row that has one. */
+const CEILING_ROW: Record<string, string | undefined> = { node: 'floor-vs-node-tls', 'node+tickets': 'floor+tickets-vs-node-tls' };
+
 const FLOOR_VS_NODE_NOTE =
   "floor ÷ Node tls: Node's tls time over the crypto floor's, per round: the most ÷ Node tls could be if our protocol code took no time at all.";
 
@@ -159,7 +162,8 @@ export const handshakeBench: Bench = {
         const ratio = v(`floor-ratio/${impl}/${kind}`);
         const vsNode = v(`${impl}-vs-node-tls/${kind}`);
         const protocol = v(`protocol/${impl}/${kind}`);
-        const ceiling = v(impl === 'node' ? `floor-vs-node-tls/${kind}` : impl === 'node+tickets' ? `floor+tickets-vs-node-tls/${kind}` : '-');
+        const ceilingRow = CEILING_ROW[impl];
+        const ceiling = ceilingRow === undefined ? undefined : v(`${ceilingRow}/${kind}`);
         out.push([
           `${impl} / ${kind}`,
           f(v(`handshake/${impl}/${kind}`)),

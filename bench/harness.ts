@@ -104,15 +104,14 @@ function roundOrder(n: number, round: number): number[] {
   return round % 2 === 0 ? order : order.reverse();
 }
 
-/** Median rates and median per-round ratios to the first operation, from `perRound[round][op]`. */
-/** Rates and ratios from each round's rates (one row per round, one column per operation). */
+/** Median rates and median per-round ratios, from `perRound[round][op]` (one row per round, one column per operation). */
 export function summarize(perRound: readonly (readonly number[])[]): Interleaved {
   const n = perRound[0]?.length ?? 0;
-  const column = (f: (r: readonly number[], j: number) => number) => Array.from({ length: n }, (_, j) => median(perRound.map((r) => f(r, j))));
+  const ratio = (i: number, j: number) => median(perRound.map((r) => r[i]! / r[j]!));
   return {
-    rates: column((r, j) => r[j]!),
-    ratios: column((r, j) => r[j]! / r[0]!),
-    ratio: (i, j) => median(perRound.map((r) => r[i]! / r[j]!)),
+    rates: Array.from({ length: n }, (_, j) => median(perRound.map((r) => r[j]!))),
+    ratios: Array.from({ length: n }, (_, j) => ratio(j, 0)),
+    ratio,
   };
 }
 

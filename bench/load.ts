@@ -41,7 +41,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificateToPem, createNodeProvider, privateKeyToPem, systemRandom } from '@tls13sim/handshake';
 import { connectTls, type TlsConnection } from '../packages/sim/src/net/index.js';
-import { benchCert, SERVER_NAME, VALIDATION_TIME } from './fixtures.js';
+import { BENCH_SUITE, benchCert, SERVER_NAME, VALIDATION_TIME } from './fixtures.js';
 import { ServeChild } from './flood.js';
 import { median, sig3, table, type Bench, type BenchOptions, type BenchRow } from './harness.js';
 
@@ -54,9 +54,6 @@ const WARMUP = 20;
 
 export const LOAD_SERVERS = ['serve-node', 'node-tls'] as const;
 export type LoadServer = (typeof LOAD_SERVERS)[number];
-
-/** The suite both servers negotiate with our client (Node's is told it: node-tls-serve-child.ts). */
-const LOAD_SUITE = 'TLS_AES_128_GCM_SHA256';
 
 const clientConfig = {
   crypto: createNodeProvider(),
@@ -78,9 +75,9 @@ async function connect(port: number): Promise<{ conn: TlsConnection; ms: number 
   }
   // Both servers must do the same work: a different suite would not compare like with like.
   const suite = conn.negotiated?.suite.name;
-  if (suite !== LOAD_SUITE) {
+  if (suite !== BENCH_SUITE) {
     conn.destroy();
-    throw new Error(`bench load: negotiated ${String(suite)}, not ${LOAD_SUITE}`);
+    throw new Error(`bench load: negotiated ${String(suite)}, not ${BENCH_SUITE}`);
   }
   return { conn, ms: performance.now() - t0 };
 }

@@ -20,7 +20,8 @@ function arg(name: string): string {
 
 const open = new Set<tls.TLSSocket>();
 let connected = 0;
-// TLS_AES_128_GCM_SHA256, as serve negotiates with our client: left alone, OpenSSL picks TLS_AES_256_GCM_SHA384.
+// BENCH_SUITE (fixtures.ts; not imported: this child loads nothing of ours), as serve negotiates
+// with our client: left alone, OpenSSL picks TLS_AES_256_GCM_SHA384.
 const options = {
   cert: readFileSync(arg('cert')),
   key: readFileSync(arg('key')),

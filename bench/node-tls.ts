@@ -7,7 +7,7 @@
 import { duplexPair } from 'node:stream';
 import * as tls from 'node:tls';
 import { certificateToPem, privateKeyToPem } from '@tls13sim/handshake';
-import { benchCert, SERVER_NAME, type CertKind } from './fixtures.js';
+import { BENCH_SUITE, benchCert, SERVER_NAME, type CertKind } from './fixtures.js';
 
 export interface NodeTlsContexts {
   readonly server: tls.SecureContext;
@@ -17,9 +17,9 @@ export interface NodeTlsContexts {
 export function nodeTlsContexts(kind: CertKind): NodeTlsContexts {
   const cert = benchCert(kind);
   const certPem = certificateToPem(cert.der);
-  // The suite ours negotiates (fixtures.ts): left alone, OpenSSL picks TLS_AES_256_GCM_SHA384.
+  // The suite ours negotiates (BENCH_SUITE): left alone, OpenSSL picks TLS_AES_256_GCM_SHA384.
   // Node takes TLS 1.3 suites in `ciphers` (it has no `ciphersuites` option).
-  const common = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', ecdhCurve: 'X25519', ciphers: 'TLS_AES_128_GCM_SHA256' } as const;
+  const common = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', ecdhCurve: 'X25519', ciphers: BENCH_SUITE } as const;
   return {
     server: tls.createSecureContext({ ...common, cert: certPem, key: privateKeyToPem(cert.certified.privateKey) }),
     client: tls.createSecureContext({ ...common, ca: certPem }),

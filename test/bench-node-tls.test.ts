@@ -7,7 +7,8 @@
 import { duplexPair } from 'node:stream';
 import * as tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { CERT_KINDS, SERVER_NAME } from '../bench/fixtures.js';
+import { createNodeProvider } from '@tls13sim/handshake';
+import { BENCH_SUITE, CERT_KINDS, freshHandshake, SERVER_NAME } from '../bench/fixtures.js';
 import { nodeTlsContexts } from '../bench/node-tls.js';
 
 describe("the bench's Node tls handshakes", () => {
@@ -25,10 +26,13 @@ describe("the bench's Node tls handshakes", () => {
         });
         expect([client.getProtocol(), client.getCipher().name, client.getEphemeralKeyInfo()]).toEqual([
           'TLSv1.3',
-          'TLS_AES_128_GCM_SHA256',
+          BENCH_SUITE,
           { type: 'ECDH', name: 'X25519', size: 253 },
         ]);
         expect(client.authorized).toBe(true);
+        // And ours negotiates the same suite.
+        const ours = freshHandshake(createNodeProvider(), kind);
+        expect(ours.client.negotiated?.suite.name).toBe(BENCH_SUITE);
       } finally {
         client.destroy();
         server.destroy();

@@ -166,6 +166,17 @@ type CipherFactory = (
   decrypt(ciphertext: Uint8Array): Uint8Array;
 };
 
+/**
+ * The plaintext length of a `sealInto` call (the parts' lengths together), after checking
+ * that `out` has room at `offset` for it and the tag: a RangeError otherwise (Aead.sealInto).
+ */
+export function sealIntoLength(name: AeadName, parts: readonly Uint8Array[], out: Uint8Array, offset: number, tagLength: number): number {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  if (out.length - offset < total + tagLength) throw new RangeError(`${name}: sealInto needs ${total + tagLength} bytes at ${offset}, out has ${out.length}`);
+  return total;
+}
+
 /** noble's AEAD with an output buffer: `encrypt(plaintext, output)` writes ciphertext and tag into `output` (plaintext may be its start). */
 type OutputCipherFactory = (key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) => { encrypt(plaintext: Uint8Array, output: Uint8Array): Uint8Array };
 
@@ -203,11 +214,7 @@ class NobleAead implements Aead {
    */
   sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void {
     this.check(key, nonce);
-    let total = 0;
-    for (const p of parts) total += p.length;
-    if (out.length - offset < total + this.tagLength) {
-      throw new RangeError(`${this.name}: sealInto needs ${total + this.tagLength} bytes at ${offset}, out has ${out.length}`);
-    }
+    const total = sealIntoLength(this.name, parts, out, offset, this.tagLength);
     let pos = offset;
     for (const p of parts) {
       if (p.buffer !== out.buffer || p.byteOffset !== out.byteOffset + pos) out.set(p, pos);

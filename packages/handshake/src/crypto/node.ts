@@ -21,7 +21,7 @@
  *
  * The key exchanges are in node-kex.ts, the signatures in node-signatures.ts.
  */
-import { concatBytes } from '@tls13sim/record';
+import { concatBytes, sealIntoLength } from '@tls13sim/record';
 import type { NamedGroupName } from '../constants.js';
 import { HASH_LENGTHS } from './hash.js';
 import type { Aead, AeadName, CryptoProvider, HashName, KeyExchange } from './provider.js';
@@ -119,9 +119,7 @@ function nodeAead(c: Crypto, name: AeadName): Aead {
   const sealInto = (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void => {
     if (key.length !== keyLength) throw new RangeError(`${name}: key must be ${keyLength} bytes, got ${key.length}`);
     if (nonce.length !== 12) throw new RangeError(`${name}: nonce must be 12 bytes, got ${nonce.length}`);
-    let total = 0;
-    for (const p of parts) total += p.length;
-    if (out.length - offset < total + tagLength) throw new RangeError(`${name}: sealInto needs ${total + tagLength} bytes at ${offset}, out has ${out.length}`);
+    sealIntoLength(name, parts, out, offset, tagLength);
     const e = c.createCipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: tagLength });
     e.setAAD(aad);
     let pos = offset;
