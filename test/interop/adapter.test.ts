@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nobleProvider, providerByName, systemRandom } from '@tls13sim/handshake';
-import { TlsServer, renderConnectionKeylog, renderConnectionPcap, type TlsConnection } from '../../packages/sim/src/net/index.js';
+import { TlsServer, attachKeylog, renderConnectionKeylog, renderConnectionPcap, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { HOST, clientConfig, makePki, ourClient, type Pki } from './helpers.js';
 
 let pki: Pki;
@@ -19,7 +19,7 @@ beforeAll(() => {
 
 async function ourServer(
   onConnection: (c: TlsConnection) => Promise<void>,
-  opts: { idleTimeoutMs?: number; crypto?: 'noble' | 'node'; trace?: 'full' | 'handshake' } = {},
+  opts: { idleTimeoutMs?: number; crypto?: 'noble' | 'node'; trace?: 'full' | 'handshake' | 'none' } = {},
 ): Promise<{ port: number; close: () => Promise<void> }> {
   const crypto = opts.crypto === 'node' ? providerByName('node') : nobleProvider;
   const server = new TlsServer({
@@ -98,6 +98,39 @@ describe.concurrent('the TCP adapter', () => {
     await new Promise((r) => (serverSide!.closed ? r(null) : serverSide!.once('close', r)));
     expect(serverSide!.closed).toEqual({ kind: 'timeout', which: 'idle' });
     await srv.close();
+  });
+
+  it("with trace 'none' records and emits no trace events, and a keylog cannot be attached", async () => {
+    let serverSide: TlsConnection | undefined;
+    const kinds = new Set<string>();
+    let traced = 0;
+    const srv = await ourServer(
+      async (conn) => {
+        serverSide = conn;
+        conn.on('event', () => traced++);
+        conn.on('endpoint_event', (ev: { type: string }) => kinds.add(ev.type));
+        await conn.handshake();
+        const d = await conn.read();
+        if (d) conn.write(d);
+        await conn.close();
+      },
+      { trace: 'none' },
+    );
+    const conn = await ourClient(srv.port, clientConfig(pki));
+    await conn.handshake();
+    conn.write('echo');
+    expect(new TextDecoder().decode((await conn.read())!)).toBe('echo');
+    await conn.close();
+    await srv.close();
+    expect(serverSide!.traceMode).toBe('none');
+    expect(serverSide!.events).toEqual([]);
+    expect(traced).toBe(0);
+    // The endpoint's own events still reach listeners (serve's description follows them).
+    expect(kinds).toContain('handshake_complete');
+    expect(kinds).toContain('application_data');
+    expect(() => attachKeylog(serverSide!, () => {})).toThrow(/keeps no trace/);
+    // The client kept its full trace.
+    expect(conn.events.some((e) => e.type === 'keys_installed')).toBe(true);
   });
 
   it('records a real connection so that its pcap and keylog decrypt in tshark', async () => {

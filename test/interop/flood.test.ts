@@ -19,7 +19,9 @@ const conns: TlsConnection[] = [];
 beforeAll(async () => {
   pki = makePki(['p256']);
   const quiet = { stdout: () => {}, stderr: () => {}, writeFile: () => {} };
-  handle = await startServe(['--port', '0', '--echo', '--crypto', 'node', '--cert', pki.server.p256.certPath, '--key', pki.server.p256.keyPath], quiet);
+  handle = await startServe(['--port', '0', '--echo', '--crypto', 'node', '--cert', pki.server.p256.certPath, '--key', pki.server.p256.keyPath], quiet, {
+    trace: 'handshake',
+  });
   handle.server.on('connection', (c: TlsConnection) => conns.push(c));
 });
 

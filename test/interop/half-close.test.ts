@@ -38,7 +38,9 @@ async function serve(args: readonly string[]): Promise<{ port: number; conns: Tl
     stderr: (t: string) => void (log += t),
     writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d),
   };
-  const h: ServeHandle = await startServe(['--port', '0', '--cert', pki.server.p256.certPath, '--key', pki.server.p256.keyPath, ...args], io);
+  const h: ServeHandle = await startServe(['--port', '0', '--cert', pki.server.p256.certPath, '--key', pki.server.p256.keyPath, ...args], io, {
+    trace: 'handshake',
+  });
   closers.push(() => h.close());
   const conns: TlsConnection[] = [];
   h.server.on('connection', (c: TlsConnection) => conns.push(c));

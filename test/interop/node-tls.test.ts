@@ -307,7 +307,9 @@ async function serve(args: readonly string[], leaf: LeafKind = 'p256'): Promise<
     stderr: (t: string) => void (log += t),
     writeFile: (p: string, d: string | Uint8Array) => writeFileSync(p, d),
   };
-  const h: ServeHandle = await startServe(['--port', '0', '--cert', pki.server[leaf].certPath, '--key', pki.server[leaf].keyPath, ...args], io);
+  const h: ServeHandle = await startServe(['--port', '0', '--cert', pki.server[leaf].certPath, '--key', pki.server[leaf].keyPath, ...args], io, {
+    trace: 'handshake',
+  });
   closers.push(() => h.close());
   const conns: TlsConnection[] = [];
   h.server.on('connection', (c: TlsConnection) => conns.push(c));

@@ -5,10 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
-import { startServe, type ServeHandle } from '../src/cli/serve.js';
+import { startServe, type ServeHandle, type ServeOptions } from '../src/cli/serve.js';
 import { nobleProvider, systemRandom } from '@tls13sim/handshake';
 import { selfSigned } from '../src/cli/tls-options.js';
 import type { TlsConnection } from '../src/net/connection.js';
@@ -27,10 +28,13 @@ afterAll(async () => {
   rmSync(files.dir, { recursive: true, force: true });
 });
 
-async function serve(args: readonly string[]): Promise<{ handle: ServeHandle; log: () => string; conns: TlsConnection[] }> {
+async function serve(
+  args: readonly string[],
+  options: ServeOptions = { trace: 'handshake' },
+): Promise<{ handle: ServeHandle; log: () => string; conns: TlsConnection[] }> {
   let log = '';
   const io = { ...fakeIo(), stdout: (t: string) => void (log += t) };
-  const handle = await startServe(['--port', '0', ...args], io);
+  const handle = await startServe(['--port', '0', ...args], io, options);
   handles.push(handle);
   const conns: TlsConnection[] = [];
   handle.server.on('connection', (c: TlsConnection) => conns.push(c));
@@ -144,5 +148,46 @@ describe('connect --key-update', () => {
     } finally {
       srv.kill('SIGKILL');
     }
+  });
+});
+
+describe('serve builds a trace only when something reads it', () => {
+  const served = async (s: Awaited<ReturnType<typeof serve>>): Promise<TlsConnection> => {
+    const io = fakeIo();
+    expect(await runCli(['connect', `127.0.0.1:${s.handle.port}`, '--insecure', '--request', 'GET / HTTP/1.0\\r\\n\\r\\n'], io), io.err).toBe(0);
+    expect(io.out).toContain('HTTP/1.0 200 ok');
+    const conn = s.conns[0]!;
+    if (conn.closed === undefined) await new Promise((r) => conn.once('close', r));
+    return conn;
+  };
+
+  it('by default: no trace events, none emitted, and the connection is served all the same', async () => {
+    const s = await serve([], {});
+    let emitted = 0;
+    s.handle.server.on('connection', (c: TlsConnection) => c.on('event', () => emitted++));
+    const conn = await served(s);
+    expect(conn.traceMode).toBe('none');
+    expect(conn.events).toEqual([]);
+    expect(emitted).toBe(0);
+    expect(conn.ledger.keys).toEqual({ read: [], write: [] });
+    expect(conn.ledger.handshakeComplete).toBeUndefined();
+    expect(conn.closed).toEqual({ kind: 'clean' });
+    // serve logs the close once its close() returns, just after the socket's close event.
+    for (let i = 0; i < 100 && !/closed: /.test(s.log()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(s.log()).toMatch(/accepted: TLS_AES_128_GCM_SHA256 x25519\n[^\n]*closed: clean close/);
+  });
+
+  it('with --keylog: the handshake trace, whose secrets go to the file', async () => {
+    const keylog = join(files.dir, `serve-${Math.random()}.keylog`);
+    const s = await serve(['--keylog', keylog], {});
+    const conn = await served(s);
+    expect(conn.traceMode).toBe('handshake');
+    expect(conn.events.some((e) => e.type === 'keys_installed')).toBe(true);
+    expect(readFileSync(keylog, 'utf8')).toMatch(/^SERVER_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]{64} [0-9a-f]{64}$/m);
+  });
+
+  it("refuses trace 'none' with --keylog, which reads the trace", async () => {
+    const keylog = join(files.dir, `serve-${Math.random()}.keylog`);
+    await expect(startServe(['--port', '0', '--keylog', keylog], fakeIo(), { trace: 'none' })).rejects.toThrow(/--keylog needs a trace/);
   });
 });

@@ -65,8 +65,18 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
+/** What a program that starts serve may ask of it beyond its command line. */
+export interface ServeOptions {
+  /**
+   * What each connection's trace keeps (ConnectionOptions `trace`), for a program that reads
+   * `conn.events`. Default `none`, or `handshake` with --keylog (the secrets come from the
+   * trace); `none` together with --keylog is an error.
+   */
+  readonly trace?: 'full' | 'handshake' | 'none';
+}
+
 /** Starts listening; prints `listening on HOST:PORT`. For tests and for the command below. */
-export async function startServe(args: readonly string[], io: CliIo): Promise<ServeHandle> {
+export async function startServe(args: readonly string[], io: CliIo, serveOptions: ServeOptions = {}): Promise<ServeHandle> {
   const { positional, options } = parseOptions(args, FLAGS, BOOLEAN_FLAGS);
   if (positional.length > 0) throw new UsageError(`serve takes no positional arguments (got ${positional.join(' ')})`);
   const portText = options.get('port');
@@ -131,6 +141,11 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
   });
   config(); // fail now (usage) on a bad list, not per connection
 
+  // serve prints no traces, so by default it builds none (about a tenth of its CPU per
+  // handshake under load); --keylog reads the secrets from the handshake's.
+  const trace = serveOptions.trace ?? (keylog !== undefined ? 'handshake' : 'none');
+  if (trace === 'none' && keylog !== undefined) throw new Error("startServe: --keylog needs a trace; trace 'none' keeps none");
+
   let n = 0;
   const log = (line: string): void => io.stdout(`${line}\n`);
   const server = new TlsServer({
@@ -138,8 +153,7 @@ export async function startServe(args: readonly string[], io: CliIo): Promise<Se
     handshakeTimeoutMs: 10_000,
     idleTimeoutMs: 60_000,
     label: 'serve',
-    // A server's connections may be long: keep the handshake's trace, not every byte after.
-    trace: 'handshake',
+    trace,
     // §6.1: the client's close_notify ends its direction only; serveConnection closes ours.
     allowHalfOpen: true,
     onConnection: async (conn) => {

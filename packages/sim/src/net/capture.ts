@@ -53,9 +53,11 @@ export function streamBytes(events: readonly TraceEvent[], direction: 'client_to
  * when the handshake completes.
  */
 export function attachKeylog(
-  conn: { readonly events: readonly TraceEvent[]; on(event: 'event', f: (ev: TraceEvent) => void): unknown },
+  conn: { readonly events: readonly TraceEvent[]; readonly traceMode?: string; on(event: 'event', f: (ev: TraceEvent) => void): unknown },
   write: (line: string) => void,
 ): void {
+  // The secrets come from the trace's events: a connection that builds none has no keys to log.
+  if (conn.traceMode === 'none') throw new Error("attachKeylog: the connection keeps no trace (trace: 'none'); use 'handshake' or 'full'");
   const written = new Set<string>();
   const pending: { label: string; secret: string }[] = [];
   let random: string | undefined;

@@ -52,9 +52,11 @@ export interface ConnectionOptions {
    * What the trace keeps: `full` (default) records every byte, as the simulation does;
    * `handshake` stops recording application-data records and raw deliveries once we are
    * CONNECTED (states, keys, alerts, post-handshake messages are still recorded), which
-   * bounds the memory of long or bulk connections (a server).
+   * bounds the memory of long or bulk connections (a server); `none` records nothing and
+   * builds no trace events at all: `events` stays empty, the ledger learns nothing and no
+   * `event` is emitted (`endpoint_event` still is), for a server whose traces nobody reads.
    */
-  readonly trace?: 'full' | 'handshake';
+  readonly trace?: 'full' | 'handshake' | 'none';
   /**
    * The most the trace keeps: its first events, then a `trace_truncated` note. Later events
    * still reach `event` listeners (a live keylog goes on), except raw deliveries and
@@ -134,7 +136,7 @@ const DEFAULTS = {
   idleTimeoutMs: 0,
   readHighWaterMark: 1 << 20,
   closeGraceMs: 2_000,
-  trace: 'full' as 'full' | 'handshake',
+  trace: 'full' as NonNullable<ConnectionOptions['trace']>,
   allowHalfOpen: false,
 };
 
@@ -198,6 +200,11 @@ export class TlsConnection extends EventEmitter {
 
   get events(): readonly TraceEvent[] {
     return this.rec.events;
+  }
+
+  /** What the trace keeps (ConnectionOptions `trace`). */
+  get traceMode(): NonNullable<ConnectionOptions['trace']> {
+    return this.opts.trace;
   }
 
   toTrace(): Trace {
@@ -486,7 +493,7 @@ export class TlsConnection extends EventEmitter {
     let readable = false;
     for (let ev = this.endpoint.pollEvent(); ev !== null; ev = this.endpoint.pollEvent()) {
       const bulk = (ev.type === 'record_sent' || ev.type === 'record_received') && ev.record.innerType === 'application_data';
-      const body = bulk && !this.recordsDeliveries ? null : toTraceBody(this.side, ev);
+      const body = this.opts.trace === 'none' || (bulk && !this.recordsDeliveries) ? null : toTraceBody(this.side, ev);
       if (body !== null) this.emitTrace(this.side, body);
       if (ev.type === 'application_data' || ev.type === 'peer_closed' || ev.type === 'alert_received') readable = true;
       this.emit('endpoint_event', ev);
@@ -613,7 +620,7 @@ export class TlsConnection extends EventEmitter {
   }
 
   private emitTrace(side: TraceSide, body: TraceEventBody): void {
-    if (!this.keeps(body)) return;
+    if (this.opts.trace === 'none' || !this.keeps(body)) return;
     const t = this.now;
     const ev = this.rec.emit(side, t, body);
     this.emit('event', ev);
@@ -623,6 +630,7 @@ export class TlsConnection extends EventEmitter {
   private get recordsDeliveries(): boolean {
     // Past the trace limit, bytes and application-data records are not even turned into
     // events (hex): nothing keeps them.
+    if (this.opts.trace === 'none') return false;
     return (this.opts.trace === 'full' || this.secureAt === undefined) && this.rec.dropped === 0;
   }
 
