@@ -13,7 +13,7 @@ import { appendFileSync } from 'node:fs';
 import { SealedTicketIssuer, systemRandom, type EndpointConfig, type EndpointEvent, type ExternalPsk } from '@tls13sim/handshake';
 import { isTlsError } from '@tls13sim/record';
 import { attachKeylog } from '../net/capture.js';
-import { describeReason, type TlsConnection } from '../net/connection.js';
+import { describeReason, type ConnectionOptions, type TlsConnection } from '../net/connection.js';
 import { TlsServer } from '../net/server.js';
 import { CliError, UsageError, registerCommand, systemErrorText, type CliIo } from './command.js';
 import { checkWritable, flagOption, parseOptions } from './options.js';
@@ -72,7 +72,7 @@ export interface ServeOptions {
    * `conn.events`. Default `none`, or `handshake` with --keylog (the secrets come from the
    * trace); `none` together with --keylog is an error.
    */
-  readonly trace?: 'full' | 'handshake' | 'none';
+  readonly trace?: ConnectionOptions['trace'];
 }
 
 /** Starts listening; prints `listening on HOST:PORT`. For tests and for the command below. */
