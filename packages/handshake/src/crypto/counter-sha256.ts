@@ -76,13 +76,13 @@ const K = Int32Array.of(
 );
 
 /** FIPS 180-4 §5.3.3: the initial hash value. */
-const H0 = Int32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
+export const H0 = Int32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
 
 /** The message schedule, shared: compression is synchronous and never re-entered. */
 const W = new Int32Array(64);
 
 /** Compresses the 64-byte block at `block[at]` into `h` (8 words), in place. */
-function compress(h: Int32Array, block: Uint8Array, at: number): void {
+export function compress(h: Int32Array, block: Uint8Array, at: number): void {
   for (let t = 0; t < 16; t++) {
     const i = at + 4 * t;
     W[t] = (block[i]! << 24) | (block[i + 1]! << 16) | (block[i + 2]! << 8) | block[i + 3]!;
