@@ -21,7 +21,7 @@
  */
 import { createNodeProvider, type CryptoProvider, type HashName } from '@tls13sim/handshake';
 import { timingSafeEqual } from 'node:crypto';
-import { H0, compress } from '../packages/handshake/src/crypto/counter-sha256.js';
+import { H0, compress, writeWords } from '../packages/handshake/src/crypto/counter-sha256.js';
 import { CERT_KINDS, freshHandshake, type CertKind } from './fixtures.js';
 import { floorOf } from './handshake.js';
 import { interleavedAsyncOpsPerSecond } from './harness.js';
@@ -80,13 +80,7 @@ function finish(from: Int32Array, before: number, parts: readonly Uint8Array[], 
     block[59 - k] = (hi >>> (8 * k)) & 0xff;
   }
   compress(state, block, 0);
-  for (let i = 0; i < 8; i++) {
-    const w = state[i]!;
-    out[4 * i] = w >>> 24;
-    out[4 * i + 1] = (w >>> 16) & 0xff;
-    out[4 * i + 2] = (w >>> 8) & 0xff;
-    out[4 * i + 3] = w & 0xff;
-  }
+  writeWords(state, out);
 }
 
 /** The node provider with HMAC-SHA256 in JS (keys of up to 64 bytes); the rest stays with node:crypto. */

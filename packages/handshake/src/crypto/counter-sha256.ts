@@ -173,13 +173,18 @@ export class CounterSha256 {
     compress(h, t, 0);
     if (t.length === 128) compress(h, t, 64);
     const out = new Uint8Array(32);
-    for (let i = 0; i < 8; i++) {
-      const w = h[i]!;
-      out[4 * i] = w >>> 24;
-      out[4 * i + 1] = (w >>> 16) & 0xff;
-      out[4 * i + 2] = (w >>> 8) & 0xff;
-      out[4 * i + 3] = w & 0xff;
-    }
+    writeWords(h, out);
     return out;
+  }
+}
+
+/** The 8 state words of `h`, big-endian, into `out[0, 32)`: the digest. */
+export function writeWords(h: Int32Array, out: Uint8Array): void {
+  for (let i = 0; i < 8; i++) {
+    const w = h[i]!;
+    out[4 * i] = w >>> 24;
+    out[4 * i + 1] = (w >>> 16) & 0xff;
+    out[4 * i + 2] = (w >>> 8) & 0xff;
+    out[4 * i + 3] = w & 0xff;
   }
 }
