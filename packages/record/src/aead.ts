@@ -177,6 +177,15 @@ export function sealIntoLength(name: AeadName, parts: readonly Uint8Array[], out
   return total;
 }
 
+/**
+ * Seals `plaintext` into `out` at `offset` (ciphertext, then tag): where it lies when the
+ * AEAD has `sealInto`, else through `seal` and a copy. The one place that chooses.
+ */
+export function sealAt(aead: Aead, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array, offset: number): void {
+  if (aead.sealInto !== undefined) aead.sealInto(key, nonce, aad, [plaintext], out, offset);
+  else out.set(aead.seal(key, nonce, aad, plaintext), offset);
+}
+
 /** noble's AEAD with an output buffer: `encrypt(plaintext, output)` writes ciphertext and tag into `output` (plaintext may be its start). */
 type OutputCipherFactory = (key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array) => { encrypt(plaintext: Uint8Array, output: Uint8Array): Uint8Array };
 

@@ -18,6 +18,7 @@
  * belong to the RecordLayer (docs/architecture.md "Conventions" 7).
  */
 import type { Aead } from './aead-types.js';
+import { sealAt } from './aead.js';
 import { ContentType, isRecordContentType } from './content.js';
 import { TlsError } from './errors.js';
 import { encodeRecordHeader, LEGACY_RECORD_VERSION, MAX_CIPHERTEXT_LENGTH, MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from './framing.js';
@@ -185,8 +186,7 @@ export function protectRecord(keys: TrafficKeys, seq: bigint, contentType: numbe
   out.set(content, RECORD_HEADER_LENGTH);
   out[RECORD_HEADER_LENGTH + content.length] = contentType;
   const inner = out.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + innerLength);
-  if (aead.sealInto !== undefined) aead.sealInto(keys.key, nonce, aad, [inner], out, RECORD_HEADER_LENGTH);
-  else out.set(aead.seal(keys.key, nonce, aad, inner), RECORD_HEADER_LENGTH);
+  sealAt(aead, keys.key, nonce, aad, inner, out, RECORD_HEADER_LENGTH);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * session, external PSKs, and the server's ticket protection — AEAD-sealed tickets under a
  * rotating key (stateless server), or a stateful store — with optional single use (§8.1).
  */
-import { Reader, Writer, nobleAead, utf8, type Aead } from '@tls13sim/record';
+import { Reader, Writer, nobleAead, sealAt, utf8, type Aead } from '@tls13sim/record';
 import type { CipherSuiteName } from '../constants.js';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 import type { RandomSource } from '../crypto/random.js';
@@ -146,8 +146,7 @@ export class SealedTicketIssuer implements TicketIssuer {
     Writer.appendingTo(ticket, 0).u32(k.id).bytes(nonce);
     const header = ticket.subarray(0, 16);
     const body = ticket.subarray(16, ticket.length - aead.tagLength);
-    if (aead.sealInto !== undefined) aead.sealInto(k.key, nonce, header, [body], ticket, 16);
-    else ticket.set(aead.seal(k.key, nonce, header, body), 16);
+    sealAt(aead, k.key, nonce, header, body, ticket, 16);
     return ticket;
   }
 

@@ -3,7 +3,7 @@
  * ClientHello, ServerHello … Finished (§4.1.3, §4.3, §4.4) and the application write keys;
  * and the NewSessionTickets it sends (§4.6.1), with the flight or after the client Finished.
  */
-import { Reader } from '@tls13sim/record';
+import { Reader, Writer } from '@tls13sim/record';
 import { CipherSuite, NamedGroup, TLS12, TLS13, type CipherSuiteName, type NamedGroupName } from '../constants.js';
 import type { HashName } from '../crypto/provider.js';
 import { finishedVerifyData, resumptionPsk } from '../keyschedule/derive.js';
@@ -323,10 +323,7 @@ export function sendTickets(policy: TicketPolicy, negotiated: Negotiated, resump
 /** The default ticket_nonce: the ticket's number on this connection as a uint64 (§4.6.1: "unique across all tickets issued on this connection"). */
 function ticketNonce(n: number): Uint8Array {
   const b = new Uint8Array(8);
-  b[4] = n >>> 24;
-  b[5] = (n >>> 16) & 0xff;
-  b[6] = (n >>> 8) & 0xff;
-  b[7] = n & 0xff;
+  Writer.appendingTo(b, 4).u32(n);
   return b;
 }
 
