@@ -16,14 +16,17 @@
 import { createNodeProvider } from '@tls13sim/handshake';
 import { floorOf } from './handshake.js';
 import { median, timedBatch } from './harness.js';
-import { CERT_KINDS, freshHandshake, type CertKind } from './fixtures.js';
+import { certKindArg, choiceArg, countArg, noMoreArgs, usageExit } from './args.js';
+import { freshHandshake } from './fixtures.js';
 
-const [kindArg = 'ed25519', roundsArg = '20', cleanArg] = process.argv.slice(2);
-const kind = kindArg as CertKind;
-if (!CERT_KINDS.includes(kind)) throw new Error(`carryover: certificate kind is one of ${CERT_KINDS.join(', ')}`);
-const rounds = Number(roundsArg);
+const SCRIPT = 'carryover';
+const argv = process.argv.slice(2);
+noMoreArgs(SCRIPT, argv, 3, 'carryover.ts [CERT KIND] [ROUNDS] [minor]');
+const kind = certKindArg(SCRIPT, argv[0] ?? 'ed25519');
+const rounds = countArg(SCRIPT, 'the round count', argv[1] ?? '20');
+const cleanArg = argv[2] === undefined ? undefined : choiceArg(SCRIPT, 'the third argument', argv[2], ['minor']);
 const gc = (globalThis as { gc?: (o?: { type: 'minor' }) => void }).gc;
-if (cleanArg === 'minor' && gc === undefined) throw new Error('carryover: minor needs node --expose-gc');
+if (cleanArg === 'minor' && gc === undefined) usageExit(SCRIPT, 'minor needs node --expose-gc');
 
 const node = createNodeProvider();
 const floor = floorOf(node, kind).replay;

@@ -10,11 +10,12 @@
  * slower (docs/performance.md).
  */
 import { createNodeProvider } from '@tls13sim/handshake';
-import { CERT_KINDS, freshHandshake, type CertKind } from './fixtures.js';
+import { certKindArg, noMoreArgs } from './args.js';
+import { freshHandshake } from './fixtures.js';
 import { floorOf } from './handshake.js';
 
-const kind = (process.argv[2] ?? 'ed25519') as CertKind;
-if (!CERT_KINDS.includes(kind)) throw new Error(`floor-churn: certificate kind is one of ${CERT_KINDS.join(', ')}`);
+noMoreArgs('floor-churn', process.argv.slice(2), 1, 'floor-churn.ts [CERT KIND]');
+const kind = certKindArg('floor-churn', process.argv[2] ?? 'ed25519');
 const node = createNodeProvider();
 const floor = floorOf(node, kind);
 

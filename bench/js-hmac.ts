@@ -22,14 +22,16 @@
 import { createNodeProvider, type CryptoProvider, type HashName } from '@tls13sim/handshake';
 import { timingSafeEqual } from 'node:crypto';
 import { H0, compress, writeWords } from '../packages/handshake/src/crypto/counter-sha256.js';
-import { CERT_KINDS, freshHandshake, type CertKind } from './fixtures.js';
+import { certKindArg, countArg, noMoreArgs } from './args.js';
+import { freshHandshake } from './fixtures.js';
 import { floorOf } from './handshake.js';
 import { interleavedAsyncOpsPerSecond } from './harness.js';
 import { nodeTlsContexts, nodeTlsHandshake } from './node-tls.js';
 
-const [kindArg = 'ed25519', roundsArg = '15'] = process.argv.slice(2);
-const kind = kindArg as CertKind;
-if (!CERT_KINDS.includes(kind)) throw new Error(`js-hmac: certificate kind is one of ${CERT_KINDS.join(', ')}`);
+const argv = process.argv.slice(2);
+noMoreArgs('js-hmac', argv, 2, 'js-hmac.ts [CERT KIND] [ROUNDS]');
+const kind = certKindArg('js-hmac', argv[0] ?? 'ed25519');
+const rounds = countArg('js-hmac', 'the round count', argv[1] ?? '15');
 
 /** A key's HMAC-SHA256 states after its inner and outer padded blocks (RFC 2104). */
 interface Keyed {
@@ -147,10 +149,10 @@ const ops = [
   floorOf(js, kind, true).replay,
   () => nodeTlsHandshake(ctx),
 ];
-const m = await interleavedAsyncOpsPerSecond(ops, { rounds: Number(roundsArg), sampleMs: 200, warmupMs: 1500, settleMs: 200 });
+const m = await interleavedAsyncOpsPerSecond(ops, { rounds, sampleMs: 200, warmupMs: 1500, settleMs: 200 });
 const f = (x: number) => `${x.toFixed(2)}×`;
 const us = (i: number) => `${(1e6 / m.rates[i]!).toFixed(0)} µs`;
-console.log(`${kind}, ${roundsArg} rounds: handshake ÷ floor, ÷ Node tls, ceiling (Node tls ÷ floor); time per handshake / floor`);
+console.log(`${kind}, ${rounds} rounds: handshake ÷ floor, ÷ Node tls, ceiling (Node tls ÷ floor); time per handshake / floor`);
 for (const [name, h, fl] of [
   ['node', 0, 1],
   ['node+tickets', 2, 3],

@@ -7,14 +7,17 @@
  * then `tsx bench/profile-summary.ts /tmp/prof/<file>.cpuprofile` prints self time per function.
  */
 import { createNodeProvider, nobleProvider } from '@tls13sim/handshake';
-import { CERT_KINDS, freshHandshake, type CertKind } from './fixtures.js';
+import { certKindArg, choiceArg, countArg, noMoreArgs } from './args.js';
+import { freshHandshake } from './fixtures.js';
 
-const [providerName = 'node', kindArg = 'ed25519', countArg = '2000', ticketsArg] = process.argv.slice(2);
-const kind = kindArg as CertKind;
-if (!CERT_KINDS.includes(kind)) throw new Error(`profile: certificate kind is one of ${CERT_KINDS.join(', ')}`);
+const SCRIPT = 'profile-handshake';
+const argv = process.argv.slice(2);
+noMoreArgs(SCRIPT, argv, 4, 'profile-handshake.ts [noble|node] [CERT KIND] [COUNT] [tickets]');
+const providerName = choiceArg(SCRIPT, 'the provider', argv[0] ?? 'node', ['noble', 'node']);
+const kind = certKindArg(SCRIPT, argv[1] ?? 'ed25519');
+const count = countArg(SCRIPT, 'the handshake count', argv[2] ?? '2000');
+const tickets = argv[3] !== undefined && choiceArg(SCRIPT, 'the fourth argument', argv[3], ['tickets']) === 'tickets';
 const provider = providerName === 'noble' ? nobleProvider : createNodeProvider();
-const count = Number(countArg);
-const tickets = ticketsArg === 'tickets';
 // Warm up first so the profile is of optimised code.
 for (let i = 0; i < Math.min(200, count); i++) freshHandshake(provider, kind, tickets);
 const start = performance.now();

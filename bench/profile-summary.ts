@@ -4,6 +4,7 @@
  * all samples, and the share per source file.
  */
 import { readFileSync } from 'node:fs';
+import { countArg, noMoreArgs, quietOnClosedStdout, usageExit } from './args.js';
 
 interface ProfileNode {
   readonly id: number;
@@ -16,10 +17,45 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-const [file, topArg = '40', providerPattern = 'crypto/node.ts|node:internal/crypto'] = process.argv.slice(2);
-if (file === undefined) throw new Error('usage: profile-summary FILE [TOP]');
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const SCRIPT = 'profile-summary';
+const USAGE = 'profile-summary.ts FILE [TOP] [PROVIDER PATTERN]';
+const argv = process.argv.slice(2);
+noMoreArgs(SCRIPT, argv, 3, USAGE);
+const [file, topArg = '40', providerPattern = 'crypto/node.ts|node:internal/crypto'] = argv;
+if (file === undefined) usageExit(SCRIPT, `no profile given (usage: ${USAGE})`);
+const top = countArg(SCRIPT, 'TOP', topArg);
+const providerRe = ((): RegExp => {
+  try {
+    return new RegExp(providerPattern);
+  } catch {
+    return usageExit(SCRIPT, `the provider pattern ${JSON.stringify(providerPattern)} is not a regular expression`);
+  }
+})();
+quietOnClosedStdout();
+
+/** The profile in FILE, or a one-line error when it cannot be read or is not a .cpuprofile. */
+function readProfile(path: string): Profile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return usageExit(SCRIPT, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let p: Partial<Profile>;
+  try {
+    p = JSON.parse(text) as Partial<Profile>;
+  } catch {
+    return usageExit(SCRIPT, `${path} is not JSON (a .cpuprofile from node --cpu-prof is)`);
+  }
+  if (!Array.isArray(p.nodes) || !Array.isArray(p.samples) || !Array.isArray(p.timeDeltas)) {
+    return usageExit(SCRIPT, `${path} has no nodes, samples and timeDeltas: not a .cpuprofile`);
+  }
+  return p as Profile;
+}
+
+const profile = readProfile(file);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+if (profile.samples.some((id) => !byId.has(id))) usageExit(SCRIPT, `${file} has samples of nodes it does not list: not a whole .cpuprofile`);
 const selfUs = new Map<number, number>();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
@@ -38,7 +74,6 @@ for (const [id, us] of selfUs) {
 // (PATTERN, a regular expression on the frame's URL), else protocol code (GC and idle apart).
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const providerRe = new RegExp(providerPattern);
 const underProvider = (id: number): boolean => {
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (providerRe.test(byId.get(at)!.callFrame.url)) return true;
   return false;
@@ -55,7 +90,6 @@ for (const [id, us] of selfUs) {
   outside.set(key, (outside.get(key) ?? 0) + us);
 }
 const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
-const top = Number(topArg);
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled\n\nself time by function:`);
 for (const [k, us] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${k}`);
 console.log('\nself time by file:');

@@ -3,7 +3,7 @@
  * with their units. This checks the shape of the output only: speed goals are judged by
  * running the bench, never by a timed test.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -87,4 +87,49 @@ describe('pnpm bench --quick --json', () => {
       expect(Number.isFinite(row!.value) && row!.value > 0, `${name} = ${row!.value}`).toBe(true);
     }
   }, 300_000);
+});
+
+/**
+ * The bench and its experiment scripts (bench/args.ts): a bad argument is one line on
+ * stderr naming the script and exit status 2, never a stack trace; `--help` is usage.
+ */
+describe('bench arguments', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const BAD: [string[], RegExp][] = [
+    [['bench/index.ts', '--bogus'], /^bench: unknown argument "--bogus" \(usage: pnpm bench/],
+    [['bench/index.ts', '--filter', 'nomatch'], /^bench: no bench id contains "nomatch" \(benches: handshake, record, /],
+    [['bench/index.ts', '--filter'], /^bench: --filter needs a bench id/],
+    [['bench/index.ts', '--filter='], /^bench: --filter needs a bench id/],
+    [['bench/profile-handshake.ts', 'node', 'p256'], /^profile-handshake: certificate kind is one of ed25519, ecdsa-p256, not "p256"$/],
+    [['bench/profile-handshake.ts', 'openssl'], /^profile-handshake: the provider is one of noble, node, not "openssl"$/],
+    [['bench/profile-handshake.ts', 'node', 'ed25519', '0'], /^profile-handshake: the handshake count is a whole number of at least 1, not "0"$/],
+    [['bench/profile-handshake.ts', 'node', 'ed25519', '5', 'ticket'], /^profile-handshake: the fourth argument is one of tickets, not "ticket"$/],
+    [['bench/carryover.ts', 'ed25519', '2.5'], /^carryover: the round count is a whole number of at least 1, not "2.5"$/],
+    [['bench/carryover.ts', 'ed25519', '3', 'major'], /^carryover: the third argument is one of minor, not "major"$/],
+    [['bench/carryover.ts', 'ed25519', '3', 'minor'], /^carryover: minor needs node --expose-gc$/],
+    [['bench/floor-churn.ts', 'ed25519', 'extra'], /^floor-churn: unexpected argument "extra" \(usage: floor-churn.ts/],
+    [['bench/js-hmac.ts', 'rsa'], /^js-hmac: certificate kind is one of ed25519, ecdsa-p256, not "rsa"$/],
+    [['bench/profile-summary.ts'], /^profile-summary: no profile given/],
+    [['bench/profile-summary.ts', 'no-such.cpuprofile'], /^profile-summary: cannot read no-such.cpuprofile: ENOENT$/],
+    [['bench/profile-summary.ts', 'README.md'], /^profile-summary: README.md is not JSON/],
+    [['bench/profile-summary.ts', 'package.json'], /^profile-summary: package.json has no nodes, samples and timeDeltas/],
+    [['bench/profile-summary.ts', 'package.json', 'ten'], /^profile-summary: TOP is a whole number of at least 1, not "ten"$/],
+    [['bench/profile-summary.ts', 'package.json', '5', '('], /^profile-summary: the provider pattern "\(" is not a regular expression$/],
+  ];
+  it.each(BAD)('%j: one line, status 2', (args, message) => {
+    const r = run(args);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.endsWith('\n')).toBe(true);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.trimEnd()).toMatch(message);
+  });
+
+  it('--help prints the usage and every bench id, and runs nothing', () => {
+    const r = run(['bench/index.ts', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')[0]).toBe('usage: pnpm bench [--json] [--quick] [--filter ID]');
+    expect(r.stdout).toContain('benches: handshake, record, explore, memory, flood, load, cli-startup\n');
+  });
 });
