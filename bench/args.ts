@@ -1,7 +1,8 @@
 /**
  * Arguments of the bench and of its experiment scripts. A bad argument ends the script
  * with one line on stderr and exit status 2, never a stack trace; a closed stdout (the
- * output piped into `head`) ends it quietly.
+ * output piped into `head`) ends it quietly with status 1, as the CLI does (its output was
+ * cut short).
  */
 import { CERT_KINDS, type CertKind } from './fixtures.js';
 
@@ -35,10 +36,10 @@ export function noMoreArgs(script: string, argv: readonly string[], max: number,
   if (argv.length > max) usageExit(script, `unexpected argument ${JSON.stringify(argv[max])} (usage: ${usage})`);
 }
 
-/** A reader that closed stdout early (`| head`) ends the script with status 0, not an EPIPE stack. */
+/** A reader that closed stdout early (`| head`) ends the script quietly with status 1, not an EPIPE stack. */
 export function quietOnClosedStdout(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
+    if (e.code === 'EPIPE') process.exit(1);
     throw e;
   });
 }
