@@ -6,11 +6,16 @@
 import { expect } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ContentType, Deframer, concatBytes, fromHex, unprotectRecord } from '@tls13sim/record';
 import {
   buildCertificate,
   certificateToPem,
+  cipherSuiteParams,
+  trafficKeys,
+  type CipherSuiteName,
   generateKeyPair,
   nobleProvider,
   privateKeyToPem,
@@ -342,6 +347,117 @@ export function expectSameKeylog(oursText: string, theirsText: string): void {
   const random = [...theirs.keys()][0]!;
   expect(ours.get(random)).toEqual(theirs.get(random));
   expect(keylogLabels(ours.get(random)!)).toEqual([...KEYLOG_LABELS]);
+}
+
+// ── the wire ────────────────────────────────────────────────────────────────────────────
+
+/** What crossed a wire tap: each direction's bytes so far, and when its FIN passed. */
+export interface WireTap {
+  /** Connect here instead of to the server. */
+  readonly port: number;
+  /** Bytes from the side that connected to the tap (the client) to the server, in order. */
+  c2s(): Uint8Array;
+  /** Bytes from the server to the client, in order. */
+  s2c(): Uint8Array;
+  /** Resolve when that direction's FIN has passed through the tap. */
+  readonly ended: { readonly c2s: Promise<void>; readonly s2c: Promise<void> };
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay on 127.0.0.1 for one connection to `port` that keeps what crossed it in each
+ * direction: what a peer received is then read off the wire, not off our own trace. A FIN
+ * is passed on as a FIN (half-close), so each side's close is seen as it was sent.
+ */
+export async function wireTap(port: number): Promise<WireTap> {
+  const c2s: Uint8Array[] = [];
+  const s2c: Uint8Array[] = [];
+  let endC2s!: () => void;
+  let endS2c!: () => void;
+  const ended = { c2s: new Promise<void>((r) => (endC2s = r)), s2c: new Promise<void>((r) => (endS2c = r)) };
+  const sockets: Socket[] = [];
+  const pipe = (from: Socket, to: Socket, keep: Uint8Array[], onEnd: () => void): void => {
+    from.on('data', (d: Buffer) => {
+      keep.push(new Uint8Array(d));
+      to.write(d);
+    });
+    from.on('end', () => {
+      onEnd();
+      to.end();
+    });
+    from.on('error', () => to.destroy());
+    from.on('close', () => {
+      if (!to.writableEnded) to.destroy();
+    });
+  };
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    server.close();
+    const upstream = netConnect({ host: HOST, port, allowHalfOpen: true });
+    sockets.push(client, upstream);
+    pipe(client, upstream, c2s, endC2s);
+    pipe(upstream, client, s2c, endS2c);
+  });
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    c2s: () => concatBytes(...c2s),
+    s2c: () => concatBytes(...s2c),
+    ended,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}
+
+/** One record opened off the wire: its inner content type (§5.2) and content. */
+export interface OpenedRecord {
+  readonly type: number;
+  readonly content: Uint8Array;
+}
+
+/**
+ * The records of one direction that open under its application traffic secret (§7.3),
+ * in order, from the bytes a wire tap kept. The records before the first that opens are
+ * the hellos in plaintext and the handshake epoch's, and are skipped; once one opens, every
+ * later record must open too (a failure throws: nothing else may follow in that epoch).
+ */
+export function openApplicationRecords(wire: Uint8Array, suite: CipherSuiteName, secret: Uint8Array): OpenedRecord[] {
+  const params = cipherSuiteParams(suite);
+  const k = trafficKeys(nobleProvider, params, secret);
+  const keys = { aead: nobleProvider.aead(params.aead), key: k.key, iv: k.iv };
+  const deframer = new Deframer();
+  deframer.push(wire);
+  const out: OpenedRecord[] = [];
+  for (let r = deframer.next(); r !== null; r = deframer.next()) {
+    if (r.type !== ContentType.application_data) {
+      if (out.length > 0) throw new Error(`a plaintext record of type ${r.type} after application records`);
+      continue;
+    }
+    try {
+      const opened = unprotectRecord(keys, BigInt(out.length), r.wire);
+      out.push({ type: opened.contentType, content: opened.content });
+    } catch (e) {
+      if (out.length > 0) throw e;
+    }
+  }
+  if (deframer.buffered !== 0) throw new Error(`${deframer.buffered} bytes of an incomplete record at the end`);
+  return out;
+}
+
+/** An opened record in words: `alert close_notify` (level 1, description 0), `application_data 6 bytes`, `handshake 4 (new_session_ticket)`… */
+export function describeOpened(r: OpenedRecord): string {
+  if (r.type === ContentType.alert) return r.content[0] === 1 && r.content[1] === 0 ? 'alert close_notify' : `alert ${r.content[0]}/${r.content[1]}`;
+  if (r.type === ContentType.handshake) return `handshake ${r.content[0]}`;
+  if (r.type === ContentType.application_data) return `application_data ${r.content.length} bytes`;
+  return `type ${r.type}`;
+}
+
+/** The secret on the single `label` line of an NSS key log (one connection's). */
+export function keylogSecret(text: string, label: string): Uint8Array {
+  const lines = text.split('\n').filter((l) => l.startsWith(`${label} `));
+  if (lines.length !== 1) throw new Error(`expected one ${label} line in the key log, found ${lines.length}`);
+  return fromHex(lines[0]!.trim().split(' ')[2]!);
 }
 
 /**

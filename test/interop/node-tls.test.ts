@@ -9,7 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CipherSuiteName, NamedGroupName, ResumptionSession } from '@tls13sim/handshake';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import { renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
-import { HOST, clientConfig, epochs, expectSameKeylog, makePki, ourClient, readText, type LeafKind, type Pki } from './helpers.js';
+import {
+  HOST,
+  clientConfig,
+  describeOpened,
+  epochs,
+  expectSameKeylog,
+  keylogSecret,
+  makePki,
+  openApplicationRecords,
+  ourClient,
+  readText,
+  wireTap,
+  type LeafKind,
+  type Pki,
+} from './helpers.js';
 
 let pki: Pki;
 const closers: (() => Promise<void>)[] = [];
@@ -41,6 +55,8 @@ interface NodeServer {
   readonly port: number;
   /** Server-side sockets, in order of secureConnection. */
   readonly sockets: tls.TLSSocket[];
+  /** `error` events of those sockets. */
+  readonly socketErrors: Error[];
   /** Errors from `tlsClientError` (handshakes Node's server failed). */
   readonly clientErrors: (Error & { code?: string })[];
   /** NSS key log lines from the server's `keylog` events, all connections, in order. */
@@ -50,6 +66,7 @@ interface NodeServer {
 /** A Node TLS 1.3 server that answers each line `X` with `echo: X` and ends on `bye`. */
 async function nodeServer(options: tls.TlsOptions = {}, leaf: LeafKind = 'p256'): Promise<NodeServer> {
   const sockets: tls.TLSSocket[] = [];
+  const socketErrors: Error[] = [];
   const clientErrors: (Error & { code?: string })[] = [];
   const server = tls.createServer(
     {
@@ -60,7 +77,7 @@ async function nodeServer(options: tls.TlsOptions = {}, leaf: LeafKind = 'p256')
     },
     (socket) => {
       sockets.push(socket);
-      socket.on('error', () => {});
+      socket.on('error', (e) => socketErrors.push(e));
       let buf = '';
       socket.on('data', (d: Buffer) => {
         buf += d.toString();
@@ -78,7 +95,7 @@ async function nodeServer(options: tls.TlsOptions = {}, leaf: LeafKind = 'p256')
   server.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1')));
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { port: (server.address() as AddressInfo).port, sockets, clientErrors, keylog };
+  return { port: (server.address() as AddressInfo).port, sockets, socketErrors, clientErrors, keylog };
 }
 
 /** Our client: handshake, one echoed line, then `bye` (Node ends with close_notify). */
@@ -270,24 +287,43 @@ describe.concurrent('our client against a Node tls server', () => {
     expect(conn.negotiated?.serverName).toBeNull();
   });
 
-  it('answers the close_notify Node sends on end()', async () => {
+  // The two close_notify cases read the records off the wire (wireTap) and open them with
+  // the client's application traffic secret as Node's server logged it: our own trace
+  // saying "alert_sent" is not evidence that the peer got one.
+  it('answers the close_notify Node sends on end(): ours is on the wire, under the key Node derived, then our FIN', async () => {
     const s = await nodeServer();
-    const { conn, end } = await echoOnce(s.port);
+    const tap = await wireTap(s.port);
+    closers.push(() => tap.close());
+    const { conn, end } = await echoOnce(tap.port);
     expect(end).toBe('eof');
     await new Promise((r) => (conn.closed ? r(null) : conn.once('close', r)));
     expect(conn.closed).toEqual({ kind: 'clean' });
     expect(conn.events.filter((e) => e.type === 'alert_sent').map((e) => (e.type === 'alert_sent' ? e.description : ''))).toEqual(['close_notify']);
+    await Promise.all([tap.ended.c2s, tap.ended.s2c]);
+    const suite = conn.negotiated!.suite.name as CipherSuiteName;
+    const keylog = s.keylog.join('');
+    const fromNode = openApplicationRecords(tap.s2c(), suite, keylogSecret(keylog, 'SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(fromNode.slice(-2)).toEqual(['application_data 12 bytes', 'alert close_notify']);
+    const ours = openApplicationRecords(tap.c2s(), suite, keylogSecret(keylog, 'CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(ours).toEqual(['application_data 10 bytes', 'alert close_notify']);
   });
 
-  it('sends close_notify that Node reads as a clean end', async () => {
+  it("sends close_notify before its FIN, under the key Node derived, and Node's socket ends without an error", async () => {
     const s = await nodeServer();
-    const conn = await ourClient(s.port, clientConfig(pki));
+    const tap = await wireTap(s.port);
+    closers.push(() => tap.close());
+    const conn = await ourClient(tap.port, clientConfig(pki));
     await conn.handshake();
     conn.write('hello\n');
     await conn.read();
     const ended = new Promise<void>((resolve) => s.sockets[0]!.once('end', () => resolve()));
     await conn.close();
     await ended;
+    await tap.ended.c2s;
+    expect(s.socketErrors).toEqual([]);
+    const suite = conn.negotiated!.suite.name as CipherSuiteName;
+    const ours = openApplicationRecords(tap.c2s(), suite, keylogSecret(s.keylog.join(''), 'CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(ours).toEqual(['application_data 6 bytes', 'alert close_notify']);
   });
 
   it("writes the same keylog as Node's server (keylog events), for the same client random", async () => {
@@ -488,21 +524,38 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     expect(r.text).toContain('SNI: example.test');
   });
 
-  it('closes with close_notify after the response: Node sees a clean end', async () => {
+  // As in the Node-server cases above, serve's close_notify is read off the wire and opened
+  // with the server's application traffic secret from Node's client keylog.
+  it('closes with close_notify after the response, then its FIN: Node sees a clean end', async () => {
     const s = await serve([]);
-    const r = await nodeGet(s.port);
+    const tap = await wireTap(s.port);
+    closers.push(() => tap.close());
+    const keylog: string[] = [];
+    const r = await nodeGet(tap.port, { onKeylog: (line) => keylog.push(line) });
     expect(r.error).toBeUndefined();
     expect(r.text).toContain('HTTP/1.0 200 ok');
     await waitFor(() => /closed: clean close/.test(s.log()));
+    await tap.ended.s2c;
+    const fromServe = openApplicationRecords(tap.s2c(), r.cipher as CipherSuiteName, keylogSecret(keylog.join(''), 'SERVER_TRAFFIC_SECRET_0')).map(
+      describeOpened,
+    );
+    expect(fromServe.at(-1)).toBe('alert close_notify');
+    expect(fromServe.at(-2)).toMatch(/^application_data /);
   });
 
-  it('answers the close_notify Node sends on end()', async () => {
+  it("answers the close_notify Node sends on end(): serve's is on the wire, under the key Node derived", async () => {
     const s = await serve(['--echo']);
+    const tap = await wireTap(s.port);
+    closers.push(() => tap.close());
+    const keylog: string[] = [];
+    let cipher = '';
     const text = await new Promise<string>((resolve, reject) => {
       let got = '';
-      const socket = tls.connect({ host: HOST, port: s.port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3' }, () =>
-        socket.write('ping'),
-      );
+      const socket = tls.connect({ host: HOST, port: tap.port, servername: 'localhost', ca: readFileSync(pki.caPath), minVersion: 'TLSv1.3' }, () => {
+        cipher = socket.getCipher().name;
+        socket.write('ping');
+      });
+      socket.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1')));
       socket.on('data', (d: Buffer) => {
         got += d.toString();
         if (got === 'ping') socket.end();
@@ -515,6 +568,12 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     const conn = s.conns[0]!;
     const alerts = conn.events.flatMap((e) => (e.type === 'alert_received' || e.type === 'alert_sent' ? [`${e.type}:${e.description}`] : []));
     expect(alerts).toEqual(['alert_received:close_notify', 'alert_sent:close_notify']);
+    await Promise.all([tap.ended.c2s, tap.ended.s2c]);
+    const secret = (label: string) => keylogSecret(keylog.join(''), label);
+    const fromNode = openApplicationRecords(tap.c2s(), cipher as CipherSuiteName, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(fromNode).toEqual(['application_data 4 bytes', 'alert close_notify']);
+    const fromServe = openApplicationRecords(tap.s2c(), cipher as CipherSuiteName, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(fromServe.slice(-2)).toEqual(['application_data 4 bytes', 'alert close_notify']);
   });
 
   it("writes the same keylog (serve --keylog) as Node's client (keylog events), for the same client random", async () => {
