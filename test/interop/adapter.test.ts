@@ -8,6 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nobleProvider, providerByName, systemRandom } from '@tls13sim/handshake';
+import { Deframer } from '@tls13sim/record';
 import { TlsServer, attachKeylog, renderConnectionKeylog, renderConnectionPcap, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { HOST, clientConfig, makePki, ourClient, type Pki } from './helpers.js';
 
@@ -65,7 +66,15 @@ describe.concurrent('the TCP adapter', () => {
   });
 
   it('gives up a handshake the peer never answers: user_canceled and close_notify, then a handshake timeout', async () => {
-    const silent = createServer(() => {});
+    // The silent peer keeps what it receives: the alerts are checked on the wire too.
+    const received: Buffer[] = [];
+    let finReceived!: () => void;
+    const fin = new Promise<void>((r) => (finReceived = r));
+    const silent = createServer((socket) => {
+      socket.on('data', (d: Buffer) => received.push(d));
+      socket.on('end', () => finReceived());
+      socket.on('error', () => {});
+    });
     await new Promise<void>((r) => silent.listen(0, HOST, r));
     const port = (silent.address() as AddressInfo).port;
     const conn = await (await import('../../packages/sim/src/net/index.js')).connectTls({
@@ -79,6 +88,15 @@ describe.concurrent('the TCP adapter', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
     const alerts = conn.events.flatMap((e) => (e.type === 'alert_sent' ? [e.description] : []));
     expect(alerts).toEqual(['user_canceled', 'close_notify']);
+    // No keys yet, so in plaintext (§5): the ClientHello, then user_canceled (warning, 90)
+    // and close_notify (warning, 0), then the FIN.
+    await fin;
+    const deframer = new Deframer();
+    deframer.push(Buffer.concat(received));
+    const records: string[] = [];
+    for (let r = deframer.next(); r !== null; r = deframer.next()) records.push(r.type === 21 ? `alert ${[...r.fragment].join(',')}` : `type ${r.type}`);
+    expect(records).toEqual(['type 22', 'alert 1,90', 'alert 1,0']);
+    expect(deframer.buffered).toBe(0);
     silent.close();
   });
 

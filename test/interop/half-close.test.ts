@@ -17,8 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import { createServer, connect as netConnect, type AddressInfo } from 'node:net';
 import { nobleProvider, systemRandom } from '@tls13sim/handshake';
-import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
-import { HOST, makePki, type Pki } from './helpers.js';
+import { TlsServer, renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
+import { ContentType } from '@tls13sim/record';
+import type { CipherSuiteName } from '@tls13sim/handshake';
+import { HOST, describeOpened, keylogSecret, makePki, openApplicationRecords, wireTap, type OpenedRecord, type Pki } from './helpers.js';
 
 let pki: Pki;
 const closers: (() => Promise<void>)[] = [];
@@ -63,7 +65,7 @@ interface HalfCloseResult {
 }
 
 /** A Node TLS 1.3 client with allowHalfOpen: writes `payload`, calls end() at once, reads until 'close'. */
-function nodeHalfClose(port: number, payload: Uint8Array): Promise<HalfCloseResult> {
+function nodeHalfClose(port: number, payload: Uint8Array, onKeylog?: (line: string) => void): Promise<HalfCloseResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let ended = false;
@@ -81,6 +83,7 @@ function nodeHalfClose(port: number, payload: Uint8Array): Promise<HalfCloseResu
       socket.write(payload);
       socket.end();
     });
+    if (onKeylog) socket.on('keylog', (line: Buffer) => onKeylog(line.toString('latin1')));
     socket.setTimeout(20_000, () => socket.destroy(new Error('client timed out')));
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('end', () => (ended = true));
@@ -127,8 +130,11 @@ function alertsOf(conn: TlsConnection): string[] {
 describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §6.1)', () => {
   it('serve --echo: a Node client (allowHalfOpen) writes 256 KiB and calls end(); it gets all 262,144 bytes back, then the end', async () => {
     const s = await serve(['--echo']);
+    const tap = await wireTap(s.port);
+    closers.push(() => tap.close());
     const payload = randomBytes(256 * 1024);
-    const r = await nodeHalfClose(s.port, payload);
+    const keylog: string[] = [];
+    const r = await nodeHalfClose(tap.port, payload, (line) => keylog.push(line));
     expect(r.error).toBeUndefined();
     expect(r.received.length).toBe(262_144);
     expect(r.received.equals(payload)).toBe(true);
@@ -144,6 +150,18 @@ describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §
       "read_closed: read side closed (the client's close_notify); can still write: half-closed (RFC 8446 §6.1)",
       'write_closed: write side closed (close_notify sent); both directions closed (RFC 8446 §6.1)',
     ]);
+    // The wire, opened with the secrets Node's client logged: its 256 KiB then its
+    // close_notify; from serve the echo, all of it, and only then serve's close_notify.
+    await Promise.all([tap.ended.c2s, tap.ended.s2c]);
+    const suite = conn.negotiated!.suite.name as CipherSuiteName;
+    const secret = (label: string) => keylogSecret(keylog.join(''), label);
+    const summary = (records: OpenedRecord[]) => {
+      const last = records.at(-1)!;
+      const data = records.slice(0, -1).filter((r) => r.type === ContentType.application_data);
+      return { dataBytes: data.reduce((n, r) => n + r.content.length, 0), last: describeOpened(last) };
+    };
+    expect(summary(openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')))).toEqual({ dataBytes: 262_144, last: 'alert close_notify' });
+    expect(summary(openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')))).toEqual({ dataBytes: 262_144, last: 'alert close_notify' });
   });
 
   it('serve (www): a request followed at once by the client closing its side is still answered', async () => {
@@ -172,7 +190,10 @@ describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §
     });
     const addr = await server.listen(0, HOST);
     closers.push(() => server.close());
-    const r = await nodeHalfClose(addr.port, Buffer.from('question'));
+    const tap = await wireTap(addr.port);
+    closers.push(() => tap.close());
+    const keylog: string[] = [];
+    const r = await nodeHalfClose(tap.port, Buffer.from('question'), (line) => keylog.push(line));
     expect(r.error).toBeUndefined();
     expect(r.received.toString()).toBe('answer to question');
     expect(r.ended).toBe(true);
@@ -181,6 +202,18 @@ describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §
     const notes = serverConn!.events.flatMap((e) => (e.type === 'note' ? [e.fact ?? e.text] : []));
     expect(notes.indexOf('read_closed')).toBeLessThan(notes.indexOf('tcp_fin'));
     expect(notes.indexOf('tcp_fin')).toBeLessThan(notes.indexOf('write_closed'));
+    // Node's 'end' comes for a bare FIN too: the server's close_notify is read off the wire.
+    await Promise.all([tap.ended.c2s, tap.ended.s2c]);
+    const suite = serverConn!.negotiated!.suite.name as CipherSuiteName;
+    const secret = (label: string) => keylogSecret(keylog.join(''), label);
+    expect(openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened)).toEqual([
+      'application_data 8 bytes',
+      'alert close_notify',
+    ]);
+    expect(openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened).slice(-2)).toEqual([
+      'application_data 18 bytes',
+      'alert close_notify',
+    ]);
   });
 
   it('TlsServer with allowHalfOpen: a close_notify before the handshake completes is still answered at once (nothing to keep writing on)', async () => {
@@ -211,6 +244,12 @@ describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §
     expect(serverConn!.closed).toEqual({ kind: 'clean' });
     const alerts = serverConn!.events.flatMap((e) => (e.type === 'alert_sent' ? [e.description] : []));
     expect(alerts).toEqual(['close_notify']);
+    // On the wire, after the ServerHello and the server's flight: one record under the
+    // server's application traffic secret, its close_notify, and then the FIN.
+    const keylog = renderConnectionKeylog(serverConn!.toTrace());
+    const suite = serverConn!.negotiated!.suite.name as CipherSuiteName;
+    const answered = openApplicationRecords(Buffer.concat(received), suite, keylogSecret(keylog, 'SERVER_TRAFFIC_SECRET_0'));
+    expect(answered.map(describeOpened)).toEqual(['alert close_notify']);
   });
 
   const gnutls = spawnSync('gnutls-cli', ['--version'], { encoding: 'utf8' });

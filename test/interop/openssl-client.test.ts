@@ -4,10 +4,23 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NamedGroupName } from '@tls13sim/handshake';
+import type { CipherSuiteName, NamedGroupName } from '@tls13sim/handshake';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import type { TlsConnection } from '../../packages/sim/src/net/index.js';
-import { epochs, expectSameKeylog, keylogByRandom, keylogLabels, makePki, opensslClient, type LeafKind, type Pki } from './helpers.js';
+import {
+  describeOpened,
+  epochs,
+  expectSameKeylog,
+  keylogByRandom,
+  keylogLabels,
+  keylogSecret,
+  makePki,
+  openApplicationRecords,
+  opensslClient,
+  wireTap,
+  type LeafKind,
+  type Pki,
+} from './helpers.js';
 
 let pki: Pki;
 const handles: ServeHandle[] = [];
@@ -215,12 +228,11 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
     await waitForLog(s, /closed: clean close/);
   });
 
-  it('answers the close_notify s_client sends (Q) with its own', async () => {
+  it('answers the close_notify s_client sends (Q) with its own: on the wire, under the key s_client logged', async () => {
     const s = await serve(['--echo']);
-    const p = opensslClient(
-      s.port,
-      VERIFY.map((a) => (a === '' ? pki.caPath : a)),
-    );
+    const tap = await wireTap(s.port);
+    const keylog = pki.path(`s_client-close-${Math.random()}.keylog`);
+    const p = opensslClient(tap.port, [...VERIFY.map((a) => (a === '' ? pki.caPath : a)), '-keylogfile', keylog]);
     try {
       await p.waitFor(/Verify return code: 0/);
       p.send('hello echo\n');
@@ -234,6 +246,15 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
     const conn = s.conns[0]!;
     const alerts = conn.events.flatMap((e) => (e.type === 'alert_received' || e.type === 'alert_sent' ? [`${e.type}:${e.description}`] : []));
     expect(alerts).toEqual(['alert_received:close_notify', 'alert_sent:close_notify']);
+    // Our trace is our word for it; the wire is what s_client got.
+    await tap.ended.s2c;
+    await tap.close();
+    const suite = conn.negotiated!.suite.name as CipherSuiteName;
+    const secret = (label: string) => keylogSecret(readFileSync(keylog, 'utf8'), label);
+    const fromOpenssl = openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(fromOpenssl).toEqual(['application_data 11 bytes', 'alert close_notify']);
+    const fromServe = openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(fromServe.slice(-2)).toEqual(['application_data 11 bytes', 'alert close_notify']);
   });
 
   it('writes the same keylog (serve --keylog) as s_client -keylogfile, for the same client random', async () => {

@@ -2,17 +2,21 @@
  * Our client (the sans-I/O endpoint over real TCP) against `openssl s_server`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { CipherSuiteName, NamedGroupName, ResumptionSession } from '@tls13sim/handshake';
 import {
   clientConfig,
+  describeOpened,
   epochs,
   expectSameKeylog,
+  keylogSecret,
   makePki,
+  openApplicationRecords,
   opensslServer,
   ourClient,
   readText,
   readUntil,
+  wireTap,
   type LeafKind,
   type OpensslServer,
   type Pki,
@@ -289,13 +293,24 @@ describe.concurrent('our client against openssl s_server', () => {
     expect(conn.negotiated?.serverName).toBe('alt.test');
   });
 
-  it('answers the close_notify OpenSSL sends after its response', async () => {
-    const s = await www();
-    const { conn, page } = await getPage(s.port);
+  it('answers the close_notify OpenSSL sends after its response: ours is on the wire, under the key s_server logged', async () => {
+    const keylog = pki.path(`s_server-close-${Math.random()}.keylog`);
+    const s = await www(['-keylogfile', keylog]);
+    const tap = await wireTap(s.port);
+    const { conn, page } = await getPage(tap.port);
     expect(page.end).toBe('eof');
     expect(conn.closed).toEqual({ kind: 'clean' });
     const sent = conn.events.filter((e) => e.type === 'alert_sent').map((e) => (e.type === 'alert_sent' ? e.description : ''));
     expect(sent).toEqual(['close_notify']);
+    // Our trace is our word for it; the wire is what OpenSSL got.
+    await tap.ended.c2s;
+    await tap.close();
+    const suite = conn.negotiated!.suite.name as CipherSuiteName;
+    const secret = (label: string) => keylogSecret(readFileSync(keylog, 'utf8'), label);
+    const fromOpenssl = openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(fromOpenssl.at(-1)).toBe('alert close_notify');
+    const ours = openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    expect(ours).toEqual(['application_data 18 bytes', 'alert close_notify']);
   });
 
   it('sends close_notify that OpenSSL answers', async () => {
