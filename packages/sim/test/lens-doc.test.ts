@@ -21,6 +21,16 @@ describe('docs/lenses.md', () => {
     expect(row).toContain("event after call 2, no call needed: `'error'` → `ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR`");
   });
 
+  it('shows arrived is not processed with a ticket: counted after the read that pulls it, by Node on arrival', () => {
+    const row = text.split('\n').find((l) => l.startsWith('| **ticket-is-not-data**'))!;
+    expect(row).toContain('script: connect, wait, tickets, read(1024), tickets');
+    expect(row).toContain('`new_session_cb` → `0`<br>`SSL_read` → `blocked`<br>`new_session_cb` → `1`');
+    expect(row).toContain('`ClientSessionCache.Put` → `0`<br>`Conn.Read` → `blocked`<br>`ClientSessionCache.Put` → `1`');
+    expect(row).toContain('`SSLSocket.session.has_ticket` → `False`<br>`SSLSocket.recv` → `blocked`<br>`SSLSocket.session.has_ticket` → `True`');
+    expect(row).toContain('`gnutls_handshake_set_hook_function` → `0`<br>`gnutls_record_recv` → `blocked`<br>`gnutls_handshake_set_hook_function` → `1`');
+    expect(row).toContain("`'session' events` → `1`<br>`(next event)` → `blocked`<br>`'session' events` → `1`");
+  });
+
   it('answers it for TLS 1.2 too: the verdict fails the handshake call itself', () => {
     const row = text.split('\n').find((l) => l.startsWith('| tls12-cv-rejected:'))!;
     expect(row).toContain('call 1: `SSL_connect` → `-1 SSL_ERROR_SSL: tlsv1 alert decrypt error`');

@@ -34,6 +34,10 @@
  *   wait     -> sleeps waitMs, calls nothing.
  *   nonblocking -> O_NONBLOCK on the socket (GnuTLS's default push/pull are send/recv on it),
  *               no output line.
+ *   tickets  -> how many NewSessionTickets GnuTLS has processed: calls of a handshake hook
+ *               (gnutls_handshake_set_hook_function, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
+ *               GNUTLS_HOOK_POST, incoming) that only counts; no call is made. Printed as
+ *               api `gnutls_handshake_set_hook_function`, outcome the count.
  *
  * Retries, as an application does: in blocking mode a call returning GNUTLS_E_INTERRUPTED
  * or GNUTLS_E_AGAIN is called again (GnuTLS 3.7 also returns GNUTLS_E_AGAIN in blocking
@@ -104,6 +108,15 @@ static void render(gnutls_session_t s, long ret, char *out, size_t cap) {
 /* ---------------------------------------------------------------- the run */
 
 static int blocking = 1;
+
+/* NewSessionTickets GnuTLS has processed, counted by a handshake hook. */
+static int tickets_processed = 0;
+static int on_ticket(gnutls_session_t session, unsigned int htype, unsigned when, unsigned int incoming, const gnutls_datum_t *msg) {
+  (void)session;
+  (void)msg;
+  if (htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET && when == GNUTLS_HOOK_POST && incoming) tickets_processed++;
+  return 0;
+}
 static long block_ms;
 /* GNUTLS_HARNESS_TRACE=1: steps and retries on stderr (with GNUTLS_DEBUG_LEVEL=5, GnuTLS's
  * own log shows which call pulled which record). Not part of the output. */
@@ -218,6 +231,7 @@ int main(void) {
   if ((ret = gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
   if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
   gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
+  gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST, on_ticket);
   if (verify_ca != NULL) {
     if (verify_name != NULL && (ret = gnutls_server_name_set(s, GNUTLS_NAME_DNS, verify_name, strlen(verify_name))) < 0) die("gnutls_server_name_set: %s", gnutls_strerror(ret));
     gnutls_session_set_verify_cert(s, verify_name, 0);
@@ -292,6 +306,9 @@ int main(void) {
       free(buf);
     } else if (strcmp(op, "peek") == 0) {
       emit("peek", "none", "unsupported");
+    } else if (strcmp(op, "tickets") == 0) {
+      snprintf(out, sizeof out, "%d", tickets_processed);
+      emit("tickets", "gnutls_handshake_set_hook_function", out);
     } else if (strcmp(op, "shutdown") == 0) {
       struct call c = { OP_BYE, NULL, 0 };
       r = call_app(s, &c, NULL, t0, &blocked);

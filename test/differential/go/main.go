@@ -10,6 +10,9 @@
 //	read n    conn.Read(make([]byte, n)), once          api "Conn.Read" (n = 0: a zero-length, non-nil slice)
 //	shutdown  conn.Close() (sends close_notify, then closes the socket)   api "Conn.Close"
 //	wait      time.Sleep(waitMs); nothing is read; no output line
+//	tickets   how many times crypto/tls has called the config's ClientSessionCache.Put (a
+//	          counting cache that keeps nothing): once per NewSessionTicket it has processed,
+//	          which it does inside Read. No call is made.  api "ClientSessionCache.Put", outcome the count
 //	peek, nonblocking: Go has neither a peek call nor a non-blocking mode; the harness refuses
 //	          such a script (one line on stderr, exit 2) before connecting.
 //
@@ -122,6 +125,17 @@ func countOutcome(n int, err error, elapsed, block time.Duration) string {
 	return strconv.Itoa(n) + ", " + errText(err)
 }
 
+// countingCache is a ClientSessionCache that keeps nothing and counts Put calls (the
+// harness makes one connection, so there is never a session to resume).
+type countingCache struct{ puts int }
+
+func (c *countingCache) Get(string) (*tls.ClientSessionState, bool) { return nil, false }
+func (c *countingCache) Put(_ string, cs *tls.ClientSessionState) {
+	if cs != nil {
+		c.puts++
+	}
+}
+
 func main() {
 	var in input
 	if err := json.NewDecoder(os.Stdin).Decode(&in); err != nil {
@@ -129,7 +143,7 @@ func main() {
 	}
 	for _, s := range in.Script {
 		switch s.Op {
-		case "connect", "write", "read", "wait", "shutdown":
+		case "connect", "write", "read", "wait", "shutdown", "tickets":
 		case "peek":
 			fail("step 'peek': Go's crypto/tls has no peek")
 		case "nonblocking":
@@ -139,10 +153,12 @@ func main() {
 		}
 	}
 
+	tickets := &countingCache{}
 	cfg := &tls.Config{
 		InsecureSkipVerify: true,
 		MinVersion:         tls.VersionTLS12,
 		MaxVersion:         tls.VersionTLS13,
+		ClientSessionCache: tickets,
 	}
 	if in.Cert != "" || in.Key != "" {
 		pair, err := tls.LoadX509KeyPair(in.Cert, in.Key)
@@ -210,6 +226,8 @@ func main() {
 		case "shutdown":
 			t := timed(func() { err = conn.Close() })
 			emit("shutdown", "Conn.Close", errOutcome(err, t, block))
+		case "tickets":
+			emit("tickets", "ClientSessionCache.Put", strconv.Itoa(tickets.puts))
 		}
 	}
 	// Exit without sending anything more: the process ends, the kernel closes the socket.

@@ -16,8 +16,9 @@
  *   {"call":"event","api":"write callback","outcome":"ok"}              or the error's code
  *
  * An error without a `code` is rendered `<name>: <message>` (none was seen in the cases).
- * No 'session' listener is registered: adding one switches Node's ticket callbacks on, and
- * our differential server sends no tickets.
+ * A 'session' listener is registered only when the script has a `tickets` step (a listener
+ * switches Node's ticket callbacks on): it counts the events and prints nothing of its own;
+ * the `tickets` step prints the count so far.
  *
  * Every script step prints exactly one line of its own, when it completes:
  *   connect   tls.connect({host, port, cert, key, rejectUnauthorized: false, minVersion: 'TLSv1.2'}),
@@ -36,6 +37,8 @@
  *             outcome, e.g. {"call":"read","api":"(next event)","outcome":"'data' 4 bytes"}.
  *   shutdown  socket.end(): {"call":"shutdown","api":"socket.end","outcome":"returned"}
  *   wait      sleep waitMs, no line (events keep firing and are printed).
+ *   tickets   how many 'session' events (one per NewSessionTicket Node has processed) have
+ *             fired: {"call":"tickets","api":"'session' events","outcome":"1"}
  * A call that throws synchronously gives outcome `throws <code>` (or `throws <name>: <message>`).
  *
  * Blocking: `connect` and `read` wait at most blockMs; a timer that fires first gives outcome
@@ -132,6 +135,7 @@ async function connect() {
   socket.on('end', () => onEvent("'end'", 'fired', { queued: true, endsConnect: false }));
   socket.on('error', (e) => onEvent("'error'", errText(e), { queued: true, endsConnect: true }));
   socket.on('close', (hadError) => onEvent("'close'", `hadError=${hadError}`, { queued: true, endsConnect: true }));
+  if (input.script.some((step) => step.op === 'tickets')) socket.on('session', () => sessions++);
   await waitFor('connect', 'connect', 'tls.connect');
 }
 
@@ -154,6 +158,9 @@ async function read() {
   }
   await waitFor('read', 'read', '(next event)');
 }
+
+/** 'session' events so far (counted only when the script asks: see the header). */
+let sessions = 0;
 
 function shutdown() {
   try {
@@ -189,6 +196,9 @@ for (const step of input.script) {
       break;
     case 'shutdown':
       shutdown();
+      break;
+    case 'tickets':
+      print('tickets', "'session' events", String(sessions));
       break;
     default:
       process.stderr.write(`unsupported step '${step.op}' (Node's tls has no such call)\n`);

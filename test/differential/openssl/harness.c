@@ -18,12 +18,16 @@
  * Steps: connect → SSL_connect; write → SSL_write of the UTF-8 data, once; read n /
  * peek n → SSL_read / SSL_peek with num = n exactly (also 0); wait → usleep(waitMs), no
  * call; nonblocking → O_NONBLOCK on the socket (the socket BIO follows the fd), no output
- * line; shutdown → SSL_shutdown. After the last step the process exits without sending
- * anything (no SSL_shutdown unless scripted; SSL_free sends nothing).
+ * line; shutdown → SSL_shutdown; tickets → how many times libssl has called the client's
+ * new-session callback (SSL_CTX_sess_set_new_cb, with SSL_SESS_CACHE_CLIENT and no internal
+ * store): in TLS 1.3 once per NewSessionTicket it has processed, printed as
+ * {"call": "tickets", "api": "new_session_cb", "outcome": "<count>"}, no library call made.
+ * After the last step the process exits without sending anything (no SSL_shutdown unless
+ * scripted; SSL_free sends nothing).
  *
  * Output: one JSON line per call, {"call": <op>, "api": "SSL_connect" | "SSL_write" |
- * "SSL_read" | "SSL_peek" | "SSL_shutdown", "outcome": <string>}. OpenSSL fires no
- * callbacks of its own (none is registered), so there are no "event" lines. Outcome:
+ * "SSL_read" | "SSL_peek" | "SSL_shutdown", "outcome": <string>}. The one callback
+ * registered (new-session) only counts, so there are no "event" lines. Outcome:
  *   - `<ret>` when the call succeeded: ret > 0 (SSL_connect 1; SSL_read/SSL_peek/SSL_write
  *     the byte count), and for SSL_shutdown also ret = 0 ("close_notify sent, the peer's
  *     not yet received"; its manual says not to call SSL_get_error on 0);
@@ -166,6 +170,15 @@ static void keep_cpu(void) {
     fprintf(stderr, "openssl harness: SCHED_FIFO unavailable (%s); back-to-back calls may be overtaken by the server's answer\n", strerror(errno));
 }
 
+/* NewSessionTickets libssl has processed: its new-session callback's calls (we keep no session). */
+static int tickets_processed = 0;
+static int on_new_session(SSL *ssl, SSL_SESSION *session) {
+  (void)ssl;
+  (void)session;
+  tickets_processed++;
+  return 0; /* not kept: libssl frees it */
+}
+
 static void set_rcvtimeo(int fd, long ms) {
   struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
   if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) die("SO_RCVTIMEO: %s", strerror(errno));
@@ -212,6 +225,8 @@ int main(int argc, char **argv) {
   if (ctx == NULL) die("SSL_CTX_new failed");
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_sess_set_new_cb(ctx, on_new_session);
   if (verify_ca != NULL) {
     if (SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("cannot load CA file %s", verify_ca);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
@@ -252,6 +267,10 @@ int main(int argc, char **argv) {
       char n[32];
       snprintf(n, sizeof n, "%d", SSL_pending(ssl));
       emit(op, "SSL_pending", n);
+    } else if (strcmp(op, "tickets") == 0) {
+      char n[32];
+      snprintf(n, sizeof n, "%d", tickets_processed);
+      emit(op, "new_session_cb", n);
     } else {
       die("unknown script op '%s'", op);
     }

@@ -14,6 +14,10 @@ Calls:
   shutdown  -> SSLSocket.unwrap()         (SSL_shutdown underneath)
   wait      -> time.sleep(waitMs), no output line
   nonblocking -> SSLSocket.setblocking(False), no output line
+  tickets   -> SSLSocket.session.has_ticket, no SSL_* call: whether the session OpenSSL holds
+               now came with a NewSessionTicket (`True`/`False`; `None` without a session).
+               Python offers no count: OpenSSL replaces the client's session with a new one
+               for each ticket it processes.
 Context: PROTOCOL_TLS_CLIENT, check_hostname False, verify_mode CERT_NONE, minimum_version
 TLSv1_2 (1.2 and 1.3 offered: the server picks), load_cert_chain(cert, key) when given, post_handshake_auth = True when `pha`.
 With `verifyCa`: load_verify_locations(verifyCa), CERT_REQUIRED, check_hostname, server_hostname = verifyName.
@@ -157,6 +161,9 @@ def main() -> int:
         elif op == "nonblocking":
             s.setblocking(False)
             blocking = False
+        elif op == "tickets":
+            session = s.session
+            emit("tickets", "SSLSocket.session.has_ticket", "None" if session is None else str(session.has_ticket))
         else:
             print(f"python harness: unknown step {op!r}", file=sys.stderr)
             return 1

@@ -26,7 +26,14 @@ export type ScriptStep =
   /** OpenSSL only: SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY). */
   | { readonly op: 'auto_retry_off' }
   /** OpenSSL only: SSL_pending, the processed application bytes waiting to be read. */
-  | { readonly op: 'pending' };
+  | { readonly op: 'pending' }
+  /**
+   * What the application can tell of the NewSessionTickets its library has processed so
+   * far, the library's own way: OpenSSL's new-session callback, GnuTLS's NewSessionTicket
+   * handshake hook, Go's ClientSessionCache.Put (each a count), Python's
+   * `SSLSocket.session.has_ticket`, Node's 'session' events (a count). Reads nothing.
+   */
+  | { readonly op: 'tickets' };
 
 /** What the server does, on TCP and in the simulation alike. */
 export interface ServerProgram {
@@ -181,10 +188,10 @@ export const DIFF_CASES: readonly DiffCase[] = [
   },
   {
     name: 'ticket-is-not-data',
-    title: 'a NewSessionTicket arrives and nothing else: the read that processes it keeps waiting',
+    title: 'a NewSessionTicket arrives and nothing else: it is processed by the next read (by Node on arrival), and that read keeps waiting',
     server: { clientAuth: 'none', tickets: 1 },
     clientCert: 'none',
-    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+    script: [{ op: 'connect' }, { op: 'wait' }, { op: 'tickets' }, { op: 'read', n: 1024 }, { op: 'tickets' }],
   },
   {
     name: 'ticket-auto-retry-off',

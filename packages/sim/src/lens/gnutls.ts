@@ -34,6 +34,7 @@ const API: Record<AppCall, string> = {
   write: GNUTLS_API.write,
   shutdown: GNUTLS_API.shutdown,
   pending: '(pending)',
+  tickets: 'gnutls_handshake_set_hook_function',
   event: '(event)',
 };
 
@@ -71,6 +72,11 @@ export class GnutlsLens extends Lens {
       this.sim.recordAppCall(this.side, 'event', 'ok', { lens: this.name, api: GNUTLS_API.read, outcome: GNUTLS_OUTCOME.reauthRequest });
       this.sim.recordAppCall(this.side, 'event', 'ok', { lens: this.name, api: GNUTLS_API.reauth, outcome: GNUTLS_OUTCOME.ok });
     }
+  }
+
+  /** The `tickets` step: calls of a NewSessionTicket handshake hook (GNUTLS_HOOK_POST, incoming): one per ticket processed. */
+  protected wordTickets(n: number): Worded {
+    return { api: API.tickets, outcome: String(n) };
   }
 
   protected word(call: AppCall, fact: Fact): Worded {

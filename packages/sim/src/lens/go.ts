@@ -54,6 +54,11 @@ export class GoLens extends Lens {
     return super.writeAttempt(data);
   }
 
+  /** The `tickets` step: calls of the config's ClientSessionCache.Put: one per ticket Read has processed. */
+  protected wordTickets(n: number): Worded {
+    return { api: 'ClientSessionCache.Put', outcome: String(n) };
+  }
+
   protected word(call: AppCall, fact: Fact): Worded {
     const api =
       call === 'connect' || call === 'accept'

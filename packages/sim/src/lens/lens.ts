@@ -277,6 +277,27 @@ export abstract class Lens {
     throw new Error(`${this.name} lens: no pending() call (OpenSSL's SSL_pending)`);
   }
 
+  /**
+   * What the application can tell of the NewSessionTickets its library has processed so far
+   * (the differential step `tickets`), worded by `wordTickets`; recorded as a call. It reads
+   * nothing: a ticket that has arrived but that no call has pulled yet is not counted, except
+   * by a library that processes bytes as they arrive (Node).
+   */
+  tickets(): number {
+    this.sim.start();
+    // The NewSessionTickets in the records this side's endpoint has processed.
+    const n = this.sim.events.reduce(
+      (k, e) => (e.side === this.side && e.type === 'record_received' ? k + e.messages.filter((m) => m === 'new_session_ticket').length : k),
+      0,
+    );
+    const w = this.wordTickets(n);
+    this.sim.recordAppCall(this.side, 'tickets', 'ok', { lens: this.name, api: w.api, outcome: w.outcome });
+    return n;
+  }
+
+  /** How the library lets an application count the tickets it processed (`n` so far). */
+  protected abstract wordTickets(n: number): Worded;
+
   protected failure(): Fact | null {
     const err = this.ep.error;
     if (!err) return null;

@@ -75,6 +75,11 @@ export class NodeLens extends Lens {
     sim.setProgram(side, (_s, _side, events) => this.observe(events));
   }
 
+  /** The `tickets` step: 'session' events: one per ticket, fired as it is processed (on arrival). */
+  protected wordTickets(n: number): Worded {
+    return { api: "'session' events", outcome: String(n) };
+  }
+
   protected word(): Worded {
     // Not used: every Node line is recorded by the methods below.
     return { api: '', outcome: '' };

@@ -49,6 +49,7 @@ const API: Record<AppCall, string> = {
   write: 'SSL_write',
   shutdown: 'SSL_shutdown',
   pending: 'SSL_pending',
+  tickets: 'new_session_cb',
   event: '(event)',
 };
 
@@ -101,6 +102,11 @@ export class OpenSslLens extends Lens {
       if (e.side === this.side && e.type === 'record_received' && e.innerType === 'handshake' && e.epoch.startsWith('application')) return true;
     }
     return false;
+  }
+
+  /** The `tickets` step: new-session callback calls (SSL_CTX_sess_set_new_cb with a client session cache): one per ticket processed. */
+  protected wordTickets(n: number): Worded {
+    return { api: API.tickets, outcome: String(n) };
   }
 
   protected word(call: AppCall, fact: Fact, arg: { n?: number }): Worded {

@@ -44,6 +44,7 @@ const API: Record<AppCall, string> = {
   write: 'SSLSocket.send',
   shutdown: 'SSLSocket.unwrap',
   pending: '(pending)',
+  tickets: 'SSLSocket.session.has_ticket',
   event: '(event)',
 };
 
@@ -63,6 +64,11 @@ export class PythonLens extends Lens {
   override peek(n: number): LensResult {
     this.sim.start();
     return this.record('peek', { n }, { kind: 'refused', why: PYTHON_OUTCOME.peekRefused });
+  }
+
+  /** The `tickets` step: SSLSocket.session.has_ticket: no count, only whether the session OpenSSL now holds came with a ticket. */
+  protected wordTickets(n: number): Worded {
+    return { api: API.tickets, outcome: n > 0 ? 'True' : 'False' };
   }
 
   protected word(call: AppCall, fact: Fact): Worded {

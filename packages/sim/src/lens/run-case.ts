@@ -225,5 +225,8 @@ function runStep(lens: Lens, step: ScriptStep): void {
     case 'pending':
       lens.pending();
       return;
+    case 'tickets':
+      lens.tickets();
+      return;
   }
 }

@@ -78,6 +78,7 @@ const API: Record<AppCall, string> = {
   write: 'writer().write',
   shutdown: 'send_close_notify',
   pending: '(pending)',
+  tickets: 'ClientSessionStore::insert_tls13_ticket',
   event: '(event)',
 };
 
@@ -94,6 +95,11 @@ export class RustlsLens extends Lens {
     const failed = this.failure();
     if (failed?.kind === 'alert') return { kind: 'written', bytes: data };
     return super.writeAttempt(data);
+  }
+
+  /** The `tickets` step: modelled: the client's ClientSessionStore gets insert_tls13_ticket once per ticket process_new_packets takes. */
+  protected wordTickets(n: number): Worded {
+    return { api: API.tickets, outcome: String(n) };
   }
 
   protected word(call: AppCall, fact: Fact): Worded {
