@@ -14,6 +14,8 @@ import {
   buildCertificate,
   certificateToPem,
   cipherSuiteParams,
+  HandshakeType,
+  nextTrafficSecret,
   trafficKeys,
   type CipherSuiteName,
   generateKeyPair,
@@ -421,11 +423,14 @@ export interface OpenedRecord {
  * in order, from the bytes a wire tap kept. The records before the first that opens are
  * the hellos in plaintext and the handshake epoch's, and are skipped; once one opens, every
  * later record must open too (a failure throws: nothing else may follow in that epoch).
+ * A KeyUpdate moves on to the next secret (§7.2), as the receiver does, sequence from 0.
  */
 export function openApplicationRecords(wire: Uint8Array, suite: CipherSuiteName, secret: Uint8Array): OpenedRecord[] {
   const params = cipherSuiteParams(suite);
-  const k = trafficKeys(nobleProvider, params, secret);
-  const keys = { aead: nobleProvider.aead(params.aead), key: k.key, iv: k.iv };
+  const keysOf = (s: Uint8Array) => ({ aead: nobleProvider.aead(params.aead), ...trafficKeys(nobleProvider, params, s) });
+  let current = secret;
+  let keys = keysOf(current);
+  let seq = 0n;
   const deframer = new Deframer();
   deframer.push(wire);
   const out: OpenedRecord[] = [];
@@ -435,14 +440,34 @@ export function openApplicationRecords(wire: Uint8Array, suite: CipherSuiteName,
       continue;
     }
     try {
-      const opened = unprotectRecord(keys, BigInt(out.length), r.wire);
+      const opened = unprotectRecord(keys, seq++, r.wire);
       out.push({ type: opened.contentType, content: opened.content });
     } catch (e) {
       if (out.length > 0) throw e;
+      seq = 0n;
+      continue;
+    }
+    if (endsWithKeyUpdate(out.at(-1)!)) {
+      current = nextTrafficSecret(nobleProvider, params.hash, current);
+      keys = keysOf(current);
+      seq = 0n;
     }
   }
   if (deframer.buffered !== 0) throw new Error(`${deframer.buffered} bytes of an incomplete record at the end`);
   return out;
+}
+
+/** The KeyUpdate messages among opened records, each as its bytes (type, uint24 length, request_update). */
+export function keyUpdates(records: readonly OpenedRecord[]): number[][] {
+  return records.filter(endsWithKeyUpdate).map((r) => [...r.content.subarray(r.content.length - 5)]);
+}
+
+/** Whether a record's last handshake message is a KeyUpdate (§5.1: a key change ends its record). */
+function endsWithKeyUpdate(r: OpenedRecord): boolean {
+  if (r.type !== ContentType.handshake) return false;
+  let type = -1;
+  for (let at = 0; at + 4 <= r.content.length; at += 4 + ((r.content[at + 1]! << 16) | (r.content[at + 2]! << 8) | r.content[at + 3]!)) type = r.content[at]!;
+  return type === HandshakeType.key_update;
 }
 
 /** An opened record in words: `alert close_notify` (level 1, description 0), `application_data 6 bytes`, `handshake 4 (new_session_ticket)`… */

@@ -15,6 +15,7 @@ import {
   describeOpened,
   epochs,
   expectSameKeylog,
+  keyUpdates,
   keylogSecret,
   makePki,
   openApplicationRecords,
@@ -504,11 +505,19 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     expect(second.text).toContain('resumed: yes');
   });
 
-  it('GET /keyupdate: Node follows our KeyUpdate and reads the answer', async () => {
+  it('GET /keyupdate: Node follows our KeyUpdate(update_requested) and reads the answer', async () => {
     const s = await serve([]);
-    const r = await nodeGet(s.port, {}, 'GET /keyupdate HTTP/1.0\r\n\r\n');
+    const tap = await wireTap(s.port);
+    closers.push(() => tap.close());
+    const keylog: string[] = [];
+    const r = await nodeGet(tap.port, { onKeylog: (line) => keylog.push(line) }, 'GET /keyupdate HTTP/1.0\r\n\r\n');
     expect(r.text).toContain('sent KeyUpdate(update_requested)');
     expect(r.text).toContain('write epoch: application+1');
+    // On the wire, under the secret Node logged: request_update 1, then the answer under the next secret.
+    await tap.ended.s2c;
+    const fromServe = openApplicationRecords(tap.s2c(), r.cipher as CipherSuiteName, keylogSecret(keylog.join(''), 'SERVER_TRAFFIC_SECRET_0'));
+    expect(keyUpdates(fromServe)).toEqual([[24, 0, 0, 1, 1]]);
+    expect(fromServe.map(describeOpened).slice(-2)).toEqual([expect.stringMatching(/^application_data /), 'alert close_notify']);
   });
 
   it('negotiates ALPN with Node', async () => {

@@ -10,6 +10,7 @@ import type { TlsConnection } from '../../packages/sim/src/net/index.js';
 import {
   describeOpened,
   epochs,
+  keyUpdates,
   expectSameKeylog,
   keylogByRandom,
   keylogLabels,
@@ -164,11 +165,24 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
 
   it('GET /keyupdate: sends KeyUpdate(update_requested) before answering; s_client reads the answer under the new keys', async () => {
     const s = await serve([]);
-    const out = await sClient(s.port, ['-ign_eof'], 'GET /keyupdate HTTP/1.0\r\n\r\n');
+    const tap = await wireTap(s.port);
+    const keylog = pki.path(`s_client-keyupdate-${Math.random()}.keylog`);
+    const out = await sClient(tap.port, ['-ign_eof', '-keylogfile', keylog], 'GET /keyupdate HTTP/1.0\r\n\r\n');
     expect(out).toContain('sent KeyUpdate(update_requested)');
     expect(out).toContain('write epoch: application+1');
     const conn = s.conns[0]!;
     expect(conn.events.some((e) => e.type === 'record_sent' && e.messages.includes('key_update') && e.epoch === 'application')).toBe(true);
+    // On the wire, under the secret s_client logged: the KeyUpdate asks for an update
+    // (request_update 1, §4.6.3), and the answer follows under the next secret (§7.2).
+    await tap.ended.s2c;
+    await tap.close();
+    const fromServe = openApplicationRecords(
+      tap.s2c(),
+      conn.negotiated!.suite.name as CipherSuiteName,
+      keylogSecret(readFileSync(keylog, 'utf8'), 'SERVER_TRAFFIC_SECRET_0'),
+    );
+    expect(keyUpdates(fromServe)).toEqual([[24, 0, 0, 1, 1]]);
+    expect(fromServe.map(describeOpened).slice(-2)).toEqual([expect.stringMatching(/^application_data /), 'alert close_notify']);
   });
 
   it('follows a KeyUpdate(update_requested) from s_client (K) and answers it', async () => {
@@ -190,6 +204,9 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
     }
     expect(p.output()).toContain('read epoch: application+1');
     expect(p.output()).toContain('write epoch: application+1');
+    // serve's answer did not ask for one back (§4.6.3: update_not_requested): s_client
+    // updated its keys once, not twice.
+    expect(p.output()).not.toContain('read epoch: application+2');
   });
 
   it('runs post-handshake client authentication for GET /secret', async () => {

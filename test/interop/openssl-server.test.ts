@@ -262,6 +262,9 @@ describe.concurrent('our client against openssl s_server', () => {
     conn.write('pong\n');
     await s.waitFor(/pong/);
     await conn.close();
+    // Our answer did not ask for one back (§4.6.3: update_not_requested): OpenSSL updated
+    // its keys once, not a second time before 'after update'.
+    expect(epochs(conn, 'read')).not.toContain('application+2');
   });
 
   it('sends a KeyUpdate(update_requested) that OpenSSL follows and answers', async () => {
