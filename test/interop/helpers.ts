@@ -412,10 +412,11 @@ export async function wireTap(port: number): Promise<WireTap> {
   };
 }
 
-/** One record opened off the wire: its inner content type (§5.2) and content. */
+/** One record opened off the wire: its inner content type (§5.2), content and zero padding. */
 export interface OpenedRecord {
   readonly type: number;
   readonly content: Uint8Array;
+  readonly padding: number;
 }
 
 /**
@@ -441,7 +442,7 @@ export function openApplicationRecords(wire: Uint8Array, suite: CipherSuiteName,
     }
     try {
       const opened = unprotectRecord(keys, seq++, r.wire);
-      out.push({ type: opened.contentType, content: opened.content });
+      out.push({ type: opened.contentType, content: opened.content, padding: opened.padding });
     } catch (e) {
       if (out.length > 0) throw e;
       seq = 0n;
