@@ -9,9 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
@@ -20,7 +18,7 @@ import { nobleProvider, systemRandom } from '@tls13sim/handshake';
 import { TlsServer, renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { ContentType } from '@tls13sim/record';
 import type { CipherSuiteName } from '@tls13sim/handshake';
-import { HOST, describeOpened, keylogSecret, makePki, openApplicationRecords, wireTap, type OpenedRecord, type Pki } from './helpers.js';
+import { HOST, buildGoProgram, describeOpened, keylogSecret, makePki, openApplicationRecords, wireTap, type OpenedRecord, type Pki } from './helpers.js';
 
 let pki: Pki;
 const closers: (() => Promise<void>)[] = [];
@@ -342,32 +340,8 @@ func fail(err error) {
 }
 `;
 
-/** Builds the Go client once per machine and source (as test/differential/go.ts does its harness). */
 function buildGoClient(): string {
-  const version = spawnSync('go', ['version'], { encoding: 'utf8' }).stdout.trim();
-  const hash = createHash('sha256').update(version).update(GO_CLIENT).digest('hex').slice(0, 16);
-  const root = join(tmpdir(), 'tls13sim-go-harness');
-  const bin = join(root, `half-close-${hash}`);
-  if (existsSync(bin)) return bin;
-  const src = join(root, `half-close-src-${hash}-${process.pid}`);
-  mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, 'main.go'), GO_CLIENT);
-  writeFileSync(join(src, 'go.mod'), 'module halfclose\n\ngo 1.19\n');
-  const env = {
-    ...process.env,
-    GOFLAGS: '-mod=mod',
-    GOPROXY: 'off',
-    GO111MODULE: 'on',
-    GOCACHE: join(root, 'gocache'),
-    GOPATH: join(root, 'gopath'),
-    CGO_ENABLED: '0',
-  };
-  // Build under a unique name, then rename: parallel test workers may build at once.
-  const tmp = `${bin}.${process.pid}.${Date.now()}.tmp`;
-  const r = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], { cwd: src, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`go build failed (${r.status}):\n${r.stdout}${r.stderr}`);
-  renameSync(tmp, bin);
-  return bin;
+  return buildGoProgram('half-close', GO_CLIENT);
 }
 
 async function spawnAsync(cmd: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stdoutBytes: Buffer; stderr: string }> {

@@ -4,8 +4,9 @@
  * over real TCP through the sim's net adapter.
  */
 import { expect } from 'vitest';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -239,6 +240,39 @@ export function opensslClient(port: number, args: readonly string[]): Proc {
   return run('openssl', ['s_client', '-connect', `${HOST}:${port}`, '-tls1_3', ...args]);
 }
 
+// ── Go programs ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * Builds a one-file Go program (standard library only, GOPROXY=off) once per machine, Go
+ * version and source, as test/differential/go.ts does its harness; returns the binary.
+ */
+export function buildGoProgram(name: string, source: string): string {
+  const version = spawnSync('go', ['version'], { encoding: 'utf8' }).stdout.trim();
+  const hash = createHash('sha256').update(version).update(source).digest('hex').slice(0, 16);
+  const root = join(tmpdir(), 'tls13sim-go-harness');
+  const bin = join(root, `${name}-${hash}`);
+  if (existsSync(bin)) return bin;
+  const src = join(root, `${name}-src-${hash}-${process.pid}`);
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(src, 'main.go'), source);
+  writeFileSync(join(src, 'go.mod'), `module ${name.replace(/[^a-z0-9]/g, '')}\n\ngo 1.19\n`);
+  const env = {
+    ...process.env,
+    GOFLAGS: '-mod=mod',
+    GOPROXY: 'off',
+    GO111MODULE: 'on',
+    GOCACHE: join(root, 'gocache'),
+    GOPATH: join(root, 'gopath'),
+    CGO_ENABLED: '0',
+  };
+  // Build under a unique name, then rename: parallel test workers may build at once.
+  const tmp = `${bin}.${process.pid}.${Date.now()}.tmp`;
+  const r = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], { cwd: src, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`go build failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  renameSync(tmp, bin);
+  return bin;
+}
+
 // ── our side ────────────────────────────────────────────────────────────────────────────
 
 export function clientConfig(pki: Pki, extra: Partial<Omit<EndpointConfig, 'role'>> = {}): Omit<EndpointConfig, 'role'> {
@@ -363,7 +397,18 @@ export interface WireTap {
   s2c(): Uint8Array;
   /** Resolve when that direction's FIN has passed through the tap. */
   readonly ended: { readonly c2s: Promise<void>; readonly s2c: Promise<void> };
+  /** Lets the client's bytes held back (`holdC2sAfter`) through, and stops holding. */
+  release(): void;
   close(): Promise<void>;
+}
+
+export interface WireTapOptions {
+  /**
+   * Pass the client's first record (its ClientHello), then hold everything else it sends
+   * back until `release()`: a client whose second flight the server has not received yet.
+   * Default: hold nothing.
+   */
+  readonly holdAfterClientHello?: boolean;
 }
 
 /**
@@ -371,21 +416,39 @@ export interface WireTap {
  * direction: what a peer received is then read off the wire, not off our own trace. A FIN
  * is passed on as a FIN (half-close), so each side's close is seen as it was sent.
  */
-export async function wireTap(port: number): Promise<WireTap> {
+export async function wireTap(port: number, opts: WireTapOptions = {}): Promise<WireTap> {
   const c2s: Uint8Array[] = [];
   const s2c: Uint8Array[] = [];
+  // Client bytes past the budget wait here (in order, FIN last) until release(). With
+  // holdAfterClientHello the budget is set from the first record's header when it comes.
+  let passBudget = opts.holdAfterClientHello === true ? Number.NaN : Number.POSITIVE_INFINITY;
+  let held: (Buffer | 'fin')[] = [];
+  let upstreamSocket: Socket | undefined;
   let endC2s!: () => void;
   let endS2c!: () => void;
   const ended = { c2s: new Promise<void>((r) => (endC2s = r)), s2c: new Promise<void>((r) => (endS2c = r)) };
   const sockets: Socket[] = [];
-  const pipe = (from: Socket, to: Socket, keep: Uint8Array[], onEnd: () => void): void => {
+  const pipe = (from: Socket, to: Socket, keep: Uint8Array[], onEnd: () => void, holds: boolean): void => {
     from.on('data', (d: Buffer) => {
       keep.push(new Uint8Array(d));
-      to.write(d);
+      if (holds && Number.isNaN(passBudget)) {
+        if (d.length < 5) throw new Error('wireTap: the first chunk from the client is not a whole record header');
+        passBudget = 5 + ((d[3]! << 8) | d[4]!);
+      }
+      if (!holds || (held.length === 0 && d.length <= passBudget)) {
+        if (holds) passBudget -= d.length;
+        to.write(d);
+        return;
+      }
+      const pass = held.length === 0 ? Math.max(0, passBudget) : 0;
+      if (pass > 0) to.write(d.subarray(0, pass));
+      passBudget -= pass;
+      held.push(d.subarray(pass));
     });
     from.on('end', () => {
       onEnd();
-      to.end();
+      if (holds && held.length > 0) held.push('fin');
+      else to.end();
     });
     from.on('error', () => to.destroy());
     from.on('close', () => {
@@ -395,9 +458,10 @@ export async function wireTap(port: number): Promise<WireTap> {
   const server = createServer({ allowHalfOpen: true }, (client) => {
     server.close();
     const upstream = netConnect({ host: HOST, port, allowHalfOpen: true });
+    upstreamSocket = upstream;
     sockets.push(client, upstream);
-    pipe(client, upstream, c2s, endC2s);
-    pipe(upstream, client, s2c, endS2c);
+    pipe(client, upstream, c2s, endC2s, true);
+    pipe(upstream, client, s2c, endS2c, false);
   });
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
   return {
@@ -405,6 +469,15 @@ export async function wireTap(port: number): Promise<WireTap> {
     c2s: () => concatBytes(...c2s),
     s2c: () => concatBytes(...s2c),
     ended,
+    release: () => {
+      passBudget = Number.POSITIVE_INFINITY;
+      const waiting = held;
+      held = [];
+      for (const d of waiting) {
+        if (d === 'fin') upstreamSocket?.end();
+        else upstreamSocket?.write(d);
+      }
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
