@@ -71,7 +71,7 @@ async function getPage(port: number, extra: Partial<EndpointConfig>) {
 
 describe.concurrent('our TLS 1.2 client against openssl s_server -tls1_2', () => {
   for (const suite of TLS12_SUITES) {
-    it(`${suite}: handshake, data, close_notify`, async () => {
+    it(`${suite}: handshake, data, and the close_notify s_server sends after its page read as a clean EOF`, async () => {
       const s = await sServer(['-cipher', TLS12_OPENSSL_NAME[suite]], tls12LeafFor(suite));
       const { conn, page } = await getPage(s.port, { tls12CipherSuites: [suite] });
       expect(conn.negotiated?.suite.name).toBe(suite);
