@@ -3,7 +3,7 @@
  * `openssl s_server` / `s_client` as child processes on ephemeral ports, and our endpoint
  * over real TCP through the sim's net adapter.
  */
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
@@ -235,6 +235,23 @@ export async function opensslServer(args: readonly string[]): Promise<OpensslSer
   return { ...p, port: Number(m[1]) };
 }
 
+/** A free loopback port, for a server that cannot be told to pick one. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, HOST, r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/** `gnutls-serv` on a free port with the given options, once it says it is listening. */
+export async function gnutlsServer(args: readonly string[]): Promise<OpensslServer> {
+  const port = await freePort();
+  const p = run('gnutls-serv', ['--port', String(port), ...args]);
+  await p.waitFor(/listening/i);
+  return { ...p, port };
+}
+
 /** `openssl s_client` to our server. */
 export function opensslClient(port: number, args: readonly string[]): Proc {
   return run('openssl', ['s_client', '-connect', `${HOST}:${port}`, '-tls1_3', ...args]);
@@ -383,6 +400,15 @@ export function expectSameKeylog(oursText: string, theirsText: string): void {
   const random = [...theirs.keys()][0]!;
   expect(ours.get(random)).toEqual(theirs.get(random));
   expect(keylogLabels(ours.get(random)!)).toEqual([...KEYLOG_LABELS]);
+}
+
+/** Clean-ups run once the calling file's tests are done, the last added first. */
+export function afterAllCleanups(): (() => Promise<void> | void)[] {
+  const list: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const c of list.reverse()) await c();
+  });
+  return list;
 }
 
 // ── the wire ────────────────────────────────────────────────────────────────────────────
@@ -536,12 +562,20 @@ export function keyUpdates(records: readonly OpenedRecord[]): number[][] {
   return records.filter(endsWithKeyUpdate).map((r) => [...r.content.subarray(r.content.length - 5)]);
 }
 
+/** The handshake message types in opened records, in order (a record may hold several). */
+export function handshakeTypes(records: readonly OpenedRecord[]): number[] {
+  const types: number[] = [];
+  for (const r of records) {
+    if (r.type !== ContentType.handshake) continue;
+    for (let at = 0; at + 4 <= r.content.length; at += 4 + ((r.content[at + 1]! << 16) | (r.content[at + 2]! << 8) | r.content[at + 3]!))
+      types.push(r.content[at]!);
+  }
+  return types;
+}
+
 /** Whether a record's last handshake message is a KeyUpdate (§5.1: a key change ends its record). */
 function endsWithKeyUpdate(r: OpenedRecord): boolean {
-  if (r.type !== ContentType.handshake) return false;
-  let type = -1;
-  for (let at = 0; at + 4 <= r.content.length; at += 4 + ((r.content[at + 1]! << 16) | (r.content[at + 2]! << 8) | r.content[at + 3]!)) type = r.content[at]!;
-  return type === HandshakeType.key_update;
+  return handshakeTypes([r]).at(-1) === HandshakeType.key_update;
 }
 
 /** An opened record in words: `alert close_notify` (level 1, description 0), `application_data 6 bytes`, `handshake 4 (new_session_ticket)`… */

@@ -8,15 +8,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CipherSuiteName } from '@tls13sim/handshake';
 import { ContentType, Deframer } from '@tls13sim/record';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import { renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import {
   HOST,
+  afterAllCleanups,
   clientConfig,
+  gnutlsServer,
   keylogSecret,
   makePki,
   openApplicationRecords,
@@ -33,14 +34,10 @@ import {
 } from './helpers.js';
 
 let pki: Pki;
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = afterAllCleanups();
 
 beforeAll(() => {
   pki = makePki(['p256']);
-});
-
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
 });
 
 /** Outer content types of the records in one direction, in order (22 handshake, 20 CCS, 23 application_data, 21 alert). */
@@ -142,21 +139,10 @@ describe.concurrent('record padding and middlebox compatibility against openssl 
 const gnutls = spawnSync('gnutls-serv', ['--version'], { encoding: 'utf8' });
 
 describe.skipIf(gnutls.status !== 0)('record_size_limit (RFC 8449) against GnuTLS', () => {
-  /** A free loopback port (gnutls-serv takes no port 0). */
-  async function freePort(): Promise<number> {
-    const srv = createServer();
-    await new Promise<void>((r) => srv.listen(0, HOST, r));
-    const port = (srv.address() as AddressInfo).port;
-    await new Promise<void>((r) => srv.close(() => r()));
-    return port;
-  }
-
   it('gnutls-serv --echo keeps every record it sends within the 512 bytes our client advertises', async () => {
-    const port = await freePort();
-    const server = run('gnutls-serv', ['--echo', '--port', String(port), '--x509certfile', pki.server.p256.certPath, '--x509keyfile', pki.server.p256.keyPath]);
+    const server = await gnutlsServer(['--echo', '--x509certfile', pki.server.p256.certPath, '--x509keyfile', pki.server.p256.keyPath]);
     cleanups.push(() => server.kill());
-    await server.waitFor(/listening/i);
-    const tap = await tapped(port);
+    const tap = await tapped(server.port);
     const conn = await ourClient(tap.port, clientConfig(pki, { recordSizeLimit: 512 }));
     // GnuTLS would have sent up to 16,385 bytes of inner plaintext per record without it.
     await conn.handshake();

@@ -10,16 +10,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CipherSuiteName } from '@tls13sim/handshake';
-import { ContentType } from '@tls13sim/record';
 import { renderConnectionKeylog } from '../../packages/sim/src/net/index.js';
 import {
   HOST,
+  afterAllCleanups,
   buildGoProgram,
   clientConfig,
+  gnutlsServer,
+  handshakeTypes,
   keylogSecret,
   makePki,
   openApplicationRecords,
@@ -27,19 +29,14 @@ import {
   ourClient,
   run,
   wireTap,
-  type OpenedRecord,
   type Pki,
 } from './helpers.js';
 
 let pki: Pki;
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = afterAllCleanups();
 
 beforeAll(() => {
   pki = makePki(['p256']);
-});
-
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c();
 });
 
 /** How long the flight is held: ample for a server on loopback to send what it would send. */
@@ -47,17 +44,6 @@ const HOLD_MS = 400;
 const NEW_SESSION_TICKET = 4;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The handshake message types in opened records, in order (a record may hold several). */
-function handshakeTypes(records: readonly OpenedRecord[]): number[] {
-  const types: number[] = [];
-  for (const r of records) {
-    if (r.type !== ContentType.handshake) continue;
-    for (let at = 0; at + 4 <= r.content.length; at += 4 + ((r.content[at + 1]! << 16) | (r.content[at + 2]! << 8) | r.content[at + 3]!))
-      types.push(r.content[at]!);
-  }
-  return types;
-}
 
 interface Timing {
   /** NewSessionTickets the server sent while it had only our ClientHello. */
@@ -91,15 +77,6 @@ async function ticketTiming(port: number, clientCert: boolean): Promise<Timing> 
   const verdicts = conn.events.filter((e) => e.type === 'peer_verdict' && e.side === 'client');
   const last = verdicts.at(-1);
   return { beforeOurFinished, total: tickets(), basis: last?.type === 'peer_verdict' ? last.basis : undefined };
-}
-
-/** A free loopback port, for servers that cannot be told to pick one (gnutls-serv). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 type Start = (clientAuth: boolean) => Promise<number>;
@@ -142,10 +119,7 @@ const SERVERS: [string, boolean, Start][] = [
     'gnutls-serv',
     spawnSync('gnutls-serv', ['--version']).status === 0,
     async (clientAuth) => {
-      const port = await freePort();
-      const s = run('gnutls-serv', [
-        '--port',
-        String(port),
+      const s = await gnutlsServer([
         '--x509certfile',
         pki.server.p256.certPath,
         '--x509keyfile',
@@ -153,8 +127,7 @@ const SERVERS: [string, boolean, Start][] = [
         ...(clientAuth ? ['--require-client-cert', '--verify-client-cert', '--x509cafile', pki.caPath] : []),
       ]);
       cleanups.push(() => s.kill());
-      await s.waitFor(/listening/i);
-      return port;
+      return s.port;
     },
   ],
   [
