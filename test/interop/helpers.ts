@@ -423,7 +423,7 @@ export interface WireTap {
   s2c(): Uint8Array;
   /** Resolve when that direction's FIN has passed through the tap. */
   readonly ended: { readonly c2s: Promise<void>; readonly s2c: Promise<void> };
-  /** Lets the client's bytes held back (`holdC2sAfter`) through, and stops holding. */
+  /** Lets the client's bytes held back (`holdAfterClientHello`) through, and stops holding. */
   release(): void;
   close(): Promise<void>;
 }
@@ -458,8 +458,13 @@ export async function wireTap(port: number, opts: WireTapOptions = {}): Promise<
     from.on('data', (d: Buffer) => {
       keep.push(new Uint8Array(d));
       if (holds && Number.isNaN(passBudget)) {
-        if (d.length < 5) throw new Error('wireTap: the first chunk from the client is not a whole record header');
-        passBudget = 5 + ((d[3]! << 8) | d[4]!);
+        // The ClientHello record's length is in its header: until the header is whole, pass.
+        const first = concatBytes(...keep);
+        if (first.length < 5) {
+          to.write(d);
+          return;
+        }
+        passBudget = 5 + ((first[3]! << 8) | first[4]!) - (first.length - d.length);
       }
       if (!holds || (held.length === 0 && d.length <= passBudget)) {
         if (holds) passBudget -= d.length;
@@ -578,7 +583,7 @@ function endsWithKeyUpdate(r: OpenedRecord): boolean {
   return handshakeTypes([r]).at(-1) === HandshakeType.key_update;
 }
 
-/** An opened record in words: `alert close_notify` (level 1, description 0), `application_data 6 bytes`, `handshake 4 (new_session_ticket)`… */
+/** An opened record in words: `alert close_notify` (level 1, description 0), `application_data 6 bytes`, `handshake 4` (its first message's type)… */
 export function describeOpened(r: OpenedRecord): string {
   if (r.type === ContentType.alert) return r.content[0] === 1 && r.content[1] === 0 ? 'alert close_notify' : `alert ${r.content[0]}/${r.content[1]}`;
   if (r.type === ContentType.handshake) return `handshake ${r.content[0]}`;

@@ -30,10 +30,10 @@ export function peerOf(side: Side): Side {
 }
 export type NetDirection = 'client_to_server' | 'server_to_client';
 
-/** `event`: a callback the library fired by itself (Node's `'error'`, `'data'`, …), not a call. */
 /**
- * An application's call as a lens words it. `pending`: OpenSSL's SSL_pending. `tickets`: what
- * the application can tell of the NewSessionTickets its library has processed so far (a
+ * An application's call as a lens words it. `event`: a callback the library fired by itself
+ * (Node's `'error'`, `'data'`, …), not a call. `pending`: OpenSSL's SSL_pending. `tickets`:
+ * what the application can tell of the NewSessionTickets its library has processed so far (a
  * callback's or a session cache's count, Python's `session.has_ticket`); no bytes are read.
  */
 export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown' | 'pending' | 'tickets' | 'event';
