@@ -37,7 +37,8 @@ Outcome format (uniform):
                                       UNEXPECTED_EOF_WHILE_READING`), except that an
                                       SSLError carrying an OpenSSL reason string Python has no
                                       name for (message `[SSL] <text> (_ssl.c:N)`) is rendered
-                                      `<ClassName>: [SSL] <text>`
+                                      `<ClassName>: [SSL] <text>`; a socket's repr in a message is
+                                      cut to `<ssl.SSLSocket>` (its fd and ports change)
   OSError with an errno            -> `<ClassName>: <errno name>` (e.g. `BrokenPipeError: EPIPE`)
   any other exception              -> `<ClassName>: <str(exc)>`
   blocking call still not done after blockMs -> `blocked`
@@ -81,6 +82,8 @@ def render_exception(exc: BaseException) -> str:
         return f"{name}: {errno.errorcode.get(exc.errno, str(exc.errno))}"
     text = re.sub(r" \(_ssl\.c:\d+\)", "", str(exc))
     text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+    # A socket's repr names its fd and addresses, which change from run to run.
+    text = re.sub(r"<(ssl\.SSLSocket|socket\.socket) [^>]*>", r"<\1>", text)
     return f"{name}: {text}" if text else name
 
 

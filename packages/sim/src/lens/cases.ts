@@ -187,6 +187,20 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
   },
   {
+    name: 'client-shutdown',
+    title: 'the client closes first: its shutdown call, then the same call once the server has answered with its own close_notify',
+    server: { clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }],
+  },
+  {
+    name: 'shutdown-after-alert',
+    title: "the client's shutdown call after the server's alert has been read",
+    server: { clientAuth: 'require', echo: true, reject: 'decrypt_error' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }],
+  },
+  {
     name: 'ticket-is-not-data',
     title: 'a NewSessionTicket arrives and nothing else: it is processed by the next read (by Node on arrival), and that read keeps waiting',
     server: { clientAuth: 'none', tickets: 1 },

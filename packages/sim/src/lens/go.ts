@@ -15,12 +15,13 @@
  * - a handshake it aborted itself returns Go's own error for the failure (a downgrade
  *   sentinel: `tls: downgrade attempt detected, …`), and so does every later call;
  * - Read with an empty buffer returns `0, nil` at once, whatever has arrived;
+ * - Close returns nil, a received fatal alert notwithstanding, and net.ErrClosed after that;
  * - there is no non-blocking mode and no peek (a deadline is the only bound).
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import { GO_ALERT_TEXT, GO_API, GO_LOCAL_ABORT_ERROR } from './vocab/go.js';
+import { GO_ALERT_TEXT, GO_API, GO_ERR_CLOSED, GO_LOCAL_ABORT_ERROR } from './vocab/go.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -36,6 +37,8 @@ export class GoLens extends Lens {
   readonly name = 'go' as const;
   readonly pulls: PullMode = 'on_call';
   override readonly hasNonBlocking = false;
+  /** Close has been called (tls.Conn's activeCall bit). */
+  private closed = false;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
@@ -57,6 +60,18 @@ export class GoLens extends Lens {
   /** The `tickets` step: calls of the config's ClientSessionCache.Put: one per ticket Read has processed. */
   protected wordTickets(n: number): Worded {
     return { api: 'ClientSessionCache.Put', outcome: String(n) };
+  }
+
+  /**
+   * conn.go's Close: the first call sends close_notify if the handshake completed (whatever
+   * has been received since, a fatal alert included), closes the socket, reads nothing and
+   * returns nil; every later call returns net.ErrClosed.
+   */
+  protected override shutdownAttempt(): Attempt {
+    if (this.closed) return { kind: 'refused', why: GO_ERR_CLOSED };
+    this.closed = true;
+    if (this.ep.handshakeComplete && this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
+    return { kind: 'shutdown', complete: false };
   }
 
   protected word(call: AppCall, fact: Fact): Worded {

@@ -15,7 +15,9 @@
  *   (hadError=true) fires after the callbacks, when the application next waits;
  * - a received alert after the handshake only emits `'error'`: `'end'` and `'close'` (hadError=false) follow when
  *   the peer closes TCP, which our server does right after its alert. Here the peer's TCP FIN
- *   is taken to follow its last record once it is CLOSED or has sent close_notify;
+ *   is taken to follow its last record once it is CLOSED or has sent close_notify. The FIN is
+ *   an I/O callback of its own: when the records before it answered the application's read,
+ *   the application's next step (a `socket.end`, say) comes before `'end'` and `'close'`;
  * - a handshake it aborted itself is the same `'error'`, its code ERR_SSL_ + libssl's reason for
  *   the failure (a downgrade sentinel: `ERR_SSL_INAPPROPRIATE_FALLBACK`);
  * - the peer's close_notify is `'end'`; Node answers with its own close_notify (its sockets
@@ -68,6 +70,12 @@ export class NodeLens extends Lens {
   /** A handshake error destroyed the socket (Node's TLSSocket does so); its 'close' is due at the next wait. */
   private destroyed = false;
   private closeDue = false;
+  /**
+   * The peer's FIN came with the records that answered the application's read: its 'end' /
+   * 'close' are a later I/O callback, so the application's next step runs first (the
+   * harness: socket.end after an 'error' read, then 'end' and 'close'). Due at the next wait.
+   */
+  private finDue = false;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
@@ -184,14 +192,20 @@ export class NodeLens extends Lens {
         if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
       }
     }
-    if (!this.fired.close && !this.destroyed && this.peerClosedTransport()) {
-      if (!this.fired.end) {
-        this.fired.end = true;
-        this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end }, true);
-      }
-      this.fired.close = true;
-      this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(false) }, true);
+    if (!this.fired.close && !this.destroyed && !this.finDue && this.peerClosedTransport()) {
+      if (this.waiting === 'read' && this.answered !== null) this.finDue = true;
+      else this.emitFin();
     }
+  }
+
+  /** The peer's TCP FIN: 'end' (unless its close_notify gave one already), then 'close'. */
+  private emitFin(): void {
+    if (!this.fired.end) {
+      this.fired.end = true;
+      this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end }, true);
+    }
+    this.fired.close = true;
+    this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(false) }, true);
   }
 
   /** An error before 'secureConnect': Node destroys the socket; 'close' (hadError=true) fires at the next wait. */
@@ -257,6 +271,10 @@ export class NodeLens extends Lens {
       this.closeDue = false;
       this.fired.close = true;
       this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(true) }, true);
+    }
+    if (this.finDue) {
+      this.finDue = false;
+      this.emitFin();
     }
   }
 

@@ -16,11 +16,13 @@
  * - `recv(0)` returns b'' without calling SSL_read at all: it never waits and never reads
  *   the socket, so it can never reveal a rejection;
  * - non-blocking, a call that needs more bytes raises `SSLWantReadError`;
- * - there is no peek: `recv(n, MSG_PEEK)` raises ValueError.
+ * - there is no peek: `recv(n, MSG_PEEK)` raises ValueError;
+ * - a blocking unwrap() waits for the peer's close_notify and returns the socket; another
+ *   unwrap() then raises ValueError (no SSL wrapper left).
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
-import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
+import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import { PYTHON_LOCAL_ABORT, PYTHON_OUTCOME, PYTHON_WRITE_AFTER_LOCAL_ABORT, pythonAlertOutcome } from './vocab/python.js';
 
 type AlertFact = Extract<Fact, { kind: 'alert' }>;
@@ -51,6 +53,8 @@ const API: Record<AppCall, string> = {
 export class PythonLens extends Lens {
   readonly name = 'python' as const;
   readonly pulls: PullMode = 'on_call';
+  /** unwrap() has returned the plain socket. */
+  private unwrapped = false;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
@@ -67,6 +71,19 @@ export class PythonLens extends Lens {
   }
 
   /** The `tickets` step: SSLSocket.session.has_ticket: no count, only whether the session OpenSSL now holds came with a ticket. */
+  /**
+   * unwrap(): CPython's shutdown calls SSL_shutdown a second time once its close_notify has
+   * gone out, so a blocking unwrap waits for the peer's close_notify and returns the socket;
+   * after that the SSLSocket has no SSL object and unwrap raises ValueError.
+   */
+  protected override shutdownAttempt(): Attempt {
+    if (this.unwrapped) return { kind: 'refused', why: PYTHON_OUTCOME.noSslWrapper };
+    const r = super.shutdownAttempt();
+    if (this.blocking && r?.kind === 'shutdown' && !r.complete) return null;
+    if (r?.kind === 'shutdown' && r.complete) this.unwrapped = true;
+    return r;
+  }
+
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: n > 0 ? 'True' : 'False' };
   }

@@ -163,6 +163,11 @@ function serverProgram(p: ServerProgram) {
         return;
       }
     }
+    // The client's close_notify ends the server's read loop; it then closes too (conn.close()).
+    if (ep.peerClosed) {
+      closed = true;
+      sim.close(side);
+    }
   };
 }
 

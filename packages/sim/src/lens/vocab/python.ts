@@ -85,6 +85,8 @@ export const PYTHON_OUTCOME = {
   shutdownAfterError: 'SSLError: SHUTDOWN_WHILE_IN_INIT',
   /** unwrap() returned the plain socket: both close_notify sent and received. */
   shutdownDone: 'socket',
+  /** unwrap() again once it has returned the socket: the SSLSocket has no SSL object left. */
+  noSslWrapper: 'ValueError: No SSL wrapper around <ssl.SSLSocket>',
   /** unwrap() while unread application data precedes the peer's close_notify. */
   shutdownDataPending: 'SSLError: APPLICATION_DATA_AFTER_CLOSE_NOTIFY',
   /** A blocking call still waiting after blockMs (socket timeout). */
