@@ -187,6 +187,21 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
   },
   {
+    name: 'write-after-close-notify',
+    title: "a write after the server's close_notify has been read (§6.1: it closes the server's direction only)",
+    server: { clientAuth: 'none', echo: true, closeAfterEcho: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }, { op: 'write', data: PING }],
+  },
+  {
+    name: 'write-after-shutdown',
+    title: "a write after the client's own shutdown call",
+    server: { clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'write', data: PING }],
+    unsupported: { rustls: 'not modelled: its documentation does not say what writer().write does after send_close_notify' },
+  },
+  {
     name: 'client-shutdown',
     title: 'the client closes first: its shutdown call, then the same call once the server has answered with its own close_notify',
     server: { clientAuth: 'none', echo: true },

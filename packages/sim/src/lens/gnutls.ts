@@ -74,6 +74,11 @@ export class GnutlsLens extends Lens {
     }
   }
 
+  /** After gnutls_bye the session takes no more records: GNUTLS_E_INVALID_SESSION. */
+  protected override writeAfterShutdown(): Attempt {
+    return { kind: 'refused', why: 'GNUTLS_E_INVALID_SESSION' };
+  }
+
   /** The `tickets` step: calls of a NewSessionTicket handshake hook (GNUTLS_HOOK_POST, incoming): one per ticket processed. */
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };

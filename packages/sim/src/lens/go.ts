@@ -15,7 +15,8 @@
  * - a handshake it aborted itself returns Go's own error for the failure (a downgrade
  *   sentinel: `tls: downgrade attempt detected, …`), and so does every later call;
  * - Read with an empty buffer returns `0, nil` at once, whatever has arrived;
- * - Close returns nil, a received fatal alert notwithstanding, and net.ErrClosed after that;
+ * - Close returns nil, a received fatal alert notwithstanding; after it, Close and Write
+ *   return net.ErrClosed (`use of closed network connection`);
  * - there is no non-blocking mode and no peek (a deadline is the only bound).
  */
 import type { PullMode, Simulation } from '../simulation.js';
@@ -50,6 +51,8 @@ export class GoLens extends Lens {
   }
 
   protected override writeAttempt(data: Uint8Array): Attempt {
+    // After Close every Write returns net.ErrClosed (conn.go's activeCall bit).
+    if (this.closed) return { kind: 'refused', why: GO_ERR_CLOSED };
     const failed = this.failure();
     // A received alert is kept for Read; Write still encrypts and sends — once the handshake
     // has completed (a failed handshake's error is returned by every call).

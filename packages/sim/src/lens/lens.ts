@@ -223,12 +223,18 @@ export abstract class Lens {
       if (again) return again;
       if (!this.ep.handshakeComplete) return null;
     }
+    if (this.sentCloseNotify()) return this.writeAfterShutdown(data);
     try {
       this.sim.write(this.side, data);
     } catch (e) {
       return this.thrown(e);
     }
     return { kind: 'written', bytes: data };
+  }
+
+  /** A write after the application's own shutdown call sent close_notify, as the library answers it. */
+  protected writeAfterShutdown(_data: Uint8Array): Attempt {
+    return { kind: 'refused', why: `(${this.name}: a write after shutdown is not modelled)` };
   }
 
   protected shutdownAttempt(): Attempt {
@@ -278,18 +284,14 @@ export abstract class Lens {
   }
 
   /**
-   * What the application can tell of the NewSessionTickets its library has processed so far
-   * (the differential step `tickets`), worded by `wordTickets`; recorded as a call. It reads
-   * nothing: a ticket that has arrived but that no call has pulled yet is not counted, except
-   * by a library that processes bytes as they arrive (Node).
+   * The step `tickets`: the NewSessionTickets in the records this side's endpoint has
+   * processed, worded by `wordTickets`. Reads nothing: an arrived ticket no call has pulled
+   * is not counted, unless the library processes bytes as they arrive (Node).
    */
   tickets(): number {
     this.sim.start();
-    // The NewSessionTickets in the records this side's endpoint has processed.
-    const n = this.sim.events.reduce(
-      (k, e) => (e.side === this.side && e.type === 'record_received' ? k + e.messages.filter((m) => m === 'new_session_ticket').length : k),
-      0,
-    );
+    const mine = this.sim.events.flatMap((e) => (e.side === this.side && e.type === 'record_received' ? e.messages : []));
+    const n = mine.filter((m) => m === 'new_session_ticket').length;
     const w = this.wordTickets(n);
     this.sim.recordAppCall(this.side, 'tickets', 'ok', { lens: this.name, api: w.api, outcome: w.outcome });
     return n;

@@ -24,8 +24,12 @@
  *   are not half-open by default), and `'close'` follows the peer's FIN;
  * - `socket.write` returns true and its callback gets no error while the socket is open;
  *   after `'close'` it returns false and the callback gets EPIPE; after an alert but before
- *   `'close'` it returns true and the callback never fires. Callbacks fire when the
- *   application next waits for I/O, after the calls it makes without waiting;
+ *   `'close'` it returns true and the callback never fires. After the application's own
+ *   `socket.end()` it returns false, and the callback and an `'error'` get
+ *   ERR_STREAM_WRITE_AFTER_END; after the peer's `'end'` (the socket is not half-open) it
+ *   returns false and they get EPIPE; either way `'close'` (hadError=true) follows and
+ *   nothing more is emitted. Callbacks fire when the application next waits for I/O, after
+ *   the calls it makes without waiting;
  * - a "read" is not a Node call: the application takes the next `'data'`/`'end'`/`'error'`/
  *   `'close'` event (as an `events.on` loop would), and waits for one if none is queued.
  * Node has no non-blocking mode, no zero-length read and no peek.
@@ -50,6 +54,8 @@ interface NodeEvent {
   readonly api: string;
   readonly outcome: string;
   readonly alert?: string;
+  /** An 'error' event that no alert caused (a write error). */
+  readonly failed?: boolean;
 }
 
 const NOT_ERRORS = new Set(['close_notify', 'user_canceled']);
@@ -76,6 +82,8 @@ export class NodeLens extends Lens {
    * harness: socket.end after an 'error' read, then 'end' and 'close'). Due at the next wait.
    */
   private finDue = false;
+  /** A write Node refused: its 'error' (this code) and 'close' (hadError=true) follow its callback at the next wait. */
+  private failDue: string | null = null;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
@@ -126,6 +134,7 @@ export class NodeLens extends Lens {
     this.sim.start();
     if (this.ended) {
       this.deferred.push(NODE_OUTCOME.writeAfterEnd);
+      this.failDue ??= NODE_OUTCOME.writeAfterEnd;
       return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
     }
     if (this.destroyed) {
@@ -134,6 +143,12 @@ export class NodeLens extends Lens {
     }
     if (this.fired.close) {
       this.deferred.push(NODE_OUTCOME.writeAfterClose);
+      return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
+    }
+    if (this.fired.end) {
+      // The peer ended and the socket is not half-open: Node's write is net's writeAfterFIN.
+      this.deferred.push(NODE_OUTCOME.writeAfterPeerEnd);
+      this.failDue ??= NODE_OUTCOME.writeAfterPeerEnd;
       return this.line('write', NODE_API.write, nodeWriteOutcome(false, data.length), 'error');
     }
     if (this.ep.error === undefined) {
@@ -164,6 +179,8 @@ export class NodeLens extends Lens {
 
   /** Turns what the endpoint just did into Node events, in order. */
   private observe(events: readonly TraceEvent[]): void {
+    // A socket Node destroyed after a write error emits nothing more.
+    if (this.destroyed && this.fired.close) return;
     for (const e of events) {
       if (e.type === 'state' && e.to === 'CONNECTED' && !this.fired.secureConnect) {
         this.fired.secureConnect = true;
@@ -236,7 +253,7 @@ export class NodeLens extends Lens {
   private emitEvent(ev: NodeEvent, readable: boolean): void {
     // Callbacks queued before this I/O event fire first.
     this.flushCallbacks();
-    this.sim.recordAppCall(this.side, 'event', ev.alert !== undefined && ev.alert !== 'close_notify' ? 'error' : 'ok', {
+    this.sim.recordAppCall(this.side, 'event', ev.failed === true || (ev.alert !== undefined && ev.alert !== 'close_notify') ? 'error' : 'ok', {
       lens: this.name,
       api: ev.api,
       outcome: ev.outcome,
@@ -272,9 +289,17 @@ export class NodeLens extends Lens {
       this.fired.close = true;
       this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(true) }, true);
     }
+    const failed = this.failDue;
+    this.failDue = null;
+    if (failed !== null && !this.fired.close) {
+      this.destroyed = true;
+      this.fired.close = true;
+      this.emitEvent({ api: NODE_EVENT.error, outcome: failed, failed: true }, true);
+      this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(true) }, true);
+    }
     if (this.finDue) {
       this.finDue = false;
-      this.emitFin();
+      if (!this.fired.close) this.emitFin();
     }
   }
 

@@ -104,6 +104,11 @@ export class OpenSslLens extends Lens {
     return false;
   }
 
+  /** libssl refuses it: `-1 SSL_ERROR_SSL: protocol is shutdown` (SSL_R_PROTOCOL_IS_SHUTDOWN). */
+  protected override writeAfterShutdown(): Attempt {
+    return { kind: 'refused', why: 'protocol is shutdown' };
+  }
+
   /** The `tickets` step: new-session callback calls (SSL_CTX_sess_set_new_cb with a client session cache): one per ticket processed. */
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };

@@ -18,7 +18,8 @@
  * - non-blocking, a call that needs more bytes raises `SSLWantReadError`;
  * - there is no peek: `recv(n, MSG_PEEK)` raises ValueError;
  * - a blocking unwrap() waits for the peer's close_notify and returns the socket; another
- *   unwrap() then raises ValueError (no SSL wrapper left).
+ *   unwrap() then raises ValueError (no SSL wrapper left), and send() writes plaintext on
+ *   the bare socket.
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
@@ -82,6 +83,15 @@ export class PythonLens extends Lens {
     if (this.blocking && r?.kind === 'shutdown' && !r.complete) return null;
     if (r?.kind === 'shutdown' && r.complete) this.unwrapped = true;
     return r;
+  }
+
+  /**
+   * After unwrap() returned the socket, send() is the plain socket's: the bytes go out
+   * unencrypted and it returns their count (nothing goes into the simulation: the server
+   * reads no more). Before that, libssl's refusal as Python names it.
+   */
+  protected override writeAfterShutdown(data: Uint8Array): Attempt {
+    return this.unwrapped ? { kind: 'written', bytes: data } : { kind: 'refused', why: PYTHON_OUTCOME.writeAfterShutdown };
   }
 
   protected wordTickets(n: number): Worded {

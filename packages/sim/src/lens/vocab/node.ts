@@ -105,6 +105,8 @@ export const NODE_OUTCOME = {
   shutdown: 'returned',
   /** The write callback's error for a write after the socket closed (its 'close' has fired). */
   writeAfterClose: 'EPIPE',
+  /** The write callback's (and 'error' event's) code for a write after the peer's 'end' (net's writeAfterFIN). */
+  writeAfterPeerEnd: 'EPIPE',
   /** The write callback's (and 'error' event's) code for a write after socket.end(). */
   writeAfterEnd: 'ERR_STREAM_WRITE_AFTER_END',
   /** The write callback's code for a write on a socket Node destroyed (a failed handshake). */

@@ -85,6 +85,8 @@ export const PYTHON_OUTCOME = {
   shutdownAfterError: 'SSLError: SHUTDOWN_WHILE_IN_INIT',
   /** unwrap() returned the plain socket: both close_notify sent and received. */
   shutdownDone: 'socket',
+  /** send() after unwrap() sent close_notify but before it returned: libssl's SSL_R_PROTOCOL_IS_SHUTDOWN, named as Python names reasons (not seen in a case). */
+  writeAfterShutdown: 'SSLError: PROTOCOL_IS_SHUTDOWN',
   /** unwrap() again once it has returned the socket: the SSLSocket has no SSL object left. */
   noSslWrapper: 'ValueError: No SSL wrapper around <ssl.SSLSocket>',
   /** unwrap() while unread application data precedes the peer's close_notify. */
