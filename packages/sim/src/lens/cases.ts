@@ -157,6 +157,13 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'nonblocking' }, { op: 'read', n: 0 }, { op: 'wait' }, { op: 'read', n: 0 }, { op: 'read', n: 0 }],
   },
   {
+    name: 'zero-read-with-data',
+    title: 'a zero-length read with application data waiting, then a read',
+    server: { clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'wait' }, { op: 'read', n: 0 }, { op: 'read', n: 1024 }],
+  },
+  {
     name: 'zero-read-blocking-rejected',
     title: 'a blocking zero-length read while the rejection is on its way',
     server: { clientAuth: 'require', reject: 'decrypt_error' },
