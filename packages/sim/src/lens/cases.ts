@@ -157,6 +157,20 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'nonblocking' }, { op: 'read', n: 0 }, { op: 'wait' }, { op: 'read', n: 0 }, { op: 'read', n: 0 }],
   },
   {
+    name: 'peek-then-read',
+    title: 'a peek with application data waiting, then a read: the peek leaves the data to read',
+    server: { clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'wait' }, { op: 'peek', n: 1024 }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'peek-reveals-rejection',
+    title: "the SSL_connect question answered by a peek: the server's alert, then what a read says after it",
+    server: { clientAuth: 'require', echo: true, reject: 'decrypt_error' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'peek', n: 1024 }, { op: 'read', n: 1024 }],
+  },
+  {
     name: 'zero-read-with-data',
     title: 'a zero-length read with application data waiting, then a read',
     server: { clientAuth: 'none', echo: true },

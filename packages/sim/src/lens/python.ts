@@ -43,7 +43,7 @@ const API: Record<AppCall, string> = {
   connect: 'SSLSocket.do_handshake',
   accept: 'SSLSocket.do_handshake',
   read: 'SSLSocket.recv',
-  peek: 'SSLSocket.recv',
+  peek: 'SSLSocket.recv(MSG_PEEK)',
   write: 'SSLSocket.send',
   shutdown: 'SSLSocket.unwrap',
   pending: '(pending)',
