@@ -272,6 +272,20 @@ export const DIFF_CASES: readonly DiffCase[] = [
   // arrives while the client's handshake call is still waiting for that Finished.
   ...tls12Twins(),
   {
+    name: 'tls12-client-shutdown',
+    title: 'client-shutdown under TLS 1.2: its shutdown call, then the same call once the server has answered with its own close_notify',
+    server: { version: 'TLSv1.2', clientAuth: 'none', echo: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }],
+  },
+  {
+    name: 'tls12-write-after-close-notify',
+    title: "write-after-close-notify under TLS 1.2: a write after the server's close_notify has been read",
+    server: { version: 'TLSv1.2', clientAuth: 'none', echo: true, closeAfterEcho: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }, { op: 'write', data: PING }],
+  },
+  {
     name: 'tls12-downgrade',
     title: 'an attacker strips supported_versions: the client finds DOWNGRD\\x01 in a TLS 1.2 ServerHello and aborts (illegal_parameter, sent)',
     server: { downgrade: true, clientAuth: 'none', echo: true },
