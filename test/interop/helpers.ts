@@ -17,6 +17,7 @@ import {
   cipherSuiteParams,
   HandshakeType,
   nextTrafficSecret,
+  readHandshakeFrame,
   trafficKeys,
   type CipherSuiteName,
   generateKeyPair,
@@ -564,23 +565,29 @@ export function openApplicationRecords(wire: Uint8Array, suite: CipherSuiteName,
 
 /** The KeyUpdate messages among opened records, each as its bytes (type, uint24 length, request_update). */
 export function keyUpdates(records: readonly OpenedRecord[]): number[][] {
-  return records.filter(endsWithKeyUpdate).map((r) => [...r.content.subarray(r.content.length - 5)]);
+  return handshakeFrames(records)
+    .filter((f) => f.msgType === HandshakeType.key_update)
+    .map((f) => [...f.raw]);
 }
 
 /** The handshake message types in opened records, in order (a record may hold several). */
 export function handshakeTypes(records: readonly OpenedRecord[]): number[] {
-  const types: number[] = [];
+  return handshakeFrames(records).map((f) => f.msgType);
+}
+
+/** The handshake messages in opened records, framed by the handshake package's reader. */
+function handshakeFrames(records: readonly OpenedRecord[]) {
+  const frames: NonNullable<ReturnType<typeof readHandshakeFrame>>[] = [];
   for (const r of records) {
     if (r.type !== ContentType.handshake) continue;
-    for (let at = 0; at + 4 <= r.content.length; at += 4 + ((r.content[at + 1]! << 16) | (r.content[at + 2]! << 8) | r.content[at + 3]!))
-      types.push(r.content[at]!);
+    for (let f = readHandshakeFrame(r.content); f !== undefined; f = readHandshakeFrame(r.content, f.end)) frames.push(f);
   }
-  return types;
+  return frames;
 }
 
 /** Whether a record's last handshake message is a KeyUpdate (§5.1: a key change ends its record). */
 function endsWithKeyUpdate(r: OpenedRecord): boolean {
-  return handshakeTypes([r]).at(-1) === HandshakeType.key_update;
+  return handshakeFrames([r]).at(-1)?.msgType === HandshakeType.key_update;
 }
 
 /** An opened record in words: `alert close_notify` (level 1, description 0), `application_data 6 bytes`, `handshake 4` (its first message's type)… */
