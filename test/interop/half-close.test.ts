@@ -18,7 +18,18 @@ import { nobleProvider, systemRandom } from '@tls13sim/handshake';
 import { TlsServer, renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { ContentType } from '@tls13sim/record';
 import type { CipherSuiteName } from '@tls13sim/handshake';
-import { HOST, buildGoProgram, describeOpened, keylogSecret, makePki, openApplicationRecords, wireTap, type OpenedRecord, type Pki } from './helpers.js';
+import {
+  HOST,
+  buildGoProgram,
+  describeOpened,
+  keylogSecret,
+  makePki,
+  openApplicationRecords,
+  openTapped,
+  wireTap,
+  type OpenedRecord,
+  type Pki,
+} from './helpers.js';
 
 let pki: Pki;
 const closers: (() => Promise<void>)[] = [];
@@ -151,15 +162,15 @@ describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §
     // The wire, opened with the secrets Node's client logged: its 256 KiB then its
     // close_notify; from serve the echo, all of it, and only then serve's close_notify.
     await Promise.all([tap.ended.c2s, tap.ended.s2c]);
-    const suite = conn.negotiated!.suite.name as CipherSuiteName;
-    const secret = (label: string) => keylogSecret(keylog.join(''), label);
+    const suite = conn.negotiated!.suite.name;
+    const keylogText = keylog.join('');
     const summary = (records: OpenedRecord[]) => {
       const last = records.at(-1)!;
       const data = records.slice(0, -1).filter((r) => r.type === ContentType.application_data);
       return { dataBytes: data.reduce((n, r) => n + r.content.length, 0), last: describeOpened(last) };
     };
-    expect(summary(openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')))).toEqual({ dataBytes: 262_144, last: 'alert close_notify' });
-    expect(summary(openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')))).toEqual({ dataBytes: 262_144, last: 'alert close_notify' });
+    expect(summary(openTapped(tap, 'c2s', suite, keylogText))).toEqual({ dataBytes: 262_144, last: 'alert close_notify' });
+    expect(summary(openTapped(tap, 's2c', suite, keylogText))).toEqual({ dataBytes: 262_144, last: 'alert close_notify' });
   });
 
   it('serve (www): a request followed at once by the client closing its side is still answered', async () => {
@@ -202,16 +213,10 @@ describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §
     expect(notes.indexOf('tcp_fin')).toBeLessThan(notes.indexOf('write_closed'));
     // Node's 'end' comes for a bare FIN too: the server's close_notify is read off the wire.
     await Promise.all([tap.ended.c2s, tap.ended.s2c]);
-    const suite = serverConn!.negotiated!.suite.name as CipherSuiteName;
-    const secret = (label: string) => keylogSecret(keylog.join(''), label);
-    expect(openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened)).toEqual([
-      'application_data 8 bytes',
-      'alert close_notify',
-    ]);
-    expect(openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened).slice(-2)).toEqual([
-      'application_data 18 bytes',
-      'alert close_notify',
-    ]);
+    const suite = serverConn!.negotiated!.suite.name;
+    const keylogText = keylog.join('');
+    expect(openTapped(tap, 'c2s', suite, keylogText).map(describeOpened)).toEqual(['application_data 8 bytes', 'alert close_notify']);
+    expect(openTapped(tap, 's2c', suite, keylogText).map(describeOpened).slice(-2)).toEqual(['application_data 18 bytes', 'alert close_notify']);
   });
 
   it('TlsServer with allowHalfOpen: a close_notify before the handshake completes is still answered at once (nothing to keep writing on)', async () => {

@@ -563,6 +563,16 @@ export function openApplicationRecords(wire: Uint8Array, suite: CipherSuiteName,
   return out;
 }
 
+/**
+ * One direction of a wire tap, opened with that direction's application traffic secret
+ * from an NSS key log: the client's (CLIENT_TRAFFIC_SECRET_0) for c2s, the server's for s2c.
+ * `suite` is the negotiated suite's name, as a library reports it.
+ */
+export function openTapped(tap: Pick<WireTap, 'c2s' | 's2c'>, direction: 'c2s' | 's2c', suite: string, keylog: string): OpenedRecord[] {
+  const label = direction === 'c2s' ? 'CLIENT_TRAFFIC_SECRET_0' : 'SERVER_TRAFFIC_SECRET_0';
+  return openApplicationRecords(tap[direction](), suite as CipherSuiteName, keylogSecret(keylog, label));
+}
+
 /** The KeyUpdate messages among opened records, each as its bytes (type, uint24 length, request_update). */
 export function keyUpdates(records: readonly OpenedRecord[]): number[][] {
   return handshakeFrames(records)

@@ -16,9 +16,8 @@ import {
   epochs,
   expectSameKeylog,
   keyUpdates,
-  keylogSecret,
   makePki,
-  openApplicationRecords,
+  openTapped,
   ourClient,
   readText,
   wireTap,
@@ -301,11 +300,11 @@ describe.concurrent('our client against a Node tls server', () => {
     expect(conn.closed).toEqual({ kind: 'clean' });
     expect(conn.events.filter((e) => e.type === 'alert_sent').map((e) => (e.type === 'alert_sent' ? e.description : ''))).toEqual(['close_notify']);
     await Promise.all([tap.ended.c2s, tap.ended.s2c]);
-    const suite = conn.negotiated!.suite.name as CipherSuiteName;
+    const suite = conn.negotiated!.suite.name;
     const keylog = s.keylog.join('');
-    const fromNode = openApplicationRecords(tap.s2c(), suite, keylogSecret(keylog, 'SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    const fromNode = openTapped(tap, 's2c', suite, keylog).map(describeOpened);
     expect(fromNode.slice(-2)).toEqual(['application_data 12 bytes', 'alert close_notify']);
-    const ours = openApplicationRecords(tap.c2s(), suite, keylogSecret(keylog, 'CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    const ours = openTapped(tap, 'c2s', suite, keylog).map(describeOpened);
     expect(ours).toEqual(['application_data 10 bytes', 'alert close_notify']);
   });
 
@@ -322,8 +321,8 @@ describe.concurrent('our client against a Node tls server', () => {
     await ended;
     await tap.ended.c2s;
     expect(s.socketErrors).toEqual([]);
-    const suite = conn.negotiated!.suite.name as CipherSuiteName;
-    const ours = openApplicationRecords(tap.c2s(), suite, keylogSecret(s.keylog.join(''), 'CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    const suite = conn.negotiated!.suite.name;
+    const ours = openTapped(tap, 'c2s', suite, s.keylog.join('')).map(describeOpened);
     expect(ours).toEqual(['application_data 6 bytes', 'alert close_notify']);
   });
 
@@ -515,7 +514,7 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     expect(r.text).toContain('write epoch: application+1');
     // On the wire, under the secret Node logged: request_update 1, then the answer under the next secret.
     await tap.ended.s2c;
-    const fromServe = openApplicationRecords(tap.s2c(), r.cipher as CipherSuiteName, keylogSecret(keylog.join(''), 'SERVER_TRAFFIC_SECRET_0'));
+    const fromServe = openTapped(tap, 's2c', r.cipher!, keylog.join(''));
     expect(keyUpdates(fromServe)).toEqual([[24, 0, 0, 1, 1]]);
     expect(fromServe.map(describeOpened).slice(-2)).toEqual([expect.stringMatching(/^application_data /), 'alert close_notify']);
   });
@@ -545,9 +544,7 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     expect(r.text).toContain('HTTP/1.0 200 ok');
     await waitFor(() => /closed: clean close/.test(s.log()));
     await tap.ended.s2c;
-    const fromServe = openApplicationRecords(tap.s2c(), r.cipher as CipherSuiteName, keylogSecret(keylog.join(''), 'SERVER_TRAFFIC_SECRET_0')).map(
-      describeOpened,
-    );
+    const fromServe = openTapped(tap, 's2c', r.cipher!, keylog.join('')).map(describeOpened);
     expect(fromServe.at(-1)).toBe('alert close_notify');
     expect(fromServe.at(-2)).toMatch(/^application_data /);
   });
@@ -578,10 +575,10 @@ describe.concurrent('a Node tls client against tls13sim serve', () => {
     const alerts = conn.events.flatMap((e) => (e.type === 'alert_received' || e.type === 'alert_sent' ? [`${e.type}:${e.description}`] : []));
     expect(alerts).toEqual(['alert_received:close_notify', 'alert_sent:close_notify']);
     await Promise.all([tap.ended.c2s, tap.ended.s2c]);
-    const secret = (label: string) => keylogSecret(keylog.join(''), label);
-    const fromNode = openApplicationRecords(tap.c2s(), cipher as CipherSuiteName, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    const keylogText = keylog.join('');
+    const fromNode = openTapped(tap, 'c2s', cipher, keylogText).map(describeOpened);
     expect(fromNode).toEqual(['application_data 4 bytes', 'alert close_notify']);
-    const fromServe = openApplicationRecords(tap.s2c(), cipher as CipherSuiteName, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    const fromServe = openTapped(tap, 's2c', cipher, keylogText).map(describeOpened);
     expect(fromServe.slice(-2)).toEqual(['application_data 4 bytes', 'alert close_notify']);
   });
 

@@ -4,20 +4,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CipherSuiteName, NamedGroupName } from '@tls13sim/handshake';
+import type { NamedGroupName } from '@tls13sim/handshake';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import type { TlsConnection } from '../../packages/sim/src/net/index.js';
 import {
   describeOpened,
   epochs,
-  keyUpdates,
   expectSameKeylog,
   keylogByRandom,
   keylogLabels,
-  keylogSecret,
+  keyUpdates,
   makePki,
-  openApplicationRecords,
   opensslClient,
+  openTapped,
   wireTap,
   type LeafKind,
   type Pki,
@@ -176,11 +175,7 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
     // (request_update 1, §4.6.3), and the answer follows under the next secret (§7.2).
     await tap.ended.s2c;
     await tap.close();
-    const fromServe = openApplicationRecords(
-      tap.s2c(),
-      conn.negotiated!.suite.name as CipherSuiteName,
-      keylogSecret(readFileSync(keylog, 'utf8'), 'SERVER_TRAFFIC_SECRET_0'),
-    );
+    const fromServe = openTapped(tap, 's2c', conn.negotiated!.suite.name, readFileSync(keylog, 'utf8'));
     expect(keyUpdates(fromServe)).toEqual([[24, 0, 0, 1, 1]]);
     expect(fromServe.map(describeOpened).slice(-2)).toEqual([expect.stringMatching(/^application_data /), 'alert close_notify']);
   });
@@ -266,11 +261,11 @@ describe.concurrent('openssl s_client against tls13sim serve', () => {
     // Our trace is our word for it; the wire is what s_client got.
     await tap.ended.s2c;
     await tap.close();
-    const suite = conn.negotiated!.suite.name as CipherSuiteName;
-    const secret = (label: string) => keylogSecret(readFileSync(keylog, 'utf8'), label);
-    const fromOpenssl = openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    const suite = conn.negotiated!.suite.name;
+    const keylogText = readFileSync(keylog, 'utf8');
+    const fromOpenssl = openTapped(tap, 'c2s', suite, keylogText).map(describeOpened);
     expect(fromOpenssl).toEqual(['application_data 11 bytes', 'alert close_notify']);
-    const fromServe = openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    const fromServe = openTapped(tap, 's2c', suite, keylogText).map(describeOpened);
     expect(fromServe.slice(-2)).toEqual(['application_data 11 bytes', 'alert close_notify']);
   });
 

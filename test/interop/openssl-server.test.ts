@@ -9,10 +9,9 @@ import {
   describeOpened,
   epochs,
   expectSameKeylog,
-  keylogSecret,
   makePki,
-  openApplicationRecords,
   opensslServer,
+  openTapped,
   ourClient,
   readText,
   readUntil,
@@ -308,11 +307,11 @@ describe.concurrent('our client against openssl s_server', () => {
     // Our trace is our word for it; the wire is what OpenSSL got.
     await tap.ended.c2s;
     await tap.close();
-    const suite = conn.negotiated!.suite.name as CipherSuiteName;
-    const secret = (label: string) => keylogSecret(readFileSync(keylog, 'utf8'), label);
-    const fromOpenssl = openApplicationRecords(tap.s2c(), suite, secret('SERVER_TRAFFIC_SECRET_0')).map(describeOpened);
+    const suite = conn.negotiated!.suite.name;
+    const keylogText = readFileSync(keylog, 'utf8');
+    const fromOpenssl = openTapped(tap, 's2c', suite, keylogText).map(describeOpened);
     expect(fromOpenssl.at(-1)).toBe('alert close_notify');
-    const ours = openApplicationRecords(tap.c2s(), suite, secret('CLIENT_TRAFFIC_SECRET_0')).map(describeOpened);
+    const ours = openTapped(tap, 'c2s', suite, keylogText).map(describeOpened);
     expect(ours).toEqual(['application_data 18 bytes', 'alert close_notify']);
   });
 

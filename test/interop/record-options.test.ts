@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeHandshakeMessage, findExtension, readHandshakeFrame, type CipherSuiteName } from '@tls13sim/handshake';
+import { decodeHandshakeMessage, findExtension, readHandshakeFrame } from '@tls13sim/handshake';
 import { ContentType, Deframer } from '@tls13sim/record';
 import { startServe, type ServeHandle } from '../../packages/sim/src/cli/serve.js';
 import { renderConnectionKeylog, type TlsConnection } from '../../packages/sim/src/net/index.js';
@@ -18,10 +18,9 @@ import {
   afterAllCleanups,
   clientConfig,
   gnutlsServer,
-  keylogSecret,
   makePki,
-  openApplicationRecords,
   opensslServer,
+  openTapped,
   ourClient,
   readText,
   readUntil,
@@ -92,8 +91,7 @@ describe.concurrent('record padding and middlebox compatibility against openssl 
     expect(page.text).toContain('HTTP/1.0 200 ok');
     await conn.close();
     await tap.ended.c2s;
-    const secret = keylogSecret(readFileSync(s.keylog, 'utf8'), 'CLIENT_TRAFFIC_SECRET_0');
-    const ours = openApplicationRecords(tap.c2s(), conn.negotiated!.suite.name as CipherSuiteName, secret);
+    const ours = openTapped(tap, 'c2s', conn.negotiated!.suite.name, readFileSync(s.keylog, 'utf8'));
     expect(ours.map((r) => r.type)).toEqual([ContentType.application_data, ContentType.alert]);
     // The 18-byte request and the 2-byte close_notify, each padded to 64 (the AEAD adds only its tag).
     expect(ours.map(innerLength)).toEqual([64, 64]);
@@ -147,8 +145,7 @@ describe.skipIf(gnutls.status !== 0)('record_size_limit (RFC 8449) against GnuTL
     await readUntil(conn, /x{3000}\n/);
     await conn.close();
     await tap.ended.c2s;
-    const secret = keylogSecret(renderConnectionKeylog(conn.toTrace()), 'SERVER_TRAFFIC_SECRET_0');
-    const fromGnutls = openApplicationRecords(tap.s2c(), conn.negotiated!.suite.name as CipherSuiteName, secret);
+    const fromGnutls = openTapped(tap, 's2c', conn.negotiated!.suite.name, renderConnectionKeylog(conn.toTrace()));
     const data = fromGnutls.filter((r) => r.type === ContentType.application_data);
     expect(data.reduce((n, r) => n + r.content.length, 0)).toBe(line.length);
     // §4: in TLS 1.3 the limit counts the content type byte and padding too.
@@ -180,8 +177,7 @@ describe.skipIf(gnutls.status !== 0)('record_size_limit (RFC 8449) against GnuTL
     expect(hello.type === 'client_hello' ? findExtension(hello.extensions, 'record_size_limit')?.limit : undefined).toBe(513);
     expect(conns).toHaveLength(1);
     const conn = conns[0]!;
-    const secret = keylogSecret(renderConnectionKeylog(conn.toTrace()), 'SERVER_TRAFFIC_SECRET_0');
-    const fromServe = openApplicationRecords(tap.s2c(), conn.negotiated!.suite.name as CipherSuiteName, secret);
+    const fromServe = openTapped(tap, 's2c', conn.negotiated!.suite.name, renderConnectionKeylog(conn.toTrace()));
     const page = fromServe.filter((r) => r.type === ContentType.application_data);
     const pageBytes = page.reduce((n, r) => n + r.content.length, 0);
     // Without the limit the page would go in one record of pageBytes + 1.

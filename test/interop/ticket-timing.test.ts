@@ -13,7 +13,6 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CipherSuiteName } from '@tls13sim/handshake';
 import { renderConnectionKeylog } from '../../packages/sim/src/net/index.js';
 import {
   HOST,
@@ -22,10 +21,9 @@ import {
   clientConfig,
   gnutlsServer,
   handshakeTypes,
-  keylogSecret,
   makePki,
-  openApplicationRecords,
   opensslServer,
+  openTapped,
   ourClient,
   run,
   wireTap,
@@ -66,9 +64,9 @@ async function ticketTiming(port: number, clientCert: boolean): Promise<Timing> 
   cleanups.push(() => void conn.destroy());
   await conn.handshake();
   await sleep(HOLD_MS);
-  const suite = conn.negotiated!.suite.name as CipherSuiteName;
-  const secret = keylogSecret(renderConnectionKeylog(conn.toTrace()), 'SERVER_TRAFFIC_SECRET_0');
-  const tickets = () => handshakeTypes(openApplicationRecords(tap.s2c(), suite, secret)).filter((t) => t === NEW_SESSION_TICKET).length;
+  const suite = conn.negotiated!.suite.name;
+  const keylog = renderConnectionKeylog(conn.toTrace());
+  const tickets = () => handshakeTypes(openTapped(tap, 's2c', suite, keylog)).filter((t) => t === NEW_SESSION_TICKET).length;
   const beforeOurFinished = tickets();
   tap.release();
   for (let i = 0; i < 40 && tickets() === beforeOurFinished; i++) await sleep(50);
