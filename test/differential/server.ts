@@ -3,6 +3,7 @@
  * case's server program (packages/sim/src/lens/cases.ts). The client is the real library's
  * harness. One listener serves one case; every connection runs the same program.
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { EndpointConfig, EndpointEvent } from '@tls13sim/handshake';
 import { SealedTicketIssuer, createNodeProvider, systemRandom } from '@tls13sim/handshake';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
@@ -35,6 +36,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
   const log: string[] = [];
   const versions: string[] = [];
   const p = c.server;
+  if (p.hangUp === 'before-server-hello') return startHangUpServer(log);
   const crypto = createNodeProvider();
   const tickets = new SealedTicketIssuer(systemRandom);
   const server = new TlsServer({
@@ -65,6 +67,45 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
   return { port: addr.port, log, versions, close: () => server.close() };
 }
 
+/**
+ * `hangUp: 'before-server-hello'`: a TCP server that reads the ClientHello and sends a FIN
+ * without answering. It goes on reading (the socket is half-open), so that the client's
+ * later bytes meet no closed socket and no RST replaces the FIN.
+ */
+async function startHangUpServer(log: string[]): Promise<DiffServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('data', () => socket.end());
+    socket.on('data', () => {});
+    socket.on('end', () => socket.destroy());
+    socket.on('error', (e) => log.push(e.message));
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const port = (server.address() as AddressInfo).port;
+  const close = (): Promise<void> => {
+    for (const s of sockets) s.destroy();
+    return new Promise((resolve) => server.close(() => resolve()));
+  };
+  return { port, log, versions: [], close };
+}
+
+/** A FIN with no close_notify before it (§6.1: a truncation); the socket stays readable. */
+function hangUp(conn: TlsConnection): void {
+  conn.socket.end();
+}
+
+/** After a hang-up: read until the client goes, then release the socket. */
+async function drainAfterHangUp(conn: TlsConnection): Promise<void> {
+  try {
+    while ((await conn.read()) !== null);
+  } catch {
+    // The client closed without close_notify in turn, or failed: either ends the connection.
+  }
+  conn.destroy('after the hang-up');
+}
+
 async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versions: string[]): Promise<void> {
   const p = c.server;
   let halfRttSent = false;
@@ -75,6 +116,8 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
       versionSeen = true;
       versions.push(v);
     }
+    // The verdict (the client's flight accepted) is where the server hangs up instead of an alert.
+    if (p.hangUp === 'at-verdict' && ev.type === 'state' && ev.to === 'CONNECTED') hangUp(conn);
     // WAIT_FLIGHT2 is TLS 1.3's: a TLS 1.2 server judges the client's flight inside the
     // client's handshake call (RFC 5246 §7.3), so there is no race to take out of it.
     if (ev.type !== 'state' || ev.to !== 'WAIT_FLIGHT2') return;
@@ -97,11 +140,16 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     log.push(`handshake: ${(e as Error).message}`);
     return;
   }
+  if (p.hangUp === 'at-verdict') return drainAfterHangUp(conn);
   try {
     if (p.postHandshakeAuth) conn.requestClientAuth();
     if (p.echo) {
       for (let d = await conn.read(); d !== null; d = await conn.read()) {
         conn.write(d);
+        if (p.hangUp === 'after-echo') {
+          hangUp(conn);
+          return drainAfterHangUp(conn);
+        }
         if (p.closeAfterEcho) break;
       }
     } else {
@@ -142,6 +190,8 @@ export async function runOnServer(
     });
     // The real client offered what it offers by default; the case's version is what it got.
     const want = c.server.downgrade === true ? 'TLSv1.2' : (c.server.version ?? 'TLSv1.3');
+    // A server that hangs up before its ServerHello negotiates nothing.
+    if (c.server.hangUp === 'before-server-hello') return outcomes;
     if (mitm !== undefined && mitm.rewritten() === 0) throw new Error(`${c.name}: the attacker found no ClientHello with supported_versions to strip`);
     if (server.versions.length === 0 || server.versions.some((v) => v !== want)) {
       throw new Error(`${c.name}: the harness negotiated ${JSON.stringify(server.versions)}, the case needs ${want}`);

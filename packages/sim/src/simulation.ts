@@ -136,6 +136,10 @@ interface SimState {
   driver: Side | undefined;
   /** An attacker's rewrite of deliveries (setRewrite), if any. */
   rewrite?: DeliveryRewrite;
+  /** Sides that closed TCP (hangUp): a FIN follows the last byte they sent. */
+  hungUp: Record<Side, boolean>;
+  /** Sides whose peer's FIN has arrived (after every byte the peer sent before it). */
+  finArrived: Record<Side, boolean>;
 }
 
 function cloneState(s: SimState): SimState {
@@ -155,6 +159,8 @@ function cloneState(s: SimState): SimState {
     inbox: { client: [...s.inbox.client], server: [...s.inbox.server] },
     pull: { ...s.pull },
     driver: s.driver,
+    hungUp: { ...s.hungUp },
+    finArrived: { ...s.finArrived },
     ...(s.rewrite !== undefined ? { rewrite: s.rewrite } : {}),
   };
 }
@@ -197,6 +203,8 @@ export class Simulation {
       inbox: { client: [], server: [] },
       pull: { client: opts.pull?.client ?? 'on_arrival', server: opts.pull?.server ?? 'on_arrival' },
       driver: undefined,
+      hungUp: { client: false, server: false },
+      finArrived: { client: false, server: false },
     };
   }
 
@@ -328,6 +336,20 @@ export class Simulation {
     }
   }
 
+  /**
+   * The peer closed TCP without a close_notify (`hangUp`) and `side`'s library has read
+   * everything before the FIN: its next read meets the end of the stream, a truncation
+   * (RFC 8446 §6.1).
+   */
+  transportEnded(side: Side): boolean {
+    return this.s.finArrived[side] && this.buffered(side) === 0;
+  }
+
+  /** Did `side` close TCP (`hangUp`)? */
+  hungUp(side: Side): boolean {
+    return this.s.hungUp[side];
+  }
+
   /** Bytes queued toward `side`. */
   inFlightTo(side: Side): number {
     return this.inFlight(side === 'client' ? 'server_to_client' : 'client_to_server');
@@ -350,8 +372,11 @@ export class Simulation {
     this.s.started = true;
     this.s.endpoints.client.start(this.s.now);
     this.drain('client');
+    // A server that hung up before the start closes TCP once the ClientHello is on its way.
+    if (this.s.hungUp.server) this.closeTransport('server');
     this.s.endpoints.server.start(this.s.now);
     this.drain('server');
+    if (this.s.hungUp.client) this.closeTransport('client');
   }
 
   /** Installs `side`'s application program (see `SideProgram`); it first runs on the events so far. */
@@ -363,6 +388,7 @@ export class Simulation {
   /** Runs an application command on one endpoint, then drains what it produced. */
   act(side: Side, command: (ep: EndpointApi) => void): void {
     this.start();
+    if (this.s.hungUp[side]) throw new Error(`${side} has closed TCP (hangUp): it sends nothing more`);
     command(this.s.endpoints[side]);
     this.drain(side);
   }
@@ -373,6 +399,25 @@ export class Simulation {
 
   close(side: Side): void {
     this.act(side, (ep) => ep.close());
+  }
+
+  /**
+   * `side` closes TCP without a close_notify, a truncation (RFC 8446 §6.1): a FIN follows the
+   * bytes already in flight, and nothing more leaves or reaches its endpoint (what arrives is
+   * discarded). A `note` with fact `hang_up` records it; one with fact `tcp_fin`, on the
+   * peer's side, the FIN's arrival. Before `start()`, the side closes TCP once the endpoints
+   * have started (the server: with the ClientHello on its way, before it can answer).
+   * Idempotent.
+   */
+  hangUp(side: Side): void {
+    if (this.s.hungUp[side]) return;
+    this.s.hungUp[side] = true;
+    if (this.s.started) this.closeTransport(side);
+  }
+
+  private closeTransport(side: Side): void {
+    this.emit('network', { type: 'note', text: `${side} closes TCP without close_notify (a truncation, RFC 8446 §6.1)`, fact: 'hang_up' });
+    this.finIfDrained(directionFrom(side));
   }
 
   keyUpdate(side: Side, requestPeer: boolean): void {
@@ -521,7 +566,19 @@ export class Simulation {
       ...(bytes.length > 0 && s.pull[to] === 'on_call' ? { buffered: true } : {}),
     });
     if (bytes.length > 0) this.arrive(to, bytes);
+    this.finIfDrained(choice.direction);
     return { choice, to, delivered: bytes.length, events: s.trace.events.slice(first) };
+  }
+
+  /** The FIN of a side that hung up arrives once every byte it sent before it has. */
+  private finIfDrained(direction: NetDirection): void {
+    const to = receiverOf(direction);
+    const from = to === 'client' ? 'server' : 'client';
+    if (!this.s.started || !this.s.hungUp[from] || this.s.finArrived[to] || !this.s.duplex.queues[direction].isEmpty) return;
+    this.s.finArrived[to] = true;
+    this.emit(to, { type: 'note', text: `${from}'s FIN arrives: the end of its byte stream, with no close_notify before it`, fact: 'tcp_fin' });
+    // A library that reads on arrival (Node) learns of the FIN now.
+    this.runProgram(to);
   }
 
   /** The choice as delivered: with the attacker's rewrite of its bytes (an `inject` fault), if it makes one. */
@@ -545,7 +602,7 @@ export class Simulation {
 
   private deliver(to: Side, bytes: Uint8Array): void {
     const ep = this.s.endpoints[to];
-    if (ep.state === 'CLOSED') {
+    if (ep.state === 'CLOSED' || this.s.hungUp[to]) {
       this.emit(to, { type: 'note', text: `${to} is closed: ${bytes.length} bytes discarded`, fact: 'discarded' });
       return;
     }

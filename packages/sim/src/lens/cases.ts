@@ -65,6 +65,13 @@ export interface ServerProgram {
   readonly postHandshakeAuth?: boolean;
   /** NewSessionTickets to send (§4.6.1); none when absent. */
   readonly tickets?: number;
+  /**
+   * The server closes TCP (a FIN) without a close_notify, a truncation (§6.1), and sends
+   * nothing more: 'before-server-hello' once the ClientHello has arrived, without answering
+   * it; 'at-verdict' when it has judged the client's certificate, instead of any alert;
+   * 'after-echo' after its first echo.
+   */
+  readonly hangUp?: 'before-server-hello' | 'at-verdict' | 'after-echo';
 }
 
 export interface DiffCase {
@@ -91,6 +98,37 @@ const OPENSSL_ONLY = 'an OpenSSL-only call or mode';
 const onlyOpenssl = { node: OPENSSL_ONLY, go: OPENSSL_ONLY, python: OPENSSL_ONLY, gnutls: OPENSSL_ONLY, rustls: OPENSSL_ONLY };
 const NO_PHA_GO = 'Go 1.19 crypto/tls offers no post-handshake authentication';
 const NO_PHA_NODE = "Node's tls has no API to enable post-handshake authentication on a client";
+
+const WRITE_AFTER_CLOSE_NOTIFY: DiffCase = {
+  name: 'write-after-close-notify',
+  title: "a write after the server's close_notify has been read (§6.1: it closes the server's direction only)",
+  server: { clientAuth: 'none', echo: true, closeAfterEcho: true },
+  clientCert: 'none',
+  script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }, { op: 'write', data: PING }],
+};
+
+const CLIENT_SHUTDOWN: DiffCase = {
+  name: 'client-shutdown',
+  title: 'the client closes first: its shutdown call, then the same call once the server has answered with its own close_notify',
+  server: { clientAuth: 'none', echo: true },
+  clientCert: 'none',
+  script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }],
+};
+
+const HANGUP_AFTER_ECHO: DiffCase = {
+  name: 'hangup-after-echo',
+  title: 'the server closes TCP without close_notify after its answer (a truncation); then two reads and a write',
+  server: { clientAuth: 'none', echo: true, hangUp: 'after-echo' },
+  clientCert: 'none',
+  script: [
+    { op: 'connect' },
+    { op: 'write', data: PING },
+    { op: 'read', n: 1024 },
+    { op: 'read', n: 1024 },
+    { op: 'read', n: 1024 },
+    { op: 'write', data: PING },
+  ],
+};
 
 export const DIFF_CASES: readonly DiffCase[] = [
   {
@@ -207,13 +245,7 @@ export const DIFF_CASES: readonly DiffCase[] = [
     clientCert: 'none',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
   },
-  {
-    name: 'write-after-close-notify',
-    title: "a write after the server's close_notify has been read (§6.1: it closes the server's direction only)",
-    server: { clientAuth: 'none', echo: true, closeAfterEcho: true },
-    clientCert: 'none',
-    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }, { op: 'write', data: PING }],
-  },
+  WRITE_AFTER_CLOSE_NOTIFY,
   {
     name: 'write-after-shutdown',
     title: "a write after the client's own shutdown call",
@@ -222,13 +254,7 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'write', data: PING }],
     unsupported: { rustls: 'not modelled: its documentation does not say what writer().write does after send_close_notify' },
   },
-  {
-    name: 'client-shutdown',
-    title: 'the client closes first: its shutdown call, then the same call once the server has answered with its own close_notify',
-    server: { clientAuth: 'none', echo: true },
-    clientCert: 'none',
-    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }],
-  },
+  CLIENT_SHUTDOWN,
   {
     name: 'shutdown-after-alert',
     title: "the client's shutdown call after the server's alert has been read",
@@ -267,24 +293,30 @@ export const DIFF_CASES: readonly DiffCase[] = [
     ],
     unsupported: onlyOpenssl,
   },
+  // The server closes TCP without close_notify (RFC 8446 §6.1: a truncation). The FIN is all
+  // the client gets; each library says so in its own way, or cannot tell it from a clean close.
+  HANGUP_AFTER_ECHO,
+  {
+    name: 'hangup-instead-of-alert',
+    title: 'the server judges the client certificate and closes TCP, sending no alert: connect has succeeded, the read finds a bare EOF',
+    server: { clientAuth: 'require', echo: true, hangUp: 'at-verdict' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'hangup-before-server-hello',
+    title: 'the server reads the ClientHello and closes TCP without answering: the handshake call meets the EOF',
+    server: { clientAuth: 'none', hangUp: 'before-server-hello' },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+  },
   // TLS 1.2 twins of the verdict cases: the server speaks only TLS 1.2, so it judges the
   // client's certificate before it sends its own Finished (RFC 5246 §7.3) and the verdict
   // arrives while the client's handshake call is still waiting for that Finished.
   ...tls12Twins(),
-  {
-    name: 'tls12-client-shutdown',
-    title: 'client-shutdown under TLS 1.2: its shutdown call, then the same call once the server has answered with its own close_notify',
-    server: { version: 'TLSv1.2', clientAuth: 'none', echo: true },
-    clientCert: 'none',
-    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }],
-  },
-  {
-    name: 'tls12-write-after-close-notify',
-    title: "write-after-close-notify under TLS 1.2: a write after the server's close_notify has been read",
-    server: { version: 'TLSv1.2', clientAuth: 'none', echo: true, closeAfterEcho: true },
-    clientCert: 'none',
-    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }, { op: 'write', data: PING }],
-  },
+  tls12Twin(CLIENT_SHUTDOWN, 'client-shutdown under TLS 1.2: its shutdown call, then the same call once the server has answered with its own close_notify'),
+  tls12Twin(WRITE_AFTER_CLOSE_NOTIFY, "write-after-close-notify under TLS 1.2: a write after the server's close_notify has been read"),
+  tls12Twin(HANGUP_AFTER_ECHO, 'hangup-after-echo under TLS 1.2: the server closes TCP without close_notify after its answer'),
   {
     name: 'tls12-downgrade',
     title: 'an attacker strips supported_versions: the client finds DOWNGRD\\x01 in a TLS 1.2 ServerHello and aborts (illegal_parameter, sent)',
@@ -310,6 +342,11 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
   },
 ];
+
+/** `c` under TLS 1.2: the server speaks only TLS 1.2; the same script and client certificate. */
+function tls12Twin(c: DiffCase, title: string): DiffCase {
+  return { ...c, name: `tls12-${c.name}`, title, server: { ...c.server, version: 'TLSv1.2' } };
+}
 
 /** The TLS 1.2 twins: same server program and client certificate as the 1.3 case, script connect, write, read. */
 function tls12Twins(): DiffCase[] {

@@ -13,7 +13,10 @@
  *   gnutls_handshake) refuses every recv and send with `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE`;
  * - a handshake it aborted itself returns GnuTLS's error for the failure (a downgrade
  *   sentinel: `GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER`);
- * - the peer's close_notify is a recv of `0`, on every later call too;
+ * - the peer's close_notify is a recv of `0`, on every later call too; its TCP FIN without
+ *   close_notify is `GNUTLS_E_PREMATURE_TERMINATION` (from gnutls_handshake too), once: the
+ *   session is then invalid (`GNUTLS_E_INVALID_SESSION`; after a handshake it failed,
+ *   `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE`) (the hangup-* cases);
  * - `gnutls_record_recv(s, buf, 0)` is refused (`GNUTLS_E_INVALID_REQUEST`) before the
  *   session or the socket is looked at: it can never reveal a rejection;
  * - a post-handshake CertificateRequest makes recv return `GNUTLS_E_REAUTH_REQUEST`; the
@@ -74,6 +77,11 @@ export class GnutlsLens extends Lens {
     }
   }
 
+  /** The recv that met the premature termination invalidated the session: GNUTLS_E_INVALID_SESSION. */
+  protected override writeAfterTruncation(): Attempt {
+    return { kind: 'truncated', first: false };
+  }
+
   /** After gnutls_bye the session takes no more records: GNUTLS_E_INVALID_SESSION. */
   protected override writeAfterShutdown(): Attempt {
     return { kind: 'refused', why: 'GNUTLS_E_INVALID_SESSION' };
@@ -87,7 +95,7 @@ export class GnutlsLens extends Lens {
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
     // A record call on a session whose handshake never completed (lib/record.c checks this first).
-    if ((call === 'read' || call === 'peek' || call === 'write') && !this.ep.handshakeComplete && this.ep.error !== undefined) {
+    if ((call === 'read' || call === 'peek' || call === 'write') && !this.ep.handshakeComplete && (this.ep.error !== undefined || this.truncationSurfaced)) {
       return { api, outcome: GNUTLS_OUTCOME.unavailableDuringHandshake };
     }
     switch (fact.kind) {
@@ -109,6 +117,8 @@ export class GnutlsLens extends Lens {
         if (fact.first && fact.cause !== undefined && GNUTLS_LOCAL_ABORT_ERROR[fact.cause] !== undefined)
           return { api, outcome: GNUTLS_LOCAL_ABORT_ERROR[fact.cause]! };
         return { api, outcome: GNUTLS_OUTCOME.invalidSession };
+      case 'truncated':
+        return { api, outcome: fact.first ? GNUTLS_OUTCOME.prematureTermination : GNUTLS_OUTCOME.invalidSession };
       case 'refused':
         return { api, outcome: fact.why };
     }

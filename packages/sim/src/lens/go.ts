@@ -14,6 +14,9 @@
  *   Write and Read call Handshake first, which returns the stored handshakeErr);
  * - a handshake it aborted itself returns Go's own error for the failure (a downgrade
  *   sentinel: `tls: downgrade attempt detected, …`), and so does every later call;
+ * - the peer's TCP FIN without close_notify is `io.EOF` too, at a record boundary: Read
+ *   returns `0, EOF` (sticky), Handshake `EOF`; Write still works (`4, nil`: TCP is
+ *   half-closed) (the hangup-* cases);
  * - Read with an empty buffer returns `0, nil` at once, whatever has arrived;
  * - Close returns nil, a received fatal alert notwithstanding; after it, Close and Write
  *   return net.ErrClosed (`use of closed network connection`);
@@ -22,7 +25,7 @@
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import { GO_ALERT_TEXT, GO_API, GO_ERR_CLOSED, GO_LOCAL_ABORT_ERROR } from './vocab/go.js';
+import { GO_ALERT_TEXT, GO_API, GO_EOF, GO_ERR_CLOSED, GO_LOCAL_ABORT_ERROR } from './vocab/go.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -98,7 +101,9 @@ export class GoLens extends Lens {
       case 'written':
         return { api, outcome: `${fact.bytes.length}, nil` };
       case 'eof':
-        return { api, outcome: err('EOF') };
+      case 'truncated':
+        // Go 1.19 does not tell a bare FIN at a record boundary from close_notify: both are io.EOF.
+        return { api, outcome: err(GO_EOF) };
       case 'alert':
         return {
           api,

@@ -18,64 +18,15 @@
  * Each call is recorded as an `app_call` event with the generic `call`/`result` and the
  * library's `lens`/`api`/`outcome`.
  */
-import { HandshakeError, type EndpointApi, type HandshakeErrorKind } from '@tls13sim/handshake';
+import { HandshakeError, type EndpointApi } from '@tls13sim/handshake';
 import { SimulationLivelockError, type PullMode, type Simulation } from '../simulation.js';
-import type { AppCall, AppResult, Side } from '../trace.js';
+import type { AppCall, Side } from '../trace.js';
+import { genericResult, type Attempt, type Fact, type LensResult, type Worded } from './fact.js';
+
+export * from './fact.js';
 
 export const LENS_NAMES = ['openssl', 'node', 'go', 'python', 'gnutls', 'rustls'] as const;
 export type LensName = (typeof LENS_NAMES)[number];
-
-/** What one call found, before a library words it. */
-export type Fact =
-  /** connect/accept: the handshake is complete for this side. */
-  | { readonly kind: 'done' }
-  | { readonly kind: 'data'; readonly bytes: Uint8Array }
-  | { readonly kind: 'written'; readonly bytes: Uint8Array }
-  /** Nothing to answer with yet (non-blocking: the library's want-read). */
-  | { readonly kind: 'want_read' }
-  /**
-   * The connection failed with a fatal alert. `received`: the peer sent it (else we did).
-   * `first`: this call is the one that found it (later calls on a failed connection may be
-   * worded differently by the library).
-   */
-  | {
-      readonly kind: 'alert';
-      readonly alert: string;
-      readonly received: boolean;
-      readonly first: boolean;
-      /**
-       * We sent the alert (the handshake was aborted here): the kind of failure our endpoint
-       * detected (packages/handshake/src/endpoint/errors.ts). A library words a local abort by
-       * its own reason for that failure (each vocab's local-abort table), not by the alert.
-       */
-      readonly cause?: HandshakeErrorKind;
-    }
-  /** The peer's close_notify: the end of its data. */
-  | { readonly kind: 'eof' }
-  /** A blocking call that can never be answered: nothing is in flight. */
-  | { readonly kind: 'blocked' }
-  /** shutdown: our close_notify is sent; `complete` when the peer's has arrived too. */
-  | { readonly kind: 'shutdown'; readonly complete: boolean }
-  /** A call the library refuses in this state (e.g. shutdown while the handshake runs). */
-  | { readonly kind: 'refused'; readonly why: string };
-
-export interface Worded {
-  readonly api: string;
-  readonly outcome: string;
-}
-
-export interface LensResult {
-  readonly result: AppResult;
-  /** Data read or peeked; for `write`, what was written. */
-  readonly bytes?: Uint8Array;
-  /** The alert behind an `error`. */
-  readonly alert?: string;
-  /** The call in the library's words, e.g. `SSL_read`. */
-  readonly api: string;
-  /** What the library returned, e.g. `-1 SSL_ERROR_WANT_READ`. */
-  readonly outcome: string;
-  readonly fact: Fact;
-}
 
 export interface LensOptions {
   /** Blocking calls drive the scheduler (default false: non-blocking). */
@@ -90,8 +41,6 @@ export interface LensOptions {
   readonly pulls?: PullMode;
 }
 
-export type Attempt = Fact | null;
-
 const EMPTY = new Uint8Array(0);
 
 export abstract class Lens {
@@ -104,6 +53,8 @@ export abstract class Lens {
   readonly maxSteps: number;
   /** The first fatal alert this lens has reported (later calls report it again, possibly worded differently). */
   protected surfaced = false;
+  /** A call has reported the peer's FIN without close_notify (a truncation). */
+  protected truncationSurfaced = false;
   private readonly pullOverride: PullMode | undefined;
 
   constructor(
@@ -193,7 +144,7 @@ export abstract class Lens {
     if (failed) return failed;
     if (this.ep.handshakeComplete || this.ep.state === 'CONNECTED') return { kind: 'done' };
     if (this.ep.state === 'CLOSED') return { kind: 'eof' };
-    return null;
+    return this.truncation();
   }
 
   protected readAttempt(n: number, consume: boolean): Attempt {
@@ -209,7 +160,7 @@ export abstract class Lens {
     const failed = this.failure();
     if (failed) return failed;
     if (this.ep.peerClosed) return { kind: 'eof' };
-    return null;
+    return this.truncation();
   }
 
   protected writeAttempt(data: Uint8Array): Attempt {
@@ -224,12 +175,24 @@ export abstract class Lens {
       if (!this.ep.handshakeComplete) return null;
     }
     if (this.sentCloseNotify()) return this.writeAfterShutdown(data);
+    if (this.truncationSurfaced) {
+      const refused = this.writeAfterTruncation();
+      if (refused !== null) return refused;
+    }
     try {
       this.sim.write(this.side, data);
     } catch (e) {
       return this.thrown(e);
     }
     return { kind: 'written', bytes: data };
+  }
+
+  /**
+   * A write once a call has reported the peer's FIN without close_notify: null when the
+   * library writes as before (TCP is half-closed, our direction stays open), else its refusal.
+   */
+  protected writeAfterTruncation(): Attempt {
+    return null;
   }
 
   /** A write after the application's own shutdown call sent close_notify, as the library answers it. */
@@ -300,6 +263,11 @@ export abstract class Lens {
   /** How the library lets an application count the tickets it processed (`n` so far). */
   protected abstract wordTickets(n: number): Worded;
 
+  /** The peer's FIN without close_notify, once this side's library has read all before it. */
+  protected truncation(): Fact | null {
+    return this.sim.transportEnded(this.side) ? { kind: 'truncated', first: !this.truncationSurfaced } : null;
+  }
+
   protected failure(): Fact | null {
     const err = this.ep.error;
     if (!err) return null;
@@ -363,6 +331,7 @@ export abstract class Lens {
   protected record(call: AppCall, arg: { n?: number; data?: Uint8Array }, fact: Fact): LensResult {
     const worded = this.word(call, fact, arg);
     if (fact.kind === 'alert') this.surfaced = true;
+    if (fact.kind === 'truncated') this.truncationSurfaced = true;
     const r = genericResult(fact);
     const extra: { bytes?: number; alert?: string; lens: string; api: string; outcome: string } = { lens: this.name, api: worded.api, outcome: worded.outcome };
     if (r.bytes !== undefined) extra.bytes = r.bytes.length;
@@ -374,27 +343,4 @@ export abstract class Lens {
 
 function checkCount(n: number): void {
   if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`read/peek: n must be an integer ≥ 0, got ${n}`);
-}
-
-/** The library-neutral result kept in `app_call.result` (trace version 1). */
-export function genericResult(fact: Fact): { result: AppResult; bytes?: Uint8Array; alert?: string } {
-  switch (fact.kind) {
-    case 'done':
-      return { result: 'ok' };
-    case 'data':
-    case 'written':
-      return { result: 'ok', bytes: fact.bytes };
-    case 'want_read':
-      return { result: 'want_read' };
-    case 'alert':
-      return { result: 'error', alert: fact.alert };
-    case 'eof':
-      return { result: 'error', alert: 'close_notify' };
-    case 'blocked':
-      return { result: 'blocked' };
-    case 'shutdown':
-      return fact.complete ? { result: 'ok' } : { result: 'want_read' };
-    case 'refused':
-      return { result: 'error' };
-  }
 }

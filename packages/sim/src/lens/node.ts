@@ -30,6 +30,10 @@
  *   returns false and they get EPIPE; either way `'close'` (hadError=true) follows and
  *   nothing more is emitted. Callbacks fire when the application next waits for I/O, after
  *   the calls it makes without waiting;
+ * - the peer's TCP FIN without close_notify is `'end'` and `'close'` (hadError=false), as after
+ *   a close_notify: Node does not tell a truncation from a clean close; before
+ *   `'secureConnect'` it is `'end'`, then `'error'` ECONNRESET (which ends the connect), and
+ *   `'close'` (hadError=true) at the next wait;
  * - a "read" is not a Node call: the application takes the next `'data'`/`'end'`/`'error'`/
  *   `'close'` event (as an `events.on` loop would), and waits for one if none is queued.
  * Node has no non-blocking mode, no zero-length read and no peek.
@@ -105,7 +109,6 @@ export class NodeLens extends Lens {
 
   override connect(): LensResult {
     if (this.side !== 'client') throw new Error(`node lens: connect() is for the client side, this lens is on the ${this.side}`);
-    this.sim.start();
     if (this.fired.secureConnect) return this.line('connect', NODE_API.connect, `${NODE_EVENT.secureConnect}`, 'ok');
     return this.waitFor('connect');
   }
@@ -215,11 +218,21 @@ export class NodeLens extends Lens {
     }
   }
 
-  /** The peer's TCP FIN: 'end' (unless its close_notify gave one already), then 'close'. */
+  /**
+   * The peer's TCP FIN: 'end' (unless its close_notify gave one already), then 'close'. Before
+   * 'secureConnect', 'end' and then an 'error' (ECONNRESET: the socket disconnected before the
+   * secure connection was established); Node destroys the socket, 'close' (hadError=true) follows.
+   */
   private emitFin(): void {
     if (!this.fired.end) {
       this.fired.end = true;
       this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end }, true);
+    }
+    if (!this.fired.secureConnect && !this.fired.error) {
+      this.fired.error = true;
+      this.emitEvent({ api: NODE_EVENT.error, outcome: NODE_OUTCOME.disconnectedInHandshake, failed: true }, true);
+      this.destroyIfHandshaking();
+      return;
     }
     this.fired.close = true;
     this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(false) }, true);
@@ -242,8 +255,12 @@ export class NodeLens extends Lens {
     if (data !== null && data.length > 0) this.emitEvent({ api: NODE_EVENT.data, outcome: nodeDataOutcome(data.length) }, true);
   }
 
-  /** The peer's TCP FIN: it is CLOSED or sent close_notify, and everything it sent has arrived. */
+  /**
+   * The peer's TCP FIN: it hung up (`Simulation.hangUp`), or it is CLOSED or sent
+   * close_notify and everything it sent has arrived.
+   */
   private peerClosedTransport(): boolean {
+    if (this.sim.transportEnded(this.side)) return true;
     const peer: Side = this.side === 'client' ? 'server' : 'client';
     // Its close_notify has been processed here once nothing is in flight or buffered (Node reads on arrival).
     const done = this.sim.endpoint(peer).state === 'CLOSED' || this.ep.peerClosed;
@@ -305,10 +322,13 @@ export class NodeLens extends Lens {
 
   /** A step that waits for an event: drives the simulation until one answers it. */
   private waitFor(step: 'connect' | 'read'): LensResult {
-    this.flushCallbacks();
     this.waiting = step;
     this.answered = null;
     try {
+      // What was due fires first, and may answer the step (a FIN deferred behind a read's answer).
+      this.flushCallbacks();
+      // tls.connect starts the handshake with its listeners in place: what the start brings answers it.
+      this.sim.start();
       this.sim.driving(this.side, () => {
         for (let steps = 0; this.answered === null; steps++) {
           if (steps >= this.maxSteps) throw new Error(`node lens: ${step} not answered after ${steps} deliveries`);

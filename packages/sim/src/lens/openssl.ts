@@ -27,12 +27,21 @@
  * worded with libssl's own reason for that failure, not the alert's: a downgrade sentinel is
  * `-1 SSL_ERROR_SSL: inappropriate fallback` (tls12-downgrade), then every read and write
  * `-1 SSL_ERROR_SYSCALL`; a failure no differential case covers has no reason string.
+ * The peer's TCP FIN without close_notify (a truncation) fails the call that meets it with
+ * `SSL_ERROR_SSL: unexpected eof while reading` (SSL_read 0, SSL_connect -1), and every later
+ * read and write with `-1 SSL_ERROR_SYSCALL` (the hangup-* cases).
  */
 import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON } from './vocab/openssl.js';
+import {
+  OPENSSL_AFTER_LOCAL_ABORT,
+  OPENSSL_AFTER_UNEXPECTED_EOF,
+  OPENSSL_ALERT_REASON,
+  OPENSSL_LOCAL_ABORT_REASON,
+  OPENSSL_UNEXPECTED_EOF,
+} from './vocab/openssl.js';
 
 function opensslAlertReason(alert: string): string {
   return (OPENSSL_ALERT_REASON as Record<string, string | undefined>)[alert] ?? `alert ${alert}`;
@@ -104,6 +113,11 @@ export class OpenSslLens extends Lens {
     return false;
   }
 
+  /** The SSL_read that met the EOF failed the connection (SSLfatal): SSL_write is `-1 SSL_ERROR_SYSCALL`. */
+  protected override writeAfterTruncation(): Attempt {
+    return { kind: 'truncated', first: false };
+  }
+
   /** libssl refuses it: `-1 SSL_ERROR_SSL: protocol is shutdown` (SSL_R_PROTOCOL_IS_SHUTDOWN). */
   protected override writeAfterShutdown(): Attempt {
     return { kind: 'refused', why: 'protocol is shutdown' };
@@ -141,6 +155,8 @@ export function opensslOutcome(call: AppCall, fact: Fact, n?: number): string {
       if (fact.first) return `${reading ? 0 : -1} SSL_ERROR_SSL: ${opensslAlertReason(fact.alert)}`;
       if (call === 'shutdown') return '-1 SSL_ERROR_SSL: shutdown while in init';
       return reading ? '0 SSL_ERROR_ZERO_RETURN' : '-1 SSL_ERROR_ZERO_RETURN';
+    case 'truncated':
+      return fact.first ? `${reading ? 0 : -1} SSL_ERROR_SSL: ${OPENSSL_UNEXPECTED_EOF}` : OPENSSL_AFTER_UNEXPECTED_EOF;
     case 'shutdown':
       return fact.complete ? '1' : '0';
     case 'refused':

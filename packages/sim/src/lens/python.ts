@@ -12,7 +12,10 @@
  *   failure (a downgrade sentinel: `SSLError: INAPPROPRIATE_FALLBACK`; an untrusted server
  *   certificate: `SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED`); a later send raises
  *   `SSLEOFError`, a later recv returns b'';
- * - the peer's close_notify is an empty read (`0 bytes`), not an exception;
+ * - the peer's close_notify is an empty read (`0 bytes`), not an exception; so is its TCP FIN
+ *   without close_notify (suppress_ragged_eofs, True by default), every time, though libssl
+ *   failed the connection: a later send() raises `SSLEOFError`; a do_handshake that meets the
+ *   FIN raises `SSLEOFError: UNEXPECTED_EOF_WHILE_READING` (the hangup-* cases);
  * - `recv(0)` returns b'' without calling SSL_read at all: it never waits and never reads
  *   the socket, so it can never reveal a rejection;
  * - non-blocking, a call that needs more bytes raises `SSLWantReadError`;
@@ -94,6 +97,11 @@ export class PythonLens extends Lens {
     return this.unwrapped ? { kind: 'written', bytes: data } : { kind: 'refused', why: PYTHON_OUTCOME.writeAfterShutdown };
   }
 
+  /** libssl failed the connection at the EOF (Python suppressed it for recv): send() raises SSLEOFError. */
+  protected override writeAfterTruncation(): Attempt {
+    return { kind: 'truncated', first: false };
+  }
+
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: n > 0 ? 'True' : 'False' };
   }
@@ -118,6 +126,10 @@ export class PythonLens extends Lens {
           return { api, outcome: !fact.received && localReason(fact) !== undefined ? PYTHON_WRITE_AFTER_LOCAL_ABORT : PYTHON_OUTCOME.writeAfterError };
         if (call === 'shutdown') return { api, outcome: PYTHON_OUTCOME.shutdownAfterError };
         return { api, outcome: PYTHON_OUTCOME.emptyRead };
+      case 'truncated':
+        // suppress_ragged_eofs (default True) turns the EOF into b'' for recv(), not for the handshake.
+        if (call === 'connect' || call === 'accept') return { api, outcome: fact.first ? PYTHON_OUTCOME.handshakeEof : PYTHON_OUTCOME.emptyRead };
+        return { api, outcome: call === 'write' ? PYTHON_WRITE_AFTER_LOCAL_ABORT : PYTHON_OUTCOME.emptyRead };
       case 'shutdown':
         return { api, outcome: fact.complete ? PYTHON_OUTCOME.shutdownDone : PYTHON_OUTCOME.wantRead };
       case 'refused':

@@ -133,6 +133,8 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   // The attacker of test/differential/mitm.ts: the first client-to-server delivery is the ClientHello.
   if (downgrade) sim.setRewrite(rewriteFor('strip_supported_versions', 'client_to_server', 0));
   sim.setProgram('server', serverProgram(p));
+  // The client's ClientHello goes out; the server closes TCP before it could answer.
+  if (p.hangUp === 'before-server-hello') sim.hangUp('server');
   return sim;
 }
 
@@ -152,11 +154,21 @@ function serverProgram(p: ServerProgram) {
         authRequested = true;
         sim.requestClientAuth();
       }
+      // The client's flight judged: the server closes TCP instead of answering anything.
+      if (p.hangUp === 'at-verdict' && !closed && e.type === 'state' && e.to === 'CONNECTED') {
+        closed = true;
+        sim.hangUp(side);
+      }
     }
     if (ep.error !== undefined || closed) return;
     for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
       if (p.echo !== true) continue;
       sim.write(side, d);
+      if (p.hangUp === 'after-echo') {
+        closed = true;
+        sim.hangUp(side);
+        return;
+      }
       if (p.closeAfterEcho === true) {
         closed = true;
         sim.close(side);

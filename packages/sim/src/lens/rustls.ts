@@ -19,6 +19,9 @@
  *   when no plaintext is available. A read here is the application's whole read step —
  *   `read_tls`, `process_new_packets`, then `reader().read` — so even with an empty buffer it
  *   reads the socket and surfaces a received alert.
+ * - the peer's TCP FIN without close_notify: `reader().read` returns `Err(UnexpectedEof)` once
+ *   the pending plaintext is read, every time; `complete_io` during the handshake the same
+ *   (an `io::Error` of kind UnexpectedEof); `writer().write` still buffers.
  * Outcomes are written as Rust `Result` values (`Ok(4)`, `Err(AlertReceived(DecryptError))`).
  */
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
@@ -126,6 +129,9 @@ export class RustlsLens extends Lens {
         return { api, outcome: 'blocked' };
       case 'alert':
         return { api, outcome: call === 'shutdown' ? '()' : alertErr(fact.alert, fact.received, fact.cause) };
+      case 'truncated':
+        // Reader::read: "Err(ErrorKind::UnexpectedEof)" once pending data is read, every time; complete_io the same.
+        return { api, outcome: call === 'shutdown' ? '()' : 'Err(UnexpectedEof)' };
       case 'refused':
         return { api, outcome: `Err(${fact.why})` };
     }

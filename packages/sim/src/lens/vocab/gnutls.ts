@@ -137,7 +137,7 @@ export const GNUTLS_OUTCOME = {
    * (seen after a TLS 1.2 gnutls_handshake failed with the server's alert).
    */
   unavailableDuringHandshake: 'GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE',
-  /** TCP EOF without close_notify. */
+  /** TCP EOF without close_notify: the recv or handshake that meets it (observed: the hangup-* cases). */
   prematureTermination: 'GNUTLS_E_PREMATURE_TERMINATION',
   /** The server's post-handshake CertificateRequest, from gnutls_record_recv (GNUTLS_POST_HANDSHAKE_AUTH). */
   reauthRequest: 'GNUTLS_E_REAUTH_REQUEST',

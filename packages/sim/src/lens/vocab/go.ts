@@ -43,7 +43,11 @@ export const GO_ALERT_TEXT: Readonly<Record<string, string>> = {
   no_application_protocol: 'no application protocol',
 };
 
-/** The error a Go call returns once the peer's close_notify has been read (`io.EOF`). */
+/**
+ * The error a Go call returns once the peer's close_notify has been read (`io.EOF`), and
+ * also at the peer's TCP FIN without close_notify at a record boundary (the hangup-* cases):
+ * Go 1.19 does not tell the two apart.
+ */
 export const GO_EOF = 'EOF';
 /** A nil error. */
 export const GO_NIL = 'nil';

@@ -109,6 +109,11 @@ export const NODE_OUTCOME = {
   writeAfterPeerEnd: 'EPIPE',
   /** The write callback's (and 'error' event's) code for a write after socket.end(). */
   writeAfterEnd: 'ERR_STREAM_WRITE_AFTER_END',
+  /**
+   * The 'error' event's code when the peer's TCP FIN comes before 'secureConnect' (after
+   * 'end'): "Client network socket disconnected before secure TLS connection was established".
+   */
+  disconnectedInHandshake: 'ECONNRESET',
   /** The write callback's code for a write on a socket Node destroyed (a failed handshake). */
   writeAfterDestroy: 'ERR_STREAM_DESTROYED',
 } as const;

@@ -135,8 +135,19 @@ export const OPENSSL_SHUTDOWN_WHILE_IN_INIT = 'shutdown while in init';
 /** A second SSL_shutdown that finds application data where it waits for close_notify (SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY). */
 export const OPENSSL_APP_DATA_AFTER_CLOSE_NOTIFY = 'application data after close notify';
 
-/** OpenSSL 3.0 reports a TCP EOF without close_notify as an SSL error with this reason (SSL_R_UNEXPECTED_EOF_WHILE_READING). */
+/**
+ * OpenSSL 3.0 reports a TCP EOF without close_notify as an SSL error with this reason
+ * (SSL_R_UNEXPECTED_EOF_WHILE_READING): observed `0 SSL_ERROR_SSL: …` from SSL_read and
+ * `-1 SSL_ERROR_SSL: …` from SSL_connect (cases hangup-after-echo, hangup-before-server-hello).
+ */
 export const OPENSSL_UNEXPECTED_EOF = 'unexpected eof while reading';
+
+/**
+ * Every SSL_read / SSL_write after the call that reported the unexpected EOF (observed: the
+ * hangup-* cases): the connection is in its error state and returns -1 with nothing on the
+ * error queue, which SSL_get_error calls SSL_ERROR_SYSCALL (errno unset).
+ */
+export const OPENSSL_AFTER_UNEXPECTED_EOF = '-1 SSL_ERROR_SYSCALL';
 
 /**
  * `<ret> SSL_ERROR_SSL: <reason>` — the harness's rendering of a call failed by a received

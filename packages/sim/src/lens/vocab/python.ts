@@ -77,6 +77,8 @@ export const PYTHON_OUTCOME = {
    * that raised a fatal alert (SSL_read then fails with SSL_ERROR_ZERO_RETURN).
    */
   emptyRead: '0 bytes',
+  /** do_handshake() met the peer's TCP FIN without close_notify (suppress_ragged_eofs covers recv() only). */
+  handshakeEof: 'SSLEOFError: UNEXPECTED_EOF_WHILE_READING',
   /** Non-blocking call that needs more bytes from the socket. */
   wantRead: 'SSLWantReadError',
   /** send() after a recv() has raised a fatal alert (SSL_write fails with SSL_ERROR_ZERO_RETURN). */
@@ -122,7 +124,8 @@ export const PYTHON_LOCAL_ABORT: Readonly<Partial<Record<HandshakeErrorKind, str
 };
 
 /**
- * send() after a handshake the client aborted itself (observed: tls12-downgrade): SSL_write
+ * send() after a handshake the client aborted itself (observed: tls12-downgrade), or after
+ * recv() met the peer's FIN without close_notify (observed: hangup-after-echo): SSL_write
  * returns -1 with an empty error queue and no errno (SSL_ERROR_SYSCALL), which Python raises
  * as SSLEOFError. recv() returns b'' (`0 bytes`), as after a received alert.
  */
