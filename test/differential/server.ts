@@ -59,6 +59,9 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
     }),
     handshakeTimeoutMs: 10_000,
     idleTimeoutMs: 20_000,
+    // The client's close_notify must not be answered at once by the connection itself: the
+    // program hangs up instead.
+    ...(p.hangUp === 'on-close-notify' ? { allowHalfOpen: true } : {}),
     label: `diff:${c.name}`,
     onConnection: (conn) => runProgram(conn, c, log, versions),
     onError: (e) => log.push(e instanceof Error ? e.message : String(e)),
@@ -96,12 +99,22 @@ function hangUp(conn: TlsConnection): void {
   conn.socket.end();
 }
 
-/** After a hang-up: read until the client goes, then release the socket. */
+/**
+ * After a hang-up: read until the client goes (its FIN, or the socket's end), then release
+ * the socket; releasing it with unread bytes would send an RST.
+ */
 async function drainAfterHangUp(conn: TlsConnection): Promise<void> {
   try {
     while ((await conn.read()) !== null);
   } catch {
     // The client closed without close_notify in turn, or failed: either ends the connection.
+  }
+  const s = conn.socket;
+  if (!s.readableEnded && !s.destroyed) {
+    await new Promise<void>((resolve) => {
+      s.once('end', resolve);
+      s.once('close', resolve);
+    });
   }
   conn.destroy('after the hang-up');
 }
@@ -158,6 +171,10 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     }
   } catch (e) {
     log.push(`after handshake: ${(e as Error).message}`);
+  }
+  if (p.hangUp === 'on-close-notify') {
+    hangUp(conn);
+    return drainAfterHangUp(conn);
   }
   await conn.close();
 }

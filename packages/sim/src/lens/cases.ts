@@ -69,9 +69,10 @@ export interface ServerProgram {
    * The server closes TCP (a FIN) without a close_notify, a truncation (§6.1), and sends
    * nothing more: 'before-server-hello' once the ClientHello has arrived, without answering
    * it; 'at-verdict' when it has judged the client's certificate, instead of any alert;
-   * 'after-echo' after its first echo.
+   * 'after-echo' after its first echo; 'on-close-notify' when the client's close_notify
+   * arrives, instead of answering it with its own.
    */
-  readonly hangUp?: 'before-server-hello' | 'at-verdict' | 'after-echo';
+  readonly hangUp?: 'before-server-hello' | 'at-verdict' | 'after-echo' | 'on-close-notify';
 }
 
 export interface DiffCase {
@@ -302,6 +303,20 @@ export const DIFF_CASES: readonly DiffCase[] = [
     server: { clientAuth: 'require', echo: true, hangUp: 'at-verdict' },
     clientCert: 'trusted',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'hangup-then-shutdown',
+    title: "the client's shutdown call after its read has met the server's FIN without close_notify",
+    server: HANGUP_AFTER_ECHO.server,
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }, { op: 'shutdown' }],
+  },
+  {
+    name: 'shutdown-answered-by-hangup',
+    title: "the client closes first and the server answers its close_notify with a bare FIN: the client's second shutdown call meets it",
+    server: { clientAuth: 'none', echo: true, hangUp: 'on-close-notify' },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }],
   },
   {
     name: 'hangup-before-server-hello',

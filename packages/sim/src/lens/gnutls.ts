@@ -118,6 +118,8 @@ export class GnutlsLens extends Lens {
           return { api, outcome: GNUTLS_LOCAL_ABORT_ERROR[fact.cause]! };
         return { api, outcome: GNUTLS_OUTCOME.invalidSession };
       case 'truncated':
+        // gnutls_bye(GNUTLS_SHUT_WR) sends its close_notify and reads nothing: 0, FIN or not.
+        if (call === 'shutdown') return { api, outcome: GNUTLS_OUTCOME.ok };
         return { api, outcome: fact.first ? GNUTLS_OUTCOME.prematureTermination : GNUTLS_OUTCOME.invalidSession };
       case 'refused':
         return { api, outcome: fact.why };

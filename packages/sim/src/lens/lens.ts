@@ -203,6 +203,8 @@ export abstract class Lens {
   protected shutdownAttempt(): Attempt {
     const failed = this.failure();
     if (failed) return failed;
+    // A call has met the peer's FIN without close_notify: the library words what is left.
+    if (this.truncationSurfaced) return { kind: 'truncated', first: false };
     if (!this.sentCloseNotify() && this.ep.state !== 'CONNECTED') return { kind: 'refused', why: 'shutdown while in init' };
     if (!this.sentCloseNotify()) {
       try {
@@ -213,7 +215,7 @@ export abstract class Lens {
       return { kind: 'shutdown', complete: this.ep.peerClosed };
     }
     this.pullIfLibraryReads(() => this.ep.peerClosed || this.ep.error !== undefined);
-    return this.ep.peerClosed ? { kind: 'shutdown', complete: true } : null;
+    return this.ep.peerClosed ? { kind: 'shutdown', complete: true } : this.truncation();
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────

@@ -31,7 +31,8 @@
  *   nothing more is emitted. Callbacks fire when the application next waits for I/O, after
  *   the calls it makes without waiting;
  * - the peer's TCP FIN without close_notify is `'end'` and `'close'` (hadError=false), as after
- *   a close_notify: Node does not tell a truncation from a clean close; before
+ *   a close_notify: Node does not tell a truncation from a clean close. The 'close' is a later
+ *   I/O callback than the 'end': a synchronous call right after 'end' comes first. Before
  *   `'secureConnect'` it is `'end'`, then `'error'` ECONNRESET (which ends the connect), and
  *   `'close'` (hadError=true) at the next wait;
  * - a "read" is not a Node call: the application takes the next `'data'`/`'end'`/`'error'`/
@@ -86,6 +87,12 @@ export class NodeLens extends Lens {
    * harness: socket.end after an 'error' read, then 'end' and 'close'). Due at the next wait.
    */
   private finDue = false;
+  /**
+   * 'end' has fired for the peer's FIN: Node ends its own side and destroys the socket, and
+   * that 'close' (hadError=false) is a later I/O callback: the application's next
+   * synchronous step (a socket.end, a write) comes first. Due at the next wait.
+   */
+  private cleanCloseDue = false;
   /** A write Node refused: its 'error' (this code) and 'close' (hadError=true) follow its callback at the next wait. */
   private failDue: string | null = null;
 
@@ -172,6 +179,8 @@ export class NodeLens extends Lens {
   override wait(): void {
     this.flushCallbacks();
     super.wait();
+    // The wait lasts: every callback that came due during it has fired by its end.
+    this.flushCallbacks();
   }
 
   override finish(): void {
@@ -212,7 +221,7 @@ export class NodeLens extends Lens {
         if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
       }
     }
-    if (!this.fired.close && !this.destroyed && !this.finDue && this.peerClosedTransport()) {
+    if (!this.fired.close && !this.destroyed && !this.finDue && !this.cleanCloseDue && this.peerClosedTransport()) {
       if (this.waiting === 'read' && this.answered !== null) this.finDue = true;
       else this.emitFin();
     }
@@ -234,8 +243,7 @@ export class NodeLens extends Lens {
       this.destroyIfHandshaking();
       return;
     }
-    this.fired.close = true;
-    this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(false) }, true);
+    this.cleanCloseDue = true;
   }
 
   /** An error before 'secureConnect': Node destroys the socket; 'close' (hadError=true) fires at the next wait. */
@@ -293,6 +301,9 @@ export class NodeLens extends Lens {
   private flushCallbacks(): void {
     const pending = this.deferred;
     this.deferred = [];
+    // Due before this flush: a 'close' that an 'end' fired in it comes at the next one.
+    const cleanClose = this.cleanCloseDue;
+    this.cleanCloseDue = false;
     for (const outcome of pending) {
       this.sim.recordAppCall(this.side, 'event', outcome === NODE_OUTCOME.writeOk ? 'ok' : 'error', {
         lens: this.name,
@@ -317,6 +328,12 @@ export class NodeLens extends Lens {
     if (this.finDue) {
       this.finDue = false;
       if (!this.fired.close) this.emitFin();
+    }
+    if (cleanClose) {
+      if (!this.fired.close) {
+        this.fired.close = true;
+        this.emitEvent({ api: NODE_EVENT.close, outcome: nodeCloseOutcome(false) }, true);
+      }
     }
   }
 

@@ -29,7 +29,9 @@
  * `-1 SSL_ERROR_SYSCALL`; a failure no differential case covers has no reason string.
  * The peer's TCP FIN without close_notify (a truncation) fails the call that meets it with
  * `SSL_ERROR_SSL: unexpected eof while reading` (SSL_read 0, SSL_connect -1), and every later
- * read and write with `-1 SSL_ERROR_SYSCALL` (the hangup-* cases).
+ * read and write with `-1 SSL_ERROR_SYSCALL`, every SSL_shutdown with `shutdown while in init`
+ * (the hangup-* cases). A second SSL_shutdown that meets it instead of the peer's
+ * close_notify fails the same way (`-1`; shutdown-answered-by-hangup).
  */
 import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
@@ -40,6 +42,7 @@ import {
   OPENSSL_AFTER_UNEXPECTED_EOF,
   OPENSSL_ALERT_REASON,
   OPENSSL_LOCAL_ABORT_REASON,
+  OPENSSL_SHUTDOWN_WHILE_IN_INIT,
   OPENSSL_UNEXPECTED_EOF,
 } from './vocab/openssl.js';
 
@@ -156,7 +159,9 @@ export function opensslOutcome(call: AppCall, fact: Fact, n?: number): string {
       if (call === 'shutdown') return '-1 SSL_ERROR_SSL: shutdown while in init';
       return reading ? '0 SSL_ERROR_ZERO_RETURN' : '-1 SSL_ERROR_ZERO_RETURN';
     case 'truncated':
-      return fact.first ? `${reading ? 0 : -1} SSL_ERROR_SSL: ${OPENSSL_UNEXPECTED_EOF}` : OPENSSL_AFTER_UNEXPECTED_EOF;
+      if (fact.first) return `${reading ? 0 : -1} SSL_ERROR_SSL: ${OPENSSL_UNEXPECTED_EOF}`;
+      // The failed connection counts as in init again.
+      return call === 'shutdown' ? `-1 SSL_ERROR_SSL: ${OPENSSL_SHUTDOWN_WHILE_IN_INIT}` : OPENSSL_AFTER_UNEXPECTED_EOF;
     case 'shutdown':
       return fact.complete ? '1' : '0';
     case 'refused':

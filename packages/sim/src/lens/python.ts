@@ -15,7 +15,9 @@
  * - the peer's close_notify is an empty read (`0 bytes`), not an exception; so is its TCP FIN
  *   without close_notify (suppress_ragged_eofs, True by default), every time, though libssl
  *   failed the connection: a later send() raises `SSLEOFError`; a do_handshake that meets the
- *   FIN raises `SSLEOFError: UNEXPECTED_EOF_WHILE_READING` (the hangup-* cases);
+ *   FIN raises `SSLEOFError: UNEXPECTED_EOF_WHILE_READING` (the hangup-* cases), and so does
+ *   an unwrap() that meets it where it waits for the peer's close_notify; a later unwrap()
+ *   raises `SSLError: SHUTDOWN_WHILE_IN_INIT`;
  * - `recv(0)` returns b'' without calling SSL_read at all: it never waits and never reads
  *   the socket, so it can never reveal a rejection;
  * - non-blocking, a call that needs more bytes raises `SSLWantReadError`;
@@ -129,6 +131,8 @@ export class PythonLens extends Lens {
       case 'truncated':
         // suppress_ragged_eofs (default True) turns the EOF into b'' for recv(), not for the handshake.
         if (call === 'connect' || call === 'accept') return { api, outcome: fact.first ? PYTHON_OUTCOME.handshakeEof : PYTHON_OUTCOME.emptyRead };
+        // unwrap(): the FIN where it waits for the peer's close_notify; after that libssl's connection is failed.
+        if (call === 'shutdown') return { api, outcome: fact.first ? PYTHON_OUTCOME.handshakeEof : PYTHON_OUTCOME.shutdownAfterError };
         return { api, outcome: call === 'write' ? PYTHON_WRITE_AFTER_LOCAL_ABORT : PYTHON_OUTCOME.emptyRead };
       case 'shutdown':
         return { api, outcome: fact.complete ? PYTHON_OUTCOME.shutdownDone : PYTHON_OUTCOME.wantRead };

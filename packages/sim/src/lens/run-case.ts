@@ -175,10 +175,12 @@ function serverProgram(p: ServerProgram) {
         return;
       }
     }
-    // The client's close_notify ends the server's read loop; it then closes too (conn.close()).
+    // The client's close_notify ends the server's read loop; it then closes too (conn.close()),
+    // or closes TCP without answering it.
     if (ep.peerClosed) {
       closed = true;
-      sim.close(side);
+      if (p.hangUp === 'on-close-notify') sim.hangUp(side);
+      else sim.close(side);
     }
   };
 }

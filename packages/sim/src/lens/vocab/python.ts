@@ -77,13 +77,13 @@ export const PYTHON_OUTCOME = {
    * that raised a fatal alert (SSL_read then fails with SSL_ERROR_ZERO_RETURN).
    */
   emptyRead: '0 bytes',
-  /** do_handshake() met the peer's TCP FIN without close_notify (suppress_ragged_eofs covers recv() only). */
+  /** do_handshake() or unwrap() met the peer's TCP FIN without close_notify (suppress_ragged_eofs covers recv() only). */
   handshakeEof: 'SSLEOFError: UNEXPECTED_EOF_WHILE_READING',
   /** Non-blocking call that needs more bytes from the socket. */
   wantRead: 'SSLWantReadError',
   /** send() after a recv() has raised a fatal alert (SSL_write fails with SSL_ERROR_ZERO_RETURN). */
   writeAfterError: 'SSLZeroReturnError',
-  /** unwrap() after a fatal alert was raised (the handshake state machine is in its error state). */
+  /** unwrap() after a fatal alert was raised, or after a FIN without close_notify (the handshake state machine is in its error state). */
   shutdownAfterError: 'SSLError: SHUTDOWN_WHILE_IN_INIT',
   /** unwrap() returned the plain socket: both close_notify sent and received. */
   shutdownDone: 'socket',
