@@ -54,7 +54,6 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'packages/sim/src/render/flights.ts::follow': 'follows one record through deliveries, faults and reads; not split yet',
   'packages/sim/src/render/svg-parts.ts::recordArrow': 'one record arrow: the slope, the dashed read, the labels and their placement',
   'packages/sim/src/render/svg.ts::renderSvg': 'lays out and draws the whole timeline; its parts are in svg-parts.ts, the rest not split yet',
-  'packages/sim/src/scenarios/spec.ts::runProgram': 'one switch case per scenario program operation',
   'packages/web/src/main.ts::init': 'wires every control of the stepper page to its handler',
   'packages/web/src/views.ts::decodedView': 'the decoded record view: header, plaintext, fields and byte highlighting',
 };

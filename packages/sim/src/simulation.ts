@@ -140,6 +140,8 @@ interface SimState {
   hungUp: Record<Side, boolean>;
   /** Sides whose peer's FIN has arrived (after every byte the peer sent before it). */
   finArrived: Record<Side, boolean>;
+  /** When the peer's FIN can arrive at each side: its hang-up time plus the direction's delay. */
+  finAt: Record<Side, number>;
 }
 
 function cloneState(s: SimState): SimState {
@@ -161,6 +163,7 @@ function cloneState(s: SimState): SimState {
     driver: s.driver,
     hungUp: { ...s.hungUp },
     finArrived: { ...s.finArrived },
+    finAt: { ...s.finAt },
     ...(s.rewrite !== undefined ? { rewrite: s.rewrite } : {}),
   };
 }
@@ -205,6 +208,7 @@ export class Simulation {
       driver: undefined,
       hungUp: { client: false, server: false },
       finArrived: { client: false, server: false },
+      finAt: { client: 0, server: 0 },
     };
   }
 
@@ -416,8 +420,10 @@ export class Simulation {
   }
 
   private closeTransport(side: Side): void {
+    const direction = directionFrom(side);
+    this.s.finAt[receiverOf(direction)] = this.s.now + delayOf(this.policy, direction);
     this.emit('network', { type: 'note', text: `${side} closes TCP without close_notify (a truncation, RFC 8446 §6.1)`, fact: 'hang_up' });
-    this.finIfDrained(directionFrom(side));
+    this.finIfDrained(direction);
   }
 
   keyUpdate(side: Side, requestPeer: boolean): void {
@@ -451,10 +457,20 @@ export class Simulation {
 
   // ── stepping ─────────────────────────────────────────────────────────────────────────
 
-  /** Delivers one unit; null when quiescent (nothing in flight, nothing scheduled). */
+  /**
+   * Delivers one unit; null when quiescent (nothing in flight, nothing scheduled). A FIN
+   * (`hangUp`) due no later than that unit arrives first; one due when nothing else can be
+   * delivered arrives then, the clock moved to its time (then null, unless its arrival made
+   * a side send).
+   */
   step(): StepResult | null {
     this.start();
     const choice = this.s.scheduler.choose(this.context());
+    const fin = this.pendingFin();
+    if (fin !== undefined && (choice === null || fin.at <= choice.at)) {
+      this.arriveFin(fin.to, fin.at);
+      if (choice === null) return this.step();
+    }
     if (choice === null) return null;
     return this.apply(choice);
   }
@@ -501,7 +517,19 @@ export class Simulation {
 
   /** Would `step()` return null now? Decided on a copy of the scheduler. */
   private peekQuiescent(): boolean {
-    return this.s.scheduler.clone().choose(this.context()) === null;
+    return this.pendingFin() === undefined && this.s.scheduler.clone().choose(this.context()) === null;
+  }
+
+  /** The earliest FIN whose bytes before it have all been delivered and that has not arrived yet. */
+  private pendingFin(): { readonly to: Side; readonly at: number } | undefined {
+    let next: { to: Side; at: number } | undefined;
+    for (const to of ['client', 'server'] as const) {
+      const from = to === 'client' ? 'server' : 'client';
+      if (!this.s.hungUp[from] || this.s.finArrived[to] || !this.s.duplex.queues[directionFrom(from)].isEmpty) continue;
+      const at = Math.max(this.s.now, this.s.finAt[to]);
+      if (next === undefined || at < next.at) next = { to, at };
+    }
+    return next;
   }
 
   private context(): SchedulerContext {
@@ -570,11 +598,20 @@ export class Simulation {
     return { choice, to, delivered: bytes.length, events: s.trace.events.slice(first) };
   }
 
-  /** The FIN of a side that hung up arrives once every byte it sent before it has. */
+  /**
+   * The FIN of a side that hung up rides on the last segment it sent before it: it arrives
+   * with it, if its own time has come; else `step()` delivers it when it is due.
+   */
   private finIfDrained(direction: NetDirection): void {
     const to = receiverOf(direction);
     const from = to === 'client' ? 'server' : 'client';
     if (!this.s.started || !this.s.hungUp[from] || this.s.finArrived[to] || !this.s.duplex.queues[direction].isEmpty) return;
+    if (this.s.now >= this.s.finAt[to]) this.arriveFin(to, this.s.now);
+  }
+
+  private arriveFin(to: Side, at: number): void {
+    const from = to === 'client' ? 'server' : 'client';
+    this.s.now = Math.max(this.s.now, at);
     this.s.finArrived[to] = true;
     this.emit(to, { type: 'note', text: `${from}'s FIN arrives: the end of its byte stream, with no close_notify before it`, fact: 'tcp_fin' });
     // A library that reads on arrival (Node) learns of the FIN now.

@@ -4,7 +4,7 @@
  * words the truncation as its library does (the real runs: test/differential, hangup-*).
  */
 import { describe, expect, it } from 'vitest';
-import { createLens, diffCase, genericResult, runCaseThroughLens, type LensName } from '../src/index.js';
+import { createLens, diffCase, genericResult, runCaseThroughLens, runScenario, type LensName, type TraceEvent } from '../src/index.js';
 import { ofType, pairSim } from './helpers.js';
 
 const enc = new TextEncoder();
@@ -118,4 +118,39 @@ describe('a lens meets the FIN', () => {
       expect(run.outcomes.filter((o) => o.call === 'read').map((o) => o.outcome)[1]).toBe(outcome);
     });
   }
+});
+
+describe('scenario client-cert-dropped', () => {
+  const t = runScenario('client-cert-dropped');
+  const at = (pred: (e: TraceEvent) => boolean): TraceEvent => {
+    const e = t.events.find(pred);
+    if (e === undefined) throw new Error('no such event');
+    return e;
+  };
+
+  it('connect() is ok; the server completes, then closes TCP with no alert and no close_notify', () => {
+    expect(at((e) => e.type === 'app_call' && e.side === 'client' && e.call === 'connect')).toMatchObject({ result: 'ok' });
+    const complete = at((e) => e.type === 'handshake_complete' && e.side === 'server');
+    const hangUp = at((e) => e.type === 'note' && e.fact === 'hang_up');
+    expect(hangUp.seq).toBeGreaterThan(complete.seq);
+    expect(t.events.filter((e) => e.type === 'alert_sent' || e.type === 'alert_received')).toEqual([]);
+  });
+
+  it("the FIN takes the network's one-way delay to reach the client, and the read meets it: an error without an alert", () => {
+    const hangUp = at((e) => e.type === 'note' && e.fact === 'hang_up');
+    const fin = at((e) => e.type === 'note' && e.fact === 'tcp_fin');
+    expect(fin.side).toBe('client');
+    // The scenarios' network delays every direction by 10 ms.
+    expect(fin.time - hangUp.time).toBe(10);
+    const read = at((e) => e.type === 'app_call' && e.side === 'client' && e.call === 'read');
+    expect(read.seq).toBeGreaterThan(fin.seq);
+    expect(read).toMatchObject({ result: 'error', outcome: '0 SSL_ERROR_SSL: unexpected eof while reading' });
+    expect(read).not.toHaveProperty('alert');
+  });
+
+  it('through the Python lens the same read looks like a clean close: b""', () => {
+    const py = runScenario('client-cert-dropped', undefined, { lens: 'python' });
+    const read = py.events.find((e) => e.type === 'app_call' && e.side === 'client' && e.call === 'read');
+    expect(read).toMatchObject({ api: 'SSLSocket.recv', outcome: '0 bytes' });
+  });
 });

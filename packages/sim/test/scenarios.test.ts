@@ -48,6 +48,8 @@ const DESIGN_NAMES = [
   'rfc8448-client-auth',
   'rfc8448-compat',
   'half-rtt-then-rejected',
+  // A FIN without close_notify (docs/fidelity.md): the server drops the client, no alert.
+  'client-cert-dropped',
   // TLS 1.2 (docs/tls12.md): the client-authentication twins and the RFC 8446 §4.1.3 downgrade.
   'tls12-client-auth',
   'tls12-client-cert-rejected',

@@ -320,7 +320,8 @@ export abstract class Lens {
         let f: Attempt = null;
         for (let steps = 0; f === null; steps++) {
           if (steps >= this.maxSteps) throw new SimulationLivelockError(steps);
-          if (this.sim.step() === null) return { kind: 'blocked' } as const;
+          // Nothing more can arrive: one last look (a FIN may have come instead of a delivery).
+          if (this.sim.step() === null) return attempt() ?? ({ kind: 'blocked' } as const);
           f = attempt();
         }
         return f;

@@ -96,6 +96,40 @@ export const CLIENT_CERT_REJECTED: ScenarioSpec = {
 registerSpecScenario(CLIENT_CERT_REJECTED, "The server's verifier rejects the client certificate: bad_certificate reaches the client on read");
 
 /**
+ * The server drops a client it will not have, without an alert: it closes TCP with no
+ * close_notify (Simulation.hangUp) once its handshake is complete, as Node's tls server does
+ * when the client certificate fails its check (docs/interop.md, note 3).
+ */
+export const CLIENT_CERT_DROPPED: ScenarioSpec = {
+  name: 'client-cert-dropped',
+  client: { certificate: 'client' },
+  server: { clientAuth: 'require' },
+  program: [{ op: 'hangUp', side: 'server', state: 'CONNECTED' }, ...CLIENT_REQUEST],
+  notes: [
+    {
+      after: 'start',
+      text: "The server requires a client certificate. Its application judges it after the handshake and drops a client it will not have: no alert, the connection just closes (Node's tls server does this).",
+    },
+    { after: { event: 'handshake_complete', side: 'client' }, text: '★ The client completes on sending its Finished (§4.4.4).' },
+    { after: { event: 'app_call', side: 'client', call: 'connect' }, text: 'connect() → ok.' },
+    {
+      after: { event: 'note', fact: 'hang_up' },
+      text: "The server's handshake is complete; its application does not want this certificate and closes TCP: no alert, no close_notify (§6.1 calls that a truncation).",
+    },
+    {
+      after: { event: 'note', side: 'client', fact: 'tcp_fin' },
+      text: "The FIN reaches the client: the end of the server's byte stream, and nothing says why.",
+    },
+    {
+      after: { event: 'app_call', side: 'client', call: 'read' },
+      text: 'The read meets the end of the stream. libssl reports it (unexpected eof while reading); through Python, Go or Node it looks like a clean close (--lens python).',
+    },
+  ],
+};
+
+registerSpecScenario(CLIENT_CERT_DROPPED, 'The server drops the client without an alert (a FIN, no close_notify): the read meets a bare end of stream');
+
+/**
  * A client certificate presented with a private key that does not match it: the client's
  * CertificateVerify signature cannot verify under the certificate's key (§4.4.3).
  */

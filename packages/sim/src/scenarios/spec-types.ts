@@ -54,6 +54,11 @@ export type ProgramOp =
   /** Sends `data` the first time the side's endpoint enters `state` (a server writing as soon as its flight is out). */
   | { readonly op: 'sendOnState'; readonly side: Side; readonly state: string; readonly data: string }
   /**
+   * The side closes TCP without close_notify (`Simulation.hangUp`): at once, or the first time
+   * its endpoint enters `state` (a server that drops a client it has judged, sending no alert).
+   */
+  | { readonly op: 'hangUp'; readonly side: Side; readonly state?: string }
+  /**
    * An attacker on the path rewrites the `nth` delivery (0-based) in `direction`:
    * `strip_supported_versions` removes that extension from a ClientHello (RFC 8446 §4.2.1).
    */

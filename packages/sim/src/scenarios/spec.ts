@@ -119,19 +119,27 @@ function runProgram(sim: Simulation, program: readonly ProgramOp[]): void {
       case 'rewrite':
         sim.setRewrite(rewriteFor(p.rewrite, p.direction, p.nth));
         break;
-      case 'sendOnState': {
-        let sent = false;
-        sim.setProgram(p.side, (s, side, events) => {
-          if (sent || !events.some((e) => e.type === 'state' && e.to === p.state)) return;
-          sent = true;
-          s.write(side, utf8(p.data));
-        });
+      case 'hangUp':
+        if (p.state === undefined) sim.hangUp(p.side);
+        else onState(sim, p.side, p.state, (s, side) => s.hangUp(side));
         break;
-      }
+      case 'sendOnState':
+        onState(sim, p.side, p.state, (s, side) => s.write(side, utf8(p.data)));
+        break;
       default:
         throw new Error(`scenario program: unknown op ${JSON.stringify((p as { op?: unknown }).op)}`);
     }
   }
+}
+
+/** Runs `act` once, the first time `side`'s endpoint enters `state` (the side's program). */
+function onState(sim: Simulation, side: Side, state: string, act: (s: Simulation, side: Side) => void): void {
+  let done = false;
+  sim.setProgram(side, (s, at, events) => {
+    if (done || !events.some((e) => e.type === 'state' && e.to === state)) return;
+    done = true;
+    act(s, at);
+  });
 }
 
 /** The event an AnchorSpec names, as narrate's anchor (each anchor is used by one pass over the events). */
