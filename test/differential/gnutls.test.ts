@@ -21,6 +21,7 @@ import {
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
 import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnutls.json');
@@ -35,7 +36,7 @@ function skipReason(c: DiffCase): string | undefined {
 }
 
 async function runCase(c: DiffCase, pki: DiffPki): Promise<Outcome[]> {
-  return runOnServer(c, pki, runGnutls);
+  return c.side === 'server' ? runOnClient(c, pki, runGnutls) : runOnServer(c, pki, runGnutls);
 }
 
 if (unavailable !== null && process.env.CI) {

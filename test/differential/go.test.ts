@@ -12,6 +12,7 @@ import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goCountOutcome, goReceivedAlertEr
 import type { Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
 import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
+import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, startDiffServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/go.json', import.meta.url));
@@ -22,7 +23,7 @@ let pki: DiffPki;
 const runs = new Map<string, Promise<Outcome[]>>();
 
 async function runCase(c: DiffCase): Promise<Outcome[]> {
-  return runOnServer(c, pki, runGo);
+  return c.side === 'server' ? runOnClient(c, pki, runGo) : runOnServer(c, pki, runGo);
 }
 
 /** One real run per case per file, shared by the snapshot test and the vocabulary spot-check. */

@@ -9,8 +9,12 @@ import { spawn } from 'node:child_process';
 import type { ScriptStep } from '../../packages/sim/src/lens/cases.js';
 
 export interface HarnessInput {
+  /** 'server': the harness listens on host:port and serves one connection (cert/key: its own). */
+  readonly role?: 'server';
   readonly host: string;
   readonly port: number;
+  /** role 'server': require a client certificate, verified against `verifyCa`. */
+  readonly clientAuth?: 'require';
   /** PEM files of the client certificate chain and key; absent: no client certificate. */
   readonly cert?: string;
   readonly key?: string;

@@ -44,6 +44,8 @@ export function pullsOnCallMutant(lib: LensName): (sim: Simulation) => Lens {
 export function mutantDisagreements(make: (sim: Simulation) => Lens, real: ReadonlyMap<DiffCase, readonly Outcome[]>): string[] {
   const differ: string[] = [];
   for (const [c, outcomes] of real) {
+    // The mutants are client lenses: a case where the library serves is not theirs.
+    if (c.side === 'server') continue;
     const got = runCaseWith(c, make).outcomes;
     if (JSON.stringify(got) !== JSON.stringify(outcomes)) differ.push(c.name);
   }

@@ -15,6 +15,7 @@ import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_RE
 import type { Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
 import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'openssl';
@@ -39,7 +40,7 @@ const observed = loadObserved();
 const seen: Record<string, Outcome[]> = {};
 
 async function runCase(c: DiffCase): Promise<Outcome[]> {
-  return runOnServer(c, pki, runOpenssl);
+  return c.side === 'server' ? runOnClient(c, pki, runOpenssl) : runOnServer(c, pki, runOpenssl);
 }
 
 // Without the toolchain (gcc, libssl-dev) the cases are skipped, the reason in the suite's

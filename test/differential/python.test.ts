@@ -23,6 +23,7 @@ import {
 import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
 import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'python';
@@ -39,7 +40,7 @@ function skipReason(c: DiffCase): string | undefined {
 let pki: DiffPki;
 
 async function runCase(c: DiffCase): Promise<Outcome[]> {
-  return runOnServer(c, pki, runPython);
+  return c.side === 'server' ? runOnClient(c, pki, runPython) : runOnServer(c, pki, runPython);
 }
 
 if (unavailable !== null && inCi) {

@@ -26,6 +26,11 @@
  *               server_name sent, and gnutls_session_set_verify_cert(session, verifyName, 0);
  *               the client certificate comes from gnutls_certificate_set_x509_key_file;
  *               `pha: true` passes GNUTLS_POST_HANDSHAKE_AUTH to gnutls_init.
+ *   accept   -> gnutls_handshake on the server's session (role "server": the harness listens
+ *               on host:port and serves one connection with GNUTLS_SERVER | GNUTLS_NO_TICKETS,
+ *               no tickets as the simulated server of these cases, the certificate and key
+ *               given; with clientAuth "require", GNUTLS_CERT_REQUIRE with `verifyCa` as the
+ *               trust file and gnutls_session_set_verify_cert(session, NULL, 0)).
  *   write    -> gnutls_record_send (the UTF-8 data, once).
  *   read n   -> gnutls_record_recv(session, buf, n), n as given (0 included).
  *   peek n   -> nothing (see above).
@@ -63,6 +68,7 @@
  * After the last step the process exits without sending anything (gnutls_deinit only).
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -174,6 +180,23 @@ static long call_app(gnutls_session_t s, const struct call *c, char *buf, double
   }
 }
 
+/* role "server": listens on host:port and returns the one connection it accepts. */
+static int accept_tcp(const char *host, int port) {
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  if (ls < 0) die("socket: %s", strerror(errno));
+  int one = 1;
+  setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) die("host '%s' is not an IPv4 address", host);
+  if (bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind %s:%d: %s", host, port, strerror(errno));
+  if (listen(ls, 1) != 0) die("listen: %s", strerror(errno));
+  int fd = accept(ls, NULL, NULL);
+  if (fd < 0) die("accept: %s", strerror(errno));
+  close(ls);
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
 static int connect_tcp(const char *host, const char *port) {
   struct addrinfo hints, *res, *ai;
   memset(&hints, 0, sizeof hints);
@@ -213,6 +236,10 @@ int main(void) {
   block_ms = (long)jnum(in, "blockMs", 1000);
   const struct jval *script = jget(in, "script");
   if (host == NULL || port < 0 || script == NULL || script->type != J_ARR) die("input needs host, port and script");
+  const char *role = jstr(in, "role");
+  int serving = role != NULL && strcmp(role, "server") == 0;
+  const char *client_auth = jstr(in, "clientAuth");
+  int require_cert = serving && client_auth != NULL && strcmp(client_auth, "require") == 0;
 
   int ret = gnutls_global_init();
   if (ret < 0) die("gnutls_global_init: %s", gnutls_strerror(ret));
@@ -226,20 +253,24 @@ int main(void) {
   if (verify_ca != NULL && (ret = gnutls_certificate_set_x509_trust_file(cred, verify_ca, GNUTLS_X509_FMT_PEM)) < 0) die("gnutls_certificate_set_x509_trust_file: %s", gnutls_strerror(ret));
 
   gnutls_session_t s;
-  if ((ret = gnutls_init(&s, GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0))) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
+  unsigned flags = serving ? (GNUTLS_SERVER | GNUTLS_NO_TICKETS) : (GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
+  if ((ret = gnutls_init(&s, flags)) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
   const char *err_pos = NULL;
   if ((ret = gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
   if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
   gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
   gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST, on_ticket);
-  if (verify_ca != NULL) {
+  if (require_cert) {
+    gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+    gnutls_session_set_verify_cert(s, NULL, 0);
+  } else if (verify_ca != NULL && !serving) {
     if (verify_name != NULL && (ret = gnutls_server_name_set(s, GNUTLS_NAME_DNS, verify_name, strlen(verify_name))) < 0) die("gnutls_server_name_set: %s", gnutls_strerror(ret));
     gnutls_session_set_verify_cert(s, verify_name, 0);
   }
 
   char portstr[16];
   snprintf(portstr, sizeof portstr, "%d", (int)port);
-  int fd = connect_tcp(host, portstr);
+  int fd = serving ? accept_tcp(host, (int)port) : connect_tcp(host, portstr);
   struct timeval tv = { block_ms / 1000, (block_ms % 1000) * 1000 };
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -261,12 +292,12 @@ int main(void) {
       int fl = fcntl(fd, F_GETFL);
       if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl: %s", strerror(errno));
       blocking = 0;
-    } else if (strcmp(op, "connect") == 0) {
+    } else if (strcmp(op, "connect") == 0 || strcmp(op, "accept") == 0) {
       struct call c = { OP_HANDSHAKE, NULL, 0 };
       r = call_app(s, &c, NULL, t0, &blocked);
       if (blocked) snprintf(out, sizeof out, "blocked");
       else render(s, r, out, sizeof out);
-      emit("connect", "gnutls_handshake", out);
+      emit(op, "gnutls_handshake", out);
     } else if (strcmp(op, "write") == 0) {
       const struct jval *d = jget(step, "data");
       if (d == NULL || d->type != J_STR) die("write step without data");

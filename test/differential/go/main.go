@@ -6,6 +6,7 @@
 // Mapping of script steps to calls (api names as printed):
 //
 //	connect   tls.Client(tcpConn, cfg).Handshake()      api "Conn.Handshake"
+//	accept    tls.Server(tcpConn, cfg).Handshake()      api "Conn.Handshake" (role "server")
 //	write     conn.Write([]byte(data)), once            api "Conn.Write"
 //	read n    conn.Read(make([]byte, n)), once          api "Conn.Read" (n = 0: a zero-length, non-nil slice)
 //	shutdown  conn.Close() (sends close_notify, then closes the socket)   api "Conn.Close"
@@ -42,6 +43,10 @@
 // given (then RootCAs from that file and ServerName verifyName), and presents the
 // client certificate (tls.LoadX509KeyPair) when cert/key are given. Go 1.19 cannot offer
 // post-handshake authentication: "pha": true is ignored. TLS 1.2 and 1.3 are offered (the server picks).
+//
+// Role "server": the harness listens on host:port, accepts one connection and serves it with
+// the certificate given (tls.Server), session tickets off (as the simulated server of these
+// cases), and with clientAuth "require" RequireAndVerifyClientCert against the CA file verifyCa.
 package main
 
 import (
@@ -75,6 +80,42 @@ type input struct {
 	// Verify the server certificate against this CA file and name (absent: InsecureSkipVerify).
 	VerifyCa   string `json:"verifyCa"`
 	VerifyName string `json:"verifyName"`
+	// "server": serve one connection instead of connecting; ClientAuth "require" then.
+	Role       string `json:"role"`
+	ClientAuth string `json:"clientAuth"`
+}
+
+// caPool reads a PEM CA file into a pool.
+func caPool(path string) *x509.CertPool {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		fail("reading CA file: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		fail("no certificate in CA file %s", path)
+	}
+	return pool
+}
+
+// serve accepts one connection on host:port and returns it as the server's tls.Conn.
+func serve(in input, cfg *tls.Config) *tls.Conn {
+	cfg.InsecureSkipVerify = false
+	cfg.SessionTicketsDisabled = true
+	if in.ClientAuth == "require" {
+		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+		cfg.ClientCAs = caPool(in.VerifyCa)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)))
+	if err != nil {
+		fail("cannot listen: %v", err)
+	}
+	raw, err := ln.Accept()
+	if err != nil {
+		fail("accept: %v", err)
+	}
+	_ = ln.Close()
+	return tls.Server(raw, cfg)
 }
 
 type outcome struct {
@@ -143,7 +184,7 @@ func main() {
 	}
 	for _, s := range in.Script {
 		switch s.Op {
-		case "connect", "write", "read", "wait", "shutdown", "tickets":
+		case "connect", "accept", "write", "read", "wait", "shutdown", "tickets":
 		case "peek":
 			fail("step 'peek': Go's crypto/tls has no peek")
 		case "nonblocking":
@@ -167,25 +208,21 @@ func main() {
 		}
 		cfg.Certificates = []tls.Certificate{pair}
 	}
-	if in.VerifyCa != "" {
-		pem, err := os.ReadFile(in.VerifyCa)
+	var conn *tls.Conn
+	if in.Role == "server" {
+		conn = serve(in, cfg)
+	} else {
+		if in.VerifyCa != "" {
+			cfg.InsecureSkipVerify = false
+			cfg.RootCAs = caPool(in.VerifyCa)
+			cfg.ServerName = in.VerifyName
+		}
+		raw, err := net.DialTimeout("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)), 5*time.Second)
 		if err != nil {
-			fail("reading CA file: %v", err)
+			fail("cannot connect: %v", err)
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			fail("no certificate in CA file %s", in.VerifyCa)
-		}
-		cfg.InsecureSkipVerify = false
-		cfg.RootCAs = pool
-		cfg.ServerName = in.VerifyName
+		conn = tls.Client(raw, cfg)
 	}
-
-	raw, err := net.DialTimeout("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)), 5*time.Second)
-	if err != nil {
-		fail("cannot connect: %v", err)
-	}
-	conn := tls.Client(raw, cfg)
 
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false) // "<addr>" as is, not "\u003caddr\u003e"
@@ -211,9 +248,9 @@ func main() {
 			err error
 		)
 		switch s.Op {
-		case "connect":
+		case "connect", "accept":
 			t := timed(func() { err = conn.Handshake() })
-			emit("connect", "Conn.Handshake", errOutcome(err, t, block))
+			emit(s.Op, "Conn.Handshake", errOutcome(err, t, block))
 		case "write":
 			t := timed(func() { n, err = conn.Write([]byte(s.Data)) })
 			emit("write", "Conn.Write", countOutcome(n, err, t, block))

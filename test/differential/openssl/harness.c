@@ -15,6 +15,13 @@
  * CertificateRequest) goes on reading instead of returning SSL_ERROR_WANT_READ. SIGPIPE is
  * ignored (a write after the peer closed reports EPIPE instead of killing us).
  *
+ * Server set-up (`"role": "server"`): listens on host:port (SO_REUSEADDR), accepts one TCP
+ * connection, and serves it with TLS_server_method (TLS 1.2 and 1.3), the certificate chain
+ * and key given, no session tickets (SSL_CTX_set_num_tickets 0, as the simulated server of
+ * these cases), and with `"clientAuth": "require"` SSL_VERIFY_PEER |
+ * SSL_VERIFY_FAIL_IF_NO_PEER_CERT against the CA file `verifyCa`. The step accept →
+ * SSL_accept; the other steps as below.
+ *
  * Steps: connect → SSL_connect; write → SSL_write of the UTF-8 data, once; read n /
  * peek n → SSL_read / SSL_peek with num = n exactly (also 0); wait → usleep(waitMs), no
  * call; nonblocking → O_NONBLOCK on the socket (the socket BIO follows the fd), no output
@@ -108,7 +115,7 @@ static const char *errno_name(int e) {
 
 static int blocking = 1;
 
-enum call_kind { K_CONNECT, K_WRITE, K_READ, K_PEEK, K_SHUTDOWN };
+enum call_kind { K_CONNECT, K_ACCEPT, K_WRITE, K_READ, K_PEEK, K_SHUTDOWN };
 
 /* Makes one library call and prints its outcome line. */
 static void do_call(SSL *ssl, const char *call, enum call_kind kind, const char *data, size_t len) {
@@ -119,6 +126,7 @@ static void do_call(SSL *ssl, const char *call, enum call_kind kind, const char 
   int ret = 0;
   switch (kind) {
     case K_CONNECT: api = "SSL_connect"; ret = SSL_connect(ssl); break;
+    case K_ACCEPT: api = "SSL_accept"; ret = SSL_accept(ssl); break;
     case K_WRITE: api = "SSL_write"; ret = SSL_write(ssl, data, (int)len); break;
     case K_READ: api = "SSL_read"; ret = SSL_read(ssl, buf, (int)len); break;
     case K_PEEK: api = "SSL_peek"; ret = SSL_peek(ssl, buf, (int)len); break;
@@ -209,6 +217,9 @@ int main(int argc, char **argv) {
   long block_ms = (long)jnum(in, "blockMs", 1000);
   const struct jval *script = jget(in, "script");
   if (script == NULL || script->type != J_ARR) die("input: 'script' missing or not an array");
+  const char *role = jstr(in, "role");
+  int serving = role != NULL && strcmp(role, "server") == 0;
+  const char *client_auth = jstr(in, "clientAuth");
 
   keep_cpu();
 
@@ -217,17 +228,35 @@ int main(int argc, char **argv) {
   if (fd < 0) die("socket: %s", strerror(errno));
   struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) die("host '%s' is not an IPv4 address", host);
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) die("connect %s:%d: %s", host, port, strerror(errno));
+  if (serving) {
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) die("SO_REUSEADDR: %s", strerror(errno));
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind %s:%d: %s", host, port, strerror(errno));
+    if (listen(fd, 1) != 0) die("listen: %s", strerror(errno));
+    int conn = accept(fd, NULL, NULL);
+    if (conn < 0) die("accept: %s", strerror(errno));
+    close(fd);
+    fd = conn;
+  } else if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    die("connect %s:%d: %s", host, port, strerror(errno));
+  }
   set_rcvtimeo(fd, block_ms);
 
   /* TLS */
-  SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX *ctx = SSL_CTX_new(serving ? TLS_server_method() : TLS_client_method());
   if (ctx == NULL) die("SSL_CTX_new failed");
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+  if (serving) {
+    SSL_CTX_set_num_tickets(ctx, 0);
+    if (client_auth != NULL && strcmp(client_auth, "require") == 0) {
+      if (verify_ca == NULL || SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("clientAuth require: cannot load CA file");
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    }
+  }
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
   SSL_CTX_sess_set_new_cb(ctx, on_new_session);
-  if (verify_ca != NULL) {
+  if (verify_ca != NULL && !serving) {
     if (SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("cannot load CA file %s", verify_ca);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
   }
@@ -245,6 +274,8 @@ int main(int argc, char **argv) {
     if (op == NULL) die("script step %zu: 'op' missing", i);
     if (strcmp(op, "connect") == 0) {
       do_call(ssl, op, K_CONNECT, NULL, 0);
+    } else if (strcmp(op, "accept") == 0) {
+      do_call(ssl, op, K_ACCEPT, NULL, 0);
     } else if (strcmp(op, "write") == 0) {
       const struct jval *d = jget(step, "data");
       if (d == NULL || d->type != J_STR) die("write: 'data' missing");

@@ -7,6 +7,7 @@ run its script prints one line to stderr and exits 1.
 
 Calls:
   connect   -> SSLSocket.do_handshake()   (wrap_socket(..., do_handshake_on_connect=False))
+  accept    -> the same, on the server's SSLSocket (role "server")
   write s   -> SSLSocket.send(s.encode()) (once; not sendall)
   read n    -> SSLSocket.recv(n)          (n may be 0; passed through unchanged)
   peek n    -> SSLSocket.recv(n, socket.MSG_PEEK): Python's SSLSocket has no peek; this call
@@ -21,6 +22,10 @@ Calls:
 Context: PROTOCOL_TLS_CLIENT, check_hostname False, verify_mode CERT_NONE, minimum_version
 TLSv1_2 (1.2 and 1.3 offered: the server picks), load_cert_chain(cert, key) when given, post_handshake_auth = True when `pha`.
 With `verifyCa`: load_verify_locations(verifyCa), CERT_REQUIRED, check_hostname, server_hostname = verifyName.
+Server (role "server"): listens on host:port, accepts one connection and wraps it with a
+PROTOCOL_TLS_SERVER context: load_cert_chain(cert, key), minimum_version TLSv1_2,
+num_tickets 0 (as the simulated server of these cases); with clientAuth "require",
+verify_mode CERT_REQUIRED against load_verify_locations(verifyCa).
 Python fires no callbacks of its own here, so there are no "event" lines.
 
 Outcome format (uniform):
@@ -99,12 +104,27 @@ def render_value(v) -> str:
     return repr(v)
 
 
-def main() -> int:
-    inp = json.load(sys.stdin)
-    host, port = inp["host"], int(inp["port"])
-    block_s = inp["blockMs"] / 1000.0
-    wait_s = inp["waitMs"] / 1000.0
+def serve(inp):
+    """The server's SSLSocket for the one connection it accepts (role "server")."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(inp["cert"], inp.get("key"))
+    ctx.num_tickets = 0
+    if inp.get("clientAuth") == "require":
+        ctx.load_verify_locations(inp["verifyCa"])
+        ctx.verify_mode = ssl.CERT_REQUIRED
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((inp["host"], int(inp["port"])))
+    listener.listen(1)
+    raw, _ = listener.accept()
+    listener.close()
+    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return ctx.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
 
+
+def connect(inp, host, port, block_s):
+    """The client's SSLSocket, connected (None, with a line on stderr, when TCP fails)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
@@ -117,14 +137,27 @@ def main() -> int:
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_REQUIRED
         ctx.check_hostname = inp.get("verifyName") is not None
-
     try:
         raw = socket.create_connection((host, port), timeout=block_s)
     except OSError as e:
         print(f"python harness: cannot connect to {host}:{port}: {e}", file=sys.stderr)
-        return 1
+        return None
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    s = ctx.wrap_socket(raw, server_hostname=inp.get("verifyName") or host, do_handshake_on_connect=False)
+    return ctx.wrap_socket(raw, server_hostname=inp.get("verifyName") or host, do_handshake_on_connect=False)
+
+
+def main() -> int:
+    inp = json.load(sys.stdin)
+    host, port = inp["host"], int(inp["port"])
+    block_s = inp["blockMs"] / 1000.0
+    wait_s = inp["waitMs"] / 1000.0
+
+    if inp.get("role") == "server":
+        s = serve(inp)
+    else:
+        s = connect(inp, host, port, block_s)
+    if s is None:
+        return 1
     s.settimeout(block_s)
     blocking = True
 
@@ -146,8 +179,8 @@ def main() -> int:
 
     for step in inp["script"]:
         op = step["op"]
-        if op == "connect":
-            run("connect", "SSLSocket.do_handshake", s.do_handshake)
+        if op in ("connect", "accept"):
+            run(op, "SSLSocket.do_handshake", s.do_handshake)
         elif op == "write":
             data = step["data"].encode("utf-8")
             run("write", "SSLSocket.send", lambda: s.send(data))

@@ -11,88 +11,10 @@
  * the simulation delivers everything in flight. Arrived is not processed: after a `wait`,
  * bytes sit in the client's socket buffer until a call of the library pulls them.
  */
-import type { AlertName } from '@tls13sim/record';
+import type { DiffCase, ServerProgram } from './case-types.js';
+import { SERVER_SIDE_CASES } from './server-cases.js';
 
-export type ScriptStep =
-  | { readonly op: 'connect' }
-  | { readonly op: 'write'; readonly data: string }
-  | { readonly op: 'read'; readonly n: number }
-  | { readonly op: 'peek'; readonly n: number }
-  /** Everything the server will send arrives; nothing is read. */
-  | { readonly op: 'wait' }
-  /** The socket (and the library) become non-blocking from here on. */
-  | { readonly op: 'nonblocking' }
-  | { readonly op: 'shutdown' }
-  /** OpenSSL only: SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY). */
-  | { readonly op: 'auto_retry_off' }
-  /** OpenSSL only: SSL_pending, the processed application bytes waiting to be read. */
-  | { readonly op: 'pending' }
-  /**
-   * What the application can tell of the NewSessionTickets its library has processed so
-   * far, the library's own way: OpenSSL's new-session callback, GnuTLS's NewSessionTicket
-   * handshake hook, Go's ClientSessionCache.Put (each a count), Python's
-   * `SSLSocket.session.has_ticket`, Node's 'session' events (a count). Reads nothing.
-   */
-  | { readonly op: 'tickets' };
-
-/** What the server does, on TCP and in the simulation alike. */
-export interface ServerProgram {
-  /**
-   * The server speaks only this version (default: TLS 1.3 only). With TLS 1.2 the client
-   * (which offers 1.2 and 1.3) negotiates 1.2, and the server judges the client's
-   * certificate before its own Finished (RFC 5246 §7.3): the verdict reaches the client
-   * inside its handshake call.
-   */
-  readonly version?: 'TLSv1.2';
-  /**
-   * The server speaks TLS 1.2 and 1.3, and an attacker on the path strips supported_versions
-   * from the client's ClientHello (RFC 8446 §4.2.1): the server sees a TLS 1.2 client and
-   * answers TLS 1.2 with the downgrade sentinel DOWNGRD\x01 in ServerHello.random (§4.1.3).
-   * A client that offered TLS 1.3 "MUST abort the handshake with an "illegal_parameter"
-   * alert" (§4.1.3): the alert is the client's own, sent by its handshake call.
-   */
-  readonly downgrade?: boolean;
-  readonly clientAuth: 'none' | 'request' | 'require';
-  /** The verifier's decision on a client certificate that passed path validation (default accept). */
-  readonly reject?: AlertName;
-  /** Written as 0.5-RTT data right after the server's first flight, before the client's Finished. */
-  readonly halfRtt?: string;
-  /** Echo every byte read. */
-  readonly echo?: boolean;
-  /** After the first echo, close (close_notify). */
-  readonly closeAfterEcho?: boolean;
-  /** Once complete, request post-handshake client authentication (§4.6.2); `reject` applies to its certificate. */
-  readonly postHandshakeAuth?: boolean;
-  /** NewSessionTickets to send (§4.6.1); none when absent. */
-  readonly tickets?: number;
-  /**
-   * The server closes TCP (a FIN) without a close_notify, a truncation (§6.1), and sends
-   * nothing more: 'before-server-hello' once the ClientHello has arrived, without answering
-   * it; 'at-verdict' when it has judged the client's certificate, instead of any alert;
-   * 'after-echo' after its first echo; 'on-close-notify' when the client's close_notify
-   * arrives, instead of answering it with its own.
-   */
-  readonly hangUp?: 'before-server-hello' | 'at-verdict' | 'after-echo' | 'on-close-notify';
-}
-
-export interface DiffCase {
-  readonly name: string;
-  readonly title: string;
-  readonly server: ServerProgram;
-  /** The client's certificate: from the CA the server trusts, from another CA, or none. */
-  readonly clientCert: 'trusted' | 'untrusted' | 'none';
-  /** The client offers post-handshake authentication (§4.2.6). */
-  readonly clientPha?: boolean;
-  /**
-   * The client verifies the server's certificate, for the name `localhost`, against the CA
-   * that issued it ('trusted') or against another CA ('untrusted'). Absent: the client
-   * verifies nothing (the test PKI is throwaway), as in every other case.
-   */
-  readonly verifyServer?: 'trusted' | 'untrusted';
-  readonly script: readonly ScriptStep[];
-  /** Libraries that cannot run this case at all, and why (shown in docs/lenses.md). */
-  readonly unsupported?: Readonly<Record<string, string>>;
-}
+export type { ClientProgram, DiffCase, ScriptStep, ServerProgram } from './case-types.js';
 
 const PING = 'ping';
 const OPENSSL_ONLY = 'an OpenSSL-only call or mode';
@@ -356,6 +278,7 @@ export const DIFF_CASES: readonly DiffCase[] = [
     verifyServer: 'untrusted',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
   },
+  ...SERVER_SIDE_CASES,
 ];
 
 /** `c` under TLS 1.2: the server speaks only TLS 1.2; the same script and client certificate. */

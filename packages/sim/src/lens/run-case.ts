@@ -17,7 +17,7 @@ import {
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
-import type { DiffCase, ScriptStep, ServerProgram } from './cases.js';
+import type { ClientProgram, DiffCase, ScriptStep, ServerProgram } from './cases.js';
 import { createLens } from './registry.js';
 import type { Lens, LensName } from './lens.js';
 
@@ -130,6 +130,11 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: new SealedTicketIssuer(seededRandom(`diff:${c.name}:tickets:${seed}`)) } } : {}),
   });
   const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
+  // The library serves: our client runs the case's client program, the lens the server's script.
+  if (c.side === 'server') {
+    sim.setProgram('client', clientProgram(c.client ?? { write: 'ping', end: 'close' }));
+    return sim;
+  }
   // The attacker of test/differential/mitm.ts: the first client-to-server delivery is the ClientHello.
   if (downgrade) sim.setRewrite(rewriteFor('strip_supported_versions', 'client_to_server', 0));
   sim.setProgram('server', serverProgram(p));
@@ -185,9 +190,36 @@ function serverProgram(p: ServerProgram) {
   };
 }
 
-/** Runs the case's client script through `lens` (blocking until a `nonblocking` step). */
+/**
+ * What test/differential/our-client.ts does over TCP: once complete, write the request; once
+ * the answer has come, close (close_notify) or hang up (a FIN alone).
+ */
+function clientProgram(cp: ClientProgram) {
+  let wrote = false;
+  let ended = false;
+  return (sim: Simulation, side: Side): void => {
+    const ep = sim.endpoint(side);
+    if (ep.error !== undefined || ended) return;
+    if (!wrote && ep.handshakeComplete) {
+      wrote = true;
+      sim.write(side, new TextEncoder().encode(cp.write));
+    }
+    const answer = wrote ? ep.readApplicationData() : null;
+    if (answer === null || answer.length === 0) return;
+    ended = true;
+    if (cp.end === 'close') sim.close(side);
+    else sim.hangUp(side);
+  };
+}
+
+/** The side whose script a case runs: the library's client, or its server (`side: 'server'`). */
+export function caseSide(c: DiffCase): Side {
+  return c.side === 'server' ? 'server' : 'client';
+}
+
+/** Runs the case's script through `lens` on the case's side (blocking until a `nonblocking` step). */
 export function runCaseThroughLens(c: DiffCase, lens: LensName, seed = 1): CaseRun {
-  return runCaseWith(c, (sim) => createLens(lens, sim, 'client', { blocking: true }), seed);
+  return runCaseWith(c, (sim) => createLens(lens, sim, caseSide(c), { blocking: true }), seed);
 }
 
 /** Runs the case's client script through a lens `make` builds (a test's deliberately wrong lens, say). */
@@ -200,7 +232,7 @@ export function runCaseWith(c: DiffCase, make: (sim: Simulation) => Lens, seed =
     const evs = sim.events;
     for (; seen.n < evs.length; seen.n++) {
       const e = evs[seen.n]!;
-      if (e.type === 'app_call' && e.side === 'client' && e.api !== undefined && e.outcome !== undefined) {
+      if (e.type === 'app_call' && e.side === caseSide(c) && e.api !== undefined && e.outcome !== undefined) {
         outcomes.push({ call: e.call, api: e.api, outcome: e.outcome });
       }
     }
@@ -219,6 +251,9 @@ function runStep(lens: Lens, step: ScriptStep): void {
   switch (step.op) {
     case 'connect':
       lens.connect();
+      return;
+    case 'accept':
+      lens.accept();
       return;
     case 'write':
       lens.write(enc.encode(step.data));

@@ -154,4 +154,6 @@ export const GNUTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKin
   downgrade_detected: 'GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER',
   // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted (gnutls_session_set_verify_cert).
   unknown_ca: 'GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR',
+  // RFC 8446 §4.4.2.4, a server with GNUTLS_CERT_REQUIRE gets an empty Certificate, case server-cert-missing (it sends certificate_required).
+  certificate_required: 'GNUTLS_E_CERTIFICATE_REQUIRED',
 };

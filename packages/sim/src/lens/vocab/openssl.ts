@@ -174,6 +174,8 @@ export const OPENSSL_LOCAL_ABORT_REASON: Readonly<Partial<Record<HandshakeErrorK
   downgrade_detected: 'inappropriate fallback',
   // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted: SSL_R_CERTIFICATE_VERIFY_FAILED.
   unknown_ca: 'certificate verify failed',
+  // RFC 8446 §4.4.2.4, the server requires a client certificate and gets an empty Certificate, case server-cert-missing (SSL_VERIFY_FAIL_IF_NO_PEER_CERT): SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE.
+  certificate_required: 'peer did not return a certificate',
 };
 
 /**

@@ -121,6 +121,8 @@ export const PYTHON_LOCAL_ABORT: Readonly<Partial<Record<HandshakeErrorKind, str
   downgrade_detected: 'SSLError: INAPPROPRIATE_FALLBACK',
   // RFC 8446 §4.4.2.4, case server-cert-untrusted (SSL_R_CERTIFICATE_VERIFY_FAILED): its own subclass.
   unknown_ca: 'SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED',
+  // RFC 8446 §4.4.2.4, a server requiring a certificate gets none, case server-cert-missing (SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE).
+  certificate_required: 'SSLError: PEER_DID_NOT_RETURN_A_CERTIFICATE',
 };
 
 /**

@@ -1,0 +1,108 @@
+/**
+ * The shape of a differential case (cases.ts holds the cases): the client script's steps,
+ * the server program, and, for a case where the real library serves, our client's program.
+ */
+import type { AlertName } from '@tls13sim/record';
+
+export type ScriptStep =
+  | { readonly op: 'connect' }
+  /** The server's handshake call (a case whose `side` is 'server'). */
+  | { readonly op: 'accept' }
+  | { readonly op: 'write'; readonly data: string }
+  | { readonly op: 'read'; readonly n: number }
+  | { readonly op: 'peek'; readonly n: number }
+  /** Everything the server will send arrives; nothing is read. */
+  | { readonly op: 'wait' }
+  /** The socket (and the library) become non-blocking from here on. */
+  | { readonly op: 'nonblocking' }
+  | { readonly op: 'shutdown' }
+  /** OpenSSL only: SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY). */
+  | { readonly op: 'auto_retry_off' }
+  /** OpenSSL only: SSL_pending, the processed application bytes waiting to be read. */
+  | { readonly op: 'pending' }
+  /**
+   * What the application can tell of the NewSessionTickets its library has processed so
+   * far, the library's own way: OpenSSL's new-session callback, GnuTLS's NewSessionTicket
+   * handshake hook, Go's ClientSessionCache.Put (each a count), Python's
+   * `SSLSocket.session.has_ticket`, Node's 'session' events (a count). Reads nothing.
+   */
+  | { readonly op: 'tickets' };
+
+/** What the server does, on TCP and in the simulation alike. */
+export interface ServerProgram {
+  /**
+   * The server speaks only this version (default: TLS 1.3 only). With TLS 1.2 the client
+   * (which offers 1.2 and 1.3) negotiates 1.2, and the server judges the client's
+   * certificate before its own Finished (RFC 5246 §7.3): the verdict reaches the client
+   * inside its handshake call.
+   */
+  readonly version?: 'TLSv1.2';
+  /**
+   * The server speaks TLS 1.2 and 1.3, and an attacker on the path strips supported_versions
+   * from the client's ClientHello (RFC 8446 §4.2.1): the server sees a TLS 1.2 client and
+   * answers TLS 1.2 with the downgrade sentinel DOWNGRD\x01 in ServerHello.random (§4.1.3).
+   * A client that offered TLS 1.3 "MUST abort the handshake with an "illegal_parameter"
+   * alert" (§4.1.3): the alert is the client's own, sent by its handshake call.
+   */
+  readonly downgrade?: boolean;
+  readonly clientAuth: 'none' | 'request' | 'require';
+  /** The verifier's decision on a client certificate that passed path validation (default accept). */
+  readonly reject?: AlertName;
+  /** Written as 0.5-RTT data right after the server's first flight, before the client's Finished. */
+  readonly halfRtt?: string;
+  /** Echo every byte read. */
+  readonly echo?: boolean;
+  /** After the first echo, close (close_notify). */
+  readonly closeAfterEcho?: boolean;
+  /** Once complete, request post-handshake client authentication (§4.6.2); `reject` applies to its certificate. */
+  readonly postHandshakeAuth?: boolean;
+  /** NewSessionTickets to send (§4.6.1); none when absent. */
+  readonly tickets?: number;
+  /**
+   * The server closes TCP (a FIN) without a close_notify, a truncation (§6.1), and sends
+   * nothing more: 'before-server-hello' once the ClientHello has arrived, without answering
+   * it; 'at-verdict' when it has judged the client's certificate, instead of any alert;
+   * 'after-echo' after its first echo; 'on-close-notify' when the client's close_notify
+   * arrives, instead of answering it with its own.
+   */
+  readonly hangUp?: 'before-server-hello' | 'at-verdict' | 'after-echo' | 'on-close-notify';
+}
+
+/**
+ * What our client does in a case whose `side` is 'server' (the real library is the server):
+ * it completes its handshake (or aborts it, when it verifies the server against a CA that
+ * did not issue its certificate), writes `write`, reads the answer, then ends: a clean
+ * close (close_notify, then FIN once the server's close_notify has come) or a hang-up (a
+ * FIN without close_notify).
+ */
+export interface ClientProgram {
+  readonly write: string;
+  readonly end: 'close' | 'hangUp';
+}
+
+export interface DiffCase {
+  readonly name: string;
+  readonly title: string;
+  /**
+   * Which side the real library plays (default 'client': our server runs `server`, the
+   * library's client the script). With 'server' the library's server runs the script, our
+   * client runs `client`, and `server` gives only the library server's settings
+   * (`clientAuth`: it requires a client certificate, verified against the test CA).
+   */
+  readonly side?: 'server';
+  readonly client?: ClientProgram;
+  readonly server: ServerProgram;
+  /** The client's certificate: from the CA the server trusts, from another CA, or none. */
+  readonly clientCert: 'trusted' | 'untrusted' | 'none';
+  /** The client offers post-handshake authentication (§4.2.6). */
+  readonly clientPha?: boolean;
+  /**
+   * The client verifies the server's certificate, for the name `localhost`, against the CA
+   * that issued it ('trusted') or against another CA ('untrusted'). Absent: the client
+   * verifies nothing (the test PKI is throwaway), as in every other case.
+   */
+  readonly verifyServer?: 'trusted' | 'untrusted';
+  readonly script: readonly ScriptStep[];
+  /** Libraries that cannot run this case at all, and why (shown in docs/lenses.md). */
+  readonly unsupported?: Readonly<Record<string, string>>;
+}

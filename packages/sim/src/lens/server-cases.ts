@@ -1,0 +1,73 @@
+/**
+ * The differential cases where the real library is the server (`side: 'server'`) and our
+ * client connects to it: the server's calls, and when the server knows what. The library's
+ * harness serves one connection (test/differential/our-client.ts runs our client).
+ */
+import type { DiffCase } from './case-types.js';
+
+const PING = 'ping';
+const PONG = 'pong';
+const CLIENT_HARNESS = 'its harness runs the library as a client only';
+/** The libraries whose harness has no server mode yet (rustls: modelled, never run). */
+const serverHarnessLacking = { node: CLIENT_HARNESS, rustls: CLIENT_HARNESS };
+
+export const SERVER_SIDE_CASES: readonly DiffCase[] = [
+  {
+    name: 'server-echo-close',
+    title: "the library serves: it reads the request, answers, and meets the client's close_notify; then its shutdown",
+    side: 'server',
+    server: { clientAuth: 'none' },
+    clientCert: 'none',
+    client: { write: PING, end: 'close' },
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }, { op: 'read', n: 1024 }, { op: 'shutdown' }],
+    unsupported: serverHarnessLacking,
+  },
+  {
+    name: 'server-client-hangs-up',
+    title: 'the library serves; the client reads the answer and closes TCP without close_notify',
+    side: 'server',
+    server: { clientAuth: 'none' },
+    clientCert: 'none',
+    client: { write: PING, end: 'hangUp' },
+    script: [
+      { op: 'accept' },
+      { op: 'read', n: 1024 },
+      { op: 'write', data: PONG },
+      { op: 'read', n: 1024 },
+      { op: 'read', n: 1024 },
+      { op: 'write', data: PONG },
+    ],
+    unsupported: serverHarnessLacking,
+  },
+  {
+    name: 'server-requires-cert',
+    title: 'the library serves and requires a client certificate; it gets one from its CA: the server knows inside its accept',
+    side: 'server',
+    server: { clientAuth: 'require' },
+    clientCert: 'trusted',
+    client: { write: PING, end: 'close' },
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }],
+    unsupported: serverHarnessLacking,
+  },
+  {
+    name: 'server-cert-missing',
+    title: 'the library serves and requires a client certificate; the client has none: the accept fails (the server sends the alert)',
+    side: 'server',
+    server: { clientAuth: 'require' },
+    clientCert: 'none',
+    client: { write: PING, end: 'close' },
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
+    unsupported: serverHarnessLacking,
+  },
+  {
+    name: 'server-rejected-by-client',
+    title: "the library serves; the client does not trust the server's certificate and aborts: the accept meets the client's alert",
+    side: 'server',
+    server: { clientAuth: 'none' },
+    clientCert: 'none',
+    verifyServer: 'untrusted',
+    client: { write: PING, end: 'close' },
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
+    unsupported: serverHarnessLacking,
+  },
+];
