@@ -25,6 +25,7 @@ import {
 import { WAIT_MS, type Outcome } from './harness.js';
 import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
 import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
+import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/node.json', import.meta.url));
@@ -35,7 +36,7 @@ const unavailable = nodeAvailable();
 let pki: DiffPki;
 
 async function runCase(c: DiffCase, waitMs = WAIT_MS): Promise<Outcome[]> {
-  return runOnServer(c, pki, runNode, { waitMs });
+  return c.side === 'server' ? runOnClient(c, pki, (input) => runNode({ ...input, waitMs })) : runOnServer(c, pki, runNode, { waitMs });
 }
 
 if (unavailable !== null && inCi) {

@@ -47,6 +47,15 @@
  * event's listener, right after the event's own line, so the order of lines does not depend
  * on when the script's continuation (a microtask) runs relative to the next I/O callback.
  *
+ * Role "server": the `accept` step creates a tls.Server (the certificate and key given,
+ * minVersion TLSv1.2; with clientAuth "require", requestCert and rejectUnauthorized against
+ * the CA file verifyCa), listens on host:port and waits for the first of its
+ * 'secureConnection' (printed as an event with socket.getProtocol(); the socket's events are
+ * then those above) and 'tlsClientError' (an event with errText(err)); the step's line is
+ * {"call":"accept","api":"tls.Server","outcome":"'secureConnection'"} (or the error's event
+ * name). The server stops listening after that one connection. After a 'tlsClientError'
+ * the application has no socket: a later read or write step prints `no socket`.
+ *
  * Unsupported (see test/differential/node.ts, nodeUnsupported): `peek`, `nonblocking`, and a
  * zero-length `read` (Node has no such calls), and post-handshake authentication.
  *
@@ -131,12 +140,40 @@ async function connect() {
     return;
   }
   socket.on('secureConnect', () => onEvent("'secureConnect'", socket.getProtocol(), { queued: false, endsConnect: true }));
-  socket.on('data', (d) => onEvent("'data'", `${d.length} bytes`, { queued: true, endsConnect: false }));
-  socket.on('end', () => onEvent("'end'", 'fired', { queued: true, endsConnect: false }));
-  socket.on('error', (e) => onEvent("'error'", errText(e), { queued: true, endsConnect: true }));
-  socket.on('close', (hadError) => onEvent("'close'", `hadError=${hadError}`, { queued: true, endsConnect: true }));
+  listenTo(socket);
   if (input.script.some((step) => step.op === 'tickets')) socket.on('session', () => sessions++);
   await waitFor('connect', 'connect', 'tls.connect');
+}
+
+/** The socket's readable events: 'data', 'end', 'error', 'close'. */
+function listenTo(s) {
+  s.on('data', (d) => onEvent("'data'", `${d.length} bytes`, { queued: true, endsConnect: false }));
+  s.on('end', () => onEvent("'end'", 'fired', { queued: true, endsConnect: false }));
+  s.on('error', (e) => onEvent("'error'", errText(e), { queued: true, endsConnect: true }));
+  s.on('close', (hadError) => onEvent("'close'", `hadError=${hadError}`, { queued: true, endsConnect: true }));
+}
+
+/** role "server": one connection, as the `accept` step (see the header). */
+async function accept() {
+  const opts = { cert: readFileSync(input.cert), key: readFileSync(input.key), minVersion: 'TLSv1.2' };
+  if (input.clientAuth === 'require') {
+    opts.requestCert = true;
+    opts.rejectUnauthorized = true;
+    opts.ca = readFileSync(input.verifyCa);
+  }
+  const server = tls.createServer(opts);
+  server.on('secureConnection', (s) => {
+    server.close();
+    socket = s;
+    listenTo(s);
+    onEvent("'secureConnection'", s.getProtocol(), { queued: false, endsConnect: true });
+  });
+  server.on('tlsClientError', (e) => {
+    server.close();
+    onEvent("'tlsClientError'", errText(e), { queued: false, endsConnect: true });
+  });
+  await new Promise((resolve) => server.listen(input.port, input.host, resolve));
+  await waitFor('connect', 'accept', 'tls.Server');
 }
 
 function write(data) {
@@ -172,14 +209,24 @@ function shutdown() {
   print('shutdown', 'socket.end', 'returned');
 }
 
+const NO_SOCKET_API = { read: '(next event)', write: 'socket.write', shutdown: 'socket.end' };
+
 for (const step of input.script) {
-  if (step.op !== 'connect' && step.op !== 'wait' && socket === undefined) {
+  if (step.op !== 'connect' && step.op !== 'accept' && step.op !== 'wait' && socket === undefined) {
+    // A server whose one connection failed its handshake never got a socket.
+    if (input.role === 'server' && step.op in NO_SOCKET_API) {
+      print(step.op, NO_SOCKET_API[step.op], 'no socket');
+      continue;
+    }
     process.stderr.write(`step ${step.op} before connect\n`);
     process.exit(2);
   }
   switch (step.op) {
     case 'connect':
       await connect();
+      break;
+    case 'accept':
+      await accept();
       break;
     case 'write':
       write(step.data);

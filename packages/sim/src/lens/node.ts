@@ -37,12 +37,15 @@
  *   `'close'` (hadError=true) at the next wait;
  * - a "read" is not a Node call: the application takes the next `'data'`/`'end'`/`'error'`/
  *   `'close'` event (as an `events.on` loop would), and waits for one if none is queued.
+ * - as a server (the server-* cases): the application gets the socket from the tls.Server's
+ *   `'secureConnection'` (its step `accept`); a failed handshake is the tls.Server's
+ *   `'tlsClientError'` and no socket at all: a later step has `no socket` to call.
  * Node has no non-blocking mode, no zero-length read and no peek.
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppResult, Side, TraceEvent } from '../trace.js';
 import { HandshakeError, type TlsEndpoint } from '@tls13sim/handshake';
-import { Lens, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
+import { Lens, type LensOptions, type LensResult, type Worded } from './lens.js';
 import {
   NODE_API,
   NODE_EVENT,
@@ -54,16 +57,7 @@ import {
   nodeProtocol,
   nodeWriteOutcome,
 } from './vocab/node.js';
-
-interface NodeEvent {
-  readonly api: string;
-  readonly outcome: string;
-  readonly alert?: string;
-  /** An 'error' event that no alert caused (a write error). */
-  readonly failed?: boolean;
-}
-
-const NOT_ERRORS = new Set(['close_notify', 'user_canceled']);
+import { NOT_ERRORS, recordNodeCall, type NodeCall, type NodeEvent } from './node-events.js';
 
 export class NodeLens extends Lens {
   readonly name = 'node' as const;
@@ -95,6 +89,8 @@ export class NodeLens extends Lens {
   private cleanCloseDue = false;
   /** A write Node refused: its 'error' (this code) and 'close' (hadError=true) follow its callback at the next wait. */
   private failDue: string | null = null;
+  /** A server whose handshake failed: 'tlsClientError', and the application never got a socket. */
+  private noSocket = false;
 
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
@@ -120,15 +116,18 @@ export class NodeLens extends Lens {
     return this.waitFor('connect');
   }
 
-  /** Server side (modelled, not verified by a differential case): the server's 'secureConnection'. */
+  /**
+   * Server side: the tls.Server's 'secureConnection' (the socket), or its 'tlsClientError'
+   * when the handshake fails: then the application never has a socket.
+   */
   override accept(): LensResult {
-    this.sim.start();
-    if (this.fired.secureConnect) return this.line('accept', 'tls.Server', "'secureConnection'", 'ok');
+    if (this.fired.secureConnect) return this.line('accept', NODE_API.accept, NODE_EVENT.secureConnection, 'ok');
     return this.waitFor('connect');
   }
 
   override read(n: number): LensResult {
     this.sim.start();
+    if (this.noSocket) return this.line('read', NODE_API.read, NODE_OUTCOME.noSocket, 'error');
     if (n === 0) return this.line('read', NODE_API.read, 'unsupported: Node has no read call to give a zero length', 'error');
     const next = this.queue.shift();
     if (next !== undefined) return this.readLine(next);
@@ -142,6 +141,7 @@ export class NodeLens extends Lens {
 
   override write(data: Uint8Array): LensResult {
     this.sim.start();
+    if (this.noSocket) return this.line('write', NODE_API.write, NODE_OUTCOME.noSocket, 'error');
     if (this.ended) {
       this.deferred.push(NODE_OUTCOME.writeAfterEnd);
       this.failDue ??= NODE_OUTCOME.writeAfterEnd;
@@ -171,6 +171,7 @@ export class NodeLens extends Lens {
 
   override shutdown(): LensResult {
     this.sim.start();
+    if (this.noSocket) return this.line('shutdown', NODE_API.shutdown, NODE_OUTCOME.noSocket, 'error');
     this.ended = true;
     if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
     return this.line('shutdown', NODE_API.shutdown, NODE_OUTCOME.shutdown, 'ok');
@@ -191,29 +192,30 @@ export class NodeLens extends Lens {
 
   /** Turns what the endpoint just did into Node events, in order. */
   private observe(events: readonly TraceEvent[]): void {
-    // A socket Node destroyed after a write error emits nothing more.
-    if (this.destroyed && this.fired.close) return;
+    // A socket Node destroyed after a write error emits nothing more; a server's failed handshake left none.
+    if ((this.destroyed && this.fired.close) || this.noSocket) return;
     for (const e of events) {
       if (e.type === 'state' && e.to === 'CONNECTED' && !this.fired.secureConnect) {
         this.fired.secureConnect = true;
-        // A server-side TLSSocket emits 'secure' (the server, 'secureConnection').
+        // The server application learns of it from the tls.Server's 'secureConnection'.
         this.emitEvent(
-          { api: this.side === 'client' ? NODE_EVENT.secureConnect : "'secure'", outcome: nodeProtocol((this.ep as Partial<TlsEndpoint>).version ?? null) },
+          {
+            api: this.side === 'client' ? NODE_EVENT.secureConnect : NODE_EVENT.secureConnection,
+            outcome: nodeProtocol((this.ep as Partial<TlsEndpoint>).version ?? null),
+          },
           false,
         );
       } else if (e.type === 'record_received' && e.innerType === 'application_data' && e.epoch !== 'early') {
         this.emitData();
       } else if (e.type === 'alert_received' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
         this.fired.error = true;
-        this.emitEvent({ api: NODE_EVENT.error, outcome: nodeAlertCode(e.description) ?? `(alert ${e.description})`, alert: e.description }, true);
-        this.destroyIfHandshaking();
+        this.handshakeOrSocketError({ api: NODE_EVENT.error, outcome: nodeAlertCode(e.description) ?? `(alert ${e.description})`, alert: e.description });
       } else if (e.type === 'alert_sent' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
         // We aborted: Node reports OpenSSL's reason for the failure (NODE_LOCAL_ABORT_CODE), where a case has observed it.
         this.fired.error = true;
         const err = this.ep.error;
         const code = err instanceof HandshakeError ? NODE_LOCAL_ABORT_CODE[err.kind] : undefined;
-        this.emitEvent({ api: NODE_EVENT.error, outcome: code ?? `(sent ${e.description})`, alert: e.description }, true);
-        this.destroyIfHandshaking();
+        this.handshakeOrSocketError({ api: NODE_EVENT.error, outcome: code ?? `(sent ${e.description})`, alert: e.description });
       } else if (e.type === 'alert_received' && e.description === 'close_notify' && !this.fired.end) {
         this.fired.end = true;
         this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end, alert: 'close_notify' }, true);
@@ -221,7 +223,7 @@ export class NodeLens extends Lens {
         if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
       }
     }
-    if (!this.fired.close && !this.destroyed && !this.finDue && !this.cleanCloseDue && this.peerClosedTransport()) {
+    if (!this.fired.close && !this.destroyed && !this.noSocket && !this.finDue && !this.cleanCloseDue && this.peerClosedTransport()) {
       if (this.waiting === 'read' && this.answered !== null) this.finDue = true;
       else this.emitFin();
     }
@@ -239,11 +241,24 @@ export class NodeLens extends Lens {
     }
     if (!this.fired.secureConnect && !this.fired.error) {
       this.fired.error = true;
-      this.emitEvent({ api: NODE_EVENT.error, outcome: NODE_OUTCOME.disconnectedInHandshake, failed: true }, true);
-      this.destroyIfHandshaking();
+      this.handshakeOrSocketError({ api: NODE_EVENT.error, outcome: NODE_OUTCOME.disconnectedInHandshake, failed: true });
       return;
     }
     this.cleanCloseDue = true;
+  }
+
+  /**
+   * A failure: the socket's 'error'; before 'secureConnect' Node then destroys the socket. A
+   * server's handshake failure is the tls.Server's 'tlsClientError' instead, and no socket.
+   */
+  private handshakeOrSocketError(ev: NodeEvent): void {
+    if (this.side === 'server' && !this.fired.secureConnect) {
+      this.noSocket = true;
+      this.emitEvent({ ...ev, api: NODE_EVENT.tlsClientError }, false);
+      return;
+    }
+    this.emitEvent(ev, true);
+    this.destroyIfHandshaking();
   }
 
   /** An error before 'secureConnect': Node destroys the socket; 'close' (hadError=true) fires at the next wait. */
@@ -284,11 +299,11 @@ export class NodeLens extends Lens {
       outcome: ev.outcome,
       ...(ev.alert !== undefined && ev.alert !== 'close_notify' ? { alert: ev.alert } : {}),
     });
-    const endsConnect = ev.api === NODE_EVENT.secureConnect || ev.api === "'secure'" || ev.api === NODE_EVENT.error || ev.api === NODE_EVENT.close;
+    const endsConnect = ev.api !== NODE_EVENT.data && ev.api !== NODE_EVENT.end && ev.api !== NODE_EVENT.writeCallback;
     if (this.waiting === 'connect' && this.answered === null && endsConnect) {
       const server = this.side === 'server';
       const api = server ? 'tls.Server' : NODE_API.connect;
-      const ok = ev.api === NODE_EVENT.secureConnect || ev.api === "'secure'";
+      const ok = ev.api === NODE_EVENT.secureConnect || ev.api === NODE_EVENT.secureConnection;
       this.answered = this.line(server ? 'accept' : 'connect', api, ok && server ? "'secureConnection'" : ev.api, ok ? 'ok' : 'error', undefined, ev.alert);
       if (readable) this.queue.push(ev);
       return;
@@ -366,27 +381,14 @@ export class NodeLens extends Lens {
     return this.line('read', NODE_API.read, `${ev.api} ${ev.outcome}`, isError ? 'error' : 'ok', undefined, isError ? ev.alert : undefined);
   }
 
-  private line(
-    call: 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown',
-    api: string,
-    outcome: string,
-    result: AppResult,
-    bytes?: Uint8Array,
-    alert?: string,
-  ): LensResult {
-    this.sim.recordAppCall(this.side, call, result, {
-      lens: this.name,
+  private line(call: NodeCall, api: string, outcome: string, result: AppResult, bytes?: Uint8Array, alert?: string): LensResult {
+    return recordNodeCall(this.sim, this.side, {
+      call,
       api,
       outcome,
-      ...(bytes !== undefined ? { bytes: bytes.length } : {}),
+      result,
+      ...(bytes !== undefined ? { bytes } : {}),
       ...(alert !== undefined ? { alert } : {}),
     });
-    const fact: Fact =
-      result === 'blocked'
-        ? { kind: 'blocked' }
-        : result === 'error' && alert !== undefined
-          ? { kind: 'alert', alert, received: true, first: true }
-          : { kind: 'done' };
-    return { result, api, outcome, fact, ...(bytes !== undefined ? { bytes } : {}), ...(alert !== undefined ? { alert } : {}) };
   }
 }

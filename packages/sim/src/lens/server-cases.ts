@@ -7,9 +7,6 @@ import type { DiffCase } from './case-types.js';
 
 const PING = 'ping';
 const PONG = 'pong';
-const CLIENT_HARNESS = 'its harness runs the library as a client only';
-/** The libraries whose harness has no server mode yet (rustls: modelled, never run). */
-const serverHarnessLacking = { node: CLIENT_HARNESS, rustls: CLIENT_HARNESS };
 
 export const SERVER_SIDE_CASES: readonly DiffCase[] = [
   {
@@ -20,7 +17,6 @@ export const SERVER_SIDE_CASES: readonly DiffCase[] = [
     clientCert: 'none',
     client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }, { op: 'read', n: 1024 }, { op: 'shutdown' }],
-    unsupported: serverHarnessLacking,
   },
   {
     name: 'server-client-hangs-up',
@@ -37,7 +33,6 @@ export const SERVER_SIDE_CASES: readonly DiffCase[] = [
       { op: 'read', n: 1024 },
       { op: 'write', data: PONG },
     ],
-    unsupported: serverHarnessLacking,
   },
   {
     name: 'server-requires-cert',
@@ -47,7 +42,6 @@ export const SERVER_SIDE_CASES: readonly DiffCase[] = [
     clientCert: 'trusted',
     client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }],
-    unsupported: serverHarnessLacking,
   },
   {
     name: 'server-cert-missing',
@@ -57,7 +51,6 @@ export const SERVER_SIDE_CASES: readonly DiffCase[] = [
     clientCert: 'none',
     client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
-    unsupported: serverHarnessLacking,
   },
   {
     name: 'server-rejected-by-client',
@@ -68,6 +61,5 @@ export const SERVER_SIDE_CASES: readonly DiffCase[] = [
     verifyServer: 'untrusted',
     client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
-    unsupported: serverHarnessLacking,
   },
 ];

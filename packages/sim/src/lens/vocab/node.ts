@@ -75,6 +75,8 @@ export const NODE_NON_ERROR_ALERT: Readonly<Record<'close_notify' | 'user_cancel
 /** The harness's `api` for each script step. `read` is not a Node call: it takes the next queued event. */
 export const NODE_API = {
   connect: 'tls.connect',
+  /** The server's accept step: the tls.Server's first 'secureConnection' or 'tlsClientError'. */
+  accept: 'tls.Server',
   write: 'socket.write',
   read: '(next event)',
   shutdown: 'socket.end',
@@ -83,6 +85,10 @@ export const NODE_API = {
 /** The harness's `api` for each event line (`call: "event"`). */
 export const NODE_EVENT = {
   secureConnect: "'secureConnect'",
+  /** The server's: the handshake is complete, here is the socket (socket.getProtocol()). */
+  secureConnection: "'secureConnection'",
+  /** The server's: the handshake failed (err.code); the application never gets a socket. */
+  tlsClientError: "'tlsClientError'",
   data: "'data'",
   end: "'end'",
   error: "'error'",
@@ -95,6 +101,8 @@ export const NODE_EVENT = {
 export const NODE_OUTCOME = {
   /** A connect or read step that no event ended within blockMs. */
   blocked: 'blocked',
+  /** A server step after 'tlsClientError': the application has no socket to call. */
+  noSocket: 'no socket',
   /** 'secureConnect': socket.getProtocol() of a TLS 1.3 connection (nodeProtocol for either version). */
   secureConnect: 'TLSv1.3',
   /** 'end' (no arguments): the peer closed — its close_notify, or a bare TCP FIN. */
@@ -168,4 +176,6 @@ export const NODE_LOCAL_ABORT_CODE: Readonly<Partial<Record<HandshakeErrorKind, 
   // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted: Node reports the X.509 verification error's code, here
   // X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN's (a chain without its root gives another code).
   unknown_ca: 'SELF_SIGNED_CERT_IN_CHAIN',
+  // RFC 8446 §4.4.2.4, a server with requestCert and rejectUnauthorized gets no client certificate, case server-cert-missing: its 'tlsClientError'.
+  certificate_required: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
 };

@@ -1,0 +1,50 @@
+/**
+ * The Node lens's building blocks (node.ts): the events it emits, and how one of its lines
+ * (a step's call or an event) is recorded in the trace and returned as a LensResult.
+ */
+import type { Simulation } from '../simulation.js';
+import type { AppResult, Side } from '../trace.js';
+import type { Fact, LensResult } from './fact.js';
+
+export interface NodeEvent {
+  readonly api: string;
+  readonly outcome: string;
+  readonly alert?: string;
+  /** An 'error' event that no alert caused (a write error). */
+  readonly failed?: boolean;
+}
+
+/** Received alerts that are no 'error' event. */
+export const NOT_ERRORS: ReadonlySet<string> = new Set(['close_notify', 'user_canceled']);
+
+export type NodeCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown';
+
+/** Records a step's line as an app_call of the Node lens; its generic fact follows the result. */
+export function recordNodeCall(
+  sim: Simulation,
+  side: Side,
+  l: {
+    readonly call: NodeCall;
+    readonly api: string;
+    readonly outcome: string;
+    readonly result: AppResult;
+    readonly bytes?: Uint8Array;
+    readonly alert?: string;
+  },
+): LensResult {
+  const { call, api, outcome, result, bytes, alert } = l;
+  sim.recordAppCall(side, call, result, {
+    lens: 'node',
+    api,
+    outcome,
+    ...(bytes !== undefined ? { bytes: bytes.length } : {}),
+    ...(alert !== undefined ? { alert } : {}),
+  });
+  const fact: Fact =
+    result === 'blocked'
+      ? { kind: 'blocked' }
+      : result === 'error' && alert !== undefined
+        ? { kind: 'alert', alert, received: true, first: true }
+        : { kind: 'done' };
+  return { result, api, outcome, fact, ...(bytes !== undefined ? { bytes } : {}), ...(alert !== undefined ? { alert } : {}) };
+}
