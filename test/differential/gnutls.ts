@@ -10,7 +10,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runHarnessProcess, type HarnessInput, type Outcome } from './harness.js';
+import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'gnutls', 'harness.c');
 
@@ -60,8 +60,8 @@ export function gnutlsAvailable(): string | null {
 }
 
 /** Runs the harness on `input`; resolves with its outcome lines. */
-export async function runGnutls(input: HarnessInput): Promise<Outcome[]> {
+export async function runGnutls(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
   const b = build();
   if ('error' in b) throw new Error(b.error);
-  return runHarnessProcess(b.binary, [], input);
+  return runHarnessProcess(b.binary, [], input, opts);
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { runHarnessProcess, type HarnessInput, type Outcome } from './harness.js';
+import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./go/', import.meta.url));
 const SOURCES = ['main.go', 'go.mod'];
@@ -84,7 +84,7 @@ export function buildGoHarness(): string {
 }
 
 /** Runs the Go harness on `input`; resolves with its outcome lines. */
-export async function runGo(input: HarnessInput): Promise<Outcome[]> {
+export async function runGo(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
   const bin = buildGoHarness();
-  return runHarnessProcess(bin, [], input);
+  return runHarnessProcess(bin, [], input, opts);
 }

@@ -46,12 +46,17 @@ export interface Outcome {
 export const WAIT_MS = 500;
 export const BLOCK_MS = 1000;
 
+export interface HarnessRunOptions {
+  /** A serving harness (role server) has said `listening <port>` on stderr. */
+  readonly onListening?: (port: number) => void;
+}
+
 /** Runs a harness process with `input` on stdin; resolves with its outcome lines. */
 export function runHarnessProcess(
   cmd: string,
   args: readonly string[],
   input: HarnessInput,
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: HarnessRunOptions & { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<Outcome[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
@@ -62,7 +67,16 @@ export function runHarnessProcess(
       reject(new Error(`${cmd} did not finish in ${opts.timeoutMs ?? 15_000} ms\nstdout: ${out}\nstderr: ${err}`));
     }, opts.timeoutMs ?? 15_000);
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    let listening = false;
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+      // A serving harness says where it listens (role server); our client connects then.
+      const m = listening ? null : /^listening (\d+)$/m.exec(err);
+      if (m !== null) {
+        listening = true;
+        opts.onListening?.(Number(m[1]));
+      }
+    });
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);

@@ -36,7 +36,7 @@ const unavailable = nodeAvailable();
 let pki: DiffPki;
 
 async function runCase(c: DiffCase, waitMs = WAIT_MS): Promise<Outcome[]> {
-  return c.side === 'server' ? runOnClient(c, pki, (input) => runNode({ ...input, waitMs })) : runOnServer(c, pki, runNode, { waitMs });
+  return c.side === 'server' ? runOnClient(c, pki, (input, opts) => runNode({ ...input, waitMs }, opts)) : runOnServer(c, pki, runNode, { waitMs });
 }
 
 if (unavailable !== null && inCi) {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { runHarnessProcess, type HarnessInput, type Outcome } from './harness.js';
+import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 export const NODE_HARNESS = fileURLToPath(new URL('./node/harness.mjs', import.meta.url));
 
@@ -63,8 +63,8 @@ export function nodeVersions(): string {
 }
 
 /** Runs the Node harness on `input`; resolves with its outcome lines. */
-export async function runNode(input: HarnessInput): Promise<Outcome[]> {
+export async function runNode(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
   const why = nodeAvailable();
   if (why !== null) throw new Error(`node harness unavailable: ${why}`);
-  return runHarnessProcess(process.execPath, [NODE_HARNESS], input);
+  return runHarnessProcess(process.execPath, [NODE_HARNESS], input, opts);
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runHarnessProcess, type HarnessInput, type Outcome } from './harness.js';
+import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 const SOURCE = fileURLToPath(new URL('./openssl/harness.c', import.meta.url));
 /** The header both C harnesses include: part of what a cached build depends on. */
@@ -59,8 +59,8 @@ export function opensslAvailable(): string | null {
 }
 
 /** Runs `input` through the OpenSSL harness; its outcome lines. */
-export async function runOpenssl(input: HarnessInput): Promise<Outcome[]> {
+export async function runOpenssl(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
   const b = build();
   if ('error' in b) throw new Error(b.error);
-  return runHarnessProcess(b.bin, [], input);
+  return runHarnessProcess(b.bin, [], input, opts);
 }

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runHarnessProcess, type HarnessInput, type Outcome } from './harness.js';
+import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 export const PYTHON_HARNESS = fileURLToPath(new URL('./python/harness.py', import.meta.url));
 
@@ -44,9 +44,9 @@ export function pythonOpenSslVersion(): string {
   return 'info' in p ? p.info.openssl : '';
 }
 
-export async function runPython(input: HarnessInput): Promise<Outcome[]> {
+export async function runPython(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
   const p = probePython();
   if ('reason' in p) throw new Error(`python harness unavailable: ${p.reason}`);
   // -I: isolated mode (no user site-packages, no PYTHON* variables); -B: no .pyc next to the source.
-  return runHarnessProcess(p.info.executable, ['-I', '-B', PYTHON_HARNESS], input);
+  return runHarnessProcess(p.info.executable, ['-I', '-B', PYTHON_HARNESS], input, opts);
 }

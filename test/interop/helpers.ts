@@ -245,12 +245,22 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `gnutls-serv` on a free port with the given options, once it says it is listening. */
+/**
+ * `gnutls-serv` on a free port with the given options, once it listens on IPv4. The port
+ * freePort found may be taken again before gnutls-serv binds it (another test's server);
+ * gnutls-serv then says "bind() failed" for IPv4, still listens on IPv6 and says
+ * "listening", and our 127.0.0.1 client would reach the other server. So the IPv4 line must
+ * end in "done"; a failed bind is retried on another port.
+ */
 export async function gnutlsServer(args: readonly string[]): Promise<OpensslServer> {
-  const port = await freePort();
-  const p = run('gnutls-serv', ['--port', String(port), ...args]);
-  await p.waitFor(/listening/i);
-  return { ...p, port };
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const p = run('gnutls-serv', ['--port', String(port), ...args]);
+    const m = await p.waitFor(/listening on IPv4 .*?\.\.\.(done|bind\(\) failed)/i);
+    if (m[1] === 'done') return { ...p, port };
+    p.kill();
+    if (attempt === 5) throw new Error(`gnutls-serv could not bind IPv4 on ${attempt} free ports`);
+  }
 }
 
 /** `openssl s_client` to our server. */

@@ -27,7 +27,8 @@
  *               the client certificate comes from gnutls_certificate_set_x509_key_file;
  *               `pha: true` passes GNUTLS_POST_HANDSHAKE_AUTH to gnutls_init.
  *   accept   -> gnutls_handshake on the server's session (role "server": the harness listens
- *               on host:port and serves one connection with GNUTLS_SERVER | GNUTLS_NO_TICKETS,
+ *               on host:port (port 0: one the kernel picks), writes `listening <port>` and a
+ *               newline to stderr, and serves one connection with GNUTLS_SERVER | GNUTLS_NO_TICKETS,
  *               no tickets as the simulated server of these cases, the certificate and key
  *               given; with clientAuth "require", GNUTLS_CERT_REQUIRE with `verifyCa` as the
  *               trust file and gnutls_session_set_verify_cert(session, NULL, 0)).
@@ -190,6 +191,10 @@ static int accept_tcp(const char *host, int port) {
   if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) die("host '%s' is not an IPv4 address", host);
   if (bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind %s:%d: %s", host, port, strerror(errno));
   if (listen(ls, 1) != 0) die("listen: %s", strerror(errno));
+  socklen_t salen = sizeof sa;
+  if (getsockname(ls, (struct sockaddr *)&sa, &salen) != 0) die("getsockname: %s", strerror(errno));
+  fprintf(stderr, "listening %d\n", ntohs(sa.sin_port));
+  fflush(stderr);
   int fd = accept(ls, NULL, NULL);
   if (fd < 0) die("accept: %s", strerror(errno));
   close(ls);

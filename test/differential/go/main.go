@@ -44,7 +44,8 @@
 // client certificate (tls.LoadX509KeyPair) when cert/key are given. Go 1.19 cannot offer
 // post-handshake authentication: "pha": true is ignored. TLS 1.2 and 1.3 are offered (the server picks).
 //
-// Role "server": the harness listens on host:port, accepts one connection and serves it with
+// Role "server": the harness listens on host:port (port 0: one the kernel picks), writes
+// "listening <port>" and a newline to stderr, accepts one connection and serves it with
 // the certificate given (tls.Server), session tickets off (as the simulated server of these
 // cases), and with clientAuth "require" RequireAndVerifyClientCert against the CA file verifyCa.
 package main
@@ -110,6 +111,7 @@ func serve(in input, cfg *tls.Config) *tls.Conn {
 	if err != nil {
 		fail("cannot listen: %v", err)
 	}
+	fmt.Fprintf(os.Stderr, "listening %d\n", ln.Addr().(*net.TCPAddr).Port)
 	raw, err := ln.Accept()
 	if err != nil {
 		fail("accept: %v", err)

@@ -49,7 +49,8 @@
  *
  * Role "server": the `accept` step creates a tls.Server (the certificate and key given,
  * minVersion TLSv1.2; with clientAuth "require", requestCert and rejectUnauthorized against
- * the CA file verifyCa), listens on host:port and waits for the first of its
+ * the CA file verifyCa), listens on host:port (port 0: one the kernel picks), writes
+ * `listening <port>` and a newline to stderr, and waits for the first of its
  * 'secureConnection' (printed as an event with socket.getProtocol(); the socket's events are
  * then those above) and 'tlsClientError' (an event with errText(err)); the step's line is
  * {"call":"accept","api":"tls.Server","outcome":"'secureConnection'"} (or the error's event
@@ -173,6 +174,7 @@ async function accept() {
     onEvent("'tlsClientError'", errText(e), { queued: false, endsConnect: true });
   });
   await new Promise((resolve) => server.listen(input.port, input.host, resolve));
+  process.stderr.write(`listening ${server.address().port}\n`);
   await waitFor('connect', 'accept', 'tls.Server');
 }
 

@@ -15,8 +15,8 @@
  * CertificateRequest) goes on reading instead of returning SSL_ERROR_WANT_READ. SIGPIPE is
  * ignored (a write after the peer closed reports EPIPE instead of killing us).
  *
- * Server set-up (`"role": "server"`): listens on host:port (SO_REUSEADDR), accepts one TCP
- * connection, and serves it with TLS_server_method (TLS 1.2 and 1.3), the certificate chain
+ * Server set-up (`"role": "server"`): listens on host:port (port 0: one the kernel picks),
+ * writes `listening <port>` and a newline to stderr, accepts one TCP connection, and serves it with TLS_server_method (TLS 1.2 and 1.3), the certificate chain
  * and key given, no session tickets (SSL_CTX_set_num_tickets 0, as the simulated server of
  * these cases), and with `"clientAuth": "require"` SSL_VERIFY_PEER |
  * SSL_VERIFY_FAIL_IF_NO_PEER_CERT against the CA file `verifyCa`. The step accept →
@@ -207,7 +207,7 @@ int main(int argc, char **argv) {
   const char *host = jstr(in, "host");
   if (host == NULL) die("input: 'host' missing");
   int port = (int)jnum(in, "port", -1);
-  if (port <= 0) die("input: 'port' missing");
+  if (port < 0) die("input: 'port' missing");
   const char *cert = jstr(in, "cert");
   const char *key = jstr(in, "key");
   const char *verify_ca = jstr(in, "verifyCa");
@@ -233,6 +233,10 @@ int main(int argc, char **argv) {
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) die("SO_REUSEADDR: %s", strerror(errno));
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind %s:%d: %s", host, port, strerror(errno));
     if (listen(fd, 1) != 0) die("listen: %s", strerror(errno));
+    socklen_t salen = sizeof sa;
+    if (getsockname(fd, (struct sockaddr *)&sa, &salen) != 0) die("getsockname: %s", strerror(errno));
+    fprintf(stderr, "listening %d\n", ntohs(sa.sin_port));
+    fflush(stderr);
     int conn = accept(fd, NULL, NULL);
     if (conn < 0) die("accept: %s", strerror(errno));
     close(fd);

@@ -22,7 +22,8 @@ Calls:
 Context: PROTOCOL_TLS_CLIENT, check_hostname False, verify_mode CERT_NONE, minimum_version
 TLSv1_2 (1.2 and 1.3 offered: the server picks), load_cert_chain(cert, key) when given, post_handshake_auth = True when `pha`.
 With `verifyCa`: load_verify_locations(verifyCa), CERT_REQUIRED, check_hostname, server_hostname = verifyName.
-Server (role "server"): listens on host:port, accepts one connection and wraps it with a
+Server (role "server"): listens on host:port (port 0: one the kernel picks), writes
+`listening <port>` and a newline to stderr, accepts one connection and wraps it with a
 PROTOCOL_TLS_SERVER context: load_cert_chain(cert, key), minimum_version TLSv1_2,
 num_tickets 0 (as the simulated server of these cases); with clientAuth "require",
 verify_mode CERT_REQUIRED against load_verify_locations(verifyCa).
@@ -117,6 +118,7 @@ def serve(inp):
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((inp["host"], int(inp["port"])))
     listener.listen(1)
+    print(f"listening {listener.getsockname()[1]}", file=sys.stderr, flush=True)
     raw, _ = listener.accept()
     listener.close()
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

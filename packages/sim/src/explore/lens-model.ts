@@ -1,9 +1,13 @@
 /**
  * Property 5: a model-based test (fast-check `commands`) of the OpenSSL lens. Random
- * sequences of connect/accept, read, peek, write, shutdown, keyUpdate and deliveries run
+ * sequences of connect/accept, read, peek, write, shutdown, keyUpdate, a rare hang-up (TCP
+ * closed without close_notify) and deliveries run
  * against two non-blocking lenses over one simulation, and every answer is checked against a
  * small model of what the application may see: how many bytes each side wrote, how many the
- * other has read, who has shut down, and whether everything sent so far has been delivered.
+ * other has read, who has shut down or hung up, and whether everything sent so far has been
+ * delivered. After a hang-up the side makes no more calls; its peer's reads must return its
+ * data, then the truncation (an error without an alert), never want_read once the FIN has
+ * been delivered.
  */
 import { peerOf } from '../trace.js';
 import fc from 'fast-check';
@@ -24,6 +28,8 @@ export interface LensModel {
   readonly consumed: Record<Side, number>;
   readonly shut: Record<Side, boolean>;
   readonly connected: Record<Side, boolean>;
+  /** The side closed TCP without close_notify (Simulation.hangUp). */
+  readonly hungUp: Record<Side, boolean>;
 }
 
 export interface LensReal {
@@ -38,6 +44,7 @@ export type LensOp =
   | { readonly op: 'read' | 'peek'; readonly side: Side; readonly n: number }
   | { readonly op: 'shutdown'; readonly side: Side }
   | { readonly op: 'keyUpdate'; readonly side: Side; readonly request: boolean }
+  | { readonly op: 'hangUp'; readonly side: Side }
   | { readonly op: 'step' }
   | { readonly op: 'deliverAll' };
 
@@ -49,6 +56,11 @@ function show(r: LensResult): string {
   return `${r.result}${r.alert ? `(${r.alert})` : ''}${r.bytes ? ` ${r.bytes.length} B` : ''}`;
 }
 
+/** The peer's FIN without close_notify, as a generic result: an error without an alert. */
+function truncation(r: LensResult): boolean {
+  return r.result === 'error' && r.alert === undefined && r.fact.kind === 'truncated';
+}
+
 function same(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -58,7 +70,11 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
 
   check(m: Readonly<LensModel>): boolean {
     const s = this.spec;
+    // A side that closed its socket makes no more calls; one hang-up per run.
+    if ('side' in s && m.hungUp[s.side]) return false;
     switch (s.op) {
+      case 'hangUp':
+        return !m.hungUp[peerOf(s.side)];
       case 'write':
         return !m.shut[s.side];
       case 'shutdown':
@@ -79,6 +95,7 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
     switch (s.op) {
       case 'connect': {
         const res = s.side === 'client' ? r.lens.client.connect() : r.lens.server.accept();
+        if (truncation(res) && m.hungUp[peerOf(s.side)]) return;
         if (res.result !== 'ok' && res.result !== 'want_read') fail(`${this}: ${show(res)}`);
         if (res.result !== 'ok' && (m.handshaken || m.connected[s.side])) fail(`${this}: ${show(res)} after the handshake completed`);
         if (res.result === 'ok') m.connected[s.side] = true;
@@ -87,6 +104,8 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
       case 'write': {
         const data = streamBytes(s.side, m.written[s.side], s.size);
         const res = r.lens[s.side].write(data);
+        // libssl refuses a write once a read has met the peer's FIN (the connection failed).
+        if (truncation(res) && m.hungUp[peerOf(s.side)]) return;
         if (res.result !== 'ok' && res.result !== 'want_read') fail(`${this}: ${show(res)}`);
         if (res.result === 'want_read' && m.handshaken) fail(`${this}: want_read after the handshake completed`);
         if (res.result === 'ok') {
@@ -105,9 +124,10 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
           // test): 0 bytes when data is there, want_read when nothing is, never a probe that
           // succeeds on an empty buffer.
           if (res.result === 'ok' && (res.bytes?.length ?? 0) === 0 && available > 0) return;
-          if (res.result === 'want_read' && !(m.settled && (available > 0 || m.shut[peer]))) return;
+          if (res.result === 'want_read' && !(m.settled && (available > 0 || m.shut[peer] || m.hungUp[peer]))) return;
           if (res.result === 'error' && res.alert === 'close_notify' && m.shut[peer] && available === 0) return;
-          fail(`${this}: ${show(res)} with ${available} unread, ${peer} ${m.shut[peer] ? 'shut down' : 'open'}`);
+          if (truncation(res) && m.hungUp[peer] && !m.shut[peer] && available === 0) return;
+          fail(`${this}: ${show(res)} with ${available} unread, ${peer} ${m.hungUp[peer] ? 'hung up' : m.shut[peer] ? 'shut down' : 'open'}`);
         }
         switch (res.result) {
           case 'ok': {
@@ -122,8 +142,11 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
           case 'want_read':
             if (m.settled && available > 0) fail(`${this}: want_read with ${available} bytes delivered`);
             if (m.settled && m.shut[peer]) fail(`${this}: want_read after ${peer}'s close_notify was delivered`);
+            if (m.settled && m.hungUp[peer]) fail(`${this}: want_read after ${peer}'s FIN was delivered`);
             return;
           case 'error':
+            // The peer's FIN without close_notify, once everything it wrote has been read.
+            if (truncation(res) && m.hungUp[peer] && !m.shut[peer] && available === 0) return;
             if (res.alert !== 'close_notify' || !m.shut[peer] || available > 0)
               fail(`${this}: ${show(res)} with ${available} unread, ${peer} ${m.shut[peer] ? 'shut down' : 'open'}`);
             return;
@@ -133,12 +156,20 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
       }
       case 'shutdown': {
         const res = r.lens[s.side].shutdown();
-        if (res.result !== 'ok' && res.result !== 'want_read') fail(`${this}: ${show(res)}`);
-        if (res.result === 'want_read' && m.settled && m.shut[peerOf(s.side)]) fail(`${this}: want_read, but the peer's close_notify was delivered`);
+        // After the peer's FIN: the truncation, or libssl's refusal once a read has reported it
+        // (no close_notify goes out then, or it went out with an earlier call).
+        if (truncation(res) && m.hungUp[peerOf(s.side)]) return;
         m.shut[s.side] = true;
         m.settled = false;
+        if (res.result !== 'ok' && res.result !== 'want_read') fail(`${this}: ${show(res)}`);
+        if (res.result === 'want_read' && m.settled && m.shut[peerOf(s.side)]) fail(`${this}: want_read, but the peer's close_notify was delivered`);
         return;
       }
+      case 'hangUp':
+        r.sim.hangUp(s.side);
+        m.hungUp[s.side] = true;
+        m.settled = false;
+        return;
       case 'keyUpdate':
         try {
           r.sim.keyUpdate(s.side, s.request);
@@ -158,11 +189,15 @@ export class LensCommand implements fc.Command<LensModel, LensReal> {
           throw e;
         }
         m.settled = true;
-        m.handshaken = true;
+        // A hang-up may have cut a handshake short: nothing more will complete it.
+        const cut = m.hungUp.client || m.hungUp.server;
+        m.handshaken ||= !cut;
         for (const side of ['client', 'server'] as const) {
           const ep = r.sim.endpoint(side);
           if (ep.error !== undefined) fail(`${this}: ${side} failed with ${ep.error.alert} (${ep.error.message})`);
           const closed = m.shut.client && m.shut.server;
+          // After a hang-up, neither side gets what it still waited for: any state but failed.
+          if (cut) continue;
           if (ep.state !== (closed ? 'CLOSED' : 'CONNECTED')) fail(`${this}: ${side} is ${ep.state}`);
         }
         return;
@@ -190,6 +225,11 @@ export function lensCommandArbs(): fc.Arbitrary<LensCommand>[] {
     }),
     side.map((s) => ({ op: 'shutdown', side: s }) as const),
     fc.record({ side, request: fc.boolean() }).map((x) => ({ op: 'keyUpdate', ...x }) as const),
+    // Now and then a hang-up (one draw in two of this arbitrary), else a step: a hang-up ends most
+    // of what a run can still do, so it must not come early in every run.
+    fc
+      .record({ hang: fc.integer({ min: 0, max: 1 }), side })
+      .map((x) => (x.hang === 0 ? ({ op: 'hangUp', side: x.side } as const) : ({ op: 'step' } as const))),
     fc.constant({ op: 'step' } as const),
     fc.constant({ op: 'deliverAll' } as const),
   ];
@@ -208,6 +248,7 @@ export function lensSetup(config: ConfigSpec, script: ScheduleScript): { model: 
       consumed: { client: 0, server: 0 },
       shut: { client: false, server: false },
       connected: { client: false, server: false },
+      hungUp: { client: false, server: false },
     },
     real: { sim, lens: { client: new OpenSslLens(sim, 'client', { pulls: 'on_arrival' }), server: new OpenSslLens(sim, 'server', { pulls: 'on_arrival' }) } },
   };
