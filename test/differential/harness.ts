@@ -15,6 +15,8 @@ export interface HarnessInput {
   readonly port: number;
   /** role 'server': require a client certificate, verified against `verifyCa`. */
   readonly clientAuth?: 'require';
+  /** role 'server': serve this version only (default TLS 1.2 and 1.3). */
+  readonly version?: 'TLSv1.2';
   /** PEM files of the client certificate chain and key; absent: no client certificate. */
   readonly cert?: string;
   readonly key?: string;

@@ -12,6 +12,9 @@ import { HOST } from '../interop/helpers.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
 import type { DiffPki } from './server.js';
 
+/** Version mismatches our client saw (a case whose harness negotiated the wrong version). */
+const negotiated: string[] = [];
+
 /**
  * One real run: the harness as the server (`run`), our client against it. The harness picks
  * its port (port 0) and says it on stderr; our client connects only then, so it can never
@@ -27,6 +30,7 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
       cert: pki.server.p256.certPath,
       key: pki.server.p256.keyPath,
       ...(c.server.clientAuth === 'require' ? { clientAuth: 'require' as const, verifyCa: pki.caPath } : {}),
+      ...(c.server.version !== undefined ? { version: c.server.version } : {}),
       pha: false,
       waitMs: WAIT_MS,
       blockMs: BLOCK_MS,
@@ -37,12 +41,16 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
   );
   await client;
   if (client === undefined) throw new Error(`${c.name}: the harness never said where it listens`);
+  const wrong = negotiated.splice(0);
+  if (wrong.length > 0) throw new Error(wrong.join('; '));
   return outcomes;
 }
 
 function clientConfig(c: DiffCase, pki: DiffPki) {
   const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
   return {
+    // A TLS 1.2 case: the library serves TLS 1.2 only; our client offers 1.2 and 1.3, as the simulated one.
+    ...(c.server.version === 'TLSv1.2' ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
     crypto: createNodeProvider(),
     random: systemRandom,
     ...(id !== undefined ? { certificate: id.certified } : {}),
@@ -58,7 +66,11 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
   const program = c.client ?? { write: 'ping', end: 'close' as const };
   const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
   try {
-    await conn.handshake();
+    await conn.handshake().finally(() => {
+      const want = c.server.version ?? 'TLSv1.3';
+      // The version is known once the hellos are exchanged, whether the handshake then fails or not.
+      if (conn.version !== null && conn.version !== want) negotiated.push(`${c.name}: negotiated ${conn.version}, the case needs ${want}`);
+    });
     conn.write(program.write);
     if ((await conn.read()) === null) return;
     if (program.end === 'close') {

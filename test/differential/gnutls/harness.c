@@ -30,7 +30,7 @@
  *               on host:port (port 0: one the kernel picks), writes `listening <port>` and a
  *               newline to stderr, and serves one connection with GNUTLS_SERVER | GNUTLS_NO_TICKETS,
  *               no tickets as the simulated server of these cases, the certificate and key
- *               given; with clientAuth "require", GNUTLS_CERT_REQUIRE with `verifyCa` as the
+ *               given, TLS 1.2 alone with "version": "TLSv1.2"; with clientAuth "require", GNUTLS_CERT_REQUIRE with `verifyCa` as the
  *               trust file and gnutls_session_set_verify_cert(session, NULL, 0)).
  *   write    -> gnutls_record_send (the UTF-8 data, once).
  *   read n   -> gnutls_record_recv(session, buf, n), n as given (0 included).
@@ -261,7 +261,9 @@ int main(void) {
   unsigned flags = serving ? (GNUTLS_SERVER | GNUTLS_NO_TICKETS) : (GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
   if ((ret = gnutls_init(&s, flags)) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
   const char *err_pos = NULL;
-  if ((ret = gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
+  const char *version = jstr(in, "version");
+  const char *prio = serving && version != NULL && strcmp(version, "TLSv1.2") == 0 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
+  if ((ret = gnutls_priority_set_direct(s, prio, &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
   if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
   gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
   gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST, on_ticket);

@@ -47,7 +47,7 @@
 // Role "server": the harness listens on host:port (port 0: one the kernel picks), writes
 // "listening <port>" and a newline to stderr, accepts one connection and serves it with
 // the certificate given (tls.Server), session tickets off (as the simulated server of these
-// cases), and with clientAuth "require" RequireAndVerifyClientCert against the CA file verifyCa.
+// cases), TLS 1.2 alone with version "TLSv1.2", and with clientAuth "require" RequireAndVerifyClientCert against the CA file verifyCa.
 package main
 
 import (
@@ -84,6 +84,7 @@ type input struct {
 	// "server": serve one connection instead of connecting; ClientAuth "require" then.
 	Role       string `json:"role"`
 	ClientAuth string `json:"clientAuth"`
+	Version    string `json:"version"`
 }
 
 // caPool reads a PEM CA file into a pool.
@@ -103,6 +104,9 @@ func caPool(path string) *x509.CertPool {
 func serve(in input, cfg *tls.Config) *tls.Conn {
 	cfg.InsecureSkipVerify = false
 	cfg.SessionTicketsDisabled = true
+	if in.Version == "TLSv1.2" {
+		cfg.MaxVersion = tls.VersionTLS12
+	}
 	if in.ClientAuth == "require" {
 		cfg.ClientAuth = tls.RequireAndVerifyClientCert
 		cfg.ClientCAs = caPool(in.VerifyCa)

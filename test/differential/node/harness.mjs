@@ -48,7 +48,7 @@
  * on when the script's continuation (a microtask) runs relative to the next I/O callback.
  *
  * Role "server": the `accept` step creates a tls.Server (the certificate and key given,
- * minVersion TLSv1.2; with clientAuth "require", requestCert and rejectUnauthorized against
+ * minVersion TLSv1.2, maxVersion TLSv1.2 too with version "TLSv1.2"; with clientAuth "require", requestCert and rejectUnauthorized against
  * the CA file verifyCa), listens on host:port (port 0: one the kernel picks), writes
  * `listening <port>` and a newline to stderr, and waits for the first of its
  * 'secureConnection' (printed as an event with socket.getProtocol(); the socket's events are
@@ -157,6 +157,7 @@ function listenTo(s) {
 /** role "server": one connection, as the `accept` step (see the header). */
 async function accept() {
   const opts = { cert: readFileSync(input.cert), key: readFileSync(input.key), minVersion: 'TLSv1.2' };
+  if (input.version === 'TLSv1.2') opts.maxVersion = 'TLSv1.2';
   if (input.clientAuth === 'require') {
     opts.requestCert = true;
     opts.rejectUnauthorized = true;

@@ -18,7 +18,7 @@
  * Server set-up (`"role": "server"`): listens on host:port (port 0: one the kernel picks),
  * writes `listening <port>` and a newline to stderr, accepts one TCP connection, and serves it with TLS_server_method (TLS 1.2 and 1.3), the certificate chain
  * and key given, no session tickets (SSL_CTX_set_num_tickets 0, as the simulated server of
- * these cases), and with `"clientAuth": "require"` SSL_VERIFY_PEER |
+ * these cases), TLS 1.2 alone with `"version": "TLSv1.2"`, and with `"clientAuth": "require"` SSL_VERIFY_PEER |
  * SSL_VERIFY_FAIL_IF_NO_PEER_CERT against the CA file `verifyCa`. The step accept →
  * SSL_accept; the other steps as below.
  *
@@ -253,6 +253,8 @@ int main(int argc, char **argv) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
   if (serving) {
     SSL_CTX_set_num_tickets(ctx, 0);
+    const char *version = jstr(in, "version");
+    if (version != NULL && strcmp(version, "TLSv1.2") == 0) SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
     if (client_auth != NULL && strcmp(client_auth, "require") == 0) {
       if (verify_ca == NULL || SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("clientAuth require: cannot load CA file");
       SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);

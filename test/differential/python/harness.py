@@ -25,7 +25,7 @@ With `verifyCa`: load_verify_locations(verifyCa), CERT_REQUIRED, check_hostname,
 Server (role "server"): listens on host:port (port 0: one the kernel picks), writes
 `listening <port>` and a newline to stderr, accepts one connection and wraps it with a
 PROTOCOL_TLS_SERVER context: load_cert_chain(cert, key), minimum_version TLSv1_2,
-num_tickets 0 (as the simulated server of these cases); with clientAuth "require",
+num_tickets 0 (as the simulated server of these cases), TLS 1.2 alone with version "TLSv1.2"; with clientAuth "require",
 verify_mode CERT_REQUIRED against load_verify_locations(verifyCa).
 Python fires no callbacks of its own here, so there are no "event" lines.
 
@@ -111,6 +111,8 @@ def serve(inp):
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(inp["cert"], inp.get("key"))
     ctx.num_tickets = 0
+    if inp.get("version") == "TLSv1.2":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     if inp.get("clientAuth") == "require":
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_REQUIRED

@@ -27,7 +27,8 @@
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import { GNUTLS_API, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
+import type { HandshakeErrorKind, TlsEndpoint } from '@tls13sim/handshake';
+import { GNUTLS_API, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_LOCAL_ABORT_ERROR_TLS12, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
 
 const API: Record<AppCall, string> = {
   connect: GNUTLS_API.connect,
@@ -87,6 +88,12 @@ export class GnutlsLens extends Lens {
     return { kind: 'refused', why: 'GNUTLS_E_INVALID_SESSION' };
   }
 
+  /** GnuTLS's error codes for a handshake this side aborted, by the version negotiated. */
+  private localAbortTable(): Readonly<Partial<Record<HandshakeErrorKind, string>>> {
+    const tls12 = (this.ep as Partial<TlsEndpoint>).version === 'TLSv1.2';
+    return tls12 ? { ...GNUTLS_LOCAL_ABORT_ERROR, ...GNUTLS_LOCAL_ABORT_ERROR_TLS12 } : GNUTLS_LOCAL_ABORT_ERROR;
+  }
+
   /** The `tickets` step: calls of a NewSessionTicket handshake hook (GNUTLS_HOOK_POST, incoming): one per ticket processed. */
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };
@@ -114,8 +121,10 @@ export class GnutlsLens extends Lens {
       case 'alert':
         if (call === 'shutdown') return { api, outcome: GNUTLS_OUTCOME.ok };
         if (fact.first && fact.received) return { api, outcome: gnutlsAlertOutcome(fact.alert) };
-        if (fact.first && fact.cause !== undefined && GNUTLS_LOCAL_ABORT_ERROR[fact.cause] !== undefined)
-          return { api, outcome: GNUTLS_LOCAL_ABORT_ERROR[fact.cause]! };
+        if (fact.first && fact.cause !== undefined) {
+          const own = this.localAbortTable()[fact.cause];
+          if (own !== undefined) return { api, outcome: own };
+        }
         return { api, outcome: GNUTLS_OUTCOME.invalidSession };
       case 'truncated':
         // gnutls_bye(GNUTLS_SHUT_WR) sends its close_notify and reads nothing: 0, FIN or not.

@@ -8,7 +8,7 @@ import type { DiffCase } from './case-types.js';
 const PING = 'ping';
 const PONG = 'pong';
 
-export const SERVER_SIDE_CASES: readonly DiffCase[] = [
+const SERVER_CASES: readonly DiffCase[] = [
   {
     name: 'server-echo-close',
     title: "the library serves: it reads the request, answers, and meets the client's close_notify; then its shutdown",
@@ -62,4 +62,25 @@ export const SERVER_SIDE_CASES: readonly DiffCase[] = [
     client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
   },
+];
+
+/**
+ * Our TLS 1.2 client requires extended_master_secret (RFC 7627 §5.3 lets it), which Go 1.19's
+ * server never negotiates: it aborts with handshake_failure before any server call is made.
+ */
+const GO_NO_EMS = "our TLS 1.2 client requires extended_master_secret, which Go 1.19's server does not negotiate";
+
+/** TLS 1.2 twins of the verdict cases: the library serves TLS 1.2 only (our client offers 1.2 and 1.3). */
+const TLS12_TWINS: ReadonlyArray<readonly [string, string]> = [
+  ['server-requires-cert', 'server-requires-cert under TLS 1.2: the server judges the certificate before its own Finished, inside its accept'],
+  ['server-cert-missing', "server-cert-missing under TLS 1.2: the accept fails with the server's own abort (handshake_failure on the wire)"],
+  ['server-rejected-by-client', "server-rejected-by-client under TLS 1.2: the accept meets the client's alert"],
+];
+
+export const SERVER_SIDE_CASES: readonly DiffCase[] = [
+  ...SERVER_CASES,
+  ...TLS12_TWINS.map(([name, title]) => {
+    const c = SERVER_CASES.find((x) => x.name === name)!;
+    return { ...c, name: `tls12-${name}`, title, server: { ...c.server, version: 'TLSv1.2' as const }, unsupported: { go: GO_NO_EMS } };
+  }),
 ];

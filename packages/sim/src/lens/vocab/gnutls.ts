@@ -157,3 +157,12 @@ export const GNUTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKin
   // RFC 8446 §4.4.2.4, a server with GNUTLS_CERT_REQUIRE gets an empty Certificate, case server-cert-missing (it sends certificate_required).
   certificate_required: 'GNUTLS_E_CERTIFICATE_REQUIRED',
 };
+
+/**
+ * Where GnuTLS names the same failure otherwise under TLS 1.2: a TLS 1.2 server that gets no
+ * client certificate returns GNUTLS_E_NO_CERTIFICATE_FOUND (case tls12-server-cert-missing;
+ * it sends handshake_failure, RFC 5246 §7.4.6).
+ */
+export const GNUTLS_LOCAL_ABORT_ERROR_TLS12: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  certificate_required: 'GNUTLS_E_NO_CERTIFICATE_FOUND',
+};
