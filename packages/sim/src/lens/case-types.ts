@@ -52,7 +52,11 @@ export interface ServerProgram {
   readonly halfRtt?: string;
   /** Echo every byte read. */
   readonly echo?: boolean;
-  /** After the first echo, close (close_notify). */
+  /**
+   * After the first echo, close (close_notify). On TCP the close_notify follows 100 ms later,
+   * so it never reaches the client in the same read as the echo (the simulation sends the two
+   * as separate flights).
+   */
   readonly closeAfterEcho?: boolean;
   /** Once complete, request post-handshake client authentication (§4.6.2); `reject` applies to its certificate. */
   readonly postHandshakeAuth?: boolean;
