@@ -161,6 +161,15 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     if (p.postHandshakeAuth) conn.requestClientAuth();
     if (p.echo) {
       for (let d = await conn.read(); d !== null; d = await conn.read()) {
+        if (p.closeWithEcho) {
+          // One TCP write: the echo record and the close_notify record together.
+          conn.socket.cork();
+          conn.write(d);
+          const closed = conn.close();
+          process.nextTick(() => conn.socket.uncork());
+          await closed;
+          return;
+        }
         conn.write(d);
         if (p.hangUp === 'after-echo') {
           hangUp(conn);

@@ -272,6 +272,11 @@ export class Simulation {
     return n;
   }
 
+  /** The first byte delivered to `side` and not processed yet (a record's content type), if any. */
+  bufferedType(side: Side): number | undefined {
+    return this.s.inbox[side][0]?.[0];
+  }
+
   pullMode(side: Side): PullMode {
     return this.s.pull[side];
   }

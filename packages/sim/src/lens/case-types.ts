@@ -58,6 +58,11 @@ export interface ServerProgram {
    * as separate flights).
    */
   readonly closeAfterEcho?: boolean;
+  /**
+   * The close_notify goes with the first echo, in the same TCP write (the simulation: in the
+   * same flight), so the client receives both records in one read.
+   */
+  readonly closeWithEcho?: boolean;
   /** Once complete, request post-handshake client authentication (§4.6.2); `reject` applies to its certificate. */
   readonly postHandshakeAuth?: boolean;
   /** NewSessionTickets to send (§4.6.1); none when absent. */

@@ -38,6 +38,14 @@ const CLIENT_SHUTDOWN: DiffCase = {
   script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }],
 };
 
+const CLOSE_WITH_ECHO: DiffCase = {
+  name: 'close-with-echo',
+  title: "the server's echo and its close_notify arrive in one read: two reads",
+  server: { clientAuth: 'none', echo: true, closeWithEcho: true },
+  clientCert: 'none',
+  script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+};
+
 const HANGUP_AFTER_ECHO: DiffCase = {
   name: 'hangup-after-echo',
   title: 'the server closes TCP without close_notify after its answer (a truncation); then two reads and a write',
@@ -252,6 +260,11 @@ export const DIFF_CASES: readonly DiffCase[] = [
   // arrives while the client's handshake call is still waiting for that Finished.
   ...tls12Twins(),
   tls12Twin(CLIENT_SHUTDOWN, 'client-shutdown under TLS 1.2: its shutdown call, then the same call once the server has answered with its own close_notify'),
+  CLOSE_WITH_ECHO,
+  tls12Twin(
+    CLOSE_WITH_ECHO,
+    "close-with-echo under TLS 1.2: the close_notify's record type is alert on the wire (in TLS 1.3 it is hidden as application_data), which Go's Read looks at",
+  ),
   tls12Twin(WRITE_AFTER_CLOSE_NOTIFY, "write-after-close-notify under TLS 1.2: a write after the server's close_notify has been read"),
   tls12Twin(HANGUP_AFTER_ECHO, 'hangup-after-echo under TLS 1.2: the server closes TCP without close_notify after its answer'),
   {

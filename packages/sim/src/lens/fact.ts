@@ -9,7 +9,11 @@ import type { AppResult } from '../trace.js';
 export type Fact =
   /** connect/accept: the handshake is complete for this side. */
   | { readonly kind: 'done' }
-  | { readonly kind: 'data'; readonly bytes: Uint8Array }
+  /**
+   * Application data. `trailing`: the call also read the record behind it and returns what it
+   * found with the data (Go's Read with a TLS 1.2 alert record already buffered).
+   */
+  | { readonly kind: 'data'; readonly bytes: Uint8Array; readonly trailing?: 'eof' | { readonly alert: string } }
   | { readonly kind: 'written'; readonly bytes: Uint8Array }
   /** Nothing to answer with yet (non-blocking: the library's want-read). */
   | { readonly kind: 'want_read' }

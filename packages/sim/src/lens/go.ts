@@ -17,6 +17,9 @@
  * - the peer's TCP FIN without close_notify is `io.EOF` too, at a record boundary: Read
  *   returns `0, EOF` (sticky), Handshake `EOF`; Write still works (`4, nil`: TCP is
  *   half-closed) (the hangup-* cases);
+ * - a Read that returns data also reads a TLS 1.2 alert record already buffered behind it:
+ *   `4, EOF` for a close_notify (tls12-close-with-echo); under TLS 1.3 the alert's record
+ *   type is hidden and the Read returns `4, nil` (close-with-echo);
  * - Read with an empty buffer returns `0, nil` at once, whatever has arrived;
  * - Close returns nil, a received fatal alert notwithstanding; after it, Close and Write
  *   return net.ErrClosed (`use of closed network connection`);
@@ -37,6 +40,9 @@ function local(alert: string): string {
   return `tls: ${GO_ALERT_TEXT[alert] ?? `alert(${alert})`}`;
 }
 
+/** TLSPlaintext.type alert (RFC 5246 §6.2.1): the outer type of a TLS 1.2 alert record. */
+const ALERT_RECORD = 21;
+
 export class GoLens extends Lens {
   readonly name = 'go' as const;
   readonly pulls: PullMode = 'on_call';
@@ -47,6 +53,23 @@ export class GoLens extends Lens {
   constructor(sim: Simulation, side: Side, opts: LensOptions = {}) {
     super(sim, side, opts);
     this.attach();
+  }
+
+  /**
+   * conn.go's Read: having returned data, it reads at once an alert record that already sits
+   * in its buffer, by the record's outer type: only TLS 1.2 shows it (TLS 1.3 hides an alert
+   * as application_data). So a close_notify there makes the Read `n, EOF`, and a fatal alert
+   * `n, remote error: …` (case tls12-close-with-echo).
+   */
+  protected override readAttempt(n: number, consume: boolean): Attempt {
+    const r = super.readAttempt(n, consume);
+    if (r?.kind !== 'data' || !consume || r.bytes.length === 0 || this.sim.bufferedType(this.side) !== ALERT_RECORD) return r;
+    // Only once the data read has emptied its record (conn.go: c.input.Len() == 0).
+    if ((this.ep.peekApplicationData(1)?.length ?? 0) > 0) return r;
+    this.sim.pull(this.side, () => true);
+    if (this.ep.peerClosed) return { ...r, trailing: 'eof' };
+    const failed = this.failure();
+    return failed?.kind === 'alert' ? { ...r, trailing: { alert: failed.alert } } : r;
   }
 
   protected override zeroLengthRead(): Fact | undefined {
@@ -98,6 +121,8 @@ export class GoLens extends Lens {
       case 'shutdown':
         return { api, outcome: 'nil' };
       case 'data':
+        if (fact.trailing !== undefined) return { api, outcome: `${fact.bytes.length}, ${fact.trailing === 'eof' ? GO_EOF : remote(fact.trailing.alert)}` };
+        return { api, outcome: `${fact.bytes.length}, nil` };
       case 'written':
         return { api, outcome: `${fact.bytes.length}, nil` };
       case 'eof':

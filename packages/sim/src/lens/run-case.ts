@@ -168,6 +168,16 @@ function serverProgram(p: ServerProgram) {
     if (ep.error !== undefined || closed) return;
     for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
       if (p.echo !== true) continue;
+      if (p.closeWithEcho === true) {
+        // One flight: the echo and the close_notify together.
+        closed = true;
+        const echo = d;
+        sim.act(side, (e) => {
+          e.write(echo);
+          e.close();
+        });
+        return;
+      }
       sim.write(side, d);
       if (p.hangUp === 'after-echo') {
         closed = true;
