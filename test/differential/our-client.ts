@@ -12,16 +12,13 @@ import { HOST } from '../interop/helpers.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
 import type { DiffPki } from './server.js';
 
-/** Version mismatches our client saw (a case whose harness negotiated the wrong version). */
-const negotiated: string[] = [];
-
 /**
  * One real run: the harness as the server (`run`), our client against it. The harness picks
  * its port (port 0) and says it on stderr; our client connects only then, so it can never
  * reach another test's server on a port freePort found free a moment earlier.
  */
 export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: HarnessInput, opts?: HarnessRunOptions) => Promise<Outcome[]>): Promise<Outcome[]> {
-  let client: Promise<void> | undefined;
+  let client: Promise<string | undefined> | undefined;
   const outcomes = await run(
     {
       role: 'server',
@@ -39,10 +36,9 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
     // The harness's failure is the one to report: our client only follows it.
     { onListening: (port) => (client = runClientProgram(c, pki, port).catch(() => undefined)) },
   );
-  await client;
   if (client === undefined) throw new Error(`${c.name}: the harness never said where it listens`);
-  const wrong = negotiated.splice(0);
-  if (wrong.length > 0) throw new Error(wrong.join('; '));
+  const wrongVersion = await client;
+  if (wrongVersion !== undefined) throw new Error(wrongVersion);
   return outcomes;
 }
 
@@ -61,26 +57,32 @@ function clientConfig(c: DiffCase, pki: DiffPki) {
   };
 }
 
-/** The case's client program over TCP: handshake, the request, the answer, then close or hang up. */
-async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promise<void> {
+/**
+ * The case's client program over TCP: handshake, the request, the answer, then close or hang
+ * up. Resolves with what was wrong with the version negotiated, if anything.
+ */
+async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promise<string | undefined> {
   const program = c.client ?? { write: 'ping', end: 'close' as const };
   const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
+  const want = c.server.version ?? 'TLSv1.3';
+  // The version is known once the hellos are exchanged, whether the handshake then fails or not.
+  const versionCheck = (): string | undefined =>
+    conn.version !== null && conn.version !== want ? `${c.name}: negotiated ${conn.version}, the case needs ${want}` : undefined;
   try {
-    await conn.handshake().finally(() => {
-      const want = c.server.version ?? 'TLSv1.3';
-      // The version is known once the hellos are exchanged, whether the handshake then fails or not.
-      if (conn.version !== null && conn.version !== want) negotiated.push(`${c.name}: negotiated ${conn.version}, the case needs ${want}`);
-    });
+    await conn.handshake();
     conn.write(program.write);
-    if ((await conn.read()) === null) return;
+    if ((await conn.read()) === null) return versionCheck();
     if (program.end === 'close') {
       await conn.close();
-      return;
+      return versionCheck();
     }
     // A FIN without close_notify; the socket stays readable until the harness goes.
     const s = conn.socket;
     s.end();
     if (!s.readableEnded && !s.destroyed) await new Promise<void>((resolve) => s.once('close', () => resolve()));
+    return versionCheck();
+  } catch {
+    return versionCheck();
   } finally {
     conn.destroy('the case is over');
   }
