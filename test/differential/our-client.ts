@@ -7,10 +7,11 @@
  */
 import { createNodeProvider, systemRandom } from '@tls13sim/handshake';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { clientProgramOf } from '../../packages/sim/src/lens/server-cases.js';
 import { connectTls } from '../../packages/sim/src/net/index.js';
 import { HOST } from '../interop/helpers.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
-import type { DiffPki } from './server.js';
+import { hangUpAndRelease, type DiffPki } from './server.js';
 
 /**
  * One real run: the harness as the server (`run`), our client against it. The harness picks
@@ -62,28 +63,22 @@ function clientConfig(c: DiffCase, pki: DiffPki) {
  * up. Resolves with what was wrong with the version negotiated, if anything.
  */
 async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promise<string | undefined> {
-  const program = c.client ?? { write: 'ping', end: 'close' as const };
+  const program = clientProgramOf(c);
   const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
   const want = c.server.version ?? 'TLSv1.3';
   // The version is known once the hellos are exchanged, whether the handshake then fails or not.
   const versionCheck = (): string | undefined =>
     conn.version !== null && conn.version !== want ? `${c.name}: negotiated ${conn.version}, the case needs ${want}` : undefined;
-  try {
+  const exchange = async (): Promise<void> => {
     await conn.handshake();
     conn.write(program.write);
-    if ((await conn.read()) === null) return versionCheck();
-    if (program.end === 'close') {
-      await conn.close();
-      return versionCheck();
-    }
-    // A FIN without close_notify; the socket stays readable until the harness goes.
-    const s = conn.socket;
-    s.end();
-    if (!s.readableEnded && !s.destroyed) await new Promise<void>((resolve) => s.once('close', () => resolve()));
-    return versionCheck();
-  } catch {
-    return versionCheck();
-  } finally {
-    conn.destroy('the case is over');
-  }
+    if ((await conn.read()) === null) return;
+    // close_notify then FIN, or a FIN alone with the socket readable until the harness goes.
+    if (program.end === 'close') await conn.close();
+    else await hangUpAndRelease(conn);
+  };
+  // A failure here is the harness's to report (its outcomes say what it saw).
+  await exchange().catch(() => undefined);
+  conn.destroy('the case is over');
+  return versionCheck();
 }

@@ -103,16 +103,13 @@ function hangUp(conn: TlsConnection): void {
 }
 
 /**
- * After a hang-up: read until the client goes (its FIN, or the socket's end), then release
- * the socket; releasing it with unread bytes would send an RST.
+ * Hangs up (again, harmlessly, if it already did), waits until the peer goes (its FIN, or
+ * the socket's close), then releases the socket: releasing it with unread bytes would send
+ * an RST instead of the FIN. Our client and our server both end this way.
  */
-async function drainAfterHangUp(conn: TlsConnection): Promise<void> {
-  try {
-    while ((await conn.read()) !== null);
-  } catch {
-    // The client closed without close_notify in turn, or failed: either ends the connection.
-  }
+export async function hangUpAndRelease(conn: TlsConnection): Promise<void> {
   const s = conn.socket;
+  s.end();
   if (!s.readableEnded && !s.destroyed) {
     await new Promise<void>((resolve) => {
       s.once('end', resolve);
@@ -120,6 +117,16 @@ async function drainAfterHangUp(conn: TlsConnection): Promise<void> {
     });
   }
   conn.destroy('after the hang-up');
+}
+
+/** After a hang-up: read what the client still sends until it goes, then release the socket. */
+async function drainAfterHangUp(conn: TlsConnection): Promise<void> {
+  try {
+    while ((await conn.read()) !== null);
+  } catch {
+    // The client closed without close_notify in turn, or failed: either ends the connection.
+  }
+  await hangUpAndRelease(conn);
 }
 
 async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versions: string[]): Promise<void> {

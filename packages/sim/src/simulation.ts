@@ -31,6 +31,7 @@ import {
 } from './scheduler.js';
 import {
   TraceRecorder,
+  peerOf,
   type AppCall,
   type AppResult,
   type NetDirection,
@@ -529,12 +530,20 @@ export class Simulation {
   private pendingFin(): { readonly to: Side; readonly at: number } | undefined {
     let next: { to: Side; at: number } | undefined;
     for (const to of ['client', 'server'] as const) {
-      const from = to === 'client' ? 'server' : 'client';
-      if (!this.s.hungUp[from] || this.s.finArrived[to] || !this.s.duplex.queues[directionFrom(from)].isEmpty) continue;
-      const at = Math.max(this.s.now, this.s.finAt[to]);
-      if (next === undefined || at < next.at) next = { to, at };
+      const at = this.finDueAt(to);
+      if (at !== undefined && (next === undefined || at < next.at)) next = { to, at };
     }
     return next;
+  }
+
+  /**
+   * When the FIN of `to`'s peer can arrive (never before now): the peer hung up, every byte
+   * it sent before the FIN has been delivered, and the FIN has not arrived yet.
+   */
+  private finDueAt(to: Side): number | undefined {
+    const from = peerOf(to);
+    if (!this.s.started || !this.s.hungUp[from] || this.s.finArrived[to] || !this.s.duplex.queues[directionFrom(from)].isEmpty) return undefined;
+    return Math.max(this.s.now, this.s.finAt[to]);
   }
 
   private context(): SchedulerContext {
@@ -609,13 +618,11 @@ export class Simulation {
    */
   private finIfDrained(direction: NetDirection): void {
     const to = receiverOf(direction);
-    const from = to === 'client' ? 'server' : 'client';
-    if (!this.s.started || !this.s.hungUp[from] || this.s.finArrived[to] || !this.s.duplex.queues[direction].isEmpty) return;
-    if (this.s.now >= this.s.finAt[to]) this.arriveFin(to, this.s.now);
+    if (this.finDueAt(to) === this.s.now) this.arriveFin(to, this.s.now);
   }
 
   private arriveFin(to: Side, at: number): void {
-    const from = to === 'client' ? 'server' : 'client';
+    const from = peerOf(to);
     this.s.now = Math.max(this.s.now, at);
     this.s.finArrived[to] = true;
     this.emit(to, { type: 'note', text: `${from}'s FIN arrives: the end of its byte stream, with no close_notify before it`, fact: 'tcp_fin' });

@@ -99,6 +99,7 @@ export interface DiffCase {
    * (`clientAuth`: it requires a client certificate, verified against the test CA).
    */
   readonly side?: 'server';
+  /** Our client's program when the library serves (default: write "ping", read, close). */
   readonly client?: ClientProgram;
   readonly server: ServerProgram;
   /** The client's certificate: from the CA the server trusts, from another CA, or none. */

@@ -43,7 +43,7 @@
  * Node has no non-blocking mode, no zero-length read and no peek.
  */
 import type { PullMode, Simulation } from '../simulation.js';
-import type { AppResult, Side, TraceEvent } from '../trace.js';
+import { peerOf, type AppResult, type Side, type TraceEvent } from '../trace.js';
 import { HandshakeError, type TlsEndpoint } from '@tls13sim/handshake';
 import { Lens, type LensOptions, type LensResult, type Worded } from './lens.js';
 import {
@@ -284,7 +284,7 @@ export class NodeLens extends Lens {
    */
   private peerClosedTransport(): boolean {
     if (this.sim.transportEnded(this.side)) return true;
-    const peer: Side = this.side === 'client' ? 'server' : 'client';
+    const peer = peerOf(this.side);
     // Its close_notify has been processed here once nothing is in flight or buffered (Node reads on arrival).
     const done = this.sim.endpoint(peer).state === 'CLOSED' || this.ep.peerClosed;
     return done && this.sim.inFlightTo(this.side) === 0 && this.sim.buffered(this.side) === 0;

@@ -19,6 +19,7 @@ import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
 import type { ClientProgram, DiffCase, ScriptStep, ServerProgram } from './cases.js';
 import { createLens } from './registry.js';
+import { clientProgramOf } from './server-cases.js';
 import type { Lens, LensName } from './lens.js';
 
 /** One line of a library's call → outcome sequence (the harness's output format). */
@@ -132,7 +133,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
   // The library serves: our client runs the case's client program, the lens the server's script.
   if (c.side === 'server') {
-    sim.setProgram('client', clientProgram(c.client ?? { write: 'ping', end: 'close' }));
+    sim.setProgram('client', clientProgram(clientProgramOf(c)));
     return sim;
   }
   // The attacker of test/differential/mitm.ts: the first client-to-server delivery is the ClientHello.
@@ -237,12 +238,13 @@ export function runCaseWith(c: DiffCase, make: (sim: Simulation) => Lens, seed =
   const sim = caseSimulation(c, seed);
   const l = make(sim);
   const outcomes: CaseOutcome[] = [];
+  const side = caseSide(c);
   const seen = { n: 0 };
   const collect = (): void => {
     const evs = sim.events;
     for (; seen.n < evs.length; seen.n++) {
       const e = evs[seen.n]!;
-      if (e.type === 'app_call' && e.side === caseSide(c) && e.api !== undefined && e.outcome !== undefined) {
+      if (e.type === 'app_call' && e.side === side && e.api !== undefined && e.outcome !== undefined) {
         outcomes.push({ call: e.call, api: e.api, outcome: e.outcome });
       }
     }

@@ -3,25 +3,32 @@
  * client connects to it: the server's calls, and when the server knows what. The library's
  * harness serves one connection (test/differential/our-client.ts runs our client).
  */
-import type { DiffCase } from './case-types.js';
+import type { ClientProgram, DiffCase } from './case-types.js';
 
 const PING = 'ping';
 const PONG = 'pong';
 
+/** A case where the library serves: `side` set. */
+function served(c: Omit<DiffCase, 'side'>): DiffCase {
+  return { ...c, side: 'server' };
+}
+
+/** Our client's program in a case where the library serves (the ping-and-close one if the case names none). */
+export function clientProgramOf(c: DiffCase): ClientProgram {
+  return c.client ?? { write: PING, end: 'close' };
+}
+
 const SERVER_CASES: readonly DiffCase[] = [
-  {
+  served({
     name: 'server-echo-close',
     title: "the library serves: it reads the request, answers, and meets the client's close_notify; then its shutdown",
-    side: 'server',
     server: { clientAuth: 'none' },
     clientCert: 'none',
-    client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }, { op: 'read', n: 1024 }, { op: 'shutdown' }],
-  },
-  {
+  }),
+  served({
     name: 'server-client-hangs-up',
     title: 'the library serves; the client reads the answer and closes TCP without close_notify',
-    side: 'server',
     server: { clientAuth: 'none' },
     clientCert: 'none',
     client: { write: PING, end: 'hangUp' },
@@ -33,35 +40,29 @@ const SERVER_CASES: readonly DiffCase[] = [
       { op: 'read', n: 1024 },
       { op: 'write', data: PONG },
     ],
-  },
-  {
+  }),
+  served({
     name: 'server-requires-cert',
     title: 'the library serves and requires a client certificate; it gets one from its CA: the server knows inside its accept',
-    side: 'server',
     server: { clientAuth: 'require' },
     clientCert: 'trusted',
-    client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }],
-  },
-  {
+  }),
+  served({
     name: 'server-cert-missing',
     title: 'the library serves and requires a client certificate; the client has none: the accept fails (the server sends the alert)',
-    side: 'server',
     server: { clientAuth: 'require' },
     clientCert: 'none',
-    client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
-  },
-  {
+  }),
+  served({
     name: 'server-rejected-by-client',
     title: "the library serves; the client does not trust the server's certificate and aborts: the accept meets the client's alert",
-    side: 'server',
     server: { clientAuth: 'none' },
     clientCert: 'none',
     verifyServer: 'untrusted',
-    client: { write: PING, end: 'close' },
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
-  },
+  }),
 ];
 
 /**
