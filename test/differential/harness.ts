@@ -51,6 +51,8 @@ export const BLOCK_MS = 1000;
 export interface HarnessRunOptions {
   /** A serving harness (role server) has said `listening <port>` on stderr. */
   readonly onListening?: (port: number) => void;
+  /** How the input is written to the harness's stdin (default: one JSON object). */
+  readonly encode?: (input: HarnessInput) => string;
 }
 
 /** Runs a harness process with `input` on stdin; resolves with its outcome lines. */
@@ -101,6 +103,6 @@ export function runHarnessProcess(
       }
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(JSON.stringify(input));
+    child.stdin.end(opts.encode !== undefined ? opts.encode(input) : JSON.stringify(input));
   });
 }

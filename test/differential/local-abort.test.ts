@@ -12,6 +12,7 @@ import { GO_LOCAL_ABORT_ERROR } from '../../packages/sim/src/lens/vocab/go.js';
 import { NODE_LOCAL_ABORT_CODE } from '../../packages/sim/src/lens/vocab/node.js';
 import { OPENSSL_LOCAL_ABORT_REASON } from '../../packages/sim/src/lens/vocab/openssl.js';
 import { PYTHON_LOCAL_ABORT } from '../../packages/sim/src/lens/vocab/python.js';
+import { RUSTLS_LOCAL_ABORT_ERROR } from '../../packages/sim/src/lens/rustls.js';
 import { LOCAL_ABORT_CASES } from './lens-check.js';
 
 const TABLES = {
@@ -20,6 +21,7 @@ const TABLES = {
   gnutls: GNUTLS_LOCAL_ABORT_ERROR,
   node: NODE_LOCAL_ABORT_CODE,
   go: GO_LOCAL_ABORT_ERROR,
+  rustls: RUSTLS_LOCAL_ABORT_ERROR,
 };
 
 describe('local aborts (simulated)', () => {

@@ -67,7 +67,7 @@ describe('tls13sim CLI', () => {
     expect(r.out).toMatch(new RegExp(`^${'pair-client-cv-rejected'.padEnd(width)}  real endpoints: the server rejects`, 'm'));
     // …and which lenses are verified against their real library.
     expect(r.out).toContain('openssl (verified against the real library)');
-    expect(r.out).toContain('rustls (modelled from its documentation)');
+    expect(r.out).toContain('rustls (verified against the real library)');
   });
 
   it('run --lens words the calls in that library; an unknown lens is a usage error', async () => {

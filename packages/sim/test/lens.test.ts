@@ -219,7 +219,7 @@ describe('every lens, every scenario', () => {
       go: /^Conn\./,
       python: /^SSLSocket\./,
       gnutls: /^gnutls_/,
-      rustls: /complete_io|reader\(\)|writer\(\)|send_close_notify/,
+      rustls: /^(complete_io|Stream::read|Stream::write|send_close_notify|StoresClientSessions::put)$/,
       node: /^'|^tls\.|^socket\.|^\(next event\)|^write callback|^\(no peek\)/,
     };
     for (const lens of LENS_NAMES) {
@@ -248,31 +248,41 @@ describe('every lens, every scenario', () => {
   });
 });
 
-describe('rustls lens (modelled from its documentation)', () => {
+describe('rustls lens (rustls 0.20.8, as test/differential/rustls.test.ts ran it)', () => {
   const seq = async (name: string): Promise<string[]> => {
     const { diffCase, runCaseThroughLens } = await import('../src/index.js');
     return runCaseThroughLens(diffCase(name), 'rustls').outcomes.map((o) => `${o.api} → ${o.outcome}`);
   };
 
-  it('complete_io returns before the verdict; the read step surfaces AlertReceived; the error is sticky; writes still buffer', async () => {
+  it('complete_io returns before the verdict; Stream::read surfaces AlertReceived inside InvalidData; writes still go', async () => {
     expect(await seq('write-after-alert')).toEqual([
       'complete_io → Ok',
-      'writer().write → Ok(4)',
-      'read_tls+process_new_packets+reader().read → Err(AlertReceived(DecryptError))',
-      'writer().write → Ok(4)',
+      'Stream::write → Ok(4)',
+      'Stream::read → Err(InvalidData: AlertReceived(DecryptError))',
+      'Stream::write → Ok(4)',
     ]);
   });
 
-  it('a read step reads the socket even for an empty buffer: WouldBlock before the alert, the alert after', async () => {
+  it('a non-blocking read reads the socket even for an empty buffer: WouldBlock before the alert, the alert after, sticky', async () => {
     expect(await seq('zero-read-nonblocking')).toEqual([
       'complete_io → Ok',
-      'read_tls+process_new_packets+reader().read → Err(WouldBlock)',
-      'read_tls+process_new_packets+reader().read → Err(AlertReceived(DecryptError))',
-      'read_tls+process_new_packets+reader().read → Err(AlertReceived(DecryptError))',
+      'Stream::read → Err(WouldBlock)',
+      'Stream::read → Err(InvalidData: AlertReceived(DecryptError))',
+      'Stream::read → Err(InvalidData: AlertReceived(DecryptError))',
     ]);
   });
 
-  it('close_notify reads as Ok(0)', async () => {
-    expect((await seq('close-notify')).at(-1)).toBe('read_tls+process_new_packets+reader().read → Ok(0)');
+  it('a failed TLS 1.2 handshake: every later write and read returns its error', async () => {
+    expect(await seq('tls12-cert-rejected')).toEqual([
+      'complete_io → Err(InvalidData: AlertReceived(BadCertificate))',
+      'Stream::write → Err(InvalidData: AlertReceived(BadCertificate))',
+      'Stream::read → Err(InvalidData: AlertReceived(BadCertificate))',
+    ]);
+  });
+
+  it('close_notify and a bare FIN both read as Ok(0); a FIN during the handshake is UnexpectedEof', async () => {
+    expect((await seq('close-notify')).at(-1)).toBe('Stream::read → Ok(0)');
+    expect((await seq('hangup-instead-of-alert')).slice(2)).toEqual(['Stream::read → Ok(0)', 'Stream::read → Ok(0)']);
+    expect(await seq('hangup-before-server-hello')).toEqual(['complete_io → Err(UnexpectedEof)', 'Stream::read → Err(UnexpectedEof)']);
   });
 });

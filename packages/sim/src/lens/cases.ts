@@ -21,6 +21,7 @@ const OPENSSL_ONLY = 'an OpenSSL-only call or mode';
 const onlyOpenssl = { node: OPENSSL_ONLY, go: OPENSSL_ONLY, python: OPENSSL_ONLY, gnutls: OPENSSL_ONLY, rustls: OPENSSL_ONLY };
 const NO_PHA_GO = 'Go 1.19 crypto/tls offers no post-handshake authentication';
 const NO_PHA_NODE = "Node's tls has no API to enable post-handshake authentication on a client";
+const NO_PHA_RUSTLS = 'rustls 0.20 offers no post-handshake authentication';
 
 const WRITE_AFTER_CLOSE_NOTIFY: DiffCase = {
   name: 'write-after-close-notify',
@@ -167,7 +168,7 @@ export const DIFF_CASES: readonly DiffCase[] = [
     clientCert: 'trusted',
     clientPha: true,
     script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
-    unsupported: { go: NO_PHA_GO, node: NO_PHA_NODE },
+    unsupported: { go: NO_PHA_GO, node: NO_PHA_NODE, rustls: NO_PHA_RUSTLS },
   },
   {
     name: 'close-notify',
@@ -183,7 +184,6 @@ export const DIFF_CASES: readonly DiffCase[] = [
     server: { clientAuth: 'none', echo: true },
     clientCert: 'none',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }, { op: 'shutdown' }, { op: 'write', data: PING }],
-    unsupported: { rustls: 'not modelled: its documentation does not say what writer().write does after send_close_notify' },
   },
   CLIENT_SHUTDOWN,
   {

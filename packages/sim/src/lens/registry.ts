@@ -19,7 +19,7 @@ export const LENS_VERIFIED: Readonly<Record<LensName, boolean>> = {
   go: true,
   python: true,
   gnutls: true,
-  rustls: false,
+  rustls: true,
 };
 
 export function isLensName(name: string): name is LensName {

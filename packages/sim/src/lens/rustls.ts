@@ -1,28 +1,28 @@
 /**
- * The rustls lens — modelled from rustls's documentation (0.21–0.23), not run against the
- * library (no Rust crates can be fetched here): `complete_io` for the handshake, then
- * `read_tls` + `process_new_packets` + `reader().read` for a read, `writer().write`,
- * `send_close_notify`.
+ * The rustls lens — rustls 0.20.8 (Debian bookworm), run against the library in
+ * test/differential/rustls.test.ts. A blocking application drives it as its crate
+ * documents: `complete_io` for the handshake, then `rustls::Stream`'s `read` and `write`,
+ * and `send_close_notify` to close.
  *
- * What the documentation says, and the lens does:
- * - rustls does no I/O by itself: bytes reach it only through `read_tls`, which a read (or
- *   `complete_io`) calls; `writer().write` only buffers plaintext and never reads;
- * - `complete_io` performs I/O until the handshake is complete (`is_handshaking()` false):
- *   for a client that is once its Finished is written, before the server's verdict;
- * - TLS errors come from `process_new_packets`, a received fatal alert as
- *   `AlertReceived(<AlertDescription>)`; "future calls after an error will do no new work and
- *   will return the same error" — sticky; `complete_io` wraps it in an `InvalidData` I/O error;
- * - a handshake it aborted itself is the `Error` rustls names for the failure (a downgrade
- *   sentinel: `PeerMisbehaved(AttemptedDowngradeToTls12WhenTls13IsSupported)`);
- * - after an error the connection still accepts `write` and `send_close_notify`;
- * - `reader().read` returns `Ok(0)` after the peer's close_notify, and a `WouldBlock` error
- *   when no plaintext is available. A read here is the application's whole read step —
- *   `read_tls`, `process_new_packets`, then `reader().read` — so even with an empty buffer it
- *   reads the socket and surfaces a received alert.
- * - the peer's TCP FIN without close_notify: `reader().read` returns `Err(UnexpectedEof)` once
- *   the pending plaintext is read, every time; `complete_io` during the handshake the same
- *   (an `io::Error` of kind UnexpectedEof); `writer().write` still buffers.
- * Outcomes are written as Rust `Result` values (`Ok(4)`, `Err(AlertReceived(DecryptError))`).
+ * What the real library did, and the lens does:
+ * - rustls does no I/O by itself: `Stream::read` (and `complete_io`) read the socket;
+ *   `Stream::write` buffers the plaintext and writes it out, but never reads;
+ * - `complete_io` returns once `is_handshaking()` is false: for a client, once the server's
+ *   Finished is processed — before the server's verdict, and before the client's own last
+ *   flight has left (the next `Stream` call writes it);
+ * - errors come from `process_new_packets` and are sticky; every `Stream` call wraps them in
+ *   an `io::Error` of kind `InvalidData`: a received fatal alert is
+ *   `Err(InvalidData: AlertReceived(<AlertDescription>))`, from the handshake call and from
+ *   every read after it;
+ * - a write after a failed handshake returns the same error (it tries to finish the
+ *   handshake first); a write after an alert that came once the handshake was over, or after
+ *   the application's own `send_close_notify`, returns `Ok(n)`;
+ * - `Stream::read` returns `Ok(0)` after the peer's close_notify — and also when TCP ends
+ *   without one: it does not consult the truncation flag that `Reader::read` reports as
+ *   `UnexpectedEof`. Only a handshake call that meets the FIN says `Err(UnexpectedEof)`;
+ * - a handshake rustls aborted itself is the `Error` it names for the failure (0.20's
+ *   string-carrying variants: `PeerMisbehavedError("…")`, `InvalidCertificateData("…")`).
+ * Outcomes are written as Rust `Result` values (`Ok(4)`, `Err(InvalidData: AlertReceived(DecryptError))`).
  */
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import type { PullMode, Simulation } from '../simulation.js';
@@ -61,27 +61,28 @@ export const RUSTLS_ALERT_VARIANT: Readonly<Record<string, string>> = {
 };
 
 /**
- * A handshake the client aborted itself: rustls's `Error` for that failure, keyed by our
- * endpoint's failure kind (packages/handshake/src/endpoint/errors.ts) — from the variant
- * names of rustls's documented `PeerMisbehaved` and `CertificateError` enums, not from a run. Any other local abort is
- * written `(sent <alert>)`.
+ * A handshake rustls aborted itself: its `Error` for that failure, keyed by our endpoint's
+ * failure kind (packages/handshake/src/endpoint/errors.ts), as rustls 0.20.8 returned it in
+ * test/differential/rustls.test.ts. Any other local abort is written `(sent <alert>)`.
  */
 export const RUSTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
   // RFC 8446 §4.1.3.
-  downgrade_detected: 'PeerMisbehaved(AttemptedDowngradeToTls12WhenTls13IsSupported)',
-  // RFC 8446 §4.4.2.4: the documented `CertificateError::UnknownIssuer`.
-  unknown_ca: 'InvalidCertificate(UnknownIssuer)',
+  downgrade_detected: 'PeerMisbehavedError("downgrade to TLS1.2 when TLS1.3 is supported")',
+  // RFC 8446 §4.4.2.4: webpki's UnknownIssuer.
+  unknown_ca: 'InvalidCertificateData("invalid peer certificate: UnknownIssuer")',
+  // A server that requires a client certificate and got none (TLS 1.3 and 1.2 alike).
+  certificate_required: 'NoCertificatesPresented',
 };
 
 const API: Record<AppCall, string> = {
   connect: 'complete_io',
   accept: 'complete_io',
-  read: 'read_tls+process_new_packets+reader().read',
-  peek: 'read_tls+process_new_packets+reader().read',
-  write: 'writer().write',
+  read: 'Stream::read',
+  peek: '(no peek)',
+  write: 'Stream::write',
   shutdown: 'send_close_notify',
   pending: '(pending)',
-  tickets: 'ClientSessionStore::insert_tls13_ticket',
+  tickets: 'StoresClientSessions::put',
   event: '(event)',
 };
 
@@ -95,23 +96,34 @@ export class RustlsLens extends Lens {
   }
 
   protected override writeAttempt(data: Uint8Array): Attempt {
+    // Once the handshake is over, Stream::write only buffers and sends: an error rustls has
+    // stored does not stop it. Before that, it tries to complete the handshake first and
+    // returns the handshake's error.
     const failed = this.failure();
-    if (failed?.kind === 'alert') return { kind: 'written', bytes: data };
+    if (failed?.kind === 'alert' && this.ep.handshakeComplete) return { kind: 'written', bytes: data };
     return super.writeAttempt(data);
   }
 
-  /** The `tickets` step: modelled: the client's ClientSessionStore gets insert_tls13_ticket once per ticket process_new_packets takes. */
+  /**
+   * After send_close_notify rustls 0.20 still takes data: `Ok(n)` (send_close_notify changes
+   * no state that writing checks). The simulated endpoint, which has closed, sends nothing.
+   */
+  protected override writeAfterShutdown(data: Uint8Array): Attempt {
+    return { kind: 'written', bytes: data };
+  }
+
+  /** The `tickets` step: the client's StoresClientSessions gets a put with a "session" key once per ticket process_new_packets takes. */
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };
   }
 
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
+    // Every call goes through complete_io, which wraps rustls's error in an InvalidData io::Error.
     const alertErr = (alert: string, received: boolean, cause?: HandshakeErrorKind): string => {
       const v = RUSTLS_ALERT_VARIANT[alert] ?? alert;
       const local = cause === undefined ? undefined : RUSTLS_LOCAL_ABORT_ERROR[cause];
-      const inner = received ? `AlertReceived(${v})` : (local ?? `(sent ${v})`);
-      return call === 'connect' || call === 'accept' ? `Err(InvalidData: ${inner})` : `Err(${inner})`;
+      return `Err(InvalidData: ${received ? `AlertReceived(${v})` : (local ?? `(sent ${v})`)})`;
     };
     switch (fact.kind) {
       case 'done':
@@ -130,8 +142,10 @@ export class RustlsLens extends Lens {
       case 'alert':
         return { api, outcome: call === 'shutdown' ? '()' : alertErr(fact.alert, fact.received, fact.cause) };
       case 'truncated':
-        // Reader::read: "Err(ErrorKind::UnexpectedEof)" once pending data is read, every time; complete_io the same.
-        return { api, outcome: call === 'shutdown' ? '()' : 'Err(UnexpectedEof)' };
+        // complete_io (a handshake call, or any call before the handshake is over) meets the
+        // FIN as UnexpectedEof; Stream::read afterwards returns Ok(0), as for close_notify.
+        if (call === 'shutdown') return { api, outcome: '()' };
+        return { api, outcome: call === 'read' && this.ep.handshakeComplete ? 'Ok(0)' : 'Err(UnexpectedEof)' };
       case 'refused':
         return { api, outcome: `Err(${fact.why})` };
     }
