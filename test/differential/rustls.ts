@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,15 +77,20 @@ export function buildRustlsHarness(): string {
     );
     // Each build gets a target directory of its own: parallel test workers may build at once.
     const target = join(root, `target-${process.pid}-${Date.now()}`);
-    const r = spawnSync(CARGO, ['build', '--release', '--offline', '--locked', '--quiet'], {
-      cwd: SRC_DIR,
-      env: { ...process.env, CARGO_HOME: home, CARGO_TARGET_DIR: target, RUSTC },
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw new Error(`cargo build failed (${r.status}):\n${r.stdout}${r.stderr}`);
-    const tmp = `${bin}.${process.pid}.tmp`;
-    copyFileSync(join(target, 'release', 'tls13sim-rustls-harness'), tmp);
-    renameSync(tmp, bin);
+    try {
+      const r = spawnSync(CARGO, ['build', '--release', '--offline', '--locked', '--quiet'], {
+        cwd: SRC_DIR,
+        env: { ...process.env, CARGO_HOME: home, CARGO_TARGET_DIR: target, RUSTC },
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`cargo build failed (${r.status}):\n${r.stdout}${r.stderr}`);
+      const tmp = `${bin}.${process.pid}.tmp`;
+      copyFileSync(join(target, 'release', 'tls13sim-rustls-harness'), tmp);
+      renameSync(tmp, bin);
+    } finally {
+      // The build's intermediate files (about 100 MB) are not needed once the binary is out.
+      rmSync(target, { recursive: true, force: true });
+    }
   }
   binaryCache = bin;
   return bin;
