@@ -4,12 +4,14 @@
  * RFC 5246 §8.1 master secret; with 'require' (the default) it refuses with
  * handshake_failure. The client side here is written by hand from the RFCs (its PRF over
  * node:crypto HMAC), so the master secret is checked against an independent computation.
- * Our own client still aborts when a server does not echo the extension (RFC 7627 §5.2).
+ * Our own client aborts when a server does not echo the extension (RFC 7627 §5.3), unless
+ * it too is told 'prefer' (test/interop/tls12-ems.test.ts runs that against OpenSSL); it
+ * aborts in any case when a server resumes an extended-master-secret session without it.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ContentType, protectRecord12, unprotectRecord12, type Tls12Keys } from '@tls13sim/record';
-import { encodeTls12, nobleProvider, seededRandom, TLS12_SUITE_PARAMS, type EndpointConfig, type TlsEndpoint } from '@tls13sim/handshake';
+import { encodeTls12, nobleProvider, SealedTicketIssuer, seededRandom, TLS12_SUITE_PARAMS, type EndpointConfig, type TlsEndpoint } from '@tls13sim/handshake';
 import { drive, Log12, pair12, takeRecords } from './tls12-helpers.js';
 
 const SUITE = 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256';
@@ -133,6 +135,10 @@ describe('RFC 7627: a ClientHello without extended_master_secret', () => {
     expect(reply.map((r) => r[0])).toEqual([ContentType.change_cipher_spec, ContentType.handshake]);
     expect(hex(unprotectRecord12(serverKeys, 0n, reply[1]!).content)).toBe(hex(serverFin));
     expect(s.handshakeComplete).toBe(true);
+    // It says which master secret it has, and exports nothing from it (RFC 7627 §5.4).
+    const n = s.negotiated;
+    expect(n !== null && 'extendedMasterSecret' in n && n.extendedMasterSecret).toBe(false);
+    expect(() => s.exportKeyingMaterial('EXPORTER-test', new Uint8Array(0), 32)).toThrow(/RFC 7627 §5.4/);
   });
 
   it("'require' (the default): handshake_failure on the ClientHello", () => {
@@ -168,7 +174,7 @@ describe('RFC 7627: a ClientHello without extended_master_secret', () => {
     expect(prefer).toEqual(run('require'));
   });
 
-  it('our client aborts with handshake_failure when the server does not echo it (RFC 7627 §5.2)', () => {
+  it('our client (default: require) aborts with handshake_failure when the server does not echo it (RFC 7627 §5.3)', () => {
     const { client, server: s } = pair12({}, { tls12ExtendedMasterSecret: 'prefer' });
     client.start();
     const ch = withoutExtension(takeRecords(client)[0]!, EMS);
@@ -178,5 +184,47 @@ describe('RFC 7627: a ClientHello without extended_master_secret', () => {
     expect(log.lines()).toContain('alert_sent fatal handshake_failure');
     expect(client.handshakeComplete).toBe(false);
     expect(() => drive(client, s)).not.toThrow();
+  });
+});
+
+/** A plaintext handshake record whose first message is a ServerHello, with the extension `code` removed from it (RFC 5246 §7.4.1.3 layout). */
+function serverHelloWithout(record: Uint8Array, code: number): Uint8Array {
+  const msgs = record.subarray(5);
+  const end = 4 + ((msgs[1]! << 16) | (msgs[2]! << 8) | msgs[3]!);
+  const body = msgs.subarray(4, end);
+  const p = 34 + 1 + body[34]! + 3; // version, random, session_id, cipher_suite, compression_method
+  const kept: Uint8Array[] = [];
+  for (let q = p + 2; q < body.length; ) {
+    const len = (body[q + 2]! << 8) | body[q + 3]!;
+    if (((body[q]! << 8) | body[q + 1]!) !== code) kept.push(body.subarray(q, q + 4 + len));
+    q += 4 + len;
+  }
+  const exts = cat(...kept);
+  const newBody = cat(body.subarray(0, p), new Uint8Array([exts.length >> 8, exts.length & 0xff]), exts);
+  const sh = cat(new Uint8Array([2, 0, newBody.length >> 8, newBody.length & 0xff]), newBody);
+  return plainRecord(ContentType.handshake, cat(sh, msgs.subarray(end)));
+}
+
+describe('RFC 7627 §5.3 at our client: resuming a session', () => {
+  it("a server that resumes an extended-master-secret session without the extension: the client aborts, even with 'prefer'", () => {
+    const issuer = new SealedTicketIssuer(seededRandom('ems tickets'));
+    const first = pair12({ tls12RequestTicket: true }, { tls12Tickets: { issuer } });
+    const firstLog = new Log12(first.client);
+    first.client.start();
+    drive(first.client, first.server);
+    const nst = firstLog.pump().all.find((e) => e.type === 'new_session_ticket');
+    const session = nst?.type === 'new_session_ticket' ? nst.tls12Session : undefined;
+    expect(session).toBeDefined();
+    const { client, server: s } = pair12({ tls12Session: session!, tls12ExtendedMasterSecret: 'prefer' }, { tls12Tickets: { issuer } }, 'p256', 2);
+    client.start();
+    for (const r of takeRecords(client)) s.handleBytes(r);
+    const reply = takeRecords(s);
+    // The server did resume (its ServerHello echoes the extension); without it the client must abort.
+    expect(serverHelloExtensions(messages([reply[0]!])[0]!)).toContain(EMS);
+    const log = new Log12(client);
+    client.handleBytes(serverHelloWithout(reply[0]!, EMS));
+    expect(log.lines()).toContain('alert_sent fatal handshake_failure');
+    expect(client.handshakeComplete).toBe(false);
+    expect(client.error?.message).toMatch(/without the extension \(RFC 7627 §5\.3\)/);
   });
 });

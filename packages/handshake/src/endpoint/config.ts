@@ -120,8 +120,11 @@ export interface EndpointConfig {
    */
   readonly tls12Tickets?: { readonly issuer: TicketIssuer; readonly lifetime?: number };
   /**
-   * TLS 1.2 server: 'require' (default) refuses a ClientHello without extended_master_secret
-   * (RFC 7627 §5.3); 'prefer' accepts it and uses the RFC 5246 §8.1 master secret.
+   * TLS 1.2, RFC 7627 §5.3: 'require' (default) refuses a peer without extended_master_secret
+   * — a server the ClientHello, a client the ServerHello; 'prefer' goes on with the RFC 5246
+   * §8.1 master secret. Such a session exports no keying material (§5.4: exportKeyingMaterial
+   * throws), and a client keeps no ticket from it; `negotiated.extendedMasterSecret` says
+   * which secret a connection has.
    */
   readonly tls12ExtendedMasterSecret?: 'require' | 'prefer';
 }

@@ -69,8 +69,8 @@ export function onServerHello(st: CState<'WAIT_SH'>, sh: ServerHello12 & { raw: 
       if (!env.config.alpn.includes(alpn)) fail('illegal_parameter', `the server chose ALPN ${alpn}, which we did not offer`);
     }
   }
-  // RFC 7627 §5.3: "If a client ... receives a ServerHello without the extension, it SHOULD abort the handshake if it does not wish to interoperate with legacy servers." We require it.
-  if (!ems) fail('no_common_parameters', 'the server did not negotiate extended_master_secret (RFC 7627), which we require');
+  // RFC 7627 §5.3: "If a client ... receives a ServerHello without the extension, it SHOULD abort the handshake if it does not wish to interoperate with legacy servers." 'require' (the default) does; 'prefer' goes on with the RFC 5246 §8.1 master secret.
+  if (!ems && env.tls12Ems === 'require') fail('no_common_parameters', 'the server did not negotiate extended_master_secret (RFC 7627), which we require');
   // RFC 5746 §3.4: a client MAY abort when the server does not indicate secure renegotiation; OpenSSL 3.0 clients do (handshake_failure).
   if (!reneg) fail('no_common_parameters', 'the server does not support secure renegotiation (RFC 5746 renegotiation_info absent)');
   st.transcript.add(sh.raw);
@@ -82,8 +82,11 @@ export function onServerHello(st: CState<'WAIT_SH'>, sh: ServerHello12 & { raw: 
     serverName: env.config.serverName,
     transcript: st.transcript,
     ticketPromised,
+    ...(ems ? {} : { legacyMasterSecret: true }),
   };
   if (isResumption(st.sessionId, st.offeredSession, sh.sessionId, suite!)) {
+    // RFC 7627 §5.3: "If the original session used the extension but the new ServerHello does not contain the extension, the client MUST abort the handshake." We keep sessions that used it only (onNewSessionTicket).
+    if (!ems) fail('no_common_parameters', 'the server resumed an extended-master-secret session without the extension (RFC 7627 §5.3)');
     // RFC 5077 §3.1 figure 2: no Certificate, no key exchange; the server's ChangeCipherSpec and Finished come next.
     const secrets = resumedSecrets(env, suite!, st.offeredSession.master, st.clientRandom, sh.random);
     return new Out12().done({
@@ -210,7 +213,8 @@ function onServerFinished(st: CState<'WAIT_FINISHED'>, verifyData: Uint8Array, r
 function onNewSessionTicket(st: CState<'WAIT_CCS'>, ticket: Uint8Array, lifetimeHint: number, raw: Uint8Array, env: Env12): Step12 {
   st.hello.transcript.add(raw);
   const out = new Out12();
-  if (ticket.length > 0) {
+  // A session without extended_master_secret is not kept: resuming it would carry its weakness (RFC 7627 §5.4) into the next connection.
+  if (ticket.length > 0 && st.hello.legacyMasterSecret !== true) {
     out.event({
       type: 'new_session_ticket',
       lifetime: lifetimeHint,

@@ -108,6 +108,9 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
     if (st.kind !== 'CONNECTED') throw new Error('exportKeyingMaterial: the handshake is not complete');
     if (context.length > 0xffff) throw new RangeError('exportKeyingMaterial: context over 2^16 - 1 bytes');
     const { app } = st;
+    // RFC 7627 §5.4: without the extended master secret, "the client or server MUST NOT export any key material based on the new master secret".
+    if (!app.negotiated.extendedMasterSecret)
+      throw new Error('exportKeyingMaterial: this session has no extended master secret (RFC 7627 §5.4: nothing may be exported from it)');
     const seed = concatBytes(app.clientRandom, app.serverRandom, new Uint8Array([context.length >> 8, context.length & 0xff]), context);
     return tls12Prf(this.env.crypto, app.negotiated.suite.hash, app.secrets.master, label, seed, length);
   }

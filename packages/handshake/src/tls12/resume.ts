@@ -38,7 +38,7 @@ export function negotiatedOf(hello: Tls12Hello, group: string | null, serverSche
     helloRetry: false,
     resumed,
     peerRecordSizeLimit: null,
-    extendedMasterSecret: true,
+    extendedMasterSecret: hello.legacyMasterSecret !== true,
   };
 }
 

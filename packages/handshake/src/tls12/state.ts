@@ -41,8 +41,8 @@ export interface Tls12Negotiated {
   readonly helloRetry: false;
   readonly resumed: boolean;
   readonly peerRecordSizeLimit: null;
-  /** RFC 7627: always true here (required both ways). */
-  readonly extendedMasterSecret: true;
+  /** RFC 7627: the master secret is the extended one; false only with tls12ExtendedMasterSecret 'prefer' and a peer without it. */
+  readonly extendedMasterSecret: boolean;
 }
 
 /** A TLS 1.2 session a client can resume by ticket (RFC 5077 §3.1). */
