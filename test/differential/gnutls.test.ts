@@ -20,7 +20,15 @@ import {
 } from '../../packages/sim/src/lens/vocab/gnutls.js';
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
-import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import {
+  everyAlertCases,
+  LOCAL_ABORT_CASES,
+  lensDisagreementsOver,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  writePullsMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
@@ -131,4 +139,10 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
     await Promise.all([worker(), worker(), worker()]);
     expect(got).toEqual(want);
   });
+
+  // The lens on every alert the server can send, fatal close_notify and user_canceled among
+  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
+  test('every alert the server can send: the lens says what the real library said (real runs)', async () => {
+    expect(await lensDisagreementsOver('gnutls', everyAlertCases(), (c: DiffCase) => runCase(c, pki))).toEqual([]);
+  }, 60_000);
 });

@@ -11,7 +11,15 @@ import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens
 import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
 import type { Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
-import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
+import {
+  everyAlertCases,
+  LOCAL_ABORT_CASES,
+  lensDisagreementsOver,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  writeFailsAfterAlertMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, startDiffServer, type DiffPki } from './server.js';
 
@@ -129,4 +137,10 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     ]);
     expect(lensOutcomes('go', diffCase('tls12-cert-missing'))).toEqual(got);
   });
+
+  // The lens on every alert the server can send, fatal close_notify and user_canceled among
+  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
+  it('every alert the server can send: the lens says what the real library said (real runs)', async () => {
+    expect(await lensDisagreementsOver('go', everyAlertCases(), runCase)).toEqual([]);
+  }, 60_000);
 });

@@ -5,8 +5,8 @@
  * the comparison can fail.
  */
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
-import { TlsError } from '@tls13sim/record';
-import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { AlertDescription, TlsError, type AlertName } from '@tls13sim/record';
+import { diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import type { Lens, LensName } from '../../packages/sim/src/lens/lens.js';
 import { runCaseThroughLens, runCaseWith, type CaseOutcome } from '../../packages/sim/src/lens/run-case.js';
 import { createLens } from '../../packages/sim/src/lens/registry.js';
@@ -100,4 +100,34 @@ export function localAbortByAlertMutant(lib: LensName): (sim: Simulation) => Len
     };
     return createLens(lib, sim, 'client', { blocking: true });
   };
+}
+
+/**
+ * The case cv-rejected with the server's verdict replaced by each alert RFC 8446 §6 names:
+ * connect, then one read meets it (close_notify and user_canceled included: how a library
+ * takes them at fatal level differs).
+ */
+export function everyAlertCases(): DiffCase[] {
+  const base = diffCase('cv-rejected');
+  return (Object.keys(AlertDescription) as AlertName[]).map((alert) => ({
+    ...base,
+    name: `alert-${alert}`,
+    title: `the server rejects the client's CertificateVerify with ${alert}`,
+    server: { ...base.server, reject: alert },
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+  }));
+}
+
+/** Runs each case for real, `width` at a time; returns a line for each case whose lens outcomes differ from the real ones. */
+export async function lensDisagreementsOver(lib: LensName, cases: readonly DiffCase[], run: (c: DiffCase) => Promise<Outcome[]>, width = 4): Promise<string[]> {
+  const differ: string[] = [];
+  for (let i = 0; i < cases.length; i += width) {
+    const batch = cases.slice(i, i + width);
+    const real = await Promise.all(batch.map(run));
+    batch.forEach((c, j) => {
+      const lens = lensOutcomes(lib, c);
+      if (JSON.stringify(lens) !== JSON.stringify(real[j])) differ.push(`${c.name}: real ${JSON.stringify(real[j])}, lens ${JSON.stringify(lens)}`);
+    });
+  }
+  return differ;
 }

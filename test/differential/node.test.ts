@@ -24,7 +24,15 @@ import {
 } from '../../packages/sim/src/lens/vocab/node.js';
 import { WAIT_MS, type Outcome } from './harness.js';
 import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
-import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
+import {
+  everyAlertCases,
+  LOCAL_ABORT_CASES,
+  lensDisagreementsOver,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  pullsOnCallMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
@@ -142,4 +150,10 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
       expect(NODE_ALERT_CODE[alert], alert).toBe(`ERR_SSL_${byValue.get(1000 + code)}`);
     }
   });
+
+  // The lens on every alert the server can send, fatal close_notify and user_canceled among
+  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
+  it('every alert the server can send: the lens says what the real library said (real runs)', async () => {
+    expect(await lensDisagreementsOver('node', everyAlertCases(), (c: DiffCase) => runCase(c))).toEqual([]);
+  }, 60_000);
 });

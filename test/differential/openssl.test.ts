@@ -14,7 +14,15 @@ import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js'
 import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
 import type { Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
-import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import {
+  everyAlertCases,
+  LOCAL_ABORT_CASES,
+  lensDisagreementsOver,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  writePullsMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
@@ -121,4 +129,10 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
     const accepted = seen['tls12-accepted'] ?? (await runCase(DIFF_CASES.find((x) => x.name === 'tls12-accepted')!));
     expect(accepted[0]).toEqual({ call: 'connect', api: 'SSL_connect', outcome: '1' });
   });
+
+  // The lens on every alert the server can send, fatal close_notify and user_canceled among
+  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
+  it('every alert the server can send: the lens says what the real library said (real runs)', async () => {
+    expect(await lensDisagreementsOver('openssl', everyAlertCases(), runCase)).toEqual([]);
+  }, 60_000);
 });

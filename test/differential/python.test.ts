@@ -22,7 +22,15 @@ import {
 } from '../../packages/sim/src/lens/vocab/python.js';
 import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
-import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import {
+  everyAlertCases,
+  LOCAL_ABORT_CASES,
+  lensDisagreementsOver,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  writePullsMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
@@ -141,4 +149,10 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
     expect(lastRead('close-notify')).toBe(pythonAlertOutcome('close_notify'));
     expect(observed['write-after-alert']!.at(-1)!.outcome).toBe(PYTHON_OUTCOME.writeAfterError);
   });
+
+  // The lens on every alert the server can send, fatal close_notify and user_canceled among
+  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
+  it('every alert the server can send: the lens says what the real library said (real runs)', async () => {
+    expect(await lensDisagreementsOver('python', everyAlertCases(), runCase)).toEqual([]);
+  }, 60_000);
 });

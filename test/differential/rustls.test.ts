@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { RUSTLS_LOCAL_ABORT_ERROR } from '../../packages/sim/src/lens/rustls.js';
 import type { Outcome } from './harness.js';
-import { LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements } from './lens-check.js';
+import { everyAlertCases, LOCAL_ABORT_CASES, lensDisagreementsOver, lensOutcomes, localAbortByAlertMutant, mutantDisagreements } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { buildRustlsHarness, runRustls, rustlsAvailable, rustlsUnsupported } from './rustls.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
@@ -112,4 +112,10 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
       expect(outcomes[0], name).toEqual({ call: 'accept', api: 'complete_io', outcome: `Err(InvalidData: ${RUSTLS_LOCAL_ABORT_ERROR.certificate_required})` });
     }
   });
+
+  // The lens on every alert the server can send, fatal close_notify and user_canceled among
+  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
+  it('every alert the server can send: the lens says what the real library said (real runs)', async () => {
+    expect(await lensDisagreementsOver('rustls', everyAlertCases(), runCase)).toEqual([]);
+  }, 60_000);
 });

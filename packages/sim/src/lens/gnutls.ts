@@ -99,6 +99,15 @@ export class GnutlsLens extends Lens {
     return { api: API.tickets, outcome: String(n) };
   }
 
+  /**
+   * GnuTLS judges an alert by its level: a fatal user_canceled, and even a fatal close_notify,
+   * is `GNUTLS_E_FATAL_ALERT_RECEIVED` (real runs; our endpoint ignores the one and reads the
+   * other as a close, by their descriptions, RFC 8446 §6.1).
+   */
+  protected override isErrorAlert(description: string, level: string): boolean {
+    return (description === 'user_canceled' || description === 'close_notify') && level === 'fatal';
+  }
+
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
     // A record call on a session whose handshake never completed (lib/record.c checks this first).

@@ -103,6 +103,11 @@ export class GoLens extends Lens {
     return { kind: 'shutdown', complete: false };
   }
 
+  /** TLS 1.3: every alert but close_notify is an error, a fatal user_canceled too (real runs; our endpoint ignores it, RFC 8446 §6.1). */
+  protected override isErrorAlert(description: string, level: string): boolean {
+    return description === 'user_canceled' && level === 'fatal';
+  }
+
   protected word(call: AppCall, fact: Fact): Worded {
     const api =
       call === 'connect' || call === 'accept'

@@ -150,7 +150,6 @@ function serverProgram(p: ServerProgram) {
   let authRequested = false;
   let closed = false;
   return (sim: Simulation, side: Side, events: readonly TraceEvent[]): void => {
-    const ep = sim.endpoint(side);
     for (const e of events) {
       if (p.halfRtt !== undefined && !halfRttSent && e.type === 'state' && e.to === 'WAIT_FLIGHT2') {
         halfRttSent = true;
@@ -166,39 +165,49 @@ function serverProgram(p: ServerProgram) {
         sim.hangUp(side);
       }
     }
-    if (ep.error !== undefined || closed) return;
-    for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
-      if (p.echo !== true) continue;
-      if (p.closeWithEcho === true) {
-        // One flight: the echo and the close_notify together.
-        closed = true;
-        const echo = d;
-        sim.act(side, (e) => {
-          e.write(echo);
-          e.close();
-        });
-        return;
-      }
-      sim.write(side, d);
-      if (p.hangUp === 'after-echo') {
-        closed = true;
-        sim.hangUp(side);
-        return;
-      }
-      if (p.closeAfterEcho === true) {
-        closed = true;
-        sim.close(side);
-        return;
-      }
-    }
-    // The client's close_notify ends the server's read loop; it then closes too (conn.close()),
-    // or closes TCP without answering it.
-    if (ep.peerClosed) {
-      closed = true;
-      if (p.hangUp === 'on-close-notify') sim.hangUp(side);
-      else sim.close(side);
-    }
+    if (closed) return;
+    closed = serveReads(p, sim, side);
   };
+}
+
+/**
+ * The server's reads once its handshake events are handled: echo, then close as the program
+ * says. True once the server has closed (or hung up) and does nothing more.
+ */
+function serveReads(p: ServerProgram, sim: Simulation, side: Side): boolean {
+  const ep = sim.endpoint(side);
+  if (ep.error !== undefined) {
+    // After a failure our TCP server flushes its alert and closes the socket: a FIN follows.
+    sim.hangUp(side);
+    return true;
+  }
+  for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
+    if (p.echo !== true) continue;
+    if (p.closeWithEcho === true) {
+      // One flight: the echo and the close_notify together.
+      const echo = d;
+      sim.act(side, (e) => {
+        e.write(echo);
+        e.close();
+      });
+      return true;
+    }
+    sim.write(side, d);
+    if (p.hangUp === 'after-echo') {
+      sim.hangUp(side);
+      return true;
+    }
+    if (p.closeAfterEcho === true) {
+      sim.close(side);
+      return true;
+    }
+  }
+  // The client's close_notify ends the server's read loop; it then closes too (conn.close()),
+  // or closes TCP without answering it.
+  if (!ep.peerClosed) return false;
+  if (p.hangUp === 'on-close-notify') sim.hangUp(side);
+  else sim.close(side);
+  return true;
 }
 
 /**
@@ -210,7 +219,13 @@ function clientProgram(cp: ClientProgram) {
   let ended = false;
   return (sim: Simulation, side: Side): void => {
     const ep = sim.endpoint(side);
-    if (ep.error !== undefined || ended) return;
+    if (ended) return;
+    if (ep.error !== undefined) {
+      // After a failure our TCP client flushes its alert and closes the socket: a FIN follows.
+      ended = true;
+      sim.hangUp(side);
+      return;
+    }
     if (!wrote && ep.handshakeComplete) {
       wrote = true;
       sim.write(side, new TextEncoder().encode(cp.write));

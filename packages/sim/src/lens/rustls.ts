@@ -117,6 +117,11 @@ export class RustlsLens extends Lens {
     return { api: API.tickets, outcome: String(n) };
   }
 
+  /** A fatal user_canceled is `AlertReceived(UserCanceled)` (real runs; our endpoint ignores it, RFC 8446 §6.1). */
+  protected override isErrorAlert(description: string, level: string): boolean {
+    return description === 'user_canceled' && level === 'fatal';
+  }
+
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
     // Every call goes through complete_io, which wraps rustls's error in an InvalidData io::Error.
