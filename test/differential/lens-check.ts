@@ -107,11 +107,11 @@ export function localAbortByAlertMutant(lib: LensName): (sim: Simulation) => Len
  * connect, then one read meets it (close_notify and user_canceled included: how a library
  * takes them at fatal level differs).
  */
-export function everyAlertCases(): DiffCase[] {
-  const base = diffCase('cv-rejected');
+export function everyAlertCases(baseName: 'cv-rejected' | 'tls12-cv-rejected' = 'cv-rejected'): DiffCase[] {
+  const base = diffCase(baseName);
   return (Object.keys(AlertDescription) as AlertName[]).map((alert) => ({
     ...base,
-    name: `alert-${alert}`,
+    name: `${base.server.version === 'TLSv1.2' ? 'tls12-' : ''}alert-${alert}`,
     title: `the server rejects the client's CertificateVerify with ${alert}`,
     server: { ...base.server, reject: alert },
     script: [{ op: 'connect' }, { op: 'read', n: 1024 }],

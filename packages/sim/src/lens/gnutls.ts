@@ -111,7 +111,7 @@ export class GnutlsLens extends Lens {
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
     // A record call on a session whose handshake never completed (lib/record.c checks this first).
-    if ((call === 'read' || call === 'peek' || call === 'write') && !this.ep.handshakeComplete && (this.ep.error !== undefined || this.truncationSurfaced)) {
+    if ((call === 'read' || call === 'peek' || call === 'write') && !this.ep.handshakeComplete && (this.failure() !== null || this.truncationSurfaced)) {
       return { api, outcome: GNUTLS_OUTCOME.unavailableDuringHandshake };
     }
     switch (fact.kind) {

@@ -298,6 +298,15 @@ export abstract class Lens {
     return false;
   }
 
+  /**
+   * libssl 3.0 (so OpenSSL, Python and Node): a fatal close_notify that comes during a TLS 1.2
+   * handshake fails it (reason 1000 + 0, which has no string). Observed in the tls12-alert-*
+   * runs; a fatal close_notify after a TLS 1.3 handshake is a clean close, as for us.
+   */
+  protected libsslFailsOnAlert(description: string, level: string): boolean {
+    return description === 'close_notify' && level === 'fatal' && !this.ep.handshakeComplete && (this.ep as { version?: string | null }).version === 'TLSv1.2';
+  }
+
   protected thrown(e: unknown): Fact {
     const alert = (e as { alert?: unknown }).alert;
     if (typeof alert === 'string') return this.alertFact(alert, e);

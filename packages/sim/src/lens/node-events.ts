@@ -17,6 +17,18 @@ export interface NodeEvent {
 /** Received alerts that are no 'error' event. */
 export const NOT_ERRORS: ReadonlySet<string> = new Set(['close_notify', 'user_canceled']);
 
+/**
+ * A received alert Node reports as an 'error' event: any but close_notify and user_canceled,
+ * and a fatal TLS 1.2 user_canceled too (it failed our endpoint — `endpointError` — as it
+ * fails libssl; TLS 1.3's is ignored by both). Unlike SSL_connect, Node takes even a fatal
+ * close_notify during a TLS 1.2 handshake as a close: 'end', then the FIN's ECONNRESET
+ * (tls12-alert-close_notify).
+ */
+export function isNodeErrorAlert(description: string, endpointError: string | undefined): boolean {
+  if (!NOT_ERRORS.has(description)) return true;
+  return description === 'user_canceled' && endpointError === 'user_canceled';
+}
+
 export type NodeCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown';
 
 /** Records a step's line as an app_call of the Node lens; its generic fact follows the result. */

@@ -57,7 +57,7 @@ import {
   nodeProtocol,
   nodeWriteOutcome,
 } from './vocab/node.js';
-import { NOT_ERRORS, recordNodeCall, type NodeCall, type NodeEvent } from './node-events.js';
+import { isNodeErrorAlert, NOT_ERRORS, recordNodeCall, type NodeCall, type NodeEvent } from './node-events.js';
 
 export class NodeLens extends Lens {
   readonly name = 'node' as const;
@@ -207,7 +207,7 @@ export class NodeLens extends Lens {
         );
       } else if (e.type === 'record_received' && e.innerType === 'application_data' && e.epoch !== 'early') {
         this.emitData();
-      } else if (e.type === 'alert_received' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
+      } else if (e.type === 'alert_received' && isNodeErrorAlert(e.description, this.ep.error?.alert) && !this.fired.error) {
         this.fired.error = true;
         this.handshakeOrSocketError({ api: NODE_EVENT.error, outcome: nodeAlertCode(e.description) ?? `(alert ${e.description})`, alert: e.description });
       } else if (e.type === 'alert_sent' && !NOT_ERRORS.has(e.description) && !this.fired.error) {

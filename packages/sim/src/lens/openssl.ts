@@ -47,6 +47,8 @@ import {
 } from './vocab/openssl.js';
 
 function opensslAlertReason(alert: string): string {
+  // A fatal close_notify (libsslFailsOnAlert): reason 1000 + 0 has no string.
+  if (alert === 'close_notify') return 'reason(1000)';
   return (OPENSSL_ALERT_REASON as Record<string, string | undefined>)[alert] ?? `alert ${alert}`;
 }
 
@@ -127,6 +129,10 @@ export class OpenSslLens extends Lens {
   }
 
   /** The `tickets` step: new-session callback calls (SSL_CTX_sess_set_new_cb with a client session cache): one per ticket processed. */
+  protected override isErrorAlert(description: string, level: string): boolean {
+    return this.libsslFailsOnAlert(description, level);
+  }
+
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };
   }

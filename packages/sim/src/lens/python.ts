@@ -29,7 +29,7 @@
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
-import { PYTHON_LOCAL_ABORT, PYTHON_OUTCOME, PYTHON_WRITE_AFTER_LOCAL_ABORT, pythonAlertOutcome } from './vocab/python.js';
+import { PYTHON_FATAL_CLOSE_NOTIFY, PYTHON_LOCAL_ABORT, PYTHON_OUTCOME, PYTHON_WRITE_AFTER_LOCAL_ABORT, pythonAlertOutcome } from './vocab/python.js';
 
 type AlertFact = Extract<Fact, { kind: 'alert' }>;
 
@@ -104,6 +104,10 @@ export class PythonLens extends Lens {
     return { kind: 'truncated', first: false };
   }
 
+  protected override isErrorAlert(description: string, level: string): boolean {
+    return this.libsslFailsOnAlert(description, level);
+  }
+
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: n > 0 ? 'True' : 'False' };
   }
@@ -123,6 +127,7 @@ export class PythonLens extends Lens {
       case 'blocked':
         return { api, outcome: PYTHON_OUTCOME.blocked };
       case 'alert':
+        if (fact.first && fact.received && fact.alert === 'close_notify') return { api, outcome: PYTHON_FATAL_CLOSE_NOTIFY };
         if (fact.first) return { api, outcome: fact.received ? pythonAlertOutcome(fact.alert) : pythonLocalAbort(fact) };
         if (call === 'write')
           return { api, outcome: !fact.received && localReason(fact) !== undefined ? PYTHON_WRITE_AFTER_LOCAL_ABORT : PYTHON_OUTCOME.writeAfterError };

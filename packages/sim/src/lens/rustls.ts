@@ -22,6 +22,7 @@
  *   `UnexpectedEof`. Only a handshake call that meets the FIN says `Err(UnexpectedEof)`;
  * - a handshake rustls aborted itself is the `Error` it names for the failure (0.20's
  *   string-carrying variants: `PeerMisbehavedError("…")`, `InvalidCertificateData("…")`).
+ * - a close_notify during the handshake makes every call spin forever (`spins`, below).
  * Outcomes are written as Rust `Result` values (`Ok(4)`, `Err(InvalidData: AlertReceived(DecryptError))`).
  */
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
@@ -95,6 +96,24 @@ export class RustlsLens extends Lens {
     this.attach();
   }
 
+  /**
+   * The peer's close_notify came during the handshake (a TLS 1.2 one, in tls12-alert-close_notify):
+   * rustls 0.20 then wants to read no more, but complete_io — and every Stream call, which
+   * completes the handshake first — loops until the handshake is over, which it never is. The
+   * call spins and never returns; the application makes no other call.
+   */
+  private spinning(): boolean {
+    return !this.ep.handshakeComplete && this.ep.peerClosed && this.ep.error === undefined;
+  }
+
+  /** A call made once one has spun: the application never gets to make it. */
+  private spun = false;
+
+  protected override handshakeAttempt(): Attempt {
+    const a = super.handshakeAttempt();
+    return this.spinning() ? { kind: 'blocked' } : a;
+  }
+
   protected override writeAttempt(data: Uint8Array): Attempt {
     // Once the handshake is over, Stream::write only buffers and sends: an error rustls has
     // stored does not stop it. Before that, it tries to complete the handshake first and
@@ -124,6 +143,11 @@ export class RustlsLens extends Lens {
 
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
+    if (this.spun) return { api, outcome: '(not run: an earlier call never returned)' };
+    if (this.spinning()) {
+      this.spun = true;
+      return { api, outcome: 'spins' };
+    }
     // Every call goes through complete_io, which wraps rustls's error in an InvalidData io::Error.
     const alertErr = (alert: string, received: boolean, cause?: HandshakeErrorKind): string => {
       const v = RUSTLS_ALERT_VARIANT[alert] ?? alert;

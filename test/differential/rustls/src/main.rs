@@ -22,6 +22,10 @@
 //!                                                                api "StoresClientSessions::put", outcome the count
 //!   peek              rustls has no peek: the harness refuses such a script (exit 2).
 //!
+//! A call that has not returned long after its socket timeout is busy inside rustls and
+//! never will: its outcome is `spins`, later steps print `(not run: an earlier call never
+//! returned)`, and the process ends (see `watch`).
+//!
 //! Outcomes: `Ok` (complete_io), `Ok(<n>)` (read, write), `()` (send_close_notify; when the
 //! flush fails, `(), write_tls: Err(<kind>)`), and `Err(...)` for an io::Error: a rustls
 //! error inside it as `Err(InvalidData: <rustls::Error, Debug>)`, any other as
@@ -47,7 +51,8 @@ use std::ops::{Deref, DerefMut};
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
+use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 struct Step {
@@ -309,20 +314,64 @@ fn main() {
             other => fail(format!("unknown step {:?}", other)),
         }
     }
+    let inp = Arc::new(inp);
     let store = Arc::new(CountingStore { sessions: AtomicUsize::new(0) });
+    // The script runs on its own thread, saying when each step starts; this one watches it.
+    let (tx, rx) = mpsc::channel::<Option<usize>>();
+    let (worker_inp, worker_store) = (inp.clone(), store.clone());
     if inp.role == "server" {
         let (mut conn, sock) = server(&inp);
-        run_script(&inp, &mut conn, sock, &store);
+        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx));
     } else {
         let (mut conn, sock) = client(&inp, store.clone());
-        run_script(&inp, &mut conn, sock, &store);
+        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx));
     }
+    watch(&inp, &rx);
     // Exit without sending anything more: the process ends, the kernel closes the socket.
     std::process::exit(0);
 }
 
+/// The rustls call a step makes (its api in the output).
+fn api_of(op: &str) -> &'static str {
+    match op {
+        "connect" | "accept" => "complete_io",
+        "write" => "Stream::write",
+        "read" => "Stream::read",
+        "shutdown" => "send_close_notify",
+        _ => "StoresClientSessions::put",
+    }
+}
+
+/// Waits for the script. A step still running long after its socket timeout (blockMs) is
+/// busy inside rustls and will never return (complete_io loops without reading when the
+/// peer's close_notify came during the handshake): it is reported as `spins`, every later
+/// step as not run, and the process ends.
+fn watch(inp: &Input, rx: &mpsc::Receiver<Option<usize>>) {
+    let limit = Duration::from_millis(inp.block_ms * 2 + 2000);
+    let mut current: Option<usize> = None;
+    loop {
+        match rx.recv_timeout(limit) {
+            Ok(Some(i)) => current = Some(i),
+            Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let i = match current {
+                    Some(i) => i,
+                    None => continue,
+                };
+                for (j, s) in inp.script.iter().enumerate().skip(i) {
+                    if s.op == "wait" || s.op == "nonblocking" {
+                        continue;
+                    }
+                    emit(&s.op, api_of(&s.op), if j == i { "spins" } else { "(not run: an earlier call never returned)" });
+                }
+                return;
+            }
+        }
+    }
+}
+
 /// Runs the script's steps on one connection, a step a call, and prints each call's outcome.
-fn run_script<C, S>(inp: &Input, conn: &mut C, mut sock: TcpStream, store: &CountingStore)
+fn run_script<C, S>(inp: &Input, conn: &mut C, mut sock: TcpStream, store: &CountingStore, started_step: &mpsc::Sender<Option<usize>>)
 where
     C: DerefMut + Deref<Target = ConnectionCommon<S>>,
     S: SideData,
@@ -344,7 +393,8 @@ where
             Err(e) => io_err_text(&e),
         }
     };
-    for s in &inp.script {
+    for (i, s) in inp.script.iter().enumerate() {
+        let _ = started_step.send(Some(i));
         let started = Instant::now();
         match s.op.as_str() {
             "connect" | "accept" => {
@@ -380,4 +430,5 @@ where
             _ => unreachable!(),
         }
     }
+    let _ = started_step.send(None);
 }

@@ -21,11 +21,11 @@
  * Not errors:
  * - close_notify: recv() returns b'' (`0 bytes`): Python maps SSL_ERROR_ZERO_RETURN with
  *   SSL_get_shutdown() == SSL_RECEIVED_SHUTDOWN to an empty read, not SSLZeroReturnError;
- * - user_canceled: OpenSSL 3.0 ignores it under TLS 1.3 whatever its level (it is treated as
- *   a warning), so it is never reported; the read goes on to what follows it — with our
+ * - user_canceled under TLS 1.3: OpenSSL 3.0 ignores it whatever its level (it is treated as
+ *   a warning), so it is not reported; the read goes on to what follows it — with our
  *   server, the TCP close: a ragged EOF, which SSLSocket's suppress_ragged_eofs (default
- *   True) turns into b'' as well. Python's table does have a name for it
- *   (TLSV1_ALERT_USER_CANCELLED, listed in PYTHON_UNREACHED_REASON) but it is never raised.
+ *   True) turns into b'' as well. A fatal user_canceled under TLS 1.2 is raised like any
+ *   other alert (TLSV1_ALERT_USER_CANCELLED, observed in tls12-alert-user_canceled).
  */
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 
@@ -57,10 +57,7 @@ export const PYTHON_ALERT_REASON: Readonly<Record<string, string>> = {
   unknown_psk_identity: '[SSL] tlsv1 alert unknown psk identity',
   certificate_required: 'TLSV13_ALERT_CERTIFICATE_REQUIRED',
   no_application_protocol: '[SSL] tlsv1 alert no application protocol',
-};
-
-/** Names in Python's table for alerts that never surface as an exception (see the header). */
-export const PYTHON_UNREACHED_REASON: Readonly<Record<string, string>> = {
+  // Only under TLS 1.2 (see the header).
   user_canceled: 'TLSV1_ALERT_USER_CANCELLED',
 };
 
@@ -100,11 +97,18 @@ export const PYTHON_OUTCOME = {
 } as const;
 
 /**
- * The outcome of the recv(n > 0) that meets a received alert `alert` (RFC 8446 §6 name).
- * For user_canceled this assumes, as with our server, that the TCP close follows the alert.
+ * A fatal close_notify that fails a TLS 1.2 handshake (libssl's reason 1000 has no name):
+ * what do_handshake raises, observed in tls12-alert-close_notify.
+ */
+export const PYTHON_FATAL_CLOSE_NOTIFY = 'SSLError: [SSL] unknown error';
+
+/**
+ * The outcome of the recv(n > 0) that meets a received alert `alert` (RFC 8446 §6 name). A
+ * close_notify is an empty read. A TLS 1.3 user_canceled never gets here: libssl ignores it
+ * (so does our endpoint); a fatal TLS 1.2 one is an error like any other.
  */
 export function pythonAlertOutcome(alert: string): string {
-  if (alert === 'close_notify' || alert === 'user_canceled') return PYTHON_OUTCOME.emptyRead;
+  if (alert === 'close_notify') return PYTHON_OUTCOME.emptyRead;
   const reason = PYTHON_ALERT_REASON[alert];
   if (reason === undefined) throw new Error(`no Python rendering for alert '${alert}'`);
   return `${PYTHON_ALERT_CLASS}: ${reason}`;
