@@ -5,7 +5,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { EndpointConfig, EndpointEvent } from '@tls13sim/handshake';
-import { SealedTicketIssuer, createNodeProvider, systemRandom } from '@tls13sim/handshake';
+import { SealedTicketIssuer, createNodeProvider, createTlsEndpoint, systemRandom } from '@tls13sim/handshake';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { HOST, makePki, type Pki } from '../interop/helpers.js';
@@ -40,6 +40,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
   const versions: string[] = [];
   const p = c.server;
   if (p.hangUp === 'before-server-hello') return startHangUpServer(log);
+  if (p.cancel === 'before-server-hello') return startHangUpServer(log, cancelRecords(pki));
   const crypto = createNodeProvider();
   const tickets = new SealedTicketIssuer(systemRandom);
   const server = new TlsServer({
@@ -78,11 +79,22 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
  * without answering. It goes on reading (the socket is half-open), so that the client's
  * later bytes meet no closed socket and no RST replaces the FIN.
  */
-async function startHangUpServer(log: string[]): Promise<DiffServer> {
+/** What our server endpoint sends when its application cancels the handshake before answering (cancel()). */
+function cancelRecords(pki: DiffPki): Uint8Array {
+  const ep = createTlsEndpoint({ role: 'server', crypto: createNodeProvider(), random: systemRandom, certificate: pki.server.p256.certified });
+  ep.start();
+  ep.cancel();
+  const records: Uint8Array[] = [];
+  for (let r = ep.pollTransmit(); r !== null; r = ep.pollTransmit()) records.push(r);
+  return Buffer.concat(records);
+}
+
+/** Once the ClientHello has arrived: `farewell` (nothing by default), then a FIN. */
+async function startHangUpServer(log: string[], farewell: Uint8Array = new Uint8Array(0)): Promise<DiffServer> {
   const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
-    socket.once('data', () => socket.end());
+    socket.once('data', () => socket.end(farewell));
     socket.on('data', () => {});
     socket.on('end', () => socket.destroy());
     socket.on('error', (e) => log.push(e.message));
@@ -234,8 +246,8 @@ export async function runOnServer(
     });
     // The real client offered what it offers by default; the case's version is what it got.
     const want = c.server.downgrade === true ? 'TLSv1.2' : (c.server.version ?? 'TLSv1.3');
-    // A server that hangs up before its ServerHello negotiates nothing.
-    if (c.server.hangUp === 'before-server-hello') return outcomes;
+    // A server that hangs up or gives up before its ServerHello negotiates nothing.
+    if (c.server.hangUp === 'before-server-hello' || c.server.cancel === 'before-server-hello') return outcomes;
     if (mitm !== undefined && mitm.rewritten() === 0) throw new Error(`${c.name}: the attacker found no ClientHello with supported_versions to strip`);
     if (server.versions.length === 0 || server.versions.some((v) => v !== want)) {
       throw new Error(`${c.name}: the harness negotiated ${JSON.stringify(server.versions)}, the case needs ${want}`);

@@ -75,6 +75,12 @@ export interface ServerProgram {
    * arrives, instead of answering it with its own.
    */
   readonly hangUp?: 'before-server-hello' | 'at-verdict' | 'after-echo' | 'on-close-notify';
+  /**
+   * The server abandons the handshake once the ClientHello has arrived, without answering it,
+   * as our endpoint's cancel() does (and `serve` when a handshake times out): user_canceled
+   * then close_notify, both warning-level and in the clear (RFC 8446 §6.1), then a FIN.
+   */
+  readonly cancel?: 'before-server-hello';
 }
 
 /**

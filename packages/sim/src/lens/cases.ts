@@ -255,6 +255,14 @@ export const DIFF_CASES: readonly DiffCase[] = [
     clientCert: 'none',
     script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
   },
+  {
+    name: 'server-cancels',
+    title:
+      'the server abandons the handshake at the ClientHello (our cancel(): user_canceled and close_notify, warnings in the clear, then a FIN): the handshake call meets them',
+    server: { clientAuth: 'none', cancel: 'before-server-hello' },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+  },
   // TLS 1.2 twins of the verdict cases: the server speaks only TLS 1.2, so it judges the
   // client's certificate before it sends its own Finished (RFC 5246 §7.3) and the verdict
   // arrives while the client's handshake call is still waiting for that Finished.

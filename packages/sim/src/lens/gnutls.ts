@@ -28,7 +28,7 @@ import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
 import type { HandshakeErrorKind, TlsEndpoint } from '@tls13sim/handshake';
-import { GNUTLS_API, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_LOCAL_ABORT_ERROR_TLS12, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
+import { GNUTLS_ALERT_NAME, GNUTLS_API, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_LOCAL_ABORT_ERROR_TLS12, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
 
 const API: Record<AppCall, string> = {
   connect: GNUTLS_API.connect,
@@ -79,6 +79,24 @@ export class GnutlsLens extends Lens {
   }
 
   /** The recv that met the premature termination invalidated the session: GNUTLS_E_INVALID_SESSION. */
+  /**
+   * gnutls_handshake stops at a warning alert that comes during the handshake and returns
+   * GNUTLS_E_WARNING_ALERT_RECEIVED (server-cancels: user_canceled, then close_notify); the
+   * session's handshake is then unfinished, so record calls are refused.
+   */
+  protected override handshakeAttempt(): Attempt {
+    const a = super.handshakeAttempt();
+    if (this.ep.handshakeComplete) return a;
+    const warning = this.sim.events.find(
+      (e) => e.side === this.side && e.type === 'alert_received' && e.level === 'warning' && e.description !== 'close_notify',
+    );
+    if (warning === undefined || warning.type !== 'alert_received') return a;
+    this.handshakeStopped = true;
+    return { kind: 'refused', why: `GNUTLS_E_WARNING_ALERT_RECEIVED: ${GNUTLS_ALERT_NAME[warning.description] ?? warning.description}` };
+  }
+
+  private handshakeStopped = false;
+
   protected override writeAfterTruncation(): Attempt {
     return { kind: 'truncated', first: false };
   }
@@ -111,7 +129,11 @@ export class GnutlsLens extends Lens {
   protected word(call: AppCall, fact: Fact): Worded {
     const api = API[call];
     // A record call on a session whose handshake never completed (lib/record.c checks this first).
-    if ((call === 'read' || call === 'peek' || call === 'write') && !this.ep.handshakeComplete && (this.failure() !== null || this.truncationSurfaced)) {
+    if (
+      (call === 'read' || call === 'peek' || call === 'write') &&
+      !this.ep.handshakeComplete &&
+      (this.failure() !== null || this.truncationSurfaced || this.handshakeStopped)
+    ) {
       return { api, outcome: GNUTLS_OUTCOME.unavailableDuringHandshake };
     }
     switch (fact.kind) {

@@ -143,7 +143,8 @@ export abstract class Lens {
     const failed = this.failure();
     if (failed) return failed;
     if (this.ep.handshakeComplete || this.ep.state === 'CONNECTED') return { kind: 'done' };
-    if (this.ep.state === 'CLOSED') return { kind: 'eof' };
+    // The peer's close_notify during the handshake (server-cancels): the handshake can never end.
+    if (this.ep.state === 'CLOSED' || this.ep.peerClosed) return { kind: 'eof' };
     return this.truncation();
   }
 

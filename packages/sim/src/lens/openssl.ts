@@ -158,7 +158,12 @@ export function opensslOutcome(call: AppCall, fact: Fact, n?: number): string {
     case 'blocked':
       return 'blocked';
     case 'eof':
-      return reading ? '0 SSL_ERROR_ZERO_RETURN' : call === 'write' ? '-1 SSL_ERROR_ZERO_RETURN' : '0 SSL_ERROR_SYSCALL';
+      // A handshake call that met the peer's close_notify fails with -1 (server-cancels).
+      return reading
+        ? '0 SSL_ERROR_ZERO_RETURN'
+        : call === 'write' || call === 'connect' || call === 'accept'
+          ? '-1 SSL_ERROR_ZERO_RETURN'
+          : '0 SSL_ERROR_SYSCALL';
     case 'alert':
       if (!fact.received) return opensslLocalAbortOutcome(call, fact, reading);
       if (fact.first) return `${reading ? 0 : -1} SSL_ERROR_SSL: ${opensslAlertReason(fact.alert)}`;

@@ -121,7 +121,7 @@ export class PythonLens extends Lens {
       case 'written':
         return { api, outcome: `${fact.bytes.length} bytes` };
       case 'eof':
-        return { api, outcome: PYTHON_OUTCOME.emptyRead };
+        return { api, outcome: call === 'connect' || call === 'accept' ? PYTHON_OUTCOME.handshakeClosed : PYTHON_OUTCOME.emptyRead };
       case 'want_read':
         return { api, outcome: PYTHON_OUTCOME.wantRead };
       case 'blocked':

@@ -13,6 +13,7 @@ import {
   seededRandom,
   type CertifiedKey,
   type CryptoProvider,
+  type TlsEndpoint,
 } from '@tls13sim/handshake';
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
@@ -141,6 +142,11 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   sim.setProgram('server', serverProgram(p));
   // The client's ClientHello goes out; the server closes TCP before it could answer.
   if (p.hangUp === 'before-server-hello') sim.hangUp('server');
+  // The server gives up instead: its cancel() alerts, then its FIN.
+  if (p.cancel === 'before-server-hello') {
+    sim.act('server', (ep) => (ep as TlsEndpoint).cancel());
+    sim.hangUp('server');
+  }
   return sim;
 }
 

@@ -80,6 +80,8 @@ export const PYTHON_OUTCOME = {
   wantRead: 'SSLWantReadError',
   /** send() after a recv() has raised a fatal alert (SSL_write fails with SSL_ERROR_ZERO_RETURN). */
   writeAfterError: 'SSLZeroReturnError',
+  /** do_handshake() met the peer's close_notify (SSL_connect fails with SSL_ERROR_ZERO_RETURN; server-cancels). */
+  handshakeClosed: 'SSLZeroReturnError',
   /** unwrap() after a fatal alert was raised, or after a FIN without close_notify (the handshake state machine is in its error state). */
   shutdownAfterError: 'SSLError: SHUTDOWN_WHILE_IN_INIT',
   /** unwrap() returned the plain socket: both close_notify sent and received. */
