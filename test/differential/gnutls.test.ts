@@ -22,6 +22,7 @@ import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
 import {
   everyAlertCases,
+  everyAlertServerCases,
   LOCAL_ABORT_CASES,
   lensDisagreementsOver,
   lensOutcomes,
@@ -148,5 +149,13 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
       expect(await lensDisagreementsOver('gnutls', everyAlertCases(base), (c: DiffCase) => runCase(c, pki))).toEqual([]);
     },
     60_000,
+  );
+
+  test.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
+    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver('gnutls', everyAlertServerCases(base), (c: DiffCase) => runCase(c, pki))).toEqual([]);
+    },
+    90_000,
   );
 });

@@ -13,6 +13,7 @@ import type { Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
 import {
   everyAlertCases,
+  everyAlertServerCases,
   LOCAL_ABORT_CASES,
   lensDisagreementsOver,
   lensOutcomes,
@@ -146,5 +147,13 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
       expect(await lensDisagreementsOver('go', everyAlertCases(base), runCase)).toEqual([]);
     },
     60_000,
+  );
+
+  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
+    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver('go', everyAlertServerCases(base), runCase)).toEqual([]);
+    },
+    90_000,
   );
 });

@@ -7,6 +7,7 @@
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import { AlertDescription, TlsError, type AlertName } from '@tls13sim/record';
 import { diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { clientProgramOf } from '../../packages/sim/src/lens/server-cases.js';
 import type { Lens, LensName } from '../../packages/sim/src/lens/lens.js';
 import { runCaseThroughLens, runCaseWith, type CaseOutcome } from '../../packages/sim/src/lens/run-case.js';
 import { createLens } from '../../packages/sim/src/lens/registry.js';
@@ -115,6 +116,20 @@ export function everyAlertCases(baseName: 'cv-rejected' | 'tls12-cv-rejected' = 
     title: `the server rejects the client's CertificateVerify with ${alert}`,
     server: { ...base.server, reject: alert },
     script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+  }));
+}
+
+/**
+ * The library serves, and our client rejects its certificate with each alert RFC 8446 §6
+ * names (its serverCertVerifier): the library's accept meets the alert.
+ */
+export function everyAlertServerCases(baseName: 'server-rejected-by-client' | 'tls12-server-rejected-by-client' = 'server-rejected-by-client'): DiffCase[] {
+  const { verifyServer: _trusting, ...base } = diffCase(baseName);
+  return (Object.keys(AlertDescription) as AlertName[]).map((alert) => ({
+    ...base,
+    name: `${base.server.version === 'TLSv1.2' ? 'tls12-' : ''}server-alert-${alert}`,
+    title: `our client rejects the library server's certificate with ${alert}`,
+    client: { ...clientProgramOf(base), reject: alert },
   }));
 }
 

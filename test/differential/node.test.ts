@@ -26,6 +26,7 @@ import { WAIT_MS, type Outcome } from './harness.js';
 import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
 import {
   everyAlertCases,
+  everyAlertServerCases,
   LOCAL_ABORT_CASES,
   lensDisagreementsOver,
   lensOutcomes,
@@ -159,5 +160,13 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
       expect(await lensDisagreementsOver('node', everyAlertCases(base), (c: DiffCase) => runCase(c))).toEqual([]);
     },
     60_000,
+  );
+
+  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
+    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver('node', everyAlertServerCases(base), (c: DiffCase) => runCase(c))).toEqual([]);
+    },
+    90_000,
   );
 });

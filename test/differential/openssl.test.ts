@@ -16,6 +16,7 @@ import type { Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
 import {
   everyAlertCases,
+  everyAlertServerCases,
   LOCAL_ABORT_CASES,
   lensDisagreementsOver,
   lensOutcomes,
@@ -138,5 +139,13 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
       expect(await lensDisagreementsOver('openssl', everyAlertCases(base), runCase)).toEqual([]);
     },
     60_000,
+  );
+
+  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
+    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver('openssl', everyAlertServerCases(base), runCase)).toEqual([]);
+    },
+    90_000,
   );
 });

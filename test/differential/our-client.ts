@@ -53,6 +53,7 @@ function clientConfig(c: DiffCase, pki: DiffPki) {
     crypto: createNodeProvider(),
     random: systemRandom,
     ...(id !== undefined ? { certificate: id.certified } : {}),
+    ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
     // As the simulated client: no verification, unless the case verifies the server (for the name localhost).
     ...(c.verifyServer === undefined
       ? { insecure: true }

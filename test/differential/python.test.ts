@@ -23,6 +23,7 @@ import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
 import {
   everyAlertCases,
+  everyAlertServerCases,
   LOCAL_ABORT_CASES,
   lensDisagreementsOver,
   lensOutcomes,
@@ -158,5 +159,13 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
       expect(await lensDisagreementsOver('python', everyAlertCases(base), runCase)).toEqual([]);
     },
     60_000,
+  );
+
+  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
+    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver('python', everyAlertServerCases(base), runCase)).toEqual([]);
+    },
+    90_000,
   );
 });

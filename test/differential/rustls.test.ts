@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { RUSTLS_LOCAL_ABORT_ERROR } from '../../packages/sim/src/lens/rustls.js';
 import type { Outcome } from './harness.js';
-import { everyAlertCases, LOCAL_ABORT_CASES, lensDisagreementsOver, lensOutcomes, localAbortByAlertMutant, mutantDisagreements } from './lens-check.js';
+import {
+  everyAlertCases,
+  everyAlertServerCases,
+  LOCAL_ABORT_CASES,
+  lensDisagreementsOver,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { buildRustlsHarness, runRustls, rustlsAvailable, rustlsUnsupported } from './rustls.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
@@ -121,5 +129,13 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
       expect(await lensDisagreementsOver('rustls', everyAlertCases(base), runCase)).toEqual([]);
     },
     60_000,
+  );
+
+  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
+    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver('rustls', everyAlertServerCases(base), runCase)).toEqual([]);
+    },
+    90_000,
   );
 });

@@ -10,7 +10,7 @@ import type { CertificateVerify } from '../messages/types.js';
 import { parseCertificateCached } from '../pki/cert-cache.js';
 import { verifyChain } from '../pki/verify.js';
 import type { EpochName } from './api.js';
-import { fail } from './errors.js';
+import { fail, HandshakeError } from './errors.js';
 import type { Env } from './step.js';
 
 const suiteByCode = new Map<number, CipherSuiteName>(Object.entries(CipherSuite).map(([k, v]) => [v, k as CipherSuiteName]));
@@ -69,6 +69,9 @@ export function peerLeafKey(chain: readonly Uint8Array[], env: Env, purpose: 'se
     }
   }
   if (key === null) fail('unsupported_certificate', 'the peer certificate key type is not supported');
+  const verdict = purpose === 'server' ? env.config.serverCertVerifier?.(chain) : undefined;
+  if (verdict?.action === 'reject')
+    throw new HandshakeError('verifier_rejected', 'the verifier rejected the server certificate', { verdictAlert: verdict.alert });
   return key;
 }
 

@@ -25,6 +25,12 @@ export type ClientCertVerdict =
   /** Carry on as if the client had sent no certificate (unauthenticated). */
   | { readonly action: 'ignore' };
 
+/** A client's decision on the server's certificate chain (EndpointConfig.serverCertVerifier). */
+export type ServerCertVerdict =
+  | { readonly action: 'accept' }
+  /** Rejected: an error of kind `verifier_rejected`, sent as the alert named here. */
+  | { readonly action: 'reject'; readonly alert: AlertName };
+
 export type ClientAuthPolicy = 'none' | 'request' | 'require';
 
 export type PaddingPolicy = { readonly kind: 'none' } | { readonly kind: 'block'; readonly size: number } | { readonly kind: 'random'; readonly max: number };
@@ -68,6 +74,11 @@ export interface EndpointConfig {
   readonly clientAuth?: ClientAuthPolicy;
   /** Server: decides about a client certificate chain after path validation (or instead of it). */
   readonly clientCertVerifier?: (chain: readonly Uint8Array[]) => ClientCertVerdict;
+  /**
+   * Client: decides about the server's certificate chain after path validation (or instead of
+   * it, with `insecure`), before its CertificateVerify is checked — pinning, say. TLS 1.3 and 1.2.
+   */
+  readonly serverCertVerifier?: (chain: readonly Uint8Array[]) => ServerCertVerdict;
   /** Client: send a 32-byte legacy_session_id and a ChangeCipherSpec (§D.4). Server: mirror it. */
   readonly middleboxCompat?: boolean;
   /** Server: include a cookie in HelloRetryRequest. Default true. */

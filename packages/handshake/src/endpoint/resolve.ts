@@ -9,6 +9,7 @@ import {
   DEFAULT_SUITES,
   type ClientAuthPolicy,
   type ClientCertVerdict,
+  type ServerCertVerdict,
   type CertifiedKey,
   type EndpointConfig,
   type MessageHooks,
@@ -37,6 +38,7 @@ export interface ResolvedConfig {
   readonly alpn: readonly string[];
   readonly clientAuth: ClientAuthPolicy;
   readonly clientCertVerifier: ((chain: readonly Uint8Array[]) => ClientCertVerdict) | null;
+  readonly serverCertVerifier: ((chain: readonly Uint8Array[]) => ServerCertVerdict) | null;
   readonly middleboxCompat: boolean;
   readonly hrrCookie: boolean;
   readonly statelessHrr: boolean;
@@ -93,6 +95,7 @@ export function resolveConfig(c: EndpointConfig): ResolvedConfig {
     alpn: c.alpn ?? [],
     clientAuth: c.clientAuth ?? 'none',
     clientCertVerifier: c.clientCertVerifier ?? null,
+    serverCertVerifier: c.serverCertVerifier ?? null,
     middleboxCompat: c.middleboxCompat ?? false,
     hrrCookie: c.hrrCookie ?? true,
     statelessHrr: c.statelessHrr ?? false,

@@ -93,6 +93,8 @@ export interface ServerProgram {
 export interface ClientProgram {
   readonly write: string;
   readonly end: 'close' | 'hangUp';
+  /** Our client rejects the server's certificate with this alert (its serverCertVerifier): the handshake ends there. */
+  readonly reject?: AlertName;
 }
 
 export interface DiffCase {

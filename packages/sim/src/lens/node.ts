@@ -218,7 +218,7 @@ export class NodeLens extends Lens {
         this.handshakeOrSocketError({ api: NODE_EVENT.error, outcome: code ?? `(sent ${e.description})`, alert: e.description });
       } else if (e.type === 'alert_received' && e.description === 'close_notify' && !this.fired.end) {
         this.fired.end = true;
-        this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end, alert: 'close_notify' }, true);
+        if (this.hasSocket()) this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end, alert: 'close_notify' }, true);
         // Not half-open: Node answers the peer's close_notify with its own.
         if (this.ep.error === undefined && !this.sentCloseNotify()) this.sim.close(this.side);
       }
@@ -237,7 +237,7 @@ export class NodeLens extends Lens {
   private emitFin(): void {
     if (!this.fired.end) {
       this.fired.end = true;
-      this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end }, true);
+      if (this.hasSocket()) this.emitEvent({ api: NODE_EVENT.end, outcome: NODE_OUTCOME.end }, true);
     }
     if (!this.fired.secureConnect && !this.fired.error) {
       this.fired.error = true;
@@ -259,6 +259,11 @@ export class NodeLens extends Lens {
     }
     this.emitEvent(ev, true);
     this.destroyIfHandshaking();
+  }
+
+  /** A server application has no socket before 'secureConnection' (server-alert-close_notify: no 'end'). */
+  private hasSocket(): boolean {
+    return this.side === 'client' || this.fired.secureConnect;
   }
 
   /** An error before 'secureConnect': Node destroys the socket; 'close' (hadError=true) fires at the next wait. */

@@ -118,6 +118,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     random: seededRandom(`diff:${c.name}:client:${seed}`),
     ...(certificate !== undefined ? { certificate } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
+    ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
   });
   const server = make({
     ...(tls12 ? { versions: ['TLSv1.2'] as const } : downgrade ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
