@@ -21,7 +21,7 @@
  *   without one: it does not consult the truncation flag that `Reader::read` reports as
  *   `UnexpectedEof`. Only a handshake call that meets the FIN says `Err(UnexpectedEof)`;
  * - a handshake rustls aborted itself is the `Error` it names for the failure (0.20's
- *   string-carrying variants: `PeerMisbehavedError("…")`, `InvalidCertificateData("…")`).
+ *   string-carrying variants: `PeerMisbehavedError("…")`, `InvalidCertificateData("…")`);
  * - a close_notify during the handshake makes every call spin forever (`spins`, below).
  * Outcomes are written as Rust `Result` values (`Ok(4)`, `Err(InvalidData: AlertReceived(DecryptError))`).
  */
