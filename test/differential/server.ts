@@ -17,6 +17,9 @@ export interface DiffPki extends Pki {}
 /** Well under WAIT_MS (harness.ts): a `wait` step still sees the verdict arrive. */
 export const VERDICT_DELAY_MS = 100;
 
+/** The handshake timeout of a server that gives up at its second flight (cancel 'at-flight2'). */
+const CANCEL_TIMEOUT_MS = 200;
+
 /** How long the server waits after its echo before its close_notify (closeAfterEcho). */
 const CLOSE_AFTER_ECHO_MS = 100;
 
@@ -61,7 +64,8 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
       ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: tickets } } : {}),
       ...override,
     }),
-    handshakeTimeoutMs: 10_000,
+    // 'at-flight2': the handshake timer is what makes the server give up (below).
+    handshakeTimeoutMs: p.cancel === 'at-flight2' ? CANCEL_TIMEOUT_MS : 10_000,
     idleTimeoutMs: 20_000,
     // The client's close_notify must not be answered at once by the connection itself: the
     // program hangs up instead.
@@ -165,6 +169,8 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     // that a client call made right after connect returns reliably comes before the verdict
     // (on loopback the verdict could otherwise win the race against the client's next call).
     conn.socket.pause();
+    // A server that times out never reads the client's flight: its handshake timer cancels.
+    if (p.cancel === 'at-flight2') return;
     setTimeout(() => {
       if (!conn.socket.destroyed) conn.socket.resume();
     }, VERDICT_DELAY_MS).unref();
@@ -173,6 +179,8 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     await conn.handshake();
   } catch (e) {
     log.push(`handshake: ${(e as Error).message}`);
+    // The timed-out server read nothing more: now it takes what the client sent, until it goes.
+    if (p.cancel === 'at-flight2') conn.socket.resume();
     return;
   }
   if (p.hangUp === 'at-verdict') return drainAfterHangUp(conn);

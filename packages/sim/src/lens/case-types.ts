@@ -76,11 +76,14 @@ export interface ServerProgram {
    */
   readonly hangUp?: 'before-server-hello' | 'at-verdict' | 'after-echo' | 'on-close-notify';
   /**
-   * The server abandons the handshake once the ClientHello has arrived, without answering it,
-   * as our endpoint's cancel() does (and `serve` when a handshake times out): user_canceled
-   * then close_notify, both warning-level and in the clear (RFC 8446 §6.1), then a FIN.
+   * The server abandons the handshake as our endpoint's cancel() does: user_canceled then
+   * close_notify, both warning-level (RFC 8446 §6.1), then a FIN. 'before-server-hello': once
+   * the ClientHello has arrived, without answering it (in the clear). 'at-flight2': once its
+   * own flight is out, without reading the client's — as `serve` does when its handshake
+   * timer fires while the client's second flight is late (under application keys: the
+   * client has completed and its connect has returned).
    */
-  readonly cancel?: 'before-server-hello';
+  readonly cancel?: 'before-server-hello' | 'at-flight2';
 }
 
 /**

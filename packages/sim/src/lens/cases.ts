@@ -256,6 +256,14 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
   },
   {
+    name: 'server-times-out',
+    title:
+      "the server's handshake timer fires before it reads the client's certificate flight (serve's handshake timeout): it cancels, user_canceled and close_notify; the client's connect has returned, its read meets them",
+    server: { clientAuth: 'require', cancel: 'at-flight2' },
+    clientCert: 'trusted',
+    script: [{ op: 'connect' }, { op: 'read', n: 1024 }],
+  },
+  {
     name: 'server-cancels',
     title:
       'the server abandons the handshake at the ClientHello (our cancel(): user_canceled and close_notify, warnings in the clear, then a FIN): the handshake call meets them',

@@ -123,6 +123,9 @@ export class GnutlsLens extends Lens {
    * other as a close, by their descriptions, RFC 8446 §6.1).
    */
   protected override isErrorAlert(description: string, level: string): boolean {
+    // Once TLS 1.3 is negotiated even a warning user_canceled is FATAL_ALERT_RECEIVED
+    // (server-times-out); before any version, gnutls_handshake stops at it as a warning (server-cancels).
+    if (description === 'user_canceled' && this.version() === 'TLSv1.3') return true;
     return (description === 'user_canceled' || description === 'close_notify') && level === 'fatal';
   }
 

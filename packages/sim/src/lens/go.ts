@@ -103,9 +103,13 @@ export class GoLens extends Lens {
     return { kind: 'shutdown', complete: false };
   }
 
-  /** TLS 1.3: every alert but close_notify is an error, a fatal user_canceled too (real runs; our endpoint ignores it, RFC 8446 §6.1). */
+  /**
+   * Every TLS 1.3 alert but close_notify is an error, user_canceled too, whatever its level
+   * (server-times-out: a warning; alert-user_canceled: a fatal one); our endpoint ignores it
+   * (RFC 8446 §6.1). Under TLS 1.2 a warning is dropped, as by our endpoint.
+   */
   protected override isErrorAlert(description: string, level: string): boolean {
-    return description === 'user_canceled' && level === 'fatal';
+    return description === 'user_canceled' && (level === 'fatal' || this.version() === 'TLSv1.3');
   }
 
   protected word(call: AppCall, fact: Fact): Worded {

@@ -305,7 +305,12 @@ export abstract class Lens {
    * runs; a fatal close_notify after a TLS 1.3 handshake is a clean close, as for us.
    */
   protected libsslFailsOnAlert(description: string, level: string): boolean {
-    return description === 'close_notify' && level === 'fatal' && !this.ep.handshakeComplete && (this.ep as { version?: string | null }).version === 'TLSv1.2';
+    return description === 'close_notify' && level === 'fatal' && !this.ep.handshakeComplete && this.version() === 'TLSv1.2';
+  }
+
+  /** The version this side's endpoint negotiated; null before the hellos. */
+  protected version(): string | null {
+    return (this.ep as { version?: string | null }).version ?? null;
   }
 
   protected thrown(e: unknown): Fact {

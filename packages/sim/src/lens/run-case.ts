@@ -166,6 +166,12 @@ function serverProgram(p: ServerProgram) {
         authRequested = true;
         sim.requestClientAuth();
       }
+      // Its flight out, the server gives up before reading the client's (a handshake timeout).
+      if (p.cancel === 'at-flight2' && !closed && e.type === 'state' && e.to === 'WAIT_FLIGHT2') {
+        closed = true;
+        sim.act(side, (ep) => (ep as TlsEndpoint).cancel());
+        sim.hangUp(side);
+      }
       // The client's flight judged: the server closes TCP instead of answering anything.
       if (p.hangUp === 'at-verdict' && !closed && e.type === 'state' && e.to === 'CONNECTED') {
         closed = true;
