@@ -428,7 +428,10 @@ export class Simulation {
   private closeTransport(side: Side): void {
     const direction = directionFrom(side);
     this.s.finAt[receiverOf(direction)] = this.s.now + delayOf(this.policy, direction);
-    this.emit('network', { type: 'note', text: `${side} closes TCP without close_notify (a truncation, RFC 8446 §6.1)`, fact: 'hang_up' });
+    const text = this.sentCloseNotify(side)
+      ? `${side} closes TCP after its close_notify`
+      : `${side} closes TCP without close_notify (a truncation, RFC 8446 §6.1)`;
+    this.emit('network', { type: 'note', text, fact: 'hang_up' });
     this.finIfDrained(direction);
   }
 
@@ -621,11 +624,17 @@ export class Simulation {
     if (this.finDueAt(to) === this.s.now) this.arriveFin(to, this.s.now);
   }
 
+  /** Whether `side`'s endpoint has sent its close_notify (a FIN after it ends a clean close, not a truncation). */
+  private sentCloseNotify(side: Side): boolean {
+    return this.events.some((e) => e.side === side && e.type === 'alert_sent' && e.description === 'close_notify');
+  }
+
   private arriveFin(to: Side, at: number): void {
     const from = peerOf(to);
     this.s.now = Math.max(this.s.now, at);
     this.s.finArrived[to] = true;
-    this.emit(to, { type: 'note', text: `${from}'s FIN arrives: the end of its byte stream, with no close_notify before it`, fact: 'tcp_fin' });
+    const before = this.sentCloseNotify(from) ? 'after its close_notify' : 'with no close_notify before it';
+    this.emit(to, { type: 'note', text: `${from}'s FIN arrives: the end of its byte stream, ${before}`, fact: 'tcp_fin' });
     // A library that reads on arrival (Node) learns of the FIN now.
     this.runProgram(to);
   }

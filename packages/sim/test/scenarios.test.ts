@@ -50,6 +50,8 @@ const DESIGN_NAMES = [
   'half-rtt-then-rejected',
   // A FIN without close_notify (docs/fidelity.md): the server drops the client, no alert.
   'client-cert-dropped',
+  // The server's handshake timer fires before it judges the client: cancel(), then a FIN.
+  'server-handshake-timeout',
   // TLS 1.2 (docs/tls12.md): the client-authentication twins and the RFC 8446 §4.1.3 downgrade.
   'tls12-client-auth',
   'tls12-client-cert-rejected',

@@ -130,6 +130,43 @@ export const CLIENT_CERT_DROPPED: ScenarioSpec = {
 registerSpecScenario(CLIENT_CERT_DROPPED, 'The server drops the client without an alert (a FIN, no close_notify): the read meets a bare end of stream');
 
 /**
+ * The server's handshake timer fires before it reads the client's second flight (as `serve`
+ * does on a handshake timeout): its application cancels — user_canceled, then close_notify
+ * (RFC 8446 §6.1) — and closes TCP. The differential case server-times-out runs the same
+ * against the six real libraries.
+ */
+export const SERVER_HANDSHAKE_TIMEOUT: ScenarioSpec = {
+  name: 'server-handshake-timeout',
+  client: { certificate: 'client' },
+  server: { clientAuth: 'require' },
+  program: [{ op: 'cancel', side: 'server', state: 'WAIT_FLIGHT2' }, ...CLIENT_REQUEST],
+  notes: [
+    {
+      after: 'start',
+      text: "The server requires a client certificate, but gives up on the handshake once its flight is out: its handshake timer fires before the client's certificate has been judged (here at once, as with a slow client).",
+    },
+    {
+      after: { event: 'note', fact: 'hang_up' },
+      text: "The server cancels: user_canceled, then close_notify (§6.1), both warnings, under its application keys; then it closes TCP. The client's certificate is never looked at.",
+    },
+    {
+      after: { event: 'handshake_complete', side: 'client' },
+      text: '★ The client completes on sending its Finished (§4.4.4), into a server that has already given up.',
+    },
+    { after: { event: 'app_call', side: 'client', call: 'connect' }, text: 'connect() → ok.' },
+    {
+      after: { event: 'app_call', side: 'client', call: 'read' },
+      text: 'The read meets the close_notify: libssl ignores the user_canceled and reports an orderly close, as Python, Node and rustls do. Go and GnuTLS report the user_canceled (--lens go).',
+    },
+  ],
+};
+
+registerSpecScenario(
+  SERVER_HANDSHAKE_TIMEOUT,
+  "The server's handshake timer fires before it judges the client: user_canceled and close_notify; most libraries read an orderly close",
+);
+
+/**
  * A client certificate presented with a private key that does not match it: the client's
  * CertificateVerify signature cannot verify under the certificate's key (§4.4.3).
  */

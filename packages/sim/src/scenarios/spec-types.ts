@@ -59,6 +59,12 @@ export type ProgramOp =
    */
   | { readonly op: 'hangUp'; readonly side: Side; readonly state?: string }
   /**
+   * The side's application abandons the handshake (the endpoint's cancel(): user_canceled,
+   * then close_notify, RFC 8446 §6.1) and closes TCP: at once, or the first time its endpoint
+   * enters `state` (a server whose handshake timer fires).
+   */
+  | { readonly op: 'cancel'; readonly side: Side; readonly state?: string }
+  /**
    * An attacker on the path rewrites the `nth` delivery (0-based) in `direction`:
    * `strip_supported_versions` removes that extension from a ClientHello (RFC 8446 §4.2.1).
    */

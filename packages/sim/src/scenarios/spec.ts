@@ -11,7 +11,7 @@
  * client certificate with a key that does not match it, RFC 8446 §4.4.3), the client
  * certificate verifier as its verdict, and the ticket issuer as the seed's.
  */
-import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession } from '@tls13sim/handshake';
+import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession, type TlsEndpoint } from '@tls13sim/handshake';
 import type { Lens } from '../lens/lens.js';
 import type { Simulation } from '../simulation.js';
 import type { Side, Trace, TraceEvent } from '../trace.js';
@@ -120,16 +120,32 @@ function runProgram(sim: Simulation, program: readonly ProgramOp[]): void {
         sim.setRewrite(rewriteFor(p.rewrite, p.direction, p.nth));
         break;
       case 'hangUp':
-        if (p.state === undefined) sim.hangUp(p.side);
-        else onState(sim, p.side, p.state, (s, side) => s.hangUp(side));
-        break;
+      case 'cancel':
       case 'sendOnState':
-        onState(sim, p.side, p.state, (s, side) => s.write(side, utf8(p.data)));
+        sideProgramOp(sim, p);
         break;
       default:
         throw new Error(`scenario program: unknown op ${JSON.stringify((p as { op?: unknown }).op)}`);
     }
   }
+}
+
+/** An op one side runs at once or the first time its endpoint enters a state. */
+function sideProgramOp(sim: Simulation, p: Extract<ProgramOp, { op: 'hangUp' | 'cancel' | 'sendOnState' }>): void {
+  const act =
+    p.op === 'sendOnState'
+      ? (s: Simulation, side: Side) => s.write(side, utf8(p.data))
+      : p.op === 'cancel'
+        ? cancelAndHangUp
+        : (s: Simulation, side: Side) => s.hangUp(side);
+  if (p.state === undefined) act(sim, p.side);
+  else onState(sim, p.side, p.state, act);
+}
+
+/** The application gives up on the handshake: its endpoint's cancel() alerts, then its FIN. */
+function cancelAndHangUp(sim: Simulation, side: Side): void {
+  sim.act(side, (ep) => (ep as TlsEndpoint).cancel());
+  sim.hangUp(side);
 }
 
 /** Runs `act` once, the first time `side`'s endpoint enters `state` (the side's program). */
