@@ -20,16 +20,7 @@ import {
 } from '../../packages/sim/src/lens/vocab/gnutls.js';
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
-import {
-  everyAlertCases,
-  everyAlertServerCases,
-  LOCAL_ABORT_CASES,
-  lensDisagreementsOver,
-  lensOutcomes,
-  localAbortByAlertMutant,
-  mutantDisagreements,
-  writePullsMutant,
-} from './lens-check.js';
+import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
@@ -141,21 +132,5 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
     expect(got).toEqual(want);
   });
 
-  // The lens on every alert the server can send, fatal close_notify and user_canceled among
-  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
-  test.each(['cv-rejected', 'tls12-cv-rejected'] as const)(
-    'every alert the server can send (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('gnutls', everyAlertCases(base), (c: DiffCase) => runCase(c, pki))).toEqual([]);
-    },
-    60_000,
-  );
-
-  test.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
-    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('gnutls', everyAlertServerCases(base), (c: DiffCase) => runCase(c, pki))).toEqual([]);
-    },
-    90_000,
-  );
+  everyAlertTests('gnutls', (c: DiffCase) => runCase(c, pki));
 });

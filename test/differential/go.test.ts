@@ -11,16 +11,7 @@ import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens
 import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
 import type { Outcome } from './harness.js';
 import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
-import {
-  everyAlertCases,
-  everyAlertServerCases,
-  LOCAL_ABORT_CASES,
-  lensDisagreementsOver,
-  lensOutcomes,
-  localAbortByAlertMutant,
-  mutantDisagreements,
-  writeFailsAfterAlertMutant,
-} from './lens-check.js';
+import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, startDiffServer, type DiffPki } from './server.js';
 
@@ -139,21 +130,5 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     expect(lensOutcomes('go', diffCase('tls12-cert-missing'))).toEqual(got);
   });
 
-  // The lens on every alert the server can send, fatal close_notify and user_canceled among
-  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
-  it.each(['cv-rejected', 'tls12-cv-rejected'] as const)(
-    'every alert the server can send (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('go', everyAlertCases(base), runCase)).toEqual([]);
-    },
-    60_000,
-  );
-
-  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
-    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('go', everyAlertServerCases(base), runCase)).toEqual([]);
-    },
-    90_000,
-  );
+  everyAlertTests('go', runCase);
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
+import { harnessUnsupported, runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./go/', import.meta.url));
 const SOURCES = ['main.go', 'go.mod'];
@@ -39,13 +39,7 @@ export function goAvailable(): string | null {
 
 /** null when the Go harness can run the case, else why not (its `unsupported.go`, or a step Go cannot express). */
 export function goUnsupported(c: DiffCase): string | null {
-  const listed = c.unsupported?.['go'];
-  if (listed !== undefined) return listed;
-  for (const s of c.script) {
-    const why = GO_STEP_UNSUPPORTED[s.op];
-    if (why !== undefined) return `step '${s.op}': ${why}`;
-  }
-  return null;
+  return harnessUnsupported(c, 'go', GO_STEP_UNSUPPORTED);
 }
 
 function goEnv(cache: string): NodeJS.ProcessEnv {

@@ -4,6 +4,7 @@
  * each library's test names) must disagree with the real library on some case — proof that
  * the comparison can fail.
  */
+import { expect, it } from 'vitest';
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import { AlertDescription, TlsError, type AlertName } from '@tls13sim/record';
 import { diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
@@ -145,4 +146,28 @@ export async function lensDisagreementsOver(lib: LensName, cases: readonly DiffC
     });
   }
   return differ;
+}
+
+/**
+ * Registers, inside a library's describe block, the every-alert tests: our server rejects the
+ * library's client with each alert (TLS 1.3 and 1.2), and our client rejects the library's
+ * server with each; the lens must say what the real library said.
+ */
+export function everyAlertTests(lib: LensName, run: (c: DiffCase) => Promise<Outcome[]>): void {
+  // Fatal close_notify and user_canceled among them: how a library takes those differs from
+  // our endpoint's reading of RFC 8446 §6.1.
+  it.each(['cv-rejected', 'tls12-cv-rejected'] as const)(
+    'every alert the server can send (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver(lib, everyAlertCases(base), run)).toEqual([]);
+    },
+    60_000,
+  );
+  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
+    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
+    async (base) => {
+      expect(await lensDisagreementsOver(lib, everyAlertServerCases(base), run)).toEqual([]);
+    },
+    90_000,
+  );
 }

@@ -24,16 +24,7 @@ import {
 } from '../../packages/sim/src/lens/vocab/node.js';
 import { WAIT_MS, type Outcome } from './harness.js';
 import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
-import {
-  everyAlertCases,
-  everyAlertServerCases,
-  LOCAL_ABORT_CASES,
-  lensDisagreementsOver,
-  lensOutcomes,
-  localAbortByAlertMutant,
-  mutantDisagreements,
-  pullsOnCallMutant,
-} from './lens-check.js';
+import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
@@ -152,21 +143,5 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
     }
   });
 
-  // The lens on every alert the server can send, fatal close_notify and user_canceled among
-  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
-  it.each(['cv-rejected', 'tls12-cv-rejected'] as const)(
-    'every alert the server can send (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('node', everyAlertCases(base), (c: DiffCase) => runCase(c))).toEqual([]);
-    },
-    60_000,
-  );
-
-  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
-    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('node', everyAlertServerCases(base), (c: DiffCase) => runCase(c))).toEqual([]);
-    },
-    90_000,
-  );
+  everyAlertTests('node', (c: DiffCase) => runCase(c));
 });

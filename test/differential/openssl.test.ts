@@ -14,16 +14,7 @@ import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js'
 import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
 import type { Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
-import {
-  everyAlertCases,
-  everyAlertServerCases,
-  LOCAL_ABORT_CASES,
-  lensDisagreementsOver,
-  lensOutcomes,
-  localAbortByAlertMutant,
-  mutantDisagreements,
-  writePullsMutant,
-} from './lens-check.js';
+import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
@@ -131,21 +122,5 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
     expect(accepted[0]).toEqual({ call: 'connect', api: 'SSL_connect', outcome: '1' });
   });
 
-  // The lens on every alert the server can send, fatal close_notify and user_canceled among
-  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
-  it.each(['cv-rejected', 'tls12-cv-rejected'] as const)(
-    'every alert the server can send (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('openssl', everyAlertCases(base), runCase)).toEqual([]);
-    },
-    60_000,
-  );
-
-  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
-    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('openssl', everyAlertServerCases(base), runCase)).toEqual([]);
-    },
-    90_000,
-  );
+  everyAlertTests('openssl', runCase);
 });

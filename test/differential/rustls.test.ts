@@ -13,15 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { RUSTLS_LOCAL_ABORT_ERROR } from '../../packages/sim/src/lens/rustls.js';
 import type { Outcome } from './harness.js';
-import {
-  everyAlertCases,
-  everyAlertServerCases,
-  LOCAL_ABORT_CASES,
-  lensDisagreementsOver,
-  lensOutcomes,
-  localAbortByAlertMutant,
-  mutantDisagreements,
-} from './lens-check.js';
+import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { buildRustlsHarness, runRustls, rustlsAvailable, rustlsUnsupported } from './rustls.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
@@ -121,21 +113,5 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
     }
   });
 
-  // The lens on every alert the server can send, fatal close_notify and user_canceled among
-  // them (how a library takes those differs from our endpoint's reading of RFC 8446 §6.1).
-  it.each(['cv-rejected', 'tls12-cv-rejected'] as const)(
-    'every alert the server can send (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('rustls', everyAlertCases(base), runCase)).toEqual([]);
-    },
-    60_000,
-  );
-
-  it.each(['server-rejected-by-client', 'tls12-server-rejected-by-client'] as const)(
-    'the library serves; our client rejects it with every alert (%s): the lens says what the real library said (real runs)',
-    async (base) => {
-      expect(await lensDisagreementsOver('rustls', everyAlertServerCases(base), runCase)).toEqual([]);
-    },
-    90_000,
-  );
+  everyAlertTests('rustls', runCase);
 });

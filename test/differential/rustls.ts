@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { runHarnessProcess, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
+import { harnessUnsupported, runHarnessProcess, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./rustls/', import.meta.url));
 const SOURCES = ['Cargo.toml', 'Cargo.lock', 'src/main.rs'];
@@ -47,13 +47,7 @@ export function rustlsAvailable(): string | null {
 
 /** null when the rustls harness can run the case, else why not (its `unsupported.rustls`, or a step rustls cannot express). */
 export function rustlsUnsupported(c: DiffCase): string | null {
-  const listed = c.unsupported?.['rustls'];
-  if (listed !== undefined) return listed;
-  for (const s of c.script) {
-    const why = RUSTLS_STEP_UNSUPPORTED[s.op];
-    if (why !== undefined) return `step '${s.op}': ${why}`;
-  }
-  return null;
+  return harnessUnsupported(c, 'rustls', RUSTLS_STEP_UNSUPPORTED);
 }
 
 let binaryCache: string | undefined;

@@ -31,13 +31,8 @@ function prf(secret: Uint8Array, label: string, seed: Uint8Array, length: number
   return new Uint8Array(Buffer.concat(out).subarray(0, length));
 }
 
-/** The ClientHello handshake message of the client's first record, with the extension `code` removed (RFC 5246 §7.4.1.2 layout). */
-function withoutExtension(record: Uint8Array, code: number): Uint8Array {
-  const body = record.subarray(9);
-  let p = 34;
-  p += 1 + body[p]!; // session_id
-  p += 2 + ((body[p]! << 8) | body[p + 1]!); // cipher_suites
-  p += 1 + body[p]!; // compression_methods
+/** A hello body whose extensions block starts at `p`, with the extension `code` left out. */
+function bodyWithout(body: Uint8Array, p: number, code: number): Uint8Array {
   const kept: Uint8Array[] = [];
   for (let q = p + 2; q < body.length; ) {
     const len = (body[q + 2]! << 8) | body[q + 3]!;
@@ -45,7 +40,17 @@ function withoutExtension(record: Uint8Array, code: number): Uint8Array {
     q += 4 + len;
   }
   const exts = cat(...kept);
-  const newBody = cat(body.subarray(0, p), new Uint8Array([exts.length >> 8, exts.length & 0xff]), exts);
+  return cat(body.subarray(0, p), new Uint8Array([exts.length >> 8, exts.length & 0xff]), exts);
+}
+
+/** The ClientHello handshake message of the client's first record, with the extension `code` removed (RFC 5246 §7.4.1.2 layout). */
+function withoutExtension(record: Uint8Array, code: number): Uint8Array {
+  const body = record.subarray(9);
+  let p = 34;
+  p += 1 + body[p]!; // session_id
+  p += 2 + ((body[p]! << 8) | body[p + 1]!); // cipher_suites
+  p += 1 + body[p]!; // compression_methods
+  const newBody = bodyWithout(body, p, code);
   return cat(new Uint8Array([1, 0, newBody.length >> 8, newBody.length & 0xff]), newBody);
 }
 
@@ -193,14 +198,7 @@ function serverHelloWithout(record: Uint8Array, code: number): Uint8Array {
   const end = 4 + ((msgs[1]! << 16) | (msgs[2]! << 8) | msgs[3]!);
   const body = msgs.subarray(4, end);
   const p = 34 + 1 + body[34]! + 3; // version, random, session_id, cipher_suite, compression_method
-  const kept: Uint8Array[] = [];
-  for (let q = p + 2; q < body.length; ) {
-    const len = (body[q + 2]! << 8) | body[q + 3]!;
-    if (((body[q]! << 8) | body[q + 1]!) !== code) kept.push(body.subarray(q, q + 4 + len));
-    q += 4 + len;
-  }
-  const exts = cat(...kept);
-  const newBody = cat(body.subarray(0, p), new Uint8Array([exts.length >> 8, exts.length & 0xff]), exts);
+  const newBody = bodyWithout(body, p, code);
   const sh = cat(new Uint8Array([2, 0, newBody.length >> 8, newBody.length & 0xff]), newBody);
   return plainRecord(ContentType.handshake, cat(sh, msgs.subarray(end)));
 }
