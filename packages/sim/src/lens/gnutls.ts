@@ -25,9 +25,9 @@
  * - non-blocking, a call with nothing to do is `GNUTLS_E_AGAIN`; there is no peek.
  */
 import type { PullMode, Simulation } from '../simulation.js';
-import type { AppCall, Side } from '../trace.js';
+import type { AppCall, Side, TraceEvent } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import type { HandshakeErrorKind, TlsEndpoint } from '@tls13sim/handshake';
+import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import { GNUTLS_ALERT_NAME, GNUTLS_API, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_LOCAL_ABORT_ERROR_TLS12, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
 
 const API: Record<AppCall, string> = {
@@ -87,15 +87,15 @@ export class GnutlsLens extends Lens {
   protected override handshakeAttempt(): Attempt {
     const a = super.handshakeAttempt();
     if (this.ep.handshakeComplete) return a;
-    const warning = this.sim.events.find(
-      (e) => e.side === this.side && e.type === 'alert_received' && e.level === 'warning' && e.description !== 'close_notify',
-    );
-    if (warning === undefined || warning.type !== 'alert_received') return a;
-    this.handshakeStopped = true;
-    return { kind: 'refused', why: `GNUTLS_E_WARNING_ALERT_RECEIVED: ${GNUTLS_ALERT_NAME[warning.description] ?? warning.description}` };
+    this.stoppedBy ??=
+      this.sim.events.find((e) => e.side === this.side && e.type === 'alert_received' && e.level === 'warning' && e.description !== 'close_notify') ?? null;
+    if (this.stoppedBy?.type !== 'alert_received') return a;
+    const alert = this.stoppedBy.description;
+    return { kind: 'refused', why: `GNUTLS_E_WARNING_ALERT_RECEIVED: ${GNUTLS_ALERT_NAME[alert] ?? alert}` };
   }
 
-  private handshakeStopped = false;
+  /** The warning alert that stopped gnutls_handshake, once one has (record calls are then refused). */
+  private stoppedBy: TraceEvent | null = null;
 
   protected override writeAfterTruncation(): Attempt {
     return { kind: 'truncated', first: false };
@@ -108,7 +108,7 @@ export class GnutlsLens extends Lens {
 
   /** GnuTLS's error codes for a handshake this side aborted, by the version negotiated. */
   private localAbortTable(): Readonly<Partial<Record<HandshakeErrorKind, string>>> {
-    const tls12 = (this.ep as Partial<TlsEndpoint>).version === 'TLSv1.2';
+    const tls12 = this.version() === 'TLSv1.2';
     return tls12 ? { ...GNUTLS_LOCAL_ABORT_ERROR, ...GNUTLS_LOCAL_ABORT_ERROR_TLS12 } : GNUTLS_LOCAL_ABORT_ERROR;
   }
 
@@ -135,7 +135,7 @@ export class GnutlsLens extends Lens {
     if (
       (call === 'read' || call === 'peek' || call === 'write') &&
       !this.ep.handshakeComplete &&
-      (this.failure() !== null || this.truncationSurfaced || this.handshakeStopped)
+      (this.failure() !== null || this.truncationSurfaced || this.stoppedBy !== null)
     ) {
       return { api, outcome: GNUTLS_OUTCOME.unavailableDuringHandshake };
     }

@@ -18,7 +18,7 @@
  * Each call is recorded as an `app_call` event with the generic `call`/`result` and the
  * library's `lens`/`api`/`outcome`.
  */
-import { HandshakeError, type EndpointApi } from '@tls13sim/handshake';
+import { HandshakeError, type EndpointApi, type TlsEndpoint } from '@tls13sim/handshake';
 import { SimulationLivelockError, type PullMode, type Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { genericResult, type Attempt, type Fact, type LensResult, type Worded } from './fact.js';
@@ -309,8 +309,8 @@ export abstract class Lens {
   }
 
   /** The version this side's endpoint negotiated; null before the hellos. */
-  protected version(): string | null {
-    return (this.ep as { version?: string | null }).version ?? null;
+  protected version(): TlsEndpoint['version'] {
+    return (this.ep as Partial<TlsEndpoint>).version ?? null;
   }
 
   protected thrown(e: unknown): Fact {

@@ -44,7 +44,7 @@
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import { peerOf, type AppResult, type Side, type TraceEvent } from '../trace.js';
-import { HandshakeError, type TlsEndpoint } from '@tls13sim/handshake';
+import { HandshakeError } from '@tls13sim/handshake';
 import { Lens, type LensOptions, type LensResult, type Worded } from './lens.js';
 import {
   NODE_API,
@@ -201,7 +201,7 @@ export class NodeLens extends Lens {
         this.emitEvent(
           {
             api: this.side === 'client' ? NODE_EVENT.secureConnect : NODE_EVENT.secureConnection,
-            outcome: nodeProtocol((this.ep as Partial<TlsEndpoint>).version ?? null),
+            outcome: nodeProtocol(this.version()),
           },
           false,
         );
