@@ -10,16 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { harnessUnsupported, runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
+import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./go/', import.meta.url));
 const SOURCES = ['main.go', 'go.mod'];
-
-/** Why a script step cannot be expressed with Go's crypto/tls. */
-export const GO_STEP_UNSUPPORTED: Readonly<Record<string, string>> = {
-  nonblocking: "Go's crypto/tls has no non-blocking mode (every call blocks; only deadlines bound it)",
-  peek: "Go's crypto/tls has no peek (tls.Conn offers Read only)",
-};
 
 let versionCache: string | null | undefined;
 
@@ -39,7 +34,7 @@ export function goAvailable(): string | null {
 
 /** null when the Go harness can run the case, else why not (its `unsupported.go`, or a step Go cannot express). */
 export function goUnsupported(c: DiffCase): string | null {
-  return harnessUnsupported(c, 'go', GO_STEP_UNSUPPORTED);
+  return caseUnsupported(c, 'go');
 }
 
 function goEnv(cache: string): NodeJS.ProcessEnv {

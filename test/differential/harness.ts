@@ -6,7 +6,7 @@
  * script (cannot connect, bad input) prints one line to stderr and exits non-zero.
  */
 import { spawn } from 'node:child_process';
-import type { DiffCase, ScriptStep } from '../../packages/sim/src/lens/cases.js';
+import type { ScriptStep } from '../../packages/sim/src/lens/cases.js';
 
 export interface HarnessInput {
   /** 'server': the harness listens on host:port and serves one connection (cert/key: its own). */
@@ -42,20 +42,6 @@ export interface Outcome {
   readonly api: string;
   /** Its return value, error name or exception, in the library's words. */
   readonly outcome: string;
-}
-
-/**
- * null when a harness can run the case, else why not: the case's own `unsupported[lib]`, or
- * a step the library cannot express (`steps`: op -> why).
- */
-export function harnessUnsupported(c: DiffCase, lib: string, steps: Readonly<Record<string, string>>): string | null {
-  const listed = c.unsupported?.[lib];
-  if (listed !== undefined) return listed;
-  for (const s of c.script) {
-    const why = steps[s.op];
-    if (why !== undefined) return `step '${s.op}': ${why}`;
-  }
-  return null;
 }
 
 /** Long enough for the server's verdict (VERDICT_DELAY_MS after its flight) to arrive on a loaded 2-core machine. */

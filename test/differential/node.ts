@@ -6,29 +6,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 export const NODE_HARNESS = fileURLToPath(new URL('./node/harness.mjs', import.meta.url));
 
-/** Why a script step cannot be expressed with Node's tls (the harness exits 2 on them). */
-export const NODE_STEP_UNSUPPORTED: Readonly<Record<string, string>> = {
-  nonblocking: "Node's tls has no blocking mode to leave: every call returns at once and results arrive as events",
-  peek: "Node's tls has no peek: received data is handed to 'data' listeners, never left in place",
-};
-
-const ZERO_READ = "Node's tls has no read call to give a zero length: received data comes as 'data' events";
-
 /** null when the Node harness can run the case, else why not (its `unsupported.node`, or a step Node cannot express). */
 export function nodeUnsupported(c: DiffCase): string | null {
-  const listed = c.unsupported?.['node'];
-  if (listed !== undefined) return listed;
-  for (const s of c.script) {
-    const why = NODE_STEP_UNSUPPORTED[s.op];
-    if (why !== undefined) return `step '${s.op}': ${why}`;
-    if (s.op === 'read' && s.n === 0) return `step 'read 0': ${ZERO_READ}`;
-  }
-  return null;
+  return caseUnsupported(c, 'node');
 }
 
 let probe: { versions: string } | { reason: string } | undefined;

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { harnessUnsupported, runHarnessProcess, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
+import { runHarnessProcess, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./rustls/', import.meta.url));
 const SOURCES = ['Cargo.toml', 'Cargo.lock', 'src/main.rs'];
@@ -22,11 +23,6 @@ const SOURCES = ['Cargo.toml', 'Cargo.lock', 'src/main.rs'];
 const CARGO = '/usr/bin/cargo';
 const RUSTC = '/usr/bin/rustc';
 const REGISTRY = '/usr/share/cargo/registry';
-
-/** Why a script step cannot be expressed with rustls. */
-export const RUSTLS_STEP_UNSUPPORTED: Readonly<Record<string, string>> = {
-  peek: 'rustls has no peek (its Reader offers read only)',
-};
 
 let versionCache: string | null | undefined;
 
@@ -47,7 +43,7 @@ export function rustlsAvailable(): string | null {
 
 /** null when the rustls harness can run the case, else why not (its `unsupported.rustls`, or a step rustls cannot express). */
 export function rustlsUnsupported(c: DiffCase): string | null {
-  return harnessUnsupported(c, 'rustls', RUSTLS_STEP_UNSUPPORTED);
+  return caseUnsupported(c, 'rustls');
 }
 
 let binaryCache: string | undefined;

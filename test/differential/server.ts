@@ -62,6 +62,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
       validationTime: Date.now(),
       ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
       ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: tickets } } : {}),
+      ...(p.groups !== undefined ? { groups: p.groups } : {}),
       ...override,
     }),
     // 'at-flight2': the handshake timer is what makes the server give up (below).
@@ -69,7 +70,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
     idleTimeoutMs: 20_000,
     // The client's close_notify must not be answered at once by the connection itself: the
     // program hangs up instead.
-    ...(p.hangUp === 'on-close-notify' ? { allowHalfOpen: true } : {}),
+    ...(p.hangUp === 'on-close-notify' || p.distant === true ? { allowHalfOpen: true } : {}),
     label: `diff:${c.name}`,
     onConnection: (conn) => runProgram(conn, c, log, versions),
     onError: (e) => log.push(e instanceof Error ? e.message : String(e)),
@@ -149,6 +150,12 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
   const p = c.server;
   let halfRttSent = false;
   let versionSeen = false;
+  if (p.distant === true) {
+    conn.socket.pause();
+    setTimeout(() => {
+      if (!conn.socket.destroyed) conn.socket.resume();
+    }, VERDICT_DELAY_MS).unref();
+  }
   conn.on('endpoint_event', (ev: EndpointEvent) => {
     const v = conn.endpoint.version;
     if (!versionSeen && v !== null) {
@@ -185,19 +192,21 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
   }
   if (p.hangUp === 'at-verdict') return drainAfterHangUp(conn);
   try {
+    if (p.greet !== undefined) conn.write(p.greet);
     if (p.postHandshakeAuth) conn.requestClientAuth();
-    if (p.echo) {
+    if (p.echo || p.reply !== undefined) {
       for (let d = await conn.read(); d !== null; d = await conn.read()) {
+        const echo = p.reply ?? d;
         if (p.closeWithEcho) {
           // One TCP write: the echo record and the close_notify record together.
           conn.socket.cork();
-          conn.write(d);
+          conn.write(echo);
           const closed = conn.close();
           process.nextTick(() => conn.socket.uncork());
           await closed;
           return;
         }
-        conn.write(d);
+        conn.write(echo);
         if (p.hangUp === 'after-echo') {
           hangUp(conn);
           return drainAfterHangUp(conn);
@@ -223,6 +232,8 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     hangUp(conn);
     return drainAfterHangUp(conn);
   }
+  // A distant server's close_notify answers the client's a network's round trip later.
+  if (p.distant === true) await new Promise((resolve) => setTimeout(resolve, VERDICT_DELAY_MS));
   await conn.close();
 }
 

@@ -2,6 +2,7 @@
  * The shape of a differential case (cases.ts holds the cases): the client script's steps,
  * the server program, and, for a case where the real library serves, our client's program.
  */
+import type { NamedGroupName } from '@tls13sim/handshake';
 import type { AlertName } from '@tls13sim/record';
 
 export type ScriptStep =
@@ -46,12 +47,31 @@ export interface ServerProgram {
    */
   readonly downgrade?: boolean;
   readonly clientAuth: 'none' | 'request' | 'require';
+  /**
+   * The only groups the server takes (default: all it supports). Every library client here
+   * sends an x25519 key share first; a server that takes only secp384r1 answers it with a
+   * HelloRetryRequest (RFC 8446 §4.1.4).
+   */
+  readonly groups?: readonly NamedGroupName[];
   /** The verifier's decision on a client certificate that passed path validation (default accept). */
   readonly reject?: AlertName;
   /** Written as 0.5-RTT data right after the server's first flight, before the client's Finished. */
   readonly halfRtt?: string;
   /** Echo every byte read. */
   readonly echo?: boolean;
+  /** Answer every read with this text instead of an echo (closeAfterEcho and the rest apply as to an echo). */
+  readonly reply?: string;
+  /**
+   * On TCP the server answers as if across a real network, where its answer cannot overtake
+   * the client's next call: it reads the ClientHello 100 ms after the connection opens, and
+   * answers a close_notify 100 ms after it came. On loopback a scheduler that runs the server
+   * first could otherwise have the answer waiting: seen in GnuTLS's and rustls's non-blocking
+   * connect, and in Python's non-blocking unwrap(), whose second SSL_shutdown then found the
+   * server's close_notify. The simulation needs nothing: it delivers only when the script waits.
+   */
+  readonly distant?: boolean;
+  /** Written once the server's handshake is complete (after its verdict), before it reads anything. */
+  readonly greet?: string;
   /**
    * After the first echo, close (close_notify). On TCP the close_notify follows 100 ms later,
    * so it never reaches the client in the same read as the echo (the simulation sends the two

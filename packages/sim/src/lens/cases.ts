@@ -12,6 +12,7 @@
  * bytes sit in the client's socket buffer until a call of the library pulls them.
  */
 import type { DiffCase, ServerProgram } from './case-types.js';
+import { SCENARIO_TWIN_CASES } from './scenario-cases.js';
 import { SERVER_SIDE_CASES } from './server-cases.js';
 
 export type { ClientProgram, DiffCase, ScriptStep, ServerProgram } from './case-types.js';
@@ -308,6 +309,8 @@ export const DIFF_CASES: readonly DiffCase[] = [
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
   },
   ...SERVER_SIDE_CASES,
+  // The scenarios' twins: each scenario's calls through each lens, held against a real run.
+  ...SCENARIO_TWIN_CASES,
 ];
 
 /** `c` under TLS 1.2: the server speaks only TLS 1.2; the same script and client certificate. */

@@ -4,6 +4,7 @@
  * case; the lenses marked verified answer exactly what the real library answered in
  * test/differential/.
  */
+import { caseUnsupported } from './case-support.js';
 import { DIFF_CASES, type DiffCase } from './cases.js';
 import { LENS_NAMES, type LensName } from './lens.js';
 import { LENS_VERIFIED } from './registry.js';
@@ -19,11 +20,7 @@ const LIBRARY: Record<LensName, string> = {
 };
 
 function unsupported(c: DiffCase, lens: LensName): string | undefined {
-  if (c.unsupported?.[lens] !== undefined) return c.unsupported[lens];
-  if ((lens === 'go' || lens === 'node') && c.script.some((s) => s.op === 'nonblocking')) return `${lens === 'go' ? 'Go' : 'Node'} has no non-blocking mode`;
-  if (lens === 'node' && c.script.some((s) => s.op === 'read' && s.n === 0)) return 'Node has no read call: data comes as events';
-  if (lens === 'rustls' && c.script.some((s) => s.op === 'peek')) return 'rustls has no peek';
-  return undefined;
+  return caseUnsupported(c, lens) ?? undefined;
 }
 
 const code = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;

@@ -131,6 +131,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     validationTime: VALIDATION_TIME,
     ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
     ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: new SealedTicketIssuer(seededRandom(`diff:${c.name}:tickets:${seed}`)) } } : {}),
+    ...(p.groups !== undefined ? { groups: p.groups } : {}),
   });
   const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
   // The library serves: our client runs the case's client program, the lens the server's script.
@@ -155,12 +156,17 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
 function serverProgram(p: ServerProgram) {
   let halfRttSent = false;
   let authRequested = false;
+  let greeted = false;
   let closed = false;
   return (sim: Simulation, side: Side, events: readonly TraceEvent[]): void => {
     for (const e of events) {
       if (p.halfRtt !== undefined && !halfRttSent && e.type === 'state' && e.to === 'WAIT_FLIGHT2') {
         halfRttSent = true;
         sim.write(side, new TextEncoder().encode(p.halfRtt));
+      }
+      if (p.greet !== undefined && !greeted && e.type === 'state' && e.to === 'CONNECTED') {
+        greeted = true;
+        sim.write(side, new TextEncoder().encode(p.greet));
       }
       if (p.postHandshakeAuth === true && !authRequested && e.type === 'state' && e.to === 'CONNECTED') {
         authRequested = true;
@@ -195,17 +201,17 @@ function serveReads(p: ServerProgram, sim: Simulation, side: Side): boolean {
     return true;
   }
   for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
-    if (p.echo !== true) continue;
+    if (p.echo !== true && p.reply === undefined) continue;
+    const echo = p.reply === undefined ? d : new TextEncoder().encode(p.reply);
     if (p.closeWithEcho === true) {
       // One flight: the echo and the close_notify together.
-      const echo = d;
       sim.act(side, (e) => {
         e.write(echo);
         e.close();
       });
       return true;
     }
-    sim.write(side, d);
+    sim.write(side, echo);
     if (p.hangUp === 'after-echo') {
       sim.hangUp(side);
       return true;

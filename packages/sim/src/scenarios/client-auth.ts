@@ -8,8 +8,9 @@ import { utf8 } from './build.js';
 import { BOTH_BLOCKING } from './handshake.js';
 import { registerSpecScenario, specSim, type ProgramOp, type ScenarioSpec } from './spec.js';
 
-export const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
-export const RESPONSE = 'HTTP/1.0 200 ok\r\n\r\nhello, authenticated client\n';
+import { HALF_RTT_GREETING, REQUEST, RESPONSE } from './app-data.js';
+
+export { REQUEST, RESPONSE };
 
 /** Both sides through the lens: the client's request, the server's response, then the clock runs out. */
 export const REQUEST_RESPONSE: readonly ProgramOp[] = [
@@ -274,7 +275,7 @@ export const HALF_RTT_THEN_REJECTED: ScenarioSpec = {
   client: { certificate: 'client' },
   server: { clientAuth: 'require', verdict: { reject: 'bad_certificate' } },
   program: [
-    { op: 'sendOnState', side: 'server', state: 'WAIT_FLIGHT2', data: 'welcome!\n' },
+    { op: 'sendOnState', side: 'server', state: 'WAIT_FLIGHT2', data: HALF_RTT_GREETING },
     { op: 'lens', side: 'client', blocking: true },
     { op: 'connect', side: 'client' },
     { op: 'read', side: 'client', max: 1024 },

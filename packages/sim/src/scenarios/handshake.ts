@@ -6,13 +6,12 @@ import { utf8 } from './build.js';
 import type { AppStep } from './registry.js';
 import { registerSpecScenario, specSim, type ProgramOp, type ScenarioSpec } from './spec.js';
 
-const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
-const RESPONSE = 'HTTP/1.0 200 ok\r\n\r\nhello from the server\n';
+import { PLAIN_RESPONSE, REQUEST } from './app-data.js';
 
 /** The request/response program of full-handshake, per side, for the explorer. */
 export const REQUEST_RESPONSE: Readonly<Record<'client' | 'server', readonly AppStep[]>> = {
   client: [{ call: 'connect' }, { call: 'write', data: utf8(REQUEST) }, { call: 'read', max: 1024 }],
-  server: [{ call: 'accept' }, { call: 'read', max: 1024 }, { call: 'write', data: utf8(RESPONSE) }],
+  server: [{ call: 'accept' }, { call: 'read', max: 1024 }, { call: 'write', data: utf8(PLAIN_RESPONSE) }],
 };
 
 /** Both sides' lenses, blocking, made client first. */
@@ -31,7 +30,7 @@ export const FULL_HANDSHAKE: ScenarioSpec = {
     { op: 'accept', side: 'server' },
     { op: 'write', side: 'client', data: REQUEST },
     { op: 'read', side: 'server', max: 1024 },
-    { op: 'write', side: 'server', data: RESPONSE },
+    { op: 'write', side: 'server', data: PLAIN_RESPONSE },
     { op: 'read', side: 'client', max: 1024 },
     { op: 'run' },
   ],

@@ -3,6 +3,7 @@
  * certificate on an established connection (as `openssl s_server` does for a protected
  * resource), and the client answers under its application keys.
  */
+import { SECRET_REQUEST, STILL_TALKING } from './app-data.js';
 import { BOTH_BLOCKING } from './handshake.js';
 import { registerSpecScenario, type ProgramOp } from './spec.js';
 
@@ -16,7 +17,7 @@ const PHA_START: readonly ProgramOp[] = [
   ...BOTH_BLOCKING,
   { op: 'connect', side: 'client' },
   { op: 'accept', side: 'server' },
-  { op: 'write', side: 'client', data: 'GET /secret HTTP/1.0\r\n\r\n' },
+  { op: 'write', side: 'client', data: SECRET_REQUEST },
   { op: 'read', side: 'server', max: 1024 },
   { op: 'requestClientAuth' },
   { op: 'pull', side: 'server', mode: 'on_arrival' },
@@ -79,7 +80,7 @@ registerSpecScenario(
       // The CertificateRequest reaches the client's socket buffer, unread; SSL_write does not
       // read the socket; the read processes the request, answers, then waits for the verdict.
       { op: 'step' },
-      { op: 'write', side: 'client', data: 'still talking' },
+      { op: 'write', side: 'client', data: STILL_TALKING },
       { op: 'read', side: 'client', max: 1024 },
       { op: 'run' },
     ],

@@ -2,6 +2,7 @@
  * Reading to learn the server's verdict: a non-blocking event loop, the blocking read that
  * never returns, and the zero-byte read that only sees what has already arrived.
  */
+import { SERVER_GREETING } from './app-data.js';
 import { registerSpecScenario } from './spec.js';
 
 registerSpecScenario(
@@ -21,7 +22,7 @@ registerSpecScenario(
       { op: 'read', side: 'client', max: 1024 },
       { op: 'step' }, // client Finished → server
       { op: 'accept', side: 'server' },
-      { op: 'write', side: 'server', data: 'hello from the server\n' },
+      { op: 'write', side: 'server', data: SERVER_GREETING },
       { op: 'read', side: 'client', max: 1024 }, // the data is on its way
       { op: 'step' }, // data → client
       { op: 'read', side: 'client', max: 1024 },

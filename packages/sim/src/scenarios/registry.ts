@@ -4,7 +4,9 @@
  * the registry turns that into a Trace named after the scenario.
  */
 import type { CryptoProvider, EndpointApi } from '@tls13sim/handshake';
+import { DIFF_CASES } from '../lens/cases.js';
 import { createLens } from '../lens/registry.js';
+import { uncheckedWhy } from '../lens/scenario-cases.js';
 import type { Lens, LensName, LensOptions } from '../lens/lens.js';
 import type { DeliveryPolicy } from '../scheduler.js';
 import { Simulation } from '../simulation.js';
@@ -154,7 +156,14 @@ export function runScenario(name: string, seed?: number, opts: RunScenarioOption
     currentPolicy = beforePolicy;
   }
   const trace = result instanceof Simulation ? result.toTrace() : result;
-  let events = opts.lens === undefined || opts.lens === 'openssl' ? trace.events : withLensNote(trace.events, opts.lens);
+  const lens = opts.lens ?? 'openssl';
+  let events = trace.events;
+  for (const side of ['server', 'client'] as const) {
+    const why = events.some((e) => e.type === 'app_call' && e.side === side) ? uncheckedWhy(name, side, lens, DIFF_CASES) : null;
+    if (why !== null)
+      events = withNote(events, `Not run against the real library: the ${side}'s calls through the ${lens} lens are this model's alone (${why}).`);
+  }
+  if (lens !== 'openssl') events = withLensNote(events, lens);
   if (opts.policy !== undefined)
     events = withNote(
       events,

@@ -14,7 +14,7 @@ const LATER = { laterMs: 1000 };
 /** The server's ticket policy: two tickets after the client's Finished (OpenSSL's default), 0-RTT allowed. */
 const TICKETS: EndpointSpec['tickets'] = { count: 2, maxEarlyData: 1024 };
 
-const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
+import { REQUEST } from './app-data.js';
 const EARLY_REQUEST = 'GET /early HTTP/1.0\r\n\r\n';
 
 export const RESUMPTION: ScenarioSpec = {

@@ -1,0 +1,35 @@
+/**
+ * Which differential cases a library can run at all: the case's own `unsupported`, or a
+ * script step the library has no call for. The library tests skip such cases, docs/lenses.md
+ * shows why, and a scenario whose twin is such a case says so in its trace.
+ */
+import type { DiffCase } from './case-types.js';
+import type { LensName } from './lens.js';
+
+/** Why a script step cannot be expressed with a library (a library not named has every step). */
+export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record<string, string>>>>> = {
+  go: {
+    nonblocking: "Go's crypto/tls has no non-blocking mode (every call blocks; only deadlines bound it)",
+    peek: "Go's crypto/tls has no peek (tls.Conn offers Read only)",
+  },
+  node: {
+    nonblocking: "Node's tls has no blocking mode to leave: every call returns at once and results arrive as events",
+    peek: "Node's tls has no peek: received data is handed to 'data' listeners, never left in place",
+  },
+  rustls: { peek: 'rustls has no peek (its Reader offers read only)' },
+};
+
+const NODE_ZERO_READ = "Node's tls has no read call to give a zero length: received data comes as 'data' events";
+
+/** null when `lens`'s library can run the case, else why not. */
+export function caseUnsupported(c: DiffCase, lens: LensName): string | null {
+  const listed = c.unsupported?.[lens];
+  if (listed !== undefined) return listed;
+  const steps = STEP_UNSUPPORTED[lens] ?? {};
+  for (const s of c.script) {
+    const why = steps[s.op];
+    if (why !== undefined) return `step '${s.op}': ${why}`;
+    if (lens === 'node' && s.op === 'read' && s.n === 0) return `step 'read 0': ${NODE_ZERO_READ}`;
+  }
+  return null;
+}
