@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import {
@@ -28,11 +29,9 @@ const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnut
 const UPDATE = process.env.UPDATE_OBSERVED === '1';
 const unavailable = gnutlsAvailable();
 
-/** Why this harness cannot run a case (beyond the case's own `unsupported` list). */
+/** Why this harness cannot run a case: its own `unsupported`, or a step GnuTLS has no call for. */
 function skipReason(c: DiffCase): string | undefined {
-  if (c.unsupported?.gnutls !== undefined) return c.unsupported.gnutls;
-  if (c.script.some((s) => s.op === 'peek')) return 'GnuTLS has no peek call';
-  return undefined;
+  return caseUnsupported(c, 'gnutls') ?? undefined;
 }
 
 async function runCase(c: DiffCase, pki: DiffPki): Promise<Outcome[]> {

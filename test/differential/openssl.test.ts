@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
@@ -56,7 +57,7 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
   });
 
   for (const c of DIFF_CASES) {
-    const why = c.unsupported?.[LIB];
+    const why = caseUnsupported(c, LIB) ?? undefined;
     it.skipIf(why !== undefined)(`${c.name}: ${c.title}${why !== undefined ? ` (skipped: ${why})` : ''}`, async () => {
       const first = await runCase(c);
       for (let i = 1; i < repeat; i++) expect(await runCase(c), `run ${i + 1} of ${c.name}`).toEqual(first);

@@ -54,6 +54,7 @@ function clientConfig(c: DiffCase, pki: DiffPki) {
     random: systemRandom,
     ...(id !== undefined ? { certificate: id.certified } : {}),
     ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
+    ...(c.client?.keyShare !== undefined ? { groups: [c.client.keyShare, 'x25519'] as const, keyShareGroups: [c.client.keyShare] } : {}),
     // As the simulated client: no verification, unless the case verifies the server (for the name localhost).
     ...(c.verifyServer === undefined
       ? { insecure: true }
@@ -70,12 +71,20 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
   const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
   const want = c.server.version ?? 'TLSv1.3';
   // The version is known once the hellos are exchanged, whether the handshake then fails or not.
-  const versionCheck = (): string | undefined =>
-    conn.version !== null && conn.version !== want ? `${c.name}: negotiated ${conn.version}, the case needs ${want}` : undefined;
+  const versionCheck = (): string | undefined => {
+    if (conn.version !== null && conn.version !== want) return `${c.name}: negotiated ${conn.version}, the case needs ${want}`;
+    const n = conn.endpoint.negotiated;
+    // The case's key share is one the library does not take: it must have asked for another.
+    if (program.keyShare !== undefined && n !== null && 'helloRetry' in n && !n.helloRetry)
+      return `${c.name}: the library took our ${program.keyShare} key share; the case needs a HelloRetryRequest`;
+    return undefined;
+  };
   const exchange = async (): Promise<void> => {
     await conn.handshake();
-    conn.write(program.write);
-    if ((await conn.read()) === null) return;
+    if (program.write !== undefined) {
+      conn.write(program.write);
+      if ((await conn.read()) === null) return;
+    }
     // close_notify then FIN, or a FIN alone with the socket readable until the harness goes.
     if (program.end === 'close') await conn.close();
     else await hangUpAndRelease(conn);

@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import { AlertDescription } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import {
@@ -31,9 +32,9 @@ const UPDATE = (process.env.UPDATE_OBSERVED ?? '') !== '' && process.env.UPDATE_
 const inCi = (process.env.CI ?? '') !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
 const unavailable = pythonAvailable();
 
-/** Why this harness cannot run a case (beyond the case's own `unsupported` list). */
+/** Why this harness cannot run a case: its own `unsupported`, or a step Python has no call for. */
 function skipReason(c: DiffCase): string | undefined {
-  return c.unsupported?.[LIB];
+  return caseUnsupported(c, LIB) ?? undefined;
 }
 
 let pki: DiffPki;

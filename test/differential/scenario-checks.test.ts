@@ -93,6 +93,13 @@ describe('every scenario through every lens, held against a real run', () => {
     }
   });
 
+  it('under a changed delivery no real run stands behind the calls, and the trace says so', () => {
+    const trace = runScenario('client-cv-rejected', undefined, { policy: { unit: { kind: 'record' } } });
+    const notes = trace.events.flatMap((e) => (e.type === 'note' ? [e.text] : []));
+    expect(notes.filter((t) => t.startsWith("Not run against the real library: the client's calls")).join()).toContain('the delivery was changed');
+    expect(runScenario('client-cv-rejected').events.some((e) => e.type === 'note' && e.text.startsWith('Not run against'))).toBe(false);
+  });
+
   it('the comparison can fail: a scenario held against the wrong twin disagrees', () => {
     const wrong = { ...SCENARIO_CHECKS, 'client-cv-rejected': { client: 'scenario-client-cert-rejected' } };
     for (const lens of LENS_NAMES)

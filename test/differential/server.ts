@@ -164,6 +164,7 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     }
     // The verdict (the client's flight accepted) is where the server hangs up instead of an alert.
     if (p.hangUp === 'at-verdict' && ev.type === 'state' && ev.to === 'CONNECTED') hangUp(conn);
+    if (p.afterAuth !== undefined && ev.type === 'post_handshake_auth' && ev.stage === 'authenticated') queueMicrotask(() => conn.write(p.afterAuth!));
     // WAIT_FLIGHT2 is TLS 1.3's: a TLS 1.2 server judges the client's flight inside the
     // client's handshake call (RFC 5246 §7.3), so there is no race to take out of it.
     if (ev.type !== 'state' || ev.to !== 'WAIT_FLIGHT2') return;

@@ -29,9 +29,11 @@ describe('tls13sim run with a delivery policy', () => {
       type: 'note',
       text: "Delivery changed (--fault drop:c2s:1): the scenario's notes, written for its own delivery, are left out.",
     });
-    // The scenario's narration is left out (the simulation's own facts, `fact` notes, stay).
+    // The scenario's narration is left out (the simulation's own facts, `fact` notes, stay);
+    // a second first note says that no real run stands behind calls under this delivery.
     const narration = (x: Trace) => x.events.filter((e) => e.type === 'note' && e.fact === undefined);
-    expect(narration(t)).toHaveLength(1);
+    expect(narration(t)).toHaveLength(2);
+    expect(t.events[1]).toMatchObject({ type: 'note', text: expect.stringContaining('Not run against the real library') });
     // Without the flag: the scenario as the README shows it, its notes included.
     expect(narration(runScenario('client-cv-rejected')).length).toBeGreaterThan(5);
   });

@@ -40,6 +40,9 @@
  *   wait     -> sleeps waitMs, calls nothing.
  *   nonblocking -> O_NONBLOCK on the socket (GnuTLS's default push/pull are send/recv on it),
  *               no output line.
+ *   blocking -> O_NONBLOCK off again, no output line.
+ *   key_update -> gnutls_session_key_update(session, GNUTLS_KU_PEER): sends a KeyUpdate that
+ *               asks the peer to update too, no output line.
  *   tickets  -> how many NewSessionTickets GnuTLS has processed: calls of a handshake hook
  *               (gnutls_handshake_set_hook_function, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
  *               GNUTLS_HOOK_POST, incoming) that only counts; no call is made. Printed as
@@ -299,6 +302,13 @@ int main(void) {
       int fl = fcntl(fd, F_GETFL);
       if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl: %s", strerror(errno));
       blocking = 0;
+    } else if (strcmp(op, "key_update") == 0) {
+      ret = gnutls_session_key_update(s, GNUTLS_KU_PEER);
+      if (ret < 0) die("gnutls_session_key_update: %s", gnutls_strerror(ret));
+    } else if (strcmp(op, "blocking") == 0) {
+      int fl = fcntl(fd, F_GETFL);
+      if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) die("fcntl: %s", strerror(errno));
+      blocking = 1;
     } else if (strcmp(op, "connect") == 0 || strcmp(op, "accept") == 0) {
       struct call c = { OP_HANDSHAKE, NULL, 0 };
       r = call_app(s, &c, NULL, t0, &blocked);

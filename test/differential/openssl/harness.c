@@ -25,6 +25,8 @@
  * Steps: connect → SSL_connect; write → SSL_write of the UTF-8 data, once; read n /
  * peek n → SSL_read / SSL_peek with num = n exactly (also 0); wait → usleep(waitMs), no
  * call; nonblocking → O_NONBLOCK on the socket (the socket BIO follows the fd), no output
+ * line; blocking → O_NONBLOCK off again, no output line; key_update →
+ * SSL_key_update(ssl, SSL_KEY_UPDATE_REQUESTED) (sent with the next write), no output
  * line; shutdown → SSL_shutdown; tickets → how many times libssl has called the client's
  * new-session callback (SSL_CTX_sess_set_new_cb, with SSL_SESS_CACHE_CLIENT and no internal
  * store): in TLS 1.3 once per NewSessionTicket it has processed, printed as
@@ -296,6 +298,12 @@ int main(int argc, char **argv) {
       int fl = fcntl(fd, F_GETFL);
       if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) die("O_NONBLOCK: %s", strerror(errno));
       blocking = 0;
+    } else if (strcmp(op, "key_update") == 0) {
+      if (SSL_key_update(ssl, SSL_KEY_UPDATE_REQUESTED) != 1) die("SSL_key_update failed");
+    } else if (strcmp(op, "blocking") == 0) {
+      int fl = fcntl(fd, F_GETFL);
+      if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) die("O_NONBLOCK off: %s", strerror(errno));
+      blocking = 1;
     } else if (strcmp(op, "shutdown") == 0) {
       do_call(ssl, op, K_SHUTDOWN, NULL, 0);
     } else if (strcmp(op, "auto_retry_off") == 0) {

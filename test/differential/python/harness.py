@@ -15,6 +15,7 @@ Calls:
   shutdown  -> SSLSocket.unwrap()         (SSL_shutdown underneath)
   wait      -> time.sleep(waitMs), no output line
   nonblocking -> SSLSocket.setblocking(False), no output line
+  blocking -> SSLSocket.settimeout(blockMs) again (blocking, as at the start), no output line
   tickets   -> SSLSocket.session.has_ticket, no SSL_* call: whether the session OpenSSL holds
                now came with a NewSessionTicket (`True`/`False`; `None` without a session).
                Python offers no count: OpenSSL replaces the client's session with a new one
@@ -201,6 +202,9 @@ def main() -> int:
         elif op == "nonblocking":
             s.setblocking(False)
             blocking = False
+        elif op == "blocking":
+            s.settimeout(block_s)
+            blocking = True
         elif op == "tickets":
             session = s.session
             emit("tickets", "SSLSocket.session.has_ticket", "None" if session is None else str(session.has_ticket))

@@ -10,13 +10,17 @@ import type { LensName } from './lens.js';
 export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record<string, string>>>>> = {
   go: {
     nonblocking: "Go's crypto/tls has no non-blocking mode (every call blocks; only deadlines bound it)",
+    key_update: 'Go 1.19 crypto/tls has no call that sends a KeyUpdate',
     peek: "Go's crypto/tls has no peek (tls.Conn offers Read only)",
   },
   node: {
     nonblocking: "Node's tls has no blocking mode to leave: every call returns at once and results arrive as events",
+    key_update: "Node's tls has no call that sends a KeyUpdate",
     peek: "Node's tls has no peek: received data is handed to 'data' listeners, never left in place",
   },
-  rustls: { peek: 'rustls has no peek (its Reader offers read only)' },
+  rustls: { peek: 'rustls has no peek (its Reader offers read only)', key_update: 'rustls 0.20 has no call that sends a KeyUpdate' },
+  python: { key_update: "Python's ssl has no call that sends a KeyUpdate" },
+  gnutls: { peek: 'GnuTLS has no peek call' },
 };
 
 const NODE_ZERO_READ = "Node's tls has no read call to give a zero length: received data comes as 'data' events";

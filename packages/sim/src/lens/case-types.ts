@@ -16,6 +16,14 @@ export type ScriptStep =
   | { readonly op: 'wait' }
   /** The socket (and the library) become non-blocking from here on. */
   | { readonly op: 'nonblocking' }
+  /** Blocking again (after `nonblocking`). */
+  | { readonly op: 'blocking' }
+  /**
+   * A KeyUpdate that asks the peer to update too (RFC 8446 §4.6.3): OpenSSL's
+   * SSL_key_update(ssl, SSL_KEY_UPDATE_REQUESTED), sent with the next write; GnuTLS's
+   * gnutls_session_key_update(session, GNUTLS_KU_PEER), sent at once. No outcome line.
+   */
+  | { readonly op: 'key_update' }
   | { readonly op: 'shutdown' }
   /** OpenSSL only: SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY). */
   | { readonly op: 'auto_retry_off' }
@@ -85,6 +93,8 @@ export interface ServerProgram {
   readonly closeWithEcho?: boolean;
   /** Once complete, request post-handshake client authentication (§4.6.2); `reject` applies to its certificate. */
   readonly postHandshakeAuth?: boolean;
+  /** Written once the post-handshake authentication has succeeded (the protected resource). */
+  readonly afterAuth?: string;
   /** NewSessionTickets to send (§4.6.1); none when absent. */
   readonly tickets?: number;
   /**
@@ -114,8 +124,16 @@ export interface ServerProgram {
  * FIN without close_notify).
  */
 export interface ClientProgram {
-  readonly write: string;
+  /** Absent: the client writes nothing and ends as soon as its handshake is complete. */
+  readonly write?: string;
   readonly end: 'close' | 'hangUp';
+  /**
+   * Our client's first ClientHello carries a key share for this group only (its groups: this,
+   * then x25519). With X25519MLKEM768, which none of the libraries here take, the library
+   * answers with a HelloRetryRequest for x25519 (RFC 8446 §4.1.4); the TCP client checks
+   * that it did.
+   */
+  readonly keyShare?: NamedGroupName;
   /** Our client rejects the server's certificate with this alert (its serverCertVerifier): the handshake ends there. */
   readonly reject?: AlertName;
 }

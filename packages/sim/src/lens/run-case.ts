@@ -119,6 +119,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     ...(certificate !== undefined ? { certificate } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
     ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
+    ...(c.client?.keyShare !== undefined ? { groups: [c.client.keyShare, 'x25519'] as const, keyShareGroups: [c.client.keyShare] } : {}),
   });
   const server = make({
     ...(tls12 ? { versions: ['TLSv1.2'] as const } : downgrade ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
@@ -168,6 +169,8 @@ function serverProgram(p: ServerProgram) {
         greeted = true;
         sim.write(side, new TextEncoder().encode(p.greet));
       }
+      if (p.afterAuth !== undefined && e.type === 'note' && e.fact === 'post_handshake_auth_authenticated')
+        sim.write(side, new TextEncoder().encode(p.afterAuth));
       if (p.postHandshakeAuth === true && !authRequested && e.type === 'state' && e.to === 'CONNECTED') {
         authRequested = true;
         sim.requestClientAuth();
@@ -247,9 +250,10 @@ function clientProgram(cp: ClientProgram) {
     }
     if (!wrote && ep.handshakeComplete) {
       wrote = true;
-      sim.write(side, new TextEncoder().encode(cp.write));
+      if (cp.write !== undefined) sim.write(side, new TextEncoder().encode(cp.write));
     }
-    const answer = wrote ? ep.readApplicationData() : null;
+    // Without a request there is no answer to wait for.
+    const answer = !wrote ? null : cp.write === undefined ? new Uint8Array(1) : ep.readApplicationData();
     if (answer === null || answer.length === 0) return;
     ended = true;
     if (cp.end === 'close') sim.close(side);
@@ -315,6 +319,12 @@ function runStep(lens: Lens, step: ScriptStep): void {
       return;
     case 'nonblocking':
       lens.blocking = false;
+      return;
+    case 'blocking':
+      lens.blocking = true;
+      return;
+    case 'key_update':
+      lens.sim.keyUpdate(lens.side, true);
       return;
     case 'shutdown':
       lens.shutdown();

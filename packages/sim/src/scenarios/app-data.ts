@@ -16,3 +16,9 @@ export const SERVER_GREETING = 'hello from the server\n';
 /** The protected resource post-handshake-auth asks for, and the client's next write in post-handshake-auth-rejected. */
 export const SECRET_REQUEST = 'GET /secret HTTP/1.0\r\n\r\n';
 export const STILL_TALKING = 'still talking';
+/** What the server of post-handshake-auth answers once the client has authenticated. */
+export const SECRET_RESPONSE = 'HTTP/1.0 200 ok\r\n\r\nthe secret\n';
+/** key-update's writes, before and after the client's KeyUpdate, and the server's answer under its new keys. */
+export const BEFORE_UPDATE = 'before the update';
+export const AFTER_UPDATE = 'after the update';
+export const KEY_UPDATE_ANSWER = 'the server answers under its new keys';

@@ -6,7 +6,7 @@ import { utf8 } from './build.js';
 import type { AppStep } from './registry.js';
 import { registerSpecScenario, specSim, type ProgramOp, type ScenarioSpec } from './spec.js';
 
-import { PLAIN_RESPONSE, REQUEST } from './app-data.js';
+import { AFTER_UPDATE, BEFORE_UPDATE, KEY_UPDATE_ANSWER, PLAIN_RESPONSE, REQUEST } from './app-data.js';
 
 /** The request/response program of full-handshake, per side, for the explorer. */
 export const REQUEST_RESPONSE: Readonly<Record<'client' | 'server', readonly AppStep[]>> = {
@@ -117,12 +117,12 @@ export const KEY_UPDATE: ScenarioSpec = {
     ...BOTH_BLOCKING,
     { op: 'connect', side: 'client' },
     { op: 'accept', side: 'server' },
-    { op: 'write', side: 'client', data: 'before the update' },
+    { op: 'write', side: 'client', data: BEFORE_UPDATE },
     { op: 'read', side: 'server', max: 1024 },
     { op: 'keyUpdate', side: 'client', request: true },
-    { op: 'write', side: 'client', data: 'after the update' },
+    { op: 'write', side: 'client', data: AFTER_UPDATE },
     { op: 'read', side: 'server', max: 1024 },
-    { op: 'write', side: 'server', data: 'the server answers under its new keys' },
+    { op: 'write', side: 'server', data: KEY_UPDATE_ANSWER },
     { op: 'read', side: 'client', max: 1024 },
     { op: 'run' },
   ],

@@ -3,7 +3,7 @@
  * certificate on an established connection (as `openssl s_server` does for a protected
  * resource), and the client answers under its application keys.
  */
-import { SECRET_REQUEST, STILL_TALKING } from './app-data.js';
+import { SECRET_REQUEST, SECRET_RESPONSE, STILL_TALKING } from './app-data.js';
 import { BOTH_BLOCKING } from './handshake.js';
 import { registerSpecScenario, type ProgramOp } from './spec.js';
 
@@ -36,7 +36,7 @@ registerSpecScenario(
       { op: 'blocking', side: 'client', value: false },
       { op: 'read', side: 'client', max: 1024 },
       { op: 'run' },
-      { op: 'write', side: 'server', data: 'HTTP/1.0 200 ok\r\n\r\nthe secret\n' },
+      { op: 'write', side: 'server', data: SECRET_RESPONSE },
       { op: 'blocking', side: 'client', value: true },
       { op: 'read', side: 'client', max: 1024 },
     ],

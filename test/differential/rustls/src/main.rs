@@ -15,6 +15,7 @@
 //!   shutdown          conn.send_close_notify(), then write_tls until nothing is left to send
 //!                                                                api "send_close_notify"
 //!   nonblocking       the socket becomes non-blocking (no output line)
+//!   blocking          the socket becomes blocking again (no output line)
 //!   wait              sleep waitMs; nothing is read (no output line)
 //!   tickets           how many times rustls has stored a session for the server
 //!                     (StoresClientSessions::put with a "session" key): once per
@@ -309,7 +310,7 @@ fn main() {
     let inp = parse_input(&text);
     for s in &inp.script {
         match s.op.as_str() {
-            "connect" | "accept" | "write" | "read" | "wait" | "shutdown" | "tickets" | "nonblocking" => {}
+            "connect" | "accept" | "write" | "read" | "wait" | "shutdown" | "tickets" | "nonblocking" | "blocking" => {}
             "peek" => fail("step 'peek': rustls has no peek".to_string()),
             other => fail(format!("unknown step {:?}", other)),
         }
@@ -359,7 +360,7 @@ fn watch(inp: &Input, rx: &mpsc::Receiver<Option<usize>>) {
                     None => continue,
                 };
                 for (j, s) in inp.script.iter().enumerate().skip(i) {
-                    if s.op == "wait" || s.op == "nonblocking" {
+                    if s.op == "wait" || s.op == "nonblocking" || s.op == "blocking" {
                         continue;
                     }
                     emit(&s.op, api_of(&s.op), if j == i { "spins" } else { "(not run: an earlier call never returned)" });
@@ -424,6 +425,10 @@ where
             "nonblocking" => {
                 sock.set_nonblocking(true).unwrap_or_else(|e| fail(format!("set_nonblocking: {}", e)));
                 nonblocking = true;
+            }
+            "blocking" => {
+                sock.set_nonblocking(false).unwrap_or_else(|e| fail(format!("set_nonblocking: {}", e)));
+                nonblocking = false;
             }
             "wait" => std::thread::sleep(Duration::from_millis(inp.wait_ms)),
             "tickets" => emit("tickets", "StoresClientSessions::put", &store.sessions.load(Ordering::SeqCst).to_string()),
