@@ -38,8 +38,8 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
     { onListening: (port) => (client = runClientProgram(c, pki, port).catch(() => undefined)) },
   );
   if (client === undefined) throw new Error(`${c.name}: the harness never said where it listens`);
-  const wrongVersion = await client;
-  if (wrongVersion !== undefined) throw new Error(wrongVersion);
+  const wrongHellos = await client;
+  if (wrongHellos !== undefined) throw new Error(wrongHellos);
   return outcomes;
 }
 
@@ -64,14 +64,15 @@ function clientConfig(c: DiffCase, pki: DiffPki) {
 
 /**
  * The case's client program over TCP: handshake, the request, the answer, then close or hang
- * up. Resolves with what was wrong with the version negotiated, if anything.
+ * up. Resolves with what was wrong with the hellos (version, HelloRetryRequest), if anything.
  */
 async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promise<string | undefined> {
   const program = clientProgramOf(c);
   const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
   const want = c.server.version ?? 'TLSv1.3';
-  // The version is known once the hellos are exchanged, whether the handshake then fails or not.
-  const versionCheck = (): string | undefined => {
+  // What the case needs of the hellos (its version; a HelloRetryRequest), known once they are
+  // exchanged, whether the handshake then fails or not.
+  const helloCheck = (): string | undefined => {
     if (conn.version !== null && conn.version !== want) return `${c.name}: negotiated ${conn.version}, the case needs ${want}`;
     const n = conn.endpoint.negotiated;
     // The case's key share is one the library does not take: it must have asked for another.
@@ -92,5 +93,5 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
   // A failure here is the harness's to report (its outcomes say what it saw).
   await exchange().catch(() => undefined);
   conn.destroy('the case is over');
-  return versionCheck();
+  return helloCheck();
 }

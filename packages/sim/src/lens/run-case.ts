@@ -252,9 +252,12 @@ function clientProgram(cp: ClientProgram) {
       wrote = true;
       if (cp.write !== undefined) sim.write(side, new TextEncoder().encode(cp.write));
     }
+    if (!wrote) return;
     // Without a request there is no answer to wait for.
-    const answer = !wrote ? null : cp.write === undefined ? new Uint8Array(1) : ep.readApplicationData();
-    if (answer === null || answer.length === 0) return;
+    if (cp.write !== undefined) {
+      const answer = ep.readApplicationData();
+      if (answer === null || answer.length === 0) return;
+    }
     ended = true;
     if (cp.end === 'close') sim.close(side);
     else sim.hangUp(side);
