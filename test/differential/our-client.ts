@@ -84,6 +84,10 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
     await conn.handshake();
     if (program.write !== undefined) {
       conn.write(program.write);
+      if (program.rekeyThen !== undefined) {
+        conn.keyUpdate(true);
+        conn.write(program.rekeyThen);
+      }
       if ((await conn.read()) === null) return;
     }
     // close_notify then FIN, or a FIN alone with the socket readable until the harness goes.

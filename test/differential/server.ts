@@ -193,7 +193,11 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
   }
   if (p.hangUp === 'at-verdict') return drainAfterHangUp(conn);
   try {
-    if (p.greet !== undefined) conn.write(p.greet);
+    if (p.greet !== undefined) {
+      // A distant server's greeting comes a network's round trip after the client's Finished.
+      if (p.distant === true) await new Promise((resolve) => setTimeout(resolve, VERDICT_DELAY_MS));
+      conn.write(p.greet);
+    }
     if (p.postHandshakeAuth) conn.requestClientAuth();
     if (p.echo || p.reply !== undefined) {
       for (let d = await conn.read(); d !== null; d = await conn.read()) {

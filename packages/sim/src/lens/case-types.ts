@@ -71,11 +71,13 @@ export interface ServerProgram {
   readonly reply?: string;
   /**
    * On TCP the server answers as if across a real network, where its answer cannot overtake
-   * the client's next call: it reads the ClientHello 100 ms after the connection opens, and
-   * answers a close_notify 100 ms after it came. On loopback a scheduler that runs the server
-   * first could otherwise have the answer waiting: seen in GnuTLS's and rustls's non-blocking
-   * connect, and in Python's non-blocking unwrap(), whose second SSL_shutdown then found the
-   * server's close_notify. The simulation needs nothing: it delivers only when the script waits.
+   * the client's next call: it reads the ClientHello 100 ms after the connection opens,
+   * writes its `greet` 100 ms after it completes, and answers a close_notify 100 ms after it
+   * came. On loopback a scheduler that runs the server first could otherwise have the answer
+   * waiting. Seen: GnuTLS's and rustls's non-blocking connect; Python's non-blocking
+   * unwrap(), whose second SSL_shutdown found the server's close_notify; Python's
+   * non-blocking recv right after its connect, which found the greeting. The simulation
+   * needs nothing: it delivers only when the script waits.
    */
   readonly distant?: boolean;
   /** Written once the server's handshake is complete (after its verdict), before it reads anything. */
@@ -126,6 +128,11 @@ export interface ServerProgram {
 export interface ClientProgram {
   /** Absent: the client writes nothing and ends as soon as its handshake is complete. */
   readonly write?: string;
+  /**
+   * After `write`, our client sends a KeyUpdate that asks the server to update too (RFC 8446
+   * §4.6.3), then writes this, then reads the answer.
+   */
+  readonly rekeyThen?: string;
   readonly end: 'close' | 'hangUp';
   /**
    * Our client's first ClientHello carries a key share for this group only (its groups: this,

@@ -251,6 +251,10 @@ function clientProgram(cp: ClientProgram) {
     if (!wrote && ep.handshakeComplete) {
       wrote = true;
       if (cp.write !== undefined) sim.write(side, new TextEncoder().encode(cp.write));
+      if (cp.rekeyThen !== undefined) {
+        sim.keyUpdate(side, true);
+        sim.write(side, new TextEncoder().encode(cp.rekeyThen));
+      }
     }
     if (!wrote) return;
     // Without a request there is no answer to wait for.

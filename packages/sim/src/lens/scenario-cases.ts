@@ -191,6 +191,14 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
   servedTwin('full-handshake', { clientAuth: 'none' }, answer(PLAIN_RESPONSE)),
   servedTwin('client-auth', { clientAuth: 'require' }, answer(RESPONSE)),
   servedTwin('tls12-client-auth', { version: 'TLSv1.2', clientAuth: 'require' }, answer(RESPONSE)),
+  // The library serving receives a KeyUpdate between the client's two writes, and answers.
+  servedTwin(
+    'key-update',
+    { clientAuth: 'none' },
+    [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }, { op: 'write', data: KEY_UPDATE_ANSWER }],
+    BEFORE_UPDATE,
+    { rekeyThen: AFTER_UPDATE },
+  ),
   // RFC 8448 §6 and §7: no data; the client shuts down at once, the server once its close_notify has come.
   servedTwin('rfc8448-compat', { clientAuth: 'none' }, [{ op: 'accept' }, { op: 'wait' }, { op: 'shutdown' }], null),
   servedTwin('rfc8448-client-auth', { clientAuth: 'require' }, [{ op: 'accept' }, { op: 'wait' }, { op: 'shutdown' }], null),
@@ -248,7 +256,7 @@ export const SCENARIO_CHECKS: Readonly<Record<string, ScenarioCheck>> = {
   'rfc8448-hrr': { client: 'scenario-rfc8448-hrr', server: 'scenario-rfc8448-hrr-server', unchecked: { server: NODE_AUTO_CLOSE } },
   'hello-retry': { client: 'scenario-hello-retry', server: 'scenario-hello-retry-server' },
   // Go, Node, Python and rustls cannot send a KeyUpdate (caseUnsupported says so).
-  'key-update': { client: 'scenario-key-update', unchecked: { server: NO_SERVER_TWIN } },
+  'key-update': { client: 'scenario-key-update', server: 'scenario-key-update-server' },
   resumption: { unchecked: { client: NO_RESUMPTION, server: NO_RESUMPTION } },
   'early-data': { unchecked: { client: NO_EARLY_DATA, server: NO_EARLY_DATA } },
   'early-data-rejected': { unchecked: { client: NO_EARLY_DATA, server: NO_EARLY_DATA } },
