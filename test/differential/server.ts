@@ -199,6 +199,12 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
       conn.write(p.greet);
     }
     if (p.postHandshakeAuth) conn.requestClientAuth();
+    if (p.replyRecords !== undefined && (await conn.read()) !== null) {
+      // One TCP write: every record together.
+      conn.socket.cork();
+      for (const r of p.replyRecords) conn.write(r);
+      process.nextTick(() => conn.socket.uncork());
+    }
     if (p.echo || p.reply !== undefined) {
       for (let d = await conn.read(); d !== null; d = await conn.read()) {
         const echo = p.reply ?? d;

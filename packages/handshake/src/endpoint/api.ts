@@ -138,6 +138,13 @@ export interface EndpointApi {
   /** Like readApplicationData without consuming. */
   peekApplicationData(max?: number): Uint8Array | null;
   /**
+   * The unread bytes of the oldest application_data record received, consumed: data record
+   * by record, as a library hands it on that emits one event per record (Node's 'data').
+   * null when nothing is waiting. Optional: an endpoint without it is read with
+   * readApplicationData.
+   */
+  readApplicationRecord?(): Uint8Array | null;
+  /**
    * True once the peer's close_notify was received: our read side is closed. §6.1 closes
    * only the sender's direction, so write, keyUpdate and close still work (half-closed).
    */

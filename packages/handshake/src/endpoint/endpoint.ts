@@ -189,21 +189,22 @@ export class Endpoint implements EndpointApi {
   pollTransmit(): Uint8Array | null {
     return this.io.outbox.shift() ?? null;
   }
-
   pollEvent(): EndpointEvent | null {
     return this.events.shift() ?? null;
   }
-
+  // Received application data; with none waiting, a failed endpoint throws its error.
   readApplicationData(max = Infinity): Uint8Array | null {
-    const data = this.app.take(max, true);
-    if (data === null) this.throwIfFailed();
-    return data;
+    return this.app.take(max, true) ?? this.noData();
   }
-
   peekApplicationData(max = Infinity): Uint8Array | null {
-    const data = this.app.take(max, false);
-    if (data === null) this.throwIfFailed();
-    return data;
+    return this.app.take(max, false) ?? this.noData();
+  }
+  readApplicationRecord(): Uint8Array | null {
+    return this.app.takeRecord() ?? this.noData();
+  }
+  private noData(): null {
+    this.throwIfFailed();
+    return null;
   }
 
   /** A copy sharing no mutable state: the state and the connection record are immutable values, the rest is copied. */

@@ -212,6 +212,11 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
     if (data === null) this.throwIfFailed();
     return data;
   }
+  readApplicationRecord(): Uint8Array | null {
+    const data = this.takeRecord();
+    if (data === null) this.throwIfFailed();
+    return data;
+  }
 
   clone(): Tls12Endpoint {
     const c = Object.create(Tls12Endpoint.prototype) as Tls12Endpoint;

@@ -6,7 +6,6 @@
 import {
   AlertDescription,
   AlertLevel,
-  concatBytes,
   ContentType,
   encodeAlert,
   LEGACY_RECORD_VERSION_HELLO,
@@ -16,6 +15,7 @@ import {
   type RecordLayer,
 } from '@tls13sim/record';
 import type { EndpointEvent, EpochName, RecordInfo, Role } from '../endpoint/api.js';
+import { takeChunks } from '../endpoint/app-data.js';
 import { flightPieces } from '../endpoint/records.js';
 
 /** RFC 5246 §7.2.2 no_renegotiation(100): TLS 1.2 only, so not in the RFC 8446 alert table. */
@@ -88,11 +88,15 @@ export abstract class Tls12Io {
   }
 
   protected take(max: number, consume: boolean): Uint8Array | null {
-    if (this.appIn.length === 0) return null;
-    const all = this.appIn.length === 1 ? this.appIn[0]! : concatBytes(...this.appIn);
-    const n = Math.min(max, all.length);
-    const out = all.slice(0, n);
-    this.appIn = consume ? (n === all.length ? [] : [all.subarray(n)]) : [all];
-    return out;
+    const r = takeChunks(this.appIn, max);
+    if (r === null) return null;
+    if (consume) this.appIn = r.rest;
+    return r.data;
+  }
+
+  /** The unread bytes of the oldest application_data record received, consumed; null when none. */
+  protected takeRecord(): Uint8Array | null {
+    const first = this.appIn.shift();
+    return first === undefined ? null : first.slice();
   }
 }

@@ -256,6 +256,10 @@ export class VersionedEndpoint implements TlsEndpoint {
   readApplicationData(max?: number): Uint8Array | null {
     return this.inner?.readApplicationData(max) ?? null;
   }
+  readApplicationRecord(): Uint8Array | null {
+    return this.inner?.readApplicationRecord?.() ?? null;
+  }
+
   peekApplicationData(max?: number): Uint8Array | null {
     return this.inner?.peekApplicationData(max) ?? null;
   }

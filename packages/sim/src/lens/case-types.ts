@@ -70,6 +70,11 @@ export interface ServerProgram {
   /** Answer every read with this text instead of an echo (closeAfterEcho and the rest apply as to an echo). */
   readonly reply?: string;
   /**
+   * Answer the first read with these texts, one record each, in one TCP write (the
+   * simulation: one flight): the client's next read finds them all arrived.
+   */
+  readonly replyRecords?: readonly string[];
+  /**
    * On TCP the server answers as if across a real network, where its answer cannot overtake
    * the client's next call: it reads the ClientHello 100 ms after the connection opens,
    * writes its `greet` 100 ms after it completes, and answers a close_notify 100 ms after it
@@ -126,11 +131,21 @@ export interface ServerProgram {
  * FIN without close_notify).
  */
 export interface ClientProgram {
-  /** Absent: the client writes nothing and ends as soon as its handshake is complete. */
+  /** Absent: the client writes nothing and ends as soon as its handshake is complete (or `awaitGreeting`). */
   readonly write?: string;
+  /** Without `write`: the client reads what the server writes first (its greeting), then ends. */
+  readonly awaitGreeting?: boolean;
+  /**
+   * On TCP our client reads nothing until a `wait` step and 100 ms more have passed since it
+   * connected: a non-blocking server that waits for the ClientHello, then makes its handshake
+   * call, finds no answer to its flight yet, as across a network (on loopback GnuTLS's
+   * sometimes found our Finished already there). The simulation needs nothing.
+   */
+  readonly distant?: boolean;
   /**
    * After `write`, our client sends a KeyUpdate that asks the server to update too (RFC 8446
-   * §4.6.3), then writes this, then reads the answer.
+   * §4.6.3), then writes this, then reads the answer. On TCP it waits 100 ms first, so the
+   * server has read the first write (the simulation sends them as two flights).
    */
   readonly rekeyThen?: string;
   readonly end: 'close' | 'hangUp';

@@ -278,6 +278,13 @@ export const DIFF_CASES: readonly DiffCase[] = [
   ...tls12Twins(),
   tls12Twin(CLIENT_SHUTDOWN, 'client-shutdown under TLS 1.2: its shutdown call, then the same call once the server has answered with its own close_notify'),
   CLOSE_WITH_ECHO,
+  {
+    name: 'two-records-one-read',
+    title: 'two application-data records arrive together: what one read returns, and the next',
+    server: { clientAuth: 'none', replyRecords: ['one', 'two'] },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'wait' }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+  },
   tls12Twin(
     CLOSE_WITH_ECHO,
     "close-with-echo under TLS 1.2: the close_notify's record type is alert on the wire (in TLS 1.3 it is hidden as application_data), which Go's Read looks at",

@@ -2,6 +2,7 @@
  * The Node lens's building blocks (node.ts): the events it emits, and how one of its lines
  * (a step's call or an event) is recorded in the trace and returned as a LensResult.
  */
+import type { EndpointApi } from '@tls13sim/handshake';
 import type { Simulation } from '../simulation.js';
 import type { AppResult, Side } from '../trace.js';
 import type { Fact, LensResult } from './fact.js';
@@ -59,4 +60,13 @@ export function recordNodeCall(
         ? { kind: 'alert', alert, received: true, first: true }
         : { kind: 'done' };
   return { result, api, outcome, fact, ...(bytes !== undefined ? { bytes } : {}), ...(alert !== undefined ? { alert } : {}) };
+}
+
+/** The next record's data the endpoint holds for the application (Node emits one 'data' event each); null when none, or failed. */
+export function nextRecordData(ep: EndpointApi): Uint8Array | null {
+  try {
+    return ep.readApplicationRecord?.() ?? ep.readApplicationData();
+  } catch {
+    return null;
+  }
 }

@@ -35,6 +35,7 @@
  *   I/O callback than the 'end': a synchronous call right after 'end' comes first. Before
  *   `'secureConnect'` it is `'end'`, then `'error'` ECONNRESET (which ends the connect), and
  *   `'close'` (hadError=true) at the next wait;
+ * - each record is its own `'data'` event, even when several arrive together;
  * - a "read" is not a Node call: the application takes the next `'data'`/`'end'`/`'error'`/
  *   `'close'` event (as an `events.on` loop would), and waits for one if none is queued.
  * - as a server (the server-* cases): the application gets the socket from the tls.Server's
@@ -57,7 +58,7 @@ import {
   nodeProtocol,
   nodeWriteOutcome,
 } from './vocab/node.js';
-import { isNodeErrorAlert, NOT_ERRORS, recordNodeCall, type NodeCall, type NodeEvent } from './node-events.js';
+import { isNodeErrorAlert, NOT_ERRORS, recordNodeCall, type NodeCall, type NodeEvent, nextRecordData } from './node-events.js';
 
 export class NodeLens extends Lens {
   readonly name = 'node' as const;
@@ -273,14 +274,10 @@ export class NodeLens extends Lens {
     this.closeDue = true;
   }
 
+  /** One 'data' event per record that has arrived, as Node's TLS socket emits them (each SSL_read's plaintext). */
   private emitData(): void {
-    let data: Uint8Array | null = null;
-    try {
-      data = this.ep.readApplicationData();
-    } catch {
-      return;
-    }
-    if (data !== null && data.length > 0) this.emitEvent({ api: NODE_EVENT.data, outcome: nodeDataOutcome(data.length) }, true);
+    for (let d = nextRecordData(this.ep); d !== null && d.length > 0; d = nextRecordData(this.ep))
+      this.emitEvent({ api: NODE_EVENT.data, outcome: nodeDataOutcome(d.length) }, true);
   }
 
   /**

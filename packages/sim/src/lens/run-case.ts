@@ -204,6 +204,13 @@ function serveReads(p: ServerProgram, sim: Simulation, side: Side): boolean {
     return true;
   }
   for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
+    if (p.replyRecords !== undefined) {
+      const records = p.replyRecords.map((r) => new TextEncoder().encode(r));
+      sim.act(side, (e) => {
+        for (const r of records) e.write(r);
+      });
+      return false;
+    }
     if (p.echo !== true && p.reply === undefined) continue;
     const echo = p.reply === undefined ? d : new TextEncoder().encode(p.reply);
     if (p.closeWithEcho === true) {
@@ -257,8 +264,8 @@ function clientProgram(cp: ClientProgram) {
       }
     }
     if (!wrote) return;
-    // Without a request there is no answer to wait for.
-    if (cp.write !== undefined) {
+    // Without a request there is no answer to wait for, unless the server greets.
+    if (cp.write !== undefined || cp.awaitGreeting === true) {
       const answer = ep.readApplicationData();
       if (answer === null || answer.length === 0) return;
     }

@@ -7,6 +7,9 @@
  * What the real library did, and the lens does:
  * - rustls does no I/O by itself: `Stream::read` (and `complete_io`) read the socket;
  *   `Stream::write` buffers the plaintext and writes it out, but never reads;
+ * - a read takes all the socket holds and processes every record in it, and one
+ *   `Stream::read` returns the plaintext of several records (OpenSSL, GnuTLS, Go and
+ *   Python return one record per read);
  * - `complete_io` returns once `is_handshaking()` is false: for a client, once the server's
  *   Finished is processed — before the server's verdict, and before the client's own last
  *   flight has left (the next `Stream` call writes it);
@@ -108,6 +111,15 @@ export class RustlsLens extends Lens {
 
   /** A call made once one has spun: the application never gets to make it. */
   private spun = false;
+
+  /**
+   * A read takes everything the socket holds (`read_tls`) and processes every record in it
+   * (`process_new_packets`); `Stream::read` then copies plaintext across records: two
+   * records that arrived together come back from one read (seen: two-records-one-read).
+   */
+  protected override pullIfLibraryReads(): void {
+    this.sim.pull(this.side);
+  }
 
   protected override handshakeAttempt(): Attempt {
     const a = super.handshakeAttempt();

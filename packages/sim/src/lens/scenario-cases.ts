@@ -199,6 +199,14 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
     BEFORE_UPDATE,
     { rekeyThen: AFTER_UPDATE },
   ),
+  // A non-blocking server: the ClientHello has come; its accept before the client's Finished, again after it, then its greeting.
+  servedTwin(
+    'nonblocking-read',
+    { clientAuth: 'none' },
+    [{ op: 'nonblocking' }, { op: 'wait' }, { op: 'accept' }, { op: 'wait' }, { op: 'accept' }, { op: 'write', data: SERVER_GREETING }],
+    null,
+    { awaitGreeting: true, distant: true },
+  ),
   // RFC 8448 §6 and §7: no data; the client shuts down at once, the server once its close_notify has come.
   servedTwin('rfc8448-compat', { clientAuth: 'none' }, [{ op: 'accept' }, { op: 'wait' }, { op: 'shutdown' }], null),
   servedTwin('rfc8448-client-auth', { clientAuth: 'require' }, [{ op: 'accept' }, { op: 'wait' }, { op: 'shutdown' }], null),
@@ -239,7 +247,7 @@ export const SCENARIO_CHECKS: Readonly<Record<string, ScenarioCheck>> = {
   'blocking-read-deadlock': { client: 'scenario-blocking-read-deadlock' },
   'half-rtt-then-rejected': { client: 'scenario-half-rtt-then-rejected' },
   'zero-length-read': { client: 'scenario-zero-length-read' },
-  'nonblocking-read': { client: 'scenario-nonblocking-read', unchecked: { server: NO_SERVER_TWIN } },
+  'nonblocking-read': { client: 'scenario-nonblocking-read', server: 'scenario-nonblocking-read-server' },
   'post-handshake-auth-rejected': { client: 'scenario-post-handshake-auth-rejected', unchecked: { server: NO_SERVER_TWIN } },
   'post-handshake-auth': { client: 'scenario-post-handshake-auth', unchecked: { server: NO_SERVER_TWIN } },
   'ticket-as-signal': { client: 'scenario-ticket-as-signal' },
