@@ -29,11 +29,6 @@ const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnut
 const UPDATE = process.env.UPDATE_OBSERVED === '1';
 const unavailable = gnutlsAvailable();
 
-/** Why this harness cannot run a case: its own `unsupported`, or a step GnuTLS has no call for. */
-function skipReason(c: DiffCase): string | undefined {
-  return caseUnsupported(c, 'gnutls') ?? undefined;
-}
-
 async function runCase(c: DiffCase, pki: DiffPki): Promise<Outcome[]> {
   return c.side === 'server' ? runOnClient(c, pki, runGnutls) : runOnServer(c, pki, runGnutls);
 }
@@ -58,7 +53,7 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
   });
 
   for (const c of DIFF_CASES) {
-    const reason = skipReason(c);
+    const reason = caseUnsupported(c, 'gnutls') ?? undefined;
     test.skipIf(reason !== undefined)(`${c.name}: ${c.title}${reason !== undefined ? ` (skipped: ${reason})` : ''}`, async () => {
       const got = await runCase(c, pki);
       runs.set(c.name, got);

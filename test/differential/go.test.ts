@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
 import type { Outcome } from './harness.js';
-import { buildGoHarness, goAvailable, goUnsupported, runGo } from './go.js';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
+import { buildGoHarness, goAvailable, runGo } from './go.js';
 import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, startDiffServer, type DiffPki } from './server.js';
@@ -55,7 +56,7 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
   });
 
   for (const c of DIFF_CASES) {
-    const why = goUnsupported(c);
+    const why = caseUnsupported(c, 'go');
     it.skipIf(why !== null)(`${c.name}: ${c.title}${why !== null ? ` (skipped: ${why})` : ''}`, async () => {
       const got = await outcomesOf(c.name);
       if (UPDATE) observed[c.name] = got;
@@ -67,7 +68,7 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
 
   // The comparison can fail: a Write that reports the alert Read has already returned.
   it('a deliberately wrong lens (Write fails after a received alert) disagrees with the real library', async () => {
-    const supported = DIFF_CASES.filter((c) => goUnsupported(c) === null);
+    const supported = DIFF_CASES.filter((c) => caseUnsupported(c, 'go') === null);
     const real = new Map(await Promise.all(supported.map(async (c) => [c, await outcomesOf(c.name)] as const)));
     expect(mutantDisagreements(writeFailsAfterAlertMutant('go'), real)).toContain('write-after-alert');
   });
@@ -108,7 +109,7 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
   // by every later Write and Read.
   it("Go sends no extended_master_secret: a 'require' TLS 1.2 server refuses it, and Write and Read return Handshake's error", async () => {
     const c = diffCase('tls12-accepted');
-    expect(goUnsupported(c)).toBeNull();
+    expect(caseUnsupported(c, 'go')).toBeNull();
     const server = await startDiffServer(c, pki, { tls12ExtendedMasterSecret: 'require' });
     let got: Outcome[];
     try {

@@ -9,8 +9,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./go/', import.meta.url));
@@ -30,11 +28,6 @@ export function goVersion(): string | null {
 /** null when the Go toolchain is present, else why not. */
 export function goAvailable(): string | null {
   return goVersion() === null ? 'go toolchain missing (Debian package golang-go)' : null;
-}
-
-/** null when the Go harness can run the case, else why not (its `unsupported.go`, or a step Go cannot express). */
-export function goUnsupported(c: DiffCase): string | null {
-  return caseUnsupported(c, 'go');
 }
 
 function goEnv(cache: string): NodeJS.ProcessEnv {

@@ -23,7 +23,8 @@ import {
   nodeReadOutcome,
 } from '../../packages/sim/src/lens/vocab/node.js';
 import { WAIT_MS, type Outcome } from './harness.js';
-import { nodeAvailable, nodeUnsupported, nodeVersions, runNode } from './node.js';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
+import { nodeAvailable, nodeVersions, runNode } from './node.js';
 import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
@@ -61,7 +62,7 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
   });
 
   for (const c of DIFF_CASES) {
-    const why = nodeUnsupported(c);
+    const why = caseUnsupported(c, 'node');
     it.skipIf(why !== null)(`${c.name}: ${c.title}${why !== null ? ` (skipped: ${why})` : ''}`, async () => {
       const got = await runCase(c);
       if (UPDATE) {

@@ -6,16 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
-import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 export const NODE_HARNESS = fileURLToPath(new URL('./node/harness.mjs', import.meta.url));
-
-/** null when the Node harness can run the case, else why not (its `unsupported.node`, or a step Node cannot express). */
-export function nodeUnsupported(c: DiffCase): string | null {
-  return caseUnsupported(c, 'node');
-}
 
 let probe: { versions: string } | { reason: string } | undefined;
 

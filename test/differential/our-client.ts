@@ -11,7 +11,7 @@ import { clientProgramOf } from '../../packages/sim/src/lens/server-cases.js';
 import { connectTls } from '../../packages/sim/src/net/index.js';
 import { HOST } from '../interop/helpers.js';
 import { BLOCK_MS, WAIT_MS, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
-import { hangUpAndRelease, VERDICT_DELAY_MS, type DiffPki } from './server.js';
+import { hangUpAndRelease, holdReads, sleep, VERDICT_DELAY_MS, type DiffPki } from './server.js';
 
 /**
  * One real run: the harness as the server (`run`), our client against it. The harness picks
@@ -80,12 +80,7 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
       return `${c.name}: the library took our ${program.keyShare} key share; the case needs a HelloRetryRequest`;
     return undefined;
   };
-  if (program.distant === true) {
-    conn.socket.pause();
-    setTimeout(() => {
-      if (!conn.socket.destroyed) conn.socket.resume();
-    }, WAIT_MS + VERDICT_DELAY_MS).unref();
-  }
+  if (program.distant === true) holdReads(conn, WAIT_MS + VERDICT_DELAY_MS);
   const exchange = async (): Promise<void> => {
     await conn.handshake();
     if (program.write !== undefined) {
@@ -93,7 +88,7 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
       if (program.rekeyThen !== undefined) {
         // As in the scenario, the server has read the first write before the second leaves:
         // rustls would return both in one read if they arrived together.
-        await new Promise((resolve) => setTimeout(resolve, VERDICT_DELAY_MS));
+        await sleep(VERDICT_DELAY_MS);
         conn.keyUpdate(true);
         conn.write(program.rekeyThen);
       }

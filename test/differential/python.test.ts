@@ -32,11 +32,6 @@ const UPDATE = (process.env.UPDATE_OBSERVED ?? '') !== '' && process.env.UPDATE_
 const inCi = (process.env.CI ?? '') !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
 const unavailable = pythonAvailable();
 
-/** Why this harness cannot run a case: its own `unsupported`, or a step Python has no call for. */
-function skipReason(c: DiffCase): string | undefined {
-  return caseUnsupported(c, LIB) ?? undefined;
-}
-
 let pki: DiffPki;
 
 async function runCase(c: DiffCase): Promise<Outcome[]> {
@@ -65,7 +60,7 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
   });
 
   for (const c of DIFF_CASES) {
-    const why = skipReason(c);
+    const why = caseUnsupported(c, LIB) ?? undefined;
     it.skipIf(why !== undefined)(`${c.name}: ${c.title}${why !== undefined ? ` (skipped: ${why})` : ''}`, async () => {
       const got = await runCase(c);
       if (UPDATE) {

@@ -15,7 +15,8 @@ import { RUSTLS_LOCAL_ABORT_ERROR } from '../../packages/sim/src/lens/rustls.js'
 import type { Outcome } from './harness.js';
 import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements } from './lens-check.js';
 import { runOnClient } from './our-client.js';
-import { buildRustlsHarness, runRustls, rustlsAvailable, rustlsUnsupported } from './rustls.js';
+import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
+import { buildRustlsHarness, runRustls, rustlsAvailable } from './rustls.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 import { createLens } from '../../packages/sim/src/lens/registry.js';
 import type { Simulation } from '../../packages/sim/src/simulation.js';
@@ -67,7 +68,7 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
   });
 
   for (const c of DIFF_CASES) {
-    const why = rustlsUnsupported(c);
+    const why = caseUnsupported(c, 'rustls');
     it.skipIf(why !== null)(`${c.name}: ${c.title}${why !== null ? ` (skipped: ${why})` : ''}`, async () => {
       const got = await runCase(c);
       if (UPDATE) {

@@ -13,8 +13,6 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import { runHarnessProcess, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./rustls/', import.meta.url));
@@ -39,11 +37,6 @@ export function rustlsToolchain(): string | null {
 /** null when the rustls harness can be built here, else why not. */
 export function rustlsAvailable(): string | null {
   return rustlsToolchain() === null ? 'Debian Rust toolchain or rustls crate missing (Debian packages cargo, librust-rustls-dev)' : null;
-}
-
-/** null when the rustls harness can run the case, else why not (its `unsupported.rustls`, or a step rustls cannot express). */
-export function rustlsUnsupported(c: DiffCase): string | null {
-  return caseUnsupported(c, 'rustls');
 }
 
 let binaryCache: string | undefined;

@@ -17,6 +17,16 @@ export interface DiffPki extends Pki {}
 /** Well under WAIT_MS (harness.ts): a `wait` step still sees the verdict arrive. */
 export const VERDICT_DELAY_MS = 100;
 
+/** The connection reads nothing for `ms` (what arrives waits in the socket buffer), as across a network. */
+export function holdReads(conn: TlsConnection, ms: number): void {
+  conn.socket.pause();
+  setTimeout(() => {
+    if (!conn.socket.destroyed) conn.socket.resume();
+  }, ms).unref();
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The handshake timeout of a server that gives up at its second flight (cancel 'at-flight2'). */
 const CANCEL_TIMEOUT_MS = 200;
 
@@ -79,11 +89,6 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
   return { port: addr.port, log, versions, close: () => server.close() };
 }
 
-/**
- * `hangUp: 'before-server-hello'`: a TCP server that reads the ClientHello and sends a FIN
- * without answering. It goes on reading (the socket is half-open), so that the client's
- * later bytes meet no closed socket and no RST replaces the FIN.
- */
 /** What our server endpoint sends when its application cancels the handshake before answering (cancel()). */
 function cancelRecords(pki: DiffPki): Uint8Array {
   const ep = createTlsEndpoint({ role: 'server', crypto: createNodeProvider(), random: systemRandom, certificate: pki.server.p256.certified });
@@ -94,7 +99,12 @@ function cancelRecords(pki: DiffPki): Uint8Array {
   return Buffer.concat(records);
 }
 
-/** Once the ClientHello has arrived: `farewell` (nothing by default), then a FIN. */
+/**
+ * `hangUp` or `cancel: 'before-server-hello'`: a TCP server that reads the ClientHello and
+ * sends `farewell` (nothing, or cancel()'s alerts), then a FIN, without answering. It goes on
+ * reading (the socket is half-open), so that the client's later bytes meet no closed socket
+ * and no RST replaces the FIN.
+ */
 async function startHangUpServer(log: string[], farewell: Uint8Array = new Uint8Array(0)): Promise<DiffServer> {
   const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true }, (socket) => {
@@ -150,12 +160,7 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
   const p = c.server;
   let halfRttSent = false;
   let versionSeen = false;
-  if (p.distant === true) {
-    conn.socket.pause();
-    setTimeout(() => {
-      if (!conn.socket.destroyed) conn.socket.resume();
-    }, VERDICT_DELAY_MS).unref();
-  }
+  if (p.distant === true) holdReads(conn, VERDICT_DELAY_MS);
   conn.on('endpoint_event', (ev: EndpointEvent) => {
     const v = conn.endpoint.version;
     if (!versionSeen && v !== null) {
@@ -176,12 +181,9 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     // The server judges the client's flight VERDICT_DELAY_MS after its own flight left, so
     // that a client call made right after connect returns reliably comes before the verdict
     // (on loopback the verdict could otherwise win the race against the client's next call).
-    conn.socket.pause();
     // A server that times out never reads the client's flight: its handshake timer cancels.
-    if (p.cancel === 'at-flight2') return;
-    setTimeout(() => {
-      if (!conn.socket.destroyed) conn.socket.resume();
-    }, VERDICT_DELAY_MS).unref();
+    if (p.cancel === 'at-flight2') conn.socket.pause();
+    else holdReads(conn, VERDICT_DELAY_MS);
   });
   try {
     await conn.handshake();
@@ -195,7 +197,7 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
   try {
     if (p.greet !== undefined) {
       // A distant server's greeting comes a network's round trip after the client's Finished.
-      if (p.distant === true) await new Promise((resolve) => setTimeout(resolve, VERDICT_DELAY_MS));
+      if (p.distant === true) await sleep(VERDICT_DELAY_MS);
       conn.write(p.greet);
     }
     if (p.postHandshakeAuth) conn.requestClientAuth();
@@ -228,7 +230,7 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
           // sits behind the data it returns (conn.go reads such an alert at once), else (n, nil)
           // and EOF on the next Read. Without the pause the outcome depended on timing (seen
           // once in a clean-clone CI run: '4, EOF' for tls12-write-after-close-notify).
-          await new Promise((resolve) => setTimeout(resolve, CLOSE_AFTER_ECHO_MS));
+          await sleep(CLOSE_AFTER_ECHO_MS);
           break;
         }
       }
@@ -244,7 +246,7 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     return drainAfterHangUp(conn);
   }
   // A distant server's close_notify answers the client's a network's round trip later.
-  if (p.distant === true) await new Promise((resolve) => setTimeout(resolve, VERDICT_DELAY_MS));
+  if (p.distant === true) await sleep(VERDICT_DELAY_MS);
   await conn.close();
 }
 

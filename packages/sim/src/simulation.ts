@@ -14,7 +14,7 @@
  * call (a concurrently running peer): deliveries to it are processed as they arrive. The
  * trace records a `processed` event each time an `on_call` side's library pulls bytes.
  */
-import type { EndpointApi } from '@tls13sim/handshake';
+import type { EndpointApi, TlsEndpoint } from '@tls13sim/handshake';
 import { concatBytes, fromHex, isTlsError, toHex } from '@tls13sim/record';
 import { toTraceBody } from './trace-body.js';
 import { Duplex, DIRECTIONS, directionFrom, receiverOf, type Segment } from './duplex.js';
@@ -423,6 +423,16 @@ export class Simulation {
     if (this.s.hungUp[side]) return;
     this.s.hungUp[side] = true;
     if (this.s.started) this.closeTransport(side);
+  }
+
+  /**
+   * The side's application abandons the handshake: its endpoint's cancel() (user_canceled,
+   * then close_notify, RFC 8446 §6.1), then it closes TCP (a server whose handshake timer
+   * fired, as `serve` does).
+   */
+  cancel(side: Side): void {
+    this.act(side, (ep) => (ep as TlsEndpoint).cancel());
+    this.hangUp(side);
   }
 
   private closeTransport(side: Side): void {

@@ -57,7 +57,7 @@
  * name). The server stops listening after that one connection. After a 'tlsClientError'
  * the application has no socket: a later read or write step prints `no socket`.
  *
- * Unsupported (see test/differential/node.ts, nodeUnsupported): `peek`, `nonblocking`, and a
+ * Unsupported (see caseUnsupported, packages/sim/src/lens/case-support.ts): `peek`, `nonblocking`, and a
  * zero-length `read` (Node has no such calls), and post-handshake authentication.
  *
  * After the last step the harness keeps listening for waitMs more (trailing events such as

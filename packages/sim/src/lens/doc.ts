@@ -19,10 +19,6 @@ const LIBRARY: Record<LensName, string> = {
   rustls: 'rustls 0.20',
 };
 
-function unsupported(c: DiffCase, lens: LensName): string | undefined {
-  return caseUnsupported(c, lens) ?? undefined;
-}
-
 const code = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;
 
 /** The alert the case's server rejects the client with. */
@@ -35,7 +31,7 @@ function verdictAlert(c: DiffCase): string {
 
 /** The first call (or event) of the client that tells it the server's verdict, and its outcome. */
 function firstVerdictCall(c: DiffCase, lens: LensName): string {
-  const why = unsupported(c, lens);
+  const why = caseUnsupported(c, lens) ?? undefined;
   if (why !== undefined) return `— (${why})`;
   const run = runCaseThroughLens(c, lens);
   const alert = verdictAlert(c);
@@ -54,7 +50,7 @@ function firstVerdictCall(c: DiffCase, lens: LensName): string {
 }
 
 function sequence(c: DiffCase, lens: LensName): string {
-  const why = unsupported(c, lens);
+  const why = caseUnsupported(c, lens) ?? undefined;
   if (why !== undefined) return `— (${why})`;
   return runCaseThroughLens(c, lens)
     .outcomes.map((o) => `${code(o.api)} → ${code(o.outcome)}`)

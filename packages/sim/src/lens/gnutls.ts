@@ -78,7 +78,6 @@ export class GnutlsLens extends Lens {
     }
   }
 
-  /** The recv that met the premature termination invalidated the session: GNUTLS_E_INVALID_SESSION. */
   /**
    * gnutls_handshake stops at a warning alert that comes during the handshake and returns
    * GNUTLS_E_WARNING_ALERT_RECEIVED (server-cancels: user_canceled, then close_notify); the
@@ -97,6 +96,7 @@ export class GnutlsLens extends Lens {
   /** The warning alert that stopped gnutls_handshake, once one has (record calls are then refused). */
   private stoppedBy: TraceEvent | null = null;
 
+  /** The recv that met the premature termination invalidated the session: GNUTLS_E_INVALID_SESSION. */
   protected override writeAfterTruncation(): Attempt {
     return { kind: 'truncated', first: false };
   }

@@ -13,7 +13,6 @@ import {
   seededRandom,
   type CertifiedKey,
   type CryptoProvider,
-  type TlsEndpoint,
 } from '@tls13sim/handshake';
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
@@ -146,10 +145,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   // The client's ClientHello goes out; the server closes TCP before it could answer.
   if (p.hangUp === 'before-server-hello') sim.hangUp('server');
   // The server gives up instead: its cancel() alerts, then its FIN.
-  if (p.cancel === 'before-server-hello') {
-    sim.act('server', (ep) => (ep as TlsEndpoint).cancel());
-    sim.hangUp('server');
-  }
+  if (p.cancel === 'before-server-hello') sim.cancel('server');
   return sim;
 }
 
@@ -178,8 +174,7 @@ function serverProgram(p: ServerProgram) {
       // Its flight out, the server gives up before reading the client's (a handshake timeout).
       if (p.cancel === 'at-flight2' && !closed && e.type === 'state' && e.to === 'WAIT_FLIGHT2') {
         closed = true;
-        sim.act(side, (ep) => (ep as TlsEndpoint).cancel());
-        sim.hangUp(side);
+        sim.cancel(side);
       }
       // The client's flight judged: the server closes TCP instead of answering anything.
       if (p.hangUp === 'at-verdict' && !closed && e.type === 'state' && e.to === 'CONNECTED') {

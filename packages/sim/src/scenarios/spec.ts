@@ -11,7 +11,7 @@
  * client certificate with a key that does not match it, RFC 8446 §4.4.3), the client
  * certificate verifier as its verdict, and the ticket issuer as the seed's.
  */
-import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession, type TlsEndpoint } from '@tls13sim/handshake';
+import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession } from '@tls13sim/handshake';
 import type { Lens } from '../lens/lens.js';
 import type { Simulation } from '../simulation.js';
 import type { Side, Trace, TraceEvent } from '../trace.js';
@@ -136,16 +136,10 @@ function sideProgramOp(sim: Simulation, p: Extract<ProgramOp, { op: 'hangUp' | '
     p.op === 'sendOnState'
       ? (s: Simulation, side: Side) => s.write(side, utf8(p.data))
       : p.op === 'cancel'
-        ? cancelAndHangUp
+        ? (s: Simulation, side: Side) => s.cancel(side)
         : (s: Simulation, side: Side) => s.hangUp(side);
   if (p.state === undefined) act(sim, p.side);
   else onState(sim, p.side, p.state, act);
-}
-
-/** The application gives up on the handshake: its endpoint's cancel() alerts, then its FIN. */
-function cancelAndHangUp(sim: Simulation, side: Side): void {
-  sim.act(side, (ep) => (ep as TlsEndpoint).cancel());
-  sim.hangUp(side);
 }
 
 /** Runs `act` once, the first time `side`'s endpoint enters `state` (the side's program). */
