@@ -33,6 +33,15 @@ export interface HarnessInput {
   /** A blocking call that has not returned after this long is reported as `blocked`. */
   readonly blockMs: number;
   readonly script: readonly ScriptStep[];
+  /**
+   * The script runs on a second connection that resumes the first's session (RFC 8446 §2.2).
+   * A client first connects, completes its handshake, reads until the server's close_notify
+   * (the server sends its NewSessionTickets, then closes), and closes; then it connects again
+   * offering the session it got. A server (with session tickets on, for this run) first
+   * accepts a connection, completes its handshake, reads until the client's close_notify,
+   * and closes; then it accepts the second. Only the second connection's calls are printed.
+   */
+  readonly resume?: boolean;
 }
 
 export interface Outcome {

@@ -5,8 +5,9 @@
  * (packages/sim/src/lens/cases.ts, ClientProgram) — what run-case.ts's clientProgram does in
  * the simulation.
  */
-import { createNodeProvider, systemRandom } from '@tls13sim/handshake';
+import { createNodeProvider, systemRandom, type EndpointEvent, type ResumptionSession } from '@tls13sim/handshake';
 import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { foreignEarlyDataSession } from '../../packages/sim/src/lens/foreign-session.js';
 import { clientProgramOf } from '../../packages/sim/src/lens/server-cases.js';
 import { connectTls } from '../../packages/sim/src/net/index.js';
 import { HOST } from '../interop/helpers.js';
@@ -33,6 +34,7 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
       waitMs: WAIT_MS,
       blockMs: BLOCK_MS,
       script: c.script,
+      ...(c.resume === true ? { resume: true } : {}),
     },
     // The harness's failure is the one to report: our client only follows it.
     { onListening: (port) => (client = runClientProgram(c, pki, port).catch(() => undefined)) },
@@ -43,7 +45,7 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
   return outcomes;
 }
 
-function clientConfig(c: DiffCase, pki: DiffPki) {
+function clientConfig(c: DiffCase, pki: DiffPki, session?: ResumptionSession) {
   const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
   return {
     // A TLS 1.2 case: the library serves TLS 1.2 only; our client offers 1.2 and 1.3, as the
@@ -53,6 +55,8 @@ function clientConfig(c: DiffCase, pki: DiffPki) {
     crypto: createNodeProvider(),
     random: systemRandom,
     ...(id !== undefined ? { certificate: id.certified } : {}),
+    ...(session !== undefined ? { session } : {}),
+    ...(c.client?.earlyData !== undefined ? { earlyData: new TextEncoder().encode(c.client.earlyData) } : {}),
     ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
     ...(c.client?.keyShare !== undefined ? { groups: [c.client.keyShare, 'x25519'] as const, keyShareGroups: [c.client.keyShare] } : {}),
     // As the simulated client: no verification, unless the case verifies the server (for the name localhost).
@@ -68,12 +72,20 @@ function clientConfig(c: DiffCase, pki: DiffPki) {
  */
 async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promise<string | undefined> {
   const program = clientProgramOf(c);
-  const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
+  // A resumed case offers the first connection's session; a foreign early-data case, one from a server of our own.
+  const first = c.resume === true ? await firstSession(c, pki, port).catch((e: unknown) => e as Error) : undefined;
+  // Without the first connection's ticket there is no second connection to make.
+  if (first instanceof Error) return first.message;
+  const session = first ?? (program.earlyData !== undefined ? foreignEarlyDataSession(createNodeProvider(), systemRandom) : undefined);
+  const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki, session), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
   const want = c.server.version ?? 'TLSv1.3';
   // What the case needs of the hellos (its version; a HelloRetryRequest), known once they are
   // exchanged, whether the handshake then fails or not.
   const helloCheck = (): string | undefined => {
     if (conn.version !== null && conn.version !== want) return `${c.name}: negotiated ${conn.version}, the case needs ${want}`;
+    const resumed = conn.negotiated?.resumed === true;
+    if (c.resume === true && conn.negotiated !== null && !resumed) return `${c.name}: the library did not resume the first connection's session`;
+    if (program.earlyData !== undefined && resumed) return `${c.name}: the library resumed a ticket it never issued`;
     const n = conn.endpoint.negotiated;
     // The case's key share is one the library does not take: it must have asked for another.
     if (program.keyShare !== undefined && n !== null && 'helloRetry' in n && !n.helloRetry)
@@ -102,4 +114,29 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
   await exchange().catch(() => undefined);
   conn.destroy('the case is over');
   return helloCheck();
+}
+
+/**
+ * A resumed case's first connection: the handshake, then the library's first NewSessionTicket
+ * (its session is what the second connection offers), then a clean close.
+ */
+async function firstSession(c: DiffCase, pki: DiffPki, port: number): Promise<ResumptionSession> {
+  const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
+  try {
+    const ticket = new Promise<ResumptionSession>((resolve, reject) => {
+      conn.on('endpoint_event', (ev: EndpointEvent) => {
+        if (ev.type === 'new_session_ticket' && ev.session !== undefined) resolve(ev.session);
+      });
+      setTimeout(() => reject(new Error(`${c.name}: the library sent no NewSessionTicket on the first connection`)), BLOCK_MS).unref();
+    });
+    await conn.handshake();
+    // Tickets are processed as records are read; the server sends no data before we close.
+    const reading = conn.read().catch(() => null);
+    const session = await ticket;
+    await conn.close();
+    await reading;
+    return session;
+  } finally {
+    conn.destroy('the first connection is over');
+  }
 }

@@ -44,6 +44,8 @@ export interface DiffServer {
   readonly log: string[];
   /** The protocol version each connection negotiated, once its hellos were exchanged. */
   readonly versions: string[];
+  /** Whether each connection resumed a session, once its hellos were exchanged. */
+  readonly resumed: boolean[];
   close(): Promise<void>;
 }
 
@@ -51,6 +53,8 @@ export interface DiffServer {
 export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Partial<EndpointConfig> = {}): Promise<DiffServer> {
   const log: string[] = [];
   const versions: string[] = [];
+  const resumed: boolean[] = [];
+  let connections = 0;
   const p = c.server;
   if (p.hangUp === 'before-server-hello') return startHangUpServer(log);
   if (p.cancel === 'before-server-hello') return startHangUpServer(log, cancelRecords(pki));
@@ -82,11 +86,26 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
     // program hangs up instead.
     ...(p.hangUp === 'on-close-notify' || p.distant === true ? { allowHalfOpen: true } : {}),
     label: `diff:${c.name}`,
-    onConnection: (conn) => runProgram(conn, c, log, versions),
+    onConnection: (conn) => {
+      // A resumed case's first connection only hands out the tickets.
+      const first = c.resume === true && connections++ === 0;
+      void (first ? handOutTickets(conn, log, resumed) : runProgram(conn, c, log, versions, resumed));
+    },
     onError: (e) => log.push(e instanceof Error ? e.message : String(e)),
   });
   const addr = await server.listen(0, HOST);
-  return { port: addr.port, log, versions, close: () => server.close() };
+  return { port: addr.port, log, versions, resumed, close: () => server.close() };
+}
+
+/** A resumed case's first connection: the handshake, the server's NewSessionTickets, then its close_notify. */
+async function handOutTickets(conn: TlsConnection, log: string[], resumed: boolean[]): Promise<void> {
+  try {
+    await conn.handshake();
+    resumed.push(conn.negotiated?.resumed === true);
+    await conn.close();
+  } catch (e) {
+    log.push(`first connection: ${(e as Error).message}`);
+  }
 }
 
 /** What our server endpoint sends when its application cancels the handshake before answering (cancel()). */
@@ -121,7 +140,7 @@ async function startHangUpServer(log: string[], farewell: Uint8Array = new Uint8
     for (const s of sockets) s.destroy();
     return new Promise((resolve) => server.close(() => resolve()));
   };
-  return { port, log, versions: [], close };
+  return { port, log, versions: [], resumed: [], close };
 }
 
 /** A FIN with no close_notify before it (§6.1: a truncation); the socket stays readable. */
@@ -156,7 +175,7 @@ async function drainAfterHangUp(conn: TlsConnection): Promise<void> {
   await hangUpAndRelease(conn);
 }
 
-async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versions: string[]): Promise<void> {
+async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versions: string[], resumed: boolean[]): Promise<void> {
   const p = c.server;
   let halfRttSent = false;
   let versionSeen = false;
@@ -166,6 +185,7 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
     if (!versionSeen && v !== null) {
       versionSeen = true;
       versions.push(v);
+      resumed.push(conn.negotiated?.resumed === true);
     }
     // The verdict (the client's flight accepted) is where the server hangs up instead of an alert.
     if (p.hangUp === 'at-verdict' && ev.type === 'state' && ev.to === 'CONNECTED') hangUp(conn);
@@ -275,7 +295,14 @@ export async function runOnServer(
       waitMs: opts.waitMs ?? WAIT_MS,
       blockMs: BLOCK_MS,
       script: c.script,
+      ...(c.resume === true ? { resume: true } : {}),
     });
+    // A resumed case: the first connection was a full handshake, the second resumed it.
+    if (c.resume === true && JSON.stringify(server.resumed) !== '[false,true]') {
+      throw new Error(
+        `${c.name}: the connections resumed ${JSON.stringify(server.resumed)}; the case needs a full handshake, then a resumed one (log: ${server.log.join('; ')})`,
+      );
+    }
     // The real client offered what it offers by default; the case's version is what it got.
     const want = c.server.downgrade === true ? 'TLSv1.2' : (c.server.version ?? 'TLSv1.3');
     // A server that hangs up or gives up before its ServerHello negotiates nothing.

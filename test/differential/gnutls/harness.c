@@ -29,7 +29,7 @@
  *   accept   -> gnutls_handshake on the server's session (role "server": the harness listens
  *               on host:port (port 0: one the kernel picks), writes `listening <port>` and a
  *               newline to stderr, and serves one connection with GNUTLS_SERVER | GNUTLS_NO_TICKETS,
- *               no tickets as the simulated server of these cases, the certificate and key
+ *               no tickets as the simulated server of these cases (resume aside, see below), the certificate and key
  *               given, TLS 1.2 alone with "version": "TLSv1.2"; with clientAuth "require", GNUTLS_CERT_REQUIRE with `verifyCa` as the
  *               trust file and gnutls_session_set_verify_cert(session, NULL, 0)).
  *   write    -> gnutls_record_send (the UTF-8 data, once).
@@ -68,6 +68,19 @@
  * (api `gnutls_record_recv` and `gnutls_reauth`), then calls gnutls_record_recv again; the
  * `read` line is that final call. If gnutls_reauth fails (not AGAIN/INTERRUPTED), the
  * application gives up: the `read` line is then api `gnutls_reauth` with its error.
+ *
+ * Resume (`resume: true`): the script runs on a second connection that resumes the first's
+ * TLS 1.3 session. The first connection prints nothing: gnutls_handshake, gnutls_record_recv
+ * until it returns 0 or an error (the peer's tickets, then its close_notify), gnutls_bye
+ * (GNUTLS_SHUT_WR: our close_notify), close; the same retries as in blocking mode, with 5 s
+ * socket timeouts. As a client the harness then keeps the session
+ * (gnutls_session_get_data2) and gives it to the second session (gnutls_session_set_data)
+ * before its handshake; the ticket count restarts at 0, so `tickets` counts the second
+ * connection's only. As a server, session tickets are on for this run only: both sessions
+ * are made with GNUTLS_SERVER alone (no GNUTLS_NO_TICKETS) and
+ * gnutls_session_ticket_enable_server with one key (gnutls_session_ticket_key_generate),
+ * so gnutls_handshake sends tickets; the first connection is served as above, then the
+ * second one is accepted on the same listening socket.
  *
  * After the last step the process exits without sending anything (gnutls_deinit only).
  */
@@ -184,8 +197,8 @@ static long call_app(gnutls_session_t s, const struct call *c, char *buf, double
   }
 }
 
-/* role "server": listens on host:port and returns the one connection it accepts. */
-static int accept_tcp(const char *host, int port) {
+/* role "server": listens on host:port (says where on stderr); the listening socket. */
+static int listen_tcp(const char *host, int port) {
   int ls = socket(AF_INET, SOCK_STREAM, 0);
   if (ls < 0) die("socket: %s", strerror(errno));
   int one = 1;
@@ -198,9 +211,14 @@ static int accept_tcp(const char *host, int port) {
   if (getsockname(ls, (struct sockaddr *)&sa, &salen) != 0) die("getsockname: %s", strerror(errno));
   fprintf(stderr, "listening %d\n", ntohs(sa.sin_port));
   fflush(stderr);
+  return ls;
+}
+
+/* role "server": the next connection on the listening socket `ls`. */
+static int accept_tcp(int ls) {
   int fd = accept(ls, NULL, NULL);
   if (fd < 0) die("accept: %s", strerror(errno));
-  close(ls);
+  int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   return fd;
 }
@@ -227,6 +245,71 @@ static int connect_tcp(const char *host, const char *port) {
   return fd;
 }
 
+static void set_timeouts(int fd, long ms) {
+  struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+/* What every session of the run is made with. */
+struct setup {
+  int serving, pha, require_cert;
+  const char *prio, *verify_ca, *verify_name;
+  gnutls_certificate_credentials_t cred;
+  /* role "server" with resume: session tickets on, encrypted with this key; else NULL. */
+  const gnutls_datum_t *ticket_key;
+};
+
+static gnutls_session_t new_session(const struct setup *o) {
+  gnutls_session_t s;
+  int ret;
+  unsigned flags = o->serving ? (GNUTLS_SERVER | (o->ticket_key != NULL ? 0 : GNUTLS_NO_TICKETS)) : (GNUTLS_CLIENT | (o->pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
+  if ((ret = gnutls_init(&s, flags)) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
+  const char *err_pos = NULL;
+  if ((ret = gnutls_priority_set_direct(s, o->prio, &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
+  if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, o->cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
+  if (o->ticket_key != NULL && (ret = gnutls_session_ticket_enable_server(s, o->ticket_key)) < 0) die("gnutls_session_ticket_enable_server: %s", gnutls_strerror(ret));
+  gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
+  gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST, on_ticket);
+  if (o->require_cert) {
+    gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+    gnutls_session_set_verify_cert(s, NULL, 0);
+  } else if (o->verify_ca != NULL && !o->serving) {
+    if (o->verify_name != NULL && (ret = gnutls_server_name_set(s, GNUTLS_NAME_DNS, o->verify_name, strlen(o->verify_name))) < 0) die("gnutls_server_name_set: %s", gnutls_strerror(ret));
+    gnutls_session_set_verify_cert(s, o->verify_name, 0);
+  }
+  return s;
+}
+
+#define FIRST_MS 5000
+
+/* A call of the first connection, retried on AGAIN/INTERRUPTED until FIRST_MS after `t0`. */
+static long first_call(gnutls_session_t s, const struct call *c, char *buf, double t0) {
+  for (;;) {
+    long ret = invoke(s, c, buf);
+    if ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) && now_ms() - t0 < FIRST_MS) continue;
+    return ret;
+  }
+}
+
+/* resume: the first connection, on `fd`, printed nowhere (see the header comment). The
+ * caller deinits `s` (a client keeps its session data first) and closes `fd`. */
+static void first_connection(gnutls_session_t s, int fd) {
+  set_timeouts(fd, FIRST_MS);
+  gnutls_transport_set_int(s, fd);
+  double t0 = now_ms();
+  struct call hs = { OP_HANDSHAKE, NULL, 0 };
+  long r = first_call(s, &hs, NULL, t0);
+  if (r < 0) die("first connection: gnutls_handshake: %s", gnutls_strerror(r));
+  char buf[1024];
+  struct call rd = { OP_RECV, NULL, sizeof buf };
+  while ((r = first_call(s, &rd, buf, t0)) > 0) {
+  }
+  if (trace) fprintf(stderr, "harness: first connection: gnutls_record_recv %ld\n", r);
+  struct call bye = { OP_BYE, NULL, 0 };
+  first_call(s, &bye, NULL, t0);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   trace = getenv("GNUTLS_HARNESS_TRACE") != NULL;
@@ -248,6 +331,7 @@ int main(void) {
   int serving = role != NULL && strcmp(role, "server") == 0;
   const char *client_auth = jstr(in, "clientAuth");
   int require_cert = serving && client_auth != NULL && strcmp(client_auth, "require") == 0;
+  int resume = jnum(in, "resume", 0) != 0;
 
   int ret = gnutls_global_init();
   if (ret < 0) die("gnutls_global_init: %s", gnutls_strerror(ret));
@@ -260,30 +344,46 @@ int main(void) {
   }
   if (verify_ca != NULL && (ret = gnutls_certificate_set_x509_trust_file(cred, verify_ca, GNUTLS_X509_FMT_PEM)) < 0) die("gnutls_certificate_set_x509_trust_file: %s", gnutls_strerror(ret));
 
-  gnutls_session_t s;
-  unsigned flags = serving ? (GNUTLS_SERVER | GNUTLS_NO_TICKETS) : (GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
-  if ((ret = gnutls_init(&s, flags)) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
-  const char *err_pos = NULL;
   const char *version = jstr(in, "version");
-  const char *prio = serving && version != NULL && strcmp(version, "TLSv1.2") == 0 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
-  if ((ret = gnutls_priority_set_direct(s, prio, &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
-  if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
-  gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
-  gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST, on_ticket);
-  if (require_cert) {
-    gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
-    gnutls_session_set_verify_cert(s, NULL, 0);
-  } else if (verify_ca != NULL && !serving) {
-    if (verify_name != NULL && (ret = gnutls_server_name_set(s, GNUTLS_NAME_DNS, verify_name, strlen(verify_name))) < 0) die("gnutls_server_name_set: %s", gnutls_strerror(ret));
-    gnutls_session_set_verify_cert(s, verify_name, 0);
+  struct setup setup = {
+    .serving = serving,
+    .pha = pha,
+    .require_cert = require_cert,
+    .prio = serving && version != NULL && strcmp(version, "TLSv1.2") == 0 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+    .verify_ca = verify_ca,
+    .verify_name = verify_name,
+    .cred = cred,
+    .ticket_key = NULL,
+  };
+  gnutls_datum_t ticket_key = { NULL, 0 };
+  if (serving && resume) {
+    if ((ret = gnutls_session_ticket_key_generate(&ticket_key)) < 0) die("gnutls_session_ticket_key_generate: %s", gnutls_strerror(ret));
+    setup.ticket_key = &ticket_key;
   }
 
   char portstr[16];
   snprintf(portstr, sizeof portstr, "%d", (int)port);
-  int fd = serving ? accept_tcp(host, (int)port) : connect_tcp(host, portstr);
-  struct timeval tv = { block_ms / 1000, (block_ms % 1000) * 1000 };
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  int ls = serving ? listen_tcp(host, (int)port) : -1;
+  gnutls_datum_t kept = { NULL, 0 };
+  if (resume) {
+    gnutls_session_t first = new_session(&setup);
+    int ffd = serving ? accept_tcp(ls) : connect_tcp(host, portstr);
+    first_connection(first, ffd);
+    if (!serving && (ret = gnutls_session_get_data2(first, &kept)) < 0) die("first connection: gnutls_session_get_data2: %s", gnutls_strerror(ret));
+    gnutls_deinit(first);
+    close(ffd);
+    /* The script's tickets are the second connection's. */
+    tickets_processed = 0;
+  }
+
+  gnutls_session_t s = new_session(&setup);
+  if (kept.data != NULL) {
+    if ((ret = gnutls_session_set_data(s, kept.data, kept.size)) < 0) die("gnutls_session_set_data: %s", gnutls_strerror(ret));
+    gnutls_free(kept.data);
+  }
+  int fd = serving ? accept_tcp(ls) : connect_tcp(host, portstr);
+  if (ls >= 0) close(ls);
+  set_timeouts(fd, block_ms);
   gnutls_transport_set_int(s, fd);
 
   char out[256];
@@ -371,6 +471,7 @@ int main(void) {
   gnutls_deinit(s);
   close(fd);
   gnutls_certificate_free_credentials(cred);
+  if (ticket_key.data != NULL) gnutls_free(ticket_key.data);
   gnutls_global_deinit();
   return 0;
 }

@@ -48,6 +48,13 @@
 // "listening <port>" and a newline to stderr, accepts one connection and serves it with
 // the certificate given (tls.Server), session tickets off (as the simulated server of these
 // cases), TLS 1.2 alone with version "TLSv1.2", and with clientAuth "require" RequireAndVerifyClientCert against the CA file verifyCa.
+//
+// Resume: the script runs on a second connection that resumes the first's session. The
+// client makes a first connection (Handshake, Read until EOF: the server's tickets, then its
+// close_notify; Close), keeping its sessions in an LRU ClientSessionCache behind the counting
+// one, and the second connection finds the session there. The server turns session tickets
+// on and serves a first connection the same way (Handshake, Read until EOF, Close) before it
+// accepts the one the script runs on. The first connection prints nothing.
 package main
 
 import (
@@ -85,6 +92,8 @@ type input struct {
 	Role       string `json:"role"`
 	ClientAuth string `json:"clientAuth"`
 	Version    string `json:"version"`
+	// The script runs on a second connection that resumes the first's session.
+	Resume bool `json:"resume"`
 }
 
 // caPool reads a PEM CA file into a pool.
@@ -100,10 +109,11 @@ func caPool(path string) *x509.CertPool {
 	return pool
 }
 
-// serve accepts one connection on host:port and returns it as the server's tls.Conn.
+// serve accepts one connection on host:port and returns it as the server's tls.Conn (with
+// resume: the second, after serving the first until the client closed it).
 func serve(in input, cfg *tls.Config) *tls.Conn {
 	cfg.InsecureSkipVerify = false
-	cfg.SessionTicketsDisabled = true
+	cfg.SessionTicketsDisabled = !in.Resume
 	if in.Version == "TLSv1.2" {
 		cfg.MaxVersion = tls.VersionTLS12
 	}
@@ -116,12 +126,35 @@ func serve(in input, cfg *tls.Config) *tls.Conn {
 		fail("cannot listen: %v", err)
 	}
 	fmt.Fprintf(os.Stderr, "listening %d\n", ln.Addr().(*net.TCPAddr).Port)
+	if in.Resume {
+		raw, err := ln.Accept()
+		if err != nil {
+			fail("accept: %v", err)
+		}
+		firstConnection(tls.Server(raw, cfg))
+	}
 	raw, err := ln.Accept()
 	if err != nil {
 		fail("accept: %v", err)
 	}
 	_ = ln.Close()
 	return tls.Server(raw, cfg)
+}
+
+// firstConnection: a resumed run's first connection, its handshake (the server's tickets go
+// out in it, the client's come in Read), read until the peer's close_notify, then closed.
+func firstConnection(conn *tls.Conn) {
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if err := conn.Handshake(); err != nil {
+		fail("first connection: %v", err)
+	}
+	buf := make([]byte, 1024)
+	for {
+		if _, err := conn.Read(buf); err != nil {
+			break
+		}
+	}
+	_ = conn.Close()
 }
 
 type outcome struct {
@@ -172,14 +205,25 @@ func countOutcome(n int, err error, elapsed, block time.Duration) string {
 	return strconv.Itoa(n) + ", " + errText(err)
 }
 
-// countingCache is a ClientSessionCache that keeps nothing and counts Put calls (the
-// harness makes one connection, so there is never a session to resume).
-type countingCache struct{ puts int }
+// countingCache is a ClientSessionCache that counts Put calls and keeps nothing, or, with
+// resume, keeps the sessions in an LRU cache for the second connection.
+type countingCache struct {
+	puts int
+	keep tls.ClientSessionCache
+}
 
-func (c *countingCache) Get(string) (*tls.ClientSessionState, bool) { return nil, false }
-func (c *countingCache) Put(_ string, cs *tls.ClientSessionState) {
+func (c *countingCache) Get(key string) (*tls.ClientSessionState, bool) {
+	if c.keep == nil {
+		return nil, false
+	}
+	return c.keep.Get(key)
+}
+func (c *countingCache) Put(key string, cs *tls.ClientSessionState) {
 	if cs != nil {
 		c.puts++
+	}
+	if c.keep != nil {
+		c.keep.Put(key, cs)
 	}
 }
 
@@ -201,6 +245,9 @@ func main() {
 	}
 
 	tickets := &countingCache{}
+	if in.Resume {
+		tickets.keep = tls.NewLRUClientSessionCache(4)
+	}
 	cfg := &tls.Config{
 		InsecureSkipVerify: true,
 		MinVersion:         tls.VersionTLS12,
@@ -223,11 +270,19 @@ func main() {
 			cfg.RootCAs = caPool(in.VerifyCa)
 			cfg.ServerName = in.VerifyName
 		}
-		raw, err := net.DialTimeout("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)), 5*time.Second)
-		if err != nil {
-			fail("cannot connect: %v", err)
+		dial := func() *tls.Conn {
+			raw, err := net.DialTimeout("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)), 5*time.Second)
+			if err != nil {
+				fail("cannot connect: %v", err)
+			}
+			return tls.Client(raw, cfg)
 		}
-		conn = tls.Client(raw, cfg)
+		if in.Resume {
+			firstConnection(dial())
+			// The script's tickets are the second connection's.
+			tickets.puts = 0
+		}
+		conn = dial()
 	}
 
 	enc := json.NewEncoder(os.Stdout)

@@ -57,6 +57,17 @@
  * name). The server stops listening after that one connection. After a 'tlsClientError'
  * the application has no socket: a later read or write step prints `no socket`.
  *
+ * Resume (`resume: true`): the script runs on a second connection that resumes the first's
+ * session, and nothing is printed for the first (a failure in it ends the harness, exit 2).
+ * Client: the `connect` step first makes a connection of its own with the same options and a
+ * 'session' listener, lets it flow (its data is dropped) until 'end' (the server's tickets,
+ * then its close_notify), ends it and waits for its 'close'; the last 'session' buffer is
+ * then given as the `session` option of the script's tls.connect. Only that second socket
+ * follows the rule above for a 'session' listener, so a `tickets` step counts its tickets only.
+ * Server: the tls.Server (which issues tickets by default; no option of the harness turns them
+ * off) serves a first connection the same way (flowing until 'end', then end()), and the
+ * `accept` step's wait for the second starts once that one has ended.
+ *
  * Unsupported (see caseUnsupported, packages/sim/src/lens/case-support.ts): `peek`, `nonblocking`, and a
  * zero-length `read` (Node has no such calls), and post-handshake authentication.
  *
@@ -134,6 +145,7 @@ async function connect() {
     opts.rejectUnauthorized = true;
     if (input.verifyName !== undefined) opts.servername = input.verifyName;
   }
+  if (input.resume === true) opts.session = await firstSession(opts);
   try {
     socket = tls.connect(opts);
   } catch (e) {
@@ -144,6 +156,40 @@ async function connect() {
   listenTo(socket);
   if (input.script.some((step) => step.op === 'tickets')) socket.on('session', () => sessions++);
   await waitFor('connect', 'connect', 'tls.connect');
+}
+
+/** A resumed run ends here when its first connection fails (nothing of it is printed). */
+function firstFailed(why) {
+  process.stderr.write(`first connection: ${why}\n`);
+  process.exit(2);
+}
+
+/** resume, client: the first connection (see the header); resolves with its last session. */
+function firstSession(opts) {
+  return new Promise((resolve) => {
+    let session;
+    const s = tls.connect(opts);
+    s.on('session', (buf) => (session = buf));
+    s.on('error', (e) => firstFailed(errText(e)));
+    s.on('data', () => {});
+    s.on('end', () => s.end());
+    s.on('close', () => (session === undefined ? firstFailed('no session') : resolve(session)));
+  });
+}
+
+/** resume, server: serves the server's first connection (see the header); resolves once it has ended. */
+function serveFirst(server) {
+  return new Promise((resolve) => {
+    server.once('secureConnection', (s) => {
+      s.on('error', (e) => firstFailed(errText(e)));
+      s.on('data', () => {});
+      s.on('end', () => {
+        s.end();
+        resolve();
+      });
+    });
+    server.once('tlsClientError', (e) => firstFailed(errText(e)));
+  });
 }
 
 /** The socket's readable events: 'data', 'end', 'error', 'close'. */
@@ -164,18 +210,26 @@ async function accept() {
     opts.ca = readFileSync(input.verifyCa);
   }
   const server = tls.createServer(opts);
+  const first = input.resume === true ? serveFirst(server) : null;
+  let firstDone = first === null;
   server.on('secureConnection', (s) => {
+    if (!firstDone) return;
     server.close();
     socket = s;
     listenTo(s);
     onEvent("'secureConnection'", s.getProtocol(), { queued: false, endsConnect: true });
   });
   server.on('tlsClientError', (e) => {
+    if (!firstDone) return;
     server.close();
     onEvent("'tlsClientError'", errText(e), { queued: false, endsConnect: true });
   });
   await new Promise((resolve) => server.listen(input.port, input.host, resolve));
   process.stderr.write(`listening ${server.address().port}\n`);
+  if (first !== null) {
+    await first;
+    firstDone = true;
+  }
   await waitFor('connect', 'accept', 'tls.Server');
 }
 

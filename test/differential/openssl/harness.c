@@ -2,7 +2,7 @@
  * OpenSSL 3.0 libssl differential harness (test/differential/harness.ts is the contract).
  *
  * Input: one JSON object on stdin (HarnessInput: host, port, cert?, key?, pha, waitMs,
- * blockMs, script), parsed by the small JSON reader below. `harness --version` prints
+ * blockMs, script, resume?), parsed by the small JSON reader below. `harness --version` prints
  * OpenSSL_version(OPENSSL_VERSION) of the libssl it runs against and exits.
  *
  * Client set-up: TLS_client_method offering TLS 1.2 and 1.3 (the server picks: a TLS 1.2
@@ -18,9 +18,20 @@
  * Server set-up (`"role": "server"`): listens on host:port (port 0: one the kernel picks),
  * writes `listening <port>` and a newline to stderr, accepts one TCP connection, and serves it with TLS_server_method (TLS 1.2 and 1.3), the certificate chain
  * and key given, no session tickets (SSL_CTX_set_num_tickets 0, as the simulated server of
- * these cases), TLS 1.2 alone with `"version": "TLSv1.2"`, and with `"clientAuth": "require"` SSL_VERIFY_PEER |
+ * these cases; not with resume, below), TLS 1.2 alone with `"version": "TLSv1.2"`, and with `"clientAuth": "require"` SSL_VERIFY_PEER |
  * SSL_VERIFY_FAIL_IF_NO_PEER_CERT against the CA file `verifyCa`. The step accept →
  * SSL_accept; the other steps as below.
+ *
+ * Resume (`"resume": true`): the script runs on a second connection that resumes the
+ * first's TLS 1.3 session; the first prints nothing and must succeed (else exit 2). A client
+ * makes the first connection with the same SSL_CTX: SSL_connect, SSL_read until it returns
+ * <= 0 (the server's NewSessionTickets are processed, then its close_notify ends it),
+ * SSL_shutdown; it keeps SSL_get1_session (the session of the last ticket processed) and
+ * gives it to the second SSL with SSL_set_session. The new-session count starts again at 0
+ * for the second connection. A server leaves session tickets at libssl's default (no
+ * SSL_CTX_set_num_tickets 0: stateless tickets, sent by SSL_accept) and serves a first
+ * connection: SSL_accept, SSL_read until <= 0 (the client's close_notify), SSL_shutdown,
+ * close; then it accepts the second. The first connection's socket waits at most 5 s per recv.
  *
  * Steps: connect → SSL_connect; write → SSL_write of the UTF-8 data, once; read n /
  * peek n → SSL_read / SSL_peek with num = n exactly (also 0); wait → usleep(waitMs), no
@@ -194,6 +205,53 @@ static void set_rcvtimeo(int fd, long ms) {
   if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) die("SO_RCVTIMEO: %s", strerror(errno));
 }
 
+/* The next TCP connection: accepted on `listener` (server), or made to sa (client, listener < 0). */
+static int tcp_connection(int listener, const struct sockaddr_in *sa, const char *host, int port) {
+  if (listener >= 0) {
+    int conn = accept(listener, NULL, NULL);
+    if (conn < 0) die("accept: %s", strerror(errno));
+    return conn;
+  }
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) die("socket: %s", strerror(errno));
+  if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) != 0) die("connect %s:%d: %s", host, port, strerror(errno));
+  return fd;
+}
+
+/* An SSL for one connection on fd, set up as every connection of the run is. */
+static SSL *new_ssl(SSL_CTX *ctx, int fd, int pha, const char *verify_name) {
+  SSL *ssl = SSL_new(ctx);
+  if (ssl == NULL) die("SSL_new failed");
+  if (pha) SSL_set_post_handshake_auth(ssl, 1);
+  if (verify_name != NULL && (SSL_set_tlsext_host_name(ssl, verify_name) != 1 || SSL_set1_host(ssl, verify_name) != 1)) die("cannot set host name %s", verify_name);
+  if (SSL_set_fd(ssl, fd) != 1) die("SSL_set_fd failed");
+  return ssl;
+}
+
+/*
+ * A resumed run's first connection: the handshake, SSL_read until the peer's close_notify
+ * (a client processes the server's tickets meanwhile), SSL_shutdown. Nothing is printed.
+ * A client gets the session to offer next (its own reference); a server gets NULL.
+ */
+static SSL_SESSION *first_connection(SSL *ssl, int serving) {
+  static char buf[16384];
+  ERR_clear_error();
+  int ret = serving ? SSL_accept(ssl) : SSL_connect(ssl);
+  if (ret != 1) {
+    unsigned long e = ERR_peek_error();
+    die("first connection: handshake failed (%d %s%s%s)", ret, ssl_error_name(SSL_get_error(ssl, ret)), e != 0 ? ": " : "", e != 0 && ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "");
+  }
+  while (SSL_read(ssl, buf, (int)sizeof buf) > 0) {
+  }
+  ERR_clear_error();
+  (void)SSL_shutdown(ssl);
+  ERR_clear_error();
+  if (serving) return NULL;
+  SSL_SESSION *session = SSL_get1_session(ssl);
+  if (session == NULL || !SSL_SESSION_is_resumable(session)) die("first connection: no resumable session (the server sent no ticket?)");
+  return session;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "--version") == 0) {
     printf("%s\n", OpenSSL_version(OPENSSL_VERSION));
@@ -222,39 +280,17 @@ int main(int argc, char **argv) {
   const char *role = jstr(in, "role");
   int serving = role != NULL && strcmp(role, "server") == 0;
   const char *client_auth = jstr(in, "clientAuth");
+  int resume = jnum(in, "resume", 0) != 0;
 
   keep_cpu();
 
-  /* TCP */
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) die("socket: %s", strerror(errno));
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) die("host '%s' is not an IPv4 address", host);
-  if (serving) {
-    int one = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) die("SO_REUSEADDR: %s", strerror(errno));
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind %s:%d: %s", host, port, strerror(errno));
-    if (listen(fd, 1) != 0) die("listen: %s", strerror(errno));
-    socklen_t salen = sizeof sa;
-    if (getsockname(fd, (struct sockaddr *)&sa, &salen) != 0) die("getsockname: %s", strerror(errno));
-    fprintf(stderr, "listening %d\n", ntohs(sa.sin_port));
-    fflush(stderr);
-    int conn = accept(fd, NULL, NULL);
-    if (conn < 0) die("accept: %s", strerror(errno));
-    close(fd);
-    fd = conn;
-  } else if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    die("connect %s:%d: %s", host, port, strerror(errno));
-  }
-  set_rcvtimeo(fd, block_ms);
-
-  /* TLS */
+  /* TLS context (every connection of the run uses it) */
   SSL_CTX *ctx = SSL_CTX_new(serving ? TLS_server_method() : TLS_client_method());
   if (ctx == NULL) die("SSL_CTX_new failed");
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
   if (serving) {
-    SSL_CTX_set_num_tickets(ctx, 0);
+    if (!resume) SSL_CTX_set_num_tickets(ctx, 0);
     const char *version = jstr(in, "version");
     if (version != NULL && strcmp(version, "TLSv1.2") == 0) SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
     if (client_auth != NULL && strcmp(client_auth, "require") == 0) {
@@ -270,11 +306,43 @@ int main(int argc, char **argv) {
   }
   if (cert != NULL && SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) die("cannot load certificate chain %s", cert);
   if (key != NULL && SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) die("cannot load key %s", key);
-  SSL *ssl = SSL_new(ctx);
-  if (ssl == NULL) die("SSL_new failed");
-  if (pha) SSL_set_post_handshake_auth(ssl, 1);
-  if (verify_name != NULL && (SSL_set_tlsext_host_name(ssl, verify_name) != 1 || SSL_set1_host(ssl, verify_name) != 1)) die("cannot set host name %s", verify_name);
-  if (SSL_set_fd(ssl, fd) != 1) die("SSL_set_fd failed");
+
+  /* TCP: a server listens first; a client connects to sa */
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) die("host '%s' is not an IPv4 address", host);
+  int listener = -1;
+  if (serving) {
+    listener = socket(AF_INET, SOCK_STREAM, 0);
+    if (listener < 0) die("socket: %s", strerror(errno));
+    int one = 1;
+    if (setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) die("SO_REUSEADDR: %s", strerror(errno));
+    if (bind(listener, (struct sockaddr *)&sa, sizeof sa) != 0) die("bind %s:%d: %s", host, port, strerror(errno));
+    if (listen(listener, 1) != 0) die("listen: %s", strerror(errno));
+    socklen_t salen = sizeof sa;
+    if (getsockname(listener, (struct sockaddr *)&sa, &salen) != 0) die("getsockname: %s", strerror(errno));
+    fprintf(stderr, "listening %d\n", ntohs(sa.sin_port));
+    fflush(stderr);
+  }
+  SSL_SESSION *session = NULL;
+  if (resume) {
+    int first_fd = tcp_connection(listener, &sa, host, port);
+    set_rcvtimeo(first_fd, 5000);
+    SSL *first = new_ssl(ctx, first_fd, pha, verify_name);
+    session = first_connection(first, serving);
+    SSL_free(first);
+    close(first_fd);
+    /* The script's tickets are the second connection's. */
+    tickets_processed = 0;
+  }
+  int fd = tcp_connection(listener, &sa, host, port);
+  if (listener >= 0) close(listener);
+  set_rcvtimeo(fd, block_ms);
+
+  SSL *ssl = new_ssl(ctx, fd, pha, verify_name);
+  if (session != NULL) {
+    if (SSL_set_session(ssl, session) != 1) die("SSL_set_session failed");
+    SSL_SESSION_free(session);
+  }
 
   for (size_t i = 0; i < script->len; i++) {
     const struct jval *step = script->items[i];

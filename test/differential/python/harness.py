@@ -26,8 +26,18 @@ With `verifyCa`: load_verify_locations(verifyCa), CERT_REQUIRED, check_hostname,
 Server (role "server"): listens on host:port (port 0: one the kernel picks), writes
 `listening <port>` and a newline to stderr, accepts one connection and wraps it with a
 PROTOCOL_TLS_SERVER context: load_cert_chain(cert, key), minimum_version TLSv1_2,
-num_tickets 0 (as the simulated server of these cases), TLS 1.2 alone with version "TLSv1.2"; with clientAuth "require",
+num_tickets 0 (as the simulated server of these cases; not with resume, below), TLS 1.2 alone with version "TLSv1.2"; with clientAuth "require",
 verify_mode CERT_REQUIRED against load_verify_locations(verifyCa).
+Resume ("resume": true): the script runs on a second connection that resumes the first's
+TLS 1.3 session, and only that one is printed; the first must succeed (else exit 1). A client
+makes the first connection from the same SSLContext (Python refuses a session of another
+context): do_handshake, recv until b'' (OpenSSL processes the server's tickets meanwhile; its
+close_notify ends the loop), unwrap, close; it keeps SSLSocket.session as it was after the loop
+(the last ticket's session; unwrap leaves the property None) and passes it to
+wrap_socket(..., session=...) for the second. A server keeps
+num_tickets at OpenSSL's default (not 0) and serves a first connection: do_handshake (the
+tickets go out in it), recv until b'' (the client's close_notify), unwrap, close; then it
+accepts the second. The first connection's socket waits at most 5 s per call.
 Python fires no callbacks of its own here, so there are no "event" lines.
 
 Outcome format (uniform):
@@ -106,12 +116,42 @@ def render_value(v) -> str:
     return repr(v)
 
 
+FIRST_CONNECTION_TIMEOUT_S = 5.0
+
+
+def first_connection(s):
+    """A resumed run's first connection: its handshake, recv until the peer's close_notify,
+    unwrap, close. Prints nothing. Returns (ok, the session as it was before unwrap: after
+    it, SSLSocket.session is None); ok False, with a line on stderr, when the handshake fails."""
+    s.settimeout(FIRST_CONNECTION_TIMEOUT_S)
+    try:
+        s.do_handshake()
+    except (OSError, ValueError) as e:
+        print(f"python harness: first connection: {render_exception(e)}", file=sys.stderr)
+        s.close()
+        return False, None
+    try:
+        while s.recv(1024) != b"":
+            pass
+    except (OSError, ValueError):
+        pass  # tickets processed before the failure are in the session all the same
+    session = s.session
+    try:
+        s.unwrap()
+    except (OSError, ValueError):
+        pass
+    s.close()
+    return True, session
+
+
 def serve(inp):
-    """The server's SSLSocket for the one connection it accepts (role "server")."""
+    """The server's SSLSocket for the connection the script runs on (role "server"; with
+    resume, the second, once the first was served)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(inp["cert"], inp.get("key"))
-    ctx.num_tickets = 0
+    if not inp.get("resume"):
+        ctx.num_tickets = 0
     if inp.get("version") == "TLSv1.2":
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     if inp.get("clientAuth") == "require":
@@ -122,14 +162,20 @@ def serve(inp):
     listener.bind((inp["host"], int(inp["port"])))
     listener.listen(1)
     print(f"listening {listener.getsockname()[1]}", file=sys.stderr, flush=True)
+    if inp.get("resume"):
+        raw, _ = listener.accept()
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        ok, _ = first_connection(ctx.wrap_socket(raw, server_side=True, do_handshake_on_connect=False))
+        if not ok:
+            return None
     raw, _ = listener.accept()
     listener.close()
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return ctx.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
 
 
-def connect(inp, host, port, block_s):
-    """The client's SSLSocket, connected (None, with a line on stderr, when TCP fails)."""
+def client_context(inp):
+    """The client's SSLContext (one for every connection of the run)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
@@ -142,13 +188,19 @@ def connect(inp, host, port, block_s):
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_REQUIRED
         ctx.check_hostname = inp.get("verifyName") is not None
+    return ctx
+
+
+def connect(ctx, inp, host, port, block_s, session=None):
+    """A client SSLSocket, connected, offering `session` when given (None, with a line on
+    stderr, when TCP fails)."""
     try:
         raw = socket.create_connection((host, port), timeout=block_s)
     except OSError as e:
         print(f"python harness: cannot connect to {host}:{port}: {e}", file=sys.stderr)
         return None
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return ctx.wrap_socket(raw, server_hostname=inp.get("verifyName") or host, do_handshake_on_connect=False)
+    return ctx.wrap_socket(raw, server_hostname=inp.get("verifyName") or host, do_handshake_on_connect=False, session=session)
 
 
 def main() -> int:
@@ -160,7 +212,19 @@ def main() -> int:
     if inp.get("role") == "server":
         s = serve(inp)
     else:
-        s = connect(inp, host, port, block_s)
+        ctx = client_context(inp)
+        session = None
+        if inp.get("resume"):
+            first = connect(ctx, inp, host, port, block_s)
+            if first is None:
+                return 1
+            ok, session = first_connection(first)
+            if not ok:
+                return 1
+            if session is None or not session.has_ticket:
+                print("python harness: first connection: no session to resume", file=sys.stderr)
+                return 1
+        s = connect(ctx, inp, host, port, block_s, session)
     if s is None:
         return 1
     s.settimeout(block_s)

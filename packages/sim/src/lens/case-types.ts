@@ -156,6 +156,13 @@ export interface ClientProgram {
    * that it did.
    */
   readonly keyShare?: NamedGroupName;
+  /**
+   * Our client offers this as 0-RTT data (RFC 8446 §2.3) under a ticket from another server,
+   * one of our own that allowed early data (lens/foreign-session.ts). The library cannot open
+   * the ticket: it must ignore the PSK (§4.2.11) and skip the early data (§4.2.10), and our
+   * client writes `write` again once complete. Our TCP client fails the run if the library resumed.
+   */
+  readonly earlyData?: string;
   /** Our client rejects the server's certificate with this alert (its serverCertVerifier): the handshake ends there. */
   readonly reject?: AlertName;
 }
@@ -184,6 +191,14 @@ export interface DiffCase {
    */
   readonly verifyServer?: 'trusted' | 'untrusted';
   readonly script: readonly ScriptStep[];
+  /**
+   * The script runs on a second connection that resumes the first's session (RFC 8446 §2.2).
+   * On the first, the client completes its handshake and reads until the server's close_notify:
+   * the server sends its NewSessionTickets, then closes. The client then connects again,
+   * offering the session it got, and the server must resume it (our side checks, and the run
+   * fails otherwise). Only the second connection's calls are reported.
+   */
+  readonly resume?: boolean;
   /** Libraries that cannot run this case at all, and why (shown in docs/lenses.md). */
   readonly unsupported?: Readonly<Record<string, string>>;
 }

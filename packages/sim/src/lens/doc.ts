@@ -58,7 +58,9 @@ function sequence(c: DiffCase, lens: LensName): string {
 }
 
 function scriptText(c: DiffCase): string {
-  return c.script.map((s) => (s.op === 'write' ? `write("${s.data}")` : s.op === 'read' || s.op === 'peek' ? `${s.op}(${s.n})` : s.op)).join(', ');
+  return c.script
+    .map((s) => (s.op === 'write' ? `write(${JSON.stringify(s.data)})` : s.op === 'read' || s.op === 'peek' ? `${s.op}(${s.n})` : s.op))
+    .join(', ');
 }
 
 /** The page up to the verdict table (markdown lines). */

@@ -5,15 +5,16 @@
  */
 import {
   SealedTicketIssuer,
-  buildCertificate,
   createEndpoint,
   createTlsEndpoint,
-  generateKeyPair,
   nobleProvider,
   seededRandom,
-  type CertifiedKey,
   type CryptoProvider,
+  type ResumptionSession,
 } from '@tls13sim/handshake';
+import { keepingSessions } from '../keeping-sessions.js';
+import { casePki, VALIDATION_TIME } from './case-pki.js';
+import { foreignEarlyDataSession } from './foreign-session.js';
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
@@ -35,66 +36,18 @@ export interface CaseRun {
   readonly outcomes: CaseOutcome[];
 }
 
-const NOT_BEFORE = Date.UTC(2020, 0, 1);
-const NOT_AFTER = Date.UTC(2099, 0, 1);
-const VALIDATION_TIME = Date.UTC(2026, 0, 1);
-
-interface CasePki {
-  readonly ca: Uint8Array;
-  readonly server: CertifiedKey;
-  readonly client: CertifiedKey;
-  readonly untrusted: CertifiedKey;
-  /** The CA of `untrusted`: a trust anchor that issued no server certificate. */
-  readonly otherCa: Uint8Array;
-}
-
-const pkiCache = new Map<number, CasePki>();
-
-/** A CA the server trusts, one it does not, and a client certificate from each (seeded). */
-function casePki(seed: number): CasePki {
-  const hit = pkiCache.get(seed);
-  if (hit !== undefined) return hit;
-  const rand = seededRandom(`tls13sim-diff-pki:${seed}`);
-  const makeCa = (subject: string) => {
-    const key = generateKeyPair('ed25519', rand);
-    const cert = buildCertificate(
-      { subject, publicKey: key.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] },
-      key.privateKey,
-      rand,
-    );
-    return { key, cert };
-  };
-  const leaf = (issuer: ReturnType<typeof makeCa>, subject: string, client: boolean): CertifiedKey => {
-    const key = generateKeyPair('ed25519', rand);
-    const cert = buildCertificate(
-      {
-        subject,
-        issuer: issuer.cert,
-        publicKey: key.publicKey,
-        notBefore: NOT_BEFORE,
-        notAfter: NOT_AFTER,
-        ...(client ? { extKeyUsage: ['clientAuth' as const] } : { dnsNames: ['localhost'], extKeyUsage: ['serverAuth' as const] }),
-      },
-      issuer.key.privateKey,
-      rand,
-    );
-    return { chain: [cert.der, issuer.cert.der], privateKey: key.privateKey };
-  };
-  const ca = makeCa('CN=tls13sim differential CA');
-  const other = makeCa('CN=untrusted CA');
-  const pki = {
-    ca: ca.cert.der,
-    server: leaf(ca, 'CN=localhost', false),
-    client: leaf(ca, 'CN=client', true),
-    untrusted: leaf(other, 'CN=stranger', true),
-    otherCa: other.cert.der,
-  };
-  pkiCache.set(seed, pki);
-  return pki;
-}
-
-/** The case's two endpoints in a Simulation, the server running the case's program. */
-export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = nobleProvider): Simulation {
+/**
+ * The case's two endpoints. `session`: the client offers it (a resumed case's second
+ * connection); `connection` tells the first connection's randoms from the second's.
+ */
+function caseEndpoints(
+  c: DiffCase,
+  seed: number,
+  crypto: CryptoProvider,
+  issuer: SealedTicketIssuer | undefined,
+  session?: ResumptionSession,
+  connection = '',
+) {
   const pki = casePki(seed);
   const p = c.server;
   const certificate = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrusted : undefined;
@@ -114,8 +67,10 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     ...(c.verifyServer === undefined
       ? { insecure: true }
       : { trustAnchors: [c.verifyServer === 'trusted' ? pki.ca : pki.otherCa], serverName: 'localhost', validationTime: VALIDATION_TIME }),
-    random: seededRandom(`diff:${c.name}:client:${seed}`),
+    random: seededRandom(`diff:${c.name}:client:${seed}${connection}`),
     ...(certificate !== undefined ? { certificate } : {}),
+    ...(session !== undefined ? { session } : {}),
+    ...(c.client?.earlyData !== undefined ? { earlyData: new TextEncoder().encode(c.client.earlyData) } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
     ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
     ...(c.client?.keyShare !== undefined ? { groups: [c.client.keyShare, 'x25519'] as const, keyShareGroups: [c.client.keyShare] } : {}),
@@ -124,15 +79,43 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
     ...(tls12 ? { versions: ['TLSv1.2'] as const } : downgrade ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
     role: 'server',
     crypto,
-    random: seededRandom(`diff:${c.name}:server:${seed}`),
+    random: seededRandom(`diff:${c.name}:server:${seed}${connection}`),
     certificate: pki.server,
     clientAuth: p.clientAuth,
     trustAnchors: [pki.ca],
     validationTime: VALIDATION_TIME,
     ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
-    ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: new SealedTicketIssuer(seededRandom(`diff:${c.name}:tickets:${seed}`)) } } : {}),
+    ...(p.tickets !== undefined && issuer !== undefined ? { tickets: { count: p.tickets, issuer } } : {}),
     ...(p.groups !== undefined ? { groups: p.groups } : {}),
   });
+  return { client, server };
+}
+
+/**
+ * A resumed case's first connection, run to its end: the server's NewSessionTickets give the
+ * client the session its second connection offers.
+ */
+function earlierSession(c: DiffCase, seed: number, crypto: CryptoProvider, issuer: SealedTicketIssuer | undefined): ResumptionSession {
+  const sessions: ResumptionSession[] = [];
+  const { client, server } = caseEndpoints(c, seed, crypto, issuer, undefined, ':first');
+  new Simulation({ client: keepingSessions(client, sessions), server, scenario: `diff:${c.name}:first`, seed }).run();
+  const session = sessions[0];
+  if (session === undefined) throw new Error(`${c.name}: the first connection gave the client no session (a resumed case needs server tickets)`);
+  return session;
+}
+
+/** The case's two endpoints in a Simulation, the server running the case's program. */
+export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = nobleProvider): Simulation {
+  const p = c.server;
+  const issuer = p.tickets !== undefined ? new SealedTicketIssuer(seededRandom(`diff:${c.name}:tickets:${seed}`)) : undefined;
+  const session =
+    c.resume === true
+      ? earlierSession(c, seed, crypto, issuer)
+      : c.client?.earlyData !== undefined
+        ? foreignEarlyDataSession(crypto, seededRandom(`diff:${c.name}:foreign:${seed}`))
+        : undefined;
+  const { client, server } = caseEndpoints(c, seed, crypto, issuer, session);
+  const downgrade = p.downgrade === true;
   const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
   // The library serves: our client runs the case's client program, the lens the server's script.
   if (c.side === 'server') {

@@ -7,6 +7,8 @@ import type { ClientProgram, DiffCase } from './case-types.js';
 
 const PING = 'ping';
 const PONG = 'pong';
+/** 0-RTT data the library serving never sees (it skips it). */
+const EARLY_REQUEST = 'early ping';
 
 /** A case where the library serves: `side` set. */
 function served(c: Omit<DiffCase, 'side'>): DiffCase {
@@ -62,6 +64,18 @@ const SERVER_CASES: readonly DiffCase[] = [
     clientCert: 'none',
     verifyServer: 'untrusted',
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
+  }),
+  served({
+    name: 'server-foreign-early-data',
+    title:
+      'the library serves; our client offers 0-RTT data under a ticket from another server: the library ignores the PSK and skips the early data, its accept completes a full handshake, and its read gets the request written after it',
+    server: { clientAuth: 'none' },
+    clientCert: 'none',
+    client: { earlyData: EARLY_REQUEST, write: PING, end: 'close' },
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }],
+    unsupported: {
+      go: "Go 1.19's server aborts a handshake whose ClientHello offers early data (unsupported_extension), which the lens cannot show: our endpoint serves on; go.test.ts holds Go's abort against a real run",
+    },
   }),
 ];
 

@@ -12,6 +12,7 @@ import {
   type EndpointConfig,
   type ResumptionSession,
 } from '@tls13sim/handshake';
+import { keepingSessions } from '../keeping-sessions.js';
 import { Simulation } from '../simulation.js';
 import type { DeliveryPolicy } from '../scheduler.js';
 import { SERVER_NAME, VALIDATION_TIME, scenarioPki } from './pki.js';
@@ -67,27 +68,6 @@ export function scenarioSim(name: string, seed: number, opts: ScenarioSimOptions
   const sim = new Simulation({ client, server, scenario: name, seed, policy: scenarioPolicy(opts.policy ?? {}) });
   if (opts.startAt !== undefined) sim.advanceClock(opts.startAt);
   return sim;
-}
-
-/**
- * The client endpoint, with the sessions of the NewSessionTickets it receives copied into
- * `sink` as its events are drained (the trace records the ticket records, not the
- * sessions, which hold secrets).
- */
-function keepingSessions(ep: EndpointApi, sink: ResumptionSession[]): EndpointApi {
-  return new Proxy(ep, {
-    get(target, prop) {
-      if (prop === 'pollEvent') {
-        return () => {
-          const ev = target.pollEvent();
-          if (ev?.type === 'new_session_ticket' && ev.session !== undefined) sink.push(ev.session);
-          return ev;
-        };
-      }
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
 }
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -40,9 +40,20 @@
 //! offers post-handshake authentication: "pha" is ignored.
 //! Server (role server): listens on host:port (port 0: the kernel picks), writes
 //! "listening <port>" to stderr, serves one connection with cert/key, keeps no sessions (no
-//! tickets, as the simulated server of these cases), TLS 1.2 alone with version "TLSv1.2",
+//! tickets, as the simulated server of these cases; but see Resume), TLS 1.2 alone with version "TLSv1.2",
 //! and with clientAuth "require" requires a client certificate issued by verifyCa.
-use rustls::client::{ServerCertVerified, ServerCertVerifier, StoresClientSessions};
+//!
+//! Resume (input line `resume true`): the script runs on a second connection that resumes
+//! the first's session. Client: the counting store also keeps what rustls stores, in a
+//! ClientSessionMemoryCache, and both connections share one Arc<ClientConfig> and server
+//! name, so the second finds the first's ticket there; the first connection is
+//! complete_io, Stream::read until Ok(0) (the server's tickets, then its close_notify) or an
+//! error, then send_close_notify and a flush, and the count starts again from 0 for the
+//! script. Server: keeps the builder's default ServerSessionMemoryCache (stateful tickets:
+//! one NewSessionTicket per full handshake) instead of NoServerSessionStorage, serves a
+//! first connection the same way, then accepts the one the script runs on. Nothing is
+//! printed for the first connection; a failure in it ends the harness (exit 2).
+use rustls::client::{ClientSessionMemoryCache, ServerCertVerified, ServerCertVerifier, StoresClientSessions};
 use rustls::server::{AllowAnyAuthenticatedClient, NoServerSessionStorage};
 use rustls::{
     Certificate, ClientConfig, ClientConnection, ConnectionCommon, PrivateKey, RootCertStore, ServerConfig, ServerConnection, ServerName, SideData,
@@ -76,6 +87,7 @@ struct Input {
     wait_ms: u64,
     block_ms: u64,
     script: Vec<Step>,
+    resume: bool,
 }
 
 fn fail(msg: String) -> ! {
@@ -118,6 +130,7 @@ fn parse_input(text: &str) -> Input {
             "pha" => {}
             "waitMs" => inp.wait_ms = number(&value),
             "blockMs" => inp.block_ms = number(&value),
+            "resume" => inp.resume = value == "true",
             "step" => {
                 let f: Vec<&str> = value.split(' ').collect();
                 if f.len() != 3 {
@@ -207,20 +220,52 @@ impl ServerCertVerifier for AcceptAny {
     }
 }
 
-/// Keeps nothing; counts the sessions rustls stores for the server (one per ticket).
+/// Counts the sessions rustls stores for the server (one per ticket); keeps nothing, or,
+/// with resume, hands everything on to `keep` (the second connection looks there).
 struct CountingStore {
     sessions: AtomicUsize,
+    keep: Option<Arc<ClientSessionMemoryCache>>,
 }
 
 impl StoresClientSessions for CountingStore {
-    fn put(&self, key: Vec<u8>, _value: Vec<u8>) -> bool {
+    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         if key.starts_with(b"session") {
             self.sessions.fetch_add(1, Ordering::SeqCst);
         }
+        if let Some(keep) = &self.keep {
+            keep.put(key, value);
+        }
         true
     }
-    fn get(&self, _key: &[u8]) -> Option<Vec<u8>> {
-        None
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.keep.as_ref().and_then(|keep| keep.get(key))
+    }
+}
+
+/// A resumed run's first connection: the handshake, reads until the peer's close_notify
+/// (or an error: the stream ended), then our close_notify, flushed. Prints nothing.
+fn first_connection<C, S>(conn: &mut C, mut sock: TcpStream)
+where
+    C: DerefMut + Deref<Target = ConnectionCommon<S>>,
+    S: SideData,
+{
+    let limit = Some(Duration::from_secs(5));
+    sock.set_read_timeout(limit).unwrap_or_else(|e| fail(format!("read timeout: {}", e)));
+    sock.set_write_timeout(limit).unwrap_or_else(|e| fail(format!("write timeout: {}", e)));
+    if let Err(e) = conn.complete_io(&mut sock) {
+        fail(format!("first connection: {}", io_err_text(&e)));
+    }
+    let mut buf = [0u8; 1024];
+    while let Ok(n) = Stream::new(&mut *conn, &mut sock).read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+    }
+    conn.send_close_notify();
+    while conn.wants_write() {
+        if conn.write_tls(&mut sock).is_err() {
+            break;
+        }
     }
 }
 
@@ -242,12 +287,22 @@ fn client(inp: &Input, store: Arc<CountingStore>) -> (ClientConnection, TcpStrea
             b.with_single_cert(certs(&inp.cert), private_key(&inp.key)).unwrap_or_else(|e| fail(format!("client certificate: {:?}", e)))
         }
     };
-    cfg.session_storage = store;
+    cfg.session_storage = store.clone();
+    let cfg = Arc::new(cfg);
     let name = if inp.verify_name.is_empty() { "localhost" } else { &inp.verify_name };
     let name = ServerName::try_from(name).unwrap_or_else(|e| fail(format!("server name {:?}: {:?}", name, e)));
-    let conn = ClientConnection::new(Arc::new(cfg), name).unwrap_or_else(|e| fail(format!("client: {:?}", e)));
-    let sock = TcpStream::connect((inp.host.as_str(), inp.port)).unwrap_or_else(|e| fail(format!("cannot connect: {}", e)));
-    (conn, sock)
+    let connect = || {
+        let conn = ClientConnection::new(cfg.clone(), name.clone()).unwrap_or_else(|e| fail(format!("client: {:?}", e)));
+        let sock = TcpStream::connect((inp.host.as_str(), inp.port)).unwrap_or_else(|e| fail(format!("cannot connect: {}", e)));
+        (conn, sock)
+    };
+    if inp.resume {
+        let (mut conn, sock) = connect();
+        first_connection(&mut conn, sock);
+        // The script's tickets are the second connection's.
+        store.sessions.store(0, Ordering::SeqCst);
+    }
+    connect()
 }
 
 fn server(inp: &Input) -> (ServerConnection, TcpStream) {
@@ -266,13 +321,23 @@ fn server(inp: &Input) -> (ServerConnection, TcpStream) {
     let mut cfg = builder
         .with_single_cert(certs(&inp.cert), private_key(&inp.key))
         .unwrap_or_else(|e| fail(format!("server certificate: {:?}", e)));
-    cfg.session_storage = Arc::new(NoServerSessionStorage {});
+    if !inp.resume {
+        cfg.session_storage = Arc::new(NoServerSessionStorage {});
+    }
+    let cfg = Arc::new(cfg);
     let listener = TcpListener::bind((inp.host.as_str(), inp.port)).unwrap_or_else(|e| fail(format!("cannot listen: {}", e)));
     let port = listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| fail(format!("local address: {}", e)));
     eprintln!("listening {}", port);
-    let (sock, _) = listener.accept().unwrap_or_else(|e| fail(format!("accept: {}", e)));
-    let conn = ServerConnection::new(Arc::new(cfg)).unwrap_or_else(|e| fail(format!("server: {:?}", e)));
-    (conn, sock)
+    let accept = || {
+        let (sock, _) = listener.accept().unwrap_or_else(|e| fail(format!("accept: {}", e)));
+        let conn = ServerConnection::new(cfg.clone()).unwrap_or_else(|e| fail(format!("server: {:?}", e)));
+        (conn, sock)
+    };
+    if inp.resume {
+        let (mut conn, sock) = accept();
+        first_connection(&mut conn, sock);
+    }
+    accept()
 }
 
 fn io_err_text(e: &io::Error) -> String {
@@ -316,7 +381,8 @@ fn main() {
         }
     }
     let inp = Arc::new(inp);
-    let store = Arc::new(CountingStore { sessions: AtomicUsize::new(0) });
+    let keep = if inp.resume { Some(ClientSessionMemoryCache::new(4)) } else { None };
+    let store = Arc::new(CountingStore { sessions: AtomicUsize::new(0), keep });
     // The script runs on its own thread, saying when each step starts; this one watches it.
     let (tx, rx) = mpsc::channel::<Option<usize>>();
     let (worker_inp, worker_store) = (inp.clone(), store.clone());
