@@ -42,6 +42,8 @@ export interface HarnessInput {
    * and closes; then it accepts the second. Only the second connection's calls are printed.
    */
   readonly resume?: boolean;
+  /** role 'server': its tickets allow this much 0-RTT data, and it takes early data (OpenSSL: SSL_CTX_set_max_early_data). */
+  readonly maxEarlyData?: number;
 }
 
 export interface Outcome {

@@ -30,6 +30,7 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
       key: pki.server.p256.keyPath,
       ...(c.server.clientAuth === 'require' ? { clientAuth: 'require' as const, verifyCa: pki.caPath } : {}),
       ...(c.server.version !== undefined ? { version: c.server.version } : {}),
+      ...(c.server.earlyData !== undefined ? { maxEarlyData: c.server.earlyData } : {}),
       pha: false,
       waitMs: WAIT_MS,
       blockMs: BLOCK_MS,
@@ -85,7 +86,7 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
     if (conn.version !== null && conn.version !== want) return `${c.name}: negotiated ${conn.version}, the case needs ${want}`;
     const resumed = conn.negotiated?.resumed === true;
     if (c.resume === true && conn.negotiated !== null && !resumed) return `${c.name}: the library did not resume the first connection's session`;
-    if (program.earlyData !== undefined && resumed) return `${c.name}: the library resumed a ticket it never issued`;
+    if (c.resume !== true && program.earlyData !== undefined && resumed) return `${c.name}: the library resumed a ticket it never issued`;
     const n = conn.endpoint.negotiated;
     // The case's key share is one the library does not take: it must have asked for another.
     if (program.keyShare !== undefined && n !== null && 'helloRetry' in n && !n.helloRetry)

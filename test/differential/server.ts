@@ -75,8 +75,11 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
       trustAnchors: [pki.caDer],
       validationTime: Date.now(),
       ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
-      ...(p.tickets !== undefined ? { tickets: { count: p.tickets, issuer: tickets } } : {}),
+      ...(p.tickets !== undefined
+        ? { tickets: { count: p.tickets, issuer: tickets, ...(p.earlyData !== undefined ? { maxEarlyData: p.earlyData } : {}) } }
+        : {}),
       ...(p.groups !== undefined ? { groups: p.groups } : {}),
+      ...(p.declineEarlyData === true ? { acceptEarlyData: false } : {}),
       ...override,
     }),
     // 'at-flight2': the handshake timer is what makes the server give up (below).

@@ -36,7 +36,12 @@ export type NetDirection = 'client_to_server' | 'server_to_client';
  * what the application can tell of the NewSessionTickets its library has processed so far (a
  * callback's or a session cache's count, Python's `session.has_ticket`); no bytes are read.
  */
-export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'shutdown' | 'pending' | 'tickets' | 'event';
+/**
+ * An application's call. `write_early` / `read_early`: 0-RTT data written before the
+ * handshake call, and the server's early-data read (RFC 8446 §2.3), for the libraries whose
+ * lens models such calls.
+ */
+export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'write_early' | 'read_early' | 'shutdown' | 'pending' | 'tickets' | 'event';
 export type AppResult = 'ok' | 'want_read' | 'want_write' | 'error' | 'blocked';
 export type Verdict = 'unknown' | 'accepted' | 'rejected';
 

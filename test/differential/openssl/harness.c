@@ -42,6 +42,15 @@
  * new-session callback (SSL_CTX_sess_set_new_cb, with SSL_SESS_CACHE_CLIENT and no internal
  * store): in TLS 1.3 once per NewSessionTicket it has processed, printed as
  * {"call": "tickets", "api": "new_session_cb", "outcome": "<count>"}, no library call made.
+ * write_early → SSL_write_early_data(ssl, data, len, &written) before SSL_connect (the
+ * ClientHello and the early data leave; the session must allow early data), printed
+ * `1, <written> written`; read_early n → SSL_read_early_data(ssl, buf, n, &readbytes) before
+ * SSL_accept, printed `SSL_READ_EARLY_DATA_SUCCESS, <readbytes> bytes` or
+ * `SSL_READ_EARLY_DATA_FINISH, 0 bytes`, or on SSL_READ_EARLY_DATA_ERROR `0 <SSL_get_error
+ * name>` as below. A server with `"maxEarlyData": n` calls SSL_CTX_set_max_early_data(ctx, n)
+ * (its tickets allow n bytes of early data) and keeps libssl's default server session
+ * cache, which its anti-replay check needs; it declines early data by not calling
+ * SSL_read_early_data (SSL_accept then skips it).
  * After the last step the process exits without sending anything (no SSL_shutdown unless
  * scripted; SSL_free sends nothing).
  *
@@ -128,7 +137,9 @@ static const char *errno_name(int e) {
 
 static int blocking = 1;
 
-enum call_kind { K_CONNECT, K_ACCEPT, K_WRITE, K_READ, K_PEEK, K_SHUTDOWN };
+enum call_kind { K_CONNECT, K_ACCEPT, K_WRITE, K_READ, K_PEEK, K_SHUTDOWN, K_WRITE_EARLY, K_READ_EARLY };
+
+static const char *const EARLY_READ_RESULT[] = {"SSL_READ_EARLY_DATA_ERROR", "SSL_READ_EARLY_DATA_SUCCESS", "SSL_READ_EARLY_DATA_FINISH"};
 
 /* Makes one library call and prints its outcome line. */
 static void do_call(SSL *ssl, const char *call, enum call_kind kind, const char *data, size_t len) {
@@ -137,6 +148,7 @@ static void do_call(SSL *ssl, const char *call, enum call_kind kind, const char 
   ERR_clear_error();
   errno = 0;
   int ret = 0;
+  size_t moved = 0; /* the early-data calls' byte count (written, or read) */
   switch (kind) {
     case K_CONNECT: api = "SSL_connect"; ret = SSL_connect(ssl); break;
     case K_ACCEPT: api = "SSL_accept"; ret = SSL_accept(ssl); break;
@@ -144,10 +156,16 @@ static void do_call(SSL *ssl, const char *call, enum call_kind kind, const char 
     case K_READ: api = "SSL_read"; ret = SSL_read(ssl, buf, (int)len); break;
     case K_PEEK: api = "SSL_peek"; ret = SSL_peek(ssl, buf, (int)len); break;
     case K_SHUTDOWN: api = "SSL_shutdown"; ret = SSL_shutdown(ssl); break;
+    case K_WRITE_EARLY: api = "SSL_write_early_data"; ret = SSL_write_early_data(ssl, data, len, &moved); break;
+    case K_READ_EARLY: api = "SSL_read_early_data"; ret = SSL_read_early_data(ssl, buf, len, &moved); break;
   }
   int saved_errno = errno;
   char out[512];
-  if (ret > 0 || (kind == K_SHUTDOWN && ret == 0)) {
+  if (kind == K_WRITE_EARLY && ret == 1) {
+    snprintf(out, sizeof out, "1, %zu written", moved);
+  } else if (kind == K_READ_EARLY && ret != SSL_READ_EARLY_DATA_ERROR) {
+    snprintf(out, sizeof out, "%s, %zu bytes", EARLY_READ_RESULT[ret], moved);
+  } else if (ret > 0 || (kind == K_SHUTDOWN && ret == 0)) {
     snprintf(out, sizeof out, "%d", ret);
   } else {
     int err = SSL_get_error(ssl, ret);
@@ -291,6 +309,9 @@ int main(int argc, char **argv) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
   if (serving) {
     if (!resume) SSL_CTX_set_num_tickets(ctx, 0);
+    /* 0-RTT: the tickets allow this much early data, and the server takes it. */
+    double max_early = jnum(in, "maxEarlyData", 0);
+    if (max_early > 0 && SSL_CTX_set_max_early_data(ctx, (uint32_t)max_early) != 1) die("SSL_CTX_set_max_early_data failed");
     const char *version = jstr(in, "version");
     if (version != NULL && strcmp(version, "TLSv1.2") == 0) SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
     if (client_auth != NULL && strcmp(client_auth, "require") == 0) {
@@ -298,7 +319,9 @@ int main(int argc, char **argv) {
       SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
     }
   }
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  /* A 0-RTT server keeps libssl's default server cache: its anti-replay check looks a
+   * ticket up there, and without it every ticket is refused (a full handshake). */
+  if (!(serving && jnum(in, "maxEarlyData", 0) > 0)) SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
   SSL_CTX_sess_set_new_cb(ctx, on_new_session);
   if (verify_ca != NULL && !serving) {
     if (SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("cannot load CA file %s", verify_ca);
@@ -356,6 +379,14 @@ int main(int argc, char **argv) {
       const struct jval *d = jget(step, "data");
       if (d == NULL || d->type != J_STR) die("write: 'data' missing");
       do_call(ssl, op, K_WRITE, d->str, d->len);
+    } else if (strcmp(op, "write_early") == 0) {
+      const struct jval *d = jget(step, "data");
+      if (d == NULL || d->type != J_STR) die("write_early: 'data' missing");
+      do_call(ssl, op, K_WRITE_EARLY, d->str, d->len);
+    } else if (strcmp(op, "read_early") == 0) {
+      double nn = jnum(step, "n", -1);
+      if (nn < 1 || nn > 65536) die("read_early: n out of range");
+      do_call(ssl, op, K_READ_EARLY, NULL, (size_t)nn);
     } else if (strcmp(op, "read") == 0 || strcmp(op, "peek") == 0) {
       double nn = jnum(step, "n", -1);
       if (nn < 0 || nn > 65536) die("%s: n out of range", op);

@@ -6,21 +6,34 @@
 import type { DiffCase } from './case-types.js';
 import type { LensName } from './lens.js';
 
+/** 0-RTT calls (write_early, read_early): why a library's cannot be run (OpenSSL's are modelled and run). */
+export const NO_EARLY_DATA_CALLS: Readonly<Partial<Record<LensName, string>>> = {
+  go: "Go 1.19's crypto/tls has no 0-RTT",
+  node: "Node's tls has no 0-RTT API",
+  python: "Python's ssl module has no 0-RTT calls",
+  gnutls: "the gnutls lens does not model GnuTLS's early-data calls (gnutls_record_send_early_data, gnutls_record_recv_early_data)",
+  rustls: "the rustls lens does not model rustls's early_data() calls",
+};
+
+const early = (lens: LensName): Record<string, string> => ({ write_early: NO_EARLY_DATA_CALLS[lens]!, read_early: NO_EARLY_DATA_CALLS[lens]! });
+
 /** Why a script step cannot be expressed with a library (a library not named has every step). */
 export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record<string, string>>>>> = {
   go: {
     nonblocking: "Go's crypto/tls has no non-blocking mode (every call blocks; only deadlines bound it)",
     key_update: 'Go 1.19 crypto/tls has no call that sends a KeyUpdate',
     peek: "Go's crypto/tls has no peek (tls.Conn offers Read only)",
+    ...early('go'),
   },
   node: {
     nonblocking: "Node's tls has no blocking mode to leave: every call returns at once and results arrive as events",
     key_update: "Node's tls has no call that sends a KeyUpdate",
     peek: "Node's tls has no peek: received data is handed to 'data' listeners, never left in place",
+    ...early('node'),
   },
-  rustls: { peek: 'rustls has no peek (its Reader offers read only)', key_update: 'rustls 0.20 has no call that sends a KeyUpdate' },
-  python: { key_update: "Python's ssl has no call that sends a KeyUpdate" },
-  gnutls: { peek: 'GnuTLS has no peek call' },
+  rustls: { peek: 'rustls has no peek (its Reader offers read only)', key_update: 'rustls 0.20 has no call that sends a KeyUpdate', ...early('rustls') },
+  python: { key_update: "Python's ssl has no call that sends a KeyUpdate", ...early('python') },
+  gnutls: { peek: 'GnuTLS has no peek call', ...early('gnutls') },
 };
 
 const NODE_ZERO_READ = "Node's tls has no read call to give a zero length: received data comes as 'data' events";

@@ -10,6 +10,17 @@ export type ScriptStep =
   /** The server's handshake call (a case whose `side` is 'server'). */
   | { readonly op: 'accept' }
   | { readonly op: 'write'; readonly data: string }
+  /**
+   * 0-RTT data, written before the handshake call (the session must allow early data):
+   * OpenSSL's SSL_write_early_data, which sends the ClientHello and the data behind it.
+   */
+  | { readonly op: 'write_early'; readonly data: string }
+  /**
+   * The server's early-data read, before its handshake call: OpenSSL's SSL_read_early_data,
+   * which answers the ClientHello with the server's flight and returns the early data, then
+   * SSL_READ_EARLY_DATA_FINISH once the client's EndOfEarlyData has come.
+   */
+  | { readonly op: 'read_early'; readonly n: number }
   | { readonly op: 'read'; readonly n: number }
   | { readonly op: 'peek'; readonly n: number }
   /** Everything the server will send arrives; nothing is read. */
@@ -104,6 +115,18 @@ export interface ServerProgram {
   readonly afterAuth?: string;
   /** NewSessionTickets to send (§4.6.1); none when absent. */
   readonly tickets?: number;
+  /**
+   * 0-RTT (RFC 8446 §2.3, §4.2.10): the server's tickets allow this much early data, and it
+   * takes early data offered under them. When the library serves: OpenSSL's
+   * SSL_CTX_set_max_early_data.
+   */
+  readonly earlyData?: number;
+  /**
+   * With `earlyData`: the tickets allow early data, but this connection declines it (§4.2.10:
+   * the server skips it, and EncryptedExtensions carries no early_data). When the library
+   * serves, its script declines by not reading early data (OpenSSL: no SSL_read_early_data).
+   */
+  readonly declineEarlyData?: boolean;
   /**
    * The server closes TCP (a FIN) without a close_notify, a truncation (§6.1), and sends
    * nothing more: 'before-server-hello' once the ClientHello has arrived, without answering

@@ -36,6 +36,9 @@ const API: Record<AppCall, string> = {
   read: GNUTLS_API.read,
   peek: GNUTLS_API.read,
   write: GNUTLS_API.write,
+  // Not modelled yet (the lens answers reads and writes as after the handshake).
+  write_early: 'gnutls_record_send_early_data',
+  read_early: 'gnutls_record_recv_early_data',
   shutdown: GNUTLS_API.shutdown,
   pending: '(pending)',
   tickets: 'gnutls_handshake_set_hook_function',

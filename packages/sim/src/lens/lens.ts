@@ -338,7 +338,7 @@ export abstract class Lens {
     return this.ep.peekApplicationData(1);
   }
 
-  private requireRole(role: Side, call: string): void {
+  protected requireRole(role: Side, call: string): void {
     if (this.side !== role) throw new Error(`${this.name} lens: ${call}() is for the ${role} side, this lens is on the ${this.side}`);
   }
 

@@ -36,7 +36,8 @@
 import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { Side } from '../trace.js';
-import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
+import type { EarlyDataCalls } from './early-data.js';
+import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import {
   OPENSSL_AFTER_LOCAL_ABORT,
   OPENSSL_AFTER_UNEXPECTED_EOF,
@@ -61,13 +62,15 @@ const API: Record<AppCall, string> = {
   read: 'SSL_read',
   peek: 'SSL_peek',
   write: 'SSL_write',
+  write_early: 'SSL_write_early_data',
+  read_early: 'SSL_read_early_data',
   shutdown: 'SSL_shutdown',
   pending: 'SSL_pending',
   tickets: 'new_session_cb',
   event: '(event)',
 };
 
-export class OpenSslLens extends Lens {
+export class OpenSslLens extends Lens implements EarlyDataCalls {
   readonly name = 'openssl' as const;
   readonly pulls: PullMode = 'on_call';
 
@@ -133,6 +136,34 @@ export class OpenSslLens extends Lens {
     return this.libsslFailsOnAlert(description, level);
   }
 
+  /** SSL_write_early_data: the ClientHello leaves with the early data behind it, and the call returns without waiting for the server. */
+  writeEarly(data: Uint8Array): LensResult {
+    this.requireRole('client', 'writeEarly');
+    return this.call('write_early', { data }, () => {
+      const sent = this.sim.events.some((e) => e.type === 'record_sent' && e.side === this.side && e.epoch === 'early' && e.innerType === 'application_data');
+      if (!sent) throw new Error('SSL_write_early_data: this client sends no early data (its session allows none, or its config has none)');
+      return { kind: 'written', bytes: data };
+    });
+  }
+
+  /**
+   * SSL_read_early_data: answers the ClientHello (the server's flight goes out) and returns
+   * the early data (SSL_READ_EARLY_DATA_SUCCESS); once the client's EndOfEarlyData has come,
+   * or when there is no early data to take, SSL_READ_EARLY_DATA_FINISH.
+   */
+  readEarly(n: number): LensResult {
+    this.requireRole('server', 'readEarly');
+    const mayCome = (): boolean => ['START', 'RECVD_CH', 'NEGOTIATED', 'WAIT_EOED'].includes(this.ep.state);
+    return this.call('read_early', { n }, () => {
+      const has = (): boolean => (this.ep.peekApplicationData()?.length ?? 0) > 0;
+      if (!has() && mayCome()) this.pullIfLibraryReads(() => has() || !mayCome() || this.ep.error !== undefined);
+      const failed = this.failure();
+      if (failed) return failed;
+      if (has()) return { kind: 'data', bytes: this.ep.readApplicationData(n)! };
+      return mayCome() ? null : { kind: 'done' };
+    });
+  }
+
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };
   }
@@ -144,6 +175,7 @@ export class OpenSslLens extends Lens {
 
 /** How libssl reports one call: the return value, then `SSL_get_error`'s name, then the error queue's reason. */
 export function opensslOutcome(call: AppCall, fact: Fact, n?: number): string {
+  if (call === 'write_early' || call === 'read_early') return opensslEarlyOutcome(fact);
   const reading = call === 'read' || call === 'peek';
   switch (fact.kind) {
     case 'done':
@@ -179,6 +211,28 @@ export function opensslOutcome(call: AppCall, fact: Fact, n?: number): string {
       return `-1 SSL_ERROR_SSL: ${fact.why}`;
   }
 }
+/**
+ * SSL_write_early_data returns 1 and the count written; SSL_read_early_data one of
+ * SSL_READ_EARLY_DATA_SUCCESS (with the count read) and SSL_READ_EARLY_DATA_FINISH, or
+ * SSL_READ_EARLY_DATA_ERROR (0) with SSL_get_error's name.
+ */
+function opensslEarlyOutcome(fact: Fact): string {
+  switch (fact.kind) {
+    case 'written':
+      return `1, ${fact.bytes.length} written`;
+    case 'data':
+      return `SSL_READ_EARLY_DATA_SUCCESS, ${fact.bytes.length} bytes`;
+    case 'done':
+      return 'SSL_READ_EARLY_DATA_FINISH, 0 bytes';
+    case 'blocked':
+      return 'blocked';
+    case 'want_read':
+      return '0 SSL_ERROR_WANT_READ';
+    default:
+      return '0 SSL_ERROR_SSL';
+  }
+}
+
 /**
  * A call on a connection this side aborted (it sent the alert): libssl's own reason for the
  * failure, then -1 SSL_ERROR_SYSCALL from every later read and write (OPENSSL_AFTER_LOCAL_ABORT).

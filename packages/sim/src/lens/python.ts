@@ -50,6 +50,9 @@ const API: Record<AppCall, string> = {
   read: 'SSLSocket.recv',
   peek: 'SSLSocket.recv(MSG_PEEK)',
   write: 'SSLSocket.send',
+  // Python's ssl has no 0-RTT calls; the lens never makes these.
+  write_early: '(no 0-RTT call)',
+  read_early: '(no 0-RTT call)',
   shutdown: 'SSLSocket.unwrap',
   pending: '(pending)',
   tickets: 'SSLSocket.session.has_ticket',

@@ -11,9 +11,11 @@ import {
   seededRandom,
   type CryptoProvider,
   type ResumptionSession,
+  type TlsEndpoint,
 } from '@tls13sim/handshake';
 import { keepingSessions } from '../keeping-sessions.js';
 import { casePki, VALIDATION_TIME } from './case-pki.js';
+import { readEarly, writeEarly } from './early-data.js';
 import { foreignEarlyDataSession } from './foreign-session.js';
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
@@ -70,7 +72,7 @@ function caseEndpoints(
     random: seededRandom(`diff:${c.name}:client:${seed}${connection}`),
     ...(certificate !== undefined ? { certificate } : {}),
     ...(session !== undefined ? { session } : {}),
-    ...(c.client?.earlyData !== undefined ? { earlyData: new TextEncoder().encode(c.client.earlyData) } : {}),
+    ...(earlyDataOf(c) !== undefined ? { earlyData: new TextEncoder().encode(earlyDataOf(c)) } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
     ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
     ...(c.client?.keyShare !== undefined ? { groups: [c.client.keyShare, 'x25519'] as const, keyShareGroups: [c.client.keyShare] } : {}),
@@ -85,38 +87,58 @@ function caseEndpoints(
     trustAnchors: [pki.ca],
     validationTime: VALIDATION_TIME,
     ...(p.reject !== undefined ? { clientCertVerifier: () => ({ action: 'reject' as const, alert: p.reject! }) } : {}),
-    ...(p.tickets !== undefined && issuer !== undefined ? { tickets: { count: p.tickets, issuer } } : {}),
+    ...(p.tickets !== undefined && issuer !== undefined
+      ? { tickets: { count: p.tickets, issuer, ...(p.earlyData !== undefined ? { maxEarlyData: p.earlyData } : {}) } }
+      : {}),
     ...(p.groups !== undefined ? { groups: p.groups } : {}),
+    ...(p.declineEarlyData === true ? { acceptEarlyData: false } : {}),
   });
   return { client, server };
+}
+
+/**
+ * The client's 0-RTT data: our client's program's (the library serving), or what the
+ * library's client writes with its write_early step (its endpoint here sends it at start).
+ */
+function earlyDataOf(c: DiffCase): string | undefined {
+  if (c.side === 'server') return c.client?.earlyData;
+  const step = c.script.find((s) => s.op === 'write_early');
+  return step?.op === 'write_early' ? step.data : undefined;
 }
 
 /**
  * A resumed case's first connection, run to its end: the server's NewSessionTickets give the
  * client the session its second connection offers.
  */
-function earlierSession(c: DiffCase, seed: number, crypto: CryptoProvider, issuer: SealedTicketIssuer | undefined): ResumptionSession {
+function earlierSession(
+  c: DiffCase,
+  seed: number,
+  crypto: CryptoProvider,
+  issuer: SealedTicketIssuer | undefined,
+): { session: ResumptionSession; end: number } {
   const sessions: ResumptionSession[] = [];
   const { client, server } = caseEndpoints(c, seed, crypto, issuer, undefined, ':first');
-  new Simulation({ client: keepingSessions(client, sessions), server, scenario: `diff:${c.name}:first`, seed }).run();
+  const first = new Simulation({ client: keepingSessions(client, sessions), server, scenario: `diff:${c.name}:first`, seed });
+  first.run();
   const session = sessions[0];
   if (session === undefined) throw new Error(`${c.name}: the first connection gave the client no session (a resumed case needs server tickets)`);
-  return session;
+  return { session, end: first.now };
 }
+
+/** The second connection starts this long after the first ended (a ticket's age must not be negative, §4.2.11.1). */
+const RESUME_LATER_MS = 1000;
 
 /** The case's two endpoints in a Simulation, the server running the case's program. */
 export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = nobleProvider): Simulation {
   const p = c.server;
   const issuer = p.tickets !== undefined ? new SealedTicketIssuer(seededRandom(`diff:${c.name}:tickets:${seed}`)) : undefined;
+  const first = c.resume === true ? earlierSession(c, seed, crypto, issuer) : undefined;
   const session =
-    c.resume === true
-      ? earlierSession(c, seed, crypto, issuer)
-      : c.client?.earlyData !== undefined
-        ? foreignEarlyDataSession(crypto, seededRandom(`diff:${c.name}:foreign:${seed}`))
-        : undefined;
+    first?.session ?? (c.client?.earlyData !== undefined ? foreignEarlyDataSession(crypto, seededRandom(`diff:${c.name}:foreign:${seed}`)) : undefined);
   const { client, server } = caseEndpoints(c, seed, crypto, issuer, session);
   const downgrade = p.downgrade === true;
   const sim = new Simulation({ client, server, scenario: `diff:${c.name}`, seed });
+  if (first !== undefined) sim.advanceClock(first.end + RESUME_LATER_MS);
   // The library serves: our client runs the case's client program, the lens the server's script.
   if (c.side === 'server') {
     sim.setProgram('client', clientProgram(clientProgramOf(c)));
@@ -279,12 +301,20 @@ export function runCaseWith(c: DiffCase, make: (sim: Simulation) => Lens, seed =
       }
     }
   };
+  // A resumed case's second connection must resume, here as on TCP (server.ts, our-client.ts).
+  let resumed = false;
+  const sawResumption = (): void => {
+    resumed ||= (sim.endpoint('client') as Partial<TlsEndpoint>).negotiated?.resumed === true;
+  };
   for (const step of c.script) {
     runStep(l, step);
     collect();
+    sawResumption();
   }
   l.finish();
   collect();
+  sawResumption();
+  if (c.resume === true && !resumed) throw new Error(`${c.name}: the simulated second connection did not resume the first's session`);
   return { sim, lens: l, outcomes };
 }
 
@@ -302,6 +332,12 @@ function runStep(lens: Lens, step: ScriptStep): void {
       return;
     case 'read':
       lens.read(step.n);
+      return;
+    case 'write_early':
+      writeEarly(lens, enc.encode(step.data));
+      return;
+    case 'read_early':
+      readEarly(lens, step.n);
       return;
     case 'peek':
       lens.peek(step.n);

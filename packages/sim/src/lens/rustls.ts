@@ -84,6 +84,9 @@ const API: Record<AppCall, string> = {
   read: 'Stream::read',
   peek: '(no peek)',
   write: 'Stream::write',
+  // Not modelled yet (the lens answers reads and writes as after the handshake).
+  write_early: 'ClientConnection::early_data',
+  read_early: 'ServerConnection::early_data',
   shutdown: 'send_close_notify',
   pending: '(pending)',
   tickets: 'StoresClientSessions::put',

@@ -21,8 +21,10 @@ import {
   AFTER_UPDATE,
   KEY_UPDATE_ANSWER,
   STILL_TALKING,
+  EARLY_ANSWER,
+  EARLY_REQUEST,
 } from '../scenarios/app-data.js';
-import { caseUnsupported } from './case-support.js';
+import { caseUnsupported, NO_EARLY_DATA_CALLS } from './case-support.js';
 import type { ClientProgram, DiffCase, ScriptStep } from './case-types.js';
 import type { LensName } from './lens.js';
 
@@ -195,7 +197,39 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
     resume: true,
     script: [{ op: 'connect' }, { op: 'write', data: REQUEST }],
   }),
+  // 0-RTT through OpenSSL's own calls, on a connection that resumes a ticket allowing early data.
+  twin('early-data', {
+    server: { clientAuth: 'none', tickets: 2, earlyData: 1024, halfRtt: EARLY_ANSWER },
+    clientCert: 'none',
+    resume: true,
+    script: [{ op: 'write_early', data: EARLY_REQUEST }, { op: 'connect' }, { op: 'read', n: 1024 }],
+  }),
+  // The server declines the early data: the client writes the request again once connected.
+  twin('early-data-rejected', {
+    server: { clientAuth: 'none', tickets: 2, earlyData: 1024, declineEarlyData: true },
+    clientCert: 'none',
+    resume: true,
+    script: [{ op: 'write_early', data: EARLY_REQUEST }, { op: 'connect' }, { op: 'write', data: EARLY_REQUEST }],
+  }),
   servedTwin('full-handshake', { clientAuth: 'none' }, answer(PLAIN_RESPONSE)),
+  {
+    ...servedTwin('early-data', { clientAuth: 'none', tickets: 2, earlyData: 1024 }, [{ op: 'read_early', n: 1024 }, { op: 'accept' }], null, {
+      earlyData: EARLY_REQUEST,
+    }),
+    resume: true,
+  },
+  // An OpenSSL server declines early data by not reading it: its SSL_accept skips it (no read_early step).
+  {
+    ...servedTwin(
+      'early-data-rejected',
+      { clientAuth: 'none', tickets: 2, earlyData: 1024, declineEarlyData: true },
+      [{ op: 'accept' }, { op: 'read', n: 1024 }],
+      EARLY_REQUEST,
+      { earlyData: EARLY_REQUEST },
+    ),
+    resume: true,
+    unsupported: NO_EARLY_DATA_CALLS,
+  },
   { ...servedTwin('resumption', { clientAuth: 'none', tickets: 2 }, [{ op: 'accept' }, { op: 'read', n: 1024 }]), resume: true },
   servedTwin('client-auth', { clientAuth: 'require' }, answer(RESPONSE)),
   servedTwin('tls12-client-auth', { version: 'TLSv1.2', clientAuth: 'require' }, answer(RESPONSE)),
@@ -234,14 +268,18 @@ const NO_SERVER_TWIN = 'no differential case runs the library as this scenarioâ€
 /** 0-RTT data through each lens: the library's own early-data calls, which the lens does not model, or that it has none. */
 const modelledNot = (calls: string): string =>
   `0-RTT data goes through ${calls}, which this lens does not model: these calls are not how the library's application sends or reads early data`;
-const NO_EARLY_DATA: Readonly<Record<LensName, string>> = {
-  openssl: modelledNot("OpenSSL's SSL_write_early_data and SSL_read_early_data"),
+/** OpenSSL's early-data calls are modelled and held against libssl by the early-data twins. */
+const EARLY_DATA_BUT_OPENSSL: Readonly<Partial<Record<LensName, string>>> = {
   gnutls: modelledNot("GnuTLS's gnutls_record_send_early_data and gnutls_record_recv_early_data"),
   rustls: modelledNot("rustls's ClientConnection::early_data() and ServerConnection::early_data()"),
   go: "Go 1.19's crypto/tls has no 0-RTT: its client never sends early data, and its server aborts a handshake whose ClientHello offers it (unsupported_extension, 'tls: client sent unexpected early data'); these calls are our endpoint answering, not Go",
   python:
     "Python's ssl module has no 0-RTT calls: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Python",
   node: "Node's tls has no 0-RTT API: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Node",
+};
+const RFC8448_0RTT: Readonly<Partial<Record<LensName, string>>> = {
+  ...EARLY_DATA_BUT_OPENSSL,
+  openssl: 'no differential case replays RFC 8448 Â§4 (0-RTT, then 50 bytes each way and both shutdowns) against libssl yet',
 };
 /** The RFC 8448 scenarios' server through Node: the twin ends differently. */
 const NODE_AUTO_CLOSE: Partial<Record<LensName, string>> = {
@@ -284,9 +322,17 @@ export const SCENARIO_CHECKS: Readonly<Record<string, ScenarioCheck>> = {
   // Go, Node, Python and rustls cannot send a KeyUpdate (caseUnsupported says so).
   'key-update': { client: 'scenario-key-update', server: 'scenario-key-update-server' },
   resumption: { client: 'scenario-resumption', server: 'scenario-resumption-server' },
-  'early-data': { unchecked: { client: NO_EARLY_DATA, server: NO_EARLY_DATA } },
-  'early-data-rejected': { unchecked: { client: NO_EARLY_DATA, server: NO_EARLY_DATA } },
-  'rfc8448-resumed-0rtt': { unchecked: { client: NO_EARLY_DATA, server: NO_EARLY_DATA } },
+  'early-data': {
+    client: 'scenario-early-data',
+    server: 'scenario-early-data-server',
+    unchecked: { client: EARLY_DATA_BUT_OPENSSL, server: EARLY_DATA_BUT_OPENSSL },
+  },
+  'early-data-rejected': {
+    client: 'scenario-early-data-rejected',
+    server: 'scenario-early-data-rejected-server',
+    unchecked: { client: EARLY_DATA_BUT_OPENSSL, server: EARLY_DATA_BUT_OPENSSL },
+  },
+  'rfc8448-resumed-0rtt': { unchecked: { client: RFC8448_0RTT, server: RFC8448_0RTT } },
 };
 
 /** Why `side`'s calls in `scenario` through `lens` are not held against a real run, or null when they are. */

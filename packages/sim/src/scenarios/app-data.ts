@@ -22,3 +22,7 @@ export const SECRET_RESPONSE = 'HTTP/1.0 200 ok\r\n\r\nthe secret\n';
 export const BEFORE_UPDATE = 'before the update';
 export const AFTER_UPDATE = 'after the update';
 export const KEY_UPDATE_ANSWER = 'the server answers under its new keys';
+/** The request early-data and early-data-rejected send as 0-RTT data (the second also again, after its handshake). */
+export const EARLY_REQUEST = 'GET /early HTTP/1.0\r\n\r\n';
+/** What the server of early-data answers in 0.5-RTT. */
+export const EARLY_ANSWER = 'HTTP/1.0 200 ok\r\n\r\nanswered in 0.5-RTT\n';

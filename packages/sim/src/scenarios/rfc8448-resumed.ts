@@ -83,7 +83,7 @@ registerScenario({
     );
     const sim = rfc8448Simulation('rfc8448-resumed-0rtt', seed, configs);
     sim.advanceClock(session.receivedAt + TICKET_AGE_MS);
-    drive(sim, APPLICATION_DATA, EARLY_DATA.length);
+    drive(sim, APPLICATION_DATA, EARLY_DATA);
     return narrate(sim, [
       {
         after: 'start',

@@ -43,6 +43,14 @@ export type ProgramOp =
   | { readonly op: 'connect' | 'accept'; readonly side: Side }
   | { readonly op: 'write'; readonly side: Side; readonly data: string }
   | { readonly op: 'read'; readonly side: Side; readonly max: number }
+  /**
+   * 0-RTT (§2.3): the client writes its early data (its `earlyData`) before its handshake
+   * call, and the server reads it before its own. Lenses that model the library's own calls
+   * record them (OpenSSL's SSL_write_early_data, SSL_read_early_data); elsewhere the early
+   * data leaves with the ClientHello unrecorded, and the server's read is an ordinary read.
+   */
+  | { readonly op: 'writeEarly'; readonly side: Side; readonly data: string }
+  | { readonly op: 'readEarly'; readonly side: Side; readonly max: number }
   /** One delivery; or every delivery until nothing is in flight. */
   | { readonly op: 'step' }
   | { readonly op: 'run' }

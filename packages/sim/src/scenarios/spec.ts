@@ -12,6 +12,7 @@
  * certificate verifier as its verdict, and the ticket issuer as the seed's.
  */
 import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession } from '@tls13sim/handshake';
+import { readEarly, writeEarly } from '../lens/early-data.js';
 import type { Lens } from '../lens/lens.js';
 import type { Simulation } from '../simulation.js';
 import type { Side, Trace, TraceEvent } from '../trace.js';
@@ -84,19 +85,13 @@ function runProgram(sim: Simulation, program: readonly ProgramOp[]): void {
         lenses[p.side] = p.blocking === undefined ? scenarioLens(sim, p.side) : scenarioLens(sim, p.side, { blocking: p.blocking });
         break;
       case 'blocking':
-        lens(p.side).blocking = p.value;
-        break;
       case 'connect':
-        lens(p.side).connect();
-        break;
       case 'accept':
-        lens(p.side).accept();
-        break;
       case 'write':
-        lens(p.side).write(utf8(p.data));
-        break;
       case 'read':
-        lens(p.side).read(p.max);
+      case 'writeEarly':
+      case 'readEarly':
+        lensProgramOp(lens(p.side), p);
         break;
       case 'step':
         sim.step();
@@ -127,6 +122,33 @@ function runProgram(sim: Simulation, program: readonly ProgramOp[]): void {
       default:
         throw new Error(`scenario program: unknown op ${JSON.stringify((p as { op?: unknown }).op)}`);
     }
+  }
+}
+
+/** An op its side's application makes through its lens. */
+function lensProgramOp(l: Lens, p: Extract<ProgramOp, { op: 'blocking' | 'connect' | 'accept' | 'write' | 'read' | 'writeEarly' | 'readEarly' }>): void {
+  switch (p.op) {
+    case 'blocking':
+      l.blocking = p.value;
+      return;
+    case 'connect':
+      l.connect();
+      return;
+    case 'accept':
+      l.accept();
+      return;
+    case 'write':
+      l.write(utf8(p.data));
+      return;
+    case 'read':
+      l.read(p.max);
+      return;
+    case 'writeEarly':
+      writeEarly(l, utf8(p.data));
+      return;
+    case 'readEarly':
+      readEarly(l, p.max);
+      return;
   }
 }
 

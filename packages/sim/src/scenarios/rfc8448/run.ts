@@ -3,6 +3,7 @@
  * delivers flight by flight, driven through the OpenSSL lens in the order of the RFC's traces.
  */
 import { createEndpoint } from '@tls13sim/handshake';
+import { readEarly, writeEarly } from '../../lens/early-data.js';
 import { scenarioLens, scenarioPolicy } from '../registry.js';
 import { Simulation } from '../../simulation.js';
 import type { Rfc8448Configs } from './endpoints.js';
@@ -18,13 +19,16 @@ export function rfc8448Simulation(name: string, seed: number, { client, server }
 }
 
 /**
- * [The server reads `earlyDataLength` bytes of 0-RTT data,] handshake, optionally `data`
- * both ways, then close_notify from the client, then the server (as in the RFC).
+ * [The client writes `early` as 0-RTT data and the server reads it,] handshake, optionally
+ * `data` both ways, then close_notify from the client, then the server (as in the RFC).
  */
-export function drive(sim: Simulation, data: Uint8Array | null, earlyDataLength?: number): void {
+export function drive(sim: Simulation, data: Uint8Array | null, early?: Uint8Array): void {
   const c = scenarioLens(sim, 'client', { blocking: true });
   const s = scenarioLens(sim, 'server', { blocking: true });
-  if (earlyDataLength !== undefined) s.read(earlyDataLength);
+  if (early !== undefined) {
+    writeEarly(c, early);
+    readEarly(s, early.length);
+  }
   c.connect();
   s.accept();
   if (data !== null) {
