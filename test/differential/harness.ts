@@ -13,8 +13,12 @@ export interface HarnessInput {
   readonly role?: 'server';
   readonly host: string;
   readonly port: number;
-  /** role 'server': require a client certificate, verified against `verifyCa`. */
-  readonly clientAuth?: 'require';
+  /**
+   * role 'server': 'require' a client certificate, verified against `verifyCa`; or
+   * 'request' one (a client without one is served too) in the library's own optional mode,
+   * a presented one verified against `verifyCa` where that mode verifies.
+   */
+  readonly clientAuth?: 'require' | 'request';
   /** role 'server': serve this version only (default TLS 1.2 and 1.3). */
   readonly version?: 'TLSv1.2';
   /** PEM files of the client certificate chain and key; absent: no client certificate. */

@@ -28,7 +28,7 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
       port: 0,
       cert: pki.server.p256.certPath,
       key: pki.server.p256.keyPath,
-      ...(c.server.clientAuth === 'require' ? { clientAuth: 'require' as const, verifyCa: pki.caPath } : {}),
+      ...(c.server.clientAuth !== 'none' ? { clientAuth: c.server.clientAuth, verifyCa: pki.caPath } : {}),
       ...(c.server.version !== undefined ? { version: c.server.version } : {}),
       ...(c.server.earlyData !== undefined ? { maxEarlyData: c.server.earlyData } : {}),
       pha: false,
@@ -80,6 +80,11 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
   const session = first ?? (program.earlyData !== undefined ? foreignEarlyDataSession(createNodeProvider(), systemRandom) : undefined);
   const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki, session), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
   const want = c.server.version ?? 'TLSv1.3';
+  // A library told to ask for our certificate must have asked (a harness that ignored the setting would pass unseen).
+  let askedForCertificate = false;
+  conn.on('endpoint_event', (ev: EndpointEvent) => {
+    if (ev.type === 'record_received' && ev.record.messages.includes('certificate_request')) askedForCertificate = true;
+  });
   // What the case needs of the hellos (its version; a HelloRetryRequest), known once they are
   // exchanged, whether the handshake then fails or not.
   const helloCheck = (): string | undefined => {
@@ -87,6 +92,8 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promis
     const resumed = conn.negotiated?.resumed === true;
     if (c.resume === true && conn.negotiated !== null && !resumed) return `${c.name}: the library did not resume the first connection's session`;
     if (c.resume !== true && program.earlyData !== undefined && resumed) return `${c.name}: the library resumed a ticket it never issued`;
+    if (c.server.clientAuth !== 'none' && conn.negotiated !== null && !askedForCertificate && !resumed)
+      return `${c.name}: the library sent no CertificateRequest; the case's server asks for a client certificate (${c.server.clientAuth})`;
     const n = conn.endpoint.negotiated;
     // The case's key share is one the library does not take: it must have asked for another.
     if (program.keyShare !== undefined && n !== null && 'helloRetry' in n && !n.helloRetry)

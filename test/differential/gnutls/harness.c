@@ -31,7 +31,8 @@
  *               newline to stderr, and serves one connection with GNUTLS_SERVER | GNUTLS_NO_TICKETS,
  *               no tickets as the simulated server of these cases (resume aside, see below), the certificate and key
  *               given, TLS 1.2 alone with "version": "TLSv1.2"; with clientAuth "require", GNUTLS_CERT_REQUIRE with `verifyCa` as the
- *               trust file and gnutls_session_set_verify_cert(session, NULL, 0)).
+ *               trust file and gnutls_session_set_verify_cert(session, NULL, 0); "request":
+ *               GNUTLS_CERT_REQUEST, the same verification of a certificate given).
  *   write    -> gnutls_record_send (the UTF-8 data, once).
  *   read n   -> gnutls_record_recv(session, buf, n), n as given (0 included).
  *   peek n   -> nothing (see above).
@@ -253,7 +254,7 @@ static void set_timeouts(int fd, long ms) {
 
 /* What every session of the run is made with. */
 struct setup {
-  int serving, pha, require_cert;
+  int serving, pha, require_cert, request_cert;
   const char *prio, *verify_ca, *verify_name;
   gnutls_certificate_credentials_t cred;
   /* role "server" with resume: session tickets on, encrypted with this key; else NULL. */
@@ -271,8 +272,8 @@ static gnutls_session_t new_session(const struct setup *o) {
   if (o->ticket_key != NULL && (ret = gnutls_session_ticket_enable_server(s, o->ticket_key)) < 0) die("gnutls_session_ticket_enable_server: %s", gnutls_strerror(ret));
   gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
   gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST, on_ticket);
-  if (o->require_cert) {
-    gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+  if (o->require_cert || o->request_cert) {
+    gnutls_certificate_server_set_request(s, o->require_cert ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
     gnutls_session_set_verify_cert(s, NULL, 0);
   } else if (o->verify_ca != NULL && !o->serving) {
     if (o->verify_name != NULL && (ret = gnutls_server_name_set(s, GNUTLS_NAME_DNS, o->verify_name, strlen(o->verify_name))) < 0) die("gnutls_server_name_set: %s", gnutls_strerror(ret));
@@ -331,6 +332,7 @@ int main(void) {
   int serving = role != NULL && strcmp(role, "server") == 0;
   const char *client_auth = jstr(in, "clientAuth");
   int require_cert = serving && client_auth != NULL && strcmp(client_auth, "require") == 0;
+  int request_cert = serving && client_auth != NULL && strcmp(client_auth, "request") == 0;
   int resume = jnum(in, "resume", 0) != 0;
 
   int ret = gnutls_global_init();
@@ -349,6 +351,7 @@ int main(void) {
     .serving = serving,
     .pha = pha,
     .require_cert = require_cert,
+    .request_cert = request_cert,
     .prio = serving && version != NULL && strcmp(version, "TLSv1.2") == 0 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
     .verify_ca = verify_ca,
     .verify_name = verify_name,

@@ -47,7 +47,8 @@
 // Role "server": the harness listens on host:port (port 0: one the kernel picks), writes
 // "listening <port>" and a newline to stderr, accepts one connection and serves it with
 // the certificate given (tls.Server), session tickets off (as the simulated server of these
-// cases), TLS 1.2 alone with version "TLSv1.2", and with clientAuth "require" RequireAndVerifyClientCert against the CA file verifyCa.
+// cases), TLS 1.2 alone with version "TLSv1.2", and with clientAuth "require" RequireAndVerifyClientCert against the CA file verifyCa
+// ("request": VerifyClientCertIfGiven, against the same CA).
 //
 // Resume: the script runs on a second connection that resumes the first's session. The
 // client makes a first connection (Handshake, Read until EOF: the server's tickets, then its
@@ -119,6 +120,10 @@ func serve(in input, cfg *tls.Config) *tls.Conn {
 	}
 	if in.ClientAuth == "require" {
 		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+		cfg.ClientCAs = caPool(in.VerifyCa)
+	}
+	if in.ClientAuth == "request" {
+		cfg.ClientAuth = tls.VerifyClientCertIfGiven
 		cfg.ClientCAs = caPool(in.VerifyCa)
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(in.Host, strconv.Itoa(in.Port)))

@@ -49,7 +49,7 @@
  *
  * Role "server": the `accept` step creates a tls.Server (the certificate and key given,
  * minVersion TLSv1.2, maxVersion TLSv1.2 too with version "TLSv1.2"; with clientAuth "require", requestCert and rejectUnauthorized against
- * the CA file verifyCa), listens on host:port (port 0: one the kernel picks), writes
+ * the CA file verifyCa; "request": requestCert without rejectUnauthorized), listens on host:port (port 0: one the kernel picks), writes
  * `listening <port>` and a newline to stderr, and waits for the first of its
  * 'secureConnection' (printed as an event with socket.getProtocol(); the socket's events are
  * then those above) and 'tlsClientError' (an event with errText(err)); the step's line is
@@ -204,9 +204,10 @@ function listenTo(s) {
 async function accept() {
   const opts = { cert: readFileSync(input.cert), key: readFileSync(input.key), minVersion: 'TLSv1.2' };
   if (input.version === 'TLSv1.2') opts.maxVersion = 'TLSv1.2';
-  if (input.clientAuth === 'require') {
+  if (input.clientAuth === 'require' || input.clientAuth === 'request') {
     opts.requestCert = true;
-    opts.rejectUnauthorized = true;
+    // 'request': a client without an authorized certificate is served too (socket.authorized says which).
+    opts.rejectUnauthorized = input.clientAuth === 'require';
     opts.ca = readFileSync(input.verifyCa);
   }
   const server = tls.createServer(opts);

@@ -19,7 +19,8 @@
  * writes `listening <port>` and a newline to stderr, accepts one TCP connection, and serves it with TLS_server_method (TLS 1.2 and 1.3), the certificate chain
  * and key given, no session tickets (SSL_CTX_set_num_tickets 0, as the simulated server of
  * these cases; not with resume, below), TLS 1.2 alone with `"version": "TLSv1.2"`, and with `"clientAuth": "require"` SSL_VERIFY_PEER |
- * SSL_VERIFY_FAIL_IF_NO_PEER_CERT against the CA file `verifyCa`. The step accept →
+ * SSL_VERIFY_FAIL_IF_NO_PEER_CERT against the CA file `verifyCa` (`"request"`: SSL_VERIFY_PEER
+ * alone, a client without a certificate is served too). The step accept →
  * SSL_accept; the other steps as below.
  *
  * Resume (`"resume": true`): the script runs on a second connection that resumes the
@@ -317,6 +318,10 @@ int main(int argc, char **argv) {
     if (client_auth != NULL && strcmp(client_auth, "require") == 0) {
       if (verify_ca == NULL || SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("clientAuth require: cannot load CA file");
       SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    }
+    if (client_auth != NULL && strcmp(client_auth, "request") == 0) {
+      if (verify_ca == NULL || SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("clientAuth request: cannot load CA file");
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     }
   }
   /* A 0-RTT server keeps libssl's default server cache: its anti-replay check looks a

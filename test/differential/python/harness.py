@@ -27,7 +27,7 @@ Server (role "server"): listens on host:port (port 0: one the kernel picks), wri
 `listening <port>` and a newline to stderr, accepts one connection and wraps it with a
 PROTOCOL_TLS_SERVER context: load_cert_chain(cert, key), minimum_version TLSv1_2,
 num_tickets 0 (as the simulated server of these cases; not with resume, below), TLS 1.2 alone with version "TLSv1.2"; with clientAuth "require",
-verify_mode CERT_REQUIRED against load_verify_locations(verifyCa).
+verify_mode CERT_REQUIRED against load_verify_locations(verifyCa) ("request": CERT_OPTIONAL).
 Resume ("resume": true): the script runs on a second connection that resumes the first's
 TLS 1.3 session, and only that one is printed; the first must succeed (else exit 1). A client
 makes the first connection from the same SSLContext (Python refuses a session of another
@@ -157,6 +157,9 @@ def serve(inp):
     if inp.get("clientAuth") == "require":
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_REQUIRED
+    if inp.get("clientAuth") == "request":
+        ctx.load_verify_locations(inp["verifyCa"])
+        ctx.verify_mode = ssl.CERT_OPTIONAL
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((inp["host"], int(inp["port"])))

@@ -41,7 +41,8 @@
 //! Server (role server): listens on host:port (port 0: the kernel picks), writes
 //! "listening <port>" to stderr, serves one connection with cert/key, keeps no sessions (no
 //! tickets, as the simulated server of these cases; but see Resume), TLS 1.2 alone with version "TLSv1.2",
-//! and with clientAuth "require" requires a client certificate issued by verifyCa.
+//! and with clientAuth "require" requires a client certificate issued by verifyCa ("request":
+//! AllowAnyAnonymousOrAuthenticatedClient, a client without one is served too).
 //!
 //! Resume (input line `resume true`): the script runs on a second connection that resumes
 //! the first's session. Client: the counting store also keeps what rustls stores, in a
@@ -54,7 +55,7 @@
 //! first connection the same way, then accepts the one the script runs on. Nothing is
 //! printed for the first connection; a failure in it ends the harness (exit 2).
 use rustls::client::{ClientSessionMemoryCache, ServerCertVerified, ServerCertVerifier, StoresClientSessions};
-use rustls::server::{AllowAnyAuthenticatedClient, NoServerSessionStorage};
+use rustls::server::{AllowAnyAnonymousOrAuthenticatedClient, AllowAnyAuthenticatedClient, NoServerSessionStorage};
 use rustls::{
     Certificate, ClientConfig, ClientConnection, ConnectionCommon, PrivateKey, RootCertStore, ServerConfig, ServerConnection, ServerName, SideData,
     Stream,
@@ -315,6 +316,8 @@ fn server(inp: &Input) -> (ServerConnection, TcpStream) {
         .unwrap_or_else(|e| fail(format!("server versions: {:?}", e)));
     let builder = if inp.client_auth == "require" {
         builder.with_client_cert_verifier(AllowAnyAuthenticatedClient::new(roots(&inp.verify_ca)))
+    } else if inp.client_auth == "request" {
+        builder.with_client_cert_verifier(AllowAnyAnonymousOrAuthenticatedClient::new(roots(&inp.verify_ca)))
     } else {
         builder.with_no_client_auth()
     };
