@@ -13,7 +13,9 @@ import type { Lens, LensName } from '../../packages/sim/src/lens/lens.js';
 import { runCaseThroughLens, runCaseWith, type CaseOutcome } from '../../packages/sim/src/lens/run-case.js';
 import { createLens } from '../../packages/sim/src/lens/registry.js';
 import type { Simulation } from '../../packages/sim/src/simulation.js';
-import type { Outcome } from './harness.js';
+import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
+import { runOnClient } from './our-client.js';
+import type { DiffPki } from './server.js';
 
 export function lensOutcomes(lib: LensName, c: DiffCase): CaseOutcome[] {
   return runCaseThroughLens(c, lib).outcomes;
@@ -40,6 +42,17 @@ export function pullsOnArrivalMutant(lib: LensName): (sim: Simulation) => Lens {
 /** A lens whose library reads only inside its calls (for Node, whose socket flows). */
 export function pullsOnCallMutant(lib: LensName): (sim: Simulation) => Lens {
   return (sim) => createLens(lib, sim, 'client', { blocking: true, pulls: 'on_call' });
+}
+
+/**
+ * The 0-RTT data a library serving allows under its tickets (their max_early_data_size, 0
+ * without the early_data extension), read off the session its real first connection gave
+ * our client in the resumption twin.
+ */
+export async function ticketEarlyDataLimit(pki: DiffPki, run: (input: HarnessInput, opts?: HarnessRunOptions) => Promise<Outcome[]>): Promise<number> {
+  let limit = -1;
+  await runOnClient(diffCase('scenario-resumption-server'), pki, run, (s) => (limit = s.maxEarlyData));
+  return limit;
 }
 
 /** Cases on which the mutant's outcomes differ from the real ones. */

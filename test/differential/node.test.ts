@@ -25,8 +25,17 @@ import {
 import { WAIT_MS, type Outcome } from './harness.js';
 import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import { nodeAvailable, nodeVersions, runNode } from './node.js';
-import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, pullsOnCallMutant } from './lens-check.js';
+import {
+  everyAlertTests,
+  LOCAL_ABORT_CASES,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  ticketEarlyDataLimit,
+  pullsOnCallMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
+import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/node.json', import.meta.url));
@@ -142,6 +151,12 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
       if (alert === 'close_notify') continue;
       expect(NODE_ALERT_CODE[alert], alert).toBe(`ERR_SSL_${byValue.get(1000 + code)}`);
     }
+  });
+
+  // The early-data scenarios' note through this lens: its server never accepts 0-RTT (OpenSSL's max_early_data left at 0).
+  it("Node serving issues tickets that allow no early data, as the early-data scenarios' note says (real run)", async () => {
+    expect(await ticketEarlyDataLimit(pki, runNode)).toBe(0);
+    expect(uncheckedWhy('early-data', 'server', 'node', DIFF_CASES)).toContain('never accepts it');
   });
 
   everyAlertTests('node', (c: DiffCase) => runCase(c));

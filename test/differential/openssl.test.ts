@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import type { AlertName } from '@tls13sim/record';
-import { DIFF_CASES, type DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
 import type { Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
@@ -121,6 +121,13 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
     }
     const accepted = seen['tls12-accepted'] ?? (await runCase(DIFF_CASES.find((x) => x.name === 'tls12-accepted')!));
     expect(accepted[0]).toEqual({ call: 'connect', api: 'SSL_connect', outcome: '1' });
+  });
+
+  // The control for the Python and Node tests that read a ticket's early-data limit: a limit set is read as set.
+  it('libssl serving with SSL_CTX_set_max_early_data(1024) issues tickets that allow 1024 bytes of early data (real run)', async () => {
+    let limit = -1;
+    await runOnClient(diffCase('scenario-early-data-server'), pki, runOpenssl, (s) => (limit = s.maxEarlyData));
+    expect(limit).toBe(1024);
   });
 
   everyAlertTests('openssl', runCase);

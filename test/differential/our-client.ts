@@ -19,7 +19,13 @@ import { hangUpAndRelease, holdReads, sleep, VERDICT_DELAY_MS, type DiffPki } fr
  * its port (port 0) and says it on stderr; our client connects only then, so it can never
  * reach another test's server on a port freePort found free a moment earlier.
  */
-export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: HarnessInput, opts?: HarnessRunOptions) => Promise<Outcome[]>): Promise<Outcome[]> {
+export async function runOnClient(
+  c: DiffCase,
+  pki: DiffPki,
+  run: (input: HarnessInput, opts?: HarnessRunOptions) => Promise<Outcome[]>,
+  /** A resumed case: the session the library's first connection gave our client. */
+  onFirstSession?: (s: ResumptionSession) => void,
+): Promise<Outcome[]> {
   let client: Promise<string | undefined> | undefined;
   const outcomes = await run(
     {
@@ -38,7 +44,7 @@ export async function runOnClient(c: DiffCase, pki: DiffPki, run: (input: Harnes
       ...(c.resume === true ? { resume: true } : {}),
     },
     // The harness's failure is the one to report: our client only follows it.
-    { onListening: (port) => (client = runClientProgram(c, pki, port).catch(() => undefined)) },
+    { onListening: (port) => (client = runClientProgram(c, pki, port, onFirstSession).catch(() => undefined)) },
   );
   if (client === undefined) throw new Error(`${c.name}: the harness never said where it listens`);
   const wrongHellos = await client;
@@ -71,12 +77,13 @@ function clientConfig(c: DiffCase, pki: DiffPki, session?: ResumptionSession) {
  * The case's client program over TCP: handshake, the request, the answer, then close or hang
  * up. Resolves with what was wrong with the hellos (version, HelloRetryRequest), if anything.
  */
-async function runClientProgram(c: DiffCase, pki: DiffPki, port: number): Promise<string | undefined> {
+async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirstSession?: (s: ResumptionSession) => void): Promise<string | undefined> {
   const program = clientProgramOf(c);
   // A resumed case offers the first connection's session; a foreign early-data case, one from a server of our own.
   const first = c.resume === true ? await firstSession(c, pki, port).catch((e: unknown) => e as Error) : undefined;
   // Without the first connection's ticket there is no second connection to make.
   if (first instanceof Error) return first.message;
+  if (first !== undefined) onFirstSession?.(first);
   const session = first ?? (program.earlyData !== undefined ? foreignEarlyDataSession(createNodeProvider(), systemRandom) : undefined);
   const conn = await connectTls({ host: HOST, port, config: clientConfig(c, pki, session), handshakeTimeoutMs: 10_000, idleTimeoutMs: 20_000 });
   const want = c.server.version ?? 'TLSv1.3';

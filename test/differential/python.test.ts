@@ -22,8 +22,17 @@ import {
 } from '../../packages/sim/src/lens/vocab/python.js';
 import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
-import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import {
+  everyAlertTests,
+  LOCAL_ABORT_CASES,
+  lensOutcomes,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  ticketEarlyDataLimit,
+  writePullsMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
+import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'python';
@@ -136,6 +145,12 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
     expect(lastRead('cert-missing')).toBe(pythonAlertOutcome('certificate_required'));
     expect(lastRead('close-notify')).toBe(pythonAlertOutcome('close_notify'));
     expect(observed['write-after-alert']!.at(-1)!.outcome).toBe(PYTHON_OUTCOME.writeAfterError);
+  });
+
+  // The early-data scenarios' note through this lens: its server never accepts 0-RTT (OpenSSL's max_early_data left at 0).
+  it("Python serving issues tickets that allow no early data, as the early-data scenarios' note says (real run)", async () => {
+    expect(await ticketEarlyDataLimit(pki, runPython)).toBe(0);
+    expect(uncheckedWhy('early-data', 'server', 'python', DIFF_CASES)).toContain('never accepts it');
   });
 
   everyAlertTests('python', runCase);
