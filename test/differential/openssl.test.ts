@@ -123,6 +123,11 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
     expect(accepted[0]).toEqual({ call: 'connect', api: 'SSL_connect', outcome: '1' });
   });
 
+  it('a 0-RTT case fails when the library does otherwise with our early data than the case says (real run)', async () => {
+    const c = diffCase('scenario-early-data-rejected-server');
+    await expect(runOnClient({ ...c, server: { ...c.server, declineEarlyData: false } }, pki, runOpenssl)).rejects.toThrow(/declined our early data/);
+  });
+
   // The control for the Python and Node tests that read a ticket's early-data limit: a limit set is read as set.
   it('libssl serving with SSL_CTX_set_max_early_data(1024) issues tickets that allow 1024 bytes of early data (real run)', async () => {
     let limit = -1;

@@ -89,8 +89,11 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirst
   const want = c.server.version ?? 'TLSv1.3';
   // A library told to ask for our certificate must have asked (a harness that ignored the setting would pass unseen).
   let askedForCertificate = false;
+  // Whether the library took the early data we offered (undefined: none was offered).
+  let earlyTaken: boolean | undefined;
   conn.on('endpoint_event', (ev: EndpointEvent) => {
     if (ev.type === 'record_received' && ev.record.messages.includes('certificate_request')) askedForCertificate = true;
+    if (ev.type === 'early_data') earlyTaken = ev.accepted;
   });
   // What the case needs of the hellos (its version; a HelloRetryRequest), known once they are
   // exchanged, whether the handshake then fails or not.
@@ -98,6 +101,10 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirst
     if (conn.version !== null && conn.version !== want) return `${c.name}: negotiated ${conn.version}, the case needs ${want}`;
     const resumed = conn.negotiated?.resumed === true;
     if (c.resume === true && conn.negotiated !== null && !resumed) return `${c.name}: the library did not resume the first connection's session`;
+    // A resumed 0-RTT case: the library took our early data, or declined it, as the case says.
+    const takes = c.server.declineEarlyData !== true;
+    if (c.resume === true && program.earlyData !== undefined && conn.negotiated !== null && earlyTaken !== takes)
+      return `${c.name}: the library ${earlyTaken === undefined ? 'saw no early data from us' : earlyTaken ? 'took our early data' : 'declined our early data'}; the case needs it ${takes ? 'taken' : 'declined'}`;
     if (c.resume !== true && program.earlyData !== undefined && resumed) return `${c.name}: the library resumed a ticket it never issued`;
     if (c.server.clientAuth !== 'none' && conn.negotiated !== null && !askedForCertificate && !resumed)
       return `${c.name}: the library sent no CertificateRequest; the case's server asks for a client certificate (${c.server.clientAuth})`;

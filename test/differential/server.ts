@@ -46,6 +46,8 @@ export interface DiffServer {
   readonly versions: string[];
   /** Whether each connection resumed a session, once its hellos were exchanged. */
   readonly resumed: boolean[];
+  /** Whether each connection's client early data was taken (connections without early data add nothing). */
+  readonly earlyTaken: boolean[];
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
   const log: string[] = [];
   const versions: string[] = [];
   const resumed: boolean[] = [];
+  const earlyTaken: boolean[] = [];
   let connections = 0;
   const p = c.server;
   if (p.hangUp === 'before-server-hello') return startHangUpServer(log);
@@ -92,12 +95,13 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
     onConnection: (conn) => {
       // A resumed case's first connection only hands out the tickets.
       const first = c.resume === true && connections++ === 0;
+      if (!first) conn.on('endpoint_event', (ev: EndpointEvent) => ev.type === 'early_data' && earlyTaken.push(ev.accepted));
       void (first ? handOutTickets(conn, log, resumed) : runProgram(conn, c, log, versions, resumed));
     },
     onError: (e) => log.push(e instanceof Error ? e.message : String(e)),
   });
   const addr = await server.listen(0, HOST);
-  return { port: addr.port, log, versions, resumed, close: () => server.close() };
+  return { port: addr.port, log, versions, resumed, earlyTaken, close: () => server.close() };
 }
 
 /** A resumed case's first connection: the handshake, the server's NewSessionTickets, then its close_notify. */
@@ -143,7 +147,7 @@ async function startHangUpServer(log: string[], farewell: Uint8Array = new Uint8
     for (const s of sockets) s.destroy();
     return new Promise((resolve) => server.close(() => resolve()));
   };
-  return { port, log, versions: [], resumed: [], close };
+  return { port, log, versions: [], resumed: [], earlyTaken: [], close };
 }
 
 /** A FIN with no close_notify before it (§6.1: a truncation); the socket stays readable. */
@@ -305,6 +309,13 @@ export async function runOnServer(
       throw new Error(
         `${c.name}: the connections resumed ${JSON.stringify(server.resumed)}; the case needs a full handshake, then a resumed one (log: ${server.log.join('; ')})`,
       );
+    }
+    // A 0-RTT case: the library's client sent early data, which our server took or declined as the case says.
+    if (c.script.some((s) => s.op === 'write_early')) {
+      const want = c.server.declineEarlyData !== true;
+      if (JSON.stringify(server.earlyTaken) !== JSON.stringify([want])) {
+        throw new Error(`${c.name}: early data taken ${JSON.stringify(server.earlyTaken)}; the case needs ${JSON.stringify([want])}`);
+      }
     }
     // The real client offered what it offers by default; the case's version is what it got.
     const want = c.server.downgrade === true ? 'TLSv1.2' : (c.server.version ?? 'TLSv1.3');
