@@ -7,7 +7,8 @@
 import { expect, it } from 'vitest';
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import { AlertDescription, TlsError, type AlertName } from '@tls13sim/record';
-import { diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
 import { clientProgramOf } from '../../packages/sim/src/lens/server-cases.js';
 import type { Lens, LensName } from '../../packages/sim/src/lens/lens.js';
 import { runCaseThroughLens, runCaseWith, type CaseOutcome } from '../../packages/sim/src/lens/run-case.js';
@@ -44,15 +45,29 @@ export function pullsOnCallMutant(lib: LensName): (sim: Simulation) => Lens {
   return (sim) => createLens(lib, sim, 'client', { blocking: true, pulls: 'on_call' });
 }
 
+type HarnessRun = (input: HarnessInput, opts?: HarnessRunOptions) => Promise<Outcome[]>;
+
 /**
  * The 0-RTT data a library serving allows under its tickets (their max_early_data_size, 0
  * without the early_data extension), read off the session its real first connection gave
- * our client in the resumption twin.
+ * our client in a resumed case where it serves (default: the resumption twin).
  */
-export async function ticketEarlyDataLimit(pki: DiffPki, run: (input: HarnessInput, opts?: HarnessRunOptions) => Promise<Outcome[]>): Promise<number> {
+export async function ticketEarlyDataLimit(pki: DiffPki, run: HarnessRun, caseName = 'scenario-resumption-server'): Promise<number> {
   let limit = -1;
-  await runOnClient(diffCase('scenario-resumption-server'), pki, run, (s) => (limit = s.maxEarlyData));
+  await runOnClient(diffCase(caseName), pki, run, (s) => (limit = s.maxEarlyData));
   return limit;
+}
+
+/**
+ * The early-data scenarios' note through a lens whose library takes no 0-RTT (Python, Node):
+ * "its server never accepts it". Held against the library: its default tickets allow no
+ * early data. `pki` is read when the test runs (the test file makes it in beforeAll).
+ */
+export function serverTakesNoEarlyDataTest(lib: LensName, name: string, pki: () => DiffPki, run: HarnessRun): void {
+  it(`${name} serving issues tickets that allow no early data, as the early-data scenarios' note says (real run)`, async () => {
+    expect(await ticketEarlyDataLimit(pki(), run)).toBe(0);
+    expect(uncheckedWhy('early-data', 'server', lib, DIFF_CASES)).toContain('never accepts it');
+  });
 }
 
 /** Cases on which the mutant's outcomes differ from the real ones. */

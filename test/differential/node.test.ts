@@ -31,11 +31,10 @@ import {
   lensOutcomes,
   localAbortByAlertMutant,
   mutantDisagreements,
-  ticketEarlyDataLimit,
+  serverTakesNoEarlyDataTest,
   pullsOnCallMutant,
 } from './lens-check.js';
 import { runOnClient } from './our-client.js';
-import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED_PATH = fileURLToPath(new URL('./observed/node.json', import.meta.url));
@@ -153,11 +152,7 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
     }
   });
 
-  // The early-data scenarios' note through this lens: its server never accepts 0-RTT (OpenSSL's max_early_data left at 0).
-  it("Node serving issues tickets that allow no early data, as the early-data scenarios' note says (real run)", async () => {
-    expect(await ticketEarlyDataLimit(pki, runNode)).toBe(0);
-    expect(uncheckedWhy('early-data', 'server', 'node', DIFF_CASES)).toContain('never accepts it');
-  });
+  serverTakesNoEarlyDataTest('node', 'Node', () => pki, runNode);
 
   everyAlertTests('node', (c: DiffCase) => runCase(c));
 });

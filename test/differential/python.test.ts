@@ -28,11 +28,10 @@ import {
   lensOutcomes,
   localAbortByAlertMutant,
   mutantDisagreements,
-  ticketEarlyDataLimit,
+  serverTakesNoEarlyDataTest,
   writePullsMutant,
 } from './lens-check.js';
 import { runOnClient } from './our-client.js';
-import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const LIB = 'python';
@@ -147,11 +146,7 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
     expect(observed['write-after-alert']!.at(-1)!.outcome).toBe(PYTHON_OUTCOME.writeAfterError);
   });
 
-  // The early-data scenarios' note through this lens: its server never accepts 0-RTT (OpenSSL's max_early_data left at 0).
-  it("Python serving issues tickets that allow no early data, as the early-data scenarios' note says (real run)", async () => {
-    expect(await ticketEarlyDataLimit(pki, runPython)).toBe(0);
-    expect(uncheckedWhy('early-data', 'server', 'python', DIFF_CASES)).toContain('never accepts it');
-  });
+  serverTakesNoEarlyDataTest('python', 'Python', () => pki, runPython);
 
   everyAlertTests('python', runCase);
 });

@@ -312,9 +312,9 @@ export async function runOnServer(
     }
     // A 0-RTT case: the library's client sent early data, which our server took or declined as the case says.
     if (c.script.some((s) => s.op === 'write_early')) {
-      const want = c.server.declineEarlyData !== true;
-      if (JSON.stringify(server.earlyTaken) !== JSON.stringify([want])) {
-        throw new Error(`${c.name}: early data taken ${JSON.stringify(server.earlyTaken)}; the case needs ${JSON.stringify([want])}`);
+      const taken = [c.server.declineEarlyData !== true];
+      if (JSON.stringify(server.earlyTaken) !== JSON.stringify(taken)) {
+        throw new Error(`${c.name}: early data taken ${JSON.stringify(server.earlyTaken)}; the case needs ${JSON.stringify(taken)}`);
       }
     }
     // The real client offered what it offers by default; the case's version is what it got.

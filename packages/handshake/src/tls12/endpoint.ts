@@ -19,6 +19,7 @@ import {
   type ReadRecord,
 } from '@tls13sim/record';
 import type { EpochName, RecordInfo, StateName, TlsEndpoint } from '../endpoint/api.js';
+import { AppData } from '../endpoint/app-data.js';
 import type { EndpointConfig } from '../endpoint/config.js';
 import { alertFor, fail, HandshakeError, internalError, PeerAlertError } from '../endpoint/errors.js';
 import { Transcript } from '../keyschedule/transcript.js';
@@ -99,7 +100,7 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
     return this.st.kind === 'CONNECTED' ? this.st.app.peerCertificates : [];
   }
   get bufferedApplicationBytes(): number {
-    return this.appIn.reduce((n, c) => n + c.length, 0);
+    return this.appIn.bufferedBytes;
   }
 
   /** RFC 5705 §4: PRF(master_secret, label, client_random + server_random [+ context_value_length + context_value])[length]. */
@@ -202,20 +203,19 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
 
   // --- outputs ---------------------------------------------------------------------------
 
+  // Received application data; with none waiting, a failed endpoint throws its error.
   readApplicationData(max = Infinity): Uint8Array | null {
-    const data = this.take(max, true);
-    if (data === null) this.throwIfFailed();
-    return data;
+    return this.appIn.take(max, true) ?? this.noData();
   }
   peekApplicationData(max = Infinity): Uint8Array | null {
-    const data = this.take(max, false);
-    if (data === null) this.throwIfFailed();
-    return data;
+    return this.appIn.take(max, false) ?? this.noData();
   }
   readApplicationRecord(): Uint8Array | null {
-    const data = this.takeRecord();
-    if (data === null) this.throwIfFailed();
-    return data;
+    return this.appIn.takeRecord() ?? this.noData();
+  }
+  private noData(): null {
+    this.throwIfFailed();
+    return null;
   }
 
   clone(): Tls12Endpoint {
@@ -227,7 +227,7 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
     c.st = cloneState(this.st);
     c.outbox = [...this.outbox];
     c.events = [...this.events];
-    c.appIn = [...this.appIn];
+    c.appIn = new AppData(this.appIn);
     c.appQueued = [...this.appQueued];
     c.pendingHs = { raws: [...this.pendingHs.raws], names: [...this.pendingHs.names] };
     return c;
@@ -267,7 +267,7 @@ export class Tls12Endpoint extends Tls12Io implements TlsEndpoint {
         this.hs.assertRecordBoundary('application data');
         // RFC 5246 §7.4.9 (and §6.2.1): application data only after the handshake is complete.
         if (this.st.kind !== 'CONNECTED') throw new HandshakeError('unexpected_message', `application data in state ${this.st.kind}`);
-        if (rec.data.length > 0) this.appIn.push(rec.data);
+        if (rec.data.length > 0) this.appIn.deliver(rec.data);
         this.emit({ type: 'application_data', length: rec.data.length });
         return;
       default:

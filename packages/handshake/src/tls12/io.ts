@@ -15,7 +15,7 @@ import {
   type RecordLayer,
 } from '@tls13sim/record';
 import type { EndpointEvent, EpochName, RecordInfo, Role } from '../endpoint/api.js';
-import { takeChunks } from '../endpoint/app-data.js';
+import { AppData } from '../endpoint/app-data.js';
 import { flightPieces } from '../endpoint/records.js';
 
 /** RFC 5246 §7.2.2 no_renegotiation(100): TLS 1.2 only, so not in the RFC 8446 alert table. */
@@ -25,7 +25,8 @@ export const EPOCH: EpochName = 'tls12';
 export abstract class Tls12Io {
   protected outbox: Uint8Array[] = [];
   protected events: EndpointEvent[] = [];
-  protected appIn: Uint8Array[] = [];
+  /** Received application data, record by record (the same buffer the TLS 1.3 endpoint reads). */
+  protected appIn = new AppData();
   protected pendingHs: { raws: Uint8Array[]; names: string[] } = { raws: [], names: [] };
   protected sentCloseNotify = false;
   protected helloSent = false;
@@ -85,18 +86,5 @@ export abstract class Tls12Io {
 
   protected emit(e: EndpointEvent): void {
     this.events.push(e);
-  }
-
-  protected take(max: number, consume: boolean): Uint8Array | null {
-    const r = takeChunks(this.appIn, max);
-    if (r === null) return null;
-    if (consume) this.appIn = r.rest;
-    return r.data;
-  }
-
-  /** The unread bytes of the oldest application_data record received, consumed; null when none. */
-  protected takeRecord(): Uint8Array | null {
-    const first = this.appIn.shift();
-    return first === undefined ? null : first.slice();
   }
 }

@@ -59,6 +59,7 @@ function caseEndpoints(
   // A downgrade case: both sides speak TLS 1.2 and 1.3; an attacker strips the client's
   // supported_versions (below), so the server answers TLS 1.2 with the sentinel (§4.1.3).
   const downgrade = p.downgrade === true;
+  const early = earlyDataOf(c);
   const make = tls12 || downgrade ? createTlsEndpoint : createEndpoint;
   const client = make({
     ...(tls12 || downgrade ? { versions: ['TLSv1.2', 'TLSv1.3'] as const } : {}),
@@ -72,7 +73,7 @@ function caseEndpoints(
     random: seededRandom(`diff:${c.name}:client:${seed}${connection}`),
     ...(certificate !== undefined ? { certificate } : {}),
     ...(session !== undefined ? { session } : {}),
-    ...(earlyDataOf(c) !== undefined ? { earlyData: new TextEncoder().encode(earlyDataOf(c)) } : {}),
+    ...(early !== undefined ? { earlyData: new TextEncoder().encode(early) } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
     ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
     ...(c.client?.keyShare !== undefined ? { groups: [c.client.keyShare, 'x25519'] as const, keyShareGroups: [c.client.keyShare] } : {}),
