@@ -19,6 +19,11 @@ export interface HarnessInput {
    * a presented one verified against `verifyCa` where that mode verifies.
    */
   readonly clientAuth?: 'require' | 'request';
+  /**
+   * role 'server': the library may ask for a client certificate after the handshake (the
+   * step request_auth), verified against `verifyCa`; it asks for none during the handshake.
+   */
+  readonly postHandshakeAuth?: boolean;
   /** role 'server': serve this version only (default TLS 1.2 and 1.3). */
   readonly version?: 'TLSv1.2';
   /** PEM files of the client certificate chain and key; absent: no client certificate. */

@@ -36,8 +36,8 @@ export function writePullsMutant(lib: LensName): (sim: Simulation) => Lens {
 }
 
 /** A lens whose library processes bytes as they arrive instead of inside its calls. */
-export function pullsOnArrivalMutant(lib: LensName): (sim: Simulation) => Lens {
-  return (sim) => createLens(lib, sim, 'client', { blocking: true, pulls: 'on_arrival' });
+export function pullsOnArrivalMutant(lib: LensName, side: 'client' | 'server' = 'client'): (sim: Simulation) => Lens {
+  return (sim) => createLens(lib, sim, side, { blocking: true, pulls: 'on_arrival' });
 }
 
 /** A lens whose library reads only inside its calls (for Node, whose socket flows). */
@@ -70,12 +70,16 @@ export function serverTakesNoEarlyDataTest(lib: LensName, name: string, pki: () 
   });
 }
 
-/** Cases on which the mutant's outcomes differ from the real ones. */
-export function mutantDisagreements(make: (sim: Simulation) => Lens, real: ReadonlyMap<DiffCase, readonly Outcome[]>): string[] {
+/** Cases on which the mutant's outcomes differ from the real ones (`side`: the side the mutant lenses are for). */
+export function mutantDisagreements(
+  make: (sim: Simulation) => Lens,
+  real: ReadonlyMap<DiffCase, readonly Outcome[]>,
+  side: 'client' | 'server' = 'client',
+): string[] {
   const differ: string[] = [];
   for (const [c, outcomes] of real) {
-    // The mutants are client lenses: a case where the library serves is not theirs.
-    if (c.side === 'server') continue;
+    // A mutant lens is for one side: the cases where the library plays the other are not its.
+    if ((c.side ?? 'client') !== side) continue;
     const got = runCaseWith(c, make).outcomes;
     if (JSON.stringify(got) !== JSON.stringify(outcomes)) differ.push(c.name);
   }

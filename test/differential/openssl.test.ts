@@ -13,7 +13,7 @@ import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
-import type { Outcome } from './harness.js';
+import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
 import {
   everyAlertTests,
@@ -21,6 +21,7 @@ import {
   lensOutcomes,
   localAbortByAlertMutant,
   mutantDisagreements,
+  pullsOnArrivalMutant,
   ticketEarlyDataLimit,
   writePullsMutant,
 } from './lens-check.js';
@@ -134,6 +135,25 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
   it('a 0-RTT case fails when the library does otherwise with our early data than the case says (real run)', async () => {
     const c = diffCase('scenario-early-data-rejected-server');
     await expect(runOnClient({ ...c, server: { ...c.server, declineEarlyData: false } }, pki, runOpenssl)).rejects.toThrow(/declined our early data/);
+  });
+
+  // What the server knows, held against libssl: a lens whose library processed the client's
+  // answer on arrival would show the certificate before the read; the real run says NULL.
+  it('the post-handshake certificate is there only after a read: a lens that processes on arrival disagrees (real run)', async () => {
+    const c = diffCase('scenario-post-handshake-auth-server');
+    const real = seen[c.name] ?? (await runCase(c));
+    expect(real.filter((o) => o.call === 'peer_cert').map((o) => o.outcome)).toEqual(['NULL', 'X509']);
+    expect(mutantDisagreements(pullsOnArrivalMutant('openssl', 'server'), new Map([[c, real]]), 'server')).toEqual([c.name]);
+  });
+
+  it('a post-handshake-auth case fails when the library asks at the wrong time, or never (real runs)', async () => {
+    const c = diffCase('scenario-post-handshake-auth-server');
+    // The harness asks during the handshake (SSL_VERIFY_PEER), and the script's request fails.
+    const during = (input: HarnessInput, opts?: HarnessRunOptions) => runOpenssl({ ...input, postHandshakeAuth: false, clientAuth: 'request' }, opts);
+    await expect(runOnClient(c, pki, during)).rejects.toThrow(/asked for our certificate during the handshake/);
+    // The script never asks.
+    const never = { ...c, script: c.script.filter((s) => s.op !== 'request_auth') };
+    await expect(runOnClient(never, pki, runOpenssl)).rejects.toThrow(/never after the handshake/);
   });
 
   // The control for the Python and Node tests that read a ticket's early-data limit: a limit set is read as set.

@@ -35,6 +35,7 @@ export async function runOnClient(
       cert: pki.server.p256.certPath,
       key: pki.server.p256.keyPath,
       ...(c.server.clientAuth !== 'none' ? { clientAuth: c.server.clientAuth, verifyCa: pki.caPath } : {}),
+      ...(c.server.postHandshakeAuth === true ? { postHandshakeAuth: true, verifyCa: pki.caPath } : {}),
       ...(c.server.version !== undefined ? { version: c.server.version } : {}),
       ...(c.server.earlyData !== undefined ? { maxEarlyData: c.server.earlyData } : {}),
       pha: false,
@@ -62,6 +63,7 @@ function clientConfig(c: DiffCase, pki: DiffPki, session?: ResumptionSession) {
     crypto: createNodeProvider(),
     random: systemRandom,
     ...(id !== undefined ? { certificate: id.certified } : {}),
+    ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
     ...(session !== undefined ? { session } : {}),
     ...(c.client?.earlyData !== undefined ? { earlyData: new TextEncoder().encode(c.client.earlyData) } : {}),
     ...(c.client?.reject !== undefined ? { serverCertVerifier: () => ({ action: 'reject' as const, alert: c.client!.reject! }) } : {}),
@@ -89,10 +91,16 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirst
   const want = c.server.version ?? 'TLSv1.3';
   // A library told to ask for our certificate must have asked (a harness that ignored the setting would pass unseen).
   let askedForCertificate = false;
+  // A library told to ask after the handshake must ask then, and only then.
+  let askedAfterHandshake = false;
   // Whether the library took the early data we offered (undefined: none was offered).
   let earlyTaken: boolean | undefined;
   conn.on('endpoint_event', (ev: EndpointEvent) => {
-    if (ev.type === 'record_received' && ev.record.messages.includes('certificate_request')) askedForCertificate = true;
+    if (ev.type === 'record_received' && ev.record.messages.includes('certificate_request')) {
+      // Under the application keys: after the handshake (§4.6.2).
+      if (ev.record.epoch.startsWith('application')) askedAfterHandshake = true;
+      else askedForCertificate = true;
+    }
     if (ev.type === 'early_data') earlyTaken = ev.accepted;
   });
   // What the case needs of the hellos (its version; a HelloRetryRequest), known once they are
@@ -135,7 +143,11 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirst
   // A failure here is the harness's to report (its outcomes say what it saw).
   await exchange().catch(() => undefined);
   conn.destroy('the case is over');
-  return helloCheck();
+  const phaWrong =
+    c.server.postHandshakeAuth === true && (askedForCertificate || !askedAfterHandshake)
+      ? `${c.name}: the library asked for our certificate ${askedForCertificate ? 'during' : 'never after'} the handshake; the case's server asks after it (request_auth)`
+      : undefined;
+  return helloCheck() ?? phaWrong;
 }
 
 /**

@@ -17,7 +17,8 @@
  * - `processed` (an event type added to version 1): `bytes`, when buffered bytes reach the
  *   endpoint because its library pulled them;
  * - `app_call`: `lens` (the library), `api` (the call in its own words, e.g. `SSL_read`),
- *   `outcome` (its return value, error name or exception, e.g. `-1 SSL_ERROR_WANT_READ`).
+ *   `outcome` (its return value, error name or exception, e.g. `-1 SSL_ERROR_WANT_READ`);
+ *   new `call` values: `write_early`, `read_early`, `request_auth`, `peer_cert`.
  */
 import type { EpochName, StateName } from '@tls13sim/handshake';
 
@@ -39,9 +40,24 @@ export type NetDirection = 'client_to_server' | 'server_to_client';
 /**
  * An application's call. `write_early` / `read_early`: 0-RTT data written before the
  * handshake call, and the server's early-data read (RFC 8446 §2.3), for the libraries whose
- * lens models such calls.
+ * lens models such calls. `request_auth`: a server asks for a client certificate after the
+ * handshake (§4.6.2; OpenSSL's SSL_verify_client_post_handshake and SSL_do_handshake).
+ * `peer_cert`: whether the application can see its peer's certificate now; nothing is read.
  */
-export type AppCall = 'connect' | 'accept' | 'read' | 'peek' | 'write' | 'write_early' | 'read_early' | 'shutdown' | 'pending' | 'tickets' | 'event';
+export type AppCall =
+  | 'connect'
+  | 'accept'
+  | 'read'
+  | 'peek'
+  | 'write'
+  | 'write_early'
+  | 'read_early'
+  | 'request_auth'
+  | 'peer_cert'
+  | 'shutdown'
+  | 'pending'
+  | 'tickets'
+  | 'event';
 export type AppResult = 'ok' | 'want_read' | 'want_write' | 'error' | 'blocked';
 export type Verdict = 'unknown' | 'accepted' | 'rejected';
 

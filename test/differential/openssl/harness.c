@@ -20,8 +20,13 @@
  * and key given, no session tickets (SSL_CTX_set_num_tickets 0, as the simulated server of
  * these cases; not with resume, below), TLS 1.2 alone with `"version": "TLSv1.2"`, and with `"clientAuth": "require"` SSL_VERIFY_PEER |
  * SSL_VERIFY_FAIL_IF_NO_PEER_CERT against the CA file `verifyCa` (`"request"`: SSL_VERIFY_PEER
- * alone, a client without a certificate is served too). The step accept →
- * SSL_accept; the other steps as below.
+ * alone, a client without a certificate is served too). With `"postHandshakeAuth": true`,
+ * SSL_VERIFY_PEER | SSL_VERIFY_POST_HANDSHAKE against `verifyCa`: no CertificateRequest in
+ * the handshake, one when the script asks. The step accept → SSL_accept; request_auth →
+ * SSL_verify_client_post_handshake, printed {"call": "request_auth", "api":
+ * "SSL_verify_client_post_handshake", "outcome": <ret, or as below when not 1>}, then
+ * SSL_do_handshake (which sends the CertificateRequest), printed as a call with the same
+ * "call"; the other steps as below.
  *
  * Resume (`"resume": true`): the script runs on a second connection that resumes the
  * first's TLS 1.3 session; the first prints nothing and must succeed (else exit 2). A client
@@ -43,6 +48,7 @@
  * new-session callback (SSL_CTX_sess_set_new_cb, with SSL_SESS_CACHE_CLIENT and no internal
  * store): in TLS 1.3 once per NewSessionTicket it has processed, printed as
  * {"call": "tickets", "api": "new_session_cb", "outcome": "<count>"}, no library call made.
+ * peer_cert → SSL_get0_peer_certificate, printed `X509` or `NULL` (it reads nothing).
  * write_early → SSL_write_early_data(ssl, data, len, &written) before SSL_connect (the
  * ClientHello and the early data leave; the session must allow early data), printed
  * `1, <written> written`; read_early n → SSL_read_early_data(ssl, buf, n, &readbytes) before
@@ -56,7 +62,7 @@
  * scripted; SSL_free sends nothing).
  *
  * Output: one JSON line per call, {"call": <op>, "api": "SSL_connect" | "SSL_write" |
- * "SSL_read" | "SSL_peek" | "SSL_shutdown", "outcome": <string>}. The one callback
+ * "SSL_read" | "SSL_peek" | "SSL_shutdown" | …, "outcome": <string>}. The one callback
  * registered (new-session) only counts, so there are no "event" lines. Outcome:
  *   - `<ret>` when the call succeeded: ret > 0 (SSL_connect 1; SSL_read/SSL_peek/SSL_write
  *     the byte count), and for SSL_shutdown also ret = 0 ("close_notify sent, the peer's
@@ -138,7 +144,7 @@ static const char *errno_name(int e) {
 
 static int blocking = 1;
 
-enum call_kind { K_CONNECT, K_ACCEPT, K_WRITE, K_READ, K_PEEK, K_SHUTDOWN, K_WRITE_EARLY, K_READ_EARLY };
+enum call_kind { K_CONNECT, K_ACCEPT, K_WRITE, K_READ, K_PEEK, K_SHUTDOWN, K_WRITE_EARLY, K_READ_EARLY, K_VERIFY_PHA, K_DO_HANDSHAKE };
 
 static const char *const EARLY_READ_RESULT[] = {"SSL_READ_EARLY_DATA_ERROR", "SSL_READ_EARLY_DATA_SUCCESS", "SSL_READ_EARLY_DATA_FINISH"};
 
@@ -159,6 +165,8 @@ static void do_call(SSL *ssl, const char *call, enum call_kind kind, const char 
     case K_SHUTDOWN: api = "SSL_shutdown"; ret = SSL_shutdown(ssl); break;
     case K_WRITE_EARLY: api = "SSL_write_early_data"; ret = SSL_write_early_data(ssl, data, len, &moved); break;
     case K_READ_EARLY: api = "SSL_read_early_data"; ret = SSL_read_early_data(ssl, buf, len, &moved); break;
+    case K_VERIFY_PHA: api = "SSL_verify_client_post_handshake"; ret = SSL_verify_client_post_handshake(ssl); break;
+    case K_DO_HANDSHAKE: api = "SSL_do_handshake"; ret = SSL_do_handshake(ssl); break;
   }
   int saved_errno = errno;
   char out[512];
@@ -323,6 +331,10 @@ int main(int argc, char **argv) {
       if (verify_ca == NULL || SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("clientAuth request: cannot load CA file");
       SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     }
+    if (jnum(in, "postHandshakeAuth", 0) != 0) {
+      if (verify_ca == NULL || SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("postHandshakeAuth: cannot load CA file");
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_POST_HANDSHAKE, NULL);
+    }
   }
   /* A 0-RTT server keeps libssl's default server cache: its anti-replay check looks a
    * ticket up there, and without it every ticket is refused (a full handshake). */
@@ -410,12 +422,17 @@ int main(int argc, char **argv) {
       blocking = 1;
     } else if (strcmp(op, "shutdown") == 0) {
       do_call(ssl, op, K_SHUTDOWN, NULL, 0);
+    } else if (strcmp(op, "request_auth") == 0) {
+      do_call(ssl, op, K_VERIFY_PHA, NULL, 0);
+      do_call(ssl, op, K_DO_HANDSHAKE, NULL, 0);
     } else if (strcmp(op, "auto_retry_off") == 0) {
       SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY);
     } else if (strcmp(op, "pending") == 0) {
       char n[32];
       snprintf(n, sizeof n, "%d", SSL_pending(ssl));
       emit(op, "SSL_pending", n);
+    } else if (strcmp(op, "peer_cert") == 0) {
+      emit(op, "SSL_get0_peer_certificate", SSL_get0_peer_certificate(ssl) != NULL ? "X509" : "NULL");
     } else if (strcmp(op, "tickets") == 0) {
       char n[32];
       snprintf(n, sizeof n, "%d", tickets_processed);

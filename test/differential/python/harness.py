@@ -13,9 +13,12 @@ Calls:
   peek n    -> SSLSocket.recv(n, socket.MSG_PEEK): Python's SSLSocket has no peek; this call
                is made for real and reports the ValueError it raises
   shutdown  -> SSLSocket.unwrap()         (SSL_shutdown underneath)
+  request_auth -> SSLSocket.verify_client_post_handshake(), then SSLSocket.do_handshake()
+               (which sends the CertificateRequest): two lines, both with call "request_auth"
   wait      -> time.sleep(waitMs), no output line
   nonblocking -> SSLSocket.setblocking(False), no output line
   blocking -> SSLSocket.settimeout(blockMs) again (blocking, as at the start), no output line
+  peer_cert -> SSLSocket.getpeercert(): `None`, or the type of what it returned (`dict`); reads nothing
   tickets   -> SSLSocket.session.has_ticket, no SSL_* call: whether the session OpenSSL holds
                now came with a NewSessionTicket (`True`/`False`; `None` without a session).
                Python offers no count: OpenSSL replaces the client's session with a new one
@@ -27,7 +30,9 @@ Server (role "server"): listens on host:port (port 0: one the kernel picks), wri
 `listening <port>` and a newline to stderr, accepts one connection and wraps it with a
 PROTOCOL_TLS_SERVER context: load_cert_chain(cert, key), minimum_version TLSv1_2,
 num_tickets 0 (as the simulated server of these cases; not with resume, below), TLS 1.2 alone with version "TLSv1.2"; with clientAuth "require",
-verify_mode CERT_REQUIRED against load_verify_locations(verifyCa) ("request": CERT_OPTIONAL).
+verify_mode CERT_REQUIRED against load_verify_locations(verifyCa) ("request": CERT_OPTIONAL);
+with postHandshakeAuth, CERT_REQUIRED against verifyCa and post_handshake_auth = True
+(CPython then asks for no certificate in the handshake: SSL_VERIFY_POST_HANDSHAKE).
 Resume ("resume": true): the script runs on a second connection that resumes the first's
 TLS 1.3 session, and only that one is printed; the first must succeed (else exit 1). A client
 makes the first connection from the same SSLContext (Python refuses a session of another
@@ -160,6 +165,10 @@ def serve(inp):
     if inp.get("clientAuth") == "request":
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_OPTIONAL
+    if inp.get("postHandshakeAuth"):
+        ctx.load_verify_locations(inp["verifyCa"])
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.post_handshake_auth = True
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((inp["host"], int(inp["port"])))
@@ -264,6 +273,9 @@ def main() -> int:
             run("peek", "SSLSocket.recv(MSG_PEEK)", lambda: s.recv(n, socket.MSG_PEEK))
         elif op == "shutdown":
             run("shutdown", "SSLSocket.unwrap", s.unwrap)
+        elif op == "request_auth":
+            run("request_auth", "SSLSocket.verify_client_post_handshake", s.verify_client_post_handshake)
+            run("request_auth", "SSLSocket.do_handshake", s.do_handshake)
         elif op == "wait":
             time.sleep(wait_s)
         elif op == "nonblocking":
@@ -272,6 +284,9 @@ def main() -> int:
         elif op == "blocking":
             s.settimeout(block_s)
             blocking = True
+        elif op == "peer_cert":
+            cert = s.getpeercert()
+            emit("peer_cert", "SSLSocket.getpeercert", "None" if cert is None else type(cert).__name__)
         elif op == "tickets":
             session = s.session
             emit("tickets", "SSLSocket.session.has_ticket", "None" if session is None else str(session.has_ticket))

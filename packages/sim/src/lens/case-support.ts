@@ -15,6 +15,18 @@ export const NO_EARLY_DATA_CALLS: Readonly<Partial<Record<LensName, string>>> = 
   rustls: "the rustls lens does not model rustls's early_data() calls",
 };
 
+/** The server's request for a certificate after the handshake (request_auth): why a library's cannot be run. */
+export const NO_AUTH_REQUEST: Readonly<Partial<Record<LensName, string>>> = {
+  go: 'Go 1.19 crypto/tls has no post-handshake authentication: its server cannot ask for a certificate after the handshake',
+  node: "Node's tls has no call that asks for a certificate after a TLS 1.3 handshake: renegotiate() returns false with ERR_SSL_WRONG_SSL_VERSION",
+  rustls: 'rustls 0.20 has no post-handshake authentication: its server cannot ask for a certificate after the handshake',
+  gnutls:
+    "the gnutls lens does not model gnutls_reauth, which sends the CertificateRequest and takes the client's answer in the same call (called again until it succeeds), not in a read",
+};
+
+/** The peer_cert step: the harnesses that have none yet (lens/peer-cert.ts words the library's call). */
+const noPeerCertStep = (call: string): string => `the harness has no peer_cert step yet (${call})`;
+
 const early = (lens: LensName): Record<string, string> => ({ write_early: NO_EARLY_DATA_CALLS[lens]!, read_early: NO_EARLY_DATA_CALLS[lens]! });
 
 /** Why a script step cannot be expressed with a library (a library not named has every step). */
@@ -24,16 +36,31 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
     key_update: 'Go 1.19 crypto/tls has no call that sends a KeyUpdate',
     peek: "Go's crypto/tls has no peek (tls.Conn offers Read only)",
     ...early('go'),
+    request_auth: NO_AUTH_REQUEST.go!,
+    peer_cert: noPeerCertStep('Conn.ConnectionState().PeerCertificates'),
   },
   node: {
     nonblocking: "Node's tls has no blocking mode to leave: every call returns at once and results arrive as events",
     key_update: "Node's tls has no call that sends a KeyUpdate",
     peek: "Node's tls has no peek: received data is handed to 'data' listeners, never left in place",
     ...early('node'),
+    request_auth: NO_AUTH_REQUEST.node!,
+    peer_cert: noPeerCertStep('socket.getPeerCertificate()'),
   },
-  rustls: { peek: 'rustls has no peek (its Reader offers read only)', key_update: 'rustls 0.20 has no call that sends a KeyUpdate', ...early('rustls') },
+  rustls: {
+    peek: 'rustls has no peek (its Reader offers read only)',
+    key_update: 'rustls 0.20 has no call that sends a KeyUpdate',
+    request_auth: NO_AUTH_REQUEST.rustls!,
+    peer_cert: noPeerCertStep('peer_certificates'),
+    ...early('rustls'),
+  },
   python: { key_update: "Python's ssl has no call that sends a KeyUpdate", ...early('python') },
-  gnutls: { peek: 'GnuTLS has no peek call', ...early('gnutls') },
+  gnutls: {
+    peek: 'GnuTLS has no peek call',
+    request_auth: NO_AUTH_REQUEST.gnutls!,
+    peer_cert: noPeerCertStep('gnutls_certificate_get_peers'),
+    ...early('gnutls'),
+  },
 };
 
 const NODE_ZERO_READ = "Node's tls has no read call to give a zero length: received data comes as 'data' events";

@@ -36,6 +36,20 @@ export type ScriptStep =
    */
   | { readonly op: 'key_update' }
   | { readonly op: 'shutdown' }
+  /**
+   * The server asks for a client certificate on the established connection (RFC 8446
+   * §4.6.2), its library's way: OpenSSL's SSL_verify_client_post_handshake, then
+   * SSL_do_handshake, which sends the CertificateRequest (two output lines); Python's
+   * verify_client_post_handshake(), then do_handshake(). The client's answer is processed by
+   * a later read. The library serves with `postHandshakeAuth` (HarnessInput).
+   */
+  | { readonly op: 'request_auth' }
+  /**
+   * Whether the application can see the peer's certificate now, its library's way
+   * (lens/peer-cert.ts): OpenSSL's SSL_get0_peer_certificate, printed `X509` or `NULL`;
+   * Python's getpeercert(), printed `dict` or `None`. No library call that reads.
+   */
+  | { readonly op: 'peer_cert' }
   /** OpenSSL only: SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY). */
   | { readonly op: 'auto_retry_off' }
   /** OpenSSL only: SSL_pending, the processed application bytes waiting to be read. */

@@ -39,6 +39,9 @@ const API: Record<AppCall, string> = {
   // Not modelled yet (the lens answers reads and writes as after the handshake).
   write_early: 'gnutls_record_send_early_data',
   read_early: 'gnutls_record_recv_early_data',
+  // The lens makes no such call (client-auth-request.ts): gnutls_reauth is not modelled.
+  request_auth: 'gnutls_reauth',
+  peer_cert: 'gnutls_certificate_get_peers',
   shutdown: GNUTLS_API.shutdown,
   pending: '(pending)',
   tickets: 'gnutls_handshake_set_hook_function',

@@ -36,6 +36,7 @@
 import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { Side } from '../trace.js';
+import { recordRequestCalls, type ClientAuthRequestCalls } from './client-auth-request.js';
 import type { EarlyDataCalls } from './early-data.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import {
@@ -64,13 +65,15 @@ const API: Record<AppCall, string> = {
   write: 'SSL_write',
   write_early: 'SSL_write_early_data',
   read_early: 'SSL_read_early_data',
+  request_auth: 'SSL_verify_client_post_handshake',
+  peer_cert: 'SSL_get0_peer_certificate',
   shutdown: 'SSL_shutdown',
   pending: 'SSL_pending',
   tickets: 'new_session_cb',
   event: '(event)',
 };
 
-export class OpenSslLens extends Lens implements EarlyDataCalls {
+export class OpenSslLens extends Lens implements EarlyDataCalls, ClientAuthRequestCalls {
   readonly name = 'openssl' as const;
   readonly pulls: PullMode = 'on_call';
 
@@ -162,6 +165,16 @@ export class OpenSslLens extends Lens implements EarlyDataCalls {
       if (has()) return { kind: 'data', bytes: this.ep.readApplicationData(n)! };
       return mayCome() ? null : { kind: 'done' };
     });
+  }
+
+  /**
+   * SSL_verify_client_post_handshake only marks the request (1); SSL_do_handshake sends the
+   * CertificateRequest and returns 1 without waiting for the answer, which a later SSL_read
+   * processes.
+   */
+  requestClientAuth(): void {
+    this.requireRole('server', 'requestClientAuth');
+    recordRequestCalls(this, { api: API.request_auth, outcome: '1' }, { api: 'SSL_do_handshake', outcome: '1' });
   }
 
   protected wordTickets(n: number): Worded {

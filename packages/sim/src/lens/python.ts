@@ -28,6 +28,7 @@
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
+import { recordRequestCalls, type ClientAuthRequestCalls } from './client-auth-request.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import { PYTHON_FATAL_CLOSE_NOTIFY, PYTHON_LOCAL_ABORT, PYTHON_OUTCOME, PYTHON_WRITE_AFTER_LOCAL_ABORT, pythonAlertOutcome } from './vocab/python.js';
 
@@ -53,13 +54,15 @@ const API: Record<AppCall, string> = {
   // Python's ssl has no 0-RTT calls; the lens never makes these.
   write_early: '(no 0-RTT call)',
   read_early: '(no 0-RTT call)',
+  request_auth: 'SSLSocket.verify_client_post_handshake',
+  peer_cert: 'SSLSocket.getpeercert',
   shutdown: 'SSLSocket.unwrap',
   pending: '(pending)',
   tickets: 'SSLSocket.session.has_ticket',
   event: '(event)',
 };
 
-export class PythonLens extends Lens {
+export class PythonLens extends Lens implements ClientAuthRequestCalls {
   readonly name = 'python' as const;
   readonly pulls: PullMode = 'on_call';
   /** unwrap() has returned the plain socket. */
@@ -109,6 +112,17 @@ export class PythonLens extends Lens {
 
   protected override isErrorAlert(description: string, level: string): boolean {
     return this.libsslFailsOnAlert(description, level);
+  }
+
+  /**
+   * verify_client_post_handshake() (SSL_verify_client_post_handshake underneath) only marks
+   * the request; do_handshake() sends the CertificateRequest. Both return None; a later
+   * recv() processes the answer.
+   */
+  requestClientAuth(): void {
+    this.requireRole('server', 'requestClientAuth');
+    const none = PYTHON_OUTCOME.handshakeOk;
+    recordRequestCalls(this, { api: API.request_auth, outcome: none }, { api: API.accept, outcome: none });
   }
 
   protected wordTickets(n: number): Worded {

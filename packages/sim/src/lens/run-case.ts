@@ -15,6 +15,8 @@ import {
 } from '@tls13sim/handshake';
 import { keepingSessions } from '../keeping-sessions.js';
 import { casePki, VALIDATION_TIME } from './case-pki.js';
+import { requestClientAuth } from './client-auth-request.js';
+import { peerCert } from './peer-cert.js';
 import { readEarly, writeEarly } from './early-data.js';
 import { foreignEarlyDataSession } from './foreign-session.js';
 import { rewriteFor } from '../scenarios/attacks.js';
@@ -361,6 +363,12 @@ function runStep(lens: Lens, step: ScriptStep): void {
       return;
     case 'shutdown':
       lens.shutdown();
+      return;
+    case 'request_auth':
+      requestClientAuth(lens, lens.sim);
+      return;
+    case 'peer_cert':
+      peerCert(lens);
       return;
     case 'auto_retry_off':
       lens.setAutoRetry(false);

@@ -87,6 +87,9 @@ const API: Record<AppCall, string> = {
   // Not modelled yet (the lens answers reads and writes as after the handshake).
   write_early: 'ClientConnection::early_data',
   read_early: 'ServerConnection::early_data',
+  // rustls 0.20 has no post-handshake authentication; the lens never makes this call.
+  request_auth: '(no post-handshake authentication)',
+  peer_cert: 'peer_certificates',
   shutdown: 'send_close_notify',
   pending: '(pending)',
   tickets: 'StoresClientSessions::put',

@@ -9,9 +9,8 @@ import { registerSpecScenario, type ProgramOp } from './spec.js';
 
 /**
  * Connects, the client asks for a protected resource, and the server, having read the
- * request, asks for a certificate on the established connection. The server's application
- * then waits in a blocking SSL_read for the client's answer: its library processes what
- * arrives.
+ * request, asks for a certificate on the established connection (OpenSSL:
+ * SSL_verify_client_post_handshake, then SSL_do_handshake, which sends the request).
  */
 const PHA_START: readonly ProgramOp[] = [
   ...BOTH_BLOCKING,
@@ -20,7 +19,6 @@ const PHA_START: readonly ProgramOp[] = [
   { op: 'write', side: 'client', data: SECRET_REQUEST },
   { op: 'read', side: 'server', max: 1024 },
   { op: 'requestClientAuth' },
-  { op: 'pull', side: 'server', mode: 'on_arrival' },
 ];
 
 registerSpecScenario(
@@ -30,12 +28,20 @@ registerSpecScenario(
     server: {},
     program: [
       ...PHA_START,
+      // The server goes non-blocking: a blocking read would wait for application data the
+      // client will not send before it has the response.
+      { op: 'blocking', side: 'server', value: false },
       // The CertificateRequest arrives in the client's socket buffer, unread; the library
       // reads it in the next read, answers, and finds no application data.
       { op: 'run' },
       { op: 'blocking', side: 'client', value: false },
       { op: 'read', side: 'client', max: 1024 },
+      // The answer arrives in the server's buffer, unread: the server's application cannot see
+      // a certificate until its next read has processed it.
       { op: 'run' },
+      { op: 'peerCert', side: 'server' },
+      { op: 'read', side: 'server', max: 1024 },
+      { op: 'peerCert', side: 'server' },
       { op: 'write', side: 'server', data: SECRET_RESPONSE },
       { op: 'blocking', side: 'client', value: true },
       { op: 'read', side: 'client', max: 1024 },
@@ -59,7 +65,15 @@ registerSpecScenario(
       },
       {
         after: { event: 'note', fact: 'post_handshake_auth_authenticated' },
-        text: 'The server verified the chain, the signature and the Finished: the client is authenticated.',
+        text: "Inside the server's non-blocking SSL_read, its library verified the chain, the signature and the Finished: the client is authenticated. The read finds no application data and returns SSL_ERROR_WANT_READ. A server that never reads never learns it, and a blocking read would wait for data the client is not sending.",
+      },
+      {
+        after: { event: 'app_call', side: 'server', call: 'peer_cert' },
+        text: "The client's answer has arrived but sits unread: the server's application still sees no certificate.",
+      },
+      {
+        after: { event: 'app_call', side: 'server', call: 'peer_cert', nth: 1 },
+        text: 'Only after the read does the server see the certificate: what it knows changed inside a call that returned no data.',
       },
       {
         after: { event: 'app_call', side: 'client', call: 'read', nth: 1 },
@@ -77,6 +91,8 @@ registerSpecScenario(
     server: { verdict: { reject: 'access_denied' } },
     program: [
       ...PHA_START,
+      // The server's library processes what arrives (as if its application were blocked in a read).
+      { op: 'pull', side: 'server', mode: 'on_arrival' },
       // The CertificateRequest reaches the client's socket buffer, unread; SSL_write does not
       // read the socket; the read processes the request, answers, then waits for the verdict.
       { op: 'step' },

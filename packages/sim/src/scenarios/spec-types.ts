@@ -55,7 +55,14 @@ export type ProgramOp =
   | { readonly op: 'step' }
   | { readonly op: 'run' }
   | { readonly op: 'keyUpdate'; readonly side: Side; readonly request: boolean }
+  /**
+   * The server asks for a client certificate on the established connection (§4.6.2): through
+   * its lens where its library's calls are modelled (OpenSSL's SSL_verify_client_post_handshake
+   * and SSL_do_handshake are recorded), else by the simulation with no call.
+   */
   | { readonly op: 'requestClientAuth' }
+  /** Whether the side's application can see its peer's certificate now (lens/peer-cert.ts); reads nothing. */
+  | { readonly op: 'peerCert'; readonly side: Side }
   | { readonly op: 'pull'; readonly side: Side; readonly mode: PullMode }
   /** The application hands data to its endpoint directly (no lens call: e.g. 0.5-RTT data, §2.3). */
   | { readonly op: 'send'; readonly side: Side; readonly data: string }

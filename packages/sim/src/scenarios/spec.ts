@@ -12,7 +12,9 @@
  * certificate verifier as its verdict, and the ticket issuer as the seed's.
  */
 import { SealedTicketIssuer, seededRandom, type CryptoProvider, type EndpointConfig, type ResumptionSession } from '@tls13sim/handshake';
+import { requestClientAuth } from '../lens/client-auth-request.js';
 import { readEarly, writeEarly } from '../lens/early-data.js';
+import { peerCert } from '../lens/peer-cert.js';
 import type { Lens } from '../lens/lens.js';
 import type { Simulation } from '../simulation.js';
 import type { Side, Trace, TraceEvent } from '../trace.js';
@@ -102,8 +104,12 @@ function runProgram(sim: Simulation, program: readonly ProgramOp[]): void {
       case 'keyUpdate':
         sim.keyUpdate(p.side, p.request);
         break;
+      case 'peerCert':
+        peerCert(lens(p.side));
+        break;
       case 'requestClientAuth':
-        sim.requestClientAuth();
+        // Through the server's lens where its library has the calls (they are recorded).
+        requestClientAuth(lenses.server, sim);
         break;
       case 'pull':
         sim.setPullMode(p.side, p.mode);

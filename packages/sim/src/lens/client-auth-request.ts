@@ -1,0 +1,44 @@
+/**
+ * A server asking for a client certificate on an established connection (RFC 8446 §4.6.2),
+ * through its library's calls. A lens whose library has such calls, and models them,
+ * implements `ClientAuthRequestCalls`: OpenSSL's SSL_verify_client_post_handshake then
+ * SSL_do_handshake, Python's verify_client_post_handshake() then do_handshake(), each pair
+ * sending the CertificateRequest at once; held against the libraries by the
+ * post-handshake-auth server twins. The client's answer is processed by the server's next
+ * read, as any record: until then the server's application cannot know it came.
+ *
+ * For the other lenses the request is made by the simulation with no call recorded, and the
+ * scenarios say in a first note that the server's calls are not the library's: Go 1.19,
+ * rustls 0.20 and Node's tls (TLS 1.3) have no way to ask; GnuTLS's gnutls_reauth sends the
+ * request and waits in the same call for the answer, which this lens does not model.
+ */
+import type { Lens } from './lens.js';
+
+export interface ClientAuthRequestCalls {
+  /** Sends the CertificateRequest, recording the library's calls. */
+  requestClientAuth(): void;
+}
+
+function modelsRequest(lens: Lens): lens is Lens & ClientAuthRequestCalls {
+  return typeof (lens as Partial<ClientAuthRequestCalls>).requestClientAuth === 'function';
+}
+
+/** The server's request, through `lens` (undefined: no server application makes calls). */
+export function requestClientAuth(lens: Lens | undefined, sim: Lens['sim']): void {
+  if (lens !== undefined && lens.side !== 'server') throw new Error(`${lens.name} lens: requestClientAuth() is for the server side`);
+  if (lens !== undefined && modelsRequest(lens)) lens.requestClientAuth();
+  else sim.requestClientAuth();
+}
+
+type Call = { readonly api: string; readonly outcome: string };
+
+/**
+ * The two calls a libssl application makes, in its library's words: the first only marks
+ * the request (nothing is sent), the second sends the CertificateRequest and returns.
+ */
+export function recordRequestCalls(lens: Lens, ask: Call, send: Call): void {
+  lens.sim.start();
+  lens.sim.recordAppCall(lens.side, 'request_auth', 'ok', { lens: lens.name, api: ask.api, outcome: ask.outcome });
+  lens.sim.requestClientAuth();
+  lens.sim.recordAppCall(lens.side, 'request_auth', 'ok', { lens: lens.name, api: send.api, outcome: send.outcome });
+}

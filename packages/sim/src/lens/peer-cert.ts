@@ -1,0 +1,38 @@
+/**
+ * What an application can tell of its peer's certificate at a given moment, its library's
+ * way (the script step `peer_cert`, the scenario op `peerCert`): a certificate its library
+ * has processed and accepted, or none. Reads nothing: a certificate that has arrived and that
+ * no call has processed is not there yet, and one sent after the handshake (RFC 8446 §4.6.2)
+ * is there only once the client's Finished for it has been processed.
+ *
+ * Held against libssl (`SSL_get0_peer_certificate`) and CPython (`getpeercert()`) by the
+ * post-handshake-auth server twin. The other libraries' words are the model's: their
+ * harnesses have no such step yet (case-support.ts says so).
+ */
+import type { TlsEndpoint } from '@tls13sim/handshake';
+import type { Lens, LensName } from './lens.js';
+
+interface PeerCertWords {
+  readonly api: string;
+  /** The outcome with `n` certificates in the peer's chain (0: none). */
+  readonly outcome: (n: number) => string;
+}
+
+export const PEER_CERT_WORDS: Readonly<Record<LensName, PeerCertWords>> = {
+  openssl: { api: 'SSL_get0_peer_certificate', outcome: (n) => (n > 0 ? 'X509' : 'NULL') },
+  // getpeercert() is a dict once a certificate came (empty when it was not verified), else None.
+  python: { api: 'SSLSocket.getpeercert', outcome: (n) => (n > 0 ? 'dict' : 'None') },
+  gnutls: { api: 'gnutls_certificate_get_peers', outcome: (n) => (n > 0 ? `list_size ${n}` : 'NULL') },
+  go: { api: 'Conn.ConnectionState().PeerCertificates', outcome: (n) => `len ${n}` },
+  node: { api: 'socket.getPeerCertificate()', outcome: (n) => (n > 0 ? 'object' : '{}') },
+  rustls: { api: 'peer_certificates', outcome: (n) => (n > 0 ? `Some(${n})` : 'None') },
+};
+
+/** Records the `peer_cert` call on `lens`'s side; returns the chain's length. */
+export function peerCert(lens: Lens): number {
+  lens.sim.start();
+  const n = (lens.sim.endpoint(lens.side) as Partial<TlsEndpoint>).peerCertificates?.length ?? 0;
+  const w = PEER_CERT_WORDS[lens.name];
+  lens.sim.recordAppCall(lens.side, 'peer_cert', 'ok', { lens: lens.name, api: w.api, outcome: w.outcome(n) });
+  return n;
+}
