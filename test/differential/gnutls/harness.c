@@ -48,6 +48,8 @@
  *               (gnutls_handshake_set_hook_function, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
  *               GNUTLS_HOOK_POST, incoming) that only counts; no call is made. Printed as
  *               api `gnutls_handshake_set_hook_function`, outcome the count.
+ *   peer_cert -> gnutls_certificate_get_peers(session, &list_size): `non-NULL` (the chain the
+ *               peer sent, as far as GnuTLS has processed it, not empty) or `NULL`; reads nothing.
  *
  * Retries, as an application does: in blocking mode a call returning GNUTLS_E_INTERRUPTED
  * or GNUTLS_E_AGAIN is called again (GnuTLS 3.7 also returns GNUTLS_E_AGAIN in blocking
@@ -457,6 +459,10 @@ int main(void) {
       free(buf);
     } else if (strcmp(op, "peek") == 0) {
       emit("peek", "none", "unsupported");
+    } else if (strcmp(op, "peer_cert") == 0) {
+      unsigned int list_size = 0;
+      const gnutls_datum_t *peers = gnutls_certificate_get_peers(s, &list_size);
+      emit("peer_cert", "gnutls_certificate_get_peers", peers != NULL && list_size > 0 ? "non-NULL" : "NULL");
     } else if (strcmp(op, "tickets") == 0) {
       snprintf(out, sizeof out, "%d", tickets_processed);
       emit("tickets", "gnutls_handshake_set_hook_function", out);

@@ -14,6 +14,9 @@
 //	tickets   how many times crypto/tls has called the config's ClientSessionCache.Put (a
 //	          counting cache that keeps nothing): once per NewSessionTicket it has processed,
 //	          which it does inside Read. No call is made.  api "ClientSessionCache.Put", outcome the count
+//	peer_cert whether conn.ConnectionState().PeerCertificates (the chain the peer sent, as far as
+//	          crypto/tls has processed it) is empty. No call that reads.  api
+//	          "Conn.ConnectionState().PeerCertificates", outcome "empty" or "non-empty"
 //	peek, nonblocking: Go has neither a peek call nor a non-blocking mode; the harness refuses
 //	          such a script (one line on stderr, exit 2) before connecting.
 //
@@ -239,7 +242,7 @@ func main() {
 	}
 	for _, s := range in.Script {
 		switch s.Op {
-		case "connect", "accept", "write", "read", "wait", "shutdown", "tickets":
+		case "connect", "accept", "write", "read", "wait", "shutdown", "tickets", "peer_cert":
 		case "peek":
 			fail("step 'peek': Go's crypto/tls has no peek")
 		case "nonblocking":
@@ -331,6 +334,12 @@ func main() {
 			emit("shutdown", "Conn.Close", errOutcome(err, t, block))
 		case "tickets":
 			emit("tickets", "ClientSessionCache.Put", strconv.Itoa(tickets.puts))
+		case "peer_cert":
+			seen := "empty"
+			if len(conn.ConnectionState().PeerCertificates) > 0 {
+				seen = "non-empty"
+			}
+			emit("peer_cert", "Conn.ConnectionState().PeerCertificates", seen)
 		}
 	}
 	// Exit without sending anything more: the process ends, the kernel closes the socket.

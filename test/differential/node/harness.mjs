@@ -37,6 +37,9 @@
  *             outcome, e.g. {"call":"read","api":"(next event)","outcome":"'data' 4 bytes"}.
  *   shutdown  socket.end(): {"call":"shutdown","api":"socket.end","outcome":"returned"}
  *   wait      sleep waitMs, no line (events keep firing and are printed).
+ *   peer_cert socket.getPeerCertificate(): `null` (the socket is gone), `{}` (an empty object:
+ *             no certificate from the peer) or `object`; it reads nothing:
+ *             {"call":"peer_cert","api":"socket.getPeerCertificate()","outcome":"object"}
  *   tickets   how many 'session' events (one per NewSessionTicket Node has processed) have
  *             fired: {"call":"tickets","api":"'session' events","outcome":"1"}
  * A call that throws synchronously gives outcome `throws <code>` (or `throws <name>: <message>`).
@@ -305,6 +308,11 @@ for (const step of input.script) {
     case 'tickets':
       print('tickets', "'session' events", String(sessions));
       break;
+    case 'peer_cert': {
+      const cert = socket.getPeerCertificate();
+      print('peer_cert', 'socket.getPeerCertificate()', cert === null ? 'null' : Object.keys(cert).length === 0 ? '{}' : 'object');
+      break;
+    }
     default:
       process.stderr.write(`unsupported step '${step.op}' (Node's tls has no such call)\n`);
       process.exit(2);

@@ -24,9 +24,6 @@ export const NO_AUTH_REQUEST: Readonly<Partial<Record<LensName, string>>> = {
     "the gnutls lens does not model gnutls_reauth, which sends the CertificateRequest and takes the client's answer in the same call (called again until it succeeds), not in a read",
 };
 
-/** The peer_cert step: the harnesses that have none yet (lens/peer-cert.ts words the library's call). */
-const noPeerCertStep = (call: string): string => `the harness has no peer_cert step yet (${call})`;
-
 const early = (lens: LensName): Record<string, string> => ({ write_early: NO_EARLY_DATA_CALLS[lens]!, read_early: NO_EARLY_DATA_CALLS[lens]! });
 
 /** Why a script step cannot be expressed with a library (a library not named has every step). */
@@ -37,7 +34,6 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
     peek: "Go's crypto/tls has no peek (tls.Conn offers Read only)",
     ...early('go'),
     request_auth: NO_AUTH_REQUEST.go!,
-    peer_cert: noPeerCertStep('Conn.ConnectionState().PeerCertificates'),
   },
   node: {
     nonblocking: "Node's tls has no blocking mode to leave: every call returns at once and results arrive as events",
@@ -45,20 +41,17 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
     peek: "Node's tls has no peek: received data is handed to 'data' listeners, never left in place",
     ...early('node'),
     request_auth: NO_AUTH_REQUEST.node!,
-    peer_cert: noPeerCertStep('socket.getPeerCertificate()'),
   },
   rustls: {
     peek: 'rustls has no peek (its Reader offers read only)',
     key_update: 'rustls 0.20 has no call that sends a KeyUpdate',
     request_auth: NO_AUTH_REQUEST.rustls!,
-    peer_cert: noPeerCertStep('peer_certificates'),
     ...early('rustls'),
   },
   python: { key_update: "Python's ssl has no call that sends a KeyUpdate", ...early('python') },
   gnutls: {
     peek: 'GnuTLS has no peek call',
     request_auth: NO_AUTH_REQUEST.gnutls!,
-    peer_cert: noPeerCertStep('gnutls_certificate_get_peers'),
     ...early('gnutls'),
   },
 };

@@ -46,8 +46,11 @@ export type ScriptStep =
   | { readonly op: 'request_auth' }
   /**
    * Whether the application can see the peer's certificate now, its library's way
-   * (lens/peer-cert.ts): OpenSSL's SSL_get0_peer_certificate, printed `X509` or `NULL`;
-   * Python's getpeercert(), printed `dict` or `None`. No library call that reads.
+   * (lens/peer-cert.ts): OpenSSL's SSL_get0_peer_certificate (`X509` / `NULL`), Python's
+   * getpeercert() (`dict` / `None`), Go's ConnectionState().PeerCertificates (`non-empty` /
+   * `empty`), Node's getPeerCertificate() (`object` / `{}`), GnuTLS's
+   * gnutls_certificate_get_peers (`non-NULL` / `NULL`), rustls's peer_certificates() (`Some` /
+   * `None`). No call that reads.
    */
   | { readonly op: 'peer_cert' }
   /** OpenSSL only: SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY). */

@@ -5,9 +5,10 @@
  * no call has processed is not there yet, and one sent after the handshake (RFC 8446 §4.6.2)
  * is there only once the client's Finished for it has been processed.
  *
- * Held against libssl (`SSL_get0_peer_certificate`) and CPython (`getpeercert()`) by the
- * post-handshake-auth server twin. The other libraries' words are the model's: their
- * harnesses have no such step yet (case-support.ts says so).
+ * Only whether a certificate is there, not the chain's length (the scenarios' PKI and the
+ * twins' send chains of different lengths). Held against all six libraries by the
+ * client-auth server twin (after accept), and against libssl and CPython before and after
+ * the read that processes a certificate sent after the handshake (post-handshake-auth).
  */
 import type { TlsEndpoint } from '@tls13sim/handshake';
 import type { Lens, LensName } from './lens.js';
@@ -22,13 +23,14 @@ export const PEER_CERT_WORDS: Readonly<Record<LensName, PeerCertWords>> = {
   openssl: { api: 'SSL_get0_peer_certificate', outcome: (n) => (n > 0 ? 'X509' : 'NULL') },
   // getpeercert() is a dict once a certificate came (empty when it was not verified), else None.
   python: { api: 'SSLSocket.getpeercert', outcome: (n) => (n > 0 ? 'dict' : 'None') },
-  gnutls: { api: 'gnutls_certificate_get_peers', outcome: (n) => (n > 0 ? `list_size ${n}` : 'NULL') },
-  go: { api: 'Conn.ConnectionState().PeerCertificates', outcome: (n) => `len ${n}` },
+  gnutls: { api: 'gnutls_certificate_get_peers', outcome: (n) => (n > 0 ? 'non-NULL' : 'NULL') },
+  go: { api: 'Conn.ConnectionState().PeerCertificates', outcome: (n) => (n > 0 ? 'non-empty' : 'empty') },
+  // An empty object when the peer sent no certificate.
   node: { api: 'socket.getPeerCertificate()', outcome: (n) => (n > 0 ? 'object' : '{}') },
-  rustls: { api: 'peer_certificates', outcome: (n) => (n > 0 ? `Some(${n})` : 'None') },
+  rustls: { api: 'peer_certificates', outcome: (n) => (n > 0 ? 'Some' : 'None') },
 };
 
-/** Records the `peer_cert` call on `lens`'s side; returns the chain's length. */
+/** Records the `peer_cert` call on `lens`'s side; returns the length of the chain seen. */
 export function peerCert(lens: Lens): number {
   lens.sim.start();
   const n = (lens.sim.endpoint(lens.side) as Partial<TlsEndpoint>).peerCertificates?.length ?? 0;

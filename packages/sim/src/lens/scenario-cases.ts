@@ -78,6 +78,9 @@ function servedTwin(
 /** The server's side of a request/response scenario: it accepts, reads the request, answers. */
 const answer = (response: string): readonly ScriptStep[] => [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: response }];
 
+/** As `answer`, and the server's application asks for the client's certificate once its accept has returned. */
+const ACCEPT_PEER_CERT_ANSWER: readonly ScriptStep[] = [{ op: 'accept' }, { op: 'peer_cert' }, { op: 'read', n: 1024 }, { op: 'write', data: RESPONSE }];
+
 export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
   twin('full-handshake', { server: { clientAuth: 'none', reply: PLAIN_RESPONSE }, clientCert: 'none', script: REQUEST_THEN_READ }),
   twin('client-auth', { server: { clientAuth: 'require', reply: RESPONSE }, clientCert: 'trusted', script: REQUEST_THEN_READ }),
@@ -231,7 +234,8 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
     unsupported: NO_EARLY_DATA_CALLS,
   },
   { ...servedTwin('resumption', { clientAuth: 'none', tickets: 2 }, [{ op: 'accept' }, { op: 'read', n: 1024 }]), resume: true },
-  servedTwin('client-auth', { clientAuth: 'require' }, answer(RESPONSE)),
+  // The server's application asks for the client's certificate once its accept has returned.
+  servedTwin('client-auth', { clientAuth: 'require' }, ACCEPT_PEER_CERT_ANSWER),
   // The library serving asks for a certificate once it has read the request; the answer has
   // come, but the server's application sees no certificate until a read (non-blocking) has
   // processed it and found no data; then the response.
@@ -257,7 +261,7 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
   },
   // The server requests a certificate without requiring one; the client sends one and is served.
   servedTwin('client-cert-ignored', { clientAuth: 'request' }, answer(RESPONSE)),
-  servedTwin('tls12-client-auth', { version: 'TLSv1.2', clientAuth: 'require' }, answer(RESPONSE)),
+  servedTwin('tls12-client-auth', { version: 'TLSv1.2', clientAuth: 'require' }, ACCEPT_PEER_CERT_ANSWER),
   // The library serving receives a KeyUpdate between the client's two writes, and answers.
   servedTwin(
     'key-update',

@@ -33,11 +33,16 @@ export const CLIENT_REQUEST: readonly ProgramOp[] = [
   { op: 'run' },
 ];
 
+/** REQUEST_RESPONSE, and the server's application asks for the client's certificate once its accept has returned. */
+export const REQUEST_RESPONSE_PEER_CERT: readonly ProgramOp[] = REQUEST_RESPONSE.flatMap((p) =>
+  p.op === 'accept' ? [p, { op: 'peerCert', side: 'server' } as const] : [p],
+);
+
 export const CLIENT_AUTH: ScenarioSpec = {
   name: 'client-auth',
   client: { certificate: 'client' },
   server: { clientAuth: 'require' },
-  program: REQUEST_RESPONSE,
+  program: REQUEST_RESPONSE_PEER_CERT,
   notes: [
     { after: 'start', text: 'The server requires a client certificate; the client has one signed by the CA the server trusts.' },
     {
@@ -54,6 +59,10 @@ export const CLIENT_AUTH: ScenarioSpec = {
       text: 'Half a round trip later the server checks the chain and the CertificateVerify signature (§4.4.3) — both good.',
     },
     { after: { event: 'handshake_complete', side: 'server' }, text: "★ The server accepts the client's Finished: complete for the server." },
+    {
+      after: { event: 'app_call', side: 'server', call: 'peer_cert' },
+      text: "Once its accept has returned, the server's application can see the client's certificate. The client's application has no call that tells it the server's verdict.",
+    },
     {
       after: { event: 'peer_verdict', side: 'client', verdict: 'accepted' },
       text: "Application data from the server after the client's Finished is the client's first evidence that it was accepted.",

@@ -7,7 +7,7 @@
  * can only surface on a later call. `tls13sim compare` shows each pair side by side.
  */
 import { utf8 } from './build.js';
-import { CLIENT_AUTH, CLIENT_CERT_REJECTED, CLIENT_CV_REJECTED, CLIENT_REQUEST, REQUEST, REQUEST_RESPONSE, RESPONSE } from './client-auth.js';
+import { CLIENT_AUTH, CLIENT_CERT_REJECTED, CLIENT_CV_REJECTED, CLIENT_REQUEST, REQUEST, REQUEST_RESPONSE_PEER_CERT, RESPONSE } from './client-auth.js';
 import { registerSpecScenario, specSim, type NoteSpec, type ScenarioSpec } from './spec.js';
 
 const TLS12_ONLY = ['TLSv1.2'] as const;
@@ -44,7 +44,7 @@ export const TLS12_CLIENT_AUTH: ScenarioSpec = {
   name: 'tls12-client-auth',
   client: { ...CLIENT_AUTH.client, versions: TLS12_ONLY },
   server: { ...CLIENT_AUTH.server, versions: TLS12_ONLY },
-  program: REQUEST_RESPONSE,
+  program: REQUEST_RESPONSE_PEER_CERT,
   notes: [
     {
       after: 'start',
@@ -66,6 +66,10 @@ export const TLS12_CLIENT_AUTH: ScenarioSpec = {
     {
       after: { event: 'app_call', side: 'client', call: 'connect' },
       text: 'connect() → ok, and this time it means the server accepted the client certificate: the verdict came inside connect().',
+    },
+    {
+      after: { event: 'app_call', side: 'server', call: 'peer_cert' },
+      text: "As under TLS 1.3, the server's application can see the client's certificate once its accept has returned; under TLS 1.2 the client's connect() has told it the verdict as well.",
     },
   ],
 };

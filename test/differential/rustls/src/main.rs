@@ -21,6 +21,8 @@
 //!                     (StoresClientSessions::put with a "session" key): once per
 //!                     NewSessionTicket it has processed. No call is made.
 //!                                                                api "StoresClientSessions::put", outcome the count
+//!   peer_cert         conn.peer_certificates(): `Some` (the chain the peer sent, once
+//!                     processed) or `None`; reads nothing          api "peer_certificates"
 //!   peek              rustls has no peek: the harness refuses such a script (exit 2).
 //!
 //! A call that has not returned long after its socket timeout is busy inside rustls and
@@ -378,7 +380,7 @@ fn main() {
     let inp = parse_input(&text);
     for s in &inp.script {
         match s.op.as_str() {
-            "connect" | "accept" | "write" | "read" | "wait" | "shutdown" | "tickets" | "nonblocking" | "blocking" => {}
+            "connect" | "accept" | "write" | "read" | "wait" | "shutdown" | "tickets" | "peer_cert" | "nonblocking" | "blocking" => {}
             "peek" => fail("step 'peek': rustls has no peek".to_string()),
             other => fail(format!("unknown step {:?}", other)),
         }
@@ -408,6 +410,7 @@ fn api_of(op: &str) -> &'static str {
         "write" => "Stream::write",
         "read" => "Stream::read",
         "shutdown" => "send_close_notify",
+        "peer_cert" => "peer_certificates",
         _ => "StoresClientSessions::put",
     }
 }
@@ -501,6 +504,10 @@ where
             }
             "wait" => std::thread::sleep(Duration::from_millis(inp.wait_ms)),
             "tickets" => emit("tickets", "StoresClientSessions::put", &store.sessions.load(Ordering::SeqCst).to_string()),
+            // The chain the peer sent, once rustls has processed it; reads nothing.
+            "peer_cert" => {
+                emit("peer_cert", "peer_certificates", if conn.peer_certificates().is_some() { "Some" } else { "None" })
+            }
             _ => unreachable!(),
         }
     }
