@@ -48,6 +48,10 @@
  *               (gnutls_handshake_set_hook_function, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET,
  *               GNUTLS_HOOK_POST, incoming) that only counts; no call is made. Printed as
  *               api `gnutls_handshake_set_hook_function`, outcome the count.
+ *   write_early -> gnutls_record_send_early_data(session, data, len), before the handshake
+ *               call (a client resuming a session that allows early data; the session is made
+ *               with GNUTLS_ENABLE_EARLY_DATA when the script has this step): the data is
+ *               kept and sent by gnutls_handshake. Printed as the return value, once.
  *   peer_cert -> gnutls_certificate_get_peers(session, &list_size): `non-NULL` (the chain the
  *               peer sent, as far as GnuTLS has processed it, not empty) or `NULL`; reads nothing.
  *
@@ -257,6 +261,8 @@ static void set_timeouts(int fd, long ms) {
 /* What every session of the run is made with. */
 struct setup {
   int serving, pha, require_cert, request_cert;
+  /* A client whose script writes 0-RTT data: GNUTLS_ENABLE_EARLY_DATA. */
+  int early_data;
   const char *prio, *verify_ca, *verify_name;
   gnutls_certificate_credentials_t cred;
   /* role "server" with resume: session tickets on, encrypted with this key; else NULL. */
@@ -266,7 +272,7 @@ struct setup {
 static gnutls_session_t new_session(const struct setup *o) {
   gnutls_session_t s;
   int ret;
-  unsigned flags = o->serving ? (GNUTLS_SERVER | (o->ticket_key != NULL ? 0 : GNUTLS_NO_TICKETS)) : (GNUTLS_CLIENT | (o->pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
+  unsigned flags = o->serving ? (GNUTLS_SERVER | (o->ticket_key != NULL ? 0 : GNUTLS_NO_TICKETS)) : (GNUTLS_CLIENT | (o->pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0) | (o->early_data ? GNUTLS_ENABLE_EARLY_DATA : 0));
   if ((ret = gnutls_init(&s, flags)) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
   const char *err_pos = NULL;
   if ((ret = gnutls_priority_set_direct(s, o->prio, &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
@@ -336,6 +342,11 @@ int main(void) {
   int require_cert = serving && client_auth != NULL && strcmp(client_auth, "require") == 0;
   int request_cert = serving && client_auth != NULL && strcmp(client_auth, "request") == 0;
   int resume = jnum(in, "resume", 0) != 0;
+  int early_data = 0;
+  for (size_t i = 0; i < script->len; i++) {
+    const char *op = jstr(script->items[i], "op");
+    if (!serving && op != NULL && strcmp(op, "write_early") == 0) early_data = 1;
+  }
 
   int ret = gnutls_global_init();
   if (ret < 0) die("gnutls_global_init: %s", gnutls_strerror(ret));
@@ -354,6 +365,7 @@ int main(void) {
     .pha = pha,
     .require_cert = require_cert,
     .request_cert = request_cert,
+    .early_data = early_data,
     .prio = serving && version != NULL && strcmp(version, "TLSv1.2") == 0 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
     .verify_ca = verify_ca,
     .verify_name = verify_name,
@@ -459,6 +471,12 @@ int main(void) {
       free(buf);
     } else if (strcmp(op, "peek") == 0) {
       emit("peek", "none", "unsupported");
+    } else if (strcmp(op, "write_early") == 0) {
+      const struct jval *d = jget(step, "data");
+      if (d == NULL || d->type != J_STR) die("write_early step without data");
+      r = gnutls_record_send_early_data(s, d->str, d->len);
+      render(s, r, out, sizeof out);
+      emit("write_early", "gnutls_record_send_early_data", out);
     } else if (strcmp(op, "peer_cert") == 0) {
       unsigned int list_size = 0;
       const gnutls_datum_t *peers = gnutls_certificate_get_peers(s, &list_size);

@@ -11,7 +11,8 @@ export const NO_EARLY_DATA_CALLS: Readonly<Partial<Record<LensName, string>>> = 
   go: "Go 1.19's crypto/tls has no 0-RTT",
   node: "Node's tls has no 0-RTT API",
   python: "Python's ssl module has no 0-RTT calls",
-  gnutls: "the gnutls lens does not model GnuTLS's early-data calls (gnutls_record_send_early_data, gnutls_record_recv_early_data)",
+  gnutls:
+    "GnuTLS's server reads early data with gnutls_record_recv_early_data after its handshake (or in a handshake hook), not before it as the twins' servers do: the gnutls lens does not model it",
   rustls: "the rustls lens does not model rustls's early_data() calls",
 };
 
@@ -52,7 +53,7 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
   gnutls: {
     peek: 'GnuTLS has no peek call',
     request_auth: NO_AUTH_REQUEST.gnutls!,
-    ...early('gnutls'),
+    read_early: NO_EARLY_DATA_CALLS.gnutls!,
   },
 };
 

@@ -26,7 +26,8 @@
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side, TraceEvent } from '../trace.js';
-import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
+import { earlyWriteCall, type EarlyWriteCall } from './early-data.js';
+import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import { GNUTLS_ALERT_NAME, GNUTLS_API, GNUTLS_LOCAL_ABORT_ERROR, GNUTLS_LOCAL_ABORT_ERROR_TLS12, GNUTLS_OUTCOME, gnutlsAlertOutcome } from './vocab/gnutls.js';
 
@@ -48,7 +49,7 @@ const API: Record<AppCall, string> = {
   event: '(event)',
 };
 
-export class GnutlsLens extends Lens {
+export class GnutlsLens extends Lens implements EarlyWriteCall {
   readonly name = 'gnutls' as const;
   readonly pulls: PullMode = 'on_call';
   /** Trace events already looked at for CertificateRequests (each answered once with gnutls_reauth). */
@@ -118,6 +119,14 @@ export class GnutlsLens extends Lens {
     return tls12 ? { ...GNUTLS_LOCAL_ABORT_ERROR, ...GNUTLS_LOCAL_ABORT_ERROR_TLS12 } : GNUTLS_LOCAL_ABORT_ERROR;
   }
 
+  /**
+   * gnutls_record_send_early_data, before gnutls_handshake: GnuTLS keeps the data and its
+   * handshake sends it after the ClientHello. It returns 0, not the byte count (below).
+   */
+  writeEarly(data: Uint8Array): LensResult {
+    return earlyWriteCall(this, API.write_early, data);
+  }
+
   /** The `tickets` step: calls of a NewSessionTicket handshake hook (GNUTLS_HOOK_POST, incoming): one per ticket processed. */
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };
@@ -151,7 +160,7 @@ export class GnutlsLens extends Lens {
         return { api, outcome: GNUTLS_OUTCOME.ok };
       case 'data':
       case 'written':
-        return { api, outcome: String(fact.bytes.length) };
+        return { api, outcome: call === 'write_early' ? GNUTLS_OUTCOME.earlyDataKept : String(fact.bytes.length) };
       case 'eof':
         return { api, outcome: GNUTLS_OUTCOME.eof };
       case 'want_read':

@@ -347,6 +347,11 @@ export abstract class Lens {
    * the attempt answers or nothing can arrive. `mayBlock` false: a call that never waits for
    * the network (a write, once the handshake is done).
    */
+  /** `call`, for a call some lenses model in a module of its own (early-data.ts). */
+  callRecorded(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt): LensResult {
+    return this.call(call, arg, attempt);
+  }
+
   protected call(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt, mayBlock = true): LensResult {
     this.sim.start();
     let fact = attempt();

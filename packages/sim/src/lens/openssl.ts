@@ -37,7 +37,7 @@ import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { Side } from '../trace.js';
 import { recordRequestCalls, type ClientAuthRequestCalls } from './client-auth-request.js';
-import type { EarlyDataCalls } from './early-data.js';
+import { earlyWriteCall, type EarlyDataCalls } from './early-data.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import {
   OPENSSL_AFTER_LOCAL_ABORT,
@@ -141,12 +141,7 @@ export class OpenSslLens extends Lens implements EarlyDataCalls, ClientAuthReque
 
   /** SSL_write_early_data: the ClientHello leaves with the early data behind it, and the call returns without waiting for the server. */
   writeEarly(data: Uint8Array): LensResult {
-    this.requireRole('client', 'writeEarly');
-    return this.call('write_early', { data }, () => {
-      const sent = this.sim.events.some((e) => e.type === 'record_sent' && e.side === this.side && e.epoch === 'early' && e.innerType === 'application_data');
-      if (!sent) throw new Error('SSL_write_early_data: this client sends no early data (its session allows none, or its config has none)');
-      return { kind: 'written', bytes: data };
-    });
+    return earlyWriteCall(this, API.write_early, data);
   }
 
   /**

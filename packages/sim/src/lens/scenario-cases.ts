@@ -27,6 +27,7 @@ import {
 import { caseUnsupported, NO_EARLY_DATA_CALLS } from './case-support.js';
 import type { ClientProgram, DiffCase, ScriptStep } from './case-types.js';
 import type { LensName } from './lens.js';
+import { EARLY_CLIENT, EARLY_SERVER, NO_PHA, NO_SERVER_TWIN, NODE_AUTO_CLOSE, PHA_REFUSED_SERVER, RFC8448_0RTT } from './unchecked-why.js';
 
 /** Why a side's calls are not held against a real run: for every lens, or per lens (a lens not named is checked). */
 export type UncheckedWhy = string | Partial<Record<LensName, string>>;
@@ -44,12 +45,6 @@ const REQUEST_THEN_READ: readonly ScriptStep[] = [{ op: 'connect' }, { op: 'writ
 const FIFTY = 'fifty bytes of application data, as in RFC 8448...';
 /** The RFC 8448 scenarios' client shuts down non-blocking, and calls again once the server's close_notify has come. */
 const NONBLOCKING_SHUTDOWN: readonly ScriptStep[] = [{ op: 'nonblocking' }, { op: 'shutdown' }, { op: 'wait' }, { op: 'shutdown' }];
-
-const NO_PHA: Partial<Record<LensName, string>> = {
-  go: 'Go 1.19 crypto/tls offers no post-handshake authentication: these calls are our endpoint answering, not Go',
-  node: "Node's tls has no API to enable post-handshake authentication on a client: these calls are our endpoint answering, not Node",
-  rustls: 'rustls 0.20 offers no post-handshake authentication: these calls are our endpoint answering, not rustls',
-};
 
 /** A scenario's own twin: `scenario-<name>`, with the scenario's data. */
 function twin(scenario: string, c: Omit<DiffCase, 'name' | 'title'>): DiffCase {
@@ -75,11 +70,16 @@ function servedTwin(
   };
 }
 
-/** The server's side of a request/response scenario: it accepts, reads the request, answers. */
-const answer = (response: string): readonly ScriptStep[] => [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: response }];
-
-/** As `answer`, and the server's application asks for the client's certificate once its accept has returned. */
-const ACCEPT_PEER_CERT_ANSWER: readonly ScriptStep[] = [{ op: 'accept' }, { op: 'peer_cert' }, { op: 'read', n: 1024 }, { op: 'write', data: RESPONSE }];
+/**
+ * The server's side of a request/response scenario: it accepts, reads the request, answers;
+ * with `peerCert`, its application asks for the client's certificate once its accept has returned.
+ */
+const answer = (response: string, peerCert = false): readonly ScriptStep[] => [
+  { op: 'accept' },
+  ...(peerCert ? [{ op: 'peer_cert' } as const] : []),
+  { op: 'read', n: 1024 },
+  { op: 'write', data: response },
+];
 
 export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
   twin('full-handshake', { server: { clientAuth: 'none', reply: PLAIN_RESPONSE }, clientCert: 'none', script: REQUEST_THEN_READ }),
@@ -214,7 +214,8 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
     resume: true,
     script: [{ op: 'write_early', data: EARLY_REQUEST }, { op: 'connect' }, { op: 'write', data: EARLY_REQUEST }],
   }),
-  servedTwin('full-handshake', { clientAuth: 'none' }, answer(PLAIN_RESPONSE)),
+  // The server's application can see no client certificate: it asked for none.
+  servedTwin('full-handshake', { clientAuth: 'none' }, answer(PLAIN_RESPONSE, true)),
   {
     ...servedTwin('early-data', { clientAuth: 'none', tickets: 2, earlyData: 1024 }, [{ op: 'read_early', n: 1024 }, { op: 'accept' }], null, {
       earlyData: EARLY_REQUEST,
@@ -235,7 +236,7 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
   },
   { ...servedTwin('resumption', { clientAuth: 'none', tickets: 2 }, [{ op: 'accept' }, { op: 'read', n: 1024 }]), resume: true },
   // The server's application asks for the client's certificate once its accept has returned.
-  servedTwin('client-auth', { clientAuth: 'require' }, ACCEPT_PEER_CERT_ANSWER),
+  servedTwin('client-auth', { clientAuth: 'require' }, answer(RESPONSE, true)),
   // The library serving asks for a certificate once it has read the request; the answer has
   // come, but the server's application sees no certificate until a read (non-blocking) has
   // processed it and found no data; then the response.
@@ -261,7 +262,7 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
   },
   // The server requests a certificate without requiring one; the client sends one and is served.
   servedTwin('client-cert-ignored', { clientAuth: 'request' }, answer(RESPONSE)),
-  servedTwin('tls12-client-auth', { version: 'TLSv1.2', clientAuth: 'require' }, ACCEPT_PEER_CERT_ANSWER),
+  servedTwin('tls12-client-auth', { version: 'TLSv1.2', clientAuth: 'require' }, answer(RESPONSE, true)),
   // The library serving receives a KeyUpdate between the client's two writes, and answers.
   servedTwin(
     'key-update',
@@ -304,32 +305,6 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
   },
 ];
 
-const NO_SERVER_TWIN = 'no differential case runs the library as this scenario’s server';
-/** 0-RTT data through each lens: the library's own early-data calls, which the lens does not model, or that it has none. */
-const modelledNot = (calls: string): string =>
-  `0-RTT data goes through ${calls}, which this lens does not model: these calls are not how the library's application sends or reads early data`;
-/** OpenSSL's early-data calls are modelled and held against libssl by the early-data twins. */
-const EARLY_DATA_BUT_OPENSSL: Readonly<Partial<Record<LensName, string>>> = {
-  gnutls: modelledNot("GnuTLS's gnutls_record_send_early_data and gnutls_record_recv_early_data"),
-  rustls: modelledNot("rustls's ClientConnection::early_data() and ServerConnection::early_data()"),
-  go: "Go 1.19's crypto/tls has no 0-RTT: its client never sends early data, and its server aborts a handshake whose ClientHello offers it (unsupported_extension, 'tls: client sent unexpected early data'); these calls are our endpoint answering, not Go",
-  python:
-    "Python's ssl module has no 0-RTT calls: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Python",
-  node: "Node's tls has no 0-RTT API: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Node",
-};
-const RFC8448_0RTT: Readonly<Partial<Record<LensName, string>>> = {
-  ...EARLY_DATA_BUT_OPENSSL,
-  openssl: "no differential case plays RFC 8448 §4's client against libssl yet: our TCP server would have to answer the 50 bytes and not the early data",
-};
-/** post-handshake-auth-rejected's server: its refusal is not one libssl's verification can make. */
-const PHA_REFUSED_SERVER =
-  "no differential case runs the library as this scenario's server: it refuses the certificate with access_denied, which a failed certificate verification in libssl (so OpenSSL, Python, Node) never sends (it sends its X.509 error's alert), and its library processes the answer as it arrives, as if blocked in a read";
-
-/** The RFC 8448 scenarios' server through Node: the twin ends differently. */
-const NODE_AUTO_CLOSE: Partial<Record<LensName, string>> = {
-  node: "the twin's client closes TCP once Node's automatic close_notify has come, so Node's 'close' fires before the server's own end(); the scenario's client keeps TCP open",
-};
-
 /** Each scenario: its twins, and what is not held against a real run (and why). */
 export const SCENARIO_CHECKS: Readonly<Record<string, ScenarioCheck>> = {
   'full-handshake': { client: 'scenario-full-handshake', server: 'scenario-full-handshake-server' },
@@ -366,14 +341,14 @@ export const SCENARIO_CHECKS: Readonly<Record<string, ScenarioCheck>> = {
   'early-data': {
     client: 'scenario-early-data',
     server: 'scenario-early-data-server',
-    unchecked: { client: EARLY_DATA_BUT_OPENSSL, server: EARLY_DATA_BUT_OPENSSL },
+    unchecked: { client: EARLY_CLIENT, server: EARLY_SERVER },
   },
   'early-data-rejected': {
     client: 'scenario-early-data-rejected',
     server: 'scenario-early-data-rejected-server',
-    unchecked: { client: EARLY_DATA_BUT_OPENSSL, server: EARLY_DATA_BUT_OPENSSL },
+    unchecked: { client: EARLY_CLIENT, server: EARLY_SERVER },
   },
-  'rfc8448-resumed-0rtt': { server: 'scenario-rfc8448-resumed-0rtt-server', unchecked: { client: RFC8448_0RTT, server: EARLY_DATA_BUT_OPENSSL } },
+  'rfc8448-resumed-0rtt': { server: 'scenario-rfc8448-resumed-0rtt-server', unchecked: { client: RFC8448_0RTT, server: EARLY_SERVER } },
 };
 
 /** Why `side`'s calls in `scenario` through `lens` are not held against a real run, or null when they are. */

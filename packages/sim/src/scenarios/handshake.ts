@@ -28,6 +28,7 @@ export const FULL_HANDSHAKE: ScenarioSpec = {
     ...BOTH_BLOCKING,
     { op: 'connect', side: 'client' },
     { op: 'accept', side: 'server' },
+    { op: 'peerCert', side: 'server' },
     { op: 'write', side: 'client', data: REQUEST },
     { op: 'read', side: 'server', max: 1024 },
     { op: 'write', side: 'server', data: PLAIN_RESPONSE },
@@ -66,6 +67,10 @@ export const FULL_HANDSHAKE: ScenarioSpec = {
     {
       after: { event: 'handshake_complete', side: 'server' },
       text: '★ …and only now is the handshake complete for the server. The two sides finish at different moments.',
+    },
+    {
+      after: { event: 'app_call', side: 'server', call: 'peer_cert' },
+      text: 'The server asked for no certificate, and its application can see none: only the server was authenticated.',
     },
   ],
 };

@@ -139,6 +139,12 @@ export const GNUTLS_OUTCOME = {
   unavailableDuringHandshake: 'GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE',
   /** TCP EOF without close_notify: the recv or handshake that meets it (observed: the hangup-* cases). */
   prematureTermination: 'GNUTLS_E_PREMATURE_TERMINATION',
+  /**
+   * gnutls_record_send_early_data that kept the data for the handshake to send: 0, not the
+   * byte count its manual page promises (GnuTLS 3.7.9 returns the result of appending to its
+   * buffer; observed in the early-data twins, whose data our server received all the same).
+   */
+  earlyDataKept: '0',
   /** The server's post-handshake CertificateRequest, from gnutls_record_recv (GNUTLS_POST_HANDSHAKE_AUTH). */
   reauthRequest: 'GNUTLS_E_REAUTH_REQUEST',
 } as const;

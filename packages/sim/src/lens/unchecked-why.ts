@@ -1,0 +1,54 @@
+/**
+ * Why a scenario side's calls through a lens are not held against a real run: the reasons
+ * SCENARIO_CHECKS (scenario-cases.ts) gives, where no twin can run, by library.
+ */
+import type { LensName } from './lens.js';
+
+export const NO_PHA: Partial<Record<LensName, string>> = {
+  go: 'Go 1.19 crypto/tls offers no post-handshake authentication: these calls are our endpoint answering, not Go',
+  node: "Node's tls has no API to enable post-handshake authentication on a client: these calls are our endpoint answering, not Node",
+  rustls: 'rustls 0.20 offers no post-handshake authentication: these calls are our endpoint answering, not rustls',
+};
+
+export const NO_SERVER_TWIN = 'no differential case runs the library as this scenario’s server';
+
+/** 0-RTT data through each lens: the library's own early-data calls, which the lens does not model, or that it has none. */
+const modelledNot = (calls: string): string =>
+  `0-RTT data goes through ${calls}, which this lens does not model: these calls are not how the library's application sends or reads early data`;
+
+/**
+ * The client's early-data calls: OpenSSL's and GnuTLS's are modelled and held against the
+ * libraries by the early-data twins.
+ */
+export const EARLY_CLIENT: Readonly<Partial<Record<LensName, string>>> = {
+  rustls: modelledNot("rustls's ClientConnection::early_data() and ServerConnection::early_data()"),
+  go: "Go 1.19's crypto/tls has no 0-RTT: its client never sends early data, and its server aborts a handshake whose ClientHello offers it (unsupported_extension, 'tls: client sent unexpected early data'); these calls are our endpoint answering, not Go",
+  python:
+    "Python's ssl module has no 0-RTT calls: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Python",
+  node: "Node's tls has no 0-RTT API: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Node",
+};
+
+/** The server's early-data read: OpenSSL's is modelled; GnuTLS's comes after its handshake, not before. */
+export const EARLY_SERVER: Readonly<Partial<Record<LensName, string>>> = {
+  ...EARLY_CLIENT,
+  gnutls:
+    "GnuTLS's server reads early data with gnutls_record_recv_early_data once its handshake call has returned (or in a handshake hook), not before it as this scenario's server does: the lens does not model it, and reads the early data as ordinary data",
+};
+
+export const NO_RFC8448_0RTT_CLIENT_TWIN =
+  "no differential case plays RFC 8448 §4's client against the library yet: our TCP server would have to answer the 50 bytes and not the early data";
+
+export const RFC8448_0RTT: Readonly<Partial<Record<LensName, string>>> = {
+  ...EARLY_CLIENT,
+  openssl: NO_RFC8448_0RTT_CLIENT_TWIN,
+  gnutls: NO_RFC8448_0RTT_CLIENT_TWIN,
+};
+
+/** post-handshake-auth-rejected's server: its refusal is not one libssl's verification can make. */
+export const PHA_REFUSED_SERVER =
+  "no differential case runs the library as this scenario's server: it refuses the certificate with access_denied, which a failed certificate verification in libssl (so OpenSSL, Python, Node) never sends (it sends its X.509 error's alert), and its library processes the answer as it arrives, as if blocked in a read";
+
+/** The RFC 8448 scenarios' server through Node: the twin ends differently. */
+export const NODE_AUTO_CLOSE: Partial<Record<LensName, string>> = {
+  node: "the twin's client closes TCP once Node's automatic close_notify has come, so Node's 'close' fires before the server's own end(); the scenario's client keeps TCP open",
+};
