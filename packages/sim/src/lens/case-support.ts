@@ -13,7 +13,7 @@ export const NO_EARLY_DATA_CALLS: Readonly<Partial<Record<LensName, string>>> = 
   python: "Python's ssl module has no 0-RTT calls",
   gnutls:
     "GnuTLS's server reads early data with gnutls_record_recv_early_data after its handshake (or in a handshake hook), not before it as the twins' servers do: the gnutls lens does not model it",
-  rustls: "the rustls lens does not model rustls's early_data() calls",
+  rustls: "the rustls lens does not model rustls's server early-data reads (ServerConnection::early_data())",
 };
 
 /** The server's request for a certificate after the handshake (request_auth): why a library's cannot be run. */
@@ -47,7 +47,7 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
     peek: 'rustls has no peek (its Reader offers read only)',
     key_update: 'rustls 0.20 has no call that sends a KeyUpdate',
     request_auth: NO_AUTH_REQUEST.rustls!,
-    ...early('rustls'),
+    read_early: NO_EARLY_DATA_CALLS.rustls!,
   },
   python: { key_update: "Python's ssl has no call that sends a KeyUpdate", ...early('python') },
   gnutls: {

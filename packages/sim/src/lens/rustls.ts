@@ -31,7 +31,8 @@
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
-import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
+import { earlyWriteCall, type EarlyWriteCall } from './early-data.js';
+import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 
 /** rustls's `AlertDescription` variant for each RFC 8446 alert name. */
 export const RUSTLS_ALERT_VARIANT: Readonly<Record<string, string>> = {
@@ -96,7 +97,7 @@ const API: Record<AppCall, string> = {
   event: '(event)',
 };
 
-export class RustlsLens extends Lens {
+export class RustlsLens extends Lens implements EarlyWriteCall {
   readonly name = 'rustls' as const;
   readonly pulls: PullMode = 'on_call';
 
@@ -147,6 +148,14 @@ export class RustlsLens extends Lens {
    */
   protected override writeAfterShutdown(data: Uint8Array): Attempt {
     return { kind: 'written', bytes: data };
+  }
+
+  /**
+   * ClientConnection::early_data(), then its write, before complete_io: rustls queues the
+   * data (up to the ticket's limit) and sends it after the ClientHello.
+   */
+  writeEarly(data: Uint8Array): LensResult {
+    return earlyWriteCall(this, API.write_early, data);
   }
 
   /** The `tickets` step: the client's StoresClientSessions gets a put with a "session" key once per ticket process_new_packets takes. */

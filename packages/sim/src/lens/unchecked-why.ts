@@ -12,25 +12,22 @@ export const NO_PHA: Partial<Record<LensName, string>> = {
 
 export const NO_SERVER_TWIN = 'no differential case runs the library as this scenario’s server';
 
-/** 0-RTT data through each lens: the library's own early-data calls, which the lens does not model, or that it has none. */
-const modelledNot = (calls: string): string =>
-  `0-RTT data goes through ${calls}, which this lens does not model: these calls are not how the library's application sends or reads early data`;
-
 /**
- * The client's early-data calls: OpenSSL's and GnuTLS's are modelled and held against the
- * libraries by the early-data twins.
+ * The client's early-data calls: OpenSSL's, GnuTLS's and rustls's are modelled and held
+ * against the libraries by the early-data twins.
  */
 export const EARLY_CLIENT: Readonly<Partial<Record<LensName, string>>> = {
-  rustls: modelledNot("rustls's ClientConnection::early_data() and ServerConnection::early_data()"),
   go: "Go 1.19's crypto/tls has no 0-RTT: its client never sends early data, and its server aborts a handshake whose ClientHello offers it (unsupported_extension, 'tls: client sent unexpected early data'); these calls are our endpoint answering, not Go",
   python:
     "Python's ssl module has no 0-RTT calls: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Python",
   node: "Node's tls has no 0-RTT API: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Node",
 };
 
-/** The server's early-data read: OpenSSL's is modelled; GnuTLS's comes after its handshake, not before. */
+/** The server's early-data read: OpenSSL's is modelled; GnuTLS's comes after its handshake, not before; rustls's is not modelled. */
 export const EARLY_SERVER: Readonly<Partial<Record<LensName, string>>> = {
   ...EARLY_CLIENT,
+  rustls:
+    "rustls's server reads early data through ServerConnection::early_data(), which the lens does not model: it reads the early data as ordinary data, which is not how a rustls application takes it",
   gnutls:
     "GnuTLS's server reads early data with gnutls_record_recv_early_data once its handshake call has returned (or in a handshake hook), not before it as this scenario's server does: the lens does not model it, and reads the early data as ordinary data",
 };
@@ -42,6 +39,7 @@ export const RFC8448_0RTT: Readonly<Partial<Record<LensName, string>>> = {
   ...EARLY_CLIENT,
   openssl: NO_RFC8448_0RTT_CLIENT_TWIN,
   gnutls: NO_RFC8448_0RTT_CLIENT_TWIN,
+  rustls: NO_RFC8448_0RTT_CLIENT_TWIN,
 };
 
 /** post-handshake-auth-rejected's server: its refusal is not one libssl's verification can make. */

@@ -21,6 +21,10 @@
 //!                     (StoresClientSessions::put with a "session" key): once per
 //!                     NewSessionTicket it has processed. No call is made.
 //!                                                                api "StoresClientSessions::put", outcome the count
+//!   write_early       (client) conn.early_data() and its write of the data, before the handshake
+//!                     call: `Ok(<n>)`, or `None` when the session allows no early data; the
+//!                     ClientConfig has enable_early_data when the script has this step
+//!                                                                api "ClientConnection::early_data"
 //!   peer_cert         conn.peer_certificates(): `Some` (the chain the peer sent, once
 //!                     processed) or `None`; reads nothing          api "peer_certificates"
 //!   peek              rustls has no peek: the harness refuses such a script (exit 2).
@@ -291,6 +295,8 @@ fn client(inp: &Input, store: Arc<CountingStore>) -> (ClientConnection, TcpStrea
         }
     };
     cfg.session_storage = store.clone();
+    // 0-RTT: offered when the session allows it and the script writes early data.
+    cfg.enable_early_data = inp.script.iter().any(|s| s.op == "write_early");
     let cfg = Arc::new(cfg);
     let name = if inp.verify_name.is_empty() { "localhost" } else { &inp.verify_name };
     let name = ServerName::try_from(name).unwrap_or_else(|e| fail(format!("server name {:?}: {:?}", name, e)));
@@ -381,6 +387,7 @@ fn main() {
     for s in &inp.script {
         match s.op.as_str() {
             "connect" | "accept" | "write" | "read" | "wait" | "shutdown" | "tickets" | "peer_cert" | "nonblocking" | "blocking" => {}
+            "write_early" if inp.role != "server" => {}
             "peek" => fail("step 'peek': rustls has no peek".to_string()),
             other => fail(format!("unknown step {:?}", other)),
         }
@@ -393,10 +400,10 @@ fn main() {
     let (worker_inp, worker_store) = (inp.clone(), store.clone());
     if inp.role == "server" {
         let (mut conn, sock) = server(&inp);
-        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx));
+        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx, None));
     } else {
         let (mut conn, sock) = client(&inp, store.clone());
-        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx));
+        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx, Some(write_early)));
     }
     watch(&inp, &rx);
     // Exit without sending anything more: the process ends, the kernel closes the socket.
@@ -411,6 +418,7 @@ fn api_of(op: &str) -> &'static str {
         "read" => "Stream::read",
         "shutdown" => "send_close_notify",
         "peer_cert" => "peer_certificates",
+        "write_early" => "ClientConnection::early_data",
         _ => "StoresClientSessions::put",
     }
 }
@@ -444,7 +452,26 @@ fn watch(inp: &Input, rx: &mpsc::Receiver<Option<usize>>) {
 }
 
 /// Runs the script's steps on one connection, a step a call, and prints each call's outcome.
-fn run_script<C, S>(inp: &Input, conn: &mut C, mut sock: TcpStream, store: &CountingStore, started_step: &mpsc::Sender<Option<usize>>)
+/// The write_early step: ClientConnection::early_data(), then its write (queued: complete_io
+/// sends it after the ClientHello). `None` when the session allows no early data.
+fn write_early(conn: &mut ClientConnection, data: &[u8]) -> String {
+    match conn.early_data() {
+        Some(mut early) => match early.write(data) {
+            Ok(n) => format!("Ok({})", n),
+            Err(e) => io_err_text(&e),
+        },
+        None => "None".to_string(),
+    }
+}
+
+fn run_script<C, S>(
+    inp: &Input,
+    conn: &mut C,
+    mut sock: TcpStream,
+    store: &CountingStore,
+    started_step: &mpsc::Sender<Option<usize>>,
+    early: Option<fn(&mut C, &[u8]) -> String>,
+)
 where
     C: DerefMut + Deref<Target = ConnectionCommon<S>>,
     S: SideData,
@@ -473,6 +500,10 @@ where
             "connect" | "accept" => {
                 let r = conn.complete_io(&mut sock).map(|_| "Ok".to_string());
                 emit(&s.op, "complete_io", &outcome(r, started, nonblocking));
+            }
+            "write_early" => {
+                let write = early.unwrap_or_else(|| fail("write_early: a client step".to_string()));
+                emit("write_early", "ClientConnection::early_data", &write(conn, &s.data));
             }
             "write" => {
                 let r = Stream::new(&mut *conn, &mut sock).write(&s.data).map(|n| format!("Ok({})", n));
