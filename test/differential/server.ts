@@ -6,7 +6,7 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { EndpointConfig, EndpointEvent } from '@tls13sim/handshake';
 import { SealedTicketIssuer, createNodeProvider, createTlsEndpoint, systemRandom } from '@tls13sim/handshake';
-import type { DiffCase } from '../../packages/sim/src/lens/cases.js';
+import { afterEarly, earlyBytesOf, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { TlsServer, type TlsConnection } from '../../packages/sim/src/net/index.js';
 import { HOST, makePki, type Pki } from '../interop/helpers.js';
 import { startMitm } from './mitm.js';
@@ -235,8 +235,11 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
       process.nextTick(() => conn.socket.uncork());
     }
     if (p.echo || p.reply !== undefined) {
+      const skip = { left: p.earlyUnanswered === true ? earlyBytesOf(c) : 0 };
       for (let d = await conn.read(); d !== null; d = await conn.read()) {
-        const echo = p.reply ?? d;
+        const rest = afterEarly(d, skip);
+        if (rest.length === 0) continue;
+        const echo = p.reply ?? rest;
         if (p.closeWithEcho) {
           // One TCP write: the echo record and the close_notify record together.
           conn.socket.cork();

@@ -95,6 +95,12 @@ export interface ServerProgram {
   readonly halfRtt?: string;
   /** Echo every byte read. */
   readonly echo?: boolean;
+  /**
+   * The client's 0-RTT data (its script's write_early steps) is read and not echoed: the
+   * server answers only what comes after it (RFC 8448 §4's server, which takes "ABCDEF" and
+   * answers the 50 bytes that follow the client's Finished).
+   */
+  readonly earlyUnanswered?: boolean;
   /** Answer every read with this text instead of an echo (closeAfterEcho and the rest apply as to an echo). */
   readonly reply?: string;
   /**

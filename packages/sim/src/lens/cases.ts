@@ -349,3 +349,17 @@ export function diffCase(name: string): DiffCase {
   if (c === undefined) throw new Error(`unknown differential case '${name}' (known: ${DIFF_CASES.map((x) => x.name).join(', ')})`);
   return c;
 }
+
+/** The bytes of 0-RTT data a case's library client writes (its write_early steps). */
+export function earlyBytesOf(c: DiffCase): number {
+  let n = 0;
+  for (const s of c.script) if (s.op === 'write_early') n += new TextEncoder().encode(s.data).length;
+  return n;
+}
+
+/** Drops the first `skip.left` bytes of a read (the early data a server leaves unanswered); what is left to answer. */
+export function afterEarly(d: Uint8Array, skip: { left: number }): Uint8Array {
+  const dropped = Math.min(skip.left, d.length);
+  skip.left -= dropped;
+  return d.subarray(dropped);
+}

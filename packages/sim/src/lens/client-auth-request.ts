@@ -10,7 +10,7 @@
  * For the other lenses the request is made by the simulation with no call recorded, and the
  * scenarios say in a first note that the server's calls are not the library's: Go 1.19,
  * rustls 0.20 and Node's tls (TLS 1.3) have no way to ask; GnuTLS's gnutls_reauth sends the
- * request and waits in the same call for the answer, which this lens does not model.
+ * request and takes the answer in the same call, which the gnutls lens does not model.
  */
 import type { Lens } from './lens.js';
 

@@ -2,8 +2,9 @@
  * 0-RTT calls (RFC 8446 §2.3): the client's early data written before its handshake call,
  * and the server's early-data read before its own. A lens whose library has such a call, and
  * models it, implements `EarlyWriteCall` or `EarlyReadCall`: OpenSSL's SSL_write_early_data
- * and SSL_read_early_data, GnuTLS's gnutls_record_send_early_data, held against the libraries
- * by the early-data twins. Elsewhere the application makes no such call: the client's early
+ * and SSL_read_early_data, GnuTLS's gnutls_record_send_early_data, rustls's
+ * ClientConnection::early_data() and its write, held against the libraries by the 0-RTT
+ * twins. Elsewhere the application makes no such call: the client's early
  * data (its config's) leaves with its ClientHello and nothing is recorded, and the server
  * reads it as any data; the early-data scenarios say, in a first note, that those calls are
  * not the library's.

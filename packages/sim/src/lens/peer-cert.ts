@@ -7,8 +7,9 @@
  *
  * Only whether a certificate is there, not the chain's length (the scenarios' PKI and the
  * twins' send chains of different lengths). Held against all six libraries by the
- * client-auth server twin (after accept), and against libssl and CPython before and after
- * the read that processes a certificate sent after the handshake (post-handshake-auth).
+ * client-auth, tls12-client-auth (a certificate) and full-handshake (none) server twins,
+ * after accept; and against libssl and CPython before and after the read that processes a
+ * certificate sent after the handshake (post-handshake-auth).
  */
 import type { TlsEndpoint } from '@tls13sim/handshake';
 import type { Lens, LensName } from './lens.js';

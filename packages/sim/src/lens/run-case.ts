@@ -22,7 +22,7 @@ import { foreignEarlyDataSession } from './foreign-session.js';
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
-import type { ClientProgram, DiffCase, ScriptStep, ServerProgram } from './cases.js';
+import { afterEarly, earlyBytesOf, type ClientProgram, type DiffCase, type ScriptStep, type ServerProgram } from './cases.js';
 import { createLens } from './registry.js';
 import { clientProgramOf } from './server-cases.js';
 import type { Lens, LensName } from './lens.js';
@@ -149,7 +149,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
   }
   // The attacker of test/differential/mitm.ts: the first client-to-server delivery is the ClientHello.
   if (downgrade) sim.setRewrite(rewriteFor('strip_supported_versions', 'client_to_server', 0));
-  sim.setProgram('server', serverProgram(p));
+  sim.setProgram('server', serverProgram(p, { left: p.earlyUnanswered === true ? earlyBytesOf(c) : 0 }));
   // The client's ClientHello goes out; the server closes TCP before it could answer.
   if (p.hangUp === 'before-server-hello') sim.hangUp('server');
   // The server gives up instead: its cancel() alerts, then its FIN.
@@ -158,7 +158,7 @@ export function caseSimulation(c: DiffCase, seed = 1, crypto: CryptoProvider = n
 }
 
 /** What test/differential/server.ts does over TCP, as a program over trace events. */
-function serverProgram(p: ServerProgram) {
+function serverProgram(p: ServerProgram, skip: { left: number }) {
   let halfRttSent = false;
   let authRequested = false;
   let greeted = false;
@@ -191,7 +191,7 @@ function serverProgram(p: ServerProgram) {
       }
     }
     if (closed) return;
-    closed = serveReads(p, sim, side);
+    closed = serveReads(p, sim, side, skip);
   };
 }
 
@@ -199,14 +199,17 @@ function serverProgram(p: ServerProgram) {
  * The server's reads once its handshake events are handled: echo, then close as the program
  * says. True once the server has closed (or hung up) and does nothing more.
  */
-function serveReads(p: ServerProgram, sim: Simulation, side: Side): boolean {
+function serveReads(p: ServerProgram, sim: Simulation, side: Side, skip: { left: number }): boolean {
   const ep = sim.endpoint(side);
   if (ep.error !== undefined) {
     // After a failure our TCP server flushes its alert and closes the socket: a FIN follows.
     sim.hangUp(side);
     return true;
   }
-  for (let d = ep.readApplicationData(); d !== null && d.length > 0; d = ep.readApplicationData()) {
+  for (let read = ep.readApplicationData(); read !== null && read.length > 0; read = ep.readApplicationData()) {
+    // Early data the server leaves unanswered (earlyUnanswered) is taken, not echoed.
+    const d = afterEarly(read, skip);
+    if (d.length === 0) continue;
     if (p.replyRecords !== undefined) {
       const records = p.replyRecords.map((r) => new TextEncoder().encode(r));
       sim.act(side, (e) => {

@@ -32,16 +32,6 @@ export const EARLY_SERVER: Readonly<Partial<Record<LensName, string>>> = {
     "GnuTLS's server reads early data with gnutls_record_recv_early_data once its handshake call has returned (or in a handshake hook), not before it as this scenario's server does: the lens does not model it, and reads the early data as ordinary data",
 };
 
-export const NO_RFC8448_0RTT_CLIENT_TWIN =
-  "no differential case plays RFC 8448 §4's client against the library yet: our TCP server would have to answer the 50 bytes and not the early data";
-
-export const RFC8448_0RTT: Readonly<Partial<Record<LensName, string>>> = {
-  ...EARLY_CLIENT,
-  openssl: NO_RFC8448_0RTT_CLIENT_TWIN,
-  gnutls: NO_RFC8448_0RTT_CLIENT_TWIN,
-  rustls: NO_RFC8448_0RTT_CLIENT_TWIN,
-};
-
 /** post-handshake-auth-rejected's server: its refusal is not one libssl's verification can make. */
 export const PHA_REFUSED_SERVER =
   "no differential case runs the library as this scenario's server: it refuses the certificate with access_denied, which a failed certificate verification in libssl (so OpenSSL, Python, Node) never sends (it sends its X.509 error's alert), and its library processes the answer as it arrives, as if blocked in a read";
