@@ -6,7 +6,10 @@
 import type { DiffCase } from './case-types.js';
 import type { LensName } from './lens.js';
 
-/** 0-RTT calls (write_early, read_early): why a library's cannot be run (OpenSSL's are modelled and run). */
+/**
+ * 0-RTT calls (write_early, read_early): why a library's cannot be run. OpenSSL's both,
+ * GnuTLS's and rustls's write_early are modelled and run; the entries for those two are for read_early.
+ */
 export const NO_EARLY_DATA_CALLS: Readonly<Partial<Record<LensName, string>>> = {
   go: "Go 1.19's crypto/tls has no 0-RTT",
   node: "Node's tls has no 0-RTT API",

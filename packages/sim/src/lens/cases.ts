@@ -350,11 +350,20 @@ export function diffCase(name: string): DiffCase {
   return c;
 }
 
-/** The bytes of 0-RTT data a case's library client writes (its write_early steps). */
+/**
+ * The client's 0-RTT data: our client's program's (the library serving), or what the
+ * library's client writes with its write_early step (its endpoint here sends it at start).
+ */
+export function earlyDataOf(c: DiffCase): string | undefined {
+  if (c.side === 'server') return c.client?.earlyData;
+  const step = c.script.find((s) => s.op === 'write_early');
+  return step?.op === 'write_early' ? step.data : undefined;
+}
+
+/** The bytes of that 0-RTT data. */
 export function earlyBytesOf(c: DiffCase): number {
-  let n = 0;
-  for (const s of c.script) if (s.op === 'write_early') n += new TextEncoder().encode(s.data).length;
-  return n;
+  const early = earlyDataOf(c);
+  return early === undefined ? 0 : new TextEncoder().encode(early).length;
 }
 
 /** Drops the first `skip.left` bytes of a read (the early data a server leaves unanswered); what is left to answer. */

@@ -37,7 +37,7 @@ const API: Record<AppCall, string> = {
   read: GNUTLS_API.read,
   peek: GNUTLS_API.read,
   write: GNUTLS_API.write,
-  // Not modelled yet (the lens answers reads and writes as after the handshake).
+  // write_early is modelled (writeEarly); read_early is not: the lens reads early data as ordinary data.
   write_early: 'gnutls_record_send_early_data',
   read_early: 'gnutls_record_recv_early_data',
   // The lens makes no such call (client-auth-request.ts): gnutls_reauth is not modelled.

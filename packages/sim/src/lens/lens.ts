@@ -342,16 +342,16 @@ export abstract class Lens {
     if (this.side !== role) throw new Error(`${this.name} lens: ${call}() is for the ${role} side, this lens is on the ${this.side}`);
   }
 
-  /**
-   * One call: attempt; in blocking mode drive deliveries (as this side's blocking call) until
-   * the attempt answers or nothing can arrive. `mayBlock` false: a call that never waits for
-   * the network (a write, once the handshake is done).
-   */
   /** `call`, for a call some lenses model in a module of its own (early-data.ts). */
   callRecorded(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt): LensResult {
     return this.call(call, arg, attempt);
   }
 
+  /**
+   * One call: attempt; in blocking mode drive deliveries (as this side's blocking call) until
+   * the attempt answers or nothing can arrive. `mayBlock` false: a call that never waits for
+   * the network (a write, once the handshake is done).
+   */
   protected call(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt, mayBlock = true): LensResult {
     this.sim.start();
     let fact = attempt();

@@ -22,7 +22,7 @@ import { foreignEarlyDataSession } from './foreign-session.js';
 import { rewriteFor } from '../scenarios/attacks.js';
 import { Simulation } from '../simulation.js';
 import type { Side, TraceEvent } from '../trace.js';
-import { afterEarly, earlyBytesOf, type ClientProgram, type DiffCase, type ScriptStep, type ServerProgram } from './cases.js';
+import { afterEarly, earlyBytesOf, earlyDataOf, type ClientProgram, type DiffCase, type ScriptStep, type ServerProgram } from './cases.js';
 import { createLens } from './registry.js';
 import { clientProgramOf } from './server-cases.js';
 import type { Lens, LensName } from './lens.js';
@@ -97,16 +97,6 @@ function caseEndpoints(
     ...(p.declineEarlyData === true ? { acceptEarlyData: false } : {}),
   });
   return { client, server };
-}
-
-/**
- * The client's 0-RTT data: our client's program's (the library serving), or what the
- * library's client writes with its write_early step (its endpoint here sends it at start).
- */
-function earlyDataOf(c: DiffCase): string | undefined {
-  if (c.side === 'server') return c.client?.earlyData;
-  const step = c.script.find((s) => s.op === 'write_early');
-  return step?.op === 'write_early' ? step.data : undefined;
 }
 
 /**

@@ -85,7 +85,7 @@ const API: Record<AppCall, string> = {
   read: 'Stream::read',
   peek: '(no peek)',
   write: 'Stream::write',
-  // Not modelled yet (the lens answers reads and writes as after the handshake).
+  // write_early is modelled (writeEarly); read_early is not: the lens reads early data as ordinary data.
   write_early: 'ClientConnection::early_data',
   read_early: 'ServerConnection::early_data',
   // rustls 0.20 has no post-handshake authentication; the lens never makes this call.

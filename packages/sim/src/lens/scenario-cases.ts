@@ -200,7 +200,7 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
     resume: true,
     script: [{ op: 'connect' }, { op: 'write', data: REQUEST }],
   }),
-  // 0-RTT through OpenSSL's own calls, on a connection that resumes a ticket allowing early data.
+  // 0-RTT through the library's own calls (OpenSSL, GnuTLS, rustls), on a connection that resumes a ticket allowing early data.
   twin('early-data', {
     server: { clientAuth: 'none', tickets: 2, earlyData: 1024, halfRtt: EARLY_ANSWER },
     clientCert: 'none',
@@ -214,7 +214,6 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
     resume: true,
     script: [{ op: 'write_early', data: EARLY_REQUEST }, { op: 'connect' }, { op: 'write', data: EARLY_REQUEST }],
   }),
-  // The server's application can see no client certificate: it asked for none.
   // RFC 8448 §4's client: "ABCDEF" as early data on the resumed connection, then 50 bytes
   // each way; the server takes the early data without answering it, and echoes the 50 bytes.
   twin('rfc8448-resumed-0rtt', {
@@ -223,6 +222,7 @@ export const SCENARIO_TWIN_CASES: readonly DiffCase[] = [
     resume: true,
     script: [{ op: 'write_early', data: 'ABCDEF' }, { op: 'connect' }, { op: 'write', data: FIFTY }, { op: 'read', n: 1024 }, ...NONBLOCKING_SHUTDOWN],
   }),
+  // The server's application can see no client certificate: it asked for none.
   servedTwin('full-handshake', { clientAuth: 'none' }, answer(PLAIN_RESPONSE, true)),
   {
     ...servedTwin('early-data', { clientAuth: 'none', tickets: 2, earlyData: 1024 }, [{ op: 'read_early', n: 1024 }, { op: 'accept' }], null, {
