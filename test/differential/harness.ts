@@ -51,7 +51,7 @@ export interface HarnessInput {
    * and closes; then it accepts the second. Only the second connection's calls are printed.
    */
   readonly resume?: boolean;
-  /** role 'server': its tickets allow this much 0-RTT data, and it takes early data (OpenSSL: SSL_CTX_set_max_early_data). */
+  /** role 'server': its tickets allow this much 0-RTT data, and it takes early data (OpenSSL: SSL_CTX_set_max_early_data; rustls: ServerConfig::max_early_data_size). */
   readonly maxEarlyData?: number;
 }
 

@@ -97,6 +97,7 @@ export function rustlsInputLines(input: HarnessInput): string {
   put('waitMs', input.waitMs);
   put('blockMs', input.blockMs);
   put('resume', input.resume === true ? 'true' : undefined);
+  put('maxEarlyData', input.maxEarlyData);
   for (const s of input.script) {
     const n = 'n' in s ? s.n : 0;
     const data = 'data' in s ? Buffer.from(s.data, 'utf8').toString('hex') : '';

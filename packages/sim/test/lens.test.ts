@@ -219,7 +219,8 @@ describe('every lens, every scenario', () => {
       go: /^Conn\./,
       python: /^SSLSocket\./,
       gnutls: /^gnutls_/,
-      rustls: /^(complete_io|Stream::read|Stream::write|send_close_notify|StoresClientSessions::put|peer_certificates|ClientConnection::early_data)$/,
+      rustls:
+        /^(complete_io|Stream::read|Stream::write|send_close_notify|StoresClientSessions::put|peer_certificates|ClientConnection::early_data|ServerConnection::early_data)$/,
       node: /^'|^tls\.|^socket\.|^\(next event\)|^write callback|^\(no peek\)/,
     };
     for (const lens of LENS_NAMES) {

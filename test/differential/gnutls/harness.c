@@ -87,7 +87,12 @@
  * are made with GNUTLS_SERVER alone (no GNUTLS_NO_TICKETS) and
  * gnutls_session_ticket_enable_server with one key (gnutls_session_ticket_key_generate),
  * so gnutls_handshake sends tickets; the first connection is served as above, then the
- * second one is accepted on the same listening socket.
+ * second one is accepted on the same listening socket. With `maxEarlyData` the first
+ * session is also made with GNUTLS_ENABLE_EARLY_DATA and
+ * gnutls_record_set_max_early_data_size(maxEarlyData), so its tickets allow early data; the
+ * second is made without them, and declines the early data a client sends under such a ticket
+ * (a GnuTLS server takes early data only with that flag, and its application reads it with
+ * gnutls_record_recv_early_data after its handshake call, which no script step makes).
  *
  * After the last step the process exits without sending anything (gnutls_deinit only).
  */
@@ -267,13 +272,17 @@ struct setup {
   gnutls_certificate_credentials_t cred;
   /* role "server" with resume: session tickets on, encrypted with this key; else NULL. */
   const gnutls_datum_t *ticket_key;
+  /* A server session whose tickets allow this much early data (GNUTLS_ENABLE_EARLY_DATA); 0: none. */
+  unsigned server_early_data;
 };
 
 static gnutls_session_t new_session(const struct setup *o) {
   gnutls_session_t s;
   int ret;
-  unsigned flags = o->serving ? (GNUTLS_SERVER | (o->ticket_key != NULL ? 0 : GNUTLS_NO_TICKETS)) : (GNUTLS_CLIENT | (o->pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0) | (o->early_data ? GNUTLS_ENABLE_EARLY_DATA : 0));
+  unsigned flags = o->serving ? (GNUTLS_SERVER | (o->ticket_key != NULL ? 0 : GNUTLS_NO_TICKETS) | (o->server_early_data > 0 ? GNUTLS_ENABLE_EARLY_DATA : 0))
+                              : (GNUTLS_CLIENT | (o->pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0) | (o->early_data ? GNUTLS_ENABLE_EARLY_DATA : 0));
   if ((ret = gnutls_init(&s, flags)) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
+  if (o->server_early_data > 0 && (ret = gnutls_record_set_max_early_data_size(s, o->server_early_data)) < 0) die("gnutls_record_set_max_early_data_size: %s", gnutls_strerror(ret));
   const char *err_pos = NULL;
   if ((ret = gnutls_priority_set_direct(s, o->prio, &err_pos)) < 0) die("priority: %s at %s", gnutls_strerror(ret), err_pos ? err_pos : "?");
   if ((ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, o->cred)) < 0) die("gnutls_credentials_set: %s", gnutls_strerror(ret));
@@ -371,6 +380,7 @@ int main(void) {
     .verify_name = verify_name,
     .cred = cred,
     .ticket_key = NULL,
+    .server_early_data = 0,
   };
   gnutls_datum_t ticket_key = { NULL, 0 };
   if (serving && resume) {
@@ -383,7 +393,11 @@ int main(void) {
   int ls = serving ? listen_tcp(host, (int)port) : -1;
   gnutls_datum_t kept = { NULL, 0 };
   if (resume) {
+    /* Only the first server session issues tickets that allow early data (header comment). */
+    double max_early = jnum(in, "maxEarlyData", 0);
+    setup.server_early_data = serving && max_early > 0 ? (unsigned)max_early : 0;
     gnutls_session_t first = new_session(&setup);
+    setup.server_early_data = 0;
     int ffd = serving ? accept_tcp(ls) : connect_tcp(host, portstr);
     first_connection(first, ffd);
     if (!serving && (ret = gnutls_session_get_data2(first, &kept)) < 0) die("first connection: gnutls_session_get_data2: %s", gnutls_strerror(ret));

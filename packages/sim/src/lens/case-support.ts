@@ -7,8 +7,8 @@ import type { DiffCase } from './case-types.js';
 import type { LensName } from './lens.js';
 
 /**
- * 0-RTT calls (write_early, read_early): why a library's cannot be run. OpenSSL's both,
- * GnuTLS's and rustls's write_early are modelled and run; the entries for those two are for read_early.
+ * 0-RTT calls (write_early, read_early): why a library's cannot be run. OpenSSL's and
+ * rustls's both, and GnuTLS's write_early, are modelled and run; GnuTLS's entry is for read_early.
  */
 export const NO_EARLY_DATA_CALLS: Readonly<Partial<Record<LensName, string>>> = {
   go: "Go 1.19's crypto/tls has no 0-RTT",
@@ -16,7 +16,6 @@ export const NO_EARLY_DATA_CALLS: Readonly<Partial<Record<LensName, string>>> = 
   python: "Python's ssl module has no 0-RTT calls",
   gnutls:
     "GnuTLS's server reads early data with gnutls_record_recv_early_data after its handshake (or in a handshake hook), not before it as the twins' servers do: the gnutls lens does not model it",
-  rustls: "the rustls lens does not model rustls's server early-data reads (ServerConnection::early_data())",
 };
 
 /** The server's request for a certificate after the handshake (request_auth): why a library's cannot be run. */
@@ -50,7 +49,6 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
     peek: 'rustls has no peek (its Reader offers read only)',
     key_update: 'rustls 0.20 has no call that sends a KeyUpdate',
     request_auth: NO_AUTH_REQUEST.rustls!,
-    read_early: NO_EARLY_DATA_CALLS.rustls!,
   },
   python: { key_update: "Python's ssl has no call that sends a KeyUpdate", ...early('python') },
   gnutls: {

@@ -18,7 +18,9 @@ export type ScriptStep =
   /**
    * The server's early-data read, before its handshake call: OpenSSL's SSL_read_early_data,
    * which answers the ClientHello with the server's flight and returns the early data, then
-   * SSL_READ_EARLY_DATA_FINISH once the client's EndOfEarlyData has come.
+   * SSL_READ_EARLY_DATA_FINISH once the client's EndOfEarlyData has come (or at once, when it
+   * did not take early data); rustls's ServerConnection::early_data() and a read from it, once
+   * rustls has processed the early data (`None` when it did not take any).
    */
   | { readonly op: 'read_early'; readonly n: number }
   | { readonly op: 'read'; readonly n: number }
@@ -141,13 +143,14 @@ export interface ServerProgram {
   /**
    * 0-RTT (RFC 8446 §2.3, §4.2.10): the server's tickets allow this much early data, and it
    * takes early data offered under them. When the library serves: OpenSSL's
-   * SSL_CTX_set_max_early_data.
+   * SSL_CTX_set_max_early_data, rustls's ServerConfig::max_early_data_size.
    */
   readonly earlyData?: number;
   /**
    * With `earlyData`: the tickets allow early data, but this connection declines it (§4.2.10:
    * the server skips it, and EncryptedExtensions carries no early_data). When the library
-   * serves, its script declines by not reading early data (OpenSSL: no SSL_read_early_data).
+   * serves, its script declines by not reading early data (OpenSSL: no SSL_read_early_data;
+   * the rustls harness then calls reject_early_data() before the script's first call).
    */
   readonly declineEarlyData?: boolean;
   /**

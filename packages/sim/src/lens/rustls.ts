@@ -31,7 +31,7 @@
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
-import { earlyWriteCall, type EarlyWriteCall } from './early-data.js';
+import { earlyWriteCall, type EarlyReadCall, type EarlyWriteCall } from './early-data.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 
 /** rustls's `AlertDescription` variant for each RFC 8446 alert name. */
@@ -85,7 +85,6 @@ const API: Record<AppCall, string> = {
   read: 'Stream::read',
   peek: '(no peek)',
   write: 'Stream::write',
-  // write_early is modelled (writeEarly); read_early is not: the lens reads early data as ordinary data.
   write_early: 'ClientConnection::early_data',
   read_early: 'ServerConnection::early_data',
   // rustls 0.20 has no post-handshake authentication; the lens never makes this call.
@@ -97,7 +96,7 @@ const API: Record<AppCall, string> = {
   event: '(event)',
 };
 
-export class RustlsLens extends Lens implements EarlyWriteCall {
+export class RustlsLens extends Lens implements EarlyWriteCall, EarlyReadCall {
   readonly name = 'rustls' as const;
   readonly pulls: PullMode = 'on_call';
 
@@ -158,6 +157,27 @@ export class RustlsLens extends Lens implements EarlyWriteCall {
     return earlyWriteCall(this, API.write_early, data);
   }
 
+  /**
+   * ServerConnection::early_data() and a read from it. The application reads the socket and
+   * has rustls process what came until early data has been processed (`Ok(n)`), or the
+   * ClientHello has and rustls did not take early data (`None`: early_data() offers no
+   * reader). rustls takes it only on a resumed connection whose ServerConfig allows it
+   * (max_early_data_size) and whose application did not call reject_early_data().
+   */
+  readEarly(n: number): LensResult {
+    this.requireRole('server', 'readEarly');
+    return this.call('read_early', { n }, () => {
+      this.pullIfLibraryReads();
+      const failed = this.failure();
+      if (failed) return failed;
+      const { state } = this.ep;
+      if (state === 'WAIT_EOED' && (this.ep.peekApplicationData()?.length ?? 0) > 0) return { kind: 'data', bytes: this.ep.readApplicationData(n)! };
+      // Not yet: the ClientHello, or the early data rustls took, is still to come.
+      if (state === 'START' || state === 'RECVD_CH' || state === 'WAIT_EOED') return null;
+      return { kind: 'done' };
+    });
+  }
+
   /** The `tickets` step: the client's StoresClientSessions gets a put with a "session" key once per ticket process_new_packets takes. */
   protected wordTickets(n: number): Worded {
     return { api: API.tickets, outcome: String(n) };
@@ -183,7 +203,8 @@ export class RustlsLens extends Lens implements EarlyWriteCall {
     };
     switch (fact.kind) {
       case 'done':
-        return { api, outcome: 'Ok' };
+        // early_data() offered no reader: rustls did not take the client's early data.
+        return { api, outcome: call === 'read_early' ? 'None' : 'Ok' };
       case 'shutdown':
         return { api, outcome: '()' };
       case 'data':

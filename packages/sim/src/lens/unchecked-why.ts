@@ -13,21 +13,20 @@ export const NO_PHA: Partial<Record<LensName, string>> = {
 export const NO_SERVER_TWIN = 'no differential case runs the library as this scenario’s server';
 
 /**
- * The client's early-data calls: OpenSSL's, GnuTLS's and rustls's are modelled and held
- * against the libraries by the early-data twins.
+ * The libraries with no 0-RTT at all, either side. OpenSSL's, GnuTLS's and rustls's client
+ * calls, and OpenSSL's and rustls's server reads, are modelled and held against the libraries
+ * by the early-data twins; so is a GnuTLS server that declines early data.
  */
-export const EARLY_CLIENT: Readonly<Partial<Record<LensName, string>>> = {
+export const NO_0RTT: Readonly<Partial<Record<LensName, string>>> = {
   go: "Go 1.19's crypto/tls has no 0-RTT: its client never sends early data, and its server aborts a handshake whose ClientHello offers it (unsupported_extension, 'tls: client sent unexpected early data'); these calls are our endpoint answering, not Go",
   python:
     "Python's ssl module has no 0-RTT calls: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Python",
   node: "Node's tls has no 0-RTT API: its client never sends early data, and its server (OpenSSL's max_early_data left at 0) never accepts it; these calls are our endpoint answering, not Node",
 };
 
-/** The server's early-data read: OpenSSL's is modelled; GnuTLS's comes after its handshake, not before; rustls's is not modelled. */
+/** The server's early-data read: OpenSSL's and rustls's are modelled; GnuTLS's comes after its handshake, not before. */
 export const EARLY_SERVER: Readonly<Partial<Record<LensName, string>>> = {
-  ...EARLY_CLIENT,
-  rustls:
-    "rustls's server reads early data through ServerConnection::early_data(), which the lens does not model: it reads the early data as ordinary data, which is not how a rustls application takes it",
+  ...NO_0RTT,
   gnutls:
     "GnuTLS's server reads early data with gnutls_record_recv_early_data once its handshake call has returned (or in a handshake hook), not before it as this scenario's server does: the lens does not model it, and reads the early data as ordinary data",
 };

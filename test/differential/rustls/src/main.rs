@@ -25,6 +25,16 @@
 //!                     call: `Ok(<n>)`, or `None` when the session allows no early data; the
 //!                     ClientConfig has enable_early_data when the script has this step
 //!                                                                api "ClientConnection::early_data"
+//!   read_early n      (server) reads the socket and processes what came (read_tls,
+//!                     process_new_packets) until early data has been processed, or the
+//!                     ClientHello has and rustls did not accept early data; then
+//!                     conn.early_data() and a read of up to n bytes from it: `Ok(<n>)`, or
+//!                     `None` when rustls did not accept early data. The ServerConfig has
+//!                     max_early_data_size maxEarlyData (input key) on both connections of a
+//!                     resumed run, so its tickets allow early data; a server whose script has
+//!                     no read_early step declines it: reject_early_data() before its first
+//!                     call (rustls would otherwise accept early data that no call reads)
+//!                                                                api "ServerConnection::early_data"
 //!   peer_cert         conn.peer_certificates(): `Some` (the chain the peer sent, once
 //!                     processed) or `None`; reads nothing          api "peer_certificates"
 //!   peek              rustls has no peek: the harness refuses such a script (exit 2).
@@ -95,6 +105,7 @@ struct Input {
     block_ms: u64,
     script: Vec<Step>,
     resume: bool,
+    max_early_data: u32,
 }
 
 fn fail(msg: String) -> ! {
@@ -138,6 +149,7 @@ fn parse_input(text: &str) -> Input {
             "waitMs" => inp.wait_ms = number(&value),
             "blockMs" => inp.block_ms = number(&value),
             "resume" => inp.resume = value == "true",
+            "maxEarlyData" => inp.max_early_data = number(&value) as u32,
             "step" => {
                 let f: Vec<&str> = value.split(' ').collect();
                 if f.len() != 3 {
@@ -335,6 +347,7 @@ fn server(inp: &Input) -> (ServerConnection, TcpStream) {
     if !inp.resume {
         cfg.session_storage = Arc::new(NoServerSessionStorage {});
     }
+    cfg.max_early_data_size = inp.max_early_data;
     let cfg = Arc::new(cfg);
     let listener = TcpListener::bind((inp.host.as_str(), inp.port)).unwrap_or_else(|e| fail(format!("cannot listen: {}", e)));
     let port = listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| fail(format!("local address: {}", e)));
@@ -348,7 +361,11 @@ fn server(inp: &Input) -> (ServerConnection, TcpStream) {
         let (mut conn, sock) = accept();
         first_connection(&mut conn, sock);
     }
-    accept()
+    let (mut conn, sock) = accept();
+    if inp.max_early_data > 0 && !inp.script.iter().any(|s| s.op == "read_early") {
+        conn.reject_early_data();
+    }
+    (conn, sock)
 }
 
 fn io_err_text(e: &io::Error) -> String {
@@ -388,6 +405,7 @@ fn main() {
         match s.op.as_str() {
             "connect" | "accept" | "write" | "read" | "wait" | "shutdown" | "tickets" | "peer_cert" | "nonblocking" | "blocking" => {}
             "write_early" if inp.role != "server" => {}
+            "read_early" if inp.role == "server" => {}
             "peek" => fail("step 'peek': rustls has no peek".to_string()),
             other => fail(format!("unknown step {:?}", other)),
         }
@@ -400,10 +418,10 @@ fn main() {
     let (worker_inp, worker_store) = (inp.clone(), store.clone());
     if inp.role == "server" {
         let (mut conn, sock) = server(&inp);
-        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx, None));
+        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx, Some(read_early as EarlyStep<ServerConnection>)));
     } else {
         let (mut conn, sock) = client(&inp, store.clone());
-        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx, Some(write_early)));
+        thread::spawn(move || run_script(&worker_inp, &mut conn, sock, &worker_store, &tx, Some(write_early as EarlyStep<ClientConnection>)));
     }
     watch(&inp, &rx);
     // Exit without sending anything more: the process ends, the kernel closes the socket.
@@ -419,6 +437,7 @@ fn api_of(op: &str) -> &'static str {
         "shutdown" => "send_close_notify",
         "peer_cert" => "peer_certificates",
         "write_early" => "ClientConnection::early_data",
+        "read_early" => "ServerConnection::early_data",
         _ => "StoresClientSessions::put",
     }
 }
@@ -452,15 +471,36 @@ fn watch(inp: &Input, rx: &mpsc::Receiver<Option<usize>>) {
 }
 
 /// Runs the script's steps on one connection, a step a call, and prints each call's outcome.
+/// A side's 0-RTT step (write_early for a client, read_early for a server).
+type EarlyStep<C> = fn(&mut C, &mut TcpStream, &Step) -> io::Result<String>;
+
 /// The write_early step: ClientConnection::early_data(), then its write (queued: complete_io
 /// sends it after the ClientHello). `None` when the session allows no early data.
-fn write_early(conn: &mut ClientConnection, data: &[u8]) -> String {
+fn write_early(conn: &mut ClientConnection, _sock: &mut TcpStream, s: &Step) -> io::Result<String> {
     match conn.early_data() {
-        Some(mut early) => match early.write(data) {
-            Ok(n) => format!("Ok({})", n),
-            Err(e) => io_err_text(&e),
-        },
-        None => "None".to_string(),
+        Some(mut early) => early.write(&s.data).map(|n| format!("Ok({})", n)),
+        None => Ok("None".to_string()),
+    }
+}
+
+/// The read_early step: read and process until early data has been processed (then
+/// ServerConnection::early_data() and its read), or the ClientHello has been and rustls has
+/// not accepted early data (`None`; its flight is then waiting to be written).
+fn read_early(conn: &mut ServerConnection, sock: &mut TcpStream, s: &Step) -> io::Result<String> {
+    let mut buf = vec![0u8; s.n];
+    loop {
+        if let Some(mut early) = conn.early_data() {
+            let n = early.read(&mut buf)?;
+            if n > 0 {
+                return Ok(format!("Ok({})", n));
+            }
+        } else if conn.wants_write() {
+            return Ok("None".to_string());
+        }
+        if conn.read_tls(sock)? == 0 {
+            return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
+        }
+        conn.process_new_packets().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     }
 }
 
@@ -470,7 +510,7 @@ fn run_script<C, S>(
     mut sock: TcpStream,
     store: &CountingStore,
     started_step: &mpsc::Sender<Option<usize>>,
-    early: Option<fn(&mut C, &[u8]) -> String>,
+    early: Option<EarlyStep<C>>,
 )
 where
     C: DerefMut + Deref<Target = ConnectionCommon<S>>,
@@ -501,9 +541,10 @@ where
                 let r = conn.complete_io(&mut sock).map(|_| "Ok".to_string());
                 emit(&s.op, "complete_io", &outcome(r, started, nonblocking));
             }
-            "write_early" => {
-                let write = early.unwrap_or_else(|| fail("write_early: a client step".to_string()));
-                emit("write_early", "ClientConnection::early_data", &write(conn, &s.data));
+            "write_early" | "read_early" => {
+                let step = early.unwrap_or_else(|| fail(format!("{}: not a step for this side", s.op)));
+                let r = step(conn, &mut sock, s);
+                emit(&s.op, api_of(&s.op), &outcome(r, started, nonblocking));
             }
             "write" => {
                 let r = Stream::new(&mut *conn, &mut sock).write(&s.data).map(|n| format!("Ok({})", n));
