@@ -136,8 +136,10 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirst
       }
       if ((await conn.read()) === null) return;
     } else if (program.awaitGreeting === true && (await conn.read()) === null) return;
-    // close_notify then FIN, or a FIN alone with the socket readable until the harness goes.
+    // close_notify then FIN; close_notify alone, TCP open until the library's side closes it;
+    // or a FIN alone with the socket readable until the harness goes.
     if (program.end === 'close') await conn.close();
+    else if (program.end === 'closeNotify') await conn.close({ fin: false });
     else await hangUpAndRelease(conn);
   };
   // A failure here is the harness's to report (its outcomes say what it saw).

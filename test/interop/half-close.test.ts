@@ -23,8 +23,10 @@ import {
   buildGoProgram,
   describeOpened,
   keylogSecret,
+  clientConfig,
   makePki,
   openApplicationRecords,
+  ourClient,
   openTapped,
   wireTap,
   type OpenedRecord,
@@ -217,6 +219,47 @@ describe.concurrent('close_notify half-close against tls13sim serve (RFC 8446 §
     const keylogText = keylog.join('');
     expect(openTapped(tap, 'c2s', suite, keylogText).map(describeOpened)).toEqual(['application_data 8 bytes', 'alert close_notify']);
     expect(openTapped(tap, 's2c', suite, keylogText).map(describeOpened).slice(-2)).toEqual(['application_data 18 bytes', 'alert close_notify']);
+  });
+
+  it("close({ fin: false }): our client's close_notify goes without a FIN, which waits until the server has closed; a plain close() sends both at once", async () => {
+    const served: TlsConnection[] = [];
+    const server = new TlsServer({
+      config: () => ({ crypto: nobleProvider, random: systemRandom, certificate: pki.server.p256.certified }),
+      allowHalfOpen: true,
+      onConnection: async (conn) => {
+        served.push(conn);
+        await conn.handshake();
+        await conn.readAll(); // to the client's close_notify
+        // Long enough for a FIN sent with the close_notify to have come on loopback.
+        await new Promise((r) => setTimeout(r, 300));
+        await conn.writeAsync('after your close_notify');
+        await conn.close();
+      },
+    });
+    const addr = await server.listen(0, HOST);
+    closers.push(() => server.close());
+    const finOrder = async (fin: boolean): Promise<{ notes: string[]; read: string; closed: unknown }> => {
+      const client = await ourClient(addr.port, clientConfig(pki));
+      await client.handshake();
+      const closing = client.close({ fin });
+      const read = new TextDecoder().decode(await client.readAll().catch(() => new Uint8Array(0)));
+      const closed = await closing;
+      const conn = served.at(-1)!;
+      await tcpFin(conn);
+      const notes = conn.events.flatMap((e) => (e.type === 'note' && e.fact !== undefined ? [e.fact] : []));
+      return { notes, read, closed };
+    };
+    const held = await finOrder(false);
+    // The server read our close_notify, wrote, and closed before our FIN came; we read what it wrote.
+    expect(held.read).toBe('after your close_notify');
+    expect(held.closed).toEqual({ kind: 'clean' });
+    expect(held.notes.indexOf('read_closed')).toBeGreaterThanOrEqual(0);
+    expect(held.notes.indexOf('write_closed')).toBeGreaterThan(held.notes.indexOf('read_closed'));
+    expect(held.notes.indexOf('tcp_fin')).toBeGreaterThan(held.notes.indexOf('write_closed'));
+    // The control: close() sends the FIN right after the close_notify, before the server writes.
+    const plain = await finOrder(true);
+    expect(plain.notes.indexOf('tcp_fin')).toBeGreaterThan(plain.notes.indexOf('read_closed'));
+    expect(plain.notes.indexOf('tcp_fin')).toBeLessThan(plain.notes.indexOf('write_closed'));
   });
 
   it('TlsServer with allowHalfOpen: a close_notify before the handshake completes is still answered at once (nothing to keep writing on)', async () => {

@@ -175,9 +175,7 @@ export interface ServerProgram {
 /**
  * What our client does in a case whose `side` is 'server' (the real library is the server):
  * it completes its handshake (or aborts it, when it verifies the server against a CA that
- * did not issue its certificate), writes `write`, reads the answer, then ends: a clean
- * close (close_notify, then FIN once the server's close_notify has come) or a hang-up (a
- * FIN without close_notify).
+ * did not issue its certificate), writes `write`, reads the answer, then ends (`end`).
  */
 export interface ClientProgram {
   /** Absent: the client writes nothing and ends as soon as its handshake is complete (or `awaitGreeting`). */
@@ -197,7 +195,13 @@ export interface ClientProgram {
    * server has read the first write (the simulation sends them as two flights).
    */
   readonly rekeyThen?: string;
-  readonly end: 'close' | 'hangUp';
+  /**
+   * 'close': close_notify, then FIN at once (TlsConnection.close()); 'closeNotify':
+   * close_notify alone, TCP left open until the library's side has closed it
+   * (`close({ fin: false })`), as in the simulation, where a close_notify brings no FIN;
+   * 'hangUp': a FIN without close_notify.
+   */
+  readonly end: 'close' | 'closeNotify' | 'hangUp';
   /**
    * Our client's first ClientHello carries a key share for this group only (its groups: this,
    * then x25519). With X25519MLKEM768, which none of the libraries here take, the library

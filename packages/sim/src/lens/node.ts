@@ -21,7 +21,10 @@
  * - a handshake it aborted itself is the same `'error'`, its code ERR_SSL_ + libssl's reason for
  *   the failure (a downgrade sentinel: `ERR_SSL_INAPPROPRIATE_FALLBACK`);
  * - the peer's close_notify is `'end'`; Node answers with its own close_notify (its sockets
- *   are not half-open by default), and `'close'` follows the peer's FIN;
+ *   are not half-open by default), and `'close'` (hadError=false) follows once that is sent,
+ *   whether or not the peer has closed TCP: in the RFC 8448 twins our client sends its
+ *   close_notify without a FIN, and Node's server still had its `'close'` before its next
+ *   step. The lens takes the peer's FIN to follow its close_notify, which comes to the same;
  * - `socket.write` returns true and its callback gets no error while the socket is open;
  *   after `'close'` it returns false and the callback gets EPIPE; after an alert but before
  *   `'close'` it returns true and the callback never fires. After the application's own

@@ -266,7 +266,8 @@ function clientProgram(cp: ClientProgram) {
       if (answer === null || answer.length === 0) return;
     }
     ended = true;
-    if (cp.end === 'close') sim.close(side);
+    // The simulation has no FIN after a close_notify: 'close' and 'closeNotify' are the same here.
+    if (cp.end === 'close' || cp.end === 'closeNotify') sim.close(side);
     else sim.hangUp(side);
   };
 }

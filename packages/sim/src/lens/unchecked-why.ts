@@ -34,8 +34,3 @@ export const EARLY_SERVER: Readonly<Partial<Record<LensName, string>>> = {
 /** post-handshake-auth-rejected's server: its refusal is not one libssl's verification can make. */
 export const PHA_REFUSED_SERVER =
   "no differential case runs the library as this scenario's server: it refuses the certificate with access_denied, which a failed certificate verification in libssl (so OpenSSL, Python, Node) never sends (it sends its X.509 error's alert), and its library processes the answer as it arrives, as if blocked in a read";
-
-/** The RFC 8448 scenarios' server through Node: the twin ends differently. */
-export const NODE_AUTO_CLOSE: Partial<Record<LensName, string>> = {
-  node: "the twin's client closes TCP once Node's automatic close_notify has come, so Node's 'close' fires before the server's own end(); the scenario's client keeps TCP open",
-};

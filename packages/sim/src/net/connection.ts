@@ -161,6 +161,8 @@ export class TlsConnection extends EventEmitter {
   private endWhenFlushed = false;
   private peerFin = false;
   private halfCloseNoted = false;
+  /** `close({ fin: false })`: our close_notify has gone, and TCP stays open until the peer ends it or the application does. */
+  private holdFin = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private lastNegotiated: AnyNegotiated | null = null;
@@ -381,8 +383,14 @@ export class TlsConnection extends EventEmitter {
   /**
    * Clean close (§6.1): close_notify, then FIN. Resolves when the socket is gone: after the
    * peer's close_notify/FIN, or `closeGraceMs` later.
+   *
+   * `fin: false`: the close_notify alone. It closes our direction of the TLS connection
+   * (§6.1), not TCP: no FIN follows, not even once the peer's close_notify has come, until
+   * the peer closes TCP, the idle timeout fires, or the application calls `close()` again or
+   * `destroy()` (as an application that takes its TCP connection back does: Python's
+   * `SSLSocket.unwrap()`). The promise resolves when the socket is gone.
    */
-  close(): Promise<CloseReason> {
+  close(opts: { readonly fin?: boolean } = {}): Promise<CloseReason> {
     if (this.closeReason !== undefined) return Promise.resolve(this.closeReason);
     const done = new Promise<CloseReason>((resolve) => this.once('close', (r: CloseReason) => resolve(r)));
     if (this.endpoint.error === undefined && !this.endpoint.closedForWriting) {
@@ -390,7 +398,8 @@ export class TlsConnection extends EventEmitter {
       this.appCall('shutdown', 'ok');
     }
     this.pump();
-    this.finish(this.settledReason());
+    this.holdFin = opts.fin === false;
+    if (!this.holdFin) this.finish(this.settledReason());
     return done;
   }
 
@@ -531,7 +540,7 @@ export class TlsConnection extends EventEmitter {
       this.guarded(() => this.endpoint.close());
       this.pump();
     }
-    if (this.endpoint.closedForWriting && this.writeBlocked === false) this.finish({ kind: 'clean' });
+    if (this.endpoint.closedForWriting && this.writeBlocked === false && !this.holdFin) this.finish({ kind: 'clean' });
   }
 
   /**

@@ -39,7 +39,9 @@ export function drive(sim: Simulation, data: Uint8Array | null, early?: Uint8Arr
   }
   c.blocking = false;
   c.shutdown();
-  sim.run();
+  // The server's application waits until the client's close_notify has come (a library that
+  // reports events, as Node's does, reports what came meanwhile), then shuts down.
+  s.wait();
   s.shutdown();
   sim.run();
   c.shutdown();
