@@ -54,6 +54,13 @@
  *               kept and sent by gnutls_handshake. Printed as the return value, once.
  *   peer_cert -> gnutls_certificate_get_peers(session, &list_size): `non-NULL` (the chain the
  *               peer sent, as far as GnuTLS has processed it, not empty) or `NULL`; reads nothing.
+ *   request_auth -> (server) gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE),
+ *               then gnutls_reauth(session, 0), retried as any call: it sends the
+ *               CertificateRequest and takes the client's Certificate, CertificateVerify and
+ *               Finished in the same call, and verifies the certificate against verifyCa
+ *               (gnutls_session_set_verify_cert). Printed as its final result. A server with
+ *               `postHandshakeAuth` is made with GNUTLS_POST_HANDSHAKE_AUTH (GnuTLS asks only
+ *               a client that offered post_handshake_auth).
  *
  * Retries, as an application does: in blocking mode a call returning GNUTLS_E_INTERRUPTED
  * or GNUTLS_E_AGAIN is called again (GnuTLS 3.7 also returns GNUTLS_E_AGAIN in blocking
@@ -266,6 +273,8 @@ static void set_timeouts(int fd, long ms) {
 /* What every session of the run is made with. */
 struct setup {
   int serving, pha, require_cert, request_cert;
+  /* A server that may ask for a certificate after the handshake (request_auth): GNUTLS_POST_HANDSHAKE_AUTH. */
+  int serve_pha;
   /* A client whose script writes 0-RTT data: GNUTLS_ENABLE_EARLY_DATA. */
   int early_data;
   const char *prio, *verify_ca, *verify_name;
@@ -279,7 +288,8 @@ struct setup {
 static gnutls_session_t new_session(const struct setup *o) {
   gnutls_session_t s;
   int ret;
-  unsigned flags = o->serving ? (GNUTLS_SERVER | (o->ticket_key != NULL ? 0 : GNUTLS_NO_TICKETS) | (o->server_early_data > 0 ? GNUTLS_ENABLE_EARLY_DATA : 0))
+  unsigned flags = o->serving ? (GNUTLS_SERVER | (o->ticket_key != NULL ? 0 : GNUTLS_NO_TICKETS) | (o->server_early_data > 0 ? GNUTLS_ENABLE_EARLY_DATA : 0) |
+                                 (o->serve_pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0))
                               : (GNUTLS_CLIENT | (o->pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0) | (o->early_data ? GNUTLS_ENABLE_EARLY_DATA : 0));
   if ((ret = gnutls_init(&s, flags)) < 0) die("gnutls_init: %s", gnutls_strerror(ret));
   if (o->server_early_data > 0 && (ret = gnutls_record_set_max_early_data_size(s, o->server_early_data)) < 0) die("gnutls_record_set_max_early_data_size: %s", gnutls_strerror(ret));
@@ -372,6 +382,7 @@ int main(void) {
   struct setup setup = {
     .serving = serving,
     .pha = pha,
+    .serve_pha = serving && jnum(in, "postHandshakeAuth", 0) != 0,
     .require_cert = require_cert,
     .request_cert = request_cert,
     .early_data = early_data,
@@ -491,6 +502,15 @@ int main(void) {
       r = gnutls_record_send_early_data(s, d->str, d->len);
       render(s, r, out, sizeof out);
       emit("write_early", "gnutls_record_send_early_data", out);
+    } else if (strcmp(op, "request_auth") == 0) {
+      if (!serving) die("request_auth: a server step");
+      gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+      gnutls_session_set_verify_cert(s, NULL, 0);
+      struct call c = { OP_REAUTH, NULL, 0 };
+      r = call_app(s, &c, NULL, t0, &blocked);
+      if (blocked) snprintf(out, sizeof out, "blocked");
+      else render(s, r, out, sizeof out);
+      emit("request_auth", "gnutls_reauth", out);
     } else if (strcmp(op, "peer_cert") == 0) {
       unsigned int list_size = 0;
       const gnutls_datum_t *peers = gnutls_certificate_get_peers(s, &list_size);

@@ -23,8 +23,6 @@ export const NO_AUTH_REQUEST: Readonly<Partial<Record<LensName, string>>> = {
   go: 'Go 1.19 crypto/tls has no post-handshake authentication: its server cannot ask for a certificate after the handshake',
   node: "Node's tls has no call that asks for a certificate after a TLS 1.3 handshake: renegotiate() returns false with ERR_SSL_WRONG_SSL_VERSION",
   rustls: 'rustls 0.20 has no post-handshake authentication: its server cannot ask for a certificate after the handshake',
-  gnutls:
-    "the gnutls lens does not model gnutls_reauth, which sends the CertificateRequest and takes the client's answer in the same call (called again until it succeeds), not in a read",
 };
 
 const early = (lens: LensName): Record<string, string> => ({ write_early: NO_EARLY_DATA_CALLS[lens]!, read_early: NO_EARLY_DATA_CALLS[lens]! });
@@ -53,7 +51,6 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
   python: { key_update: "Python's ssl has no call that sends a KeyUpdate", ...early('python') },
   gnutls: {
     peek: 'GnuTLS has no peek call',
-    request_auth: NO_AUTH_REQUEST.gnutls!,
     read_early: NO_EARLY_DATA_CALLS.gnutls!,
   },
 };

@@ -1,16 +1,17 @@
 /**
  * A server asking for a client certificate on an established connection (RFC 8446 §4.6.2),
  * through its library's calls. A lens whose library has such calls, and models them,
- * implements `ClientAuthRequestCalls`: OpenSSL's SSL_verify_client_post_handshake then
- * SSL_do_handshake, Python's verify_client_post_handshake() then do_handshake(), each pair
- * sending the CertificateRequest at once; held against the libraries by the
- * post-handshake-auth server twins. The client's answer is processed by the server's next
- * read, as any record: until then the server's application cannot know it came.
+ * implements `ClientAuthRequestCalls`; held against the libraries by the post-handshake-auth
+ * server twin:
+ * - OpenSSL's SSL_verify_client_post_handshake then SSL_do_handshake, and Python's
+ *   verify_client_post_handshake() then do_handshake(): each pair sends the CertificateRequest
+ *   at once, and the client's answer is processed by the server's next read, as any record:
+ *   until then the server's application cannot know it came;
+ * - GnuTLS's gnutls_reauth sends the request and takes the answer in the same call.
  *
  * For the other lenses the request is made by the simulation with no call recorded, and the
  * scenarios say in a first note that the server's calls are not the library's: Go 1.19,
- * rustls 0.20 and Node's tls (TLS 1.3) have no way to ask; GnuTLS's gnutls_reauth sends the
- * request and takes the answer in the same call, which the gnutls lens does not model.
+ * rustls 0.20 and Node's tls (TLS 1.3) have no way to ask.
  */
 import type { Lens } from './lens.js';
 

@@ -22,10 +22,14 @@
  * - a post-handshake CertificateRequest makes recv return `GNUTLS_E_REAUTH_REQUEST`; the
  *   application answers with `gnutls_reauth` (0) and reads again: shown as two `event` lines
  *   before the read's own outcome;
+ * - a server asks for a certificate after the handshake with `gnutls_reauth`, which sends the
+ *   CertificateRequest and takes the client's answer in the same call: `0`, and the
+ *   certificate is the application's to see at once (no read needed, unlike libssl);
  * - non-blocking, a call with nothing to do is `GNUTLS_E_AGAIN`; there is no peek.
  */
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side, TraceEvent } from '../trace.js';
+import type { ClientAuthRequestCalls } from './client-auth-request.js';
 import { earlyWriteCall, type EarlyWriteCall } from './early-data.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
@@ -40,8 +44,7 @@ const API: Record<AppCall, string> = {
   // write_early is modelled (writeEarly); read_early is not: the lens reads early data as ordinary data.
   write_early: 'gnutls_record_send_early_data',
   read_early: 'gnutls_record_recv_early_data',
-  // The lens makes no such call (client-auth-request.ts): gnutls_reauth is not modelled.
-  request_auth: 'gnutls_reauth',
+  request_auth: GNUTLS_API.reauth,
   peer_cert: 'gnutls_certificate_get_peers',
   shutdown: GNUTLS_API.shutdown,
   pending: '(pending)',
@@ -49,7 +52,7 @@ const API: Record<AppCall, string> = {
   event: '(event)',
 };
 
-export class GnutlsLens extends Lens implements EarlyWriteCall {
+export class GnutlsLens extends Lens implements EarlyWriteCall, ClientAuthRequestCalls {
   readonly name = 'gnutls' as const;
   readonly pulls: PullMode = 'on_call';
   /** Trace events already looked at for CertificateRequests (each answered once with gnutls_reauth). */
@@ -125,6 +128,34 @@ export class GnutlsLens extends Lens implements EarlyWriteCall {
    */
   writeEarly(data: Uint8Array): LensResult {
     return earlyWriteCall(this, API.write_early, data);
+  }
+
+  /**
+   * The server asks for a certificate after the handshake: gnutls_reauth(session, 0) sends the
+   * CertificateRequest and takes the client's Certificate, CertificateVerify and Finished in
+   * the same call (blocking: called again until it is done). `0` once the answer is
+   * processed, so the server's application knows inside that call, where libssl's learns in a
+   * later read; or the error that ended it.
+   */
+  requestClientAuth(): void {
+    this.requireRole('server', 'requestClientAuth');
+    this.sim.start();
+    const from = this.sim.events.length;
+    this.sim.requestClientAuth();
+    const answered = (): boolean =>
+      this.sim.events.some(
+        (e, i) =>
+          i >= from &&
+          e.side === this.side &&
+          e.type === 'note' &&
+          (e.fact === 'post_handshake_auth_authenticated' || e.fact === 'post_handshake_auth_unauthenticated'),
+      );
+    this.call('request_auth', {}, () => {
+      if (!answered()) this.pullIfLibraryReads(() => answered() || this.ep.error !== undefined);
+      const failed = this.failure();
+      if (failed) return failed;
+      return answered() ? { kind: 'done' } : null;
+    });
   }
 
   /** The `tickets` step: calls of a NewSessionTicket handshake hook (GNUTLS_HOOK_POST, incoming): one per ticket processed. */
