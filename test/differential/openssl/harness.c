@@ -26,7 +26,7 @@
  * SSL_verify_client_post_handshake, printed {"call": "request_auth", "api":
  * "SSL_verify_client_post_handshake", "outcome": <ret, or as below when not 1>}, then
  * SSL_do_handshake (which sends the CertificateRequest), printed as a call with the same
- * "call"; the other steps as below.
+ * "call" (with `"send": false`, SSL_verify_client_post_handshake alone); the other steps as below.
  *
  * Resume (`"resume": true`): the script runs on a second connection that resumes the
  * first's TLS 1.3 session; the first prints nothing and must succeed (else exit 2). A client
@@ -424,7 +424,8 @@ int main(int argc, char **argv) {
       do_call(ssl, op, K_SHUTDOWN, NULL, 0);
     } else if (strcmp(op, "request_auth") == 0) {
       do_call(ssl, op, K_VERIFY_PHA, NULL, 0);
-      do_call(ssl, op, K_DO_HANDSHAKE, NULL, 0);
+      /* "send": false: the request is only marked; libssl sends it with the next I/O call. */
+      if (jnum(step, "send", 1) != 0) do_call(ssl, op, K_DO_HANDSHAKE, NULL, 0);
     } else if (strcmp(op, "auto_retry_off") == 0) {
       SSL_clear_mode(ssl, SSL_MODE_AUTO_RETRY);
     } else if (strcmp(op, "pending") == 0) {

@@ -55,6 +55,8 @@ export const STEP_UNSUPPORTED: Readonly<Partial<Record<LensName, Readonly<Record
   },
 };
 
+const GNUTLS_REAUTH_SENDS = 'gnutls_reauth sends the CertificateRequest at once: GnuTLS has no call that only marks a request';
+
 const NODE_ZERO_READ = "Node's tls has no read call to give a zero length: received data comes as 'data' events";
 
 /** null when `lens`'s library can run the case, else why not. */
@@ -66,6 +68,7 @@ export function caseUnsupported(c: DiffCase, lens: LensName): string | null {
     const why = steps[s.op];
     if (why !== undefined) return `step '${s.op}': ${why}`;
     if (lens === 'node' && s.op === 'read' && s.n === 0) return `step 'read 0': ${NODE_ZERO_READ}`;
+    if (lens === 'gnutls' && s.op === 'request_auth' && s.send === false) return `step 'request_auth' (send: false): ${GNUTLS_REAUTH_SENDS}`;
   }
   return null;
 }

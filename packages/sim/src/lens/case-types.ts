@@ -42,10 +42,12 @@ export type ScriptStep =
    * The server asks for a client certificate on the established connection (RFC 8446
    * §4.6.2), its library's way: OpenSSL's SSL_verify_client_post_handshake, then
    * SSL_do_handshake, which sends the CertificateRequest (two output lines); Python's
-   * verify_client_post_handshake(), then do_handshake(). The client's answer is processed by
-   * a later read. The library serves with `postHandshakeAuth` (HarnessInput).
+   * verify_client_post_handshake(), then do_handshake(); GnuTLS's gnutls_reauth, which takes
+   * the answer too. Elsewhere the client's answer is processed by a later read. The library
+   * serves with `postHandshakeAuth` (HarnessInput). `send: false`: only the call that marks
+   * the request (OpenSSL, Python); the library sends it with its next I/O call.
    */
-  | { readonly op: 'request_auth' }
+  | { readonly op: 'request_auth'; readonly send?: boolean }
   /**
    * Whether the application can see the peer's certificate now, its library's way
    * (lens/peer-cert.ts): OpenSSL's SSL_get0_peer_certificate (`X509` / `NULL`), Python's

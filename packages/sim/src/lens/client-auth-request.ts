@@ -16,8 +16,12 @@
 import type { Lens } from './lens.js';
 
 export interface ClientAuthRequestCalls {
-  /** Sends the CertificateRequest, recording the library's calls. */
-  requestClientAuth(): void;
+  /**
+   * Sends the CertificateRequest, recording the library's calls. `send` false: only the call
+   * that marks the request; the library sends it with the application's next I/O call
+   * (`Lens.deferAuthRequest`).
+   */
+  requestClientAuth(send?: boolean): void;
 }
 
 function modelsRequest(lens: Lens): lens is Lens & ClientAuthRequestCalls {
@@ -25,21 +29,28 @@ function modelsRequest(lens: Lens): lens is Lens & ClientAuthRequestCalls {
 }
 
 /** The server's request, through `lens` (undefined: no server application makes calls). */
-export function requestClientAuth(lens: Lens | undefined, sim: Lens['sim']): void {
+export function requestClientAuth(lens: Lens | undefined, sim: Lens['sim'], send = true): void {
   if (lens !== undefined && lens.side !== 'server') throw new Error(`${lens.name} lens: requestClientAuth() is for the server side`);
-  if (lens !== undefined && modelsRequest(lens)) lens.requestClientAuth();
-  else sim.requestClientAuth();
+  if (lens !== undefined && modelsRequest(lens)) lens.requestClientAuth(send);
+  else if (send) sim.requestClientAuth();
+  else throw new Error(`${lens?.name ?? 'no'} lens: a request that only marks (send: false) needs a library that has such a call`);
 }
 
 type Call = { readonly api: string; readonly outcome: string };
 
 /**
  * The two calls a libssl application makes, in its library's words: the first only marks
- * the request (nothing is sent), the second sends the CertificateRequest and returns.
+ * the request (nothing is sent), the second sends the CertificateRequest and returns. With
+ * `send` null the application makes the first alone, and libssl sends the request with the
+ * application's next I/O call, whichever it is (real runs: a write, or a read).
  */
-export function recordRequestCalls(lens: Lens, ask: Call, send: Call): void {
+export function recordRequestCalls(lens: Lens, ask: Call, send: Call | null): void {
   lens.sim.start();
   lens.sim.recordAppCall(lens.side, 'request_auth', 'ok', { lens: lens.name, api: ask.api, outcome: ask.outcome });
+  if (send === null) {
+    lens.deferAuthRequest();
+    return;
+  }
   lens.sim.requestClientAuth();
   lens.sim.recordAppCall(lens.side, 'request_auth', 'ok', { lens: lens.name, api: send.api, outcome: send.outcome });
 }

@@ -137,8 +137,9 @@ export class GnutlsLens extends Lens implements EarlyWriteCall, ClientAuthReques
    * processed, so the server's application knows inside that call, where libssl's learns in a
    * later read; or the error that ended it.
    */
-  requestClientAuth(): void {
+  requestClientAuth(send = true): void {
     this.requireRole('server', 'requestClientAuth');
+    if (!send) throw new Error('gnutls lens: gnutls_reauth sends the CertificateRequest at once (no call only marks a request)');
     this.sim.start();
     const from = this.sim.events.length;
     this.sim.requestClientAuth();

@@ -343,6 +343,22 @@ export abstract class Lens {
   }
 
   /** `call`, for a call some lenses model in a module of its own (early-data.ts). */
+  private authRequestDeferred = false;
+
+  /**
+   * The application has marked a request for the client's certificate without sending it
+   * (client-auth-request.ts): the library sends the CertificateRequest at the start of the
+   * application's next I/O call (handshake, read or write).
+   */
+  deferAuthRequest(): void {
+    this.authRequestDeferred = true;
+  }
+
+  /** A request is marked and not yet sent (libssl: the connection is back "in init" until it is). */
+  get authRequestPending(): boolean {
+    return this.authRequestDeferred;
+  }
+
   callRecorded(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt): LensResult {
     return this.call(call, arg, attempt);
   }
@@ -354,6 +370,11 @@ export abstract class Lens {
    */
   protected call(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt, mayBlock = true): LensResult {
     this.sim.start();
+    // A request only marked (libssl's SSL_verify_client_post_handshake alone) leaves with this call.
+    if (this.authRequestDeferred) {
+      this.authRequestDeferred = false;
+      this.sim.requestClientAuth();
+    }
     let fact = attempt();
     // A library without a non-blocking mode (Go; Node's flowing socket) always waits.
     const blocking = this.blocking || !this.hasNonBlocking;

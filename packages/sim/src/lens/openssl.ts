@@ -167,9 +167,9 @@ export class OpenSslLens extends Lens implements EarlyDataCalls, ClientAuthReque
    * CertificateRequest and returns 1 without waiting for the answer, which a later SSL_read
    * processes.
    */
-  requestClientAuth(): void {
+  requestClientAuth(send = true): void {
     this.requireRole('server', 'requestClientAuth');
-    recordRequestCalls(this, { api: API.request_auth, outcome: '1' }, { api: 'SSL_do_handshake', outcome: '1' });
+    recordRequestCalls(this, { api: API.request_auth, outcome: '1' }, send ? { api: 'SSL_do_handshake', outcome: '1' } : null);
   }
 
   protected wordTickets(n: number): Worded {

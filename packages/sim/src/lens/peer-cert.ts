@@ -18,12 +18,16 @@ interface PeerCertWords {
   readonly api: string;
   /** The outcome with `n` certificates in the peer's chain (0: none). */
   readonly outcome: (n: number) => string;
+  /** The outcome while a post-handshake request is marked and not yet sent, where it differs. */
+  readonly requestPending?: string;
 }
 
 export const PEER_CERT_WORDS: Readonly<Record<LensName, PeerCertWords>> = {
   openssl: { api: 'SSL_get0_peer_certificate', outcome: (n) => (n > 0 ? 'X509' : 'NULL') },
   // getpeercert() is a dict once a certificate came (empty when it was not verified), else None.
-  python: { api: 'SSLSocket.getpeercert', outcome: (n) => (n > 0 ? 'dict' : 'None') },
+  // Between verify_client_post_handshake() and the call that sends the request, libssl is
+  // "in init" again, and getpeercert() refuses (CPython checks SSL_is_init_finished).
+  python: { api: 'SSLSocket.getpeercert', outcome: (n) => (n > 0 ? 'dict' : 'None'), requestPending: 'ValueError: handshake not done yet' },
   gnutls: { api: 'gnutls_certificate_get_peers', outcome: (n) => (n > 0 ? 'non-NULL' : 'NULL') },
   go: { api: 'Conn.ConnectionState().PeerCertificates', outcome: (n) => (n > 0 ? 'non-empty' : 'empty') },
   // An empty object when the peer sent no certificate.
@@ -36,6 +40,7 @@ export function peerCert(lens: Lens): number {
   lens.sim.start();
   const n = (lens.sim.endpoint(lens.side) as Partial<TlsEndpoint>).peerCertificates?.length ?? 0;
   const w = PEER_CERT_WORDS[lens.name];
-  lens.sim.recordAppCall(lens.side, 'peer_cert', 'ok', { lens: lens.name, api: w.api, outcome: w.outcome(n) });
+  const pending = lens.authRequestPending ? w.requestPending : undefined;
+  lens.sim.recordAppCall(lens.side, 'peer_cert', pending === undefined ? 'ok' : 'error', { lens: lens.name, api: w.api, outcome: pending ?? w.outcome(n) });
   return n;
 }

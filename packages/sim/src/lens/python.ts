@@ -119,10 +119,10 @@ export class PythonLens extends Lens implements ClientAuthRequestCalls {
    * the request; do_handshake() sends the CertificateRequest. Both return None; a later
    * recv() processes the answer.
    */
-  requestClientAuth(): void {
+  requestClientAuth(send = true): void {
     this.requireRole('server', 'requestClientAuth');
     const none = PYTHON_OUTCOME.handshakeOk;
-    recordRequestCalls(this, { api: API.request_auth, outcome: none }, { api: API.accept, outcome: none });
+    recordRequestCalls(this, { api: API.request_auth, outcome: none }, send ? { api: API.accept, outcome: none } : null);
   }
 
   protected wordTickets(n: number): Worded {

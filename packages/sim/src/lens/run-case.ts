@@ -359,7 +359,7 @@ function runStep(lens: Lens, step: ScriptStep): void {
       lens.shutdown();
       return;
     case 'request_auth':
-      requestClientAuth(lens, lens.sim);
+      requestClientAuth(lens, lens.sim, step.send ?? true);
       return;
     case 'peer_cert':
       peerCert(lens);

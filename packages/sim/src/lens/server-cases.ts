@@ -88,6 +88,49 @@ const SERVER_CASES: readonly DiffCase[] = [
     script: [{ op: 'read_early', n: 1024 }, { op: 'accept' }, { op: 'read', n: 1024 }, { op: 'write', data: PONG }],
     unsupported: { go: GO_ABORTS_EARLY_DATA },
   }),
+  // The server marks a post-handshake request without sending it (SSL_verify_client_post_handshake
+  // alone): libssl sends it with the next I/O call, a write here.
+  served({
+    name: 'server-pha-sent-by-write',
+    title:
+      "the library serves; it marks a request for the client's certificate after the handshake without sending it, then writes: the CertificateRequest leaves with the write, and a later read processes the answer",
+    server: { clientAuth: 'none', postHandshakeAuth: true },
+    clientCert: 'trusted',
+    clientPha: true,
+    script: [
+      { op: 'accept' },
+      { op: 'read', n: 1024 },
+      { op: 'request_auth', send: false },
+      { op: 'peer_cert' },
+      { op: 'write', data: PONG },
+      { op: 'nonblocking' },
+      { op: 'wait' },
+      { op: 'read', n: 1024 },
+      { op: 'peer_cert' },
+    ],
+  }),
+  // The same, but the next I/O call is a read: it sends the request and finds nothing.
+  served({
+    name: 'server-pha-sent-by-read',
+    title:
+      "the library serves; it marks a request for the client's certificate after the handshake, then reads (non-blocking): that read sends the CertificateRequest and finds nothing; the next processes the answer",
+    server: { clientAuth: 'none', postHandshakeAuth: true },
+    clientCert: 'trusted',
+    clientPha: true,
+    script: [
+      { op: 'accept' },
+      { op: 'read', n: 1024 },
+      { op: 'request_auth', send: false },
+      { op: 'peer_cert' },
+      { op: 'nonblocking' },
+      { op: 'read', n: 1024 },
+      { op: 'peer_cert' },
+      { op: 'wait' },
+      { op: 'read', n: 1024 },
+      { op: 'peer_cert' },
+      { op: 'write', data: PONG },
+    ],
+  }),
 ];
 
 /**
