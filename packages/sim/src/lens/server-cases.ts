@@ -3,7 +3,7 @@
  * client connects to it: the server's calls, and when the server knows what. The library's
  * harness serves one connection (test/differential/our-client.ts runs our client).
  */
-import type { ClientProgram, DiffCase } from './case-types.js';
+import type { ClientProgram, DiffCase, ScriptStep } from './case-types.js';
 
 const PING = 'ping';
 const PONG = 'pong';
@@ -22,6 +22,22 @@ export function clientProgramOf(c: DiffCase): ClientProgram {
 
 const GO_ABORTS_EARLY_DATA =
   "Go 1.19's server aborts a handshake whose ClientHello offers early data (unsupported_extension), which the lens cannot show: our endpoint serves on; go.test.ts holds Go's abort against a real run";
+
+/**
+ * The library serves with post-handshake authentication; once it has read the request it
+ * marks a request for the client's certificate without sending it (`send: false`), asks
+ * what its application can see, then makes `next`.
+ */
+function markedRequest(name: string, then: string, next: readonly ScriptStep[]): DiffCase {
+  return served({
+    name,
+    title: `the library serves; it marks a request for the client's certificate after the handshake without sending it, ${then}`,
+    server: { clientAuth: 'none', postHandshakeAuth: true },
+    clientCert: 'trusted',
+    clientPha: true,
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'request_auth', send: false }, { op: 'peer_cert' }, ...next],
+  });
+}
 
 const SERVER_CASES: readonly DiffCase[] = [
   served({
@@ -89,39 +105,19 @@ const SERVER_CASES: readonly DiffCase[] = [
     unsupported: { go: GO_ABORTS_EARLY_DATA },
   }),
   // The server marks a post-handshake request without sending it (SSL_verify_client_post_handshake
-  // alone): libssl sends it with the next I/O call, a write here.
-  served({
-    name: 'server-pha-sent-by-write',
-    title:
-      "the library serves; it marks a request for the client's certificate after the handshake without sending it, then writes: the CertificateRequest leaves with the write, and a later read processes the answer",
-    server: { clientAuth: 'none', postHandshakeAuth: true },
-    clientCert: 'trusted',
-    clientPha: true,
-    script: [
-      { op: 'accept' },
-      { op: 'read', n: 1024 },
-      { op: 'request_auth', send: false },
-      { op: 'peer_cert' },
-      { op: 'write', data: PONG },
-      { op: 'nonblocking' },
-      { op: 'wait' },
-      { op: 'read', n: 1024 },
-      { op: 'peer_cert' },
-    ],
-  }),
-  // The same, but the next I/O call is a read: it sends the request and finds nothing.
-  served({
-    name: 'server-pha-sent-by-read',
-    title:
-      "the library serves; it marks a request for the client's certificate after the handshake, then reads (non-blocking): that read sends the CertificateRequest and finds nothing; the next processes the answer",
-    server: { clientAuth: 'none', postHandshakeAuth: true },
-    clientCert: 'trusted',
-    clientPha: true,
-    script: [
-      { op: 'accept' },
-      { op: 'read', n: 1024 },
-      { op: 'request_auth', send: false },
-      { op: 'peer_cert' },
+  // alone): libssl sends it with the next I/O call, a write here…
+  markedRequest('server-pha-sent-by-write', 'then writes: the CertificateRequest leaves with the write, and a later read processes the answer', [
+    { op: 'write', data: PONG },
+    { op: 'nonblocking' },
+    { op: 'wait' },
+    { op: 'read', n: 1024 },
+    { op: 'peer_cert' },
+  ]),
+  // …or a read: it sends the request and finds nothing.
+  markedRequest(
+    'server-pha-sent-by-read',
+    'then reads (non-blocking): that read sends the CertificateRequest and finds nothing; the next processes the answer',
+    [
       { op: 'nonblocking' },
       { op: 'read', n: 1024 },
       { op: 'peer_cert' },
@@ -130,7 +126,7 @@ const SERVER_CASES: readonly DiffCase[] = [
       { op: 'peer_cert' },
       { op: 'write', data: PONG },
     ],
-  }),
+  ),
 ];
 
 /**
