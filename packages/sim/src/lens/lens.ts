@@ -342,7 +342,6 @@ export abstract class Lens {
     if (this.side !== role) throw new Error(`${this.name} lens: ${call}() is for the ${role} side, this lens is on the ${this.side}`);
   }
 
-  /** `call`, for a call some lenses model in a module of its own (early-data.ts). */
   private authRequestDeferred = false;
 
   /**
@@ -359,6 +358,7 @@ export abstract class Lens {
     return this.authRequestDeferred;
   }
 
+  /** `call`, for a call some lenses model in a module of its own (early-data.ts). */
   callRecorded(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt): LensResult {
     return this.call(call, arg, attempt);
   }
