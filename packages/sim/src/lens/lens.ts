@@ -21,6 +21,7 @@
 import { HandshakeError, type EndpointApi, type TlsEndpoint } from '@tls13sim/handshake';
 import { SimulationLivelockError, type PullMode, type Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
+import { sendMarkedAuthRequest } from './client-auth-request.js';
 import { genericResult, type Attempt, type Fact, type LensResult, type Worded } from './fact.js';
 
 export * from './fact.js';
@@ -342,22 +343,6 @@ export abstract class Lens {
     if (this.side !== role) throw new Error(`${this.name} lens: ${call}() is for the ${role} side, this lens is on the ${this.side}`);
   }
 
-  private authRequestDeferred = false;
-
-  /**
-   * The application has marked a request for the client's certificate without sending it
-   * (client-auth-request.ts): the library sends the CertificateRequest at the start of the
-   * application's next I/O call (handshake, read or write).
-   */
-  deferAuthRequest(): void {
-    this.authRequestDeferred = true;
-  }
-
-  /** A request is marked and not yet sent (libssl: the connection is back "in init" until it is). */
-  get authRequestPending(): boolean {
-    return this.authRequestDeferred;
-  }
-
   /** `call`, for a call some lenses model in a module of its own (early-data.ts). */
   callRecorded(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt): LensResult {
     return this.call(call, arg, attempt);
@@ -370,11 +355,7 @@ export abstract class Lens {
    */
   protected call(call: AppCall, arg: { n?: number; data?: Uint8Array }, attempt: () => Attempt, mayBlock = true): LensResult {
     this.sim.start();
-    // A request only marked (libssl's SSL_verify_client_post_handshake alone) leaves with this call.
-    if (this.authRequestDeferred) {
-      this.authRequestDeferred = false;
-      this.sim.requestClientAuth();
-    }
+    sendMarkedAuthRequest(this);
     let fact = attempt();
     // A library without a non-blocking mode (Go; Node's flowing socket) always waits.
     const blocking = this.blocking || !this.hasNonBlocking;

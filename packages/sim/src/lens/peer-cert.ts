@@ -12,6 +12,7 @@
  * certificate sent after the handshake (post-handshake-auth).
  */
 import type { TlsEndpoint } from '@tls13sim/handshake';
+import { authRequestPending } from './client-auth-request.js';
 import type { Lens, LensName } from './lens.js';
 
 interface PeerCertWords {
@@ -40,7 +41,7 @@ export function peerCert(lens: Lens): number {
   lens.sim.start();
   const n = (lens.sim.endpoint(lens.side) as Partial<TlsEndpoint>).peerCertificates?.length ?? 0;
   const w = PEER_CERT_WORDS[lens.name];
-  const pending = lens.authRequestPending ? w.requestPending : undefined;
+  const pending = authRequestPending(lens) ? w.requestPending : undefined;
   lens.sim.recordAppCall(lens.side, 'peer_cert', pending === undefined ? 'ok' : 'error', { lens: lens.name, api: w.api, outcome: pending ?? w.outcome(n) });
   return n;
 }
