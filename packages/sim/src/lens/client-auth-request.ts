@@ -14,12 +14,13 @@
  * rustls 0.20 and Node's tls (TLS 1.3) have no way to ask.
  */
 import type { Lens } from './lens.js';
+import { markAuthRequest } from './marked-request.js';
 
 export interface ClientAuthRequestCalls {
   /**
    * Sends the CertificateRequest, recording the library's calls. `send` false: only the call
    * that marks the request; the library sends it with the application's next I/O call
-   * (`sendMarkedAuthRequest`).
+   * (marked-request.ts).
    */
   requestClientAuth(send?: boolean): void;
 }
@@ -38,19 +39,6 @@ export function requestClientAuth(lens: Lens | undefined, sim: Lens['sim'], send
 
 type Call = { readonly api: string; readonly outcome: string };
 
-/** Lenses whose application has marked a request without sending it (libssl: SSL_verify_client_post_handshake alone). */
-const marked = new WeakSet<Lens>();
-
-/** A request is marked and not yet sent (libssl: the connection is back "in init" until it is). */
-export function authRequestPending(lens: Lens): boolean {
-  return marked.has(lens);
-}
-
-/** At the start of the application's next I/O call (handshake, read or write; Lens.call) a marked request leaves. */
-export function sendMarkedAuthRequest(lens: Lens): void {
-  if (marked.delete(lens)) lens.sim.requestClientAuth();
-}
-
 /**
  * The two calls a libssl application makes, in its library's words: the first only marks
  * the request (nothing is sent), the second sends the CertificateRequest and returns. With
@@ -61,7 +49,7 @@ export function recordRequestCalls(lens: Lens, ask: Call, send: Call | null): vo
   lens.sim.start();
   lens.sim.recordAppCall(lens.side, 'request_auth', 'ok', { lens: lens.name, api: ask.api, outcome: ask.outcome });
   if (send === null) {
-    marked.add(lens);
+    markAuthRequest(lens);
     return;
   }
   lens.sim.requestClientAuth();

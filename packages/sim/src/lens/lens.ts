@@ -21,7 +21,7 @@
 import { HandshakeError, type EndpointApi, type TlsEndpoint } from '@tls13sim/handshake';
 import { SimulationLivelockError, type PullMode, type Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
-import { sendMarkedAuthRequest } from './client-auth-request.js';
+import { sendMarkedAuthRequest } from './marked-request.js';
 import { genericResult, type Attempt, type Fact, type LensResult, type Worded } from './fact.js';
 
 export * from './fact.js';

@@ -12,7 +12,7 @@
  * certificate sent after the handshake (post-handshake-auth).
  */
 import type { TlsEndpoint } from '@tls13sim/handshake';
-import { authRequestPending } from './client-auth-request.js';
+import { authRequestPending } from './marked-request.js';
 import type { Lens, LensName } from './lens.js';
 
 interface PeerCertWords {
