@@ -22,6 +22,15 @@ export interface EarlyReadCall {
 /** Both (OpenSSL). */
 export type EarlyDataCalls = EarlyWriteCall & EarlyReadCall;
 
+/**
+ * A server state in which the client's early data can still arrive: its ClientHello is not
+ * yet processed, or early data was accepted and EndOfEarlyData has not come (RFC 8446
+ * Appendix A.2: WAIT_EOED). An early-data read waits for more only here.
+ */
+export function earlyDataMayCome(state: string): boolean {
+  return state === 'START' || state === 'RECVD_CH' || state === 'NEGOTIATED' || state === 'WAIT_EOED';
+}
+
 function modelsEarlyWrite(lens: Lens): lens is Lens & EarlyWriteCall {
   return typeof (lens as Partial<EarlyWriteCall>).writeEarly === 'function';
 }

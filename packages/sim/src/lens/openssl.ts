@@ -37,7 +37,7 @@ import type { AppCall } from '../trace.js';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { Side } from '../trace.js';
 import { recordRequestCalls, type ClientAuthRequestCalls } from './client-auth-request.js';
-import { earlyWriteCall, type EarlyDataCalls } from './early-data.js';
+import { earlyDataMayCome, earlyWriteCall, type EarlyDataCalls } from './early-data.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 import {
   OPENSSL_AFTER_LOCAL_ABORT,
@@ -151,7 +151,7 @@ export class OpenSslLens extends Lens implements EarlyDataCalls, ClientAuthReque
    */
   readEarly(n: number): LensResult {
     this.requireRole('server', 'readEarly');
-    const mayCome = (): boolean => ['START', 'RECVD_CH', 'NEGOTIATED', 'WAIT_EOED'].includes(this.ep.state);
+    const mayCome = (): boolean => earlyDataMayCome(this.ep.state);
     return this.call('read_early', { n }, () => {
       const has = (): boolean => (this.ep.peekApplicationData()?.length ?? 0) > 0;
       if (!has() && mayCome()) this.pullIfLibraryReads(() => has() || !mayCome() || this.ep.error !== undefined);

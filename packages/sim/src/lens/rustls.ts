@@ -31,7 +31,7 @@
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
-import { earlyWriteCall, type EarlyReadCall, type EarlyWriteCall } from './early-data.js';
+import { earlyDataMayCome, earlyWriteCall, type EarlyReadCall, type EarlyWriteCall } from './early-data.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type LensResult, type Worded } from './lens.js';
 
 /** rustls's `AlertDescription` variant for each RFC 8446 alert name. */
@@ -173,8 +173,7 @@ export class RustlsLens extends Lens implements EarlyWriteCall, EarlyReadCall {
       const { state } = this.ep;
       if (state === 'WAIT_EOED' && (this.ep.peekApplicationData()?.length ?? 0) > 0) return { kind: 'data', bytes: this.ep.readApplicationData(n)! };
       // Not yet: the ClientHello, or the early data rustls took, is still to come.
-      if (state === 'START' || state === 'RECVD_CH' || state === 'WAIT_EOED') return null;
-      return { kind: 'done' };
+      return earlyDataMayCome(state) ? null : { kind: 'done' };
     });
   }
 
