@@ -55,5 +55,6 @@ export {
   type ProgramOp,
   type AnchorSpec,
   type NoteSpec,
+  type NoteLenses,
   type CertificateName,
 } from './scenarios/spec.js';

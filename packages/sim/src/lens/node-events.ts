@@ -13,6 +13,8 @@ export interface NodeEvent {
   readonly alert?: string;
   /** An 'error' event that no alert caused (a write error). */
   readonly failed?: boolean;
+  /** A 'data' event's bytes. */
+  readonly data?: Uint8Array;
 }
 
 /** Received alerts that are no 'error' event. */

@@ -280,7 +280,7 @@ export class NodeLens extends Lens {
   /** One 'data' event per record that has arrived, as Node's TLS socket emits them (each SSL_read's plaintext). */
   private emitData(): void {
     for (let d = nextRecordData(this.ep); d !== null && d.length > 0; d = nextRecordData(this.ep))
-      this.emitEvent({ api: NODE_EVENT.data, outcome: nodeDataOutcome(d.length) }, true);
+      this.emitEvent({ api: NODE_EVENT.data, outcome: nodeDataOutcome(d.length), data: d }, true);
   }
 
   /**
@@ -383,7 +383,7 @@ export class NodeLens extends Lens {
 
   private readLine(ev: NodeEvent): LensResult {
     const isError = ev.api === NODE_EVENT.error;
-    return this.line('read', NODE_API.read, `${ev.api} ${ev.outcome}`, isError ? 'error' : 'ok', undefined, isError ? ev.alert : undefined);
+    return this.line('read', NODE_API.read, `${ev.api} ${ev.outcome}`, isError ? 'error' : 'ok', ev.data, isError ? ev.alert : undefined);
   }
 
   private line(call: NodeCall, api: string, outcome: string, result: AppResult, bytes?: Uint8Array, alert?: string): LensResult {

@@ -5,6 +5,7 @@
  * and CertificateVerify; a rejection can only reach it later, on a read.
  */
 import { utf8 } from './build.js';
+import { CONNECT_OK, inOtherLenses } from './lens-words.js';
 import { BOTH_BLOCKING } from './handshake.js';
 import { registerSpecScenario, specSim, type ProgramOp, type ScenarioSpec } from './spec.js';
 
@@ -99,6 +100,9 @@ export const CLIENT_CERT_REJECTED: ScenarioSpec = {
     {
       after: { event: 'app_call', side: 'client', call: 'read' },
       text: '…and only a read() surfaces it: error(bad_certificate). This is the answer to the SSL_connect question.',
+      lenses: inOtherLenses(
+        (l) => `…and only a read() surfaces it: error(bad_certificate). This is the answer to the SSL_connect question, asked of ${CONNECT_OK[l]}.`,
+      ),
     },
   ],
 };
@@ -133,6 +137,16 @@ export const CLIENT_CERT_DROPPED: ScenarioSpec = {
     {
       after: { event: 'app_call', side: 'client', call: 'read' },
       text: 'The read meets the end of the stream. libssl reports it (unexpected eof while reading); through Python, Go or Node it looks like a clean close (--lens python).',
+      lenses: {
+        go: 'The read meets the end of the stream: Conn.Read → 0, EOF, as for a clean close. Nothing says the server left without close_notify; OpenSSL and GnuTLS do say so (--lens openssl).',
+        python:
+          'The read meets the end of the stream: recv() → 0 bytes, as for a clean close. Nothing says the server left without close_notify; OpenSSL and GnuTLS do say so (--lens openssl).',
+        node: "The read meets the end of the stream: 'end' fires, as for a clean close. Nothing says the server left without close_notify; OpenSSL and GnuTLS do say so (--lens openssl).",
+        rustls:
+          'The read meets the end of the stream: Stream::read → Ok(0), as for a clean close. Nothing says the server left without close_notify; OpenSSL and GnuTLS do say so (--lens openssl).',
+        gnutls:
+          'The read meets the end of the stream, and GnuTLS says it came without close_notify (GNUTLS_E_PREMATURE_TERMINATION), as OpenSSL does; through Python, Go, Node or rustls it looks like a clean close (--lens python).',
+      },
     },
   ],
 };
@@ -167,6 +181,16 @@ export const SERVER_HANDSHAKE_TIMEOUT: ScenarioSpec = {
     {
       after: { event: 'app_call', side: 'client', call: 'read' },
       text: 'The read meets the close_notify: libssl ignores the user_canceled and reports an orderly close, as Python, Node and rustls do. Go and GnuTLS report the user_canceled (--lens go).',
+      lenses: {
+        python:
+          'The read meets the close_notify: libssl, under Python, ignores the user_canceled and reports an orderly close (recv() → 0 bytes), as Node and rustls do. Go and GnuTLS report the user_canceled (--lens go).',
+        node: "The read meets the close_notify: OpenSSL, under Node, ignores the user_canceled and reports an orderly close ('end'), as Python and rustls do. Go and GnuTLS report the user_canceled (--lens go).",
+        rustls:
+          'The read meets the close_notify: rustls ignores the user_canceled and reports an orderly close (Stream::read → Ok(0)), as OpenSSL, Python and Node do. Go and GnuTLS report the user_canceled (--lens go).',
+        go: 'The read meets the user_canceled first and reports it as an error (remote error: tls: user canceled), as GnuTLS does. OpenSSL, Python, Node and rustls ignore it and report the close_notify: an orderly close (--lens openssl).',
+        gnutls:
+          'The read meets the user_canceled first and reports it as a fatal alert (GNUTLS_E_FATAL_ALERT_RECEIVED), as Go does. OpenSSL, Python, Node and rustls ignore it and report the close_notify: an orderly close (--lens openssl).',
+      },
     },
   ],
 };
@@ -201,6 +225,7 @@ export const CLIENT_CV_REJECTED: ScenarioSpec = {
     {
       after: { event: 'app_call', side: 'client', call: 'connect' },
       text: "connect() → ok. SSL_connect returning 1 says nothing about the server's verdict on the client.",
+      lenses: inOtherLenses((l) => `connect() → ok. ${CONNECT_OK[l]} says nothing about the server's verdict on the client.`),
     },
     { after: { event: 'app_call', side: 'client', call: 'write' }, text: 'write() → ok: the request is encrypted under application keys and sent.' },
     {

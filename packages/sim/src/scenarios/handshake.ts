@@ -3,6 +3,7 @@
  * KeyUpdate on an established connection. Each is a ScenarioSpec (spec.ts): plain data.
  */
 import { utf8 } from './build.js';
+import { CONNECT_OK, inOtherLenses } from './lens-words.js';
 import type { AppStep } from './registry.js';
 import { registerSpecScenario, specSim, type ProgramOp, type ScenarioSpec } from './spec.js';
 
@@ -59,6 +60,7 @@ export const FULL_HANDSHAKE: ScenarioSpec = {
     {
       after: { event: 'app_call', side: 'client', call: 'connect' },
       text: "SSL_connect returns ok here, before the server has seen the client's Finished.",
+      lenses: inOtherLenses((l) => `connect() → ok here (${CONNECT_OK[l]}), before the server has seen the client's Finished.`),
     },
     {
       after: { event: 'record_received', side: 'server', message: 'finished' },

@@ -5,7 +5,13 @@
  * it would explain something that did not happen, so `narrate` throws — except when the
  * scenario runs through a lens other than OpenSSL's, which its notes were written for. With
  * a delivery of the user's (`tls13sim run --fault …`) there are no notes at all.
+ *
+ * Through another lens a note says what its `lenses` entry for that library says: its own
+ * text, or nothing (null). test/notes-through-lenses.test.ts finds every note whose
+ * OpenSSL wording would not hold for another library's calls and requires such an entry.
  */
+import type { LensName } from '../lens/lens.js';
+import type { NoteLenses } from './spec-types.js';
 import { scenarioDeliveryChanged, scenarioLensName } from './registry.js';
 import type { Simulation } from '../simulation.js';
 import type { Side, Trace, TraceEvent, TraceSide } from '../trace.js';
@@ -18,6 +24,14 @@ export interface Note {
   readonly text: string;
   /** Column of the note (default: the anchor event's side). */
   readonly side?: TraceSide;
+  /** What the note says through another library's lens, where `text` would not hold for it. */
+  readonly lenses?: NoteLenses;
+}
+
+/** The note's text through `lens`, or null when it is left out there. */
+export function noteText(n: Pick<Note, 'text' | 'lenses'>, lens: LensName): string | null {
+  const entry = lens === 'openssl' ? undefined : n.lenses?.[lens];
+  return entry === undefined ? n.text : entry;
 }
 
 export function narrate(source: Simulation | Trace, notes: readonly Note[]): Trace {
@@ -32,9 +46,12 @@ export function narrate(source: Simulation | Trace, notes: readonly Note[]): Tra
     list.push(ev);
     inserts.set(index, list);
   };
+  const lens = scenarioLensName();
   for (const n of notes) {
+    const text = noteText(n, lens);
+    if (text === null) continue;
     if (n.after === 'start') {
-      add(-1, { seq: 0, time: events[0]?.time ?? 0, side: n.side ?? 'network', type: 'note', text: n.text });
+      add(-1, { seq: 0, time: events[0]?.time ?? 0, side: n.side ?? 'network', type: 'note', text });
       continue;
     }
     const anchor = n.after;
@@ -42,11 +59,11 @@ export function narrate(source: Simulation | Trace, notes: readonly Note[]): Tra
     if (i < 0) {
       // The notes describe the OpenSSL run; through another library's lens a moment may not
       // happen at all (Python's recv(0) never reads the alert): its note is left out.
-      if (scenarioLensName() !== 'openssl') continue;
+      if (lens !== 'openssl') continue;
       throw new Error(`scenario ${trace.scenario}: note has no anchor in the trace: "${n.text}"`);
     }
     const at = events[i]!;
-    add(i, { seq: 0, time: at.time, side: n.side ?? at.side, type: 'note', text: n.text });
+    add(i, { seq: 0, time: at.time, side: n.side ?? at.side, type: 'note', text });
   }
   const out: TraceEvent[] = [];
   const push = (e: TraceEvent): void => {

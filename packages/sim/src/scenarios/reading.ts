@@ -3,7 +3,27 @@
  * never returns, and the zero-byte read that only sees what has already arrived.
  */
 import { SERVER_GREETING } from './app-data.js';
-import { registerSpecScenario } from './spec.js';
+import { inOtherLenses, leftOutIn, READ_CALL } from './lens-words.js';
+import { registerSpecScenario, type NoteSpec } from './spec.js';
+
+/** nonblocking-read's notes on each call. Go and Node have no non-blocking calls: there they are left out. */
+const CALL_BY_CALL: readonly NoteSpec[] = (
+  [
+    { after: { event: 'app_call', side: 'client', call: 'connect' }, text: 'connect() → want_read: the ClientHello is out, nothing has come back.' },
+    { after: { event: 'app_call', side: 'client', call: 'connect', nth: 1 }, text: "Still want_read: the server's flight is on the wire, not yet delivered." },
+    {
+      after: { event: 'app_call', side: 'client', call: 'connect', nth: 2 },
+      text: "The server's flight arrived; the client sent its Finished: connect() → ok.",
+    },
+    {
+      after: { event: 'app_call', side: 'client', call: 'read' },
+      text: 'read() → want_read: nothing to read yet. An event loop would now wait for the socket to become readable.',
+    },
+    { after: { event: 'app_call', side: 'server', call: 'accept', nth: 1 }, text: "The client's Finished reached the server: accept() → ok." },
+    { after: { event: 'app_call', side: 'client', call: 'read', nth: 1 }, text: 'The server wrote, but the record is still in flight: want_read again.' },
+    { after: { event: 'app_call', side: 'client', call: 'read', nth: 2 }, text: 'Delivered: read() → ok with the data.' },
+  ] as const satisfies readonly NoteSpec[]
+).map((n) => ({ ...n, lenses: leftOutIn('go', 'node') }));
 
 registerSpecScenario(
   {
@@ -32,23 +52,18 @@ registerSpecScenario(
       {
         after: 'start',
         text: 'Both sides use non-blocking calls: each call looks only at what has been delivered and returns want_read instead of waiting (SSL_ERROR_WANT_READ).',
+        lenses: {
+          python:
+            'Both sides use non-blocking calls: each call looks only at what has been delivered and returns want_read instead of waiting (SSLWantReadError).',
+          gnutls:
+            'Both sides use non-blocking calls: each call looks only at what has been delivered and returns want_read instead of waiting (GNUTLS_E_AGAIN).',
+          rustls:
+            'Both sides use non-blocking calls: each call looks only at what has been delivered and returns want_read instead of waiting (Err(WouldBlock)).',
+          go: "Go's crypto/tls has no non-blocking mode: each call below blocks until it has its answer, so the want_read moments this scenario is about do not happen through this lens.",
+          node: "Node's tls has no call that returns want_read: answers come as events when their records arrive, so the want_read moments this scenario is about do not happen through this lens.",
+        },
       },
-      { after: { event: 'app_call', side: 'client', call: 'connect' }, text: 'connect() → want_read: the ClientHello is out, nothing has come back.' },
-      {
-        after: { event: 'app_call', side: 'client', call: 'connect', nth: 1 },
-        text: "Still want_read: the server's flight is on the wire, not yet delivered.",
-      },
-      {
-        after: { event: 'app_call', side: 'client', call: 'connect', nth: 2 },
-        text: "The server's flight arrived; the client sent its Finished: connect() → ok.",
-      },
-      {
-        after: { event: 'app_call', side: 'client', call: 'read' },
-        text: 'read() → want_read: nothing to read yet. An event loop would now wait for the socket to become readable.',
-      },
-      { after: { event: 'app_call', side: 'server', call: 'accept', nth: 1 }, text: "The client's Finished reached the server: accept() → ok." },
-      { after: { event: 'app_call', side: 'client', call: 'read', nth: 1 }, text: 'The server wrote, but the record is still in flight: want_read again.' },
-      { after: { event: 'app_call', side: 'client', call: 'read', nth: 2 }, text: 'Delivered: read() → ok with the data.' },
+      ...CALL_BY_CALL,
     ],
   },
   'A non-blocking client: connect() and read() return want_read until the records they wait for arrive',
@@ -77,6 +92,10 @@ registerSpecScenario(
       {
         after: { event: 'app_call', side: 'client', call: 'read' },
         text: 'Nothing is in flight and nothing can ever arrive: both sides wait for each other. A real SSL_read would block forever; the simulation reports `blocked`. Acceptance is silent in TLS 1.3 — only a rejection (an alert), data, or a NewSessionTicket (see ticket-as-signal) ever reaches the client.',
+        lenses: inOtherLenses(
+          (l) =>
+            `Nothing is in flight and nothing can ever arrive: both sides wait for each other. A real ${l === 'node' ? "wait for a 'data' or 'error' event" : READ_CALL[l]} would ${l === 'node' ? 'last' : 'block'} forever; the simulation reports \`blocked\`. Acceptance is silent in TLS 1.3 — only a rejection (an alert), data, or a NewSessionTicket (see ticket-as-signal) ever reaches the client.`,
+        ),
       },
     ],
   },
@@ -108,20 +127,53 @@ registerSpecScenario(
       {
         after: { event: 'app_call', side: 'client', call: 'read' },
         text: 'SSL_read(ssl, buf, 0) → -1, SSL_ERROR_WANT_READ: libssl 3.0 treats a zero-byte read like any read. With nothing processed it would block, so non-blocking it wants to read; a blocking read(0) would wait.',
+        lenses: {
+          rustls:
+            'Stream::read into an empty buffer → Err(WouldBlock): rustls, like libssl, treats a zero-byte read like any read. With nothing processed it would block, so non-blocking it wants to read; a blocking read would wait.',
+          go: 'Conn.Read into an empty buffer → 0, nil at once: Go answers a zero-byte read without reading the socket, so it can never see the verdict.',
+          python: 'recv(0) → 0 bytes at once: Python answers a zero-byte read without calling libssl, so it can never see the verdict.',
+          gnutls:
+            'gnutls_record_recv with a zero size → GNUTLS_E_INVALID_REQUEST: GnuTLS refuses a zero-byte read without reading the socket, so it can never see the verdict.',
+          node: "Node's tls has no read call that takes a length: there is no zero-byte read to make (the lens answers `unsupported`).",
+        },
       },
       { after: { event: 'alert_sent', side: 'server' }, text: 'The server rejects the certificate: bad_certificate is on its way.' },
-      { after: { event: 'app_call', side: 'client', call: 'read', nth: 1 }, text: 'want_read again: the alert exists but is still in flight.' },
+      {
+        after: { event: 'app_call', side: 'client', call: 'read', nth: 1 },
+        text: 'want_read again: the alert exists but is still in flight.',
+        lenses: {
+          go: 'Again 0, nil: the alert exists, but no zero-byte read will look for it.',
+          python: 'Again 0 bytes: the alert exists, but no zero-byte read will look for it.',
+          gnutls: 'Again GNUTLS_E_INVALID_REQUEST: the alert exists, but no zero-byte read will look for it.',
+          node: null,
+        },
+      },
       {
         after: { event: 'alert_received', side: 'client' },
         text: "The alert has reached the client's socket buffer, and this read(0) is what makes libssl read and process it.",
+        lenses: {
+          rustls: "The alert has reached the client's socket buffer, and this zero-byte Stream::read is what makes rustls read and process it.",
+          node: "The alert reaches the client, and Node reads and processes it as it arrives: 'error' fires without any call.",
+        },
       },
       {
         after: { event: 'app_call', side: 'client', call: 'read', nth: 2 },
         text: 'read(0) → error(bad_certificate): a zero-byte read does surface a rejection that has arrived — and only one that has arrived.',
+        lenses: {
+          go: "Still 0, nil: the alert sits unread in the client's socket buffer, and a zero-byte Conn.Read never reads it.",
+          python: "Still 0 bytes: the alert sits unread in the client's socket buffer, and recv(0) never reads it.",
+          gnutls: "Still GNUTLS_E_INVALID_REQUEST: the alert sits unread in the client's socket buffer.",
+          node: null,
+        },
       },
       {
         after: { event: 'app_call', side: 'client', call: 'read', nth: 3 },
         text: 'The next read(0) does not repeat the alert: libssl reports it once, then answers as after a clean close (0, SSL_ERROR_ZERO_RETURN). An application that drops the first error loses the reason.',
+        lenses: {
+          rustls:
+            'The next zero-byte read reports the alert again: rustls repeats the error on every read, where libssl reports it once and then answers as after a clean close.',
+          ...leftOutIn('go', 'python', 'gnutls', 'node'),
+        },
       },
     ],
   },

@@ -199,7 +199,7 @@ function withLensNote(events: Trace['events'], lens: LensName): Trace['events'] 
     time: 0,
     side: 'network' as const,
     type: 'note' as const,
-    text: `Seen through the ${lens} lens: the » lines are ${lens}'s own calls and answers; the notes were written for OpenSSL (docs/lenses.md shows where ${lens} differs).`,
+    text: `Seen through the ${lens} lens: the » lines are ${lens}'s own calls and answers. The notes were written for OpenSSL; where ${lens}'s calls differ, a note speaks of ${lens}'s or is left out.`,
   };
   return [note, ...events.map((e) => ({ ...e, seq: e.seq + 1 }))];
 }

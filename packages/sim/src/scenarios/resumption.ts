@@ -5,6 +5,7 @@
  * `resume`).
  */
 import { utf8 } from './build.js';
+import { leftOutIn } from './lens-words.js';
 import { BOTH_BLOCKING } from './handshake.js';
 import { registerSpecScenario, specSim, type EndpointSpec, type ScenarioSpec } from './spec.js';
 
@@ -94,6 +95,12 @@ registerSpecScenario(
         // The server's first call: its early-data read (SSL_read_early_data), or a plain read where the lens models no such call.
         after: { event: 'app_call', side: 'server' },
         text: 'The server reads the request before its handshake is complete — before the client has even seen the ServerHello. 0-RTT data is not protected against replay across connections (§8): it should be safe to run twice.',
+        lenses: {
+          gnutls:
+            'The server reads the request before its handshake is complete — before the client has even seen the ServerHello. A GnuTLS server would read it with gnutls_record_recv_early_data once its handshake call has returned; this lens shows a plain gnutls_record_recv instead. 0-RTT data is not protected against replay across connections (§8): it should be safe to run twice.',
+          // Their libraries have no 0-RTT (the first note says so): no real server of theirs reads early data.
+          ...leftOutIn('go', 'python', 'node'),
+        },
       },
       {
         after: { event: 'record_sent', side: 'server', innerType: 'application_data' },
@@ -157,6 +164,8 @@ registerSpecScenario(
       {
         after: { event: 'app_call', side: 'client', call: 'write' },
         text: 'The application sends the request again, now as ordinary 1-RTT data (§4.2.10: the client may retransmit it after the handshake).',
+        // Their clients send no early data: there is nothing to send again.
+        lenses: leftOutIn('go', 'python', 'node'),
       },
       { after: { event: 'app_call', side: 'server', call: 'read' }, text: 'The server reads the request only once, after the handshake.' },
     ],
@@ -185,7 +194,14 @@ registerSpecScenario(
         text: "The server requires a client certificate and, like OpenSSL by default, sends NewSessionTickets after it has received the client's Finished.",
       },
       { after: { event: 'app_call', side: 'client', call: 'connect' }, text: 'connect() → ok, verdict unknown (compare client-cv-rejected).' },
-      { after: { event: 'app_call', side: 'client', call: 'read' }, text: 'A non-blocking read → want_read: nothing has come back yet.' },
+      {
+        after: { event: 'app_call', side: 'client', call: 'read' },
+        text: 'A non-blocking read → want_read: nothing has come back yet.',
+        lenses: {
+          go: 'Go has no non-blocking read: Conn.Read waits, and nothing has come back yet.',
+          node: "Node has no read call: the application waits for a 'data' or 'error' event, and nothing has come back yet.",
+        },
+      },
       {
         after: { event: 'record_sent', side: 'server', message: 'new_session_ticket' },
         text: 'The server verified the certificate, CertificateVerify and Finished, then issued tickets. A server that rejected the client would have sent an alert instead.',
@@ -193,10 +209,24 @@ registerSpecScenario(
       {
         after: { event: 'peer_verdict', side: 'client', verdict: 'accepted' },
         text: "The next read makes the library process the tickets. A NewSessionTicket is sent only after the server received the client's Finished (§4.6.1), so the client now knows the server went on: its verdict becomes accepted. The read itself still returns want_read: tickets are not application data.",
+        lenses: {
+          go: "The tickets arrive, and Go processes them inside the waiting Conn.Read. A NewSessionTicket is sent only after the server received the client's Finished (§4.6.1), so the client now knows the server went on: its verdict becomes accepted. The read goes on waiting: tickets are not application data.",
+          node: "The tickets arrive, and Node processes them as they come. A NewSessionTicket is sent only after the server received the client's Finished (§4.6.1), so the client now knows the server went on: its verdict becomes accepted. No 'data' event fires: tickets are not application data.",
+        },
       },
       {
         after: { event: 'app_call', side: 'client', call: 'read', nth: 2 },
         text: 'But a ticket is not application data: a blocking read still has nothing to return and would wait forever. The signal reaches the TLS library (OpenSSL: the new-session callback), not SSL_read.',
+        lenses: {
+          python:
+            'But a ticket is not application data: a blocking read still has nothing to return and would wait forever. The signal reaches the TLS library, not recv(): the application can only look at SSLSocket.session.has_ticket.',
+          go: "But a ticket is not application data: the read has nothing to return and would wait forever. The signal reaches the TLS library (Go: its ClientSessionCache's Put), not Conn.Read.",
+          gnutls:
+            'But a ticket is not application data: a blocking read still has nothing to return and would wait forever. The signal reaches the TLS library (GnuTLS: a handshake hook on NewSessionTicket), not gnutls_record_recv.',
+          rustls:
+            'But a ticket is not application data: a blocking read still has nothing to return and would wait forever. The signal reaches the TLS library (rustls: its session store, StoresClientSessions::put), not Stream::read.',
+          node: "But a ticket is not application data: no 'data' event will come, and a wait for one would last forever. The signal reaches the TLS library (Node: the 'session' event), not the application's reads.",
+        },
       },
     ],
   },

@@ -14,7 +14,8 @@
 import { createEndpoint, type EndpointApi, type ResumptionSession, type TicketIssuer } from '@tls13sim/handshake';
 import { fromHex } from '@tls13sim/record';
 import type { Trace, TraceEvent } from '../trace.js';
-import { appCall, complete, narrate, received, sent, state } from './narrate.js';
+import { clientClose, leftOutIn } from './lens-words.js';
+import { complete, narrate, received, sent, state } from './narrate.js';
 import { registerScenario } from './registry.js';
 import { APPLICATION_DATA, EARLY_DATA, resumedConfigs, rfcTicketIssuer, rsaPrivateKey, simpleConfigs } from './rfc8448/endpoints.js';
 import { drive, rfc8448Simulation } from './rfc8448/run.js';
@@ -97,7 +98,17 @@ registerScenario({
         after: earlyRecord,
         text: '"ABCDEF" right behind the ClientHello, under client_early_traffic_secret (§7.1): keys from the PSK and the ClientHello alone.',
       },
-      { after: appCall('server', 'read'), text: 'The server reads the 0-RTT data before its handshake is complete — replayable across connections (§8).' },
+      {
+        // The server's first call: its early-data read (SSL_read_early_data), or a plain read where the lens models no such call.
+        after: (e: TraceEvent) => e.type === 'app_call' && e.side === 'server',
+        text: 'The server reads the 0-RTT data before its handshake is complete — replayable across connections (§8).',
+        lenses: {
+          gnutls:
+            'The server reads the 0-RTT data before its handshake is complete — replayable across connections (§8). A GnuTLS server would read it with gnutls_record_recv_early_data once its handshake call has returned; this lens shows a plain gnutls_record_recv instead.',
+          // Their libraries have no 0-RTT (the first note says so): no real server of theirs reads early data.
+          ...leftOutIn('go', 'python', 'node'),
+        },
+      },
       {
         after: sent('server', 'server_hello'),
         text: 'The ServerHello selects PSK identity 0 and adds an x25519 share (psk_dhe_ke); no Certificate or CertificateVerify follows: the PSK authenticates the server.',
@@ -111,7 +122,7 @@ registerScenario({
       { after: complete('client'), text: '★ The client completes on sending its Finished.' },
       { after: received('server', 'end_of_early_data'), text: "The server switches its read keys to the client's handshake keys." },
       { after: complete('server'), text: "★ The server completes on the client's Finished — after it already read the 0-RTT data." },
-      { after: appCall('client', 'shutdown'), text: "The client sends close_notify (§6.1); shutdown() waits for the server's." },
+      clientClose(),
     ]);
   },
 });

@@ -4,6 +4,7 @@
  */
 import type { AlertName } from '@tls13sim/record';
 import type { ClientAuthPolicy, NamedGroupName, TlsVersion } from '@tls13sim/handshake';
+import type { LensName } from '../lens/lens.js';
 import type { PullMode } from '../simulation.js';
 import type { NetDirection, Side, TraceEventType, TraceSide } from '../trace.js';
 import type { RewriteName } from './attacks.js';
@@ -104,11 +105,19 @@ export interface AnchorSpec {
   readonly nth?: number;
 }
 
+/**
+ * Per library: the note's text through that lens, or `null` to leave the note out there (what
+ * it explains does not happen with that library). A library not listed shows `text`.
+ */
+export type NoteLenses = Readonly<Partial<Record<Exclude<LensName, 'openssl'>, string | null>>>;
+
 export interface NoteSpec {
   /** `start`, or the event the note follows. */
   readonly after: 'start' | AnchorSpec;
   readonly text: string;
   readonly side?: TraceSide;
+  /** What the note says through another library's lens, where `text` would not hold for it . */
+  readonly lenses?: NoteLenses;
 }
 
 export interface ScenarioSpec {

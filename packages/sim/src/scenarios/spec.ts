@@ -25,7 +25,7 @@ import { scenarioPki } from './pki.js';
 import { registerScenario, scenarioLens, type ScenarioDefinition, type ScenarioSetup } from './registry.js';
 import type { AnchorSpec, EndpointSpec, ProgramOp, ScenarioSpec } from './spec-types.js';
 
-export type { AnchorSpec, CertificateName, EndpointSpec, NoteSpec, ProgramOp, ScenarioSpec } from './spec-types.js';
+export type { AnchorSpec, CertificateName, EndpointSpec, NoteLenses, NoteSpec, ProgramOp, ScenarioSpec } from './spec-types.js';
 
 /** A spec's endpoint settings as an EndpointConfig (over scenarioSim's defaults). */
 function endpointExtra(e: EndpointSpec, seed: number, issuer: SealedTicketIssuer | undefined): Partial<EndpointConfig> {
@@ -202,7 +202,7 @@ export function runSpec(spec: ScenarioSpec, seed = 1): Trace {
   runProgram(sim, spec.program);
   return narrate(
     sim,
-    spec.notes.map((n) => ({ after: anchorOf(n.after), text: n.text, ...(n.side !== undefined ? { side: n.side } : {}) })),
+    spec.notes.map((n) => ({ ...n, after: anchorOf(n.after) })),
   );
 }
 

@@ -8,6 +8,7 @@
  */
 import { utf8 } from './build.js';
 import { CLIENT_AUTH, CLIENT_CERT_REJECTED, CLIENT_CV_REJECTED, CLIENT_REQUEST, REQUEST, REQUEST_RESPONSE_PEER_CERT, RESPONSE } from './client-auth.js';
+import { CONNECT_FAILS, inOtherLenses } from './lens-words.js';
 import { registerSpecScenario, specSim, type NoteSpec, type ScenarioSpec } from './spec.js';
 
 const TLS12_ONLY = ['TLSv1.2'] as const;
@@ -144,6 +145,10 @@ export const TLS12_CLIENT_CV_REJECTED: ScenarioSpec = {
     {
       after: { event: 'app_call', side: 'client', call: 'connect' },
       text: 'connect() itself returns error(decrypt_error): SSL_connect → -1. In TLS 1.3 (client-cv-rejected) connect() and write() are ok and only the next read() fails; here nothing is left for a later read to discover.',
+      lenses: inOtherLenses(
+        (l) =>
+          `connect() itself returns error(decrypt_error): ${CONNECT_FAILS[l]}. In TLS 1.3 (client-cv-rejected) connect() and write() are ok and only the next read() fails; here nothing is left for a later read to discover.`,
+      ),
     },
   ],
 };

@@ -10,7 +10,8 @@
  */
 import { fromHex } from '@tls13sim/record';
 import type { Trace } from '../../trace.js';
-import { appCall, complete, narrate, sent, type Note } from '../narrate.js';
+import { clientClose } from '../lens-words.js';
+import { complete, narrate, sent, type Note } from '../narrate.js';
 import { registerScenario } from '../registry.js';
 import { APPLICATION_DATA, clientAuthConfigs, compatConfigs, helloRetryConfigs, rfcTicketIssuer, rsaPrivateKey, simpleConfigs } from './endpoints.js';
 import { drive, rfc8448Simulation as simulation } from './run.js';
@@ -27,7 +28,7 @@ const common = (section: string): Note[] => [
   },
   { after: complete('client'), text: '★ The client completes one flight before the server, as in every full handshake.' },
   { after: complete('server'), text: "★ The server completes on the client's Finished." },
-  { after: appCall('client', 'shutdown'), text: "The client sends close_notify (§6.1); shutdown() waits for the server's." },
+  clientClose(),
 ];
 
 registerScenario({

@@ -1,0 +1,89 @@
+/**
+ * The scenarios' notes were written for OpenSSL's calls. Through another library's lens the
+ * same run shows that library's calls, and a note that is not true of them would teach a
+ * falsehood next to the very lines that contradict it. So every note that another lens would
+ * show word for word is checked against that lens's run:
+ *
+ * - a note that follows an application call must follow the same answers as in OpenSSL's run:
+ *   the same generic results (and, for `peer_cert`, a certificate present or absent) for that
+ *   side's calls up to and including that one;
+ * - a note must not speak of OpenSSL's own calls (`SSL_…`, libssl).
+ *
+ * A note that fails either needs a `lenses` entry for that library: its own text, or null to
+ * leave it out.
+ */
+import { describe, expect, it } from 'vitest';
+import '../src/scenarios/catalogue.js';
+import { LENS_NAMES, listScenarios, runScenario, type LensName, type TraceEvent } from '../src/index.js';
+import { PEER_CERT_WORDS } from '../src/lens/peer-cert.js';
+
+/** OpenSSL's own words: another lens's note must not use them. */
+const OPENSSL_WORDS = /\bSSL_[A-Za-z0-9_]+|\blibssl\b|\bs_server\b|\bs_client\b/;
+
+/** A call as the comparison sees it: what it did, not how the library words it. */
+function callFact(e: TraceEvent): string {
+  if (e.type !== 'app_call') return e.type;
+  const words = PEER_CERT_WORDS[(e.lens ?? 'openssl') as LensName];
+  const cert = e.call === 'peer_cert' ? (e.outcome === words.outcome(0) ? ' none' : e.outcome === words.outcome(1) ? ' some' : ` ${e.outcome}`) : '';
+  return `${e.call} ${e.result} ${e.bytes ?? ''} ${e.alert ?? ''}${cert}`;
+}
+
+interface ShownNote {
+  readonly text: string;
+  /** That side's calls up to the note's anchor, when the anchor is an application call. */
+  readonly calls: readonly string[] | null;
+}
+
+/** The scenario's own notes as shown through `lens` (the engine's notes and the run's first notes left out). */
+function teachingNotes(name: string, lens: LensName): ShownNote[] {
+  // With a delivery of the user's (here: the scenario's own, restated) narrate adds no note.
+  const engine = new Map<string, number>();
+  for (const e of runScenario(name, undefined, { lens, policy: {} }).events) if (e.type === 'note') engine.set(e.text, (engine.get(e.text) ?? 0) + 1);
+  const notes: ShownNote[] = [];
+  const calls: TraceEvent[] = [];
+  let last: TraceEvent | null = null;
+  for (const e of runScenario(name, undefined, { lens }).events) {
+    if (e.type === 'app_call' && e.call !== 'event') calls.push(e);
+    if (e.type !== 'note') {
+      last = e;
+      continue;
+    }
+    const left = engine.get(e.text) ?? 0;
+    if (left > 0) {
+      engine.set(e.text, left - 1);
+      last = e;
+      continue;
+    }
+    // runScenario's own first notes: which lens, and whether a real run checked it.
+    if (e.text.startsWith('Seen through the ') || e.text.startsWith('Not run against the real library')) continue;
+    const anchor = last;
+    notes.push({
+      text: e.text,
+      calls: anchor?.type === 'app_call' ? calls.filter((c) => c.side === anchor.side).map(callFact) : null,
+    });
+  }
+  return notes;
+}
+
+describe('notes through every lens', () => {
+  it('no lens shows a note, in OpenSSL’s words, that its own calls contradict', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const { name } of listScenarios()) {
+      const own = new Map(teachingNotes(name, 'openssl').map((n) => [n.text, n]));
+      for (const lens of LENS_NAMES) {
+        if (lens === 'openssl') continue;
+        for (const n of teachingNotes(name, lens)) {
+          const base = own.get(n.text);
+          if (base === undefined) continue; // the note's own text for this lens
+          checked++;
+          if (OPENSSL_WORDS.test(n.text)) problems.push(`${name} through ${lens}: speaks of OpenSSL's calls: "${n.text}"`);
+          else if (n.calls !== null && base.calls !== null && n.calls.join('; ') !== base.calls.join('; '))
+            problems.push(`${name} through ${lens}: follows other answers (${n.calls.join('; ')}) than OpenSSL's (${base.calls.join('; ')}): "${n.text}"`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(500);
+  });
+});
