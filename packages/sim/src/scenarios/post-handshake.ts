@@ -162,7 +162,7 @@ registerSpecScenario(
       {
         after: { event: 'app_call', side: 'client', call: 'read' },
         text: "The client's application learns it only from its next read(): error(access_denied).",
-        lenses: { node: null, gnutls: "The client's application learns it from a read: gnutls_record_recv → GNUTLS_E_FATAL_ALERT_RECEIVED (access_denied)." },
+        lenses: { ...NO_PHA, gnutls: "The client's application learns it from a read: gnutls_record_recv → GNUTLS_E_FATAL_ALERT_RECEIVED (access_denied)." },
       },
     ],
   },

@@ -83,6 +83,9 @@ registerSpecScenario(
       {
         after: 'start',
         text: 'The client authenticates with a certificate and, after connect(), does a blocking read() just to find out whether the server accepted it.',
+        lenses: {
+          node: "The client authenticates with a certificate and, after 'secureConnect', waits for a 'data' or 'error' event just to find out whether the server accepted it.",
+        },
       },
       { after: { event: 'app_call', side: 'client', call: 'connect' }, text: 'connect() → ok: the verdict is still unknown.' },
       {
@@ -123,6 +126,10 @@ registerSpecScenario(
       {
         after: 'start',
         text: "The server will reject the client's certificate. After connect() the client, now non-blocking, tries zero-byte reads, hoping for a probe that never waits and consumes nothing.",
+        lenses: {
+          go: "The server will reject the client's certificate. After connect() the client tries zero-byte reads (Go has no non-blocking mode), hoping for a probe that never waits and consumes nothing.",
+          node: "The server will reject the client's certificate. After 'secureConnect' the client would like a zero-byte read, a probe that never waits and consumes nothing.",
+        },
       },
       {
         after: { event: 'app_call', side: 'client', call: 'read' },
