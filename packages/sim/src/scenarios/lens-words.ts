@@ -1,7 +1,7 @@
 /**
  * Each library's names for the calls the notes speak of, so that a note seen through a lens
- * names that library's calls (narrate.ts `NoteLenses`). The names are those the lenses
- * record (`api` of each `app_call`).
+ * names that library's calls (spec-types.ts `NoteLenses`), as the lenses record them (`api`
+ * of each `app_call`).
  */
 import type { LensName } from '../lens/lens.js';
 import { appCall, type Note } from './narrate.js';
@@ -12,8 +12,7 @@ export type OtherLens = Exclude<LensName, 'openssl'>;
 const OTHER_LENSES: readonly OtherLens[] = ['node', 'go', 'python', 'gnutls', 'rustls'];
 
 /** The client's handshake call, and what it returns when the client's handshake is complete. */
-export const CONNECT_OK: Readonly<Record<LensName, string>> = {
-  openssl: 'SSL_connect returning 1',
+export const CONNECT_OK: Readonly<Record<OtherLens, string>> = {
   go: 'Conn.Handshake returning nil',
   python: 'do_handshake() returning None',
   gnutls: 'gnutls_handshake returning 0',
@@ -28,16 +27,6 @@ export const CONNECT_FAILS: Readonly<Record<OtherLens, string>> = {
   gnutls: 'gnutls_handshake returns GNUTLS_E_FATAL_ALERT_RECEIVED',
   rustls: 'complete_io returns Err',
   node: "'error' fires instead of 'secureConnect'",
-};
-
-/** The call that reads application data (Node: the events a read waits for). */
-export const READ_CALL: Readonly<Record<LensName, string>> = {
-  openssl: 'SSL_read',
-  go: 'Conn.Read',
-  python: 'recv()',
-  gnutls: 'gnutls_record_recv',
-  rustls: 'Stream::read',
-  node: "a 'data' or 'error' event",
 };
 
 /** A `lenses` entry for every library but OpenSSL, from what `say` gives for each (null: left out). */

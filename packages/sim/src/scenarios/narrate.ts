@@ -7,7 +7,7 @@
  * a delivery of the user's (`tls13sim run --fault …`) there are no notes at all.
  *
  * Through another lens a note says what its `lenses` entry for that library says: its own
- * text, or nothing (null). test/notes-through-lenses.test.ts finds every note whose
+ * text, or nothing (null). packages/sim/test/notes-through-lenses.test.ts finds every note whose
  * OpenSSL wording would not hold for another library's calls and requires such an entry.
  */
 import type { LensName } from '../lens/lens.js';

@@ -3,7 +3,7 @@
  * never returns, and the zero-byte read that only sees what has already arrived.
  */
 import { SERVER_GREETING } from './app-data.js';
-import { inOtherLenses, leftOutIn, READ_CALL } from './lens-words.js';
+import { inOtherLenses, leftOutIn, type OtherLens } from './lens-words.js';
 import { registerSpecScenario, type NoteSpec } from './spec.js';
 
 /** nonblocking-read's notes on each call. Go and Node have no non-blocking calls: there they are left out. */
@@ -69,6 +69,15 @@ registerSpecScenario(
   'A non-blocking client: connect() and read() return want_read until the records they wait for arrive',
 );
 
+/** blocking-read-deadlock's read, in each library's words. */
+const WAITS_FOREVER: Readonly<Record<OtherLens, string>> = {
+  go: 'A real Conn.Read would block forever',
+  python: 'A real recv() would block forever',
+  gnutls: 'A real gnutls_record_recv would block forever',
+  rustls: 'A real Stream::read would block forever',
+  node: "A real wait for a 'data' or 'error' event would last forever",
+};
+
 registerSpecScenario(
   {
     name: 'blocking-read-deadlock',
@@ -97,7 +106,7 @@ registerSpecScenario(
         text: 'Nothing is in flight and nothing can ever arrive: both sides wait for each other. A real SSL_read would block forever; the simulation reports `blocked`. Acceptance is silent in TLS 1.3 — only a rejection (an alert), data, or a NewSessionTicket (see ticket-as-signal) ever reaches the client.',
         lenses: inOtherLenses(
           (l) =>
-            `Nothing is in flight and nothing can ever arrive: both sides wait for each other. A real ${l === 'node' ? "wait for a 'data' or 'error' event" : READ_CALL[l]} would ${l === 'node' ? 'last' : 'block'} forever; the simulation reports \`blocked\`. Acceptance is silent in TLS 1.3 — only a rejection (an alert), data, or a NewSessionTicket (see ticket-as-signal) ever reaches the client.`,
+            `Nothing is in flight and nothing can ever arrive: both sides wait for each other. ${WAITS_FOREVER[l]}; the simulation reports \`blocked\`. Acceptance is silent in TLS 1.3 — only a rejection (an alert), data, or a NewSessionTicket (see ticket-as-signal) ever reaches the client.`,
         ),
       },
     ],

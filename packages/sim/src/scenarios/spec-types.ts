@@ -116,7 +116,7 @@ export interface NoteSpec {
   readonly after: 'start' | AnchorSpec;
   readonly text: string;
   readonly side?: TraceSide;
-  /** What the note says through another library's lens, where `text` would not hold for it . */
+  /** What the note says through another library's lens, where `text` would not hold for it. */
   readonly lenses?: NoteLenses;
 }
 
