@@ -101,7 +101,8 @@ export const CLIENT_CERT_REJECTED: ScenarioSpec = {
       after: { event: 'app_call', side: 'client', call: 'read' },
       text: '…and only a read() surfaces it: error(bad_certificate). This is the answer to the SSL_connect question.',
       lenses: inOtherLenses(
-        (l) => `…and only a read() surfaces it: error(bad_certificate). This is the answer to the SSL_connect question, asked of ${CONNECT_OK[l]}.`,
+        (l) =>
+          `…and only a read() surfaces it: error(bad_certificate). This is the answer to the SSL_connect question: ${CONNECT_OK[l]} did not mean accepted.`,
       ),
     },
   ],
