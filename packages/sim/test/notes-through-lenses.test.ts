@@ -10,7 +10,7 @@
  * - a note must not speak of OpenSSL's own calls (`SSL_…`, libssl).
  *
  * A note that fails either needs a `lenses` entry for that library: its own text, or null to
- * leave it out.
+ * leave it out. A library's own text, in turn, must not name another library's calls.
  */
 import { describe, expect, it } from 'vitest';
 import '../src/scenarios/catalogue.js';
@@ -19,6 +19,16 @@ import { PEER_CERT_WORDS } from '../src/lens/peer-cert.js';
 
 /** OpenSSL's own words: another lens's note must not use them. */
 const OPENSSL_WORDS = /\bSSL_[A-Za-z0-9_]+|\blibssl\b|\bs_server\b|\bs_client\b/;
+
+/** Each library's call names, as its lens records them (`api`). */
+const CALL_WORDS: Readonly<Record<LensName, RegExp>> = {
+  openssl: /\bSSL_[A-Za-z0-9_]+/,
+  go: /\bConn\.[A-Z]\w*/,
+  python: /\bSSLSocket\.|\brecv\(|\bunwrap\(|\bdo_handshake\(/,
+  gnutls: /\bgnutls_\w+/,
+  rustls: /\bStream::|\bcomplete_io\b|\bsend_close_notify\b|\bStoresClientSessions::/,
+  node: /'secureConnect'|'secureConnection'|\bsocket\.\w+|\btls\.connect\b/,
+};
 
 /** A call as the comparison sees it: what it did, not how the library words it. */
 function callFact(e: TraceEvent): string {
@@ -85,5 +95,24 @@ describe('notes through every lens', () => {
     }
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(500);
+  });
+
+  it("a library's own text names that library's calls, no other's", () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const { name } of listScenarios()) {
+      const own = new Set(teachingNotes(name, 'openssl').map((n) => n.text));
+      for (const lens of LENS_NAMES) {
+        if (lens === 'openssl') continue;
+        for (const n of teachingNotes(name, lens)) {
+          if (own.has(n.text)) continue;
+          checked++;
+          const others = LENS_NAMES.filter((l) => l !== lens && CALL_WORDS[l].test(n.text));
+          if (others.length > 0) problems.push(`${name} through ${lens}: names ${others.join(', ')} calls: "${n.text}"`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(60);
   });
 });

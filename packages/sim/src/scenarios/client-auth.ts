@@ -102,7 +102,7 @@ export const CLIENT_CERT_REJECTED: ScenarioSpec = {
       text: '…and only a read() surfaces it: error(bad_certificate). This is the answer to the SSL_connect question.',
       lenses: inOtherLenses(
         (l) =>
-          `…and only a read() surfaces it: error(bad_certificate). This is the answer to the SSL_connect question: ${CONNECT_OK[l]} did not mean accepted.`,
+          `…and only a read() surfaces it: error(bad_certificate). ${CONNECT_OK[l][0]!.toUpperCase()}${CONNECT_OK[l].slice(1)} did not mean that the server accepted the certificate.`,
       ),
     },
   ],
