@@ -147,9 +147,10 @@ registerSpecScenario(
           rustls:
             'Stream::read into an empty buffer → Err(WouldBlock): rustls, like libssl, treats a zero-byte read like any read. With nothing processed it would block, so non-blocking it wants to read; a blocking read would wait.',
           go: 'Conn.Read into an empty buffer → 0, nil at once: Go answers a zero-byte read without reading the socket, so it can never see the verdict.',
-          python: 'recv(0) → 0 bytes at once: Python answers a zero-byte read without calling libssl, so it can never see the verdict.',
+          python:
+            'recv(0) → 0 bytes at once: Python answers a zero-byte read itself (real runs gave 0 bytes before and after the rejection arrived), so it can never see the verdict.',
           gnutls:
-            'gnutls_record_recv with a zero size → GNUTLS_E_INVALID_REQUEST: GnuTLS refuses a zero-byte read without reading the socket, so it can never see the verdict.',
+            'gnutls_record_recv with a zero size → GNUTLS_E_INVALID_REQUEST: GnuTLS refuses a zero-byte read (real runs gave it before and after the rejection arrived), so it can never see the verdict.',
           node: "Node's tls has no read call that takes a length: there is no zero-byte read to make (the lens answers `unsupported`).",
         },
       },
