@@ -146,7 +146,7 @@ registerSpecScenario(
         lenses: {
           rustls:
             'Stream::read into an empty buffer → Err(WouldBlock): rustls, like libssl, treats a zero-byte read like any read. With nothing processed it would block, so non-blocking it wants to read; a blocking read would wait.',
-          go: 'Conn.Read into an empty buffer → 0, nil at once: Go answers a zero-byte read without reading the socket, so it can never see the verdict.',
+          go: 'Conn.Read into an empty buffer → 0, nil at once: Go answers a zero-byte read without reading the socket (in Go 1.19, conn.go returns 0, nil for an empty buffer once the handshake is done), so it can never see the verdict.',
           python:
             'recv(0) → 0 bytes at once: Python answers a zero-byte read itself (real runs gave 0 bytes before and after the rejection arrived), so it can never see the verdict.',
           gnutls:
