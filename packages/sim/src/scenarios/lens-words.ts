@@ -3,13 +3,13 @@
  * names that library's calls (spec-types.ts `NoteLenses`), as the lenses record them (`api`
  * of each `app_call`).
  */
-import type { LensName } from '../lens/lens.js';
+import { LENS_NAMES, type LensName } from '../lens/lens.js';
 import { appCall, type Note } from './narrate.js';
 import type { NoteLenses } from './spec-types.js';
 
 export type OtherLens = Exclude<LensName, 'openssl'>;
 
-const OTHER_LENSES: readonly OtherLens[] = ['node', 'go', 'python', 'gnutls', 'rustls'];
+const OTHER_LENSES: readonly OtherLens[] = LENS_NAMES.filter((l): l is OtherLens => l !== 'openssl');
 
 /** The client's handshake call, and what it returns when the client's handshake is complete. */
 export const CONNECT_OK: Readonly<Record<OtherLens, string>> = {

@@ -29,7 +29,7 @@ export interface Note {
 }
 
 /** The note's text through `lens`, or null when it is left out there. */
-export function noteText(n: Pick<Note, 'text' | 'lenses'>, lens: LensName): string | null {
+function noteText(n: Pick<Note, 'text' | 'lenses'>, lens: LensName): string | null {
   const entry = lens === 'openssl' ? undefined : n.lenses?.[lens];
   return entry === undefined ? n.text : entry;
 }

@@ -16,6 +16,7 @@ import { fromHex } from '@tls13sim/record';
 import type { Trace, TraceEvent } from '../trace.js';
 import { clientClose, leftOutIn } from './lens-words.js';
 import { complete, narrate, received, sent, state } from './narrate.js';
+import { anchorOf } from './spec.js';
 import { registerScenario } from './registry.js';
 import { APPLICATION_DATA, EARLY_DATA, resumedConfigs, rfcTicketIssuer, rsaPrivateKey, simpleConfigs } from './rfc8448/endpoints.js';
 import { drive, rfc8448Simulation } from './rfc8448/run.js';
@@ -100,7 +101,7 @@ registerScenario({
       },
       {
         // The server's first call: its early-data read (SSL_read_early_data), or a plain read where the lens models no such call.
-        after: (e: TraceEvent) => e.type === 'app_call' && e.side === 'server',
+        after: anchorOf({ event: 'app_call', side: 'server' }),
         text: 'The server reads the 0-RTT data before its handshake is complete — replayable across connections (§8).',
         lenses: {
           gnutls:
