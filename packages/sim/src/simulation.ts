@@ -82,6 +82,7 @@ export interface AppCallExtra {
   readonly lens?: string;
   readonly api?: string;
   readonly outcome?: string;
+  readonly certs?: number;
 }
 
 /**

@@ -18,7 +18,9 @@
  *   endpoint because its library pulled them;
  * - `app_call`: `lens` (the library), `api` (the call in its own words, e.g. `SSL_read`),
  *   `outcome` (its return value, error name or exception, e.g. `-1 SSL_ERROR_WANT_READ`);
- *   new `call` values: `write_early`, `read_early`, `request_auth`, `peer_cert`.
+ *   new `call` values: `write_early`, `read_early`, `request_auth`, `peer_cert`; `certs` on a
+ *   `peer_cert` call that answered: how many certificates of the peer's chain its endpoint has
+ *   processed and accepted (0: none), whatever the library's own words for it.
  */
 import type { EpochName, StateName } from '@tls13sim/handshake';
 
@@ -142,6 +144,12 @@ export type TraceEventBody =
       readonly api?: string;
       /** What the library returned, in its own words: `-1 SSL_ERROR_WANT_READ`, `0, EOF`, … */
       readonly outcome?: string;
+      /**
+       * `peer_cert` only, when the call answered: the length of the peer's chain the endpoint
+       * has processed and accepted (0: none). Libraries word this differently (`outcome`);
+       * lens/peer-cert.ts says which of them were held against real runs.
+       */
+      readonly certs?: number;
     }
   | { readonly type: 'note'; readonly text: string; readonly fact?: string };
 

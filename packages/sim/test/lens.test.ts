@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openSslLens } from '../src/index.js';
+import { PEER_CERT_WORDS } from '../src/lens/peer-cert.js';
 import { CLIENT_AUTH, pairSim, ofType } from './helpers.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -223,6 +224,7 @@ describe('every lens, every scenario', () => {
         /^(complete_io|Stream::read|Stream::write|send_close_notify|StoresClientSessions::put|peer_certificates|ClientConnection::early_data|ServerConnection::early_data)$/,
       node: /^'|^tls\.|^socket\.|^\(next event\)|^write callback|^\(no peek\)/,
     };
+    const certCalls = { some: 0, none: 0 };
     for (const lens of LENS_NAMES) {
       for (const s of listScenarios()) {
         const t = runScenario(s.name, undefined, { lens });
@@ -230,9 +232,18 @@ describe('every lens, every scenario', () => {
         for (const c of calls) {
           expect(c.lens, `${s.name} through ${lens}`).toBe(lens);
           expect(c.api, `${s.name} through ${lens}`).toMatch(apiOf[lens]!);
+          // A peer_cert call that answered gives the chain's length, and the library's word for it.
+          if (c.call === 'peer_cert' && c.result === 'ok') {
+            expect(c.certs, `${s.name} through ${lens}`).toBeTypeOf('number');
+            expect(c.outcome, `${s.name} through ${lens}`).toBe(PEER_CERT_WORDS[lens].outcome(c.certs!));
+            certCalls[c.certs! > 0 ? 'some' : 'none']++;
+          }
         }
       }
     }
+    // Both answers occur (post-handshake-auth asks before and after the certificate).
+    expect(certCalls.some).toBeGreaterThan(0);
+    expect(certCalls.none).toBeGreaterThan(0);
   });
 
   it("--lens go words client-cv-rejected in Go's words, and a first note says so", async () => {

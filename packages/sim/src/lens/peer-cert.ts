@@ -5,8 +5,9 @@
  * no call has processed is not there yet, and one sent after the handshake (RFC 8446 §4.6.2)
  * is there only once the client's Finished for it has been processed.
  *
- * Only whether a certificate is there, not the chain's length (the scenarios' PKI and the
- * twins' send chains of different lengths). Held against all six libraries by the
+ * The lens words say only whether a certificate is there, not the chain's length (the
+ * scenarios' PKI and the twins' send chains of different lengths); the trace's generic
+ * `certs` gives the length our endpoint holds, which no real run checks. Held against all six libraries by the
  * client-auth, tls12-client-auth (a certificate) and full-handshake (none) server twins,
  * after accept; and against libssl and CPython before and after the read that processes a
  * certificate sent after the handshake (post-handshake-auth).
@@ -42,6 +43,8 @@ export function peerCert(lens: Lens): number {
   const n = (lens.sim.endpoint(lens.side) as Partial<TlsEndpoint>).peerCertificates?.length ?? 0;
   const w = PEER_CERT_WORDS[lens.name];
   const pending = authRequestPending(lens) ? w.requestPending : undefined;
-  lens.sim.recordAppCall(lens.side, 'peer_cert', pending === undefined ? 'ok' : 'error', { lens: lens.name, api: w.api, outcome: pending ?? w.outcome(n) });
+  const api = { lens: lens.name, api: w.api };
+  if (pending !== undefined) lens.sim.recordAppCall(lens.side, 'peer_cert', 'error', { ...api, outcome: pending });
+  else lens.sim.recordAppCall(lens.side, 'peer_cert', 'ok', { ...api, outcome: w.outcome(n), certs: n });
   return n;
 }
