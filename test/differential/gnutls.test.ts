@@ -23,6 +23,7 @@ import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
 import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';
+import { GNUTLS_REAUTH_SENDS_NO_ALERT } from '../../packages/sim/src/lens/server-cases.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
 
 const OBSERVED = join(dirname(fileURLToPath(import.meta.url)), 'observed', 'gnutls.json');
@@ -77,6 +78,33 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
     ]);
     // The comparison can fail: a lens that words the abort by the alert it sent disagrees.
     expect(mutantDisagreements(localAbortByAlertMutant('gnutls'), new Map([[c, outcomes]]))).toEqual([c.name]);
+  });
+
+  // The library serving refuses a certificate sent after the handshake: gnutls_reauth fails,
+  // with GnuTLS's own error for the refusal, and GnuTLS sends no alert. The lens cannot show
+  // the silence (our endpoint alerts), so both cases are skipped above with the reason held
+  // here: our client receives no alert, the read after gnutls_reauth meets the rest of the
+  // client's answer, and the next one waits for a client that was never told. Up to gnutls_reauth the lens and the
+  // library must agree (GNUTLS_LOCAL_ABORT_ERROR: a refusal by the CA check, unknown_ca, and
+  // by the application's verify function, verifier_rejected).
+  test.skipIf(UPDATE).each([
+    ['server-pha-refused', 'GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR'],
+    ['server-pha-refused-by-application', 'GNUTLS_E_CERTIFICATE_ERROR'],
+  ] as const)('%s: gnutls_reauth → %s, then no alert and the session left open, as the skip reason says (real run)', async (name, error) => {
+    const c = diffCase(name);
+    expect(caseUnsupported(c, 'gnutls')).toBe(GNUTLS_REAUTH_SENDS_NO_ALERT);
+    const alerts: string[] = [];
+    const real = await runOnClient(c, pki, runGnutls, undefined, (a) => alerts.push(a));
+    expect(alerts).toEqual([]);
+    expect(real).toEqual([
+      { call: 'accept', api: 'gnutls_handshake', outcome: '0' },
+      { call: 'read', api: 'gnutls_record_recv', outcome: '4' },
+      { call: 'request_auth', api: 'gnutls_reauth', outcome: error },
+      { call: 'read', api: 'gnutls_record_recv', outcome: 'GNUTLS_E_UNEXPECTED_PACKET' },
+      { call: 'read', api: 'gnutls_record_recv', outcome: GNUTLS_OUTCOME.blocked },
+    ]);
+    expect(GNUTLS_REAUTH_SENDS_NO_ALERT).toContain('GNUTLS_E_UNEXPECTED_PACKET');
+    expect(lensOutcomes('gnutls', c).slice(0, 3)).toEqual(real.slice(0, 3));
   });
 
   // The comparison can fail: gnutls_record_send reads the socket

@@ -24,6 +24,14 @@ export interface HarnessInput {
    * step request_auth), verified against `verifyCa`; it asks for none during the handshake.
    */
   readonly postHandshakeAuth?: boolean;
+  /**
+   * role 'server': the application refuses every client certificate its library's own
+   * verification passed, through the library's verification callback (OpenSSL:
+   * SSL_CTX_set_verify's callback, failing with X509_V_ERR_APPLICATION_VERIFICATION; GnuTLS:
+   * gnutls_session_set_verify_function, returning -1). Harnesses without such a callback
+   * fail the run rather than serve without it.
+   */
+  readonly refuseCert?: boolean;
   /** role 'server': serve this version only (default TLS 1.2 and 1.3). */
   readonly version?: 'TLSv1.2';
   /** PEM files of the client certificate chain and key; absent: no client certificate. */

@@ -146,6 +146,21 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
     expect(mutantDisagreements(pullsOnArrivalMutant('openssl', 'server'), new Map([[c, real]]), 'server')).toEqual([c.name]);
   });
 
+  // The case's verifier refuses with access_denied; libssl cannot: a refusal in its verify
+  // callback (X509_V_ERR_APPLICATION_VERIFICATION) sends handshake_failure, and a certificate
+  // from a CA it does not trust unknown_ca. The server's calls are the same either way, and the
+  // lens's (the loop above); this is what reached the client.
+  it.each([
+    ['server-pha-refused', 'unknown_ca'],
+    ['server-pha-refused-by-application', 'handshake_failure'],
+  ] as const)('%s: libssl serving refuses inside SSL_read and sends %s (real run)', async (name, alert) => {
+    const alerts: string[] = [];
+    const real = await runOnClient(diffCase(name), pki, runOpenssl, undefined, (a) => alerts.push(a));
+    expect(alerts).toEqual([alert]);
+    expect(real.map((o) => o.outcome)).toContain(`-1 SSL_ERROR_SSL: ${OPENSSL_LOCAL_ABORT_REASON.unknown_ca}`);
+    expect(OPENSSL_LOCAL_ABORT_REASON.verifier_rejected).toBe(OPENSSL_LOCAL_ABORT_REASON.unknown_ca);
+  });
+
   it('a post-handshake-auth case fails when the library asks at the wrong time, or never (real runs)', async () => {
     const c = diffCase('scenario-post-handshake-auth-server');
     // The harness asks during the handshake (SSL_VERIFY_PEER), and the script's request fails.

@@ -25,6 +25,8 @@ export async function runOnClient(
   run: (input: HarnessInput, opts?: HarnessRunOptions) => Promise<Outcome[]>,
   /** A resumed case: the session the library's first connection gave our client. */
   onFirstSession?: (s: ResumptionSession) => void,
+  /** Each alert our client receives from the library (on the connection the script runs on). */
+  onAlert?: (description: string) => void,
 ): Promise<Outcome[]> {
   let client: Promise<string | undefined> | undefined;
   const outcomes = await run(
@@ -37,6 +39,8 @@ export async function runOnClient(
       ...(c.server.clientAuth !== 'none' ? { clientAuth: c.server.clientAuth, verifyCa: pki.caPath } : {}),
       ...(c.server.postHandshakeAuth === true ? { postHandshakeAuth: true, verifyCa: pki.caPath } : {}),
       ...(c.server.version !== undefined ? { version: c.server.version } : {}),
+      // The case's verifier refuses: the library serving refuses through its own callback (and its own alert).
+      ...(c.server.reject !== undefined ? { refuseCert: true } : {}),
       ...(c.server.earlyData !== undefined ? { maxEarlyData: c.server.earlyData } : {}),
       pha: false,
       waitMs: WAIT_MS,
@@ -45,7 +49,7 @@ export async function runOnClient(
       ...(c.resume === true ? { resume: true } : {}),
     },
     // The harness's failure is the one to report: our client only follows it.
-    { onListening: (port) => (client = runClientProgram(c, pki, port, onFirstSession).catch(() => undefined)) },
+    { onListening: (port) => (client = runClientProgram(c, pki, port, onFirstSession, onAlert).catch(() => undefined)) },
   );
   if (client === undefined) throw new Error(`${c.name}: the harness never said where it listens`);
   const wrongHellos = await client;
@@ -79,7 +83,13 @@ function clientConfig(c: DiffCase, pki: DiffPki, session?: ResumptionSession) {
  * The case's client program over TCP: handshake, the request, the answer, then close or hang
  * up. Resolves with what was wrong with the hellos (version, HelloRetryRequest), if anything.
  */
-async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirstSession?: (s: ResumptionSession) => void): Promise<string | undefined> {
+async function runClientProgram(
+  c: DiffCase,
+  pki: DiffPki,
+  port: number,
+  onFirstSession?: (s: ResumptionSession) => void,
+  onAlert?: (description: string) => void,
+): Promise<string | undefined> {
   const program = clientProgramOf(c);
   // A resumed case offers the first connection's session; a foreign early-data case, one from a server of our own.
   const first = c.resume === true ? await firstSession(c, pki, port).catch((e: unknown) => e as Error) : undefined;
@@ -102,6 +112,7 @@ async function runClientProgram(c: DiffCase, pki: DiffPki, port: number, onFirst
       else askedForCertificate = true;
     }
     if (ev.type === 'early_data') earlyTaken = ev.accepted;
+    if (ev.type === 'alert_received') onAlert?.(ev.description);
   });
   // What the case needs of the hellos (its version; a HelloRetryRequest), known once they are
   // exchanged, whether the handshake then fails or not.

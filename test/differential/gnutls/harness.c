@@ -58,7 +58,10 @@
  *               then gnutls_reauth(session, 0), retried as any call: it sends the
  *               CertificateRequest and takes the client's Certificate, CertificateVerify and
  *               Finished in the same call, and verifies the certificate against verifyCa
- *               (gnutls_session_set_verify_cert). Printed as its final result. A server with
+ *               (gnutls_session_set_verify_cert). Printed as its final result. With
+ *               `refuseCert`, gnutls_session_set_verify_function then installs a function
+ *               that refuses every certificate (returns -1), as an application's access
+ *               control would. A server with
  *               `postHandshakeAuth` is made with GNUTLS_POST_HANDSHAKE_AUTH (GnuTLS asks only
  *               a client that offered post_handshake_auth).
  *
@@ -153,6 +156,12 @@ static int blocking = 1;
 
 /* NewSessionTickets GnuTLS has processed, counted by a handshake hook. */
 static int tickets_processed = 0;
+/* `refuseCert`: the application refuses every certificate (GnuTLS returns GNUTLS_E_CERTIFICATE_ERROR for -1). */
+static int refuse(gnutls_session_t session) {
+  (void)session;
+  return -1;
+}
+
 static int on_ticket(gnutls_session_t session, unsigned int htype, unsigned when, unsigned int incoming, const gnutls_datum_t *msg) {
   (void)session;
   (void)msg;
@@ -361,6 +370,8 @@ int main(void) {
   int require_cert = serving && client_auth != NULL && strcmp(client_auth, "require") == 0;
   int request_cert = serving && client_auth != NULL && strcmp(client_auth, "request") == 0;
   int resume = jnum(in, "resume", 0) != 0;
+  int refuse_cert = jnum(in, "refuseCert", 0) != 0;
+  if (refuse_cert && !(serving && jnum(in, "postHandshakeAuth", 0) != 0)) die("refuseCert: only with postHandshakeAuth (the request_auth step installs it)");
   int early_data = 0;
   for (size_t i = 0; i < script->len; i++) {
     const char *op = jstr(script->items[i], "op");
@@ -506,6 +517,7 @@ int main(void) {
       if (!serving) die("request_auth: a server step");
       gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
       gnutls_session_set_verify_cert(s, NULL, 0);
+      if (refuse_cert) gnutls_session_set_verify_function(s, refuse);
       struct call c = { OP_REAUTH, NULL, 0 };
       r = call_app(s, &c, NULL, t0, &blocked);
       if (blocked) snprintf(out, sizeof out, "blocked");

@@ -27,6 +27,8 @@
  * "SSL_verify_client_post_handshake", "outcome": <ret, or as below when not 1>}, then
  * SSL_do_handshake (which sends the CertificateRequest), printed as a call with the same
  * "call" (with `"send": false`, SSL_verify_client_post_handshake alone); the other steps as below.
+ * With `"refuseCert": true` the verify callback refuses every client certificate, as an
+ * application's access control would: X509_STORE_CTX_set_error(X509_V_ERR_APPLICATION_VERIFICATION), 0.
  *
  * Resume (`"resume": true`): the script runs on a second connection that resumes the
  * first's TLS 1.3 session; the first prints nothing and must succeed (else exit 2). A client
@@ -220,6 +222,13 @@ static void keep_cpu(void) {
 
 /* NewSessionTickets libssl has processed: its new-session callback's calls (we keep no session). */
 static int tickets_processed = 0;
+/* `refuseCert`: the application refuses every client certificate (X509_V_ERR_APPLICATION_VERIFICATION). */
+static int refuse_cert(int preverify_ok, X509_STORE_CTX *x) {
+  (void)preverify_ok;
+  X509_STORE_CTX_set_error(x, X509_V_ERR_APPLICATION_VERIFICATION);
+  return 0;
+}
+
 static int on_new_session(SSL *ssl, SSL_SESSION *session) {
   (void)ssl;
   (void)session;
@@ -334,6 +343,10 @@ int main(int argc, char **argv) {
     if (jnum(in, "postHandshakeAuth", 0) != 0) {
       if (verify_ca == NULL || SSL_CTX_load_verify_locations(ctx, verify_ca, NULL) != 1) die("postHandshakeAuth: cannot load CA file");
       SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_POST_HANDSHAKE, NULL);
+    }
+    if (jnum(in, "refuseCert", 0) != 0) {
+      if (SSL_CTX_get_verify_mode(ctx) == SSL_VERIFY_NONE) die("refuseCert: the server asks for no client certificate");
+      SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), refuse_cert);
     }
   }
   /* A 0-RTT server keeps libssl's default server cache: its anti-replay check looks a

@@ -167,6 +167,11 @@ def serve(inp):
     if inp.get("clientAuth") == "request":
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_OPTIONAL
+    if inp.get("refuseCert"):
+        # The ssl module has no verification callback: an application cannot refuse a
+        # certificate its CA vouches for inside the handshake.
+        print("python harness: refuseCert needs a verification callback, which ssl has not", file=sys.stderr)
+        sys.exit(1)
     if inp.get("postHandshakeAuth"):
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_REQUIRED

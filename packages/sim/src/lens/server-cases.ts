@@ -24,6 +24,17 @@ const GO_ABORTS_EARLY_DATA =
   "Go 1.19's server aborts a handshake whose ClientHello offers early data (unsupported_extension), which the lens cannot show: our endpoint serves on; go.test.ts holds Go's abort against a real run";
 
 /**
+ * What GnuTLS's server does when gnutls_reauth refuses the client's certificate (case
+ * server-pha-refused, held against real runs by gnutls.test.ts).
+ */
+export const GNUTLS_REAUTH_SENDS_NO_ALERT =
+  "GnuTLS's server sends no alert when gnutls_reauth refuses the client's certificate, and its session stays open: the next gnutls_record_recv is GNUTLS_E_UNEXPECTED_PACKET, the one after waits, and the client is never told. Our endpoint sends its alert, which a lens cannot take back";
+
+/** Why a case whose server's application refuses a certificate has no Python run. */
+export const PYTHON_NO_VERIFY_CALLBACK =
+  "Python's ssl module has no verification callback: its application cannot refuse a certificate that its CA vouches for inside the handshake";
+
+/**
  * The library serves with post-handshake authentication; once it has read the request it
  * marks a request for the client's certificate without sending it (`send: false`), asks
  * what its application can see, then makes `next`.
@@ -127,6 +138,31 @@ const SERVER_CASES: readonly DiffCase[] = [
       { op: 'write', data: PONG },
     ],
   ),
+  // The server asks for a certificate after the handshake and its own verification refuses the
+  // one it gets (from a CA it does not trust): where its application learns that, and what
+  // its calls say after it.
+  served({
+    name: 'server-pha-refused',
+    title:
+      "the library serves; after reading the request it asks for the client's certificate after the handshake, gets one from a CA it does not trust, and refuses it: the call that processes the answer fails, and so does the read after",
+    server: { clientAuth: 'none', postHandshakeAuth: true },
+    clientCert: 'untrusted',
+    clientPha: true,
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'request_auth' }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+    unsupported: { gnutls: GNUTLS_REAUTH_SENDS_NO_ALERT },
+  }),
+  // The same, but the certificate is from the CA the server trusts and its application refuses
+  // it (access control, through its library's verification callback).
+  served({
+    name: 'server-pha-refused-by-application',
+    title:
+      "server-pha-refused, with a certificate from the CA the server trusts that its application refuses in its library's verification callback (the library's own alert, not the case's access_denied, goes on the wire)",
+    server: { clientAuth: 'none', postHandshakeAuth: true, reject: 'access_denied' },
+    clientCert: 'trusted',
+    clientPha: true,
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }, { op: 'request_auth' }, { op: 'read', n: 1024 }, { op: 'read', n: 1024 }],
+    unsupported: { gnutls: GNUTLS_REAUTH_SENDS_NO_ALERT, python: PYTHON_NO_VERIFY_CALLBACK },
+  }),
 ];
 
 /**

@@ -31,6 +31,10 @@ export const EARLY_SERVER: Readonly<Partial<Record<LensName, string>>> = {
     "GnuTLS's server reads early data with gnutls_record_recv_early_data once its handshake call has returned (or in a handshake hook), not before it as this scenario's server does: the lens does not model it, and reads the early data as ordinary data",
 };
 
-/** post-handshake-auth-rejected's server: its refusal is not one libssl's verification can make. */
+/**
+ * post-handshake-auth-rejected's server: it makes no call in which the refusal happens, and
+ * its refusal is not one a library sends by itself. The cases server-pha-refused and
+ * server-pha-refused-by-application hold that call against the libraries.
+ */
 export const PHA_REFUSED_SERVER =
-  "no differential case runs the library as this scenario's server: it refuses the certificate with access_denied, which a failed certificate verification in libssl (so OpenSSL, Python, Node) never sends (it sends its X.509 error's alert), and its library processes the answer as it arrives, as if blocked in a read";
+  "no differential case runs the library as this scenario's server: its library processes the answer as it arrives, as if blocked in a read, and refuses it with access_denied, which no library here sends by itself (libssl, so OpenSSL and Python, sends unknown_ca or handshake_failure; GnuTLS none). The cases server-pha-refused and server-pha-refused-by-application run the call that refuses against the real libraries";

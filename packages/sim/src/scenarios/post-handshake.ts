@@ -157,6 +157,10 @@ registerSpecScenario(
       {
         after: { event: 'alert_sent', side: 'server' },
         text: '…and refuses it with a fatal access_denied under its application keys: the connection is over.',
+        lenses: {
+          gnutls:
+            '…and refuses it: gnutls_reauth returns GNUTLS_E_CERTIFICATE_ERROR. GnuTLS sends no alert of its own when gnutls_reauth refuses a certificate (real runs), so this access_denied is one its application sends with gnutls_alert_send. Without it the client is never told, and the session stays open.',
+        },
       },
       { after: { event: 'alert_received', side: 'client' }, text: 'The alert reaches the client one trip later.' },
       {

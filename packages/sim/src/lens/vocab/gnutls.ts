@@ -162,6 +162,8 @@ export const GNUTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKin
   unknown_ca: 'GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR',
   // RFC 8446 §4.4.2.4, a server with GNUTLS_CERT_REQUIRE gets an empty Certificate, case server-cert-missing (it sends certificate_required).
   certificate_required: 'GNUTLS_E_CERTIFICATE_REQUIRED',
+  // A certificate the application refuses in its verify function (gnutls_session_set_verify_function returning -1), case server-pha-refused-by-application.
+  verifier_rejected: 'GNUTLS_E_CERTIFICATE_ERROR',
 };
 
 /**

@@ -176,6 +176,8 @@ export const OPENSSL_LOCAL_ABORT_REASON: Readonly<Partial<Record<HandshakeErrorK
   unknown_ca: 'certificate verify failed',
   // RFC 8446 §4.4.2.4, the server requires a client certificate and gets an empty Certificate, case server-cert-missing (SSL_VERIFY_FAIL_IF_NO_PEER_CERT): SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE.
   certificate_required: 'peer did not return a certificate',
+  // A certificate the application refuses in its verify callback (X509_V_ERR_APPLICATION_VERIFICATION), case server-pha-refused-by-application: SSL_R_CERTIFICATE_VERIFY_FAILED as well.
+  verifier_rejected: 'certificate verify failed',
 };
 
 /**
