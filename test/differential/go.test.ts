@@ -11,7 +11,7 @@ import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens
 import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
 import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
 import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
-import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
+import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-checks.js';
 import { buildGoHarness, goAvailable, runGo } from './go.js';
 import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
 import { runOnClient } from './our-client.js';

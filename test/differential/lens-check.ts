@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import type { HandshakeErrorKind } from '@tls13sim/handshake';
 import { AlertDescription, TlsError, type AlertName } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
+import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-checks.js';
 import { clientProgramOf } from '../../packages/sim/src/lens/server-cases.js';
 import type { Lens, LensName } from '../../packages/sim/src/lens/lens.js';
 import { runCaseThroughLens, runCaseWith, type CaseOutcome } from '../../packages/sim/src/lens/run-case.js';

@@ -138,6 +138,7 @@ async function runClientProgram(
     await conn.handshake();
     if (program.write !== undefined) {
       conn.write(program.write);
+      if (program.alsoWrite !== undefined) conn.write(program.alsoWrite);
       if (program.rekeyThen !== undefined) {
         // As in the scenario, the server has read the first write before the second leaves:
         // rustls would return both in one read if they arrived together.

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { listScenarios, runScenario } from '../../packages/sim/src/index.js';
 import { DIFF_CASES } from '../../packages/sim/src/lens/cases.js';
 import { LENS_NAMES, type LensName } from '../../packages/sim/src/lens/lens.js';
-import { SCENARIO_CHECKS, uncheckedWhy } from '../../packages/sim/src/lens/scenario-cases.js';
+import { SCENARIO_CHECKS, uncheckedWhy } from '../../packages/sim/src/lens/scenario-checks.js';
 import type { Trace } from '../../packages/sim/src/trace.js';
 import type { Outcome } from './harness.js';
 

@@ -584,14 +584,27 @@ describe('post-handshake-auth-rejected', () => {
     expect(alert.seq).toBeGreaterThan(seqOf(t, 'server gets certificate', recv('server', 'certificate')));
   });
 
-  it('returns ok from a write while the CertificateRequest is still unread, and error(access_denied) from its next read, which answers it', () => {
+  // The scenario used to have the server process the answer as it arrived, with no call, and
+  // the client make one blocking read; both sides now read as in post-handshake-auth, so the
+  // server's refusal happens inside a call (held against libssl by the server twin).
+  it('returns ok from a write while the CertificateRequest is still unread; the next read answers it and finds nothing, the one after meets access_denied', () => {
     const writes = calls(t, 'client', 'write');
     expect(writes.map((w) => w.result)).toEqual(['ok', 'ok']);
     // SSL_write does not read the socket: the client answers only inside its read.
-    expect(writes[1]!.seq).toBeLessThan(seqOf(t, 'client answers', sent('client', 'certificate_verify')));
-    expect(calls(t, 'client', 'read')[0]!.seq).toBeGreaterThan(seqOf(t, 'client answers', sent('client', 'certificate_verify')));
+    const answers = seqOf(t, 'client answers', sent('client', 'certificate_verify'));
+    expect(writes[1]!.seq).toBeLessThan(answers);
+    expect(calls(t, 'client', 'read')[0]!.seq).toBeGreaterThan(answers);
     expect(writes[1]!.seq).toBeLessThan(seqOf(t, 'server alert', alertSent('server')));
-    expect(results(t, 'client', 'read')).toEqual(['error(access_denied)']);
+    expect(results(t, 'client', 'read')).toEqual(['want_read', 'error(access_denied)']);
+  });
+
+  it("lets the server learn of its own refusal from a read: first the client's second write, then the error", () => {
+    const reads = calls(t, 'server', 'read');
+    expect(results(t, 'server', 'read')).toEqual(['ok', 'ok', 'error(access_denied)']);
+    expect(reads.map((r) => r.bytes)).toEqual([24, 13, undefined]);
+    const refused = seqOf(t, 'server alert', alertSent('server'));
+    expect(reads[1]!.seq).toBeLessThan(seqOf(t, 'server gets certificate', recv('server', 'certificate')));
+    expect(reads[2]!.seq).toBeGreaterThan(refused);
   });
 
   it('gives the client its only verdict with the alert: rejected', () => {

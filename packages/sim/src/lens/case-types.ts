@@ -197,6 +197,8 @@ export interface ClientProgram {
    * server has read the first write (the simulation sends them as two flights).
    */
   readonly rekeyThen?: string;
+  /** After `write`, our client writes this too, at once (a second record), then reads the answer. */
+  readonly alsoWrite?: string;
   /**
    * 'close': close_notify, then FIN at once (TlsConnection.close()); 'closeNotify':
    * close_notify alone, TCP left open until the library's side has closed it

@@ -254,6 +254,7 @@ function clientProgram(cp: ClientProgram) {
     if (!wrote && ep.handshakeComplete) {
       wrote = true;
       if (cp.write !== undefined) sim.write(side, new TextEncoder().encode(cp.write));
+      if (cp.alsoWrite !== undefined) sim.write(side, new TextEncoder().encode(cp.alsoWrite));
       if (cp.rekeyThen !== undefined) {
         sim.keyUpdate(side, true);
         sim.write(side, new TextEncoder().encode(cp.rekeyThen));

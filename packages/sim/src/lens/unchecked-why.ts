@@ -1,6 +1,6 @@
 /**
  * Why a scenario side's calls through a lens are not held against a real run: the reasons
- * SCENARIO_CHECKS (scenario-cases.ts) gives, where no twin can run, by library.
+ * SCENARIO_CHECKS (scenario-checks.ts) gives, where no twin can run, by library.
  */
 import type { LensName } from './lens.js';
 
@@ -32,9 +32,8 @@ export const EARLY_SERVER: Readonly<Partial<Record<LensName, string>>> = {
 };
 
 /**
- * post-handshake-auth-rejected's server: it makes no call in which the refusal happens, and
- * its refusal is not one a library sends by itself. The cases server-pha-refused and
- * server-pha-refused-by-application hold that call against the libraries.
+ * post-handshake-auth-rejected's client through GnuTLS: with GnuTLS serving too, the refusal
+ * reaches the client before its first read (the twin's server refuses later).
  */
-export const PHA_REFUSED_SERVER =
-  "no differential case runs the library as this scenario's server: its library processes the answer as it arrives, as if blocked in a read, and refuses it with access_denied, which no library here sends by itself (libssl, so OpenSSL and Python, sends unknown_ca or handshake_failure; GnuTLS none). The cases server-pha-refused and server-pha-refused-by-application run the call that refuses against the real libraries";
+export const GNUTLS_BOTH_SIDES_REFUSAL =
+  "with GnuTLS serving too, the server's gnutls_reauth waits for the answer, so the model lets the client's library answer before its application reads (as in post-handshake-auth) and the refusal has arrived by the client's first read, which finds the alert. The real client of the twin, whose server refuses as the answer arrives, first finds nothing (GNUTLS_E_AGAIN), as the lens says on the twin's own case";

@@ -119,14 +119,22 @@ registerSpecScenario(
     server: { verdict: { reject: 'access_denied' } },
     program: [
       ...PHA_START,
-      // The server's library processes what arrives (as if its application were blocked in a read).
-      { op: 'pull', side: 'server', mode: 'on_arrival' },
+      // As in post-handshake-auth, the server goes non-blocking.
+      { op: 'blocking', side: 'server', value: false },
       // The CertificateRequest reaches the client's socket buffer, unread; SSL_write does not
-      // read the socket; the read processes the request, answers, then waits for the verdict.
-      { op: 'step' },
-      { op: 'write', side: 'client', data: STILL_TALKING },
-      { op: 'read', side: 'client', max: 1024 },
+      // read the socket.
       { op: 'run' },
+      { op: 'write', side: 'client', data: STILL_TALKING },
+      // A non-blocking read processes the request, answers, and finds no data.
+      { op: 'blocking', side: 'client', value: false },
+      { op: 'read', side: 'client', max: 1024 },
+      // The server reads what came: the client's data, then its answer, which it refuses.
+      { op: 'run' },
+      { op: 'read', side: 'server', max: 1024 },
+      { op: 'read', side: 'server', max: 1024 },
+      { op: 'run' },
+      { op: 'blocking', side: 'client', value: true },
+      { op: 'read', side: 'client', max: 1024 },
     ],
     notes: [
       {
@@ -139,10 +147,15 @@ registerSpecScenario(
       },
       {
         after: { event: 'record_sent', side: 'client', message: 'certificate_verify' },
-        text: "Inside that read() the client's library answers with Certificate, CertificateVerify and Finished. Its application never saw the request.",
+        text: "Inside that non-blocking read() the client's library answers with Certificate, CertificateVerify and Finished, then finds no data: SSL_ERROR_WANT_READ. Its application never saw the request.",
         // Through GnuTLS the server's gnutls_reauth waits for the answer, and the client answers
         // while it waits, before the write below: not the moment this note explains.
-        lenses: { ...NO_PHA, gnutls: null },
+        lenses: {
+          ...NO_PHA,
+          python:
+            "Inside that non-blocking recv() the client's library answers with Certificate, CertificateVerify and Finished, then finds no data: SSLWantReadError. Its application never saw the request.",
+          gnutls: null,
+        },
       },
       {
         after: { event: 'app_call', side: 'client', call: 'write', nth: 1 },
@@ -150,6 +163,16 @@ registerSpecScenario(
         lenses: {
           ...NO_PHA,
           python: "write() → ok. send() never reads the socket, so the CertificateRequest is still unread in the client's buffer.",
+          gnutls: null,
+        },
+      },
+      {
+        after: { event: 'app_call', side: 'server', call: 'read', nth: 1 },
+        text: "SSL_read → 13: the client's second write, which left before its answer. The server reads it before it has judged the certificate.",
+        lenses: {
+          ...NO_PHA,
+          python: "recv → 13 bytes: the client's second write, which left before its answer. The server reads it before it has judged the certificate.",
+          // GnuTLS judged the certificate inside gnutls_reauth, before this read.
           gnutls: null,
         },
       },
@@ -162,11 +185,24 @@ registerSpecScenario(
             '…and refuses it: gnutls_reauth returns GNUTLS_E_CERTIFICATE_ERROR. GnuTLS sends no alert of its own when gnutls_reauth refuses a certificate (real runs), so this access_denied is one its application sends with gnutls_alert_send. Without it the client is never told, and the session stays open.',
         },
       },
+      {
+        after: { event: 'app_call', side: 'server', call: 'read', nth: 2 },
+        text: "The server's application learns of its own refusal from this read: SSL_read → -1, certificate verify failed. Its library has already sent the alert.",
+        lenses: {
+          ...NO_PHA,
+          python: "The server's application learns of its own refusal from this recv(), which raises SSLError. Its library has already sent the alert.",
+          gnutls: null,
+        },
+      },
       { after: { event: 'alert_received', side: 'client' }, text: 'The alert reaches the client one trip later.' },
       {
-        after: { event: 'app_call', side: 'client', call: 'read' },
+        after: { event: 'app_call', side: 'client', call: 'read', nth: 1 },
         text: "The client's application learns it only from its next read(): error(access_denied).",
-        lenses: { ...NO_PHA, gnutls: "The client's application learns it from a read: gnutls_record_recv → GNUTLS_E_FATAL_ALERT_RECEIVED (access_denied)." },
+        lenses: {
+          ...NO_PHA,
+          gnutls:
+            "The client's application learned it from a read: gnutls_record_recv → GNUTLS_E_FATAL_ALERT_RECEIVED (access_denied). Every later call is GNUTLS_E_INVALID_SESSION.",
+        },
       },
     ],
   },

@@ -6,7 +6,7 @@
 import type { CryptoProvider, EndpointApi } from '@tls13sim/handshake';
 import { DIFF_CASES } from '../lens/cases.js';
 import { createLens } from '../lens/registry.js';
-import { uncheckedWhy } from '../lens/scenario-cases.js';
+import { uncheckedWhy } from '../lens/scenario-checks.js';
 import type { Lens, LensName, LensOptions } from '../lens/lens.js';
 import type { DeliveryPolicy } from '../scheduler.js';
 import { Simulation } from '../simulation.js';
