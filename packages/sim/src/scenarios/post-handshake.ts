@@ -190,7 +190,8 @@ registerSpecScenario(
         text: "The server's application learns of its own refusal from this read: SSL_read → -1, certificate verify failed. Its library has already sent the alert.",
         lenses: {
           ...NO_PHA,
-          python: "The server's application learns of its own refusal from this recv(), which raises SSLError. Its library has already sent the alert.",
+          python:
+            "A Python server cannot make this refusal: ssl has no verification callback, so it cannot refuse a certificate that its CA vouches for (the run's first notes). The refusal and this recv() are our endpoint's, worded as Python would word them.",
           gnutls: null,
         },
       },
