@@ -84,9 +84,9 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
   // with GnuTLS's own error for the refusal, and GnuTLS sends no alert. The lens cannot show
   // the silence (our endpoint alerts), so both cases are skipped above with the reason held
   // here: our client receives no alert, the read after gnutls_reauth meets the rest of the
-  // client's answer, and the next one waits for a client that was never told. Up to gnutls_reauth the lens and the
-  // library must agree (GNUTLS_LOCAL_ABORT_ERROR: a refusal by the CA check, unknown_ca, and
-  // by the application's verify function, verifier_rejected).
+  // client's answer, and the next one waits for a client that was never told. Up to
+  // gnutls_reauth the lens and the library must agree (GNUTLS_LOCAL_ABORT_ERROR: a refusal by
+  // the CA check, unknown_ca, and by the application's verify function, verifier_rejected).
   test.skipIf(UPDATE).each([
     ['server-pha-refused', 'GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR'],
     ['server-pha-refused-by-application', 'GNUTLS_E_CERTIFICATE_ERROR'],

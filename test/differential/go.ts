@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
+import { noRefuseCert, runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./go/', import.meta.url));
 const SOURCES = ['main.go', 'go.mod'];
@@ -67,6 +67,7 @@ export function buildGoHarness(): string {
 
 /** Runs the Go harness on `input`; resolves with its outcome lines. */
 export async function runGo(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
+  noRefuseCert(input, 'Go');
   const bin = buildGoHarness();
   return runHarnessProcess(bin, [], input, opts);
 }

@@ -28,8 +28,9 @@ export interface HarnessInput {
    * role 'server': the application refuses every client certificate its library's own
    * verification passed, through the library's verification callback (OpenSSL:
    * SSL_CTX_set_verify's callback, failing with X509_V_ERR_APPLICATION_VERIFICATION; GnuTLS:
-   * gnutls_session_set_verify_function, returning -1). Harnesses without such a callback
-   * fail the run rather than serve without it.
+   * gnutls_session_set_verify_function, returning -1). Python's harness fails the run (its
+   * ssl has no such callback), and so do runGo, runNode and runRustls (`noRefuseCert`), rather
+   * than serve without it.
    */
   readonly refuseCert?: boolean;
   /** role 'server': serve this version only (default TLS 1.2 and 1.3). */
@@ -84,6 +85,11 @@ export interface HarnessRunOptions {
 }
 
 /** Runs a harness process with `input` on stdin; resolves with its outcome lines. */
+/** A harness without a `refuseCert` setting: the run fails rather than serve without it. */
+export function noRefuseCert(input: HarnessInput, library: string): void {
+  if (input.refuseCert === true) throw new Error(`the ${library} harness cannot refuse a certificate in a verification callback (refuseCert)`);
+}
+
 export function runHarnessProcess(
   cmd: string,
   args: readonly string[],

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
+import { noRefuseCert, runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
 
 export const NODE_HARNESS = fileURLToPath(new URL('./node/harness.mjs', import.meta.url));
 
@@ -43,6 +43,7 @@ export function nodeVersions(): string {
 
 /** Runs the Node harness on `input`; resolves with its outcome lines. */
 export async function runNode(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
+  noRefuseCert(input, 'Node');
   const why = nodeAvailable();
   if (why !== null) throw new Error(`node harness unavailable: ${why}`);
   return runHarnessProcess(process.execPath, [NODE_HARNESS], input, opts);

@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runHarnessProcess, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
+import { noRefuseCert, runHarnessProcess, type HarnessInput, type HarnessRunOptions, type Outcome } from './harness.js';
 
 const SRC_DIR = fileURLToPath(new URL('./rustls/', import.meta.url));
 const SOURCES = ['Cargo.toml', 'Cargo.lock', 'src/main.rs'];
@@ -108,6 +108,7 @@ export function rustlsInputLines(input: HarnessInput): string {
 
 /** Runs the rustls harness on `input`; resolves with its outcome lines. */
 export async function runRustls(input: HarnessInput, opts: HarnessRunOptions = {}): Promise<Outcome[]> {
+  noRefuseCert(input, 'rustls');
   const bin = buildRustlsHarness();
   return runHarnessProcess(bin, [], input, { ...opts, encode: rustlsInputLines });
 }

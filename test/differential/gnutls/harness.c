@@ -154,14 +154,14 @@ static void render(gnutls_session_t s, long ret, char *out, size_t cap) {
 
 static int blocking = 1;
 
-/* NewSessionTickets GnuTLS has processed, counted by a handshake hook. */
-static int tickets_processed = 0;
 /* `refuseCert`: the application refuses every certificate (GnuTLS returns GNUTLS_E_CERTIFICATE_ERROR for -1). */
 static int refuse(gnutls_session_t session) {
   (void)session;
   return -1;
 }
 
+/* NewSessionTickets GnuTLS has processed, counted by a handshake hook. */
+static int tickets_processed = 0;
 static int on_ticket(gnutls_session_t session, unsigned int htype, unsigned when, unsigned int incoming, const gnutls_datum_t *msg) {
   (void)session;
   (void)msg;

@@ -220,8 +220,6 @@ static void keep_cpu(void) {
     fprintf(stderr, "openssl harness: SCHED_FIFO unavailable (%s); back-to-back calls may be overtaken by the server's answer\n", strerror(errno));
 }
 
-/* NewSessionTickets libssl has processed: its new-session callback's calls (we keep no session). */
-static int tickets_processed = 0;
 /* `refuseCert`: the application refuses every client certificate (X509_V_ERR_APPLICATION_VERIFICATION). */
 static int refuse_cert(int preverify_ok, X509_STORE_CTX *x) {
   (void)preverify_ok;
@@ -229,6 +227,8 @@ static int refuse_cert(int preverify_ok, X509_STORE_CTX *x) {
   return 0;
 }
 
+/* NewSessionTickets libssl has processed: its new-session callback's calls (we keep no session). */
+static int tickets_processed = 0;
 static int on_new_session(SSL *ssl, SSL_SESSION *session) {
   (void)ssl;
   (void)session;

@@ -154,6 +154,11 @@ def first_connection(s):
 def serve(inp):
     """The server's SSLSocket for the connection the script runs on (role "server"; with
     resume, the second, once the first was served)."""
+    if inp.get("refuseCert"):
+        # The ssl module has no verification callback: an application cannot refuse a
+        # certificate its CA vouches for inside the handshake.
+        print("python harness: refuseCert needs a verification callback, which ssl has not", file=sys.stderr)
+        sys.exit(1)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(inp["cert"], inp.get("key"))
@@ -167,11 +172,6 @@ def serve(inp):
     if inp.get("clientAuth") == "request":
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_OPTIONAL
-    if inp.get("refuseCert"):
-        # The ssl module has no verification callback: an application cannot refuse a
-        # certificate its CA vouches for inside the handshake.
-        print("python harness: refuseCert needs a verification callback, which ssl has not", file=sys.stderr)
-        sys.exit(1)
     if inp.get("postHandshakeAuth"):
         ctx.load_verify_locations(inp["verifyCa"])
         ctx.verify_mode = ssl.CERT_REQUIRED

@@ -7,10 +7,10 @@
  *
  * The lens words say only whether a certificate is there, not the chain's length (the
  * scenarios' PKI and the twins' send chains of different lengths); the trace's generic
- * `certs` gives the length our endpoint holds, which no real run checks. Held against all six libraries by the
- * client-auth, tls12-client-auth (a certificate) and full-handshake (none) server twins,
- * after accept; and against libssl and CPython before and after the read that processes a
- * certificate sent after the handshake (post-handshake-auth).
+ * `certs` gives the length our endpoint holds, which no real run checks. Held against all
+ * six libraries by the client-auth, tls12-client-auth (a certificate) and full-handshake
+ * (none) server twins, after accept; and against libssl and CPython before and after the
+ * read that processes a certificate sent after the handshake (post-handshake-auth).
  */
 import type { TlsEndpoint } from '@tls13sim/handshake';
 import { authRequestPending } from './marked-request.js';
