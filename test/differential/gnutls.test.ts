@@ -21,7 +21,15 @@ import {
 } from '../../packages/sim/src/lens/vocab/gnutls.js';
 import { gnutlsAvailable, runGnutls } from './gnutls.js';
 import type { Outcome } from './harness.js';
-import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writePullsMutant } from './lens-check.js';
+import {
+  everyAlertTests,
+  lensOutcomes,
+  LOCAL_ABORT_CASES,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  rejectionAlertsTest,
+  writePullsMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { GNUTLS_REAUTH_SENDS_NO_ALERT } from '../../packages/sim/src/lens/server-cases.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
@@ -154,5 +162,7 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
     expect(got).toEqual(want);
   });
 
+  // GnuTLS sends no alert when its own verification fails (nor after a refused gnutls_reauth, above).
+  rejectionAlertsTest('GnuTLS', [], () => pki, runGnutls);
   everyAlertTests('gnutls', (c: DiffCase) => runCase(c, pki));
 });

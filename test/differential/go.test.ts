@@ -13,7 +13,15 @@ import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
 import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import { uncheckedWhy } from '../../packages/sim/src/lens/scenario-checks.js';
 import { buildGoHarness, goAvailable, runGo } from './go.js';
-import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements, writeFailsAfterAlertMutant } from './lens-check.js';
+import {
+  everyAlertTests,
+  lensOutcomes,
+  LOCAL_ABORT_CASES,
+  localAbortByAlertMutant,
+  mutantDisagreements,
+  rejectionAlertsTest,
+  writeFailsAfterAlertMutant,
+} from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, startDiffServer, type DiffPki } from './server.js';
 
@@ -150,5 +158,7 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     await expect(runOnClient(diffCase('scenario-resumption-server'), pki, forget)).rejects.toThrow(/no NewSessionTicket/);
   });
 
+  // Go 1.19 sends bad_certificate for every verification failure.
+  rejectionAlertsTest('Go', ['bad_certificate'], () => pki, runGo);
   everyAlertTests('go', runCase);
 });

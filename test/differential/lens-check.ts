@@ -70,6 +70,19 @@ export function serverTakesNoEarlyDataTest(lib: LensName, name: string, pki: () 
   });
 }
 
+/**
+ * What reaches the client when the library serving rejects a client certificate from a CA it
+ * does not trust (case server-rejects-unknown-ca, TLS 1.3): the alerts our client received.
+ * The lens cannot show this (our endpoint sends its own alert); docs/fidelity.md reports it.
+ */
+export function rejectionAlertsTest(lib: string, alerts: readonly string[], pki: () => DiffPki, run: HarnessRun): void {
+  it(`server-rejects-unknown-ca: ${lib} serving sends ${alerts.length === 0 ? 'no alert' : alerts.join(', ')} (real run)`, async () => {
+    const got: string[] = [];
+    await runOnClient(diffCase('server-rejects-unknown-ca'), pki(), run, undefined, (a) => got.push(a));
+    expect(got).toEqual(alerts);
+  });
+}
+
 /** Cases on which the mutant's outcomes differ from the real ones (`side`: the side the mutant lenses are for). */
 export function mutantDisagreements(
   make: (sim: Simulation) => Lens,

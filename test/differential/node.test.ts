@@ -28,12 +28,13 @@ import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import { nodeAvailable, nodeVersions, runNode } from './node.js';
 import {
   everyAlertTests,
-  LOCAL_ABORT_CASES,
   lensOutcomes,
+  LOCAL_ABORT_CASES,
   localAbortByAlertMutant,
   mutantDisagreements,
-  serverTakesNoEarlyDataTest,
   pullsOnCallMutant,
+  rejectionAlertsTest,
+  serverTakesNoEarlyDataTest,
 } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { makeDiffPki, runOnServer, type DiffPki } from './server.js';
@@ -182,5 +183,7 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
     expect(caseUnsupported(diffCase('scenario-post-handshake-auth-server'), 'node')).toContain('renegotiate() returns false with ERR_SSL_WRONG_SSL_VERSION');
   });
 
+  // Node's server checks the chain after OpenSSL's handshake and destroys the socket: no alert.
+  rejectionAlertsTest('Node', [], () => pki, runNode);
   everyAlertTests('node', (c: DiffCase) => runCase(c));
 });

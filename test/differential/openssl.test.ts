@@ -17,11 +17,12 @@ import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
 import { opensslAvailable, runOpenssl } from './openssl.js';
 import {
   everyAlertTests,
-  LOCAL_ABORT_CASES,
   lensOutcomes,
+  LOCAL_ABORT_CASES,
   localAbortByAlertMutant,
   mutantDisagreements,
   pullsOnArrivalMutant,
+  rejectionAlertsTest,
   ticketEarlyDataLimit,
   writePullsMutant,
 } from './lens-check.js';
@@ -176,5 +177,7 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
     expect(await ticketEarlyDataLimit(pki, runOpenssl, 'scenario-early-data-server')).toBe(1024);
   });
 
+  // libssl sends the X.509 error's alert.
+  rejectionAlertsTest('OpenSSL', ['unknown_ca'], () => pki, runOpenssl);
   everyAlertTests('openssl', runCase);
 });

@@ -24,10 +24,11 @@ import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
 import {
   everyAlertTests,
-  LOCAL_ABORT_CASES,
   lensOutcomes,
+  LOCAL_ABORT_CASES,
   localAbortByAlertMutant,
   mutantDisagreements,
+  rejectionAlertsTest,
   serverTakesNoEarlyDataTest,
   writePullsMutant,
 } from './lens-check.js';
@@ -148,5 +149,6 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
 
   serverTakesNoEarlyDataTest('python', 'Python', () => pki, runPython);
 
+  rejectionAlertsTest('Python', ['unknown_ca'], () => pki, runPython);
   everyAlertTests('python', runCase);
 });

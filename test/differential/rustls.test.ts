@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { RUSTLS_LOCAL_ABORT_ERROR } from '../../packages/sim/src/lens/rustls.js';
 import type { Outcome } from './harness.js';
-import { everyAlertTests, LOCAL_ABORT_CASES, lensOutcomes, localAbortByAlertMutant, mutantDisagreements } from './lens-check.js';
+import { everyAlertTests, lensOutcomes, LOCAL_ABORT_CASES, localAbortByAlertMutant, mutantDisagreements, rejectionAlertsTest } from './lens-check.js';
 import { runOnClient } from './our-client.js';
 import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
 import { buildRustlsHarness, runRustls, rustlsAvailable } from './rustls.js';
@@ -114,5 +114,6 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
     }
   });
 
+  rejectionAlertsTest('rustls', ['handshake_failure'], () => pki, runRustls);
   everyAlertTests('rustls', runCase);
 });

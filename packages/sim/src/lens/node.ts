@@ -53,7 +53,7 @@ import { Lens, type LensOptions, type LensResult, type Worded } from './lens.js'
 import {
   NODE_API,
   NODE_EVENT,
-  NODE_LOCAL_ABORT_CODE,
+  nodeLocalAbortCode,
   NODE_OUTCOME,
   nodeAlertCode,
   nodeCloseOutcome,
@@ -215,10 +215,10 @@ export class NodeLens extends Lens {
         this.fired.error = true;
         this.handshakeOrSocketError({ api: NODE_EVENT.error, outcome: nodeAlertCode(e.description) ?? `(alert ${e.description})`, alert: e.description });
       } else if (e.type === 'alert_sent' && !NOT_ERRORS.has(e.description) && !this.fired.error) {
-        // We aborted: Node reports OpenSSL's reason for the failure (NODE_LOCAL_ABORT_CODE), where a case has observed it.
+        // We aborted: Node reports OpenSSL's reason for the failure (nodeLocalAbortCode), where a case has observed it.
         this.fired.error = true;
         const err = this.ep.error;
-        const code = err instanceof HandshakeError ? NODE_LOCAL_ABORT_CODE[err.kind] : undefined;
+        const code = err instanceof HandshakeError ? nodeLocalAbortCode(err.kind, this.side) : undefined;
         this.handshakeOrSocketError({ api: NODE_EVENT.error, outcome: code ?? `(sent ${e.description})`, alert: e.description });
       } else if (e.type === 'alert_received' && e.description === 'close_notify' && !this.fired.end) {
         this.fired.end = true;

@@ -88,6 +88,14 @@ const SERVER_CASES: readonly DiffCase[] = [
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
   }),
   served({
+    name: 'server-rejects-unknown-ca',
+    title:
+      "the library serves and requires a client certificate; the client's is from a CA it does not trust: the accept fails (what, if anything, goes on the wire is the library's own: see its test)",
+    server: { clientAuth: 'require' },
+    clientCert: 'untrusted',
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
+  }),
+  served({
     name: 'server-rejected-by-client',
     title: "the library serves; the client does not trust the server's certificate and aborts: the accept meets the client's alert",
     server: { clientAuth: 'none' },
@@ -173,6 +181,7 @@ const TLS12_TWINS: ReadonlyArray<readonly [string, string]> = [
   ['server-requires-cert', 'server-requires-cert under TLS 1.2: the server judges the certificate before its own Finished, inside its accept'],
   ['server-cert-missing', "server-cert-missing under TLS 1.2: the accept fails with the server's own abort (handshake_failure on the wire)"],
   ['server-rejected-by-client', "server-rejected-by-client under TLS 1.2: the accept meets the client's alert"],
+  ['server-rejects-unknown-ca', 'server-rejects-unknown-ca under TLS 1.2: the server judges the certificate before its own Finished, inside its accept'],
 ];
 
 export const SERVER_SIDE_CASES: readonly DiffCase[] = [

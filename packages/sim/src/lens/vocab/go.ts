@@ -106,3 +106,11 @@ export const GO_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, s
   // RFC 8446 §4.4.2.4, a server with RequireAndVerifyClientCert gets an empty Certificate, case server-cert-missing (handshake_server_tls13.go, Go 1.19; it sends certificate_required).
   certificate_required: "tls: client didn't provide a certificate",
 };
+
+/**
+ * Where Go's server words the same failure otherwise: Go 1.19's processCertsFromClient wraps
+ * the verification error (case server-rejects-unknown-ca; it sends bad_certificate).
+ */
+export const GO_SERVER_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  unknown_ca: 'tls: failed to verify client certificate: x509: certificate signed by unknown authority',
+};

@@ -179,3 +179,19 @@ export const NODE_LOCAL_ABORT_CODE: Readonly<Partial<Record<HandshakeErrorKind, 
   // RFC 8446 §4.4.2.4, a server with requestCert and rejectUnauthorized gets no client certificate, case server-cert-missing: its 'tlsClientError'.
   certificate_required: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
 };
+
+/**
+ * Where Node's server reports the same failure otherwise. Node's server lets OpenSSL finish
+ * the handshake whatever the client's chain, checks it afterwards, and with rejectUnauthorized
+ * destroys the socket: no alert goes out, and its 'tlsClientError' is the hang-up, not the
+ * verification error (case server-rejects-unknown-ca, TLS 1.3 and 1.2; openssl s_client, as
+ * the client, saw an EOF without close_notify).
+ */
+export const NODE_SERVER_LOCAL_ABORT_CODE: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
+  unknown_ca: 'ECONNRESET',
+};
+
+/** Node's code for a handshake `side` aborted itself, where a case has observed it. */
+export function nodeLocalAbortCode(kind: HandshakeErrorKind, side: 'client' | 'server'): string | undefined {
+  return (side === 'server' ? NODE_SERVER_LOCAL_ABORT_CODE[kind] : undefined) ?? NODE_LOCAL_ABORT_CODE[kind];
+}
