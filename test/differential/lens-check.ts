@@ -71,15 +71,25 @@ export function serverTakesNoEarlyDataTest(lib: LensName, name: string, pki: () 
 }
 
 /**
- * What reaches the client when the library serving rejects a client certificate from a CA it
- * does not trust (case server-rejects-unknown-ca, TLS 1.3): the alerts our client received.
- * The lens cannot show this (our endpoint sends its own alert); docs/fidelity.md reports it.
+ * What reaches the client when the library serving rejects its certificate (TLS 1.3): the
+ * alerts our client received, for a certificate from a CA the library does not trust
+ * (server-rejects-unknown-ca) and for a CertificateVerify that does not verify
+ * (server-rejects-bad-cv). The lens cannot show this (our endpoint sends its own alert);
+ * docs/fidelity.md reports it.
  */
-export function rejectionAlertsTest(lib: string, alerts: readonly string[], pki: () => DiffPki, run: HarnessRun): void {
-  it(`server-rejects-unknown-ca: ${lib} serving sends ${alerts.length === 0 ? 'no alert' : alerts.join(', ')} (real run)`, async () => {
+export function rejectionAlertsTest(
+  lib: string,
+  alerts: { readonly unknownCa: readonly string[]; readonly badCv: readonly string[] },
+  pki: () => DiffPki,
+  run: HarnessRun,
+): void {
+  it.each([
+    ['server-rejects-unknown-ca', alerts.unknownCa],
+    ['server-rejects-bad-cv', alerts.badCv],
+  ] as const)(`%s: ${lib} serving sends %j (real run)`, async (name, want) => {
     const got: string[] = [];
-    await runOnClient(diffCase('server-rejects-unknown-ca'), pki(), run, undefined, (a) => got.push(a));
-    expect(got).toEqual(alerts);
+    await runOnClient(diffCase(name), pki(), run, undefined, (a) => got.push(a));
+    expect(got).toEqual(want);
   });
 }
 

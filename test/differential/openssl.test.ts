@@ -178,6 +178,6 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
   });
 
   // libssl sends the X.509 error's alert.
-  rejectionAlertsTest('OpenSSL', ['unknown_ca'], () => pki, runOpenssl);
+  rejectionAlertsTest('OpenSSL', { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'] }, () => pki, runOpenssl);
   everyAlertTests('openssl', runCase);
 });

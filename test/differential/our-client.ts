@@ -58,7 +58,9 @@ export async function runOnClient(
 }
 
 function clientConfig(c: DiffCase, pki: DiffPki, session?: ResumptionSession) {
-  const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
+  const id = c.clientCert === 'trusted' || c.clientCert === 'stray-key' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
+  // A stray key: the trusted certificate, its CertificateVerify signed with the untrusted one's key.
+  const certified = c.clientCert === 'stray-key' ? { chain: pki.client.certified.chain, privateKey: pki.untrustedClient.certified.privateKey } : id?.certified;
   return {
     // A TLS 1.2 case: the library serves TLS 1.2 only; our client offers 1.2 and 1.3, as the
     // simulated one, and goes on without extended_master_secret, which Go 1.19's server never
@@ -66,7 +68,7 @@ function clientConfig(c: DiffCase, pki: DiffPki, session?: ResumptionSession) {
     ...(c.server.version === 'TLSv1.2' ? { versions: ['TLSv1.2', 'TLSv1.3'] as const, tls12ExtendedMasterSecret: 'prefer' as const } : {}),
     crypto: createNodeProvider(),
     random: systemRandom,
-    ...(id !== undefined ? { certificate: id.certified } : {}),
+    ...(certified !== undefined ? { certificate: certified } : {}),
     ...(c.clientPha === true ? { postHandshakeAuth: true } : {}),
     ...(session !== undefined ? { session } : {}),
     ...(c.client?.earlyData !== undefined ? { earlyData: new TextEncoder().encode(c.client.earlyData) } : {}),

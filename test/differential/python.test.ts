@@ -149,6 +149,6 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
 
   serverTakesNoEarlyDataTest('python', 'Python', () => pki, runPython);
 
-  rejectionAlertsTest('Python', ['unknown_ca'], () => pki, runPython);
+  rejectionAlertsTest('Python', { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'] }, () => pki, runPython);
   everyAlertTests('python', runCase);
 });

@@ -114,6 +114,6 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
     }
   });
 
-  rejectionAlertsTest('rustls', ['handshake_failure'], () => pki, runRustls);
+  rejectionAlertsTest('rustls', { unknownCa: ['handshake_failure'], badCv: ['access_denied'] }, () => pki, runRustls);
   everyAlertTests('rustls', runCase);
 });

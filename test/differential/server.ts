@@ -294,6 +294,7 @@ export async function runOnServer(
   // A downgrade case: the harness talks to our server through the attacker (mitm.ts).
   const mitm = c.server.downgrade === true ? await startMitm(HOST, server.port) : undefined;
   try {
+    if (c.clientCert === 'stray-key') throw new Error(`${c.name}: a library client cannot load a key that does not match its certificate (stray-key)`);
     const id = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrustedClient : undefined;
     const outcomes = await run({
       host: HOST,

@@ -237,8 +237,12 @@ export interface DiffCase {
   /** Our client's program when the library serves (default: write "ping", read, close). */
   readonly client?: ClientProgram;
   readonly server: ServerProgram;
-  /** The client's certificate: from the CA the server trusts, from another CA, or none. */
-  readonly clientCert: 'trusted' | 'untrusted' | 'none';
+  /**
+   * The client's certificate: from the CA the server trusts, from another CA, or none;
+   * `stray-key`: the trusted one, with its CertificateVerify signed by the other's key (our
+   * client only: a library will not load a key that does not match its certificate).
+   */
+  readonly clientCert: 'trusted' | 'untrusted' | 'none' | 'stray-key';
   /** The client offers post-handshake authentication (§4.2.6). */
   readonly clientPha?: boolean;
   /**

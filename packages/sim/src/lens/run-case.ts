@@ -9,6 +9,7 @@ import {
   createTlsEndpoint,
   nobleProvider,
   seededRandom,
+  type CertifiedKey,
   type CryptoProvider,
   type ResumptionSession,
   type TlsEndpoint,
@@ -40,6 +41,12 @@ export interface CaseRun {
   readonly outcomes: CaseOutcome[];
 }
 
+/** The case's client certificate; `stray-key`: the trusted chain, signed for with the other's key. */
+function clientCertificate(c: DiffCase, pki: ReturnType<typeof casePki>): CertifiedKey | undefined {
+  if (c.clientCert === 'stray-key') return { chain: pki.client.chain, privateKey: pki.untrusted.privateKey };
+  return c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrusted : undefined;
+}
+
 /**
  * The case's two endpoints. `session`: the client offers it (a resumed case's second
  * connection); `connection` tells the first connection's randoms from the second's.
@@ -54,7 +61,7 @@ function caseEndpoints(
 ) {
   const pki = casePki(seed);
   const p = c.server;
-  const certificate = c.clientCert === 'trusted' ? pki.client : c.clientCert === 'untrusted' ? pki.untrusted : undefined;
+  const certificate = clientCertificate(c, pki);
   // A TLS 1.2 case: the server speaks only TLS 1.2; the client offers 1.2 and 1.3, as the
   // real libraries' clients do, and negotiates 1.2 (RFC 8446 §4.2.1, Appendix D).
   const tls12 = p.version === 'TLSv1.2';

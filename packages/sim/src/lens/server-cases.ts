@@ -30,6 +30,13 @@ const GO_ABORTS_EARLY_DATA =
 export const GNUTLS_REAUTH_SENDS_NO_ALERT =
   "GnuTLS's server sends no alert when gnutls_reauth refuses the client's certificate, and its session stays open: the next gnutls_record_recv is GNUTLS_E_UNEXPECTED_PACKET, the one after waits, and the client is never told. Our endpoint sends its alert, which a lens cannot take back";
 
+/**
+ * Go's error for a bad client CertificateVerify names the key's algorithm, and the simulated
+ * case signs with Ed25519 where the real one's key is P-256 (go.test.ts holds Go's words).
+ */
+export const GO_NAMES_THE_KEY =
+  "Go names the client key's algorithm in its error (tls: invalid signature by the client certificate: ECDSA verification failure, for the real run's P-256 key), and the simulated case's key is Ed25519: go.test.ts holds Go's answer and alert";
+
 /** Why a case whose server's application refuses a certificate has no Python run. */
 export const PYTHON_NO_VERIFY_CALLBACK =
   "Python's ssl module has no verification callback: its application cannot refuse a certificate that its CA vouches for inside the handshake";
@@ -94,6 +101,15 @@ const SERVER_CASES: readonly DiffCase[] = [
     server: { clientAuth: 'require' },
     clientCert: 'untrusted',
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
+  }),
+  served({
+    name: 'server-rejects-bad-cv',
+    title:
+      "the library serves and requires a client certificate; the client's is from the trusted CA but its CertificateVerify does not verify (signed with another key): the accept fails",
+    server: { clientAuth: 'require' },
+    clientCert: 'stray-key',
+    script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
+    unsupported: { go: GO_NAMES_THE_KEY },
   }),
   served({
     name: 'server-rejected-by-client',

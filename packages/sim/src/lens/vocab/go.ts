@@ -114,3 +114,15 @@ export const GO_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, s
 export const GO_SERVER_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, string>>> = {
   unknown_ca: 'tls: failed to verify client certificate: x509: certificate signed by unknown authority',
 };
+
+/**
+ * Go 1.19's server error for a client CertificateVerify that does not verify (RFC 8446
+ * §4.4.3): it names the key's algorithm (auth.go's verifyHandshakeSignature). The ECDSA
+ * wording is held by a real run (case server-rejects-bad-cv, go.test.ts); Ed25519's and
+ * RSA's are Go's source's.
+ */
+export function goBadClientSignature(scheme: string): string {
+  const why =
+    scheme === 'ed25519' ? 'Ed25519 verification failure' : scheme.startsWith('ecdsa_') ? 'ECDSA verification failure' : 'crypto/rsa: verification error';
+  return `tls: invalid signature by the client certificate: ${why}`;
+}
