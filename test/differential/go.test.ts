@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
-import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goBadClientSignature, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
+import { GO_API, GO_EOF, GO_LOCAL_ABORT_ERROR, goBadSignature, goCountOutcome, goReceivedAlertError } from '../../packages/sim/src/lens/vocab/go.js';
 import { GO_NAMES_THE_KEY } from '../../packages/sim/src/lens/server-cases.js';
 import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
 import { caseUnsupported } from '../../packages/sim/src/lens/case-support.js';
@@ -162,16 +162,29 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
   // Go 1.19 sends bad_certificate for a chain it cannot verify, decrypt_error for a bad signature.
   // The bad-signature case is skipped above (Go names the key's algorithm, the simulated case's
   // key is Ed25519): its real answer is held here, against the lens's wording for that key.
-  it('server-rejects-bad-cv: Go names the key in its error, as goBadClientSignature says (real run)', async () => {
+  it('server-rejects-bad-cv: Go names the key in its error, as goBadSignature says (real run)', async () => {
     const c = diffCase('server-rejects-bad-cv');
     expect(caseUnsupported(c, 'go')).toBe(GO_NAMES_THE_KEY);
-    const error = goBadClientSignature('ecdsa_secp256r1_sha256');
+    const error = goBadSignature('client', 'ecdsa_secp256r1_sha256');
     expect(await runOnClient(c, pki, runGo)).toEqual([
       { call: 'accept', api: GO_API.connect, outcome: error },
       { call: 'read', api: GO_API.read, outcome: `0, ${error}` },
     ]);
     // The lens words the simulated case's Ed25519 key the same way.
-    expect(lensOutcomes('go', c)[0]).toMatchObject({ outcome: goBadClientSignature('ed25519') });
+    expect(lensOutcomes('go', c)[0]).toMatchObject({ outcome: goBadSignature('client', 'ed25519') });
+  });
+
+  // The mirror: Go's client refuses our server's CertificateVerify (skipped above for the same reason).
+  it('server-cv-bad: Go names the key in its error, as goBadSignature says (real run)', async () => {
+    const c = diffCase('server-cv-bad');
+    expect(caseUnsupported(c, 'go')).toBe(GO_NAMES_THE_KEY);
+    const error = goBadSignature('server', 'ecdsa_secp256r1_sha256');
+    expect(await runCase(c)).toEqual([
+      { call: 'connect', api: GO_API.connect, outcome: error },
+      { call: 'write', api: GO_API.write, outcome: `0, ${error}` },
+      { call: 'read', api: GO_API.read, outcome: `0, ${error}` },
+    ]);
+    expect(lensOutcomes('go', c)[0]).toMatchObject({ outcome: goBadSignature('server', 'ed25519') });
   });
   rejectionAlertsTest('Go', { unknownCa: ['bad_certificate'], badCv: ['decrypt_error'] }, () => pki, runGo);
   everyAlertTests('go', runCase);

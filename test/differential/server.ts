@@ -73,7 +73,8 @@ export async function startDiffServer(c: DiffCase, pki: DiffPki, override: Parti
       ...(p.downgrade === true ? { versions: ['TLSv1.2' as const, 'TLSv1.3' as const] } : {}),
       crypto,
       random: systemRandom,
-      certificate: pki.server.p256.certified,
+      // A stray key: the server's chain, its CertificateVerify signed with another P-256 key.
+      certificate: p.strayKey === true ? { chain: pki.server.p256.certified.chain, privateKey: pki.alt.certified.privateKey } : pki.server.p256.certified,
       clientAuth: p.clientAuth,
       trustAnchors: [pki.caDer],
       validationTime: Date.now(),

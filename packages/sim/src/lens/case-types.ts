@@ -95,6 +95,8 @@ export interface ServerProgram {
   readonly groups?: readonly NamedGroupName[];
   /** The verifier's decision on a client certificate that passed path validation (default accept). */
   readonly reject?: AlertName;
+  /** Our server signs its CertificateVerify with a key that does not match its certificate (RFC 8446 §4.4.3). */
+  readonly strayKey?: boolean;
   /** Written as 0.5-RTT data right after the server's first flight, before the client's Finished. */
   readonly halfRtt?: string;
   /** Echo every byte read. */

@@ -13,7 +13,7 @@
  */
 import type { DiffCase, ServerProgram } from './case-types.js';
 import { SCENARIO_TWIN_CASES } from './scenario-cases.js';
-import { SERVER_SIDE_CASES } from './server-cases.js';
+import { GO_NAMES_THE_KEY, SERVER_SIDE_CASES } from './server-cases.js';
 
 export type { ClientProgram, DiffCase, ScriptStep, ServerProgram } from './case-types.js';
 
@@ -314,6 +314,15 @@ export const DIFF_CASES: readonly DiffCase[] = [
     clientCert: 'none',
     verifyServer: 'untrusted',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  },
+  {
+    name: 'server-cv-bad',
+    title:
+      "the client rejects the server's CertificateVerify: it does not verify under the server's certificate (signed with another key), whether or not the client checks the chain",
+    server: { clientAuth: 'none', echo: true, strayKey: true },
+    clientCert: 'none',
+    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+    unsupported: { go: GO_NAMES_THE_KEY },
   },
   ...SERVER_SIDE_CASES,
   // The scenarios' twins: each scenario's calls through each lens, held against a real run.

@@ -92,7 +92,7 @@ function caseEndpoints(
     role: 'server',
     crypto,
     random: seededRandom(`diff:${c.name}:server:${seed}${connection}`),
-    certificate: pki.server,
+    certificate: p.strayKey === true ? { chain: pki.server.chain, privateKey: pki.untrusted.privateKey } : pki.server,
     clientAuth: p.clientAuth,
     trustAnchors: [pki.ca],
     validationTime: VALIDATION_TIME,

@@ -77,7 +77,7 @@ export const RUSTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKin
   unknown_ca: 'InvalidCertificateData("invalid peer certificate: UnknownIssuer")',
   // A server that requires a client certificate and got none (TLS 1.3 and 1.2 alike).
   certificate_required: 'NoCertificatesPresented',
-  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, case server-rejects-bad-cv (rustls sends access_denied).
+  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, either side, cases server-rejects-bad-cv and server-cv-bad (rustls sends access_denied).
   bad_signature: 'InvalidCertificateSignature',
 };
 

@@ -31,11 +31,11 @@ export const GNUTLS_REAUTH_SENDS_NO_ALERT =
   "GnuTLS's server sends no alert when gnutls_reauth refuses the client's certificate, and its session stays open: the next gnutls_record_recv is GNUTLS_E_UNEXPECTED_PACKET, the one after waits, and the client is never told. Our endpoint sends its alert, which a lens cannot take back";
 
 /**
- * Go's error for a bad client CertificateVerify names the key's algorithm, and the simulated
- * case signs with Ed25519 where the real one's key is P-256 (go.test.ts holds Go's words).
+ * Go's error for a bad CertificateVerify names the key's algorithm, and the simulated cases
+ * sign with Ed25519 where the real ones' keys are P-256 (go.test.ts holds Go's words).
  */
 export const GO_NAMES_THE_KEY =
-  "Go names the client key's algorithm in its error (tls: invalid signature by the client certificate: ECDSA verification failure, for the real run's P-256 key), and the simulated case's key is Ed25519: go.test.ts holds Go's answer and alert";
+  "Go names the signer's key algorithm in its error (tls: invalid signature by the client certificate: ECDSA verification failure, for the real run's P-256 key), and the simulated case's key is Ed25519: go.test.ts holds Go's answer";
 
 /** Why a case whose server's application refuses a certificate has no Python run. */
 export const PYTHON_NO_VERIFY_CALLBACK =

@@ -164,7 +164,7 @@ export const GNUTLS_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKin
   certificate_required: 'GNUTLS_E_CERTIFICATE_REQUIRED',
   // A certificate the application refuses in its verify function (gnutls_session_set_verify_function returning -1), case server-pha-refused-by-application.
   verifier_rejected: 'GNUTLS_E_CERTIFICATE_ERROR',
-  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, case server-rejects-bad-cv (no alert sent).
+  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, either side, cases server-rejects-bad-cv and server-cv-bad (no alert sent).
   bad_signature: 'GNUTLS_E_PK_SIG_VERIFY_FAILED',
 };
 

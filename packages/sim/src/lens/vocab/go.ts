@@ -116,13 +116,13 @@ export const GO_SERVER_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeError
 };
 
 /**
- * Go 1.19's server error for a client CertificateVerify that does not verify (RFC 8446
- * §4.4.3): it names the key's algorithm (auth.go's verifyHandshakeSignature). The ECDSA
- * wording is held by a real run (case server-rejects-bad-cv, go.test.ts); Ed25519's and
- * RSA's are Go's source's.
+ * Go 1.19's error for a peer's CertificateVerify that does not verify (RFC 8446 §4.4.3),
+ * `signer` the peer: it names the key's algorithm (auth.go's verifyHandshakeSignature). The
+ * ECDSA wording is held by real runs on both sides (cases server-rejects-bad-cv and
+ * server-cv-bad, go.test.ts); Ed25519's and RSA's are Go's source's.
  */
-export function goBadClientSignature(scheme: string): string {
+export function goBadSignature(signer: 'client' | 'server', scheme: string): string {
   const why =
     scheme === 'ed25519' ? 'Ed25519 verification failure' : scheme.startsWith('ecdsa_') ? 'ECDSA verification failure' : 'crypto/rsa: verification error';
-  return `tls: invalid signature by the client certificate: ${why}`;
+  return `tls: invalid signature by the ${signer} certificate: ${why}`;
 }

@@ -178,7 +178,7 @@ export const NODE_LOCAL_ABORT_CODE: Readonly<Partial<Record<HandshakeErrorKind, 
   unknown_ca: 'SELF_SIGNED_CERT_IN_CHAIN',
   // RFC 8446 §4.4.2.4, a server with requestCert and rejectUnauthorized gets no client certificate, case server-cert-missing: its 'tlsClientError'.
   certificate_required: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
-  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, case server-rejects-bad-cv (OpenSSL's own check: it sends decrypt_error).
+  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, either side, cases server-rejects-bad-cv and server-cv-bad (OpenSSL's own check: it sends decrypt_error).
   bad_signature: 'ERR_SSL_BAD_SIGNATURE',
 };
 

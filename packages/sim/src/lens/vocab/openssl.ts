@@ -178,7 +178,7 @@ export const OPENSSL_LOCAL_ABORT_REASON: Readonly<Partial<Record<HandshakeErrorK
   certificate_required: 'peer did not return a certificate',
   // A certificate the application refuses in its verify callback (X509_V_ERR_APPLICATION_VERIFICATION), case server-pha-refused-by-application: SSL_R_CERTIFICATE_VERIFY_FAILED as well.
   verifier_rejected: 'certificate verify failed',
-  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, case server-rejects-bad-cv: SSL_R_BAD_SIGNATURE.
+  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, either side, cases server-rejects-bad-cv and server-cv-bad: SSL_R_BAD_SIGNATURE.
   bad_signature: 'bad signature',
 };
 

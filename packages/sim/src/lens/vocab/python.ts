@@ -129,7 +129,7 @@ export const PYTHON_LOCAL_ABORT: Readonly<Partial<Record<HandshakeErrorKind, str
   unknown_ca: 'SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED',
   // RFC 8446 §4.4.2.4, a server requiring a certificate gets none, case server-cert-missing (SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE).
   certificate_required: 'SSLError: PEER_DID_NOT_RETURN_A_CERTIFICATE',
-  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, case server-rejects-bad-cv (SSL_R_BAD_SIGNATURE).
+  // RFC 8446 §4.4.3, a CertificateVerify that does not verify, either side, cases server-rejects-bad-cv and server-cv-bad (SSL_R_BAD_SIGNATURE).
   bad_signature: 'SSLError: BAD_SIGNATURE',
 };
 
