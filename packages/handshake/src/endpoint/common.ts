@@ -97,7 +97,7 @@ export function verifyCertificateVerify(
   }
   const content = lentCertificateVerifyContent(side, transcript.hash(env.crypto, hash));
   if (!env.crypto.verify(scheme, key, content, cv.signature)) {
-    fail('bad_signature', `the ${side} CertificateVerify signature (${scheme}) does not verify`);
+    throw new HandshakeError('bad_signature', `the ${side} CertificateVerify signature (${scheme}) does not verify`, { signatureScheme: scheme });
   }
   return scheme;
 }

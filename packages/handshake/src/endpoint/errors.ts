@@ -8,6 +8,7 @@
  * decode_error of a frame, RFC 8446 §5.2) belong to their layer and keep the alert it gave.
  */
 import { type AlertName, TlsError } from '@tls13sim/record';
+import type { SignatureSchemeName } from '../constants.js';
 import type { HandshakeMessage } from '../messages/types.js';
 
 /** Each kind's alert under TLS 1.3 (RFC 8446 §6.2 unless said otherwise). */
@@ -100,7 +101,13 @@ export class HandshakeError extends TlsError {
   readonly detail: string;
   /** `verifier_rejected` only: the alert the application's verdict names. */
   readonly verdictAlert: AlertName | undefined;
-  constructor(kind: HandshakeErrorKind, message: string, opts: { readonly version?: AlertVersion; readonly verdictAlert?: AlertName } = {}) {
+  /** `bad_signature` in a TLS 1.3 CertificateVerify: the scheme of the signature that did not verify. */
+  readonly signatureScheme: SignatureSchemeName | undefined;
+  constructor(
+    kind: HandshakeErrorKind,
+    message: string,
+    opts: { readonly version?: AlertVersion; readonly verdictAlert?: AlertName; readonly signatureScheme?: SignatureSchemeName } = {},
+  ) {
     const version = opts.version ?? 'TLSv1.3';
     super(alertForKind(kind, version, opts.verdictAlert), message);
     this.name = 'HandshakeError';
@@ -108,6 +115,7 @@ export class HandshakeError extends TlsError {
     this.version = version;
     this.detail = message;
     this.verdictAlert = opts.verdictAlert;
+    this.signatureScheme = opts.signatureScheme;
   }
 
   /** The same error as a `version` endpoint reports it (its alert may differ: TLS12_ALERT_OF_KIND). */

@@ -28,8 +28,7 @@
 import type { PullMode, Simulation } from '../simulation.js';
 import type { AppCall, Side } from '../trace.js';
 import { Lens, type Attempt, type Fact, type LensOptions, type Worded } from './lens.js';
-import type { HandshakeErrorKind } from '@tls13sim/handshake';
-import { GO_ALERT_TEXT, GO_API, GO_EOF, GO_ERR_CLOSED, GO_LOCAL_ABORT_ERROR, GO_SERVER_LOCAL_ABORT_ERROR, goBadSignature } from './vocab/go.js';
+import { GO_ALERT_TEXT, GO_API, GO_EOF, GO_ERR_CLOSED, goLocalAbortError } from './vocab/go.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -113,16 +112,6 @@ export class GoLens extends Lens {
     return description === 'user_canceled' && (level === 'fatal' || this.version() === 'TLSv1.3');
   }
 
-  /** Go's error for a handshake this side aborted itself, as its side words it. */
-  private localAbortError(kind: HandshakeErrorKind): string | undefined {
-    if (kind === 'bad_signature') {
-      // The endpoint's message names the scheme: "the <peer> CertificateVerify signature (<scheme>) does not verify".
-      const scheme = /\(([a-z0-9_]+)\) does not verify/.exec(this.ep.error?.message ?? '')?.[1];
-      if (scheme !== undefined) return goBadSignature(this.side === 'server' ? 'client' : 'server', scheme);
-    }
-    return (this.side === 'server' ? GO_SERVER_LOCAL_ABORT_ERROR[kind] : undefined) ?? GO_LOCAL_ABORT_ERROR[kind];
-  }
-
   protected word(call: AppCall, fact: Fact): Worded {
     const api =
       call === 'connect' || call === 'accept'
@@ -152,7 +141,11 @@ export class GoLens extends Lens {
       case 'alert':
         return {
           api,
-          outcome: err(fact.received ? remote(fact.alert) : ((fact.cause !== undefined ? this.localAbortError(fact.cause) : undefined) ?? local(fact.alert))),
+          outcome: err(
+            fact.received
+              ? remote(fact.alert)
+              : ((fact.cause !== undefined ? goLocalAbortError(fact.cause, this.side, this.ep.error) : undefined) ?? local(fact.alert)),
+          ),
         };
       case 'blocked':
         return { api, outcome: 'blocked' };

@@ -10,7 +10,7 @@
  * close_notify is fatal whatever its level (even user_canceled); a received close_notify is
  * `io.EOF`, Error() `"EOF"`. Both are sticky: every later Read returns the same error.
  */
-import type { HandshakeErrorKind } from '@tls13sim/handshake';
+import { HandshakeError, type HandshakeErrorKind, type SignatureSchemeName } from '@tls13sim/handshake';
 
 /** Go's text for each alert description (alert.go `alertText`), keyed by RFC 8446 §6 name. */
 export const GO_ALERT_TEXT: Readonly<Record<string, string>> = {
@@ -121,8 +121,15 @@ export const GO_SERVER_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeError
  * ECDSA wording is held by real runs on both sides (cases server-rejects-bad-cv and
  * server-cv-bad, go.test.ts); Ed25519's and RSA's are Go's source's.
  */
-export function goBadSignature(signer: 'client' | 'server', scheme: string): string {
+export function goBadSignature(signer: 'client' | 'server', scheme: SignatureSchemeName): string {
   const why =
     scheme === 'ed25519' ? 'Ed25519 verification failure' : scheme.startsWith('ecdsa_') ? 'ECDSA verification failure' : 'crypto/rsa: verification error';
   return `tls: invalid signature by the ${signer} certificate: ${why}`;
+}
+
+/** Go's error for a handshake `side` aborted itself (`error`: our endpoint's), where a case has observed it. */
+export function goLocalAbortError(kind: HandshakeErrorKind, side: 'client' | 'server', error: Error | undefined): string | undefined {
+  const scheme = error instanceof HandshakeError ? error.signatureScheme : undefined;
+  if (kind === 'bad_signature' && scheme !== undefined) return goBadSignature(side === 'server' ? 'client' : 'server', scheme);
+  return (side === 'server' ? GO_SERVER_LOCAL_ABORT_ERROR[kind] : undefined) ?? GO_LOCAL_ABORT_ERROR[kind];
 }
