@@ -162,8 +162,8 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
   // Go 1.19 sends bad_certificate for a chain it cannot verify, decrypt_error for a bad signature.
   // The bad-signature case is skipped above (Go names the key's algorithm, the simulated case's
   // key is Ed25519): its real answer is held here, against the lens's wording for that key.
-  it('server-rejects-bad-cv: Go names the key in its error, as goBadSignature says (real run)', async () => {
-    const c = diffCase('server-rejects-bad-cv');
+  it.each(['server-rejects-bad-cv', 'tls12-server-rejects-bad-cv'])('%s: Go names the key in its error, as goBadSignature says (real run)', async (name) => {
+    const c = diffCase(name);
     expect(caseUnsupported(c, 'go')).toBe(GO_NAMES_THE_KEY);
     const error = goBadSignature('client', 'ecdsa_secp256r1_sha256');
     expect(await runOnClient(c, pki, runGo)).toEqual([
@@ -174,9 +174,10 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     expect(lensOutcomes('go', c)[0]).toMatchObject({ outcome: goBadSignature('client', 'ed25519') });
   });
 
-  // The mirror: Go's client refuses our server's CertificateVerify (skipped above for the same reason).
-  it('server-cv-bad: Go names the key in its error, as goBadSignature says (real run)', async () => {
-    const c = diffCase('server-cv-bad');
+  // The mirror: Go's client refuses our server's CertificateVerify, or under TLS 1.2 its
+  // ServerKeyExchange signature, in the same words (skipped above for the same reason).
+  it.each(['server-cv-bad', 'tls12-server-cv-bad'])('%s: Go names the key in its error, as goBadSignature says (real run)', async (name) => {
+    const c = diffCase(name);
     expect(caseUnsupported(c, 'go')).toBe(GO_NAMES_THE_KEY);
     const error = goBadSignature('server', 'ecdsa_secp256r1_sha256');
     expect(await runCase(c)).toEqual([
@@ -186,6 +187,17 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
     ]);
     expect(lensOutcomes('go', c)[0]).toMatchObject({ outcome: goBadSignature('server', 'ed25519') });
   });
-  rejectionAlertsTest('Go', { unknownCa: ['bad_certificate'], badCv: ['decrypt_error'] }, () => pki, runGo);
+  rejectionAlertsTest(
+    'Go',
+    {
+      unknownCa: ['bad_certificate'],
+      badCv: ['decrypt_error'],
+      badServerSignature: ['decrypt_error'],
+      // key_agreement.go, Go 1.19: a ServerKeyExchange that fails is answered with unexpected_message.
+      tls12BadServerSignature: ['unexpected_message'],
+    },
+    () => pki,
+    runGo,
+  );
   everyAlertTests('go', runCase);
 });

@@ -16,7 +16,7 @@ import { createLens } from '../../packages/sim/src/lens/registry.js';
 import type { Simulation } from '../../packages/sim/src/simulation.js';
 import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
 import { runOnClient } from './our-client.js';
-import type { DiffPki } from './server.js';
+import { runOnServer, type DiffPki } from './server.js';
 
 export function lensOutcomes(lib: LensName, c: DiffCase): CaseOutcome[] {
   return runCaseThroughLens(c, lib).outcomes;
@@ -70,25 +70,45 @@ export function serverTakesNoEarlyDataTest(lib: LensName, name: string, pki: () 
   });
 }
 
+/** What a library sends when it refuses a peer's certificate or signature, by case (TLS 1.3). */
+export interface RefusalAlerts {
+  /** Serving, a client certificate from a CA it does not trust (server-rejects-unknown-ca). */
+  readonly unknownCa: readonly string[];
+  /** Serving, a client CertificateVerify that does not verify (server-rejects-bad-cv). */
+  readonly badCv: readonly string[];
+  /** As the client, a server signature that does not verify (server-cv-bad). */
+  readonly badServerSignature: readonly string[];
+  /** The same under TLS 1.2, where the signature is the ServerKeyExchange's (tls12-server-cv-bad). */
+  readonly tls12BadServerSignature: readonly string[];
+}
+
 /**
- * What reaches the client when the library serving rejects its certificate (TLS 1.3): the
- * alerts our client received, for a certificate from a CA the library does not trust
- * (server-rejects-unknown-ca) and for a CertificateVerify that does not verify
- * (server-rejects-bad-cv). The lens cannot show this (our endpoint sends its own alert);
- * docs/fidelity.md reports it.
+ * What goes on the wire when the library refuses its peer's certificate or signature: the
+ * alerts our endpoint received (none: the library closed without one). Serving, the library
+ * sends the same under TLS 1.2 as under 1.3 (both twins checked). The lens cannot show this
+ * (in a simulation our endpoint sends its own alert); docs/fidelity.md reports it.
  */
-export function rejectionAlertsTest(
-  lib: string,
-  alerts: { readonly unknownCa: readonly string[]; readonly badCv: readonly string[] },
-  pki: () => DiffPki,
-  run: HarnessRun,
-): void {
+export function rejectionAlertsTest(lib: string, alerts: RefusalAlerts, pki: () => DiffPki, run: HarnessRun): void {
   it.each([
     ['server-rejects-unknown-ca', alerts.unknownCa],
+    ['tls12-server-rejects-unknown-ca', alerts.unknownCa],
     ['server-rejects-bad-cv', alerts.badCv],
+    ['tls12-server-rejects-bad-cv', alerts.badCv],
   ] as const)(`%s: ${lib} serving sends %j (real run)`, async (name, want) => {
     const got: string[] = [];
     await runOnClient(diffCase(name), pki(), run, undefined, (a) => got.push(a));
+    expect(got).toEqual(want);
+  });
+  it.each([
+    ['server-cv-bad', alerts.badServerSignature],
+    ['tls12-server-cv-bad', alerts.tls12BadServerSignature],
+  ] as const)(`%s: ${lib}'s client sends %j (real run)`, async (name, want) => {
+    let got: string[] | undefined;
+    await runOnServer(diffCase(name), pki(), run, {
+      onPeerAlerts: (a) => {
+        got = a;
+      },
+    });
     expect(got).toEqual(want);
   });
 }

@@ -185,6 +185,11 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
 
   // Node's server checks the chain after OpenSSL's handshake and destroys the socket: no alert;
   // a bad CertificateVerify is OpenSSL's own check, which sends decrypt_error.
-  rejectionAlertsTest('Node', { unknownCa: [], badCv: ['decrypt_error'] }, () => pki, runNode);
+  rejectionAlertsTest(
+    'Node',
+    { unknownCa: [], badCv: ['decrypt_error'], badServerSignature: ['decrypt_error'], tls12BadServerSignature: ['decrypt_error'] },
+    () => pki,
+    runNode,
+  );
   everyAlertTests('node', (c: DiffCase) => runCase(c));
 });

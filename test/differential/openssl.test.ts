@@ -178,6 +178,11 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
   });
 
   // libssl sends the X.509 error's alert.
-  rejectionAlertsTest('OpenSSL', { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'] }, () => pki, runOpenssl);
+  rejectionAlertsTest(
+    'OpenSSL',
+    { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'], badServerSignature: ['decrypt_error'], tls12BadServerSignature: ['decrypt_error'] },
+    () => pki,
+    runOpenssl,
+  );
   everyAlertTests('openssl', runCase);
 });

@@ -149,6 +149,11 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
 
   serverTakesNoEarlyDataTest('python', 'Python', () => pki, runPython);
 
-  rejectionAlertsTest('Python', { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'] }, () => pki, runPython);
+  rejectionAlertsTest(
+    'Python',
+    { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'], badServerSignature: ['decrypt_error'], tls12BadServerSignature: ['decrypt_error'] },
+    () => pki,
+    runPython,
+  );
   everyAlertTests('python', runCase);
 });

@@ -114,6 +114,17 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
     }
   });
 
-  rejectionAlertsTest('rustls', { unknownCa: ['handshake_failure'], badCv: ['access_denied'] }, () => pki, runRustls);
+  rejectionAlertsTest(
+    'rustls',
+    {
+      unknownCa: ['handshake_failure'],
+      badCv: ['access_denied'],
+      // rustls 0.20's client answers a bad server signature with bad_certificate, its server a bad client one with access_denied.
+      badServerSignature: ['bad_certificate'],
+      tls12BadServerSignature: ['bad_certificate'],
+    },
+    () => pki,
+    runRustls,
+  );
   everyAlertTests('rustls', runCase);
 });

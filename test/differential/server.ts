@@ -285,11 +285,32 @@ async function runProgram(conn: TlsConnection, c: DiffCase, log: string[], versi
  * One real run of a case: its server on an ephemeral port, the library's harness as the
  * client (`run`), with the case's client certificate; the server is closed afterwards.
  */
+/**
+ * The alerts in our server's failed handshake (its log's `handshake:` line): the one the
+ * peer sent, or none when the peer closed without one. Waits up to 2 s for the line.
+ */
+async function peerAlerts(c: DiffCase, server: DiffServer): Promise<string[]> {
+  for (let i = 0; i < 40 && !server.log.some((l) => l.startsWith('handshake:')); i++) await sleep(50);
+  const line = server.log.find((l) => l.startsWith('handshake:'));
+  if (line === undefined) throw new Error(`${c.name}: our server's handshake did not fail (log: ${server.log.join('; ')})`);
+  const alert = /peer sent fatal alert (\w+)/.exec(line)?.[1];
+  if (alert !== undefined) return [alert];
+  if (line.includes('without close_notify')) return [];
+  throw new Error(`${c.name}: our server's handshake failed with neither an alert nor the peer's close: ${line}`);
+}
+
 export async function runOnServer(
   c: DiffCase,
   pki: DiffPki,
   run: (input: HarnessInput) => Promise<Outcome[]>,
-  opts: { waitMs?: number } = {},
+  opts: {
+    waitMs?: number;
+    /**
+     * The alerts our server received in a handshake the library's client aborted (none: it
+     * closed without one); the run fails if our server's handshake did not fail.
+     */
+    onPeerAlerts?: (alerts: string[]) => void;
+  } = {},
 ): Promise<Outcome[]> {
   const server = await startDiffServer(c, pki);
   // A downgrade case: the harness talks to our server through the attacker (mitm.ts).
@@ -330,6 +351,7 @@ export async function runOnServer(
     if (server.versions.length === 0 || server.versions.some((v) => v !== want)) {
       throw new Error(`${c.name}: the harness negotiated ${JSON.stringify(server.versions)}, the case needs ${want}`);
     }
+    if (opts.onPeerAlerts !== undefined) opts.onPeerAlerts(await peerAlerts(c, server));
     return outcomes;
   } finally {
     await mitm?.close();

@@ -101,7 +101,7 @@ export class HandshakeError extends TlsError {
   readonly detail: string;
   /** `verifier_rejected` only: the alert the application's verdict names. */
   readonly verdictAlert: AlertName | undefined;
-  /** `bad_signature` in a TLS 1.3 CertificateVerify: the scheme of the signature that did not verify. */
+  /** `bad_signature` (a TLS 1.3 CertificateVerify; a TLS 1.2 CertificateVerify or ServerKeyExchange): the scheme of the signature that did not verify. */
   readonly signatureScheme: SignatureSchemeName | undefined;
   constructor(
     kind: HandshakeErrorKind,
@@ -121,7 +121,11 @@ export class HandshakeError extends TlsError {
   /** The same error as a `version` endpoint reports it (its alert may differ: TLS12_ALERT_OF_KIND). */
   atVersion(version: AlertVersion): HandshakeError {
     if (version === this.version) return this;
-    const err = new HandshakeError(this.kind, this.detail, { version, ...(this.verdictAlert !== undefined ? { verdictAlert: this.verdictAlert } : {}) });
+    const err = new HandshakeError(this.kind, this.detail, {
+      version,
+      ...(this.verdictAlert !== undefined ? { verdictAlert: this.verdictAlert } : {}),
+      ...(this.signatureScheme !== undefined ? { signatureScheme: this.signatureScheme } : {}),
+    });
     if (this.cause !== undefined) (err as { cause?: unknown }).cause = this.cause;
     return err;
   }

@@ -13,7 +13,7 @@ import type { PrivateKey, PublicKey } from '../crypto/keys.js';
 import { schemeInfo, signRsaPkcs1 } from '../crypto/signature.js';
 import type { Env } from '../endpoint/step.js';
 import { schemeName } from '../endpoint/common.js';
-import { fail as fail12 } from '../endpoint/errors.js';
+import { fail as fail12, HandshakeError } from '../endpoint/errors.js';
 
 const CURVES = { p256, p384, p521 } as const;
 const HASHES = { sha256, sha384, sha512 } as const;
@@ -90,6 +90,8 @@ export function checkTls12Signature(
     fail12('illegal_parameter', `${what} uses signature algorithm 0x${algorithm.toString(16).padStart(4, '0')}, which we did not offer`);
   }
   if (!tls12SchemesForKey(key).includes(scheme)) fail12('illegal_parameter', `${what} algorithm ${scheme} does not fit the ${key.type} key`);
-  if (!verifyTls12(scheme, key, message, signature, env)) fail12('bad_signature', `the ${what} signature (${scheme}) does not verify`);
+  if (!verifyTls12(scheme, key, message, signature, env)) {
+    throw new HandshakeError('bad_signature', `the ${what} signature (${scheme}) does not verify`, { signatureScheme: scheme });
+  }
   return scheme;
 }

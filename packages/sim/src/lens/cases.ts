@@ -63,6 +63,16 @@ const HANGUP_AFTER_ECHO: DiffCase = {
   ],
 };
 
+const SERVER_CV_BAD: DiffCase = {
+  name: 'server-cv-bad',
+  title:
+    "the client rejects the server's CertificateVerify: it does not verify under the server's certificate (signed with another key), whether or not the client checks the chain",
+  server: { clientAuth: 'none', echo: true, strayKey: true },
+  clientCert: 'none',
+  script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
+  unsupported: { go: GO_NAMES_THE_KEY },
+};
+
 export const DIFF_CASES: readonly DiffCase[] = [
   {
     name: 'accepted',
@@ -315,15 +325,11 @@ export const DIFF_CASES: readonly DiffCase[] = [
     verifyServer: 'untrusted',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
   },
-  {
-    name: 'server-cv-bad',
-    title:
-      "the client rejects the server's CertificateVerify: it does not verify under the server's certificate (signed with another key), whether or not the client checks the chain",
-    server: { clientAuth: 'none', echo: true, strayKey: true },
-    clientCert: 'none',
-    script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
-    unsupported: { go: GO_NAMES_THE_KEY },
-  },
+  SERVER_CV_BAD,
+  tls12Twin(
+    SERVER_CV_BAD,
+    "server-cv-bad under TLS 1.2: the server's ServerKeyExchange signature does not verify (RFC 5246 §7.4.3; TLS 1.2 has no CertificateVerify from the server)",
+  ),
   ...SERVER_SIDE_CASES,
   // The scenarios' twins: each scenario's calls through each lens, held against a real run.
   ...SCENARIO_TWIN_CASES,

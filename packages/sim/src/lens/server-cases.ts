@@ -35,7 +35,7 @@ export const GNUTLS_REAUTH_SENDS_NO_ALERT =
  * sign with Ed25519 where the real ones' keys are P-256 (go.test.ts holds Go's words).
  */
 export const GO_NAMES_THE_KEY =
-  "Go names the signer's key algorithm in its error (tls: invalid signature by the client certificate: ECDSA verification failure, for the real run's P-256 key), and the simulated case's key is Ed25519: go.test.ts holds Go's answer";
+  "Go names the signer and its key's algorithm in its error (tls: invalid signature by the client certificate: ECDSA verification failure, or by the server certificate, for the real run's P-256 key), and the simulated case's key is Ed25519: go.test.ts holds Go's answer";
 
 /** Why a case whose server's application refuses a certificate has no Python run. */
 export const PYTHON_NO_VERIFY_CALLBACK =
@@ -198,6 +198,7 @@ const TLS12_TWINS: ReadonlyArray<readonly [string, string]> = [
   ['server-cert-missing', "server-cert-missing under TLS 1.2: the accept fails with the server's own abort (handshake_failure on the wire)"],
   ['server-rejected-by-client', "server-rejected-by-client under TLS 1.2: the accept meets the client's alert"],
   ['server-rejects-unknown-ca', 'server-rejects-unknown-ca under TLS 1.2: the server judges the certificate before its own Finished, inside its accept'],
+  ['server-rejects-bad-cv', 'server-rejects-bad-cv under TLS 1.2: the server checks the CertificateVerify before its own Finished, inside its accept'],
 ];
 
 export const SERVER_SIDE_CASES: readonly DiffCase[] = [

@@ -474,9 +474,26 @@ export class TlsConnection extends EventEmitter {
     this.finish(reason);
   }
 
-  /** Drains the endpoint: records to the socket (respecting backpressure), events to the trace. */
+  /**
+   * Drains the endpoint: records to the socket (respecting backpressure), events to the trace.
+   * What one input produced (a flight) leaves in one write: written record by record, a peer
+   * that refused an early record could close between the writes, and the next write's EPIPE
+   * would end the connection before the peer's alert, already arrived, was read.
+   */
   private pump(): void {
     this.drainEvents();
+    this.socket.cork();
+    try {
+      this.writeRecords();
+    } finally {
+      this.socket.uncork();
+    }
+    this.drainEvents();
+    this.react();
+    this.endIfFlushed();
+  }
+
+  private writeRecords(): void {
     while (!this.writeBlocked && !this.socket.destroyed && !this.socketEnded) {
       const rec = this.endpoint.pollTransmit();
       if (rec === null) break;
@@ -491,9 +508,6 @@ export class TlsConnection extends EventEmitter {
         });
       }
     }
-    this.drainEvents();
-    this.react();
-    this.endIfFlushed();
   }
 
   private drainEvents(): void {
