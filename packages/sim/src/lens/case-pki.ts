@@ -1,6 +1,8 @@
 /**
  * The simulated differential cases' PKI (seeded): a CA the server trusts, one it does not,
- * and a client certificate from each.
+ * and a client certificate from each. Every key is ECDSA P-256, as in the real runs' PKI
+ * (test/differential/server.ts): Go's error for a signature that does not verify names the
+ * key's algorithm (goBadSignature), so the simulated case words it as the real run does.
  */
 import { buildCertificate, generateKeyPair, seededRandom, type CertifiedKey } from '@tls13sim/handshake';
 
@@ -25,7 +27,7 @@ export function casePki(seed: number): CasePki {
   if (hit !== undefined) return hit;
   const rand = seededRandom(`tls13sim-diff-pki:${seed}`);
   const makeCa = (subject: string) => {
-    const key = generateKeyPair('ed25519', rand);
+    const key = generateKeyPair('p256', rand);
     const cert = buildCertificate(
       { subject, publicKey: key.publicKey, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, isCA: true, keyUsage: ['keyCertSign', 'digitalSignature'] },
       key.privateKey,
@@ -34,7 +36,7 @@ export function casePki(seed: number): CasePki {
     return { key, cert };
   };
   const leaf = (issuer: ReturnType<typeof makeCa>, subject: string, client: boolean): CertifiedKey => {
-    const key = generateKeyPair('ed25519', rand);
+    const key = generateKeyPair('p256', rand);
     const cert = buildCertificate(
       {
         subject,

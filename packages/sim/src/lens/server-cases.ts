@@ -34,9 +34,6 @@ export const GNUTLS_REAUTH_SENDS_NO_ALERT =
  * Go's error for a bad CertificateVerify names the key's algorithm, and the simulated cases
  * sign with Ed25519 where the real ones' keys are P-256 (go.test.ts holds Go's words).
  */
-export const GO_NAMES_THE_KEY =
-  "Go names the signer and its key's algorithm in its error (tls: invalid signature by the client certificate: ECDSA verification failure, or by the server certificate, for the real run's P-256 key), and the simulated case's key is Ed25519: go.test.ts holds Go's answer";
-
 /** Why a case whose server's application refuses a certificate has no Python run. */
 export const PYTHON_NO_VERIFY_CALLBACK =
   "Python's ssl module has no verification callback: its application cannot refuse a certificate that its CA vouches for inside the handshake";
@@ -109,7 +106,6 @@ const SERVER_CASES: readonly DiffCase[] = [
     server: { clientAuth: 'require' },
     clientCert: 'stray-key',
     script: [{ op: 'accept' }, { op: 'read', n: 1024 }],
-    unsupported: { go: GO_NAMES_THE_KEY },
   }),
   served({
     name: 'server-rejected-by-client',
