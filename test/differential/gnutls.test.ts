@@ -164,6 +164,11 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
 
   // GnuTLS sends no alert when its verification of the client fails, chain or signature (nor
   // after a refused gnutls_reauth, above).
-  rejectionAlertsTest('GnuTLS', { unknownCa: [], badCv: [], badServerSignature: [], tls12BadServerSignature: [] }, () => pki, runGnutls);
+  rejectionAlertsTest(
+    'GnuTLS',
+    { unknownCa: [], badCv: [], certMissing: [], tls12CertMissing: [], badServerSignature: [], tls12BadServerSignature: [] },
+    () => pki,
+    runGnutls,
+  );
   everyAlertTests('gnutls', (c: DiffCase) => runCase(c, pki));
 });

@@ -76,6 +76,10 @@ export interface RefusalAlerts {
   readonly unknownCa: readonly string[];
   /** Serving, a client CertificateVerify that does not verify (server-rejects-bad-cv). */
   readonly badCv: readonly string[];
+  /** Serving, requiring a client certificate and getting none (server-cert-missing). */
+  readonly certMissing: readonly string[];
+  /** The same under TLS 1.2 (tls12-server-cert-missing), where RFC 5246 §7.4.6 asks for handshake_failure. */
+  readonly tls12CertMissing: readonly string[];
   /** As the client, a server signature that does not verify (server-cv-bad). */
   readonly badServerSignature: readonly string[];
   /** The same under TLS 1.2, where the signature is the ServerKeyExchange's (tls12-server-cv-bad). */
@@ -94,6 +98,8 @@ export function rejectionAlertsTest(lib: string, alerts: RefusalAlerts, pki: () 
     ['tls12-server-rejects-unknown-ca', alerts.unknownCa],
     ['server-rejects-bad-cv', alerts.badCv],
     ['tls12-server-rejects-bad-cv', alerts.badCv],
+    ['server-cert-missing', alerts.certMissing],
+    ['tls12-server-cert-missing', alerts.tls12CertMissing],
   ] as const)(`%s: ${lib} serving sends %j (real run)`, async (name, want) => {
     const got: string[] = [];
     await runOnClient(diffCase(name), pki(), run, undefined, (a) => got.push(a));

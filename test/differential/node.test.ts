@@ -187,7 +187,14 @@ describe.skipIf(unavailable !== null)(`differential: Node tls (${nodeVersions()}
   // a bad CertificateVerify is OpenSSL's own check, which sends decrypt_error.
   rejectionAlertsTest(
     'Node',
-    { unknownCa: [], badCv: ['decrypt_error'], badServerSignature: ['decrypt_error'], tls12BadServerSignature: ['decrypt_error'] },
+    {
+      unknownCa: [],
+      badCv: ['decrypt_error'],
+      certMissing: ['certificate_required'],
+      tls12CertMissing: ['handshake_failure'],
+      badServerSignature: ['decrypt_error'],
+      tls12BadServerSignature: ['decrypt_error'],
+    },
     () => pki,
     runNode,
   );

@@ -180,7 +180,14 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
   // libssl sends the X.509 error's alert.
   rejectionAlertsTest(
     'OpenSSL',
-    { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'], badServerSignature: ['decrypt_error'], tls12BadServerSignature: ['decrypt_error'] },
+    {
+      unknownCa: ['unknown_ca'],
+      badCv: ['decrypt_error'],
+      certMissing: ['certificate_required'],
+      tls12CertMissing: ['handshake_failure'],
+      badServerSignature: ['decrypt_error'],
+      tls12BadServerSignature: ['decrypt_error'],
+    },
     () => pki,
     runOpenssl,
   );

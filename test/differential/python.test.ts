@@ -151,7 +151,14 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
 
   rejectionAlertsTest(
     'Python',
-    { unknownCa: ['unknown_ca'], badCv: ['decrypt_error'], badServerSignature: ['decrypt_error'], tls12BadServerSignature: ['decrypt_error'] },
+    {
+      unknownCa: ['unknown_ca'],
+      badCv: ['decrypt_error'],
+      certMissing: ['certificate_required'],
+      tls12CertMissing: ['handshake_failure'],
+      badServerSignature: ['decrypt_error'],
+      tls12BadServerSignature: ['decrypt_error'],
+    },
     () => pki,
     runPython,
   );

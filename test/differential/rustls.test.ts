@@ -119,6 +119,9 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
     {
       unknownCa: ['handshake_failure'],
       badCv: ['access_denied'],
+      // rustls 0.20 sends TLS 1.3's certificate_required under TLS 1.2 too.
+      certMissing: ['certificate_required'],
+      tls12CertMissing: ['certificate_required'],
       // rustls 0.20's client answers a bad server signature with bad_certificate, its server a bad client one with access_denied.
       badServerSignature: ['bad_certificate'],
       tls12BadServerSignature: ['bad_certificate'],

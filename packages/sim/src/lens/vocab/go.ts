@@ -103,7 +103,7 @@ export const GO_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeErrorKind, s
   downgrade_detected: 'tls: downgrade attempt detected, possibly due to a MitM attack or a broken middlebox',
   // RFC 8446 §4.4.2.4, a server chain that ends with a self-signed root the client does not trust (our server sends its leaf and its CA), case server-cert-untrusted: x509.UnknownAuthorityError, returned as is by Go 1.19.
   unknown_ca: 'x509: certificate signed by unknown authority',
-  // RFC 8446 §4.4.2.4, a server with RequireAndVerifyClientCert gets an empty Certificate, case server-cert-missing (handshake_server_tls13.go, Go 1.19; it sends certificate_required).
+  // RFC 8446 §4.4.2.4, a server with RequireAndVerifyClientCert gets an empty Certificate, case server-cert-missing, TLS 1.3 and 1.2 (processCertsFromClient in handshake_server.go, Go 1.19; it sends bad_certificate, as a real run showed, not certificate_required).
   certificate_required: "tls: client didn't provide a certificate",
 };
 
