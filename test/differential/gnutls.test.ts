@@ -166,7 +166,16 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
   // after a refused gnutls_reauth, above).
   rejectionAlertsTest(
     'GnuTLS',
-    { unknownCa: [], badCv: [], certMissing: [], tls12CertMissing: [], badServerSignature: [], tls12BadServerSignature: [] },
+    {
+      unknownCa: [],
+      badCv: [],
+      certMissing: [],
+      tls12CertMissing: [],
+      badServerSignature: [],
+      tls12BadServerSignature: [],
+      untrustedServer: [],
+      downgrade: [],
+    },
     () => pki,
     runGnutls,
   );

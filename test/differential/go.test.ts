@@ -173,6 +173,8 @@ describe.skipIf(unavailable !== null)('differential: Go crypto/tls', () => {
       badServerSignature: ['decrypt_error'],
       // key_agreement.go, Go 1.19: a ServerKeyExchange that fails is answered with unexpected_message.
       tls12BadServerSignature: ['unexpected_message'],
+      untrustedServer: ['bad_certificate'],
+      downgrade: ['illegal_parameter'],
     },
     () => pki,
     runGo,

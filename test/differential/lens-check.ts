@@ -84,6 +84,10 @@ export interface RefusalAlerts {
   readonly badServerSignature: readonly string[];
   /** The same under TLS 1.2, where the signature is the ServerKeyExchange's (tls12-server-cv-bad). */
   readonly tls12BadServerSignature: readonly string[];
+  /** As the client, a server chain from a CA it does not trust (server-cert-untrusted). */
+  readonly untrustedServer: readonly string[];
+  /** As the client, a TLS 1.2 ServerHello with the downgrade sentinel (tls12-downgrade; RFC 8446 §4.1.3 asks for illegal_parameter). */
+  readonly downgrade: readonly string[];
 }
 
 /**
@@ -108,6 +112,8 @@ export function rejectionAlertsTest(lib: string, alerts: RefusalAlerts, pki: () 
   it.each([
     ['server-cv-bad', alerts.badServerSignature],
     ['tls12-server-cv-bad', alerts.tls12BadServerSignature],
+    ['server-cert-untrusted', alerts.untrustedServer],
+    ['tls12-downgrade', alerts.downgrade],
   ] as const)(`%s: ${lib}'s client sends %j (real run)`, async (name, want) => {
     let got: string[] | undefined;
     await runOnServer(diffCase(name), pki(), run, {

@@ -187,6 +187,8 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
       tls12CertMissing: ['handshake_failure'],
       badServerSignature: ['decrypt_error'],
       tls12BadServerSignature: ['decrypt_error'],
+      untrustedServer: ['unknown_ca'],
+      downgrade: ['illegal_parameter'],
     },
     () => pki,
     runOpenssl,

@@ -158,6 +158,8 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
       tls12CertMissing: ['handshake_failure'],
       badServerSignature: ['decrypt_error'],
       tls12BadServerSignature: ['decrypt_error'],
+      untrustedServer: ['unknown_ca'],
+      downgrade: ['illegal_parameter'],
     },
     () => pki,
     runPython,

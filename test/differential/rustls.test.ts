@@ -125,6 +125,8 @@ describe.skipIf(unavailable !== null)('differential: rustls 0.20', () => {
       // rustls 0.20's client answers a bad server signature with bad_certificate, its server a bad client one with access_denied.
       badServerSignature: ['bad_certificate'],
       tls12BadServerSignature: ['bad_certificate'],
+      untrustedServer: ['bad_certificate'],
+      downgrade: ['illegal_parameter'],
     },
     () => pki,
     runRustls,

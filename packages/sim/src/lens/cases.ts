@@ -302,7 +302,8 @@ export const DIFF_CASES: readonly DiffCase[] = [
   tls12Twin(HANGUP_AFTER_ECHO, 'hangup-after-echo under TLS 1.2: the server closes TCP without close_notify after its answer'),
   {
     name: 'tls12-downgrade',
-    title: 'an attacker strips supported_versions: the client finds DOWNGRD\\x01 in a TLS 1.2 ServerHello and aborts (illegal_parameter, sent)',
+    title:
+      'an attacker strips supported_versions: the client finds DOWNGRD\\x01 in a TLS 1.2 ServerHello and aborts (RFC 8446 asks for illegal_parameter; what each library sends is in its test)',
     server: { downgrade: true, clientAuth: 'none', echo: true },
     clientCert: 'none',
     script: [{ op: 'connect' }, { op: 'write', data: PING }, { op: 'read', n: 1024 }],
@@ -318,7 +319,7 @@ export const DIFF_CASES: readonly DiffCase[] = [
   },
   {
     name: 'server-cert-untrusted',
-    title: "the client rejects the server's certificate: it chains to no CA the client trusts (sent)",
+    title: "the client rejects the server's certificate: it chains to no CA the client trusts (its alert, if any, is the library's own: see its test)",
     server: { clientAuth: 'none', echo: true },
     clientCert: 'none',
     verifyServer: 'untrusted',
