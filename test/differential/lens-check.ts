@@ -70,7 +70,7 @@ export function serverTakesNoEarlyDataTest(lib: LensName, name: string, pki: () 
   });
 }
 
-/** What a library sends when it refuses a peer's certificate or signature, by case (TLS 1.3). */
+/** What a library sends when it refuses its peer (TLS 1.3 unless a field says otherwise), by case. */
 export interface RefusalAlerts {
   /** Serving, a client certificate from a CA it does not trust (server-rejects-unknown-ca). */
   readonly unknownCa: readonly string[];
@@ -91,10 +91,11 @@ export interface RefusalAlerts {
 }
 
 /**
- * What goes on the wire when the library refuses its peer's certificate or signature: the
- * alerts our endpoint received (none: the library closed without one). Serving, the library
- * sends the same under TLS 1.2 as under 1.3 (both twins checked). The lens cannot show this
- * (in a simulation our endpoint sends its own alert); docs/fidelity.md reports it.
+ * What goes on the wire when the library refuses its peer: the alerts our endpoint received
+ * (none: the library closed without one). For an unknown CA and a bad CertificateVerify, the
+ * library serving sends the same under TLS 1.2 as under 1.3 (both twins are checked against
+ * one field). The lens cannot show this (in a simulation our endpoint sends its own alert);
+ * docs/fidelity.md reports it.
  */
 export function rejectionAlertsTest(lib: string, alerts: RefusalAlerts, pki: () => DiffPki, run: HarnessRun): void {
   it.each([
