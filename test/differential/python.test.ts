@@ -149,6 +149,18 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
 
   serverTakesNoEarlyDataTest('python', 'Python', () => pki, runPython);
 
+  // As libssl (openssl.test.ts): a certificate refused after the handshake, from a CA the
+  // server does not trust, is refused inside the read that processes it, with unknown_ca.
+  it('server-pha-refused: Python serving refuses inside recv and sends unknown_ca (real run)', async () => {
+    const alerts: string[] = [];
+    const real = await runOnClient(diffCase('server-pha-refused'), pki, runPython, undefined, (a) => alerts.push(a));
+    expect(alerts).toEqual(['unknown_ca']);
+    expect(real.find((o) => o.outcome.startsWith('SSLCertVerificationError'))).toMatchObject({
+      call: 'read',
+      outcome: 'SSLCertVerificationError: CERTIFICATE_VERIFY_FAILED',
+    });
+  });
+
   rejectionAlertsTest(
     'Python',
     {
