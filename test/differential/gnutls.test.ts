@@ -162,8 +162,8 @@ describe.skipIf(unavailable !== null)('GnuTLS 3.7 differential cases', () => {
     expect(got).toEqual(want);
   });
 
-  // GnuTLS sends no alert when its verification of the client fails, chain or signature (nor
-  // after a refused gnutls_reauth, above).
+  // GnuTLS sends no alert in any of these refusals, serving or as the client, TLS 1.3 or 1.2
+  // (nor after a refused gnutls_reauth, above): it closes the connection.
   rejectionAlertsTest(
     'GnuTLS',
     {

@@ -14,7 +14,7 @@ import type { AlertName } from '@tls13sim/record';
 import { DIFF_CASES, diffCase, type DiffCase } from '../../packages/sim/src/lens/cases.js';
 import { OPENSSL_AFTER_LOCAL_ABORT, OPENSSL_ALERT_REASON, OPENSSL_LOCAL_ABORT_REASON, opensslAlertOutcome } from '../../packages/sim/src/lens/vocab/openssl.js';
 import type { HarnessInput, HarnessRunOptions, Outcome } from './harness.js';
-import { opensslAvailable, runOpenssl } from './openssl.js';
+import { LIBSSL_REFUSAL_ALERTS, opensslAvailable, runOpenssl } from './openssl.js';
 import {
   everyAlertTests,
   lensOutcomes,
@@ -177,21 +177,6 @@ describe.skipIf(!run)(`differential: ${LIB}${run ? '' : ` (skipped: ${unavailabl
     expect(await ticketEarlyDataLimit(pki, runOpenssl, 'scenario-early-data-server')).toBe(1024);
   });
 
-  // libssl sends the X.509 error's alert.
-  rejectionAlertsTest(
-    'OpenSSL',
-    {
-      unknownCa: ['unknown_ca'],
-      badCv: ['decrypt_error'],
-      certMissing: ['certificate_required'],
-      tls12CertMissing: ['handshake_failure'],
-      badServerSignature: ['decrypt_error'],
-      tls12BadServerSignature: ['decrypt_error'],
-      untrustedServer: ['unknown_ca'],
-      downgrade: ['illegal_parameter'],
-    },
-    () => pki,
-    runOpenssl,
-  );
+  rejectionAlertsTest('OpenSSL', LIBSSL_REFUSAL_ALERTS, () => pki, runOpenssl);
   everyAlertTests('openssl', runCase);
 });

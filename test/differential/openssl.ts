@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHarnessProcess, type HarnessInput, type Outcome, type HarnessRunOptions } from './harness.js';
+import type { RefusalAlerts } from './lens-check.js';
 
 const SOURCE = fileURLToPath(new URL('./openssl/harness.c', import.meta.url));
 /** The header both C harnesses include: part of what a cached build depends on. */
@@ -18,6 +19,21 @@ export const C_JSON_HEADER = fileURLToPath(new URL('./c/json.h', import.meta.url
 
 /** The library version the snapshot (observed/openssl.json) was taken with. */
 export const OPENSSL_SERIES = 'OpenSSL 3.0.';
+
+/**
+ * What libssl sends when it refuses its peer (rejectionAlertsTest): OpenSSL's and CPython's
+ * `ssl` both run it, and both tests hold it. It sends the X.509 error's alert.
+ */
+export const LIBSSL_REFUSAL_ALERTS: RefusalAlerts = {
+  unknownCa: ['unknown_ca'],
+  badCv: ['decrypt_error'],
+  certMissing: ['certificate_required'],
+  tls12CertMissing: ['handshake_failure'],
+  badServerSignature: ['decrypt_error'],
+  tls12BadServerSignature: ['decrypt_error'],
+  untrustedServer: ['unknown_ca'],
+  downgrade: ['illegal_parameter'],
+};
 
 let built: { bin: string } | { error: string } | undefined;
 

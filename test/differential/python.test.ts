@@ -22,6 +22,7 @@ import {
 } from '../../packages/sim/src/lens/vocab/python.js';
 import type { Outcome } from './harness.js';
 import { pythonAvailable, runPython } from './python.js';
+import { LIBSSL_REFUSAL_ALERTS } from './openssl.js';
 import {
   everyAlertTests,
   lensOutcomes,
@@ -161,20 +162,6 @@ describe.skipIf(unavailable !== null)('differential: Python ssl', () => {
     });
   });
 
-  rejectionAlertsTest(
-    'Python',
-    {
-      unknownCa: ['unknown_ca'],
-      badCv: ['decrypt_error'],
-      certMissing: ['certificate_required'],
-      tls12CertMissing: ['handshake_failure'],
-      badServerSignature: ['decrypt_error'],
-      tls12BadServerSignature: ['decrypt_error'],
-      untrustedServer: ['unknown_ca'],
-      downgrade: ['illegal_parameter'],
-    },
-    () => pki,
-    runPython,
-  );
+  rejectionAlertsTest('Python', LIBSSL_REFUSAL_ALERTS, () => pki, runPython);
   everyAlertTests('python', runCase);
 });

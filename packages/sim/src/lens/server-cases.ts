@@ -30,10 +30,6 @@ const GO_ABORTS_EARLY_DATA =
 export const GNUTLS_REAUTH_SENDS_NO_ALERT =
   "GnuTLS's server sends no alert when gnutls_reauth refuses the client's certificate, and its session stays open: the next gnutls_record_recv is GNUTLS_E_UNEXPECTED_PACKET, the one after waits, and the client is never told. Our endpoint sends its alert, which a lens cannot take back";
 
-/**
- * Go's error for a bad CertificateVerify names the key's algorithm, and the simulated cases
- * sign with Ed25519 where the real ones' keys are P-256 (go.test.ts holds Go's words).
- */
 /** Why a case whose server's application refuses a certificate has no Python run. */
 export const PYTHON_NO_VERIFY_CALLBACK =
   "Python's ssl module has no verification callback: its application cannot refuse a certificate that its CA vouches for inside the handshake";

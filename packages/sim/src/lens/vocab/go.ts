@@ -116,10 +116,11 @@ export const GO_SERVER_LOCAL_ABORT_ERROR: Readonly<Partial<Record<HandshakeError
 };
 
 /**
- * Go 1.19's error for a peer's CertificateVerify that does not verify (RFC 8446 §4.4.3),
- * `signer` the peer: it names the key's algorithm (auth.go's verifyHandshakeSignature). The
- * ECDSA wording is held by real runs on both sides (cases server-rejects-bad-cv and
- * server-cv-bad, go.test.ts); Ed25519's and RSA's are Go's source's.
+ * Go 1.19's error for a peer's signature that does not verify (a CertificateVerify, RFC 8446
+ * §4.4.3; under TLS 1.2 also a ServerKeyExchange), `signer` the peer: it names the key's
+ * algorithm (auth.go's verifyHandshakeSignature). The ECDSA wording is held by real runs on
+ * both sides and in both versions (cases server-rejects-bad-cv, server-cv-bad and their
+ * tls12- twins, compared in go.test.ts); Ed25519's and RSA's are Go's source's.
  */
 export function goBadSignature(signer: 'client' | 'server', scheme: SignatureSchemeName): string {
   const why =
